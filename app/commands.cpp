@@ -1,0 +1,249 @@
+#include "app/commands.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <sstream>
+
+#include "app/progress.hpp"
+#include "io/atomic_file.hpp"
+#include "io/diagnostics.hpp"
+#include "io/dot_writer.hpp"
+#include "io/number.hpp"
+#include "io/report.hpp"
+#include "io/scenario.hpp"
+#include "io/trace_writer.hpp"
+#include "sim/engine_agreement.hpp"
+#include "sim/exact_solver.hpp"
+#include "sim/monte_carlo.hpp"
+
+namespace cxsim {
+
+namespace {
+
+std::uint64_t count_option(const std::optional<std::string>& text, const std::string& name,
+                           std::uint64_t fallback, std::uint64_t minimum) {
+  if (!text) return fallback;
+  std::string why;
+  const auto v = parse_count(*text, why);
+  if (!v) throw UsageError(name + ": " + why);
+  if (*v < minimum) throw UsageError(name + " must be at least " + std::to_string(minimum));
+  return *v;
+}
+
+Format format_option(const std::string& f) {
+  if (f == "table") return Format::table;
+  if (f == "json") return Format::json;
+  if (f == "csv") return Format::csv;
+  throw UsageError("--format must be table, json or csv, not '" + f + "'");
+}
+
+void print_warnings(const std::vector<Diagnostic>& warnings) {
+  for (const auto& w : warnings) std::cerr << w.to_string() << '\n';
+}
+
+void emit(const OutputOptions& o, const std::string& text) {
+  if (o.out.empty()) {
+    std::cout << text << std::flush;
+    if (!std::cout) throw std::runtime_error("cannot write to standard output");
+  } else {
+    write_file_atomically(o.out, text);
+  }
+}
+
+// Runs `f` on exactly `threads` worker threads (0: all cores).
+template <class F>
+auto with_threads(std::uint64_t threads, F&& f) {
+  const int n = threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(threads);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
+  tbb::task_arena arena(n);
+  return arena.execute([&] { return f(n); });
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int run_check(const CheckOptions& o) {
+  CheckedScenario c = check_scenario(o.scenario);
+  std::size_t warnings = 0;
+  for (const auto& d : c.diagnostics.sorted()) {
+    std::cerr << d.to_string() << '\n';
+    warnings += d.severity == Severity::warning;
+  }
+  if (c.diagnostics.has_errors()) {
+    std::cerr << o.scenario << ": " << c.diagnostics.error_count() << " error"
+              << (c.diagnostics.error_count() == 1 ? "" : "s") << ", " << warnings << " warning"
+              << (warnings == 1 ? "" : "s") << '\n';
+    return 2;
+  }
+  const Scenario& s = c.scenario;
+  std::cout << o.scenario << ": valid: '" << s.name << "', " << s.touchpoints.size() << " touchpoints, "
+            << s.transitions.size() << " transitions, " << s.segments.size() << " segment"
+            << (s.segments.size() == 1 ? "" : "s") << (s.default_segments ? " (default)" : "") << ", "
+            << s.variants.size() << " variant" << (s.variants.size() == 1 ? "" : "s") << ", " << warnings
+            << " warning" << (warnings == 1 ? "" : "s") << '\n';
+  return 0;
+}
+
+int run_run(const RunOptions& o) {
+  const Format format = format_option(o.output.format);
+  if (o.trace.has_value() != o.trace_out.has_value())
+    throw UsageError("--trace N and --trace-out FILE go together");
+  if (!o.output.out.empty()) check_writable(o.output.out);
+  if (o.trace_out) check_writable(*o.trace_out);
+  std::optional<double> precision;
+  if (o.precision) {
+    std::string why;
+    precision = parse_real(*o.precision, why);
+    if (!precision) throw UsageError("--precision: " + why);
+    if (!(*precision > 0.0 && *precision < 0.5))
+      throw UsageError("--precision must be a half-width in (0, 0.5), like 0.001");
+  }
+  const std::uint64_t threads = count_option(o.threads, "--threads", 0, 0);
+  if (threads > 4096) throw UsageError("--threads must be at most 4096");
+
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  const Scenario& sc = loaded.scenario;
+  const ScenarioModel& model = loaded.model;
+
+  MonteCarloSettings settings;
+  settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
+  settings.walk.max_steps = count_option(o.max_steps, "--max-steps", sc.simulation.max_steps, 1);
+  // With --precision, --customers is the most to simulate (default a billion).
+  settings.customers = count_option(o.customers, "--customers",
+                                    precision ? 1'000'000'000ULL : sc.simulation.customers, 1);
+  if (precision) settings.precision = *precision;
+
+  const std::uint64_t trace_count = count_option(o.trace, "--trace", 0, 1);
+  if (trace_count > 1'000'000) throw UsageError("--trace is limited to 1000000 customers");
+
+  const auto t0 = std::chrono::steady_clock::now();
+  MonteCarloRun run;
+  int used_threads = 1;
+  {
+    ProgressBar bar(precision ? 0 : settings.customers);
+    run = with_threads(threads, [&](int n) {
+      used_threads = n;
+      return run_monte_carlo(model.journey, model.population, settings, bar.counter());
+    });
+  }
+  Report report;
+  report.scenario = sc.name;
+  report.variant = model.variant;
+  report.journey = &model.journey;
+  report.population = &model.population;
+  report.figures = figures_of(run.tally);
+  report.tally = run.tally;
+  report.seed = settings.walk.seed;
+  report.max_steps = settings.walk.max_steps;
+  report.precision_target = precision;
+  report.precision_reached = run.precision_reached;
+  report.threads = used_threads;
+  report.elapsed_seconds = seconds_since(t0);
+
+  if (o.trace_out)
+    write_file_atomically(*o.trace_out,
+                          trace_customers(model.journey, model.population, settings.walk, trace_count));
+  emit(o.output, format_report(report, format));
+  if (precision && !run.precision_reached) {
+    std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
+              << settings.customers << " customers\n";
+  }
+  return 0;
+}
+
+int run_exact(const ExactOptions& o) {
+  const Format format = format_option(o.output.format);
+  if (!o.output.out.empty()) check_writable(o.output.out);
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  const auto t0 = std::chrono::steady_clock::now();
+  const ExactSolution solution = solve_exact(loaded.model.journey, loaded.model.population);
+  Report report;
+  report.scenario = loaded.scenario.name;
+  report.variant = loaded.model.variant;
+  report.method = "exact";
+  report.journey = &loaded.model.journey;
+  report.population = &loaded.model.population;
+  report.figures = solution.figures;
+  report.quadrature = solution.quadrature;
+  report.quadrature_nodes = solution.quadrature_nodes;
+  report.residual = solution.residual;
+  report.elapsed_seconds = seconds_since(t0);
+  emit(o.output, format_report(report, format));
+  return 0;
+}
+
+int run_validate(const ValidateOptions& o) {
+  if (o.format != "table" && o.format != "json") throw UsageError("--format must be table or json");
+  const std::uint64_t threads = count_option(o.threads, "--threads", 0, 0);
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  const Scenario& sc = loaded.scenario;
+  WalkSettings walk;
+  walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
+  walk.max_steps = sc.simulation.max_steps;
+  const std::uint64_t customers = count_option(o.customers, "--customers", sc.simulation.customers, 1000);
+
+  const ExactSolution exact = solve_exact(loaded.model.journey, loaded.model.population);
+  const Agreement agreement = with_threads(threads, [&](int) {
+    return compare_engines(loaded.model.journey, loaded.model.population, walk, customers, exact);
+  });
+  const double worst = agreement.max_abs_z();
+  const bool ok = agreement.agrees(5.0);
+
+  if (o.format == "json") {
+    nlohmann::json j;
+    j["scenario"] = sc.name;
+    j["variant"] = loaded.model.variant;
+    j["customers"] = customers;
+    j["seed"] = walk.seed;
+    j["max_abs_z"] = worst;
+    j["agrees"] = ok;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const auto& c : agreement.checks)
+      rows.push_back({{"figure", c.figure},
+                      {"monte_carlo", c.monte_carlo},
+                      {"exact", c.exact},
+                      {"standard_error", c.standard_error},
+                      {"z", c.z}});
+    j["figures"] = rows;
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::printf("%s — %s: Monte Carlo (%llu customers, seed %llu) against exact\n", sc.name.c_str(),
+                loaded.model.variant.c_str(), static_cast<unsigned long long>(customers),
+                static_cast<unsigned long long>(walk.seed));
+    std::printf("%-44s %14s %14s %11s %8s\n", "figure", "monte carlo", "exact", "std error", "z");
+    for (const auto& c : agreement.checks) {
+      if (!o.all && std::fabs(c.z) <= 3.0 && c.figure.rfind("touchpoints.", 0) == 0) continue;
+      std::printf("%-44s %14.8g %14.8g %11.3g %8.2f%s\n", c.figure.c_str(), c.monte_carlo, c.exact,
+                  c.standard_error, c.z, std::fabs(c.z) > 5.0 ? "  <-- disagrees" : "");
+    }
+    std::printf("\n%zu figures compared, largest |z| = %.2f: %s\n", agreement.checks.size(), worst,
+                ok ? "the engines agree (every |z| <= 5)" : "the engines DISAGREE (some |z| > 5)");
+    if (!o.all) std::printf("(touchpoint figures with |z| <= 3 are hidden; --all shows them)\n");
+  }
+  return ok ? 0 : 1;
+}
+
+int run_dot(const DotOptions& o) {
+  if (!o.out.empty()) check_writable(o.out);
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  std::ostringstream dot;
+  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant);
+  emit(OutputOptions{"dot", o.out}, dot.str());
+  return 0;
+}
+
+}  // namespace cxsim

@@ -1,0 +1,48 @@
+#pragma once
+// The cxsim commands: one options struct and one function each. The functions never see the
+// command-line parser; they return the exit code (0 success, 1 failure while running) and throw
+// InputError / UsageError for bad input (exit 2).
+#include <optional>
+#include <string>
+
+namespace cxsim {
+
+struct OutputOptions {
+  std::string format = "table";  // table | json | csv
+  std::string out;               // file; empty: stdout
+};
+
+struct CheckOptions {
+  std::string scenario;
+};
+
+struct RunOptions {
+  std::string scenario, variant;
+  std::optional<std::string> customers, seed, threads, precision, max_steps;
+  std::optional<std::string> trace, trace_out;
+  OutputOptions output;
+};
+
+struct ExactOptions {
+  std::string scenario, variant;
+  OutputOptions output;
+};
+
+struct ValidateOptions {
+  std::string scenario, variant;
+  std::optional<std::string> customers, seed, threads;
+  std::string format = "table";  // table | json
+  bool all = false;              // print every figure, not only the summary and the worst
+};
+
+struct DotOptions {
+  std::string scenario, variant, out;
+};
+
+int run_check(const CheckOptions& o);
+int run_run(const RunOptions& o);
+int run_exact(const ExactOptions& o);
+int run_validate(const ValidateOptions& o);
+int run_dot(const DotOptions& o);
+
+}  // namespace cxsim

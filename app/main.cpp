@@ -1,0 +1,92 @@
+// cxsim: the command line. Parses options into the per-command structs and maps errors to exit
+// codes: 0 success, 1 failure while running, 2 bad input or usage.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "io/diagnostics.hpp"
+#include "sim/exact_solver.hpp"
+
+namespace {
+
+void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
+  cmd->add_option("--format", o.format, "table (default), json or csv");
+  cmd->add_option("--out", o.out, "write to FILE (atomically) instead of standard output");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"cxsim: customer-experience journey simulator and friction benchmark"};
+  app.set_version_flag("--version", "cxsim 0.1.0");
+  app.require_subcommand(1);
+
+  cxsim::CheckOptions check;
+  auto* c = app.add_subcommand("check", "validate a scenario and report every problem");
+  c->add_option("scenario", check.scenario, "scenario YAML file")->required();
+
+  cxsim::RunOptions run;
+  auto* r = app.add_subcommand("run", "simulate customers walking the journey (Monte Carlo)");
+  r->add_option("scenario", run.scenario, "scenario YAML file")->required();
+  r->add_option("--variant", run.variant, "a redesign defined in the scenario (default: baseline)");
+  r->add_option("--customers", run.customers, "customers to simulate (with --precision: at most)");
+  r->add_option("--seed", run.seed, "random seed, 0..2^64-1");
+  r->add_option("--threads", run.threads, "worker threads; 0 (default) = all cores");
+  r->add_option("--precision", run.precision,
+                "simulate until the 95% interval of the defection rate has at most this half-width");
+  r->add_option("--max-steps", run.max_steps, "visits before a walk counts as unfinished");
+  r->add_option("--trace", run.trace, "trace the walks of customers 0..N-1");
+  r->add_option("--trace-out", run.trace_out, "CSV file for --trace");
+  add_output(r, run.output);
+
+  cxsim::ExactOptions exact;
+  auto* e = app.add_subcommand("exact", "compute the expected figures exactly, without sampling");
+  e->add_option("scenario", exact.scenario, "scenario YAML file")->required();
+  e->add_option("--variant", exact.variant, "a redesign defined in the scenario (default: baseline)");
+  add_output(e, exact.output);
+
+  cxsim::ValidateOptions validate;
+  auto* v = app.add_subcommand("validate", "run both engines and compare every figure (z-scores)");
+  v->add_option("scenario", validate.scenario, "scenario YAML file")->required();
+  v->add_option("--variant", validate.variant, "a redesign defined in the scenario (default: baseline)");
+  v->add_option("--customers", validate.customers, "Monte Carlo customers");
+  v->add_option("--seed", validate.seed, "random seed");
+  v->add_option("--threads", validate.threads, "worker threads; 0 (default) = all cores");
+  v->add_option("--format", validate.format, "table (default) or json");
+  v->add_flag("--all", validate.all, "show every figure");
+
+  cxsim::DotOptions dot;
+  auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
+  d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
+  d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
+  d->add_option("--out", dot.out, "write to FILE instead of standard output");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& err) {
+    const int code = app.exit(err);
+    return code == 0 ? 0 : 2;
+  }
+
+  try {
+    if (c->parsed()) return cxsim::run_check(check);
+    if (r->parsed()) return cxsim::run_run(run);
+    if (e->parsed()) return cxsim::run_exact(exact);
+    if (v->parsed()) return cxsim::run_validate(validate);
+    if (d->parsed()) return cxsim::run_dot(dot);
+  } catch (const cxsim::InputError& err) {
+    for (const auto& diag : err.diagnostics()) std::cerr << diag.to_string() << '\n';
+    return 2;
+  } catch (const cxsim::UsageError& err) {
+    std::cerr << "cxsim: error: " << err.what() << '\n';
+    return 2;
+  } catch (const cxsim::SolverError& err) {
+    std::cerr << "cxsim: the exact solver failed: " << err.what() << '\n';
+    return 1;
+  } catch (const std::exception& err) {
+    std::cerr << "cxsim: error: " << err.what() << '\n';
+    return 1;
+  }
+  return 2;
+}

@@ -1,0 +1,55 @@
+// Monte Carlo throughput on the bundled scenarios (customers per second, visits per second),
+// and the memory it takes: reported as counters. Run:
+//   build/bench/monte_carlo_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+#include <tbb/task_arena.h>
+
+#include <map>
+
+#include "io/scenario.hpp"
+#include "sim/monte_carlo.hpp"
+
+namespace {
+
+const cxsim::LoadedScenario& scenario(const std::string& name) {
+  static std::map<std::string, cxsim::LoadedScenario> cache;
+  auto it = cache.find(name);
+  if (it == cache.end())
+    it = cache.emplace(name, cxsim::load_scenario(std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + name +
+                                                      "/scenario.yaml",
+                                                  "")).first;
+  return it->second;
+}
+
+void run(benchmark::State& state, const std::string& name) {
+  const auto& s = scenario(name);
+  const int threads = static_cast<int>(state.range(0));
+  const std::uint64_t customers = 200000;
+  tbb::task_arena arena(threads);
+  std::uint64_t visits = 0;
+  for (auto _ : state) {
+    cxsim::WalkSettings w;
+    w.seed = 1;
+    const cxsim::Tally t = arena.execute(
+        [&] { return cxsim::simulate_customers(s.model.journey, s.model.population, w, 0, customers); });
+    visits = 0;
+    for (const auto& k : t.touchpoints) visits += k.visits;
+    benchmark::DoNotOptimize(t.endings);
+  }
+  state.counters["customers/s"] =
+      benchmark::Counter(static_cast<double>(customers), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["visits/s"] =
+      benchmark::Counter(static_cast<double>(visits), benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Broadband(benchmark::State& s) { run(s, "broadband"); }
+void BM_CarRepair(benchmark::State& s) { run(s, "car_repair"); }
+void BM_B2bOnboarding(benchmark::State& s) { run(s, "b2b_onboarding"); }
+
+BENCHMARK(BM_Broadband)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_CarRepair)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_B2bOnboarding)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,121 @@
+#pragma once
+// A scenario as written: the baseline journey, segments, simulation defaults and variants, each
+// piece with the place it came from. `build_model` turns it (and one variant) into the immutable
+// Journey and Population the engines run on.
+#include <array>
+#include <bitset>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/diagnostics.hpp"
+#include "models/segment.hpp"
+#include "sim/journey.hpp"
+#include "sim/population.hpp"
+
+namespace cxsim {
+
+// Touchpoint fields: CSV header names and YAML keys, in this order.
+inline constexpr std::array<const char*, 12> touchpoint_fields{
+    "id",    "name",     "stage",   "channel", "reliability",    "relevance",
+    "value", "trust",    "recovery", "outcome", "effort_minutes", "cost"};
+enum TouchpointField : int {
+  tp_id, tp_name, tp_stage, tp_channel, tp_reliability, tp_relevance,
+  tp_value, tp_trust, tp_recovery, tp_outcome, tp_effort_minutes, tp_cost
+};
+inline constexpr std::array<int, 5> required_touchpoint_fields{tp_id, tp_reliability, tp_relevance,
+                                                               tp_value, tp_trust};
+
+inline constexpr std::array<const char*, 4> transition_fields{"from", "to", "probability", "when"};
+
+// The fields a row or a patch gave, with their values and places.
+struct TouchpointSource {
+  Touchpoint touchpoint;
+  std::bitset<touchpoint_fields.size()> given;
+  SourceLocation where;  // the row (CSV) or map (YAML)
+};
+
+struct TransitionSource {
+  std::string from, to;
+  double probability = 0.0;
+  When when = When::any;
+  SourceLocation where;
+};
+
+struct SegmentSource {
+  Segment segment;
+  // name, share, value_expectation, sensitivity, silent_churn, heterogeneity, then the three
+  // sensitivities (reliability, relevance, value)
+  std::bitset<9> given;
+  SourceLocation where;
+};
+
+struct TransitionReplacement {
+  std::string from;
+  SourceLocation where;
+  std::vector<TransitionSource> transitions;
+};
+
+struct VariantSource {
+  std::string name, description;
+  SourceLocation where;
+  std::vector<TouchpointSource> touchpoints;  // patches or additions, by id
+  std::vector<TransitionReplacement> transitions;
+  std::vector<SegmentSource> segments;  // patches, by name
+};
+
+struct SimulationDefaults {
+  std::uint64_t customers = 100000;
+  std::uint64_t seed = 1;
+  std::uint64_t max_steps = 1000;
+};
+
+struct Scenario {
+  std::string path;  // the YAML file
+  std::string name, description;
+  std::string start;
+  SourceLocation start_where;
+  std::vector<TouchpointSource> touchpoints;
+  std::vector<TransitionSource> transitions;
+  std::vector<SegmentSource> segments;
+  bool default_segments = false;
+  SourceLocation segments_where;
+  SimulationDefaults simulation;
+  std::vector<VariantSource> variants;
+
+  const VariantSource* variant(const std::string& name) const;
+};
+
+// What the engines run: one variant of the scenario ("baseline" for none).
+struct ScenarioModel {
+  std::string variant = "baseline";
+  Journey journey;
+  Population population;
+};
+
+// Reads the scenario and its CSV files, checking every field; problems go to `diagnostics`.
+Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics);
+
+// Applies `variant` (nullptr: baseline) and checks the journey as a whole: ids, transition
+// sets, outcomes, reachability, shares. Returns nothing when there were errors.
+std::optional<ScenarioModel> build_model(const Scenario& scenario, const VariantSource* variant,
+                                         Diagnostics& diagnostics);
+
+// Everything `cxsim check` does: parse, then build the baseline and every variant.
+struct CheckedScenario {
+  Scenario scenario;
+  Diagnostics diagnostics;
+};
+CheckedScenario check_scenario(const std::string& path);
+
+// For the commands that run a model: check everything, throw InputError on any error, and return
+// the model of `variant` ("" or "baseline" for the baseline; UsageError when unknown).
+struct LoadedScenario {
+  Scenario scenario;
+  ScenarioModel model;
+  std::vector<Diagnostic> warnings;
+};
+LoadedScenario load_scenario(const std::string& path, const std::string& variant);
+
+}  // namespace cxsim

@@ -1,0 +1,188 @@
+// From a parsed scenario and one variant to the immutable model the engines run on, checking
+// the journey as a whole on the way.
+#include <cmath>
+#include <map>
+
+#include "io/scenario.hpp"
+#include "sim/journey_graph.hpp"
+
+namespace cxsim {
+
+namespace {
+
+constexpr double share_tolerance = 1e-6;
+
+void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
+  const Touchpoint& p = patch.touchpoint;
+  auto given = [&](int f) { return patch.given.test(static_cast<std::size_t>(f)); };
+  if (given(tp_name)) t.name = p.name;
+  if (given(tp_stage)) t.stage = p.stage;
+  if (given(tp_channel)) t.channel = p.channel;
+  if (given(tp_reliability)) t.reliability = p.reliability;
+  if (given(tp_relevance)) t.relevance = p.relevance;
+  if (given(tp_value)) t.value = p.value;
+  if (given(tp_trust)) t.trust = p.trust;
+  if (given(tp_recovery)) t.recovery = p.recovery;
+  if (given(tp_outcome)) t.outcome = p.outcome;
+  if (given(tp_effort_minutes)) t.effort_minutes = p.effort_minutes;
+  if (given(tp_cost)) t.cost = p.cost;
+}
+
+void apply_segment_patch(Segment& s, const SegmentSource& patch) {
+  const Segment& p = patch.segment;
+  auto given = [&](std::size_t f) { return patch.given.test(f); };
+  if (given(1)) s.share = p.share;
+  if (given(2)) s.value_expectation = p.value_expectation;
+  if (given(4)) s.silent_churn = p.silent_churn;
+  if (given(5)) s.heterogeneity = p.heterogeneity;
+  if (given(6)) s.reliability_sensitivity = p.reliability_sensitivity;
+  if (given(7)) s.relevance_sensitivity = p.relevance_sensitivity;
+  if (given(8)) s.value_sensitivity = p.value_sensitivity;
+}
+
+}  // namespace
+
+std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource* variant,
+                                         Diagnostics& diag) {
+  const std::size_t errors_before = diag.error_count();
+  const std::string prefix = variant ? "variant '" + variant->name + "': " : "";
+
+  // Touchpoints, patched or added by the variant.
+  std::vector<Touchpoint> touchpoints;
+  std::vector<SourceLocation> tp_where;
+  std::map<std::string, std::size_t> index;
+  for (const auto& src : sc.touchpoints) {
+    if (src.touchpoint.id.empty() || index.count(src.touchpoint.id)) continue;
+    index.emplace(src.touchpoint.id, touchpoints.size());
+    touchpoints.push_back(src.touchpoint);
+    tp_where.push_back(src.where);
+  }
+  if (variant) {
+    for (const auto& patch : variant->touchpoints) {
+      if (auto it = index.find(patch.touchpoint.id); it != index.end()) {
+        apply_touchpoint_patch(touchpoints[it->second], patch);
+        tp_where[it->second] = patch.where;
+        continue;
+      }
+      bool complete = true;
+      for (int f : required_touchpoint_fields)
+        if (!patch.given.test(static_cast<std::size_t>(f))) {
+          diag.error(patch.where, prefix + "'" + patch.touchpoint.id +
+                                      "' is not a touchpoint of the journey, so this adds it, and a new "
+                                      "touchpoint needs the field '" + touchpoint_fields[f] + "'");
+          complete = false;
+        }
+      if (!complete) continue;
+      index.emplace(patch.touchpoint.id, touchpoints.size());
+      touchpoints.push_back(patch.touchpoint);
+      tp_where.push_back(patch.where);
+    }
+  }
+
+  // Transitions, with the variant's replacements of whole outgoing sets.
+  std::vector<const TransitionSource*> sources;
+  std::map<std::string, const TransitionReplacement*> replaced;
+  if (variant)
+    for (const auto& r : variant->transitions) {
+      if (!index.count(r.from))
+        diag.error(r.where, prefix + "replaces the transitions out of '" + r.from +
+                                "', which is not a touchpoint of the journey");
+      replaced[r.from] = &r;
+    }
+  for (const auto& t : sc.transitions)
+    if (!replaced.count(t.from)) sources.push_back(&t);
+  for (const auto& [from, r] : replaced)
+    for (const auto& t : r->transitions) sources.push_back(&t);
+
+  std::vector<Transition> transitions;
+  std::vector<SourceLocation> tr_where;
+  for (const TransitionSource* t : sources) {
+    const auto from = index.find(t->from);
+    const auto to = index.find(t->to);
+    if (from == index.end())
+      diag.error(t->where, prefix + "transition from unknown touchpoint '" + t->from + "'");
+    if (to == index.end())
+      diag.error(t->where, prefix + "transition to unknown touchpoint '" + t->to + "'");
+    if (from == index.end() || to == index.end()) continue;
+    transitions.push_back({from->second, to->second, t->probability, t->when});
+    tr_where.push_back(t->where);
+  }
+
+  std::size_t start = 0;
+  if (const auto it = index.find(sc.start); it != index.end())
+    start = it->second;
+  else if (!sc.start.empty() && !variant)
+    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey");
+  if (touchpoints.empty() && !variant)
+    diag.error(sc.start_where.file.empty() ? SourceLocation{sc.path, 0, 0} : sc.start_where,
+               "the journey has no touchpoints");
+
+  // Segments, patched by the variant.
+  std::vector<Segment> segments;
+  for (const auto& s : sc.segments) segments.push_back(s.segment);
+  if (variant)
+    for (const auto& patch : variant->segments) {
+      auto it = std::find_if(segments.begin(), segments.end(),
+                             [&](const Segment& s) { return s.name == patch.segment.name; });
+      if (it == segments.end()) {
+        diag.error(patch.where, prefix + "patches segment '" + patch.segment.name +
+                                    "', which the scenario does not define");
+        continue;
+      }
+      apply_segment_patch(*it, patch);
+    }
+  double total = 0.0;
+  for (const auto& s : segments) total += s.share;
+  if (!segments.empty() && std::fabs(total - 1.0) > share_tolerance)
+    diag.error(variant && !variant->segments.empty() ? variant->where : sc.segments_where,
+               prefix + "segment shares sum to " + std::to_string(total) + "; they must sum to 1 (within 1e-6)");
+
+  if (diag.error_count() > errors_before || touchpoints.empty()) return std::nullopt;
+
+  ScenarioModel model;
+  model.variant = variant ? variant->name : "baseline";
+  model.journey = Journey(std::move(touchpoints), std::move(transitions), start);
+  model.population = Population(std::move(segments));
+  for (const auto& p : check_journey(model.journey)) {
+    const SourceLocation& where = p.transition ? tr_where[*p.transition] : tp_where[p.touchpoint];
+    if (p.error)
+      diag.error(where, prefix + p.message);
+    else
+      diag.warning(where, prefix + p.message);
+  }
+  if (diag.error_count() > errors_before) return std::nullopt;
+  return model;
+}
+
+CheckedScenario check_scenario(const std::string& path) {
+  CheckedScenario c;
+  c.scenario = parse_scenario(path, c.diagnostics);
+  if (c.diagnostics.has_errors()) return c;
+  if (!build_model(c.scenario, nullptr, c.diagnostics)) return c;
+  // Variants are checked on a valid baseline, so a baseline problem is reported once.
+  for (const auto& v : c.scenario.variants) build_model(c.scenario, &v, c.diagnostics);
+  return c;
+}
+
+LoadedScenario load_scenario(const std::string& path, const std::string& variant) {
+  CheckedScenario c = check_scenario(path);
+  if (c.diagnostics.has_errors()) throw InputError(c.diagnostics.sorted());
+  const VariantSource* v = nullptr;
+  if (!variant.empty() && variant != "baseline") {
+    v = c.scenario.variant(variant);
+    if (!v) {
+      std::string names = "baseline";
+      for (const auto& x : c.scenario.variants) names += ", " + x.name;
+      throw UsageError("scenario '" + path + "' has no variant '" + variant + "'; it has: " + names);
+    }
+  }
+  Diagnostics quiet;
+  auto model = build_model(c.scenario, v, quiet);
+  if (!model) throw InputError(quiet.sorted());
+  LoadedScenario out{std::move(c.scenario), std::move(*model), {}};
+  for (const auto& d : c.diagnostics.sorted())
+    if (d.severity == Severity::warning) out.warnings.push_back(d);
+  return out;
+}
+
+}  // namespace cxsim

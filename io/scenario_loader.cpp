@@ -1,0 +1,656 @@
+// Parsing a scenario: the YAML file, its CSV tables and variants, field by field.
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "io/csv_table.hpp"
+#include "io/number.hpp"
+#include "io/scenario.hpp"
+#include "io/yaml_tree.hpp"
+
+namespace cxsim {
+
+const VariantSource* Scenario::variant(const std::string& wanted) const {
+  for (const auto& v : variants)
+    if (v.name == wanted) return &v;
+  return nullptr;
+}
+
+namespace {
+
+// One value to convert, from a CSV cell or a YAML node.
+struct Cell {
+  std::string text;
+  bool empty = false;       // empty CSV cell or YAML null
+  bool quoted = false;      // YAML text in quotes
+  const char* wrong_kind = nullptr;  // YAML map or list where a value was expected
+  SourceLocation where;
+};
+
+Cell cell_of(const YamlNode& n) {
+  Cell c;
+  c.where = n.where;
+  if (n.is_null()) c.empty = true;
+  else if (n.is_scalar()) {
+    c.text = n.value;
+    c.quoted = n.quoted;
+  } else {
+    c.wrong_kind = describe(n.kind);
+  }
+  return c;
+}
+
+Cell cell_of(const std::optional<std::string>& text, const SourceLocation& where) {
+  Cell c;
+  c.where = where;
+  c.text = text.value_or("");
+  c.empty = c.text.empty();
+  return c;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+template <class Names>
+std::string unknown_name_message(const std::string& what, const std::string& name, const Names& known) {
+  std::string list, best;
+  std::size_t best_distance = 3;
+  for (const auto& k : known) {
+    const std::string ks(k);
+    list += (list.empty() ? "" : ", ") + ks;
+    const auto d = edit_distance(name, ks);
+    if (d < best_distance) best_distance = d, best = ks;
+  }
+  std::string m = "unknown " + what + " '" + name + "'";
+  if (!best.empty()) m += " (did you mean '" + best + "'?)";
+  return m + "; expected one of: " + list;
+}
+
+class Loader {
+ public:
+  Loader(Diagnostics& d) : diag_(d) {}
+
+  // ---- values ----
+  std::optional<std::string> text(const Cell& c, const std::string& field, bool required) {
+    if (c.wrong_kind) {
+      diag_.error(c.where, "'" + field + "' must be text, not " + c.wrong_kind);
+      return std::nullopt;
+    }
+    if (c.empty && required) {
+      diag_.error(c.where, "'" + field + "' must not be empty");
+      return std::nullopt;
+    }
+    return c.text;
+  }
+
+  // A finite number in [lo, hi].
+  std::optional<double> real(const Cell& c, const std::string& field, double lo, double hi) {
+    const std::string range = hi == INFINITY ? ">= " + fmt(lo) : "in [" + fmt(lo) + ", " + fmt(hi) + "]";
+    if (c.wrong_kind) {
+      diag_.error(c.where, "'" + field + "' must be a number " + range + ", not " + c.wrong_kind);
+      return std::nullopt;
+    }
+    if (c.empty) {
+      diag_.error(c.where, "'" + field + "' is missing a value; expected a number " + range);
+      return std::nullopt;
+    }
+    if (c.quoted) {
+      diag_.error(c.where, "'" + field + "' must be a number " + range + ", not quoted text");
+      return std::nullopt;
+    }
+    std::string why;
+    const auto v = parse_real(c.text, why);
+    if (!v) {
+      diag_.error(c.where, "'" + field + "': " + why + "; expected a number " + range);
+      return std::nullopt;
+    }
+    if (*v < lo || *v > hi) {
+      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a number " + range);
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::optional<std::uint64_t> count(const Cell& c, const std::string& field, std::uint64_t lo) {
+    if (c.wrong_kind || c.empty || c.quoted) {
+      diag_.error(c.where, "'" + field + "' must be a whole number >= " + std::to_string(lo));
+      return std::nullopt;
+    }
+    std::string why;
+    const auto v = parse_count(c.text, why);
+    if (!v) {
+      diag_.error(c.where, "'" + field + "': " + why);
+      return std::nullopt;
+    }
+    if (*v < lo) {
+      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a whole number >= " + std::to_string(lo));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  static std::string fmt(double x) {
+    std::string s = std::to_string(x);
+    while (s.size() > 1 && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  }
+
+  // ---- YAML structure ----
+  bool is_map(const YamlNode& n, const std::string& what) {
+    if (n.is_map()) return true;
+    diag_.error(n.where, what + " must be a map of keys and values, not " + describe(n.kind));
+    return false;
+  }
+
+  // Reports keys of `n` not in `known`.
+  template <class Names>
+  void only_keys(const YamlNode& n, const Names& known, const std::string& what) {
+    for (const auto& [k, v] : n.entries) {
+      const bool ok = std::any_of(std::begin(known), std::end(known),
+                                  [&](const auto& name) { return k.value == std::string(name); });
+      if (!ok) diag_.error(k.where, unknown_name_message("key", k.value, known) + " (in " + what + ")");
+    }
+  }
+
+  const YamlNode* required(const YamlNode& map, const std::string& key, const std::string& what) {
+    if (const YamlNode* v = map.find(key)) return v;
+    diag_.error(map.where, what + " is missing the required key '" + key + "'");
+    return nullptr;
+  }
+
+  // ---- touchpoints ----
+  // Sets one field from a cell; returns false on a bad value.
+  bool set_touchpoint_field(TouchpointSource& tp, int field, const Cell& c) {
+    const std::string name = touchpoint_fields[field];
+    Touchpoint& t = tp.touchpoint;
+    switch (field) {
+      case tp_id: {
+        auto v = text(c, name, true);
+        if (!v) return false;
+        t.id = *v;
+        break;
+      }
+      case tp_name:
+      case tp_stage:
+      case tp_channel: {
+        auto v = text(c, name, false);
+        if (!v) return false;
+        (field == tp_name ? t.name : field == tp_stage ? t.stage : t.channel) = *v;
+        break;
+      }
+      case tp_reliability:
+      case tp_relevance:
+      case tp_value:
+      case tp_trust: {
+        auto v = real(c, name, 0.0, 1.0);
+        if (!v) return false;
+        (field == tp_reliability ? t.reliability
+         : field == tp_relevance ? t.relevance
+         : field == tp_value     ? t.value
+                                 : t.trust) = *v;
+        break;
+      }
+      case tp_recovery: {
+        if (c.empty) {
+          t.recovery = 0.0;
+          break;
+        }
+        auto v = real(c, name, 0.0, 1.0);
+        if (!v) return false;
+        t.recovery = *v;
+        break;
+      }
+      case tp_outcome: {
+        auto v = text(c, name, false);
+        if (!v) return false;
+        if (v->empty()) t.outcome = Outcome::none;
+        else if (*v == "retained") t.outcome = Outcome::retained;
+        else if (*v == "defected") t.outcome = Outcome::defected;
+        else {
+          diag_.error(c.where, "'outcome' is '" + *v + "'; expected 'retained', 'defected' or empty");
+          return false;
+        }
+        break;
+      }
+      case tp_effort_minutes:
+      case tp_cost: {
+        std::optional<double> value;
+        if (!c.empty) {
+          value = real(c, name, 0.0, INFINITY);
+          if (!value) return false;
+        }
+        (field == tp_cost ? t.cost : t.effort_minutes) = value;
+        break;
+      }
+    }
+    tp.given.set(static_cast<std::size_t>(field));
+    return true;
+  }
+
+  void require_touchpoint_fields(const TouchpointSource& tp, const std::string& what) {
+    for (int f : required_touchpoint_fields)
+      if (!tp.given.test(static_cast<std::size_t>(f)))
+        diag_.error(tp.where, what + " is missing the required field '" +
+                                  std::string(touchpoint_fields[f]) + "'");
+  }
+
+  static int touchpoint_field_index(const std::string& key) {
+    for (std::size_t i = 0; i < touchpoint_fields.size(); ++i)
+      if (key == touchpoint_fields[i]) return static_cast<int>(i);
+    return -1;
+  }
+
+  // A YAML map of touchpoint fields (inline list item or variant patch). Tracks `id` too.
+  TouchpointSource touchpoint_from_map(const YamlNode& n, const std::string& what, bool id_allowed) {
+    TouchpointSource tp;
+    tp.where = n.where;
+    for (const auto& [k, v] : n.entries) {
+      const int f = touchpoint_field_index(k.value);
+      if (f < 0 || (f == tp_id && !id_allowed)) {
+        diag_.error(k.where, (f == tp_id ? std::string("a patch names its touchpoint by its key; "
+                                                       "remove 'id'")
+                                         : unknown_name_message("touchpoint field", k.value,
+                                                                touchpoint_fields)) +
+                                 " (in " + what + ")");
+        continue;
+      }
+      set_touchpoint_field(tp, f, cell_of(v));
+    }
+    return tp;
+  }
+
+  std::vector<TouchpointSource> touchpoints(const YamlNode& n, const std::string& base_dir) {
+    std::vector<TouchpointSource> out;
+    if (n.is_scalar()) {
+      const std::string path = resolve(base_dir, n.value);
+      auto table = read_csv(path, touchpoint_fields, diag_, n.where);
+      if (!table) return out;
+      for (std::size_t f : required_touchpoint_fields)
+        if (!table->present[f])
+          diag_.error({path, 1, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
+                                        "', which is required");
+      for (const auto& row : table->rows) {
+        TouchpointSource tp;
+        tp.where = {path, row.line, 0};
+        for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
+          if (!row.cells[f]) continue;
+          const Cell c = cell_of(row.cells[f], tp.where);
+          if (c.empty && f != tp_id && std::find(required_touchpoint_fields.begin(),
+                                                 required_touchpoint_fields.end(),
+                                                 static_cast<int>(f)) == required_touchpoint_fields.end())
+            continue;  // an empty optional cell: the default
+          set_touchpoint_field(tp, static_cast<int>(f), c);
+          tp.given.set(f);  // a bad value was reported; do not also report it missing
+        }
+        out.push_back(std::move(tp));
+      }
+      return out;
+    }
+    if (!n.is_sequence()) {
+      diag_.error(n.where, "'touchpoints' must be a CSV file name or a list of touchpoints, not " +
+                               std::string(describe(n.kind)));
+      return out;
+    }
+    for (const auto& item : n.items) {
+      if (!is_map(item, "a touchpoint")) continue;
+      auto tp = touchpoint_from_map(item, "a touchpoint", true);
+      for (const auto& [k, v] : item.entries)  // a bad value was reported; not also "missing"
+        if (const int f = touchpoint_field_index(k.value); f >= 0) tp.given.set(static_cast<std::size_t>(f));
+      require_touchpoint_fields(tp, "this touchpoint");
+      out.push_back(std::move(tp));
+    }
+    return out;
+  }
+
+  // ---- transitions ----
+  std::optional<TransitionSource> transition_from_cells(const std::array<Cell, 4>& c,
+                                                        const std::array<bool, 4>& given,
+                                                        const SourceLocation& where) {
+    TransitionSource t;
+    t.where = where;
+    bool ok = true;
+    for (int f = 0; f < 3; ++f)
+      if (!given[f]) {
+        diag_.error(where, "this transition is missing the required field '" +
+                               std::string(transition_fields[f]) + "'");
+        ok = false;
+      }
+    if (!ok) return std::nullopt;
+    auto from = text(c[0], "from", true);
+    auto to = text(c[1], "to", true);
+    auto p = real(c[2], "probability", 0.0, 1.0);
+    std::optional<When> when = When::any;
+    if (given[3]) {
+      auto w = text(c[3], "when", false);
+      if (!w) when.reset();
+      else if (w->empty() || *w == "any") when = When::any;
+      else if (*w == "ok") when = When::ok;
+      else if (*w == "fail") when = When::fail;
+      else {
+        diag_.error(c[3].where, "'when' is '" + *w + "'; expected 'ok', 'fail' or 'any'");
+        when.reset();
+      }
+    }
+    if (!from || !to || !p || !when) return std::nullopt;
+    t.from = *from;
+    t.to = *to;
+    t.probability = *p;
+    t.when = *when;
+    return t;
+  }
+
+  // A YAML map of transition fields; `from` is fixed (and refused) in variant replacements.
+  std::optional<TransitionSource> transition_from_map(const YamlNode& n, const std::string* from) {
+    if (!is_map(n, "a transition")) return std::nullopt;
+    std::array<Cell, 4> cells;
+    std::array<bool, 4> given{};
+    for (const auto& [k, v] : n.entries) {
+      const auto it = std::find_if(transition_fields.begin(), transition_fields.end(),
+                                   [&](const char* f) { return k.value == f; });
+      if (it == transition_fields.end() || (from && it == transition_fields.begin())) {
+        diag_.error(k.where, from && it == transition_fields.begin()
+                                 ? "a replacement transition takes its 'from' from its key; remove 'from'"
+                                 : unknown_name_message("transition field", k.value, transition_fields));
+        continue;
+      }
+      const auto f = static_cast<std::size_t>(it - transition_fields.begin());
+      cells[f] = cell_of(v);
+      given[f] = true;
+    }
+    if (from) {
+      cells[0].text = *from;
+      cells[0].where = n.where;
+      given[0] = true;
+    }
+    return transition_from_cells(cells, given, n.where);
+  }
+
+  std::vector<TransitionSource> transitions(const YamlNode& n, const std::string& base_dir) {
+    std::vector<TransitionSource> out;
+    if (n.is_scalar()) {
+      const std::string path = resolve(base_dir, n.value);
+      auto table = read_csv(path, transition_fields, diag_, n.where);
+      if (!table) return out;
+      for (std::size_t f = 0; f < 3; ++f)
+        if (!table->present[f])
+          diag_.error({path, 1, 0}, "the header has no column '" + std::string(transition_fields[f]) +
+                                        "', which is required");
+      if (!table->present[0] || !table->present[1] || !table->present[2]) return out;
+      for (const auto& row : table->rows) {
+        const SourceLocation where{path, row.line, 0};
+        std::array<Cell, 4> cells;
+        std::array<bool, 4> given{};
+        for (std::size_t f = 0; f < 4; ++f) {
+          cells[f] = cell_of(row.cells[f], where);
+          given[f] = row.cells[f].has_value();
+        }
+        if (auto t = transition_from_cells(cells, given, where)) out.push_back(std::move(*t));
+      }
+      return out;
+    }
+    if (!n.is_sequence()) {
+      diag_.error(n.where, "'transitions' must be a CSV file name or a list of transitions, not " +
+                               std::string(describe(n.kind)));
+      return out;
+    }
+    for (const auto& item : n.items)
+      if (auto t = transition_from_map(item, nullptr)) out.push_back(std::move(*t));
+    return out;
+  }
+
+  // ---- segments ----
+  static constexpr std::array<const char*, 6> segment_keys{
+      "name", "share", "value_expectation", "sensitivity", "silent_churn", "heterogeneity"};
+  static constexpr std::array<const char*, 3> sensitivity_keys{"reliability", "relevance", "value"};
+
+  SegmentSource segment_from_map(const YamlNode& n, bool patch, const std::string& what) {
+    SegmentSource s;
+    s.where = n.where;
+    s.segment.value_expectation = 0.0;
+    for (const auto& [k, v] : n.entries) {
+      const auto it = std::find_if(segment_keys.begin(), segment_keys.end(),
+                                   [&](const char* f) { return k.value == f; });
+      if (it == segment_keys.end() || (patch && it == segment_keys.begin())) {
+        diag_.error(k.where, patch && it == segment_keys.begin()
+                                 ? "a segment patch names its segment by its key; remove 'name'"
+                                 : unknown_name_message("segment key", k.value, segment_keys) +
+                                       " (in " + what + ")");
+        continue;
+      }
+      const auto f = static_cast<std::size_t>(it - segment_keys.begin());
+      s.given.set(f);
+      const Cell c = cell_of(v);
+      Segment& seg = s.segment;
+      switch (f) {
+        case 0:
+          if (auto t = text(c, "name", true)) seg.name = *t;
+          break;
+        case 1:
+          if (auto x = real(c, "share", 0.0, 1.0)) seg.share = *x;
+          break;
+        case 2:
+          if (auto x = real(c, "value_expectation", 0.0, 1.0)) seg.value_expectation = *x;
+          break;
+        case 3:
+          if (!is_map(v, "'sensitivity'")) break;
+          for (const auto& [sk, sv] : v.entries) {
+            const auto si = std::find_if(sensitivity_keys.begin(), sensitivity_keys.end(),
+                                         [&](const char* x) { return sk.value == x; });
+            if (si == sensitivity_keys.end()) {
+              diag_.error(sk.where, unknown_name_message("sensitivity", sk.value, sensitivity_keys));
+              continue;
+            }
+            const auto x = real(cell_of(sv), "sensitivity." + sk.value, 0.0, INFINITY);
+            if (!x) continue;
+            const auto which = si - sensitivity_keys.begin();
+            s.given.set(static_cast<std::size_t>(6 + which));
+            (which == 0 ? seg.reliability_sensitivity
+             : which == 1 ? seg.relevance_sensitivity
+                          : seg.value_sensitivity) = *x;
+          }
+          break;
+        case 4:
+          if (auto x = real(c, "silent_churn", 0.0, INFINITY)) seg.silent_churn = *x;
+          break;
+        case 5:
+          if (auto x = real(c, "heterogeneity", 0.0, INFINITY)) seg.heterogeneity = *x;
+          break;
+      }
+    }
+    if (!patch)
+      for (std::size_t f : {0u, 1u, 2u, 3u, 4u})
+        if (!s.given.test(f))
+          diag_.error(n.where, what + " is missing the required key '" + std::string(segment_keys[f]) + "'");
+    return s;
+  }
+
+  // ---- the whole file ----
+  Scenario scenario(const std::string& path) {
+    Scenario sc;
+    sc.path = path;
+    const auto text_ = read_text_file(path, diag_);
+    if (!text_) return sc;
+    const auto root = parse_yaml(*text_, path, diag_);
+    if (!root) return sc;
+    if (!is_map(*root, "a scenario file")) return sc;
+    const std::string base_dir = std::filesystem::path(path).parent_path().string();
+    static constexpr std::array<const char*, 6> top{"name", "description", "journey",
+                                                    "segments", "simulation", "variants"};
+    only_keys(*root, top, "the scenario");
+
+    if (const auto* n = required(*root, "name", "the scenario"))
+      if (auto t = text(cell_of(*n), "name", true)) sc.name = *t;
+    if (const auto* n = root->find("description"))
+      if (auto t = text(cell_of(*n), "description", false)) sc.description = *t;
+
+    if (const auto* j = required(*root, "journey", "the scenario"); j && is_map(*j, "'journey'")) {
+      static constexpr std::array<const char*, 3> keys{"start", "touchpoints", "transitions"};
+      only_keys(*j, keys, "'journey'");
+      if (const auto* n = required(*j, "start", "'journey'"))
+        if (auto t = text(cell_of(*n), "start", true)) {
+          sc.start = *t;
+          sc.start_where = n->where;
+        }
+      if (const auto* n = required(*j, "touchpoints", "'journey'")) sc.touchpoints = touchpoints(*n, base_dir);
+      if (const auto* n = required(*j, "transitions", "'journey'")) sc.transitions = transitions(*n, base_dir);
+      std::map<std::string, SourceLocation> seen;
+      for (const auto& tp : sc.touchpoints) {
+        if (tp.touchpoint.id.empty()) continue;
+        auto [it, fresh] = seen.emplace(tp.touchpoint.id, tp.where);
+        if (!fresh)
+          diag_.error(tp.where, "duplicate touchpoint id '" + tp.touchpoint.id + "' (first defined at " +
+                                    where_text(it->second) + ")");
+      }
+    }
+
+    if (const auto* n = root->find("segments")) {
+      sc.segments_where = n->where;
+      if (!n->is_sequence() || n->items.empty()) {
+        diag_.error(n->where, "'segments' must be a non-empty list of segments");
+      } else {
+        std::map<std::string, SourceLocation> names;
+        for (const auto& item : n->items) {
+          if (!is_map(item, "a segment")) continue;
+          auto s = segment_from_map(item, false, "this segment");
+          if (s.given.test(0)) {
+            auto [it, fresh] = names.emplace(s.segment.name, s.where);
+            if (!fresh)
+              diag_.error(s.where, "duplicate segment name '" + s.segment.name + "' (first at " +
+                                       where_text(it->second) + ")");
+          }
+          sc.segments.push_back(std::move(s));
+        }
+      }
+    } else {
+      sc.default_segments = true;
+      sc.segments_where = root->where;
+      SegmentSource s;
+      s.segment = default_segment();
+      s.where = root->where;
+      sc.segments.push_back(s);
+    }
+
+    if (const auto* n = root->find("simulation"); n && is_map(*n, "'simulation'")) {
+      static constexpr std::array<const char*, 3> keys{"customers", "seed", "max_steps"};
+      only_keys(*n, keys, "'simulation'");
+      if (const auto* v = n->find("customers"))
+        if (auto x = count(cell_of(*v), "customers", 1)) sc.simulation.customers = *x;
+      if (const auto* v = n->find("seed"))
+        if (auto x = count(cell_of(*v), "seed", 0)) sc.simulation.seed = *x;
+      if (const auto* v = n->find("max_steps"))
+        if (auto x = count(cell_of(*v), "max_steps", 1)) sc.simulation.max_steps = *x;
+    }
+
+    if (const auto* n = root->find("variants")) {
+      if (!n->is_sequence()) {
+        diag_.error(n->where, "'variants' must be a list of variants, not " + std::string(describe(n->kind)));
+      } else {
+        std::map<std::string, SourceLocation> names;
+        for (const auto& item : n->items) {
+          if (!is_map(item, "a variant")) continue;
+          auto v = variant(item);
+          if (v.name.empty()) continue;
+          if (v.name == "baseline") {
+            diag_.error(v.where, "'baseline' is reserved for the journey without changes; rename the variant");
+            continue;
+          }
+          auto [it, fresh] = names.emplace(v.name, v.where);
+          if (!fresh) {
+            diag_.error(v.where, "duplicate variant name '" + v.name + "' (first at " + where_text(it->second) + ")");
+            continue;
+          }
+          sc.variants.push_back(std::move(v));
+        }
+      }
+    }
+    return sc;
+  }
+
+  VariantSource variant(const YamlNode& n) {
+    VariantSource v;
+    v.where = n.where;
+    static constexpr std::array<const char*, 5> keys{"name", "description", "touchpoints",
+                                                     "transitions", "segments"};
+    only_keys(n, keys, "a variant");
+    if (const auto* x = required(n, "name", "this variant"))
+      if (auto t = text(cell_of(*x), "name", true)) v.name = *t;
+    if (const auto* x = n.find("description"))
+      if (auto t = text(cell_of(*x), "description", false)) v.description = *t;
+    const std::string what = "variant '" + v.name + "'";
+    if (const auto* x = n.find("touchpoints"); x && is_map(*x, "a variant's 'touchpoints'"))
+      for (const auto& [k, patch] : x->entries) {
+        if (!is_map(patch, "the patch of touchpoint '" + k.value + "'")) continue;
+        auto tp = touchpoint_from_map(patch, "the patch of touchpoint '" + k.value + "'", false);
+        tp.touchpoint.id = k.value;
+        tp.given.set(tp_id);
+        tp.where = k.where;
+        v.touchpoints.push_back(std::move(tp));
+      }
+    if (const auto* x = n.find("transitions"); x && is_map(*x, "a variant's 'transitions'"))
+      for (const auto& [k, list] : x->entries) {
+        TransitionReplacement r;
+        r.from = k.value;
+        r.where = k.where;
+        if (list.is_null()) {
+          // `support: ~` or `support: []`: no way out; the touchpoint becomes terminal
+        } else if (!list.is_sequence()) {
+          diag_.error(list.where, "the transitions out of '" + k.value + "' must be a list, not " +
+                                      std::string(describe(list.kind)));
+          continue;
+        } else {
+          for (const auto& item : list.items)
+            if (auto t = transition_from_map(item, &k.value)) r.transitions.push_back(std::move(*t));
+        }
+        v.transitions.push_back(std::move(r));
+      }
+    if (const auto* x = n.find("segments"); x && is_map(*x, "a variant's 'segments'"))
+      for (const auto& [k, patch] : x->entries) {
+        if (!is_map(patch, "the patch of segment '" + k.value + "'")) continue;
+        auto s = segment_from_map(patch, true, "the patch of segment '" + k.value + "'");
+        s.segment.name = k.value;
+        s.where = k.where;
+        v.segments.push_back(std::move(s));
+      }
+    (void)what;
+    return v;
+  }
+
+  static std::string resolve(const std::string& base_dir, const std::string& file) {
+    const std::filesystem::path p(file);
+    if (p.is_absolute() || base_dir.empty()) return p.string();
+    return (std::filesystem::path(base_dir) / p).string();
+  }
+
+  static std::string where_text(const SourceLocation& w) {
+    Diagnostic d;
+    d.where = w;
+    std::string s = d.to_string();
+    return s.substr(0, s.find(": "));
+  }
+
+ private:
+  Diagnostics& diag_;
+};
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics) {
+  return Loader(diagnostics).scenario(path);
+}
+
+}  // namespace cxsim

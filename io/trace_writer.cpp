@@ -1,0 +1,64 @@
+#include "io/trace_writer.hpp"
+
+#include <optional>
+#include <sstream>
+
+#include "io/csv_escape.hpp"
+
+namespace cxsim {
+
+namespace {
+
+// Holds back one row so the customer's outcome can go on their last one.
+class TraceObserver {
+ public:
+  static constexpr bool active = true;
+  TraceObserver(std::ostringstream& out, const Journey& j, const Population& p)
+      : out_(out), journey_(j), population_(p) {}
+
+  void visit(const VisitRecord& r) {
+    flush("");
+    pending_ = r;
+  }
+  void end(Ending e) { flush(ending_names[static_cast<int>(e)]); }
+
+ private:
+  void flush(const char* outcome) {
+    if (!pending_) {
+      if (*outcome) out_ << ",,,,,,,,,,," << outcome << '\n';  // a walk with no visit at all
+      return;
+    }
+    const VisitRecord& r = *pending_;
+    const auto b = [](bool x) { return x ? "1" : "0"; };
+    out_ << r.customer << ',' << csv_escape(population_.segment(r.segment).name) << ',' << r.step << ','
+         << csv_escape(journey_.touchpoint(r.touchpoint).id) << ',';
+    if (r.terminal)
+      out_ << ",,,,";
+    else
+      out_ << b(r.failed) << ',' << b(r.averted) << ',' << b(r.repeated) << ',' << r.friction << ',';
+    out_ << r.load << ',' << (r.terminal ? "" : b(r.forgiven)) << ',' << b(r.guard) << ',' << outcome << '\n';
+    pending_.reset();
+  }
+
+  std::ostringstream& out_;
+  const Journey& journey_;
+  const Population& population_;
+  std::optional<VisitRecord> pending_;
+};
+
+}  // namespace
+
+std::string trace_customers(const Journey& journey, const Population& population,
+                            const WalkSettings& settings, std::uint64_t count) {
+  std::ostringstream out;
+  out.precision(10);
+  out << "customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome\n";
+  WalkScratch scratch(journey.size());
+  Tally tally(journey.size(), population.size());
+  TraceObserver observer(out, journey, population);
+  for (std::uint64_t c = 0; c < count; ++c)
+    walk_customer<FrictionModel>(journey, population, settings, c, scratch, tally, observer);
+  return out.str();
+}
+
+}  // namespace cxsim

@@ -1,0 +1,17 @@
+#pragma once
+// Traces: the walks of the first customers of a run as CSV, one row per visit.
+#include <cstdint>
+#include <string>
+
+#include "sim/customer_walk.hpp"
+
+namespace cxsim {
+
+// Walks customers 0..count-1 exactly as the run does (same keys, so the same customers) and
+// returns their visits as CSV with the header
+// customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome
+// where `outcome` is filled on each customer's last row only.
+std::string trace_customers(const Journey& journey, const Population& population,
+                            const WalkSettings& settings, std::uint64_t count);
+
+}  // namespace cxsim

@@ -1,0 +1,259 @@
+#include "io/yaml_tree.hpp"
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/parser.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace cxsim {
+
+const YamlNode* YamlNode::find(const std::string& key) const {
+  for (const auto& [k, v] : entries)
+    if (k.value == key) return &v;
+  return nullptr;
+}
+
+const char* describe(YamlNode::Kind kind) {
+  switch (kind) {
+    case YamlNode::Kind::map: return "a map";
+    case YamlNode::Kind::sequence: return "a list";
+    case YamlNode::Kind::scalar: return "a single value";
+    case YamlNode::Kind::null: break;
+  }
+  return "nothing";
+}
+
+namespace {
+
+// Builds the tree from parser events. Stops collecting after the first structural refusal
+// (alias, duplicate key): the rest of that document would only add noise.
+class TreeBuilder : public YAML::EventHandler {
+ public:
+  TreeBuilder(const std::string& file, Diagnostics& diagnostics) : file_(file), diag_(diagnostics) {}
+
+  std::optional<YamlNode> root;
+  bool failed = false;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    check_anchor(mark, anchor);
+    YamlNode n;
+    n.where = at(mark);
+    add(std::move(n));
+  }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    refuse(mark, "aliases (*name) are not allowed in scenario files; write the value out");
+    YamlNode n;
+    n.where = at(mark);
+    add(std::move(n));
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    check_anchor(mark, anchor);
+    YamlNode n;
+    n.kind = YamlNode::Kind::scalar;
+    n.value = value;
+    n.quoted = tag == "!";
+    n.where = at(mark);
+    add(std::move(n));
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    open(YamlNode::Kind::sequence, mark);
+  }
+  void OnSequenceEnd() override { close(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    check_anchor(mark, anchor);
+    open(YamlNode::Kind::map, mark);
+  }
+  void OnMapEnd() override { close(); }
+
+ private:
+  struct Open {
+    YamlNode node;
+    std::optional<YamlNode> key;  // maps: a key waiting for its value
+  };
+
+  SourceLocation at(const YAML::Mark& m) const {
+    return {file_, static_cast<std::size_t>(m.line) + 1, static_cast<std::size_t>(m.column) + 1};
+  }
+  void refuse(const YAML::Mark& mark, std::string message) {
+    if (!failed) diag_.error(at(mark), std::move(message));
+    failed = true;
+  }
+  void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor)
+      refuse(mark, "anchors (&name) are not allowed in scenario files; write the value out");
+  }
+  void open(YamlNode::Kind kind, const YAML::Mark& mark) {
+    Open o;
+    o.node.kind = kind;
+    o.node.where = at(mark);
+    stack_.push_back(std::move(o));
+  }
+  void close() {
+    YamlNode n = std::move(stack_.back().node);
+    stack_.pop_back();
+    add(std::move(n));
+  }
+  void add(YamlNode n) {
+    if (stack_.empty()) {
+      root = std::move(n);
+      return;
+    }
+    Open& top = stack_.back();
+    if (top.node.kind == YamlNode::Kind::sequence) {
+      top.node.items.push_back(std::move(n));
+      return;
+    }
+    if (!top.key) {
+      if (!n.is_scalar()) {
+        refuse_at(n.where, "a key must be plain text, not " + std::string(describe(n.kind)));
+      } else if (const YamlNode* twin = top.node.find(n.value)) {
+        (void)twin;
+        for (const auto& [k, v] : top.node.entries)
+          if (k.value == n.value) {
+            refuse_at(n.where, "duplicate key '" + n.value + "' (first given at line " +
+                                   std::to_string(k.where.line) + ")");
+            break;
+          }
+      }
+      top.key = std::move(n);
+      return;
+    }
+    top.node.entries.emplace_back(std::move(*top.key), std::move(n));
+    top.key.reset();
+  }
+  void refuse_at(const SourceLocation& where, std::string message) {
+    if (!failed) diag_.error(where, std::move(message));
+    failed = true;
+  }
+
+  std::string file_;
+  Diagnostics& diag_;
+  std::vector<Open> stack_;
+};
+
+// yaml-cpp accepts a quote left open at the end of the file; find it ourselves.
+bool quote_closes(const std::string& text, std::size_t line, std::size_t column) {
+  std::size_t pos = 0;
+  for (std::size_t l = 1; l < line && pos != std::string::npos; ++l) {
+    pos = text.find('\n', pos);
+    if (pos != std::string::npos) ++pos;
+  }
+  if (pos == std::string::npos) return true;
+  pos += column - 1;
+  if (pos >= text.size()) return true;
+  const char q = text[pos];
+  if (q != '"' && q != '\'') return true;
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;
+      continue;
+    }
+    if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+void check_quotes(const YamlNode& n, const std::string& text, Diagnostics& diag) {
+  if (n.is_scalar() && n.quoted && !quote_closes(text, n.where.line, n.where.column))
+    diag.error(n.where, "this quoted text is never closed; add the closing quote");
+  for (const auto& i : n.items) check_quotes(i, text, diag);
+  for (const auto& [k, v] : n.entries) {
+    check_quotes(k, text, diag);
+    check_quotes(v, text, diag);
+  }
+}
+
+}  // namespace
+
+std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file,
+                                   Diagnostics& diagnostics) {
+  if (const auto nul = text.find('\0'); nul != std::string::npos) {
+    const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')) + 1;
+    diagnostics.error({file, line, 0}, "the file contains a NUL byte; is it a text file?");
+    return std::nullopt;
+  }
+  std::istringstream in(text);
+  TreeBuilder builder(file, diagnostics);
+  try {
+    YAML::Parser parser(in);
+    std::size_t documents = 0;
+    while (!builder.failed && parser.HandleNextDocument(builder)) {
+      if (++documents > 1) {
+        // The builder saw the second document; its root is where it starts.
+        diagnostics.error(builder.root ? builder.root->where : SourceLocation{file, 0, 0},
+                          "a scenario file holds one YAML document; remove the second one "
+                          "(after '---')");
+        return std::nullopt;
+      }
+    }
+  } catch (const YAML::DeepRecursion& e) {
+    diagnostics.error({file, static_cast<std::size_t>(e.mark.line) + 1,
+                       static_cast<std::size_t>(e.mark.column) + 1},
+                      "nesting is too deep (more than 500 levels)");
+    return std::nullopt;
+  } catch (const YAML::Exception& e) {
+    SourceLocation where{file, 0, 0};
+    if (!e.mark.is_null())
+      where = {file, static_cast<std::size_t>(e.mark.line) + 1,
+               static_cast<std::size_t>(e.mark.column) + 1};
+    diagnostics.error(where, "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  }
+  if (builder.failed) return std::nullopt;
+  if (!builder.root) {
+    diagnostics.error({file, 0, 0}, "the file is empty; expected a scenario (a YAML map)");
+    return std::nullopt;
+  }
+  const std::size_t before = diagnostics.error_count();
+  check_quotes(*builder.root, text, diagnostics);
+  if (diagnostics.error_count() > before) return std::nullopt;
+  return std::move(builder.root);
+}
+
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
+                                          const SourceLocation& referenced_from) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const auto status = fs::status(path, ec);
+  const SourceLocation where = referenced_from.file.empty() ? SourceLocation{path, 0, 0} : referenced_from;
+  if (ec || !fs::exists(status)) {
+    diagnostics.error(where, "cannot read '" + path + "': no such file");
+    return std::nullopt;
+  }
+  if (!fs::is_regular_file(status)) {
+    diagnostics.error(where, "cannot read '" + path + "': it is not a regular file");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diagnostics.error(where, "cannot read '" + path + "': permission denied or unreadable");
+    return std::nullopt;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) {
+    diagnostics.error(where, "cannot read '" + path + "': read error");
+    return std::nullopt;
+  }
+  return std::move(ss).str();
+}
+
+}  // namespace cxsim

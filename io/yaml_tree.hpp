@@ -1,0 +1,42 @@
+#pragma once
+// A YAML document as a plain tree in which every node knows where it was written. Built from
+// yaml-cpp's event parser so that duplicate keys, aliases and extra documents are refused
+// instead of silently resolved (see shared/LIBRARIES.md).
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "io/diagnostics.hpp"
+
+namespace cxsim {
+
+struct YamlNode {
+  enum class Kind { null, scalar, sequence, map };
+  Kind kind = Kind::null;
+  std::string value;    // scalars
+  bool quoted = false;  // scalars written in quotes
+  SourceLocation where;
+  std::vector<YamlNode> items;                           // sequences
+  std::vector<std::pair<YamlNode, YamlNode>> entries;    // maps: key, value (file order)
+
+  bool is_null() const { return kind == Kind::null; }
+  bool is_scalar() const { return kind == Kind::scalar; }
+  bool is_sequence() const { return kind == Kind::sequence; }
+  bool is_map() const { return kind == Kind::map; }
+  const YamlNode* find(const std::string& key) const;
+};
+
+// Words for error messages: "a map", "a list", "text", "nothing".
+const char* describe(YamlNode::Kind kind);
+
+// Parses one YAML document from `text`; problems go to `diagnostics` (with `file` as the name)
+// and then nothing is returned.
+std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file,
+                                   Diagnostics& diagnostics);
+
+// Reads a whole file as bytes, or reports why it cannot.
+std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
+                                          const SourceLocation& referenced_from = {});
+
+}  // namespace cxsim

@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Quick start, part 2: install what is missing, build everything, and run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh -DCXSIM_BUILD_TESTS=ON -DCXSIM_BUILD_BENCH=ON
+cd "${CXSIM_BUILD_DIR:-build}"
+ctest --output-on-failure --parallel "$(nproc)" --timeout 900

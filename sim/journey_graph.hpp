@@ -1,0 +1,39 @@
+#pragma once
+// The journey as a Boost.Graph graph, and the whole-journey checks that need it: transition
+// sets, outcomes, and whether every customer who starts can finish.
+#include <boost/graph/adjacency_list.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/journey.hpp"
+
+namespace cxsim {
+
+// Vertices are touchpoint indices; each edge carries its transition index.
+using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                           boost::no_property, std::size_t>;
+
+// The edges customers can actually take: probability > 0, in a set that can be used.
+JourneyGraph usable_graph(const Journey& journey);
+
+// Every transition (for drawing).
+JourneyGraph full_graph(const Journey& journey);
+
+struct JourneyProblem {
+  bool error = true;  // false: a warning
+  std::size_t touchpoint = 0;
+  std::optional<std::size_t> transition;  // where the problem is best shown
+  std::string message;
+};
+
+// Which transition sets of a touchpoint can be used (see docs/scenario-format.md).
+struct UsableSets {
+  bool ok = false, fail = false, any = false;
+};
+UsableSets usable_sets(const Journey& journey, std::size_t k);
+
+std::vector<JourneyProblem> check_journey(const Journey& journey);
+
+}  // namespace cxsim

@@ -1,0 +1,35 @@
+#include "sim/monte_carlo.hpp"
+
+#include <algorithm>
+
+#include "sim/statistics.hpp"
+
+namespace cxsim {
+
+MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population,
+                              const MonteCarloSettings& settings,
+                              std::atomic<std::uint64_t>* progress) {
+  MonteCarloRun run;
+  if (settings.precision <= 0.0) {
+    run.tally = simulate_customers(journey, population, settings.walk, 0, settings.customers, progress);
+    run.half_width = wilson_interval(run.tally.defections(), run.tally.customers).half_width();
+    return run;
+  }
+  // Fixed blocks, merged in order: the customers simulated and the figures depend only on the
+  // scenario, the seed and the target, never on timing.
+  run.tally = Tally(journey.size(), population.size());
+  const std::uint64_t block = std::max<std::uint64_t>(1, settings.block);
+  while (run.tally.customers < settings.customers) {
+    const std::uint64_t first = run.tally.customers;
+    const std::uint64_t last = first + std::min(block, settings.customers - first);
+    run.tally.merge(simulate_customers(journey, population, settings.walk, first, last, progress));
+    run.half_width = wilson_interval(run.tally.defections(), run.tally.customers).half_width();
+    if (run.half_width <= settings.precision) {
+      run.precision_reached = true;
+      break;
+    }
+  }
+  return run;
+}
+
+}  // namespace cxsim

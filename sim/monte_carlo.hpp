@@ -1,0 +1,63 @@
+#pragma once
+// The parallel Monte Carlo engine: walks customers [first, last) on oneTBB and returns their
+// tally. Deterministic: the reduction tree depends only on the range, never on thread count.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+
+#include <atomic>
+#include <cstdint>
+
+#include "sim/customer_walk.hpp"
+
+namespace cxsim {
+
+// Customers per leaf of the reduction tree: fixed, so results do not depend on scheduling.
+inline constexpr std::uint64_t customers_per_chunk = 1024;
+
+template <class Model = FrictionModel>
+Tally simulate_customers(const Journey& journey, const Population& population,
+                         const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
+                         std::atomic<std::uint64_t>* progress = nullptr) {
+  tbb::enumerable_thread_specific<WalkScratch> scratch(
+      [&] { return WalkScratch(journey.size()); });
+  const Tally identity(journey.size(), population.size());
+  if (last <= first) return identity;
+  return tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity,
+      [&](const tbb::blocked_range<std::uint64_t>& r, Tally tally) {
+        WalkScratch& mine = scratch.local();
+        NoObserver none;
+        for (std::uint64_t c = r.begin(); c != r.end(); ++c)
+          walk_customer<Model>(journey, population, settings, c, mine, tally, none);
+        if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
+        return tally;
+      },
+      [](Tally a, const Tally& b) {
+        a.merge(b);
+        return a;
+      },
+      tbb::simple_partitioner());
+}
+
+struct MonteCarloSettings {
+  WalkSettings walk;
+  std::uint64_t customers = 100000;
+  // With precision > 0: simulate blocks of `block` customers until the 95% interval of the
+  // defection rate has half-width <= precision, or `customers` have been simulated.
+  double precision = 0.0;
+  std::uint64_t block = 100000;
+};
+
+struct MonteCarloRun {
+  Tally tally;
+  bool precision_reached = false;
+  double half_width = 0.0;
+};
+
+MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population,
+                              const MonteCarloSettings& settings,
+                              std::atomic<std::uint64_t>* progress = nullptr);
+
+}  // namespace cxsim

@@ -1,0 +1,245 @@
+// The Monte Carlo engine and the exact solver against each other on randomly generated journeys.
+//
+// Tolerances: every figure must agree within 5 standard errors of the Monte Carlo estimate
+// (binomial for shares, batch means for per-customer means, each with a floor of 1/n), at fixed
+// seeds (journey generator and Monte Carlo), so the test is deterministic.
+#include "sim/engine_agreement.hpp"
+
+#include <gtest/gtest.h>
+#include <tbb/task_arena.h>
+
+#include <bit>
+#include <cstdint>
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace cxsim {
+namespace {
+
+// A deliberately wrong model: relevance bites on the very first visit too.
+struct RelevanceOnFirstVisit : FrictionModel {
+  static constexpr bool can_repeat(bool) { return true; }
+};
+
+// Uniforms from mt19937_64 by hand, so the journeys are the same with any standard library.
+class Dice {
+ public:
+  explicit Dice(std::uint64_t seed) : gen_(seed) {}
+  double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }
+  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
+  bool chance(double p) { return uniform() < p; }
+  // An integer in [lo, hi].
+  std::size_t pick(std::size_t lo, std::size_t hi) {
+    return lo + static_cast<std::size_t>(uniform() * static_cast<double>(hi - lo + 1));
+  }
+
+ private:
+  std::mt19937_64 gen_;
+};
+
+struct Scenario {
+  Journey journey;
+  Population population;
+};
+
+// A valid random journey: 3-12 touchpoints of which 1-3 are terminals (the first `retained`,
+// often a `defected` one), any / ok / fail edge sets, cycles, trust and recovery points, and
+// 1-3 segments, some with heterogeneity. Every set of edges sends at least 70% of its mass
+// forward (to a later touchpoint or a terminal), and loops only go back a few steps, so every
+// touchpoint reaches a terminal and walks longer than max_steps = 1000 are negligible.
+Scenario random_scenario(Dice& dice) {
+  const std::size_t total = dice.pick(3, 12);
+  const std::size_t terminals = std::min<std::size_t>(total - 2, dice.pick(1, 3));
+  const std::size_t inner = total - terminals;
+
+  std::vector<Touchpoint> tps;
+  for (std::size_t k = 0; k < inner; ++k) {
+    Touchpoint t;
+    t.id = "t" + std::to_string(k);
+    t.reliability = dice.chance(0.1) ? 1.0 : dice.uniform(0.4, 1.0);
+    t.relevance = dice.chance(0.1) ? 1.0 : dice.uniform(0.2, 0.95);
+    t.value = dice.uniform(0.0, 1.0);
+    t.trust = dice.chance(0.4) ? dice.uniform(0.1, 0.9) : 0.0;
+    t.recovery = dice.chance(0.3) ? dice.uniform(0.1, 1.0) : 0.0;
+    tps.push_back(t);
+  }
+  for (std::size_t i = 0; i < terminals; ++i) {
+    Touchpoint t;
+    if (i == 0) {
+      t.id = "done";
+      t.outcome = Outcome::retained;
+    } else {
+      const bool defect = i == 1 ? dice.chance(0.8) : dice.chance(0.5);
+      t.id = (defect ? "cancel" : "done") + std::to_string(i);
+      t.outcome = defect ? Outcome::defected : Outcome::retained;
+    }
+    tps.push_back(t);
+  }
+
+  std::vector<Transition> edges;
+  auto forward = [&](std::size_t k) {
+    if (k + 1 >= inner || dice.chance(0.3)) return inner + dice.pick(0, terminals - 1);
+    return dice.pick(k + 1, inner - 1);
+  };
+  // One set of edges out of k: 1-3 forward edges and maybe a short loop back.
+  auto add_set = [&](std::size_t k, When when) {
+    const std::size_t count = dice.pick(1, 3);
+    const bool loop = dice.chance(0.35);
+    const double back = loop ? dice.uniform(0.05, 0.3) : 0.0;
+    std::vector<double> w(count);
+    double sum = 0.0;
+    for (auto& x : w) sum += (x = dice.uniform(0.2, 1.0));
+    for (std::size_t i = 0; i < count; ++i)
+      edges.push_back(Transition{k, forward(k), (1.0 - back) * w[i] / sum, when});
+    if (loop) edges.push_back(Transition{k, k - std::min<std::size_t>(k, dice.pick(0, 2)), back, when});
+  };
+  for (std::size_t k = 0; k < inner; ++k) {
+    const double style = dice.uniform();
+    if (style < 0.4) {
+      add_set(k, When::any);
+    } else if (style < 0.8) {
+      add_set(k, When::ok);
+      add_set(k, When::fail);
+    } else {
+      add_set(k, When::fail);
+      add_set(k, When::any);
+    }
+  }
+
+  std::vector<Segment> segs;
+  const std::size_t count = dice.pick(1, 3);
+  for (std::size_t s = 0; s < count; ++s) {
+    Segment g;
+    g.name = "s" + std::to_string(s);
+    g.share = dice.uniform(0.2, 1.0);
+    g.value_expectation = dice.uniform(0.3, 0.8);
+    g.reliability_sensitivity = dice.uniform(0.0, 1.5);
+    g.relevance_sensitivity = dice.uniform(0.0, 1.0);
+    g.value_sensitivity = dice.uniform(0.0, 1.0);
+    g.silent_churn = dice.chance(0.2) ? 0.0 : dice.uniform(0.1, 1.5);
+    g.heterogeneity = dice.chance(0.4) ? dice.uniform(0.1, 0.8) : 0.0;
+    segs.push_back(g);
+  }
+  return Scenario{Journey(std::move(tps), std::move(edges), 0), Population(std::move(segs))};
+}
+
+constexpr int journeys = 50;
+constexpr std::uint64_t generator_seed = 20240611;
+
+std::vector<Scenario> scenarios() {
+  Dice dice(generator_seed);
+  std::vector<Scenario> out;
+  for (int i = 0; i < journeys; ++i) out.push_back(random_scenario(dice));
+  return out;
+}
+
+std::string describe(const Agreement& a) {
+  std::ostringstream out;
+  if (const FigureCheck* w = a.worst())
+    out << "worst: " << w->figure << " monte carlo " << w->monte_carlo << " exact " << w->exact
+        << " se " << w->standard_error << " z " << w->z;
+  return out.str();
+}
+
+TEST(EngineAgreement, RandomJourneysAgreeWithinFiveStandardErrors) {
+  const auto all = scenarios();
+  WalkSettings settings;
+  settings.seed = 7;
+  std::size_t figures = 0;
+  bool heterogeneous = false;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& sc = all[i];
+    const ExactSolution exact = solve_exact(sc.journey, sc.population);
+    heterogeneous = heterogeneous || exact.quadrature;
+    const Agreement a = compare_engines(sc.journey, sc.population, settings, 20000, exact);
+    figures += a.checks.size();
+    EXPECT_TRUE(a.agrees(5.0)) << "journey " << i << ": " << describe(a);
+  }
+  EXPECT_TRUE(heterogeneous);
+  EXPECT_GT(figures, 50u * 10u);
+}
+
+TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
+  const auto all = scenarios();
+  WalkSettings settings;
+  settings.seed = 7;
+  int relevant = 0;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const auto& sc = all[i];
+    // The wrong model differs only on the first visit, at the start: it matters where the start
+    // can make customers repeat themselves.
+    if (sc.journey.relevance()[sc.journey.start()] > 0.95) continue;
+    ++relevant;
+    const ExactSolution exact = solve_exact(sc.journey, sc.population);
+    const Agreement a =
+        compare_engines<RelevanceOnFirstVisit>(sc.journey, sc.population, settings, 20000, exact);
+    EXPECT_FALSE(a.agrees(5.0)) << "journey " << i << " did not catch the wrong model: " << describe(a);
+  }
+  EXPECT_GE(relevant, 30);
+}
+
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+void expect_identical(const Tally& a, const Tally& b) {
+  EXPECT_EQ(a.customers, b.customers);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.endings, b.endings);
+  ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size());
+  for (std::size_t k = 0; k < a.touchpoints.size(); ++k) {
+    const auto& x = a.touchpoints[k];
+    const auto& y = b.touchpoints[k];
+    EXPECT_EQ(x.visits, y.visits);
+    EXPECT_EQ(x.failures, y.failures);
+    EXPECT_EQ(x.averted, y.averted);
+    EXPECT_EQ(x.repeats, y.repeats);
+    EXPECT_EQ(x.abandoned, y.abandoned);
+    EXPECT_EQ(x.recoveries, y.recoveries);
+    for (int c = 0; c < friction_count; ++c) {
+      EXPECT_TRUE(same_bits(x.abandoned_by[c], y.abandoned_by[c])) << k << " " << c;
+      EXPECT_TRUE(same_bits(x.friction[c], y.friction[c])) << k << " " << c;
+    }
+  }
+  ASSERT_EQ(a.segments.size(), b.segments.size());
+  for (std::size_t s = 0; s < a.segments.size(); ++s) {
+    EXPECT_EQ(a.segments[s].customers, b.segments[s].customers);
+    EXPECT_EQ(a.segments[s].defections, b.segments[s].defections);
+  }
+}
+
+TEST(EngineAgreement, MonteCarloTalliesAreBitIdenticalOnOneAndTwoThreads) {
+  const auto all = scenarios();
+  WalkSettings settings;
+  settings.seed = 99;
+  tbb::task_arena one(1), two(2);
+  for (std::size_t i = 0; i < 5; ++i) {
+    const auto& sc = all[i];
+    Tally a, b;
+    one.execute([&] { a = simulate_customers(sc.journey, sc.population, settings, 0, 30000); });
+    two.execute([&] { b = simulate_customers(sc.journey, sc.population, settings, 0, 30000); });
+    expect_identical(a, b);
+  }
+}
+
+TEST(EngineAgreement, ChecksNameEveryFigure) {
+  const auto all = scenarios();
+  const auto& sc = all[0];
+  const ExactSolution exact = solve_exact(sc.journey, sc.population);
+  const Agreement a = compare_engines(sc.journey, sc.population, WalkSettings{}, 2000, exact, 10);
+  std::vector<std::string> names;
+  for (const auto& c : a.checks) names.push_back(c.figure);
+  auto has = [&](const std::string& n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  EXPECT_TRUE(has("defection_rate"));
+  EXPECT_TRUE(has("outcomes.retained"));
+  EXPECT_TRUE(has("outcomes.silent_churn"));
+  EXPECT_TRUE(has("abandonment_by_cause.value"));
+  EXPECT_TRUE(has("touchpoints.t0.visits"));
+  EXPECT_TRUE(has("touchpoints.t0.recoveries"));
+  EXPECT_TRUE(has("touchpoints.done.visits"));
+  EXPECT_TRUE(has("segments.s0.defection_rate"));
+  for (const auto& c : a.checks) EXPECT_GT(c.standard_error, 0.0) << c.figure;
+}
+
+}  // namespace
+}  // namespace cxsim

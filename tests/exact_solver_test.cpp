@@ -1,0 +1,331 @@
+// The exact solver against answers derived by hand from the model (MODEL.md), to 1e-12.
+#include "sim/exact_solver.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace cxsim {
+namespace {
+
+constexpr double tight = 1e-12;
+
+Touchpoint touchpoint(std::string id, double reliability = 1.0) {
+  Touchpoint t;
+  t.id = std::move(id);
+  t.reliability = reliability;
+  return t;
+}
+
+Touchpoint terminal(std::string id, Outcome outcome = Outcome::retained) {
+  Touchpoint t;
+  t.id = std::move(id);
+  t.outcome = outcome;
+  return t;
+}
+
+Transition edge(std::size_t from, std::size_t to, double p = 1.0, When when = When::any) {
+  return Transition{from, to, p, when};
+}
+
+// A segment that feels only what the test sets.
+Segment calm(std::string name = "everyone") {
+  Segment s;
+  s.name = std::move(name);
+  s.value_expectation = 0.0;
+  return s;
+}
+
+Segment failing_hurts(double a) {
+  Segment s = calm();
+  s.reliability_sensitivity = a;
+  return s;
+}
+
+double outcome(const ExactSolution& x, Ending e) { return x.figures.outcome(e); }
+
+TEST(ExactSolver, ChainOfTwoTouchpointsMultipliesSurvival) {
+  const Journey j({touchpoint("a", 0.9), touchpoint("b", 0.8), terminal("done")},
+                  {edge(0, 1), edge(1, 2)}, 0);
+  const auto x = solve_exact(j, Population({failing_hurts(0.5)}));
+  const double hurt = 1.0 - std::exp(-0.5);
+  const double at_b = 1.0 - 0.1 * hurt;
+  const double done = at_b * (1.0 - 0.2 * hurt);
+  const auto& t = x.figures.touchpoints;
+  EXPECT_NEAR(t[0].visits, 1.0, tight);
+  EXPECT_NEAR(t[0].failures, 0.1, tight);
+  EXPECT_NEAR(t[0].abandoned, 0.1 * hurt, tight);
+  EXPECT_NEAR(t[1].visits, at_b, tight);
+  EXPECT_NEAR(t[1].failures, 0.2 * at_b, tight);
+  EXPECT_NEAR(t[1].abandoned, 0.2 * hurt * at_b, tight);
+  EXPECT_NEAR(t[2].visits, done, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), done, tight);
+  EXPECT_NEAR(outcome(x, Ending::abandoned), 1.0 - done, tight);
+  EXPECT_NEAR(x.figures.defection_rate(), 1.0 - done, tight);
+  EXPECT_EQ(outcome(x, Ending::unfinished), 0.0);
+  EXPECT_FALSE(x.quadrature);
+  EXPECT_LE(x.residual, 1e-12);
+}
+
+TEST(ExactSolver, OneUnreliableTouchpointAbandonsOnItsFailures) {
+  const Journey j({touchpoint("a", 0.8), terminal("done")}, {edge(0, 1)}, 0);
+  const auto x = solve_exact(j, Population({failing_hurts(0.5)}));
+  const double abandoned = 0.2 * (1.0 - std::exp(-0.5));
+  EXPECT_NEAR(x.figures.touchpoints[0].abandoned, abandoned, tight);
+  EXPECT_NEAR(x.figures.touchpoints[0].abandoned_by[0], abandoned, tight);
+  EXPECT_NEAR(x.figures.touchpoints[0].abandoned_by[1], 0.0, tight);
+  EXPECT_NEAR(x.figures.touchpoints[0].friction[0], 0.2 * 0.5, tight);
+  EXPECT_NEAR(outcome(x, Ending::abandoned), abandoned, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 1.0 - abandoned, tight);
+}
+
+TEST(ExactSolver, AbandonmentIsSplitByFrictionParts) {
+  Touchpoint a = touchpoint("a", 0.0);
+  a.value = 0.2;
+  const Journey j({a, terminal("done")}, {edge(0, 1)}, 0);
+  Segment s = failing_hurts(0.3);
+  s.value_expectation = 0.6;
+  s.value_sensitivity = 0.5;  // value part 0.5 * 0.4 = 0.2
+  const auto x = solve_exact(j, Population({s}));
+  const double quit = 1.0 - std::exp(-0.5);
+  const auto& t = x.figures.touchpoints[0];
+  EXPECT_NEAR(t.abandoned, quit, tight);
+  EXPECT_NEAR(t.abandoned_by[0], quit * 0.3 / 0.5, tight);
+  EXPECT_NEAR(t.abandoned_by[2], quit * 0.2 / 0.5, tight);
+  EXPECT_NEAR(t.friction[2], 0.2, tight);
+}
+
+TEST(ExactSolver, RetryLoopGivesGeometricVisitsAndRepeatsFromTheSecondVisit) {
+  // a: fail -> a again, ok -> done. Repeating oneself costs nothing here (b = 0).
+  Touchpoint a = touchpoint("a", 0.6);
+  a.relevance = 0.25;
+  const Journey j({a, terminal("done")}, {edge(0, 0, 1.0, When::fail), edge(0, 1, 1.0, When::ok)}, 0);
+  const auto x = solve_exact(j, Population({failing_hurts(0.5)}));
+  const double visits = 1.0 / (1.0 - 0.4 * std::exp(-0.5));
+  const auto& t = x.figures.touchpoints[0];
+  EXPECT_NEAR(t.visits, visits, tight);
+  EXPECT_NEAR(t.failures, 0.4 * visits, tight);
+  EXPECT_NEAR(t.repeats, 0.75 * (visits - 1.0), tight);
+  EXPECT_NEAR(t.abandoned, 0.4 * (1.0 - std::exp(-0.5)) * visits, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 0.6 * visits, tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].visits, 0.6 * visits, tight);
+}
+
+TEST(ExactSolver, GuardAvertsExactlyOneFailure) {
+  // a sets the guard for sure; b always fails and the guard averts it (so b takes its ok edge);
+  // c always fails again, now unguarded.
+  Touchpoint a = touchpoint("a");
+  a.trust = 1.0;
+  const Journey j({a, touchpoint("b", 0.0), touchpoint("c", 0.0), terminal("done"),
+                   terminal("lost", Outcome::defected)},
+                  {edge(0, 1), edge(1, 2, 1.0, When::ok), edge(1, 4, 1.0, When::fail), edge(2, 3)}, 0);
+  const auto x = solve_exact(j, Population({calm()}));
+  const auto& t = x.figures.touchpoints;
+  EXPECT_NEAR(t[1].averted, 1.0, tight);
+  EXPECT_NEAR(t[1].failures, 0.0, tight);
+  EXPECT_NEAR(t[2].averted, 0.0, tight);
+  EXPECT_NEAR(t[2].failures, 1.0, tight);
+  EXPECT_NEAR(t[4].visits, 0.0, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 1.0, tight);
+}
+
+// a adds friction 0.5 (a value gap); r may forgive it; done churns silently with lambda = 1.
+Journey recovery_journey(double quality, double a_value = 0.0) {
+  Touchpoint a = touchpoint("a");
+  a.value = a_value;
+  Touchpoint r = touchpoint("r");
+  r.recovery = quality;
+  return Journey({a, r, terminal("done")}, {edge(0, 1), edge(1, 2)}, 0);
+}
+
+Segment gap_hurts() {
+  Segment s = calm();
+  s.value_expectation = 0.5;
+  s.value_sensitivity = 1.0;
+  s.silent_churn = 1.0;
+  return s;
+}
+
+TEST(ExactSolver, SilentChurnWithoutForgivenessFollowsTheLoad) {
+  const auto x = solve_exact(recovery_journey(0.0), Population({gap_hurts()}));
+  const double go_on = std::exp(-0.5);
+  EXPECT_NEAR(outcome(x, Ending::abandoned), 1.0 - go_on, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), go_on * std::exp(-0.5), tight);
+  EXPECT_NEAR(outcome(x, Ending::silent_churn), go_on * (1.0 - std::exp(-0.5)), tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].recoveries, 0.0, tight);
+}
+
+TEST(ExactSolver, RecoveryWipesTheLoad) {
+  const auto x = solve_exact(recovery_journey(1.0), Population({gap_hurts()}));
+  const double go_on = std::exp(-0.5);
+  const double f = 0.82;
+  EXPECT_NEAR(x.figures.touchpoints[1].recoveries, go_on * f, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), go_on * (f + (1.0 - f) * std::exp(-0.5)), tight);
+  EXPECT_NEAR(outcome(x, Ending::silent_churn), go_on * (1.0 - f) * (1.0 - std::exp(-0.5)), tight);
+  EXPECT_NEAR(x.figures.defection_rate(), 1.0 - go_on * (f + (1.0 - f) * std::exp(-0.5)), tight);
+}
+
+TEST(ExactSolver, RecoveryIsCountedOnlyWhereThereWasLoad) {
+  const auto x = solve_exact(recovery_journey(1.0, 1.0), Population({gap_hurts()}));
+  EXPECT_NEAR(x.figures.touchpoints[1].recoveries, 0.0, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 1.0, tight);
+}
+
+TEST(ExactSolver, RecoveriesInALoopCountOnlyVisitsThatCarryLoad) {
+  // a fails half the time (friction d); r forgives w.p. f; then back to a or done, half each.
+  // Visits u0, u1 to a and r0, r1 to r, with zero / positive load:
+  //   r0 = u0 / 2, r1 = c1 u1 + c0 u0 (c1 = (1 + e^-d) / 2, c0 = e^-d / 2),
+  //   u1 = (1 - f) r1 / 2, u0 = 1 + (r0 + f r1) / 2; recoveries = f r1.
+  const double d = 0.8, f = forgiveness_probability(0.5);
+  Touchpoint r = touchpoint("r");
+  r.recovery = 0.5;
+  const Journey j({touchpoint("a", 0.5), r, terminal("done")},
+                  {edge(0, 1), edge(1, 0, 0.5), edge(1, 2, 0.5)}, 0);
+  const auto x = solve_exact(j, Population({failing_hurts(d)}));
+  const double c1 = (1.0 + std::exp(-d)) / 2.0, c0 = std::exp(-d) / 2.0;
+  const double D = 1.0 - (1.0 - f) * c1 / 2.0;
+  const double u0 = 1.0 / (1.0 - 0.25 - f * c0 / (2.0 * D));
+  const double r1 = u0 * c0 / D, r0 = u0 / 2.0, u1 = (1.0 - f) * r1 / 2.0;
+  EXPECT_NEAR(x.figures.touchpoints[0].visits, u0 + u1, tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].visits, r0 + r1, tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].recoveries, f * r1, tight);
+}
+
+TEST(ExactSolver, FrictionAfterTheLastRecoveryStillChurns) {
+  // a (0.5) -> r (forgives w.p. 0.82) -> c (0.5) -> done: the load at done is 0.5 after a
+  // forgiveness, 1.0 without.
+  Touchpoint a = touchpoint("a");
+  a.value = 0.0;
+  Touchpoint r = touchpoint("r");
+  r.recovery = 1.0;
+  Touchpoint c = touchpoint("c");
+  c.value = 0.0;
+  const Journey j({a, r, c, terminal("done")}, {edge(0, 1), edge(1, 2), edge(2, 3)}, 0);
+  Segment s = gap_hurts();
+  s.silent_churn = 2.0;
+  const auto x = solve_exact(j, Population({s}));
+  const double reach = std::exp(-1.0);
+  const double kept = reach * (0.82 * std::exp(-2.0 * 0.5) + 0.18 * std::exp(-2.0 * 1.0));
+  EXPECT_NEAR(outcome(x, Ending::retained), kept, tight);
+  EXPECT_NEAR(outcome(x, Ending::silent_churn), reach - kept, tight);
+}
+
+TEST(ExactSolver, SilentChurnTerminalChargesTheLoadOfFailures) {
+  const Journey j({touchpoint("a", 0.8), terminal("done")}, {edge(0, 1)}, 0);
+  Segment s = failing_hurts(0.5);
+  s.silent_churn = 2.0;
+  const auto x = solve_exact(j, Population({s}));
+  const double failed_on = 0.2 * std::exp(-0.5);
+  EXPECT_NEAR(outcome(x, Ending::silent_churn), failed_on * (1.0 - std::exp(-1.0)), tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 0.8 + failed_on * std::exp(-1.0), tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].visits, 0.8 + failed_on, tight);
+}
+
+TEST(ExactSolver, DefectedTerminalIsRoutedDefection) {
+  const Journey j({touchpoint("a"), terminal("cancel", Outcome::defected), terminal("done")},
+                  {edge(0, 1, 0.3), edge(0, 2, 0.7)}, 0);
+  const auto x = solve_exact(j, Population({calm()}));
+  EXPECT_NEAR(outcome(x, Ending::routed_defection), 0.3, tight);
+  EXPECT_NEAR(outcome(x, Ending::retained), 0.7, tight);
+  EXPECT_NEAR(x.figures.touchpoints[1].visits, 0.3, tight);
+  EXPECT_NEAR(x.figures.defection_rate(), 0.3, tight);
+}
+
+TEST(ExactSolver, StartAtATerminalEndsThere) {
+  const Journey j({terminal("done")}, {}, 0);
+  const auto x = solve_exact(j, Population({calm()}));
+  EXPECT_NEAR(outcome(x, Ending::retained), 1.0, tight);
+  EXPECT_NEAR(x.figures.touchpoints[0].visits, 1.0, tight);
+}
+
+TEST(ExactSolver, TwoSegmentsAreWeightedByNormalisedShares) {
+  const Journey j({touchpoint("a", 0.8), terminal("done")}, {edge(0, 1)}, 0);
+  Segment one = failing_hurts(0.5);
+  one.name = "one";
+  one.share = 3.0;
+  Segment two = failing_hurts(2.0);
+  two.name = "two";
+  two.share = 1.0;
+  const auto x = solve_exact(j, Population({one, two}));
+  const double d1 = 0.2 * (1.0 - std::exp(-0.5)), d2 = 0.2 * (1.0 - std::exp(-2.0));
+  ASSERT_EQ(x.figures.segments.size(), 2u);
+  EXPECT_NEAR(x.figures.segments[0].share, 0.75, tight);
+  EXPECT_NEAR(x.figures.segments[1].share, 0.25, tight);
+  EXPECT_NEAR(x.figures.segments[0].defection_rate, d1, tight);
+  EXPECT_NEAR(x.figures.segments[1].defection_rate, d2, tight);
+  EXPECT_NEAR(x.figures.defection_rate(), 0.75 * d1 + 0.25 * d2, tight);
+  EXPECT_NEAR(x.figures.touchpoints[0].friction[0], 0.2 * (0.75 * 0.5 + 0.25 * 2.0), tight);
+}
+
+// E[1 - exp(-m D)] for m ~ Gamma(1/h^2, h^2): 1 - (1 + D h^2)^(-1/h^2).
+double gamma_abandonment(double delta, double h) {
+  return 1.0 - std::pow(1.0 + delta * h * h, -1.0 / (h * h));
+}
+
+class Heterogeneity : public ::testing::TestWithParam<double> {};
+
+TEST_P(Heterogeneity, AlwaysFailingTouchpointMatchesTheGammaClosedForm) {
+  const double h = GetParam(), delta = 0.7, lambda = 1.5;
+  const Journey j({touchpoint("a", 0.0), terminal("done")}, {edge(0, 1)}, 0);
+  Segment s = failing_hurts(delta);
+  s.heterogeneity = h;
+  s.silent_churn = lambda;
+  const auto x = solve_exact(j, Population({s}));
+  const double k = 1.0 / (h * h);
+  // Survivors carry load m D: retained with probability E[exp(-(1 + lambda) m D)].
+  const double reach = std::pow(1.0 + delta * h * h, -k);
+  const double kept = std::pow(1.0 + (1.0 + lambda) * delta * h * h, -k);
+  EXPECT_TRUE(x.quadrature);
+  EXPECT_GE(x.quadrature_nodes, 32);
+  EXPECT_LT(x.quadrature_change, 1e-10);
+  EXPECT_NEAR(outcome(x, Ending::abandoned), gamma_abandonment(delta, h), 1e-9);
+  EXPECT_NEAR(outcome(x, Ending::retained), kept, 1e-9);
+  EXPECT_NEAR(outcome(x, Ending::silent_churn), reach - kept, 1e-9);
+  EXPECT_NEAR(x.figures.touchpoints[0].friction[0], delta, 1e-9);  // E[m] = 1
+}
+
+INSTANTIATE_TEST_SUITE_P(ExactSolver, Heterogeneity, ::testing::Values(0.05, 0.3, 0.5, 1.0));
+
+TEST(ExactSolver, MultiplierQuadratureHasMeanOneAndVarianceHSquared) {
+  for (const double h : {0.05, 0.3, 1.0, 2.0}) {
+    const auto q = multiplier_quadrature(h, 32);
+    double w = 0.0, mean = 0.0, second = 0.0;
+    for (std::size_t i = 0; i < q.weight.size(); ++i) {
+      w += q.weight[i];
+      mean += q.weight[i] * q.multiplier[i];
+      second += q.weight[i] * q.multiplier[i] * q.multiplier[i];
+    }
+    EXPECT_NEAR(w, 1.0, 1e-12) << h;
+    EXPECT_NEAR(mean, 1.0, 1e-10) << h;
+    EXPECT_NEAR(second - mean * mean, h * h, 1e-10) << h;
+  }
+}
+
+TEST(ExactSolver, LoopWithoutFrictionOrExitThrows) {
+  // a -> b (half) or done (half); b <-> c forever, frictionless.
+  const Journey j({touchpoint("a"), touchpoint("b"), touchpoint("c"), terminal("done")},
+                  {edge(0, 1, 0.5), edge(0, 3, 0.5), edge(1, 2), edge(2, 1)}, 0);
+  EXPECT_THROW(solve_exact(j, Population({calm()})), SolverError);
+  try {
+    solve_exact(j, Population({calm()}));
+  } catch (const SolverError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("loop customers can never leave"), std::string::npos) << what;
+    EXPECT_NE(what.find("'b'"), std::string::npos) << what;
+  }
+}
+
+TEST(ExactSolver, FrictionInALoopMakesItLeavable) {
+  // The same loop, but c always fails and failing hurts: customers leave by abandoning.
+  const Journey j({touchpoint("a"), touchpoint("b"), touchpoint("c", 0.0), terminal("done")},
+                  {edge(0, 1, 0.5), edge(0, 3, 0.5), edge(1, 2), edge(2, 1)}, 0);
+  const auto x = solve_exact(j, Population({failing_hurts(1.0)}));
+  EXPECT_NEAR(outcome(x, Ending::abandoned), 0.5, tight);
+  // visits to c: 0.5 * (1 + e^-1 + e^-2 + ...)
+  EXPECT_NEAR(x.figures.touchpoints[2].visits, 0.5 / (1.0 - std::exp(-1.0)), tight);
+}
+
+}  // namespace
+}  // namespace cxsim

@@ -1,0 +1,327 @@
+// Every loader rule of the scenario format: valid files load, each kind of mistake is reported
+// with the file and line where it was made.
+#include <algorithm>
+
+#include "io/scenario.hpp"
+#include "test_support.hpp"
+
+namespace cxsim {
+namespace {
+
+const char* kTouchpoints =
+    "id,reliability,relevance,value,trust,recovery,outcome\n"
+    "order,0.9,1,1,0,,\n"          // line 2
+    "support,0.8,0.5,1,0,0.5,\n"   // line 3
+    "done,1,1,1,0,,retained\n"     // line 4
+    "gone,1,1,1,0,,defected\n";    // line 5
+
+const char* kTransitions =
+    "from,to,probability,when\n"
+    "order,done,1,ok\n"        // line 2
+    "order,support,1,fail\n"   // line 3
+    "support,done,0.6,\n"      // line 4
+    "support,gone,0.4,\n";     // line 5
+
+const char* kScenario =
+    "name: Test\n"                           // 1
+    "journey:\n"                             // 2
+    "  start: order\n"                       // 3
+    "  touchpoints: touchpoints.csv\n"       // 4
+    "  transitions: transitions.csv\n"       // 5
+    "segments:\n"                            // 6
+    "  - name: a\n"                          // 7
+    "    share: 0.5\n"                       // 8
+    "    value_expectation: 0.5\n"           // 9
+    "    sensitivity: {reliability: 0.3}\n"  // 10
+    "    silent_churn: 0.2\n"                // 11
+    "  - name: b\n"                          // 12
+    "    share: 0.5\n"                       // 13
+    "    value_expectation: 0.5\n"           // 14
+    "    sensitivity: {reliability: 0.3}\n"  // 15
+    "    silent_churn: 0.2\n"                // 16
+    "variants:\n"                            // 17
+    "  - name: fix\n"                        // 18
+    "    touchpoints:\n"                     // 19
+    "      order: {reliability: 0.99}\n";    // 20
+
+std::string replace(std::string s, const std::string& from, const std::string& to) {
+  const auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << "test setup: '" << from << "' not found";
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+class ScenarioLoader : public ::testing::Test {
+ protected:
+  // Writes the three files (defaults unless given) and checks them; diagnostics are returned
+  // with the scratch folder cut off, e.g. "transitions.csv:4: error: ...".
+  std::vector<std::string> check(const std::string& yaml = kScenario,
+                                 const std::string& touchpoints = kTouchpoints,
+                                 const std::string& transitions = kTransitions) {
+    dir_.write("touchpoints.csv", touchpoints);
+    dir_.write("transitions.csv", transitions);
+    path_ = dir_.write("scenario.yaml", yaml);
+    result_ = check_scenario(path_);
+    std::vector<std::string> out;
+    const std::string prefix = dir_.path("");
+    for (const auto& d : result_.diagnostics.sorted()) {
+      std::string s = d.to_string();
+      if (s.rfind(prefix, 0) == 0) s = s.substr(prefix.size());
+      out.push_back(s);
+    }
+    return out;
+  }
+  static bool has(const std::vector<std::string>& ds, const std::string& start, const std::string& part) {
+    return std::any_of(ds.begin(), ds.end(), [&](const std::string& d) {
+      return d.rfind(start, 0) == 0 && d.find(part) != std::string::npos;
+    });
+  }
+  static std::string all(const std::vector<std::string>& ds) {
+    std::string s;
+    for (const auto& d : ds) s += d + "\n";
+    return s;
+  }
+
+  test::ScratchDir dir_;
+  std::string path_;
+  CheckedScenario result_;
+};
+
+#define EXPECT_DIAG(ds, start, part) EXPECT_TRUE(has(ds, start, part)) << all(ds)
+
+TEST_F(ScenarioLoader, ValidScenarioHasNoProblems) {
+  const auto ds = check();
+  EXPECT_TRUE(ds.empty()) << all(ds);
+  EXPECT_EQ(result_.scenario.touchpoints.size(), 4u);
+  EXPECT_EQ(result_.scenario.variants.size(), 1u);
+}
+
+TEST_F(ScenarioLoader, BuildsTheModelWithVariantPatchesApplied) {
+  check();
+  const LoadedScenario l = load_scenario(path_, "fix");
+  EXPECT_EQ(l.model.variant, "fix");
+  EXPECT_DOUBLE_EQ(l.model.journey.touchpoint(*l.model.journey.find("order")).reliability, 0.99);
+  EXPECT_DOUBLE_EQ(l.model.journey.touchpoint(*l.model.journey.find("support")).recovery, 0.5);
+  EXPECT_EQ(l.model.population.size(), 2u);
+}
+
+TEST_F(ScenarioLoader, UnknownVariantIsAUsageError) {
+  check();
+  EXPECT_THROW(load_scenario(path_, "nope"), UsageError);
+}
+
+TEST_F(ScenarioLoader, InlineListsWorkLikeCsvFiles) {
+  const std::string yaml =
+      "name: Inline\njourney:\n  start: a\n  touchpoints:\n"
+      "    - {id: a, reliability: 0.5, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: a, to: z, probability: 1}\n";
+  const auto ds = check(yaml);
+  EXPECT_TRUE(ds.empty()) << all(ds);
+  EXPECT_TRUE(result_.scenario.default_segments);
+}
+
+TEST_F(ScenarioLoader, YamlSyntaxErrorHasLineAndColumn) {
+  const auto ds = check("name: [x\njourney: 1\n");
+  ASSERT_FALSE(ds.empty());
+  EXPECT_DIAG(ds, "scenario.yaml:", "syntax");
+}
+
+TEST_F(ScenarioLoader, UnknownTopLevelKeySuggestsTheRightOne) {
+  const auto ds = check(std::string(kScenario) + "simulaton: {customers: 10}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:21:1: error:", "unknown key 'simulaton' (did you mean 'simulation'?)");
+}
+
+TEST_F(ScenarioLoader, UnknownSegmentKeyIsAnError) {
+  const auto ds = check(replace(kScenario, "    silent_churn: 0.2\n  - name: b", "    silent_churn: 0.2\n    colour: red\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:12:5: error:", "unknown segment key 'colour'");
+}
+
+TEST_F(ScenarioLoader, UnknownSensitivityIsAnError) {
+  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliabilty: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:10:19: error:", "did you mean 'reliability'");
+}
+
+TEST_F(ScenarioLoader, UnknownCsvColumnIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "trust", "trsut"));
+  EXPECT_DIAG(ds, "touchpoints.csv:1: error:", "unknown column 'trsut'");
+}
+
+TEST_F(ScenarioLoader, MissingRequiredColumnIsAnError) {
+  const auto ds = check(kScenario, "id,reliability,relevance,value\norder,1,1,1\n");
+  EXPECT_DIAG(ds, "touchpoints.csv:1: error:", "no column 'trust'");
+}
+
+TEST_F(ScenarioLoader, MissingRequiredCellIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1,0", "support,,0.5,1,0"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "'reliability' is missing a value");
+}
+
+TEST_F(ScenarioLoader, MissingRequiredYamlKeyIsAnError) {
+  const auto ds = check(replace(kScenario, "  start: order\n", ""));
+  EXPECT_DIAG(ds, "scenario.yaml:3:3: error:", "missing the required key 'start'");
+}
+
+TEST_F(ScenarioLoader, MissingSegmentFieldIsAnError) {
+  const auto ds = check(replace(kScenario, "    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:7:5: error:", "'value_expectation'");
+}
+
+TEST_F(ScenarioLoader, WrongTypeIsAnError) {
+  const auto ds = check(replace(kScenario, "    share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "    share: [0.5]\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:8:12: error:", "'share' must be a number");
+}
+
+TEST_F(ScenarioLoader, QuotedNumberIsAnError) {
+  const auto ds = check(replace(kScenario, "silent_churn: 0.2\n  - name: b", "silent_churn: \"0.2\"\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:11:19: error:", "not quoted text");
+}
+
+TEST_F(ScenarioLoader, AttributeOutsideZeroOneIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5", "support,1.2,0.5"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "'reliability' is 1.2; expected a number in [0, 1]");
+}
+
+TEST_F(ScenarioLoader, NegativeSensitivityIsAnError) {
+  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliability: -0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:10:32: error:", ">= 0");
+}
+
+TEST_F(ScenarioLoader, NanAndInfinityAreErrors) {
+  auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1", "support,nan,0.5,1"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "expected a number");
+  ds = check(replace(kScenario, "silent_churn: 0.2\n  - name: b", "silent_churn: .inf\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:11:19: error:", "expected a number");
+}
+
+TEST_F(ScenarioLoader, DuplicateTouchpointIdIsAnError) {
+  const auto ds = check(kScenario, std::string(kTouchpoints) + "support,1,1,1,0,,\n");
+  EXPECT_DIAG(ds, "touchpoints.csv:6: error:", "duplicate touchpoint id 'support'");
+}
+
+TEST_F(ScenarioLoader, TransitionToUnknownTouchpointIsAnError) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "support,gone,0.4", "support,gon,0.4"));
+  EXPECT_DIAG(ds, "transitions.csv:5: error:", "unknown touchpoint 'gon'");
+}
+
+TEST_F(ScenarioLoader, TransitionSetNotSummingToOneIsAnError) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "support,gone,0.4", "support,gone,0.3"));
+  EXPECT_DIAG(ds, "transitions.csv:4: error:", "summing to 0.9");
+}
+
+TEST_F(ScenarioLoader, TerminalWithoutOutcomeIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "gone,1,1,1,0,,defected", "gone,1,1,1,0,,"));
+  EXPECT_DIAG(ds, "touchpoints.csv:5: error:", "no outcome");
+}
+
+TEST_F(ScenarioLoader, NonTerminalWithOutcomeIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1,0,0.5,", "support,0.8,0.5,1,0,0.5,retained"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "has outgoing transitions but outcome 'retained'");
+}
+
+TEST_F(ScenarioLoader, BadOutcomeWordIsAnError) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "gone,1,1,1,0,,defected", "gone,1,1,1,0,,lost"));
+  EXPECT_DIAG(ds, "touchpoints.csv:5: error:", "'outcome' is 'lost'");
+}
+
+TEST_F(ScenarioLoader, BadWhenIsAnError) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "order,done,1,ok", "order,done,1,okay"));
+  EXPECT_DIAG(ds, "transitions.csv:2: error:", "'when' is 'okay'");
+}
+
+TEST_F(ScenarioLoader, FailedVisitWithNowhereToGoIsAnError) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "order,support,1,fail\n", ""));
+  EXPECT_DIAG(ds, "touchpoints.csv:2: error:", "a failed visit to 'order'");
+}
+
+TEST_F(ScenarioLoader, SharesNotSummingToOneIsAnError) {
+  const auto ds = check(replace(kScenario, "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 0.6\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:7:3: error:", "segment shares sum to 1.1");
+}
+
+TEST_F(ScenarioLoader, DuplicateSegmentNameIsAnError) {
+  const auto ds = check(replace(kScenario, "  - name: b", "  - name: a"));
+  EXPECT_DIAG(ds, "scenario.yaml:12:5: error:", "duplicate segment name 'a'");
+}
+
+TEST_F(ScenarioLoader, UnknownStartIsAnError) {
+  const auto ds = check(replace(kScenario, "start: order", "start: ordr"));
+  EXPECT_DIAG(ds, "scenario.yaml:3:10: error:", "the start 'ordr' is not a touchpoint");
+}
+
+TEST_F(ScenarioLoader, VariantPatchingUnknownFieldIsAnError) {
+  const auto ds = check(replace(kScenario, "{reliability: 0.99}", "{reliablity: 0.99}"));
+  EXPECT_DIAG(ds, "scenario.yaml:20:15: error:", "unknown touchpoint field 'reliablity'");
+}
+
+TEST_F(ScenarioLoader, VariantAddingIncompleteTouchpointIsAnError) {
+  const auto ds = check(replace(kScenario, "order: {reliability: 0.99}", "survey: {reliability: 0.99}"));
+  EXPECT_DIAG(ds, "scenario.yaml:20:7: error:", "needs the field 'relevance'");
+}
+
+TEST_F(ScenarioLoader, VariantPatchingUnknownSegmentIsAnError) {
+  const auto ds = check(std::string(kScenario) + "    segments:\n      c: {share: 0.5}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:22:7: error:", "patches segment 'c'");
+}
+
+TEST_F(ScenarioLoader, VariantTransitionsReplaceAllOutgoingOnes) {
+  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: done, probability: 1}\n");
+  EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
+  EXPECT_DIAG(ds, "touchpoints.csv:5: warning: variant 'fix':", "'gone' cannot be reached");
+  const LoadedScenario l = load_scenario(path_, "fix");
+  const auto k = *l.model.journey.find("support");
+  EXPECT_EQ(l.model.journey.route(k, Journey::after_ok).size(), 1u);
+  EXPECT_TRUE(has(check(std::string(kScenario) + "    transitions:\n      support: []\n"), "touchpoints.csv:3: error: variant 'fix':", "no outcome"));
+}
+
+TEST_F(ScenarioLoader, WalkingForeverIsAnError) {
+  // support only loops back on itself: customers who get there can never finish.
+  const auto ds = check(kScenario, kTouchpoints,
+                        replace(kTransitions, "support,done,0.6,\nsupport,gone,0.4,\n", "support,support,1,\n"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "can never finish");
+}
+
+TEST_F(ScenarioLoader, UnreachableTouchpointIsOnlyAWarning) {
+  const auto ds = check(kScenario, std::string(kTouchpoints) + "island,1,1,1,0,,retained\n");
+  EXPECT_DIAG(ds, "touchpoints.csv:6: warning:", "cannot be reached");
+  EXPECT_FALSE(result_.diagnostics.has_errors());
+}
+
+TEST_F(ScenarioLoader, MissingCsvFileIsReportedWhereItIsNamed) {
+  const auto ds = check(replace(kScenario, "touchpoints.csv", "nothere.csv"));
+  EXPECT_DIAG(ds, "scenario.yaml:4:16: error:", "no such file");
+}
+
+TEST_F(ScenarioLoader, ReportsEveryProblemNotOnlyTheFirst) {
+  const auto ds = check(replace(replace(kScenario, "name: Test\n", "name: Test\ncolour: red\n"), "silent_churn: 0.2\n  - name: b", "silent_churn: -1\n  - name: b"),
+                        replace(kTouchpoints, "support,0.8", "support,2"));
+  EXPECT_GE(ds.size(), 3u) << all(ds);
+}
+
+TEST_F(ScenarioLoader, SimulationSettingsAreRead) {
+  const auto ds = check(std::string(kScenario) + "simulation: {customers: 5000, seed: 9, max_steps: 50}\n");
+  EXPECT_TRUE(ds.empty()) << all(ds);
+  EXPECT_EQ(result_.scenario.simulation.customers, 5000u);
+  EXPECT_EQ(result_.scenario.simulation.seed, 9u);
+  EXPECT_EQ(result_.scenario.simulation.max_steps, 50u);
+}
+
+TEST_F(ScenarioLoader, ZeroCustomersIsAnError) {
+  const auto ds = check(std::string(kScenario) + "simulation: {customers: 0}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:21:25: error:", "'customers' is 0");
+}
+
+TEST_F(ScenarioLoader, ReservedVariantNameIsAnError) {
+  const auto ds = check(replace(kScenario, "name: fix", "name: baseline"));
+  EXPECT_DIAG(ds, "scenario.yaml:18:5: error:", "reserved");
+}
+
+TEST_F(ScenarioLoader, ScenarioThatIsAFolderIsAnError) {
+  check();
+  Diagnostics d;
+  parse_scenario(dir_.path(""), d);
+  EXPECT_TRUE(d.has_errors());
+}
+
+}  // namespace
+}  // namespace cxsim
