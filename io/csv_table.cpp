@@ -49,6 +49,36 @@ std::string describe_csv_error(const io::error::base& e, const std::vector<std::
   return e.what();
 }
 
+// 1-based byte columns where the cells of a raw CSV line start (quote-aware, like the reader).
+std::vector<std::size_t> cell_starts(std::string_view line) {
+  std::vector<std::size_t> starts{1};
+  bool quoted = false;
+  for (std::size_t i = 0; i < line.size(); ++i) {
+    if (line[i] == '"') quoted = !quoted;
+    else if (line[i] == ',' && !quoted) starts.push_back(i + 2);
+  }
+  return starts;
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
+// The raw text of each physical line (1-based: lines[0] is empty).
+std::vector<std::string_view> split_lines(const std::string& text) {
+  std::vector<std::string_view> lines{std::string_view()};
+  std::size_t begin = 0;
+  while (begin <= text.size()) {
+    const std::size_t end = text.find('\n', begin);
+    lines.push_back(std::string_view(text).substr(begin, end == std::string::npos ? std::string::npos : end - begin));
+    if (end == std::string::npos) break;
+    begin = end + 1;
+  }
+  return lines;
+}
+
 }  // namespace
 
 template <std::size_t N>
@@ -69,9 +99,27 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
   table.columns.assign(columns.begin(), columns.end());
   Reader<N> reader(path, text->data(), text->data() + text->size());
   const auto seq = std::make_index_sequence<N>{};
+  const auto lines = split_lines(*text);
   try {
     read_header<N>(reader, columns, seq);
     for (const auto& c : table.columns) table.present.push_back(reader.has_column(c));
+    // Which known column each header position holds, for the character column of each cell.
+    std::vector<int> known_at;  // header position -> known column index
+    for (std::size_t l = 1; l < lines.size(); ++l) {
+      const auto t = trim(lines[l]);
+      if (t.empty() || t.front() == '#') continue;
+      const auto starts = cell_starts(lines[l]);
+      for (std::size_t i = 0; i < starts.size(); ++i) {
+        const std::size_t begin = starts[i] - 1;
+        const std::size_t end = i + 1 < starts.size() ? starts[i + 1] - 2 : lines[l].size();
+        auto name = trim(lines[l].substr(begin, end - begin));
+        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+        if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.remove_prefix(3);  // a byte-order mark
+        const auto it = std::find(table.columns.begin(), table.columns.end(), name);
+        known_at.push_back(it == table.columns.end() ? -1 : static_cast<int>(it - table.columns.begin()));
+      }
+      break;
+    }
     std::array<std::string, N> cells;
     for (;;) {
       cells.fill(std::string());
@@ -84,15 +132,29 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
         else
           row.cells.emplace_back(std::nullopt);
       }
+      row.columns.assign(N, 0);
+      if (row.line < lines.size()) {
+        const auto starts = cell_starts(lines[row.line]);
+        for (std::size_t pos = 0; pos < known_at.size() && pos < starts.size(); ++pos)
+          if (known_at[pos] >= 0) row.columns[static_cast<std::size_t>(known_at[pos])] = starts[pos];
+      }
       table.rows.push_back(std::move(row));
     }
   } catch (const io::error::base& e) {
     std::size_t line = 0;
-    if (const auto* l = dynamic_cast<const io::error::with_file_line*>(&e); l && l->file_line > 0)
-      line = static_cast<std::size_t>(l->file_line);
+    if (const auto* fl = dynamic_cast<const io::error::with_file_line*>(&e); fl && fl->file_line > 0)
+      line = static_cast<std::size_t>(fl->file_line);
     else if (dynamic_cast<const io::error::extra_column_in_header*>(&e) ||
-             dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
-      line = 1;
+             dynamic_cast<const io::error::duplicated_column_in_header*>(&e)) {
+      line = 1;  // the header: the first line that is neither blank nor a comment
+      for (std::size_t l = 1; l < lines.size(); ++l) {
+        const auto t = trim(lines[l]);
+        if (!t.empty() && t.front() != '#') {
+          line = l;
+          break;
+        }
+      }
+    }
     diagnostics.error({path, line, 0}, describe_csv_error(e, table.columns));
     return std::nullopt;
   }

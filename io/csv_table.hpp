@@ -14,6 +14,7 @@ namespace cxsim {
 struct CsvRow {
   std::size_t line = 0;                          // physical line in the file, 1-based
   std::vector<std::optional<std::string>> cells;  // one per known column; nullopt: column absent
+  std::vector<std::size_t> columns;               // 1-based character column of each cell; 0 if absent
 };
 
 struct CsvTable {

@@ -289,7 +289,7 @@ class Loader {
         tp.where = {path, row.line, 0};
         for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
           if (!row.cells[f]) continue;
-          const Cell c = cell_of(row.cells[f], tp.where);
+          const Cell c = cell_of(row.cells[f], {path, row.line, row.columns[f]});
           if (c.empty && f != tp_id && std::find(required_touchpoint_fields.begin(),
                                                  required_touchpoint_fields.end(),
                                                  static_cast<int>(f)) == required_touchpoint_fields.end())
@@ -396,7 +396,7 @@ class Loader {
         std::array<Cell, 4> cells;
         std::array<bool, 4> given{};
         for (std::size_t f = 0; f < 4; ++f) {
-          cells[f] = cell_of(row.cells[f], where);
+          cells[f] = cell_of(row.cells[f], {path, row.line, row.columns[f]});
           given[f] = row.cells[f].has_value();
         }
         if (auto t = transition_from_cells(cells, given, where)) out.push_back(std::move(*t));

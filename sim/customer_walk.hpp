@@ -64,10 +64,10 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
                             std::uint64_t customer, WalkScratch& scratch, Tally& tally,
                             Observer& observer) {
   const CustomerStream rng(settings.seed, customer);
-  const auto who = rng.customer_draws();
-  const std::size_t s = pop.pick(who[0]);
+  const std::size_t s = pop.pick(rng.segment_draw());
   const Segment& seg = pop.segment(s);
-  const double m = multiplier_from_uniform(seg.heterogeneity, who[1]);
+  const double m =
+      sample_multiplier(seg.heterogeneity, [&](std::uint64_t i) { return rng.multiplier_draws(i); });
 
   const auto reliability = j.reliability();
   const auto relevance = j.relevance();

@@ -5,8 +5,14 @@
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -576,13 +582,35 @@ ExactSolution solve_exact(const Journey& journey, const Population& population) 
       fig = solver.solve(1.0, sol.residual);
     } else {
       sol.quadrature = true;
+      // The nodes are solved in parallel, one solver (and factorization) per thread; the
+      // reduction tree depends only on the node count, so the sums do not depend on threads.
+      tbb::enumerable_thread_specific<std::unique_ptr<SegmentSolver>> solvers;
+      struct Partial {
+        Figures figures;
+        double residual = 0.0;
+      };
       auto integrate = [&](int nodes) {
         const auto quad = multiplier_quadrature(h, nodes);
-        Figures sum;
-        sum.touchpoints.assign(journey.size(), TouchpointFigures{});
-        for (std::size_t i = 0; i < quad.weight.size(); ++i)
-          add_scaled(sum, solver.solve(quad.multiplier[i], sol.residual), quad.weight[i]);
-        return sum;
+        Partial identity;
+        identity.figures.touchpoints.assign(journey.size(), TouchpointFigures{});
+        Partial sum = tbb::parallel_deterministic_reduce(
+            tbb::blocked_range<std::size_t>(0, quad.weight.size(), 1), identity,
+            [&](const tbb::blocked_range<std::size_t>& r, Partial part) {
+              auto& mine = solvers.local();
+              if (!mine) mine = std::make_unique<SegmentSolver>(journey, seg);
+              for (std::size_t i = r.begin(); i != r.end(); ++i)
+                add_scaled(part.figures, mine->solve(quad.multiplier[i], part.residual),
+                           quad.weight[i]);
+              return part;
+            },
+            [](Partial a, const Partial& b) {
+              add_scaled(a.figures, b.figures, 1.0);
+              a.residual = std::max(a.residual, b.residual);
+              return a;
+            },
+            tbb::simple_partitioner());
+        sol.residual = std::max(sol.residual, sum.residual);
+        return std::move(sum.figures);
       };
       int nodes = quadrature_first;
       fig = integrate(nodes);

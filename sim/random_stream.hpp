@@ -2,7 +2,7 @@
 // Counter-based random numbers for one customer (Random123 Philox4x64, a pure function of
 // key and counter). Key = (seed, customer index). What a draw is for sits in the counter:
 //   visit draws:    (touchpoint key, earlier visits of this customer to it, block, 0)
-//   customer draws: (0, 0, 0, 1)
+//   customer draws: (0, attempt, purpose, 1): purpose 0 the segment, 1 the multiplier
 // so a customer's draws at one touchpoint never depend on the rest of the journey, on thread
 // scheduling, or on which other customers ran first.
 #include <Random123/philox.h>
@@ -32,8 +32,11 @@ class CustomerStream {
             r123::u01fixedpt<double>(out.v[2]), r123::u01fixedpt<double>(out.v[3])};
   }
 
-  // Segment choice and multiplier: depend on (seed, customer) only.
-  std::array<double, 4> customer_draws() const { return uniforms(0, 0, 0, customer_domain); }
+  // The segment and the multiplier depend on (seed, customer) only.
+  double segment_draw() const { return uniforms(0, 0, 0, customer_domain)[0]; }
+  std::array<double, 4> multiplier_draws(std::uint64_t attempt) const {
+    return uniforms(0, attempt, 1, customer_domain);
+  }
 
   VisitDraws visit(std::uint64_t touchpoint_key, std::uint64_t earlier_visits) const {
     const auto a = uniforms(touchpoint_key, earlier_visits, 0, visit_domain);

@@ -47,9 +47,8 @@ TEST(RandomStream, UniformsAreStrictlyInsideZeroOne) {
 
 TEST(RandomStream, CustomerDrawsDifferFromVisitDraws) {
   const CustomerStream s(5, 5);
-  const auto c = s.customer_draws();
-  const auto v = s.uniforms(0, 0, 0, 0);
-  EXPECT_NE(c[0], v[0]);
+  EXPECT_NE(s.segment_draw(), s.uniforms(0, 0, 0, 0)[0]);
+  EXPECT_NE(s.segment_draw(), s.multiplier_draws(0)[0]);
 }
 
 }  // namespace

@@ -154,7 +154,7 @@ TEST_F(ScenarioLoader, MissingRequiredColumnIsAnError) {
 
 TEST_F(ScenarioLoader, MissingRequiredCellIsAnError) {
   const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1,0", "support,,0.5,1,0"));
-  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "'reliability' is missing a value");
+  EXPECT_DIAG(ds, "touchpoints.csv:3:9: error:", "'reliability' is missing a value");
 }
 
 TEST_F(ScenarioLoader, MissingRequiredYamlKeyIsAnError) {
@@ -179,7 +179,7 @@ TEST_F(ScenarioLoader, QuotedNumberIsAnError) {
 
 TEST_F(ScenarioLoader, AttributeOutsideZeroOneIsAnError) {
   const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5", "support,1.2,0.5"));
-  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "'reliability' is 1.2; expected a number in [0, 1]");
+  EXPECT_DIAG(ds, "touchpoints.csv:3:9: error:", "'reliability' is 1.2; expected a number in [0, 1]");
 }
 
 TEST_F(ScenarioLoader, NegativeSensitivityIsAnError) {
@@ -189,7 +189,7 @@ TEST_F(ScenarioLoader, NegativeSensitivityIsAnError) {
 
 TEST_F(ScenarioLoader, NanAndInfinityAreErrors) {
   auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1", "support,nan,0.5,1"));
-  EXPECT_DIAG(ds, "touchpoints.csv:3: error:", "expected a number");
+  EXPECT_DIAG(ds, "touchpoints.csv:3:9: error:", "expected a number");
   ds = check(replace(kScenario, "silent_churn: 0.2\n  - name: b", "silent_churn: .inf\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:11:19: error:", "expected a number");
 }
@@ -221,12 +221,12 @@ TEST_F(ScenarioLoader, NonTerminalWithOutcomeIsAnError) {
 
 TEST_F(ScenarioLoader, BadOutcomeWordIsAnError) {
   const auto ds = check(kScenario, replace(kTouchpoints, "gone,1,1,1,0,,defected", "gone,1,1,1,0,,lost"));
-  EXPECT_DIAG(ds, "touchpoints.csv:5: error:", "'outcome' is 'lost'");
+  EXPECT_DIAG(ds, "touchpoints.csv:5:15: error:", "'outcome' is 'lost'");
 }
 
 TEST_F(ScenarioLoader, BadWhenIsAnError) {
   const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "order,done,1,ok", "order,done,1,okay"));
-  EXPECT_DIAG(ds, "transitions.csv:2: error:", "'when' is 'okay'");
+  EXPECT_DIAG(ds, "transitions.csv:2:14: error:", "'when' is 'okay'");
 }
 
 TEST_F(ScenarioLoader, FailedVisitWithNowhereToGoIsAnError) {
