@@ -173,14 +173,20 @@ int run_exact(const ExactOptions& o) {
   report.scenario = loaded.scenario.name;
   report.variant = loaded.model.variant;
   report.method = "exact";
+  report.threads = tbb::info::default_concurrency();  // quadrature nodes are solved in parallel
   report.journey = &loaded.model.journey;
   report.population = &loaded.model.population;
   report.figures = solution.figures;
   report.quadrature = solution.quadrature;
   report.quadrature_nodes = solution.quadrature_nodes;
+  report.quadrature_change = solution.quadrature_change;
   report.residual = solution.residual;
   report.elapsed_seconds = seconds_since(t0);
   emit(o.output, format_report(report, format));
+  if (solution.quadrature && solution.quadrature_change > 1e-9)
+    std::cerr << "cxsim: warning: the quadrature over the customer multiplier settled only to "
+              << solution.quadrature_change << " with " << solution.quadrature_nodes
+              << " nodes (very large heterogeneity and friction); treat the last digits with care\n";
   return 0;
 }
 
@@ -203,14 +209,14 @@ int run_validate(const ValidateOptions& o) {
   const bool ok = agreement.agrees(5.0);
 
   if (o.format == "json") {
-    nlohmann::json j;
+    nlohmann::ordered_json j;
     j["scenario"] = sc.name;
     j["variant"] = loaded.model.variant;
     j["customers"] = customers;
     j["seed"] = walk.seed;
     j["max_abs_z"] = worst;
     j["agrees"] = ok;
-    nlohmann::json rows = nlohmann::json::array();
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const auto& c : agreement.checks)
       rows.push_back({{"figure", c.figure},
                       {"monte_carlo", c.monte_carlo},

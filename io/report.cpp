@@ -49,8 +49,8 @@ std::string pct(double x) {
 
 }  // namespace
 
-nlohmann::json to_json(const Report& r) {
-  using nlohmann::json;
+nlohmann::ordered_json to_json(const Report& r) {
+  using json = nlohmann::ordered_json;
   json j;
   j["scenario"] = r.scenario;
   j["variant"] = r.variant;
@@ -72,7 +72,10 @@ nlohmann::json to_json(const Report& r) {
     }
   } else {
     j["quadrature"] = r.quadrature;
-    if (r.quadrature) j["quadrature_nodes"] = r.quadrature_nodes;
+    if (r.quadrature) {
+      j["quadrature_nodes"] = r.quadrature_nodes;
+      j["quadrature_change"] = r.quadrature_change;
+    }
     j["residual"] = r.residual;
   }
   json outcomes = json::object();
@@ -132,7 +135,8 @@ std::string table(const Report& r) {
         << " (95% half-width " << num(r.interval(r.tally->defections()).half_width()) << ")\n";
   } else {
     o << "Exact solution" << (r.quadrature ? " (Gauss-Laguerre quadrature over the customer multiplier, " +
-                                                 std::to_string(r.quadrature_nodes) + " nodes)"
+                                                 std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
+                                                 num(r.quadrature_change, 2) + ")"
                                            : "")
       << ", residual " << num(r.residual, 2) << "\n";
   }

@@ -32,6 +32,7 @@ struct Report {
   // Exact only.
   bool quadrature = false;
   int quadrature_nodes = 0;
+  double quadrature_change = 0.0;  // largest change of a figure at the last node doubling
   double residual = 0.0;
 
   int threads = 1;
@@ -44,7 +45,7 @@ struct Report {
 
 enum class Format { table, json, csv };
 
-nlohmann::json to_json(const Report& r);
+nlohmann::ordered_json to_json(const Report& r);
 std::string format_report(const Report& r, Format f);
 
 }  // namespace cxsim

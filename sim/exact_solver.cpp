@@ -7,8 +7,10 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_invoke.h>
 #include <tbb/parallel_reduce.h>
 #include <tbb/partitioner.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
@@ -400,10 +402,28 @@ Figures SegmentSolver::solve(double m, double& residual) {
   }
 
   // Expected visits: (I - Q)^T x = e_start. The matrix is assembled already transposed, so the
-  // factorization serves x directly and B through its transpose.
-  SpMat Mt(ni, ni);
+  // factorization serves x directly and B through its transpose. The (independent)
+  // factorizations run in parallel.
+  SpMat Mt(ni, ni), Ma, Yt;
   Mt.setFromTriplets(q.begin(), q.end());
-  factorize(lu_, Mt, analyzed_, "expected-visits");
+  // Without a way to a retained terminal free of resets A = 0: no system to solve.
+  const bool need_a = churn && a_term.cwiseAbs().maxCoeff() > 0.0;
+  if (need_a) {
+    Ma.resize(ni, ni);
+    Ma.setFromTriplets(qa.begin(), qa.end());
+  }
+  if (free_resets_) {
+    Yt.resize(ni, ni);
+    Yt.setFromTriplets(q0.begin(), q0.end());
+  }
+  // Isolated: while waiting, this thread must not pick up another quadrature node, which would
+  // reuse this (thread-local) solver in the middle of its solve.
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_invoke(
+        [&] { factorize(lu_, Mt, analyzed_, "expected-visits"); },
+        [&] { if (need_a) factorize(lu_a_, Ma, analyzed_a_, "silent-churn (A)"); },
+        [&] { if (free_resets_) factorize(lu_y_, Yt, analyzed_y_, "zero-load visits"); });
+  });
   Vec e = Vec::Zero(ni);
   e[0] = 1.0;  // the start state is state 0
   const Vec x = lu_.solve(e);
@@ -429,11 +449,9 @@ Figures SegmentSolver::solve(double m, double& residual) {
   }
   if (free_resets_) {
     // Visits with zero load: (I - Q0)^T y = e_start + R^T x. Forgiving them is no recovery.
-    SpMat Yt(ni, ni), R(ni, ni);
-    Yt.setFromTriplets(q0.begin(), q0.end());
+    SpMat R(ni, ni);
     R.setFromTriplets(resets.begin(), resets.end());
     const Vec rhs = e + R * x;
-    factorize(lu_y_, Yt, analyzed_y_, "zero-load visits");
     const Vec y = lu_y_.solve(rhs);
     const double ry = relative_residual(Yt * y - rhs, rhs);
     check(ry, "zero-load visits");
@@ -453,14 +471,14 @@ Figures SegmentSolver::solve(double m, double& residual) {
   }
 
   double retained = reach_retained;
-  if (churn && reach_retained > 0.0) {
-    SpMat Ma(ni, ni);
-    Ma.setFromTriplets(qa.begin(), qa.end());
-    factorize(lu_a_, Ma, analyzed_a_, "silent-churn (A)");
-    const Vec A = lu_a_.solve(a_term);
-    const double ra = relative_residual(Ma * A - a_term, a_term);
-    check(ra, "silent-churn (A)");
-    worst = std::max(worst, ra);
+  if (churn) {
+    Vec A = Vec::Zero(ni);
+    if (need_a) {
+      A = lu_a_.solve(a_term);
+      const double ra = relative_residual(Ma * A - a_term, a_term);
+      check(ra, "silent-churn (A)");
+      worst = std::max(worst, ra);
+    }
     retained = A[0];
     if (resets_) {
       SpMat F(ni, ni);

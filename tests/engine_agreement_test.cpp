@@ -125,7 +125,7 @@ Scenario random_scenario(Dice& dice) {
   return Scenario{Journey(std::move(tps), std::move(edges), 0), Population(std::move(segs))};
 }
 
-constexpr int journeys = 50;
+constexpr int journeys = 100;
 constexpr std::uint64_t generator_seed = 20240611;
 
 std::vector<Scenario> scenarios() {
@@ -158,7 +158,7 @@ TEST(EngineAgreement, RandomJourneysAgreeWithinFiveStandardErrors) {
     EXPECT_TRUE(a.agrees(5.0)) << "journey " << i << ": " << describe(a);
   }
   EXPECT_TRUE(heterogeneous);
-  EXPECT_GT(figures, 50u * 10u);
+  EXPECT_GT(figures, 100u * 10u);
 }
 
 TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
@@ -177,7 +177,7 @@ TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
         compare_engines<RelevanceOnFirstVisit>(sc.journey, sc.population, settings, 20000, exact);
     EXPECT_FALSE(a.agrees(5.0)) << "journey " << i << " did not catch the wrong model: " << describe(a);
   }
-  EXPECT_GE(relevant, 30);
+  EXPECT_GE(relevant, 60);
 }
 
 bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
