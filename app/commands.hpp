@@ -32,7 +32,6 @@ struct ValidateOptions {
   std::string scenario, variant;
   std::optional<std::string> customers, seed, threads;
   std::string format = "table";  // table | json
-  bool all = false;              // print every figure, not only the summary and the worst
 };
 
 struct DotOptions {

@@ -54,7 +54,6 @@ int main(int argc, char** argv) {
   v->add_option("--seed", validate.seed, "random seed");
   v->add_option("--threads", validate.threads, "worker threads; 0 (default) = all cores");
   v->add_option("--format", validate.format, "table (default) or json");
-  v->add_flag("--all", validate.all, "show every figure");
 
   cxsim::DotOptions dot;
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");

@@ -15,24 +15,13 @@
 
 #include "models/segment.hpp"
 #include "sim/exact_solver.hpp"
+#include "tests/dice.hpp"
 
 namespace {
 
 using namespace cxsim;
 
-class Dice {
- public:
-  explicit Dice(std::uint64_t seed) : gen_(seed) {}
-  double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  bool chance(double p) { return uniform() < p; }
-  std::size_t pick(std::size_t lo, std::size_t hi) {
-    return lo + static_cast<std::size_t>(uniform() * static_cast<double>(hi - lo + 1));
-  }
-
- private:
-  std::mt19937_64 gen_;
-};
+using test::Dice;
 
 constexpr std::size_t terminal_count = 5;
 

@@ -5,6 +5,9 @@
 // seeds (journey generator and Monte Carlo), so the test is deterministic.
 #include "sim/engine_agreement.hpp"
 
+#include "dice.hpp"
+#include "test_support.hpp"
+
 #include <gtest/gtest.h>
 #include <tbb/task_arena.h>
 
@@ -23,21 +26,7 @@ struct RelevanceOnFirstVisit : FrictionModel {
   static constexpr bool can_repeat(bool) { return true; }
 };
 
-// Uniforms from mt19937_64 by hand, so the journeys are the same with any standard library.
-class Dice {
- public:
-  explicit Dice(std::uint64_t seed) : gen_(seed) {}
-  double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }
-  double uniform(double lo, double hi) { return lo + (hi - lo) * uniform(); }
-  bool chance(double p) { return uniform() < p; }
-  // An integer in [lo, hi].
-  std::size_t pick(std::size_t lo, std::size_t hi) {
-    return lo + static_cast<std::size_t>(uniform() * static_cast<double>(hi - lo + 1));
-  }
-
- private:
-  std::mt19937_64 gen_;
-};
+using test::Dice;
 
 struct Scenario {
   Journey journey;
@@ -180,33 +169,6 @@ TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
   EXPECT_GE(relevant, 60);
 }
 
-bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
-
-void expect_identical(const Tally& a, const Tally& b) {
-  EXPECT_EQ(a.customers, b.customers);
-  EXPECT_EQ(a.steps, b.steps);
-  EXPECT_EQ(a.endings, b.endings);
-  ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size());
-  for (std::size_t k = 0; k < a.touchpoints.size(); ++k) {
-    const auto& x = a.touchpoints[k];
-    const auto& y = b.touchpoints[k];
-    EXPECT_EQ(x.visits, y.visits);
-    EXPECT_EQ(x.failures, y.failures);
-    EXPECT_EQ(x.averted, y.averted);
-    EXPECT_EQ(x.repeats, y.repeats);
-    EXPECT_EQ(x.abandoned, y.abandoned);
-    EXPECT_EQ(x.recoveries, y.recoveries);
-    for (int c = 0; c < friction_count; ++c) {
-      EXPECT_TRUE(same_bits(x.abandoned_by[c], y.abandoned_by[c])) << k << " " << c;
-      EXPECT_TRUE(same_bits(x.friction[c], y.friction[c])) << k << " " << c;
-    }
-  }
-  ASSERT_EQ(a.segments.size(), b.segments.size());
-  for (std::size_t s = 0; s < a.segments.size(); ++s) {
-    EXPECT_EQ(a.segments[s].customers, b.segments[s].customers);
-    EXPECT_EQ(a.segments[s].defections, b.segments[s].defections);
-  }
-}
 
 TEST(EngineAgreement, MonteCarloTalliesAreBitIdenticalOnOneAndTwoThreads) {
   const auto all = scenarios();
@@ -218,7 +180,7 @@ TEST(EngineAgreement, MonteCarloTalliesAreBitIdenticalOnOneAndTwoThreads) {
     Tally a, b;
     one.execute([&] { a = simulate_customers(sc.journey, sc.population, settings, 0, 30000); });
     two.execute([&] { b = simulate_customers(sc.journey, sc.population, settings, 0, 30000); });
-    expect_identical(a, b);
+    test::expect_identical(a, b);
   }
 }
 

@@ -34,21 +34,6 @@ Tally on_threads(int threads, const Journey& j, const Population& p, std::uint64
   return arena.execute([&] { return simulate(j, p, n, 99); });
 }
 
-void expect_identical(const Tally& a, const Tally& b) {
-  EXPECT_EQ(a.customers, b.customers);
-  EXPECT_EQ(a.endings, b.endings);
-  ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size());
-  for (std::size_t k = 0; k < a.touchpoints.size(); ++k) {
-    EXPECT_EQ(a.touchpoints[k].visits, b.touchpoints[k].visits);
-    EXPECT_EQ(a.touchpoints[k].failures, b.touchpoints[k].failures);
-    EXPECT_EQ(a.touchpoints[k].recoveries, b.touchpoints[k].recoveries);
-    for (int c = 0; c < friction_count; ++c) {
-      // Bit for bit, not approximately: the reduction order is fixed.
-      EXPECT_EQ(a.touchpoints[k].abandoned_by[c], b.touchpoints[k].abandoned_by[c]);
-      EXPECT_EQ(a.touchpoints[k].friction[c], b.touchpoints[k].friction[c]);
-    }
-  }
-}
 
 TEST(MonteCarlo, SameFiguresOnOneAndTwoThreads) {
   const Journey j = busy_journey();

@@ -3,6 +3,7 @@
 // z-score check used by every statistical test (fixed seeds, 5 standard errors).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -65,6 +66,36 @@ inline void expect_share_near(double estimate, double exact, std::uint64_t n, co
   const double se = std::sqrt(std::max(exact * (1.0 - exact), 1e-12) / static_cast<double>(n));
   EXPECT_LE(std::fabs(estimate - exact), 5.0 * se)
       << what << ": estimate " << estimate << ", exact " << exact << ", z " << (estimate - exact) / se;
+}
+
+// Bit-for-bit equality of two tallies (fractional sums included: the reduction order is fixed).
+inline bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+
+inline void expect_identical(const Tally& a, const Tally& b) {
+  EXPECT_EQ(a.customers, b.customers);
+  EXPECT_EQ(a.steps, b.steps);
+  EXPECT_EQ(a.endings, b.endings);
+  ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size());
+  for (std::size_t k = 0; k < a.touchpoints.size(); ++k) {
+    const auto& x = a.touchpoints[k];
+    const auto& y = b.touchpoints[k];
+    EXPECT_EQ(x.visits, y.visits);
+    EXPECT_EQ(x.failures, y.failures);
+    EXPECT_EQ(x.averted, y.averted);
+    EXPECT_EQ(x.repeats, y.repeats);
+    EXPECT_EQ(x.abandoned, y.abandoned);
+    EXPECT_EQ(x.recoveries, y.recoveries);
+    for (int c = 0; c < friction_count; ++c) {
+      EXPECT_TRUE(same_bits(x.abandoned_by[c], y.abandoned_by[c])) << k << " " << c;
+      EXPECT_TRUE(same_bits(x.friction[c], y.friction[c])) << k << " " << c;
+    }
+  }
+  ASSERT_EQ(a.segments.size(), b.segments.size());
+  for (std::size_t s = 0; s < a.segments.size(); ++s) {
+    EXPECT_EQ(a.segments[s].customers, b.segments[s].customers);
+    EXPECT_EQ(a.segments[s].defections, b.segments[s].defections);
+  }
 }
 
 // A fresh folder for files a test writes.
