@@ -179,6 +179,7 @@ int run_exact(const ExactOptions& o) {
   report.figures = solution.figures;
   report.quadrature = solution.quadrature;
   report.quadrature_nodes = solution.quadrature_nodes;
+  report.quadrature_rule = solution.quadrature_rule;
   report.quadrature_change = solution.quadrature_change;
   report.residual = solution.residual;
   report.elapsed_seconds = seconds_since(t0);
@@ -186,7 +187,7 @@ int run_exact(const ExactOptions& o) {
   if (solution.quadrature && solution.quadrature_change > 1e-9)
     std::cerr << "cxsim: warning: the quadrature over the customer multiplier settled only to "
               << solution.quadrature_change << " with " << solution.quadrature_nodes
-              << " nodes (very large heterogeneity and friction); treat the last digits with care\n";
+              << " points; treat the last digits with care\n";
   return 0;
 }
 

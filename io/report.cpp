@@ -73,6 +73,7 @@ nlohmann::ordered_json to_json(const Report& r) {
   } else {
     j["quadrature"] = r.quadrature;
     if (r.quadrature) {
+      j["quadrature_rule"] = r.quadrature_rule;
       j["quadrature_nodes"] = r.quadrature_nodes;
       j["quadrature_change"] = r.quadrature_change;
     }
@@ -134,7 +135,7 @@ std::string table(const Report& r) {
       o << "Precision target ±" << num(*r.precision_target) << (r.precision_reached ? " reached" : " NOT reached")
         << " (95% half-width " << num(r.interval(r.tally->defections()).half_width()) << ")\n";
   } else {
-    o << "Exact solution" << (r.quadrature ? " (Gauss-Laguerre quadrature over the customer multiplier, " +
+    o << "Exact solution" << (r.quadrature ? " (" + r.quadrature_rule + " quadrature over the customer multiplier, " +
                                                  std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
                                                  num(r.quadrature_change, 2) + ")"
                                            : "")

@@ -32,6 +32,7 @@ struct Report {
   // Exact only.
   bool quadrature = false;
   int quadrature_nodes = 0;
+  std::string quadrature_rule;
   double quadrature_change = 0.0;  // largest change of a figure at the last node doubling
   double residual = 0.0;
 

@@ -4,6 +4,7 @@
 #include <Eigen/OrderingMethods>
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
+#include <boost/math/special_functions/gamma.hpp>
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
@@ -14,8 +15,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <memory>
 #include <cstdint>
+#include <memory>
+#include <numbers>
 #include <deque>
 #include <limits>
 #include <sstream>
@@ -53,6 +55,8 @@ constexpr double residual_limit = 1e-8;
 constexpr double quadrature_tolerance = 1e-10;
 constexpr int quadrature_first = 16;
 constexpr int quadrature_last = 128;
+constexpr int tanh_sinh_first = 3;  // 65 points before pruning
+constexpr int tanh_sinh_last = 7;   // 1025 points before pruning
 
 struct StateKey {
   std::uint32_t k = 0;
@@ -585,6 +589,42 @@ MultiplierQuadrature multiplier_quadrature(double heterogeneity, int nodes) {
   return out;
 }
 
+MultiplierQuadrature multiplier_tanh_sinh(double heterogeneity, int level) {
+  if (!(heterogeneity > 0.0) || level < 0)
+    throw std::invalid_argument("multiplier_tanh_sinh needs heterogeneity > 0 and level >= 0");
+  const double variance = heterogeneity * heterogeneity;
+  const double shape = 1.0 / variance;
+  const double step = std::ldexp(1.0, -level);
+  const int half = static_cast<int>(std::lround(4.0 / step));  // |t| <= 4: weights below 1e-30 beyond
+  MultiplierQuadrature out;
+  double total = 0.0;
+  for (int i = -half; i <= half; ++i) {
+    const double t = i * step;
+    const double s = std::numbers::pi / 2.0 * std::sinh(t);
+    // u = (1 + tanh s) / 2 and 1 - u, each without cancellation.
+    const double u = 1.0 / (1.0 + std::exp(-2.0 * s));
+    const double uc = 1.0 / (1.0 + std::exp(2.0 * s));
+    const double c = std::cosh(s);
+    const double w = step * std::numbers::pi / 2.0 * std::cosh(t) / (2.0 * c * c);
+    if (!(w > 0.0) || !(u > 0.0) || !(uc > 0.0)) continue;
+    const double x = u <= 0.5 ? boost::math::gamma_p_inv(shape, u) : boost::math::gamma_q_inv(shape, uc);
+    out.multiplier.push_back(x * variance);
+    out.weight.push_back(w);
+    total += w;
+  }
+  MultiplierQuadrature kept;
+  for (std::size_t i = 0; i < out.weight.size(); ++i) {
+    const double w = out.weight[i] / total;
+    if (w < 1e-18) continue;
+    if (!std::isfinite(out.multiplier[i]) || out.multiplier[i] < 0.0)
+      throw SolverError("the multiplier quadrature is not finite (heterogeneity " +
+                        std::to_string(heterogeneity) + ")");
+    kept.multiplier.push_back(out.multiplier[i]);
+    kept.weight.push_back(w);
+  }
+  return kept;
+}
+
 ExactSolution solve_exact(const Journey& journey, const Population& population) {
   ExactSolution sol;
   Figures& total = sol.figures;
@@ -607,8 +647,7 @@ ExactSolution solve_exact(const Journey& journey, const Population& population) 
         Figures figures;
         double residual = 0.0;
       };
-      auto integrate = [&](int nodes) {
-        const auto quad = multiplier_quadrature(h, nodes);
+      auto integrate = [&](const MultiplierQuadrature& quad) {
         Partial identity;
         identity.figures.touchpoints.assign(journey.size(), TouchpointFigures{});
         Partial sum = tbb::parallel_deterministic_reduce(
@@ -630,16 +669,33 @@ ExactSolution solve_exact(const Journey& journey, const Population& population) 
         sol.residual = std::max(sol.residual, sum.residual);
         return std::move(sum.figures);
       };
+      // Gauss-Laguerre first (the cheapest for moderate h); if it has not settled within
+      // quadrature_last nodes, the tanh-sinh rule, which converges for any h.
       int nodes = quadrature_first;
-      fig = integrate(nodes);
+      std::string rule = "gauss-laguerre";
+      fig = integrate(multiplier_quadrature(h, nodes));
       double change = std::numeric_limits<double>::infinity();
-      while (nodes < quadrature_last) {
+      while (nodes < quadrature_last && !(change < quadrature_tolerance)) {
         nodes *= 2;
-        Figures finer = integrate(nodes);
+        Figures finer = integrate(multiplier_quadrature(h, nodes));
         change = max_change(fig, finer);
         fig = std::move(finer);
-        if (change < quadrature_tolerance) break;
       }
+      if (!(change < quadrature_tolerance)) {
+        rule = "tanh-sinh";
+        auto quad = multiplier_tanh_sinh(h, tanh_sinh_first);
+        Figures coarse = integrate(quad);
+        for (int level = tanh_sinh_first + 1; level <= tanh_sinh_last; ++level) {
+          quad = multiplier_tanh_sinh(h, level);
+          Figures finer = integrate(quad);
+          change = max_change(coarse, finer);
+          coarse = std::move(finer);
+          if (change < quadrature_tolerance) break;
+        }
+        fig = std::move(coarse);
+        nodes = static_cast<int>(quad.weight.size());
+      }
+      if (sol.quadrature_rule.empty() || rule == "tanh-sinh") sol.quadrature_rule = rule;
       sol.quadrature_nodes = std::max(sol.quadrature_nodes, nodes);
       sol.quadrature_change = std::max(sol.quadrature_change, change);
     }

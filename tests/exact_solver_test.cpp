@@ -286,7 +286,7 @@ TEST_P(Heterogeneity, AlwaysFailingTouchpointMatchesTheGammaClosedForm) {
   EXPECT_NEAR(x.figures.touchpoints[0].friction[0], delta, 1e-9);  // E[m] = 1
 }
 
-INSTANTIATE_TEST_SUITE_P(ExactSolver, Heterogeneity, ::testing::Values(0.05, 0.3, 0.5, 1.0));
+INSTANTIATE_TEST_SUITE_P(ExactSolver, Heterogeneity, ::testing::Values(0.05, 0.3, 0.5, 1.0, 2.0, 4.0));
 
 TEST(ExactSolver, MultiplierQuadratureHasMeanOneAndVarianceHSquared) {
   for (const double h : {0.05, 0.3, 1.0, 2.0}) {
@@ -301,6 +301,36 @@ TEST(ExactSolver, MultiplierQuadratureHasMeanOneAndVarianceHSquared) {
     EXPECT_NEAR(mean, 1.0, 1e-10) << h;
     EXPECT_NEAR(second - mean * mean, h * h, 1e-10) << h;
   }
+}
+
+TEST(ExactSolver, TanhSinhRuleIntegratesFastChangingFunctionsOfTheMultiplier) {
+  // E[e^{-b m}] = (1 + b h^2)^(-1/h^2); b h^2 = 81 defeats 128-node Gauss-Laguerre.
+  for (const double h : {0.3, 1.0, 3.0}) {
+    const auto q = multiplier_tanh_sinh(h, 6);
+    for (const double b : {0.0, 1.0, 9.0}) {
+      double sum = 0.0;
+      for (std::size_t i = 0; i < q.weight.size(); ++i) sum += q.weight[i] * std::exp(-b * q.multiplier[i]);
+      EXPECT_NEAR(sum, std::pow(1.0 + b * h * h, -1.0 / (h * h)), 1e-12) << "h " << h << " b " << b;
+    }
+  }
+}
+
+TEST(ExactSolver, LargeHeterogeneityFallsBackToTanhSinh) {
+  const double h = 3.0, delta = 9.0;
+  const Journey j({touchpoint("a", 0.0), terminal("done")}, {edge(0, 1)}, 0);
+  Segment s = failing_hurts(delta);
+  s.heterogeneity = h;
+  const auto x = solve_exact(j, Population({s}));
+  EXPECT_EQ(x.quadrature_rule, "tanh-sinh");
+  EXPECT_LT(x.quadrature_change, 1e-10);
+  EXPECT_NEAR(outcome(x, Ending::abandoned), gamma_abandonment(delta, h), 1e-9);
+}
+
+TEST(ExactSolver, ModerateHeterogeneityUsesGaussLaguerre) {
+  const Journey j({touchpoint("a", 0.0), terminal("done")}, {edge(0, 1)}, 0);
+  Segment s = failing_hurts(0.7);
+  s.heterogeneity = 0.3;
+  EXPECT_EQ(solve_exact(j, Population({s})).quadrature_rule, "gauss-laguerre");
 }
 
 TEST(ExactSolver, LoopWithoutFrictionOrExitThrows) {
