@@ -4,6 +4,8 @@
 #include <benchmark/benchmark.h>
 #include <tbb/task_arena.h>
 
+#include <sys/resource.h>
+
 #include <map>
 
 #include "io/scenario.hpp"
@@ -49,6 +51,25 @@ void BM_B2bOnboarding(benchmark::State& s) { run(s, "b2b_onboarding"); }
 BENCHMARK(BM_Broadband)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CarRepair)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_B2bOnboarding)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// Memory must not grow with the number of customers: the peak resident size of the process is
+// reported after 10^3, 10^5 and 10^7 customers (run in that order; the peak never shrinks, so
+// growth would show as a rising counter).
+void BM_PeakMemoryByCustomers(benchmark::State& state) {
+  const auto& s = scenario("broadband");
+  const auto customers = static_cast<std::uint64_t>(state.range(0));
+  for (auto _ : state) {
+    cxsim::WalkSettings w;
+    const cxsim::Tally t = cxsim::simulate_customers(s.model.journey, s.model.population, w, 0, customers);
+    benchmark::DoNotOptimize(t.endings);
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  state.counters["customers"] = static_cast<double>(customers);
+}
+BENCHMARK(BM_PeakMemoryByCustomers)->Arg(1000)->Arg(100000)->Arg(10000000)->Iterations(1)
+    ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
