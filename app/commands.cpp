@@ -75,12 +75,13 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 int run_check(const CheckOptions& o) {
   CheckedScenario c = check_scenario(o.scenario);
   std::size_t warnings = 0;
+  // The problems are what `check` reports, so they go to standard output, like a linter's.
   for (const auto& d : c.diagnostics.sorted()) {
-    std::cerr << d.to_string() << '\n';
+    std::cout << d.to_string() << '\n';
     warnings += d.severity == Severity::warning;
   }
   if (c.diagnostics.has_errors()) {
-    std::cerr << o.scenario << ": " << c.diagnostics.error_count() << " error"
+    std::cout << o.scenario << ": " << c.diagnostics.error_count() << " error"
               << (c.diagnostics.error_count() == 1 ? "" : "s") << ", " << warnings << " warning"
               << (warnings == 1 ? "" : "s") << '\n';
     return 2;

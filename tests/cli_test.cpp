@@ -64,7 +64,8 @@ TEST_F(Cli, CheckReportsBadInputWithExitCodeTwo) {
   const std::string bad = dir_.write("bad.yaml", "name: X\njourney:\n  start: a\n  touchpoints: []\n  transitions: []\nsegmnts: 1\n");
   const Result r = cxsim("check " + bad);
   EXPECT_EQ(r.code, 2);
-  EXPECT_NE(r.err.find("bad.yaml:6:1: error: unknown key 'segmnts'"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("bad.yaml:6:1: error: unknown key 'segmnts'"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 error"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, RunWritesTheJsonContract) {
