@@ -40,7 +40,8 @@ struct TransitionSource {
   std::string from, to;
   double probability = 0.0;
   When when = When::any;
-  SourceLocation where;
+  SourceLocation where;                                  // the row or map
+  SourceLocation from_where, to_where, probability_where;  // its cells
 };
 
 struct SegmentSource {

@@ -2,6 +2,7 @@
 // the journey as a whole on the way.
 #include <cmath>
 #include <map>
+#include <set>
 
 #include "io/scenario.hpp"
 #include "sim/journey_graph.hpp"
@@ -11,6 +12,10 @@ namespace cxsim {
 namespace {
 
 constexpr double share_tolerance = 1e-6;
+
+std::string where_key(const SourceLocation& w) {
+  return w.file + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+}
 
 void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
   const Touchpoint& p = patch.touchpoint;
@@ -100,12 +105,12 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
     if (from == index.end())
-      diag.error(t->where, prefix + "transition from unknown touchpoint '" + t->from + "'");
+      diag.error(t->from_where, prefix + "transition from unknown touchpoint '" + t->from + "'");
     if (to == index.end())
-      diag.error(t->where, prefix + "transition to unknown touchpoint '" + t->to + "'");
+      diag.error(t->to_where, prefix + "transition to unknown touchpoint '" + t->to + "'");
     if (from == index.end() || to == index.end()) continue;
     transitions.push_back({from->second, to->second, t->probability, t->when});
-    tr_where.push_back(t->where);
+    tr_where.push_back(t->probability_where);
   }
 
   std::size_t start = 0;
@@ -159,8 +164,21 @@ CheckedScenario check_scenario(const std::string& path) {
   c.scenario = parse_scenario(path, c.diagnostics);
   if (c.diagnostics.has_errors()) return c;
   if (!build_model(c.scenario, nullptr, c.diagnostics)) return c;
-  // Variants are checked on a valid baseline, so a baseline problem is reported once.
-  for (const auto& v : c.scenario.variants) build_model(c.scenario, &v, c.diagnostics);
+  // Variants are checked on a valid baseline, and what the baseline already said (an unreachable
+  // touchpoint, say) is not said again for every variant.
+  std::set<std::pair<std::string, std::string>> said;
+  for (const auto& d : c.diagnostics.all()) said.emplace(where_key(d.where), d.message);
+  for (const auto& v : c.scenario.variants) {
+    Diagnostics mine;
+    build_model(c.scenario, &v, mine);
+    const std::string prefix = "variant '" + v.name + "': ";
+    for (const auto& d : mine.all()) {
+      const bool prefixed = d.message.rfind(prefix, 0) == 0;
+      if (prefixed && said.count({where_key(d.where), d.message.substr(prefix.size())})) continue;
+      (d.severity == Severity::error ? c.diagnostics.error(d.where, d.message)
+                                     : c.diagnostics.warning(d.where, d.message));
+    }
+  }
   return c;
 }
 

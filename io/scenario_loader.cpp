@@ -286,7 +286,7 @@ class Loader {
                                         "', which is required");
       for (const auto& row : table->rows) {
         TouchpointSource tp;
-        tp.where = {path, row.line, 0};
+        tp.where = {path, row.line, row.columns[tp_id]};  // problems of the touchpoint point at its id
         for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
           if (!row.cells[f]) continue;
           const Cell c = cell_of(row.cells[f], {path, row.line, row.columns[f]});
@@ -323,6 +323,9 @@ class Loader {
                                                         const SourceLocation& where) {
     TransitionSource t;
     t.where = where;
+    t.from_where = c[0].where;
+    t.to_where = c[1].where;
+    t.probability_where = c[2].where;
     bool ok = true;
     for (int f = 0; f < 3; ++f)
       if (!given[f]) {
@@ -392,7 +395,7 @@ class Loader {
                                         "', which is required");
       if (!table->present[0] || !table->present[1] || !table->present[2]) return out;
       for (const auto& row : table->rows) {
-        const SourceLocation where{path, row.line, 0};
+        const SourceLocation where{path, row.line, row.columns[0]};
         std::array<Cell, 4> cells;
         std::array<bool, 4> given{};
         for (std::size_t f = 0; f < 4; ++f) {
