@@ -1,6 +1,7 @@
 #include "io/diagnostics.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace cxsim {
 
@@ -25,9 +26,13 @@ void Diagnostics::warning(SourceLocation where, std::string message) {
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
+  // Files in the order they were first mentioned; within a file, top to bottom.
+  std::map<std::string, std::size_t> rank;
+  for (const auto& d : list_) rank.emplace(d.where.file, rank.size());
   auto out = list_;
-  std::stable_sort(out.begin(), out.end(), [](const Diagnostic& a, const Diagnostic& b) {
-    if (a.where.file != b.where.file) return false;  // keep files in the order they were read
+  std::stable_sort(out.begin(), out.end(), [&](const Diagnostic& a, const Diagnostic& b) {
+    const auto ra = rank.at(a.where.file), rb = rank.at(b.where.file);
+    if (ra != rb) return ra < rb;
     if (a.where.line != b.where.line) return a.where.line < b.where.line;
     return a.where.column < b.where.column;
   });
