@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The test suite again under AddressSanitizer and UndefinedBehaviorSanitizer (CI runs it after
+# scripts/test.sh). Builds into build-sanitize/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+build=build-sanitize
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_BUILD_BENCH=OFF \
+  -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" >/dev/null
+cmake --build "$build" --parallel "$(nproc)"
+cd "$build"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest --output-on-failure --parallel "$(nproc)" --timeout 900
