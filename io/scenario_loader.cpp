@@ -594,7 +594,6 @@ class Loader {
       if (auto t = text(cell_of(*x), "name", true)) v.name = *t;
     if (const auto* x = n.find("description"))
       if (auto t = text(cell_of(*x), "description", false)) v.description = *t;
-    const std::string what = "variant '" + v.name + "'";
     if (const auto* x = n.find("touchpoints"); x && is_map(*x, "a variant's 'touchpoints'"))
       for (const auto& [k, patch] : x->entries) {
         if (!is_map(patch, "the patch of touchpoint '" + k.value + "'")) continue;
@@ -629,7 +628,6 @@ class Loader {
         s.where = k.where;
         v.segments.push_back(std::move(s));
       }
-    (void)what;
     return v;
   }
 

@@ -118,8 +118,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (!top.key) {
       if (!n.is_scalar()) {
         refuse_at(n.where, "a key must be plain text, not " + std::string(describe(n.kind)));
-      } else if (const YamlNode* twin = top.node.find(n.value)) {
-        (void)twin;
+      } else {
         for (const auto& [k, v] : top.node.entries)
           if (k.value == n.value) {
             refuse_at(n.where, "duplicate key '" + n.value + "' (first given at line " +
