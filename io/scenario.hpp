@@ -49,6 +49,7 @@ struct SegmentSource {
   // name, share, value_expectation, sensitivity, silent_churn, heterogeneity, then the three
   // sensitivities (reliability, relevance, value)
   std::bitset<9> given;
+  bool share_valid = false;  // given and read without error
   SourceLocation where;
 };
 
@@ -78,6 +79,7 @@ struct Scenario {
   std::string start;
   SourceLocation start_where;
   std::vector<TouchpointSource> touchpoints;
+  bool touchpoint_ids_known = false;  // the touchpoint table was read and every row has an id
   std::vector<TransitionSource> transitions;
   std::vector<SegmentSource> segments;
   bool default_segments = false;
@@ -100,8 +102,11 @@ Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics);
 
 // Applies `variant` (nullptr: baseline) and checks the journey as a whole: ids, transition
 // sets, outcomes, reachability, shares. Returns nothing when there were errors.
+// With `references_only` (for a scenario whose fields had errors) it checks only what those
+// errors cannot have set off: the start and the transitions name known touchpoints, and the
+// shares sum to 1.
 std::optional<ScenarioModel> build_model(const Scenario& scenario, const VariantSource* variant,
-                                         Diagnostics& diagnostics);
+                                         Diagnostics& diagnostics, bool references_only = false);
 
 // Everything `cxsim check` does: parse, then build the baseline and every variant.
 struct CheckedScenario {

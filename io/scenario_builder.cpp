@@ -1,5 +1,6 @@
 // From a parsed scenario and one variant to the immutable model the engines run on, checking
 // the journey as a whole on the way.
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -48,7 +49,8 @@ void apply_segment_patch(Segment& s, const SegmentSource& patch) {
 }  // namespace
 
 std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource* variant,
-                                         Diagnostics& diag) {
+                                         Diagnostics& diag, bool references_only) {
+  const bool ids_known = !references_only || sc.touchpoint_ids_known;
   const std::size_t errors_before = diag.error_count();
   const std::string prefix = variant ? "variant '" + variant->name + "': " : "";
 
@@ -104,6 +106,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   for (const TransitionSource* t : sources) {
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
+    if (!ids_known) continue;
     if (from == index.end())
       diag.error(t->from_where, prefix + "transition from unknown touchpoint '" + t->from + "'");
     if (to == index.end())
@@ -116,9 +119,9 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   std::size_t start = 0;
   if (const auto it = index.find(sc.start); it != index.end())
     start = it->second;
-  else if (!sc.start.empty() && !variant)
+  else if (!sc.start.empty() && !variant && ids_known)
     diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey");
-  if (touchpoints.empty() && !variant)
+  if (touchpoints.empty() && !variant && ids_known)
     diag.error(sc.start_where.file.empty() ? SourceLocation{sc.path, 0, 0} : sc.start_where,
                "the journey has no touchpoints");
 
@@ -138,11 +141,14 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     }
   double total = 0.0;
   for (const auto& s : segments) total += s.share;
-  if (!segments.empty() && std::fabs(total - 1.0) > share_tolerance)
+  const bool shares_known =
+      !references_only || sc.default_segments ||
+      std::all_of(sc.segments.begin(), sc.segments.end(), [](const SegmentSource& s) { return s.share_valid; });
+  if (!segments.empty() && shares_known && std::fabs(total - 1.0) > share_tolerance)
     diag.error(variant && !variant->segments.empty() ? variant->where : sc.segments_where,
                prefix + "segment shares sum to " + std::to_string(total) + "; they must sum to 1 (within 1e-6)");
 
-  if (diag.error_count() > errors_before || touchpoints.empty()) return std::nullopt;
+  if (references_only || diag.error_count() > errors_before || touchpoints.empty()) return std::nullopt;
 
   ScenarioModel model;
   model.variant = variant ? variant->name : "baseline";
@@ -162,7 +168,10 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
 CheckedScenario check_scenario(const std::string& path) {
   CheckedScenario c;
   c.scenario = parse_scenario(path, c.diagnostics);
-  if (c.diagnostics.has_errors()) return c;
+  if (c.diagnostics.has_errors()) {
+    build_model(c.scenario, nullptr, c.diagnostics, true);
+    return c;
+  }
   if (!build_model(c.scenario, nullptr, c.diagnostics)) return c;
   // Variants are checked on a valid baseline, and what the baseline already said (an unreachable
   // touchpoint, say) is not said again for every variant.

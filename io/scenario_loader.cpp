@@ -284,6 +284,7 @@ class Loader {
         if (!table->present[f])
           diag_.error({path, 1, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
                                         "', which is required");
+      touchpoints_read_ = table->present[tp_id];
       for (const auto& row : table->rows) {
         TouchpointSource tp;
         tp.where = {path, row.line, row.columns[tp_id]};  // problems of the touchpoint point at its id
@@ -306,8 +307,12 @@ class Loader {
                                std::string(describe(n.kind)));
       return out;
     }
+    touchpoints_read_ = true;
     for (const auto& item : n.items) {
-      if (!is_map(item, "a touchpoint")) continue;
+      if (!is_map(item, "a touchpoint")) {
+        touchpoints_read_ = false;
+        continue;
+      }
       auto tp = touchpoint_from_map(item, "a touchpoint", true);
       for (const auto& [k, v] : item.entries)  // a bad value was reported; not also "missing"
         if (const int f = touchpoint_field_index(k.value); f >= 0) tp.given.set(static_cast<std::size_t>(f));
@@ -444,7 +449,10 @@ class Loader {
           if (auto t = text(c, "name", true)) seg.name = *t;
           break;
         case 1:
-          if (auto x = real(c, "share", 0.0, 1.0)) seg.share = *x;
+          if (auto x = real(c, "share", 0.0, 1.0)) {
+            seg.share = *x;
+            s.share_valid = true;
+          }
           break;
         case 2:
           if (auto x = real(c, "value_expectation", 0.0, 1.0)) seg.value_expectation = *x;
@@ -510,6 +518,9 @@ class Loader {
           sc.start_where = n->where;
         }
       if (const auto* n = required(*j, "touchpoints", "'journey'")) sc.touchpoints = touchpoints(*n, base_dir);
+      sc.touchpoint_ids_known =
+          touchpoints_read_ && std::all_of(sc.touchpoints.begin(), sc.touchpoints.end(),
+                                           [](const TouchpointSource& t) { return !t.touchpoint.id.empty(); });
       if (const auto* n = required(*j, "transitions", "'journey'")) sc.transitions = transitions(*n, base_dir);
       std::map<std::string, SourceLocation> seen;
       for (const auto& tp : sc.touchpoints) {
@@ -646,6 +657,7 @@ class Loader {
 
  private:
   Diagnostics& diag_;
+  bool touchpoints_read_ = false;
 };
 
 }  // namespace

@@ -299,6 +299,27 @@ TEST_F(ScenarioLoader, ReportsEveryProblemNotOnlyTheFirst) {
   EXPECT_GE(ds.size(), 3u) << all(ds);
 }
 
+TEST_F(ScenarioLoader, ReferencesAreCheckedEvenWhenAFieldIsBad) {
+  // A bad cell does not hide an unknown start or a share sum, which it cannot have caused.
+  const auto ds = check(replace(replace(kScenario, "start: order", "start: ordr"), "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 0.7\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"),
+                        replace(kTouchpoints, "support,0.8", "support,x"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3:9: error:", "expected a number");
+  EXPECT_DIAG(ds, "scenario.yaml:3:10: error:", "the start 'ordr' is not a touchpoint");
+  EXPECT_DIAG(ds, "scenario.yaml:7:3: error:", "segment shares sum to 1.2");
+}
+
+TEST_F(ScenarioLoader, ABadCellDoesNotSetOffFollowOnComplaints) {
+  // The bad probability drops its transition; the set it belonged to is not then called short.
+  const auto ds = check(kScenario, kTouchpoints, replace(kTransitions, "support,gone,0.4", "support,gone,zero"));
+  EXPECT_EQ(ds.size(), 1u) << all(ds);
+  EXPECT_DIAG(ds, "transitions.csv:5:14: error:", "'probability'");
+}
+
+TEST_F(ScenarioLoader, ABadShareDoesNotSetOffASumComplaint) {
+  const auto ds = check(replace(kScenario, "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 1.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_EQ(ds.size(), 1u) << all(ds);
+}
+
 TEST_F(ScenarioLoader, SimulationSettingsAreRead) {
   const auto ds = check(std::string(kScenario) + "simulation: {customers: 5000, seed: 9, max_steps: 50}\n");
   EXPECT_TRUE(ds.empty()) << all(ds);
