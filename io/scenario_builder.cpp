@@ -119,11 +119,11 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   std::size_t start = 0;
   if (const auto it = index.find(sc.start); it != index.end())
     start = it->second;
-  else if (!sc.start.empty() && !variant && ids_known)
-    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey");
-  if (touchpoints.empty() && !variant && ids_known)
+  else if (!variant && ids_known && touchpoints.empty())
     diag.error(sc.start_where.file.empty() ? SourceLocation{sc.path, 0, 0} : sc.start_where,
                "the journey has no touchpoints");
+  else if (!variant && ids_known && !sc.start.empty())
+    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey");
 
   // Segments, patched by the variant.
   std::vector<Segment> segments;

@@ -65,7 +65,7 @@ TEST_F(Cli, CheckReportsBadInputWithExitCodeTwo) {
   const Result r = cxsim("check " + bad);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("bad.yaml:6:1: error: unknown key 'segmnts'"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("1 error"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("2 errors"), std::string::npos) << r.out;
 }
 
 TEST_F(Cli, RunWritesTheJsonContract) {
