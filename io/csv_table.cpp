@@ -79,6 +79,15 @@ std::vector<std::string_view> split_lines(const std::string& text) {
   return lines;
 }
 
+// The header: the first line that is neither blank nor a comment (1 if there is none).
+std::size_t header_line(const std::vector<std::string_view>& lines) {
+  for (std::size_t l = 1; l < lines.size(); ++l) {
+    const auto t = trim(lines[l]);
+    if (!t.empty() && t.front() != '#') return l;
+  }
+  return 1;
+}
+
 }  // namespace
 
 template <std::size_t N>
@@ -105,20 +114,16 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
     for (const auto& c : table.columns) table.present.push_back(reader.has_column(c));
     // Which known column each header position holds, for the character column of each cell.
     std::vector<int> known_at;  // header position -> known column index
-    for (std::size_t l = 1; l < lines.size(); ++l) {
-      const auto t = trim(lines[l]);
-      if (t.empty() || t.front() == '#') continue;
-      const auto starts = cell_starts(lines[l]);
-      for (std::size_t i = 0; i < starts.size(); ++i) {
-        const std::size_t begin = starts[i] - 1;
-        const std::size_t end = i + 1 < starts.size() ? starts[i + 1] - 2 : lines[l].size();
-        auto name = trim(lines[l].substr(begin, end - begin));
-        if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
-        if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.remove_prefix(3);  // a byte-order mark
-        const auto it = std::find(table.columns.begin(), table.columns.end(), name);
-        known_at.push_back(it == table.columns.end() ? -1 : static_cast<int>(it - table.columns.begin()));
-      }
-      break;
+    const std::string_view header = lines[header_line(lines)];
+    const auto header_starts = cell_starts(header);
+    for (std::size_t i = 0; i < header_starts.size(); ++i) {
+      const std::size_t begin = header_starts[i] - 1;
+      const std::size_t end = i + 1 < header_starts.size() ? header_starts[i + 1] - 2 : header.size();
+      auto name = trim(header.substr(begin, end - begin));
+      if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+      if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.remove_prefix(3);  // a byte-order mark
+      const auto it = std::find(table.columns.begin(), table.columns.end(), name);
+      known_at.push_back(it == table.columns.end() ? -1 : static_cast<int>(it - table.columns.begin()));
     }
     std::array<std::string, N> cells;
     for (;;) {
@@ -145,16 +150,8 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
     if (const auto* fl = dynamic_cast<const io::error::with_file_line*>(&e); fl && fl->file_line > 0)
       line = static_cast<std::size_t>(fl->file_line);
     else if (dynamic_cast<const io::error::extra_column_in_header*>(&e) ||
-             dynamic_cast<const io::error::duplicated_column_in_header*>(&e)) {
-      line = 1;  // the header: the first line that is neither blank nor a comment
-      for (std::size_t l = 1; l < lines.size(); ++l) {
-        const auto t = trim(lines[l]);
-        if (!t.empty() && t.front() != '#') {
-          line = l;
-          break;
-        }
-      }
-    }
+             dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
+      line = header_line(lines);
     diagnostics.error({path, line, 0}, describe_csv_error(e, table.columns));
     return std::nullopt;
   }

@@ -104,9 +104,9 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   std::vector<Transition> transitions;
   std::vector<SourceLocation> tr_where;
   for (const TransitionSource* t : sources) {
+    if (!ids_known) break;  // unknown names would only echo the touchpoint table's own errors
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
-    if (!ids_known) continue;
     if (from == index.end())
       diag.error(t->from_where, prefix + "transition from unknown touchpoint '" + t->from + "'");
     if (to == index.end())
