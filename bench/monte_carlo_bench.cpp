@@ -35,7 +35,7 @@ void run(benchmark::State& state, const std::string& name) {
     const cxsim::Tally t = arena.execute(
         [&] { return cxsim::simulate_customers(s.model.journey, s.model.population, w, 0, customers); });
     visits = 0;
-    for (const auto& k : t.touchpoints) visits += k.visits;
+    for (const auto& k : t.touchpoints) visits += k[cxsim::fig_visits];
     benchmark::DoNotOptimize(t.endings);
   }
   state.counters["customers/s"] =

@@ -18,21 +18,8 @@ namespace {
 std::uint64_t visits_total(const Report& r) {
   if (!r.tally) return 0;
   std::uint64_t v = 0;
-  for (const auto& t : r.tally->touchpoints) v += t.visits;
+  for (const auto& t : r.tally->touchpoints) v += t[fig_visits];
   return v;
-}
-
-// Defections a touchpoint causes: customers who abandon there, or end there as routed defection.
-double defections_caused(const Report& r, std::size_t k) {
-  const auto& t = r.figures.touchpoints[k];
-  const bool routed = r.journey->is_terminal(k) && r.journey->outcomes()[k] == Outcome::defected;
-  return t.abandoned + (routed ? t.visits : 0.0);
-}
-
-int dominant_friction(const TouchpointFigures& t) {
-  const auto& f = t.friction;
-  if (f[0] <= 0.0 && f[1] <= 0.0 && f[2] <= 0.0) return -1;
-  return static_cast<int>(std::max_element(f.begin(), f.end()) - f.begin());
 }
 
 std::string num(double x, int digits = 6) {
@@ -45,6 +32,18 @@ std::string pct(double x) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.3f%%", 100.0 * x);
   return buf;
+}
+
+}  // namespace
+
+namespace {
+
+nlohmann::ordered_json rollup_json(const LossGroup& g, const char* key) {
+  nlohmann::ordered_json by_cause = nlohmann::ordered_json::object();
+  for (int c = 0; c < cause_count; ++c) by_cause[cause_names[c]] = g.by_cause[static_cast<std::size_t>(c)];
+  return {{key, g.name},          {"touchpoints", g.touchpoints}, {"defections", g.defections},
+          {"abandoned", g.abandoned}, {"routed", g.routed},       {"silent", g.silent},
+          {"defections_by_cause", by_cause}};
 }
 
 }  // namespace
@@ -86,37 +85,49 @@ nlohmann::ordered_json to_json(const Report& r) {
   json by_cause = json::object();
   for (int c = 0; c < friction_count; ++c) by_cause[friction_names[c]] = causes[c];
   j["abandonment_by_cause"] = by_cause;
+  const auto blamed = r.figures.defections_by_cause();
+  json defections_by_cause = json::object();
+  for (int c = 0; c < cause_count; ++c) defections_by_cause[cause_names[c]] = blamed[c];
+  j["defections_by_cause"] = defections_by_cause;
 
   json tps = json::array();
   for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k) {
     const auto& t = r.figures.touchpoints[k];
-    json friction = json::object(), abandoned_by = json::object();
-    for (int c = 0; c < friction_count; ++c) {
-      friction[friction_names[c]] = t.friction[c];
-      abandoned_by[friction_names[c]] = t.abandoned_by[c];
+    const Touchpoint& tp = r.journey->touchpoint(k);
+    json row = {{"id", tp.id}, {"name", tp.name}, {"stage", tp.stage}, {"channel", tp.channel}};
+    row["effort_minutes"] = tp.effort_minutes ? json(*tp.effort_minutes) : json(nullptr);
+    row["cost"] = tp.cost ? json(*tp.cost) : json(nullptr);
+    for (int f = 0; f < touchpoint_figure_count; ++f) {
+      const FigureField& field = touchpoint_figure_fields[static_cast<std::size_t>(f)];
+      if (*field.group)
+        row[field.group][field.name] = t[f];
+      else
+        row[field.name] = t[f];
+      if (f == fig_silent) row["defections"] = t.defections();
     }
-    tps.push_back({{"id", r.journey->touchpoint(k).id},
-                   {"visits", t.visits},
-                   {"failures", t.failures},
-                   {"averted", t.averted},
-                   {"repeats", t.repeats},
-                   {"abandoned", t.abandoned},
-                   {"recoveries", t.recoveries},
-                   {"abandoned_by", abandoned_by},
-                   {"friction", friction}});
+    tps.push_back(std::move(row));
   }
   j["touchpoints"] = tps;
 
+  json stages = json::array(), channels = json::array();
+  for (const auto& g : rollup(r, &Touchpoint::stage)) stages.push_back(rollup_json(g, "stage"));
+  for (const auto& g : rollup(r, &Touchpoint::channel)) channels.push_back(rollup_json(g, "channel"));
+  j["stages"] = stages;
+  j["channels"] = channels;
+
   json segs = json::array();
   for (std::size_t s = 0; s < r.figures.segments.size(); ++s) {
-    json seg = {{"name", r.population->segment(s).name},
-                {"share", r.population->segment(s).share},
-                {"defection_rate", r.figures.segments[s].defection_rate}};
+    const SegmentFigures& f = r.figures.segments[s];
+    json seg = {{"name", r.population->segment(s).name}, {"share", r.population->segment(s).share}};
     if (r.monte_carlo()) seg["customers"] = r.tally->segments[s].customers;
+    // A segment nobody belongs to has no defection rate.
+    seg["defection_rate"] = f.has_customers ? json(f.defection_rate) : json(nullptr);
+    seg["defections"] = f.has_customers ? f.share * f.defection_rate : 0.0;
     segs.push_back(seg);
   }
   j["segments"] = segs;
   j["elapsed_seconds"] = r.elapsed_seconds;
+  if (r.unfinished_warning) j["warnings"] = {*r.unfinished_warning};
   if (r.monte_carlo())
     j["visits_per_second"] =
         r.elapsed_seconds > 0 ? static_cast<double>(visits_total(r)) / r.elapsed_seconds : 0.0;
@@ -124,6 +135,12 @@ nlohmann::ordered_json to_json(const Report& r) {
 }
 
 namespace {
+
+std::string per_1000(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", 1000.0 * x);
+  return buf;
+}
 
 std::string table(const Report& r) {
   std::ostringstream o;
@@ -142,7 +159,7 @@ std::string table(const Report& r) {
       << ", residual " << num(r.residual, 2) << "\n";
   }
   o << "\n";
-  char line[256];
+  char line[512];
   const bool mc = r.monte_carlo();
   std::snprintf(line, sizeof line, "%-18s %10s  %s\n", "outcome", "share", mc ? "95% interval" : "");
   o << line;
@@ -158,48 +175,73 @@ std::string table(const Report& r) {
   row("defection rate", r.figures.defection_rate(), mc ? r.tally->defections() : 0);
   for (int e = 0; e < ending_count; ++e)
     row(std::string("  ") + ending_names[e], r.figures.outcomes[e], mc ? r.tally->endings[e] : 0);
-  const auto causes = r.figures.abandonment_by_cause();
-  o << "abandonment by cause:";
-  for (int c = 0; c < friction_count; ++c) o << "  " << friction_names[c] << " " << pct(causes[c]);
+  if (r.unfinished_warning) o << "\nWARNING: " << *r.unfinished_warning << "\n";
+  const auto causes = r.figures.defections_by_cause();
+  o << "defections by cause:";
+  for (int c = 0; c < cause_count; ++c) o << "  " << cause_names[c] << " " << pct(causes[c]);
   o << "\n\n";
 
-  std::vector<std::size_t> order(r.figures.touchpoints.size());
-  std::iota(order.begin(), order.end(), 0);
+  // Where customers are lost: every defection blamed on one touchpoint, biggest first.
+  std::vector<std::size_t> order;
+  for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k)
+    if (!r.journey->is_terminal(k)) order.push_back(k);
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-    return defections_caused(r, a) > defections_caused(r, b);
+    return r.figures.touchpoints[a].defections() > r.figures.touchpoints[b].defections();
   });
-  o << "touchpoints ranked by the defections they cause (per customer):\n";
-  std::snprintf(line, sizeof line, "%-24s %10s %9s %9s %9s %9s %9s  %s\n", "touchpoint", "defections",
-                "visits", "failures", "averted", "repeats", "recovered", "dominant friction");
+  o << "where customers are lost (defections per 1,000 customers):\n";
+  const char* head = "%-22s %-14s %-10s %9s %9s %7s %7s %9s %9s %7s %7s %8s %9s\n";
+  std::snprintf(line, sizeof line, head, "touchpoint", "stage", "channel", "lost", "abandoned", "routed",
+                "silent", "reliab.", "relevance", "value", "route", "visits", "failures");
   o << line;
   for (auto k : order) {
     const auto& t = r.figures.touchpoints[k];
-    const int dom = dominant_friction(t);
-    std::string id = r.journey->touchpoint(k).id;
-    if (r.journey->is_terminal(k)) id += r.journey->outcomes()[k] == Outcome::defected ? " (defected)" : " (retained)";
-    std::snprintf(line, sizeof line, "%-24s %10s %9s %9s %9s %9s %9s  %s\n", id.c_str(),
-                  pct(defections_caused(r, k)).c_str(), num(t.visits, 4).c_str(), num(t.failures, 4).c_str(),
-                  num(t.averted, 4).c_str(), num(t.repeats, 4).c_str(), num(t.recoveries, 4).c_str(),
-                  dom < 0 ? "-" : friction_names[dom]);
+    const Touchpoint& tp = r.journey->touchpoint(k);
+    std::snprintf(line, sizeof line, head, tp.id.c_str(), tp.stage.empty() ? "-" : tp.stage.c_str(),
+                  tp.channel.empty() ? "-" : tp.channel.c_str(), per_1000(t.defections()).c_str(),
+                  per_1000(t[fig_abandoned]).c_str(), per_1000(t[fig_routed]).c_str(),
+                  per_1000(t[fig_silent]).c_str(), per_1000(t[fig_cause]).c_str(),
+                  per_1000(t[fig_cause + 1]).c_str(), per_1000(t[fig_cause + 2]).c_str(),
+                  per_1000(t[fig_cause + 3]).c_str(), num(t[fig_visits], 4).c_str(),
+                  num(t[fig_failures], 4).c_str());
     o << line;
   }
-  o << "\nsegments:\n";
+  auto groups = [&](const char* title, const std::vector<LossGroup>& gs) {
+    if (gs.size() < 2 && (gs.empty() || gs.front().name.empty())) return;  // nothing to roll up
+    o << "\nby " << title << " (defections per 1,000 customers):\n";
+    const char* fmt = "  %-20s %9s %9s %7s %7s\n";
+    std::snprintf(line, sizeof line, fmt, title, "lost", "abandoned", "routed", "silent");
+    o << line;
+    for (const auto& g : gs) {
+      std::snprintf(line, sizeof line, fmt, g.name.empty() ? "(none)" : g.name.c_str(),
+                    per_1000(g.defections).c_str(), per_1000(g.abandoned).c_str(), per_1000(g.routed).c_str(),
+                    per_1000(g.silent).c_str());
+      o << line;
+    }
+  };
+  groups("stage", rollup(r, &Touchpoint::stage));
+  groups("channel", rollup(r, &Touchpoint::channel));
+
+  o << "\nby segment:\n";
   for (std::size_t s = 0; s < r.figures.segments.size(); ++s) {
-    std::snprintf(line, sizeof line, "  %-22s share %-8s defection rate %s\n",
+    const SegmentFigures& f = r.figures.segments[s];
+    const std::string rate = f.has_customers ? pct(f.defection_rate) : "no customers";
+    std::snprintf(line, sizeof line, "  %-22s share %-8s defection rate %-12s lost per 1,000 customers %s\n",
                   r.population->segment(s).name.c_str(), num(r.population->segment(s).share, 4).c_str(),
-                  pct(r.figures.segments[s].defection_rate).c_str());
+                  rate.c_str(), per_1000(f.has_customers ? f.share * f.defection_rate : 0.0).c_str());
     o << line;
   }
   return o.str();
 }
 
-// Long format (scope, id, metric, value): one figure a row, easy to pivot in a spreadsheet.
+// Long format (scenario, variant, scope, id, metric, value): one figure a row, easy to pivot in
+// a spreadsheet and to concatenate across runs.
 std::string csv(const Report& r) {
   std::ostringstream o;
   o.precision(17);
-  o << "scope,id,metric,value\n";
+  o << "scenario,variant,scope,id,metric,value\n";
+  const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.variant) + ',';
   auto put = [&](const std::string& scope, const std::string& id, const std::string& metric, double v) {
-    o << scope << ',' << csv_escape(id) << ',' << metric << ',' << v << '\n';
+    o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << v << '\n';
   };
   put("summary", "", "defection_rate", r.figures.defection_rate());
   if (r.monte_carlo()) {
@@ -211,22 +253,52 @@ std::string csv(const Report& r) {
   for (int e = 0; e < ending_count; ++e) put("outcome", ending_names[e], "share", r.figures.outcomes[e]);
   const auto causes = r.figures.abandonment_by_cause();
   for (int c = 0; c < friction_count; ++c) put("abandonment_by_cause", friction_names[c], "share", causes[c]);
+  const auto blamed = r.figures.defections_by_cause();
+  for (int c = 0; c < cause_count; ++c) put("defections_by_cause", cause_names[c], "share", blamed[c]);
   for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k) {
     const auto& t = r.figures.touchpoints[k];
     const std::string& id = r.journey->touchpoint(k).id;
-    put("touchpoint", id, "visits", t.visits);
-    put("touchpoint", id, "failures", t.failures);
-    put("touchpoint", id, "averted", t.averted);
-    put("touchpoint", id, "repeats", t.repeats);
-    put("touchpoint", id, "abandoned", t.abandoned);
-    put("touchpoint", id, "recoveries", t.recoveries);
+    for (int f = 0; f < touchpoint_figure_count; ++f) {
+      put("touchpoint", id, figure_name(f), t[f]);
+      if (f == fig_silent) put("touchpoint", id, "defections", t.defections());
+    }
   }
-  for (std::size_t s = 0; s < r.figures.segments.size(); ++s)
-    put("segment", r.population->segment(s).name, "defection_rate", r.figures.segments[s].defection_rate);
+  for (const auto& g : rollup(r, &Touchpoint::stage)) put("stage", g.name, "defections", g.defections);
+  for (const auto& g : rollup(r, &Touchpoint::channel)) put("channel", g.name, "defections", g.defections);
+  for (std::size_t s = 0; s < r.figures.segments.size(); ++s) {
+    const SegmentFigures& f = r.figures.segments[s];
+    if (f.has_customers)
+      put("segment", r.population->segment(s).name, "defection_rate", f.defection_rate);
+    else
+      o << lead << "segment," << csv_escape(r.population->segment(s).name) << ",defection_rate,\n";
+  }
   return o.str();
 }
 
 }  // namespace
+
+std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key) {
+  std::vector<LossGroup> out;
+  for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k) {
+    if (r.journey->is_terminal(k)) continue;
+    const std::string& name = r.journey->touchpoint(k).*key;
+    auto it = std::find_if(out.begin(), out.end(), [&](const LossGroup& g) { return g.name == name; });
+    if (it == out.end()) {
+      out.push_back(LossGroup{name});
+      it = out.end() - 1;
+    }
+    const auto& t = r.figures.touchpoints[k];
+    it->defections += t.defections();
+    it->abandoned += t[fig_abandoned];
+    it->routed += t[fig_routed];
+    it->silent += t[fig_silent];
+    for (int c = 0; c < cause_count; ++c) it->by_cause[static_cast<std::size_t>(c)] += t[fig_cause + c];
+    ++it->touchpoints;
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const LossGroup& a, const LossGroup& b) { return a.defections > b.defections; });
+  return out;
+}
 
 std::string format_report(const Report& r, Format f) {
   switch (f) {

@@ -1,6 +1,8 @@
 #pragma once
 // The result of a run (Monte Carlo or exact) and its three output formats.
+#include <array>
 #include <cstdint>
+#include <vector>
 #include <optional>
 #include <string>
 
@@ -38,6 +40,8 @@ struct Report {
 
   int threads = 1;
   double elapsed_seconds = 0.0;
+  // Set when too many customers ended unfinished for the defection rate to be trusted.
+  std::optional<std::string> unfinished_warning;
 
   bool monte_carlo() const { return tally.has_value(); }
   // Wilson 95% interval of an outcome share (Monte Carlo only).
@@ -45,6 +49,16 @@ struct Report {
 };
 
 enum class Format { table, json, csv };
+
+// Defections of a group of touchpoints (a stage, a channel), per customer.
+struct LossGroup {
+  std::string name;
+  double defections = 0, abandoned = 0, routed = 0, silent = 0;
+  std::array<double, cause_count> by_cause{};
+  std::size_t touchpoints = 0;
+};
+// Non-terminal touchpoints grouped by `key` (e.g. &Touchpoint::stage), biggest loss first.
+std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key);
 
 nlohmann::ordered_json to_json(const Report& r);
 std::string format_report(const Report& r, Format f);

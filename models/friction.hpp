@@ -1,6 +1,7 @@
 #pragma once
-// The customer's reaction to one visit: the friction model of docs/model.md, as pure functions
-// shared by the Monte Carlo engine and the exact solver.
+// The customer's reaction to one visit: the friction model of docs/model.md, stated once as
+// small pure functions. The Monte Carlo walk draws each step's outcome with them; the exact
+// solver enumerates the same outcomes with their probabilities through the very same functions.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -9,21 +10,22 @@
 
 namespace cxsim {
 
-// The three frictions an abandonment is attributed to, in this order everywhere.
+// The three frictions of a visit, in this order everywhere.
 enum class Friction : int { reliability = 0, relevance = 1, value = 2 };
 inline constexpr int friction_count = 3;
 inline constexpr std::array<const char*, friction_count> friction_names{"reliability", "relevance",
                                                                         "value"};
 
+// What a defection is blamed on: one of the frictions, or the route itself (the journey sends the
+// customer to a `defected` ending after a visit that worked).
+inline constexpr int cause_count = 4;
+inline constexpr int route_cause = 3;
+inline constexpr std::array<const char*, cause_count> cause_names{"reliability", "relevance", "value",
+                                                                  "route"};
+
 // Dixon, Toman & DeLisi: 15% forgive a complaint handled very badly, 82% one handled very well.
 inline constexpr double forgiveness_floor = 0.15;
 inline constexpr double forgiveness_span = 0.82 - 0.15;
-
-inline double forgiveness_probability(double recovery_quality) {
-  return forgiveness_floor + forgiveness_span * recovery_quality;
-}
-
-inline double value_gap(double expectation, double value) { return std::max(0.0, expectation - value); }
 
 // The parts of the friction of one visit, already scaled by the customer's multiplier.
 struct FrictionParts {
@@ -31,26 +33,50 @@ struct FrictionParts {
   double total() const { return part[0] + part[1] + part[2]; }
 };
 
-inline FrictionParts friction_of_visit(const Segment& s, double multiplier, bool failed, bool repeated,
-                                       double gap) {
-  FrictionParts f;
-  f.part[0] = failed ? multiplier * s.reliability_sensitivity : 0.0;
-  f.part[1] = repeated ? multiplier * s.relevance_sensitivity : 0.0;
-  f.part[2] = multiplier * s.value_sensitivity * gap;
-  return f;
-}
+// Step 1 of a visit: what the reliability draw did, given the guard the customer carried in.
+struct ReliabilityOutcome {
+  bool failed = false;   // the visit failed (and counts as failed everywhere after)
+  bool averted = false;  // it would have failed, but the guard caught it
+  bool guard = false;    // the guard after this step
+};
 
-// Probability that friction delta makes the customer walk away at this visit.
-inline double abandonment_probability(double delta) { return -std::expm1(-delta); }
-
-// Probability that a customer arriving at a `retained` terminal with load L still leaves quietly.
-inline double silent_churn_probability(double lambda, double load) { return -std::expm1(-lambda * load); }
-
-// The model as a policy type, so tests can run the engines on a deliberately wrong model and see
-// the Monte Carlo / exact comparison catch it.
+// The rules of a visit. A policy type, so tests can run the Monte Carlo engine on a deliberately
+// wrong rule and see the comparison with the exact solver catch it.
 struct FrictionModel {
-  // Relevance only bites once the customer has been somewhere before: the company could know them.
+  // 1. A failure meets the guard: it is averted and uses the guard up.
+  static constexpr ReliabilityOutcome reliability(bool fail_draw, bool guard) {
+    if (fail_draw && guard) return {false, true, false};
+    return {fail_draw, false, guard};
+  }
+  // 2. Relevance only bites once the customer has been somewhere before: the company could know them.
   static constexpr bool can_repeat(bool seen) { return seen; }
+  // 3. Value below the segment's expectation is a gap.
+  static double value_gap(double expectation, double value) { return std::max(0.0, expectation - value); }
+  // 4. The friction of the visit, by kind.
+  static FrictionParts friction(const Segment& s, double multiplier, bool failed, bool repeated,
+                                double gap) {
+    FrictionParts f;
+    f.part[0] = failed ? multiplier * s.reliability_sensitivity : 0.0;
+    f.part[1] = repeated ? multiplier * s.relevance_sensitivity : 0.0;
+    f.part[2] = multiplier * s.value_sensitivity * gap;
+    return f;
+  }
+  // 5. Probability that friction delta makes the customer walk away at this visit.
+  static double abandonment_probability(double delta) { return -std::expm1(-delta); }
+  // 7. Probability that the customer forgives here (the load goes back to 0): only at a recovery
+  // point, and only after a visit that did not fail.
+  static double forgiveness_probability(double recovery_quality, bool failed) {
+    if (!(recovery_quality > 0.0) || failed) return 0.0;
+    return forgiveness_floor + forgiveness_span * recovery_quality;
+  }
+  // 8. Trust arms a guard the customer does not already carry.
+  static constexpr bool guard_after_trust(bool guard, bool trust_draw) { return guard || trust_draw; }
+  // 9. The transition set: the `fail` rows after a failed visit (an averted failure is no failure).
+  static constexpr bool takes_fail_route(bool failed) { return failed; }
+  // At a `retained` ending: probability that a customer carrying load L still leaves quietly.
+  static double silent_churn_probability(double lambda, double load) { return -std::expm1(-lambda * load); }
+  // A routed defection is blamed on reliability when the visit that routed it failed.
+  static constexpr int routed_cause(bool failed) { return failed ? 0 : route_cause; }
 };
 
 }  // namespace cxsim

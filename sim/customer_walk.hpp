@@ -34,11 +34,21 @@ struct NoObserver {
   void end(Ending) {}
 };
 
+// A visit of the current load episode that added friction: a candidate last straw.
+struct EpisodeVisit {
+  std::uint32_t touchpoint = 0;
+  double load_after = 0.0;  // the episode's load after this visit's friction
+  FrictionParts parts;
+};
+
 // Per-thread scratch that makes a walk allocation-free: how often the current customer has been
-// at each touchpoint, reset lazily by stamping entries with the customer.
+// at each touchpoint (reset lazily by stamping entries with the customer), and the visits of the
+// current load episode (for blaming silent churn on its last straw).
 class WalkScratch {
  public:
-  explicit WalkScratch(std::size_t touchpoints) : count_(touchpoints, 0), owner_(touchpoints, none) {}
+  explicit WalkScratch(std::size_t touchpoints) : count_(touchpoints, 0), owner_(touchpoints, none) {
+    episode.reserve(64);
+  }
   // Earlier visits of `customer` to k; counts this one.
   std::uint32_t take_visit(std::size_t k, std::uint64_t customer) {
     if (owner_[k] != customer) {
@@ -47,6 +57,8 @@ class WalkScratch {
     }
     return count_[k]++;
   }
+
+  std::vector<EpisodeVisit> episode;
 
  private:
   static constexpr std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
@@ -59,15 +71,37 @@ struct WalkSettings {
   std::uint64_t max_steps = 1000;  // visits to non-terminal touchpoints before "unfinished"
 };
 
+namespace walk_detail {
+
+// Shares one defection among causes in fixed point (exactly one whole per customer).
+inline void blame(TouchpointTally& t, const FrictionParts& f, double delta, int first_field) {
+  const auto units = split_one(f.part, delta);
+  for (int c = 0; c < friction_count; ++c) t.sum(static_cast<TouchpointFigure>(first_field + c)).add_units(units[c]);
+}
+
+// The visit whose friction carried the episode's load past the customer's patience threshold:
+// the first whose load after it gives a churn probability above the terminal's draw u (the last
+// one always does, since u fell below the churn probability of the final load).
+template <class Model>
+const EpisodeVisit& last_straw(const std::vector<EpisodeVisit>& episode, double lambda, double u) {
+  for (const auto& v : episode)
+    if (u < Model::silent_churn_probability(lambda, v.load_after)) return v;
+  return episode.back();
+}
+
+}  // namespace walk_detail
+
 template <class Model = FrictionModel, class Observer = NoObserver>
 inline Ending walk_customer(const Journey& j, const Population& pop, const WalkSettings& settings,
                             std::uint64_t customer, WalkScratch& scratch, Tally& tally,
                             Observer& observer) {
+  using walk_detail::blame;
   const CustomerStream rng(settings.seed, customer);
   const std::size_t s = pop.pick(rng.segment_draw());
   const Segment& seg = pop.segment(s);
   const double m =
       sample_multiplier(seg.heterogeneity, [&](std::uint64_t i) { return rng.multiplier_draws(i); });
+  const bool churns = seg.silent_churn > 0.0;
 
   const auto reliability = j.reliability();
   const auto relevance = j.relevance();
@@ -79,21 +113,34 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
   std::size_t k = j.start();
   double load = 0.0;
   bool guard = false, seen = false;
+  std::size_t last = k;       // the last non-terminal visit: a routed defection is blamed on it
+  bool last_failed = false;
   std::uint64_t step = 0;
   Ending ending;
   VisitRecord rec;
+  scratch.episode.clear();
 
   for (;;) {
     auto& here = tally.touchpoints[k];
     if (j.is_terminal(k)) {
       const std::uint32_t earlier = scratch.take_visit(k, customer);
-      ++here.visits;
+      ++here[fig_visits];
       if (j.outcomes()[k] == Outcome::defected) {
         ending = Ending::routed_defection;
+        auto& blamed = tally.touchpoints[last];
+        ++blamed[fig_routed];
+        blamed.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed)))
+            .add_units(fixed_one);
       } else {
         const double u = rng.arrival(keys[k], earlier);
-        ending = u < silent_churn_probability(seg.silent_churn, load) ? Ending::silent_churn
-                                                                      : Ending::retained;
+        ending = u < Model::silent_churn_probability(seg.silent_churn, load) ? Ending::silent_churn
+                                                                             : Ending::retained;
+        if (ending == Ending::silent_churn) {
+          const EpisodeVisit& v = walk_detail::last_straw<Model>(scratch.episode, seg.silent_churn, u);
+          auto& blamed = tally.touchpoints[v.touchpoint];
+          ++blamed[fig_silent];
+          blame(blamed, v.parts, v.parts.total(), fig_cause);
+        }
       }
       if constexpr (Observer::active) {
         observer.visit(VisitRecord{customer, s, step, k, true, false, false, false, false, guard, 0.0,
@@ -107,33 +154,31 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
     }
     const std::uint32_t earlier = scratch.take_visit(k, customer);
     const VisitDraws d = rng.visit(keys[k], earlier);
-    ++here.visits;
+    ++here[fig_visits];
 
-    bool failed = d.fail < 1.0 - reliability[k];
-    bool averted = false;
-    if (failed && guard) {
-      failed = false;
-      averted = true;
-      guard = false;
-    }
+    const ReliabilityOutcome rel = Model::reliability(d.fail < 1.0 - reliability[k], guard);
+    const bool failed = rel.failed;
+    guard = rel.guard;
     const bool repeated = Model::can_repeat(seen) && d.repeat < 1.0 - relevance[k];
     const FrictionParts f =
-        friction_of_visit(seg, m, failed, repeated, value_gap(seg.value_expectation, value[k]));
+        Model::friction(seg, m, failed, repeated, Model::value_gap(seg.value_expectation, value[k]));
     const double delta = f.total();
 
-    here.failures += failed;
-    here.averted += averted;
-    here.repeats += repeated;
-    for (int c = 0; c < friction_count; ++c) here.friction[c] += f.part[c];
+    here[fig_failures] += failed;
+    here[fig_averted] += rel.averted;
+    here[fig_repeats] += repeated;
+    for (int c = 0; c < friction_count; ++c)
+      here.sum(static_cast<TouchpointFigure>(fig_friction + c)).add(f.part[c]);
     ++step;
 
     if constexpr (Observer::active) {
-      rec = VisitRecord{customer, s, step - 1, k, false, failed, averted, repeated, false, guard, delta,
+      rec = VisitRecord{customer, s, step - 1, k, false, failed, rel.averted, repeated, false, guard, delta,
                         load};
     }
-    if (delta > 0.0 && d.abandon < abandonment_probability(delta)) {
-      ++here.abandoned;
-      for (int c = 0; c < friction_count; ++c) here.abandoned_by[c] += f.part[c] / delta;
+    if (delta > 0.0 && d.abandon < Model::abandonment_probability(delta)) {
+      ++here[fig_abandoned];
+      blame(here, f, delta, fig_abandoned_by);
+      blame(here, f, delta, fig_cause);
       ending = Ending::abandoned;
       if constexpr (Observer::active) {
         rec.load = load + delta;
@@ -142,13 +187,16 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
       break;
     }
     load += delta;
+    if (churns && delta > 0.0)
+      scratch.episode.push_back(EpisodeVisit{static_cast<std::uint32_t>(k), load, f});
     bool forgiven = false;
-    if (recovery[k] > 0.0 && !failed && d.forgive < forgiveness_probability(recovery[k])) {
+    if (d.forgive < Model::forgiveness_probability(recovery[k], failed)) {
       forgiven = true;
-      if (load > 0.0) ++here.recoveries;
+      if (load > 0.0) ++here[fig_recoveries];
       load = 0.0;
+      scratch.episode.clear();  // a new episode: a forgiven visit is never the last straw
     }
-    if (!guard && d.trust < trust[k]) guard = true;
+    guard = Model::guard_after_trust(guard, d.trust < trust[k]);
     seen = true;
     if constexpr (Observer::active) {
       rec.forgiven = forgiven;
@@ -156,7 +204,9 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
       rec.load = load;
       observer.visit(rec);
     }
-    k = j.next(k, failed ? Journey::after_fail : Journey::after_ok, d.route);
+    last = k;
+    last_failed = failed;
+    k = j.next(s, k, Model::takes_fail_route(failed) ? Journey::after_fail : Journey::after_ok, d.route);
   }
 
   ++tally.customers;

@@ -105,7 +105,7 @@ FigureCheck mean_check(std::string name, const Tally& total, const std::vector<T
 // Runs customers [0, customers) of the Monte Carlo engine (on the given model) as `batches`
 // equal consecutive batches and checks every figure against the exact solution:
 //   defection_rate, outcomes.<ending>, abandonment_by_cause.<friction>,
-//   touchpoints.<id>.{visits,failures,averted,repeats,abandoned,recoveries},
+//   defections_by_cause.<cause>, touchpoints.<id>.<every figure of the field table>,
 //   segments.<name>.defection_rate.
 // Shares use the binomial standard error with the exact p, means per customer the batch-means
 // standard error (for counts at least the least variance a count with the exact mean can have);
@@ -136,28 +136,27 @@ Agreement compare_engines(const Journey& journey, const Population& population,
     a.checks.push_back(share_check(std::string("outcomes.") + ending_names[e],
                                    n > 0.0 ? static_cast<double>(total.endings[e]) / n : 0.0,
                                    x.outcomes[e], n));
-  const auto by_cause = x.abandonment_by_cause();
+  // A figure summed over every touchpoint.
+  auto summed = [&](std::string name, int first, int c) {
+    double exact_total = 0.0;
+    for (const auto& t : x.touchpoints) exact_total += t[first + c];
+    a.checks.push_back(mean_check(std::move(name), total, parts, exact_total, false, [first, c](const Tally& t) {
+      double s = 0.0;
+      for (const auto& k : t.touchpoints) s += k.total(first + c);
+      return s;
+    }));
+  };
   for (int c = 0; c < friction_count; ++c)
-    a.checks.push_back(mean_check(std::string("abandonment_by_cause.") + friction_names[c], total,
-                                  parts, by_cause[c], false, [c](const Tally& t) {
-                                    double s = 0.0;
-                                    for (const auto& k : t.touchpoints) s += k.abandoned_by[c];
-                                    return s;
-                                  }));
+    summed(std::string("abandonment_by_cause.") + friction_names[c], fig_abandoned_by, c);
+  for (int c = 0; c < cause_count; ++c)
+    summed(std::string("defections_by_cause.") + cause_names[c], fig_cause, c);
   for (std::size_t k = 0; k < journey.size(); ++k) {
     const std::string prefix = "touchpoints." + journey.touchpoint(k).id + ".";
-    const TouchpointFigures& e = x.touchpoints[k];
-    auto count = [&](const char* what, double exact_value, std::uint64_t TouchpointTally::*field) {
-      a.checks.push_back(mean_check(prefix + what, total, parts, exact_value, true, [k, field](const Tally& t) {
-        return static_cast<double>(t.touchpoints[k].*field);
-      }));
-    };
-    count("visits", e.visits, &TouchpointTally::visits);
-    count("failures", e.failures, &TouchpointTally::failures);
-    count("averted", e.averted, &TouchpointTally::averted);
-    count("repeats", e.repeats, &TouchpointTally::repeats);
-    count("abandoned", e.abandoned, &TouchpointTally::abandoned);
-    count("recoveries", e.recoveries, &TouchpointTally::recoveries);
+    for (int f = 0; f < touchpoint_figure_count; ++f) {
+      const bool count = touchpoint_figure_fields[static_cast<std::size_t>(f)].kind == FigureKind::count;
+      a.checks.push_back(mean_check(prefix + figure_name(f), total, parts, x.touchpoints[k][f], count,
+                                    [k, f](const Tally& t) { return t.touchpoints[k].total(f); }));
+    }
   }
   for (std::size_t s = 0; s < population.size() && s < x.segments.size(); ++s) {
     const auto& seg = total.segments[s];

@@ -1,23 +1,29 @@
 #pragma once
 // Expected figures per customer, as both engines report them: Monte Carlo estimates them from a
-// tally, the exact solver computes them.
+// tally, the exact solver computes them. Touchpoint figures follow the table of
+// sim/figure_fields.hpp.
 #include <array>
 #include <vector>
 
 #include "models/friction.hpp"
+#include "sim/figure_fields.hpp"
 #include "sim/tally.hpp"
 
 namespace cxsim {
 
 struct TouchpointFigures {
-  double visits = 0, failures = 0, averted = 0, repeats = 0, abandoned = 0, recoveries = 0;
-  std::array<double, friction_count> abandoned_by{};
-  std::array<double, friction_count> friction{};
+  std::array<double, touchpoint_figure_count> value{};
+
+  double& operator[](int f) { return value[static_cast<std::size_t>(f)]; }
+  double operator[](int f) const { return value[static_cast<std::size_t>(f)]; }
+  // Every defection blamed on this touchpoint: abandoned here, routed or silent from a visit here.
+  double defections() const { return (*this)[fig_abandoned] + (*this)[fig_routed] + (*this)[fig_silent]; }
 };
 
 struct SegmentFigures {
   double share = 0;           // share of customers in the segment
   double defection_rate = 0;  // defections among the segment's customers
+  bool has_customers = true;  // false: the segment has no customers (share 0, or none walked)
 };
 
 struct Figures {
@@ -30,12 +36,23 @@ struct Figures {
     return outcome(Ending::abandoned) + outcome(Ending::routed_defection) +
            outcome(Ending::silent_churn);
   }
+  // One figure summed over every touchpoint.
+  double total(int f) const {
+    double s = 0.0;
+    for (const auto& t : touchpoints) s += t[f];
+    return s;
+  }
   // Abandonments of all touchpoints, split by the friction they are attributed to.
   std::array<double, friction_count> abandonment_by_cause() const {
-    std::array<double, friction_count> total{};
-    for (const auto& t : touchpoints)
-      for (int c = 0; c < friction_count; ++c) total[c] += t.abandoned_by[c];
-    return total;
+    std::array<double, friction_count> out{};
+    for (int c = 0; c < friction_count; ++c) out[c] = total(fig_abandoned_by + c);
+    return out;
+  }
+  // Every defection, split by cause (reliability, relevance, value, route).
+  std::array<double, cause_count> defections_by_cause() const {
+    std::array<double, cause_count> out{};
+    for (int c = 0; c < cause_count; ++c) out[c] = total(fig_cause + c);
+    return out;
   }
 };
 
@@ -46,21 +63,13 @@ inline Figures figures_of(const Tally& t) {
   for (int e = 0; e < ending_count; ++e) f.outcomes[e] = static_cast<double>(t.endings[e]) / n;
   for (const auto& k : t.touchpoints) {
     TouchpointFigures x;
-    x.visits = static_cast<double>(k.visits) / n;
-    x.failures = static_cast<double>(k.failures) / n;
-    x.averted = static_cast<double>(k.averted) / n;
-    x.repeats = static_cast<double>(k.repeats) / n;
-    x.abandoned = static_cast<double>(k.abandoned) / n;
-    x.recoveries = static_cast<double>(k.recoveries) / n;
-    for (int c = 0; c < friction_count; ++c) {
-      x.abandoned_by[c] = k.abandoned_by[c] / n;
-      x.friction[c] = k.friction[c] / n;
-    }
+    for (int i = 0; i < touchpoint_figure_count; ++i) x[i] = k.total(i) / n;
     f.touchpoints.push_back(x);
   }
   for (const auto& s : t.segments) {
     SegmentFigures x;
     x.share = static_cast<double>(s.customers) / n;
+    x.has_customers = s.customers > 0;
     x.defection_rate =
         s.customers > 0 ? static_cast<double>(s.defections) / static_cast<double>(s.customers) : 0.0;
     f.segments.push_back(x);

@@ -1,5 +1,7 @@
 #include "sim/journey.hpp"
 
+#include <algorithm>
+
 namespace cxsim {
 
 const char* to_string(Outcome o) {
@@ -36,8 +38,11 @@ std::optional<std::size_t> Journey::find(std::string_view id) const {
 }
 
 Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> transitions,
-                 std::size_t start)
-    : touchpoints_(std::move(touchpoints)), transitions_(std::move(transitions)), start_(start) {
+                 std::size_t start, std::size_t segments)
+    : touchpoints_(std::move(touchpoints)),
+      transitions_(std::move(transitions)),
+      start_(start),
+      segments_(std::max<std::size_t>(segments, 1)) {
   const std::size_t n = touchpoints_.size();
   for (const auto& t : touchpoints_) {
     reliability_.push_back(t.reliability);
@@ -49,48 +54,65 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
     outcome_.push_back(t.outcome);
   }
 
-  // Group transitions by (from, when), keeping file order within a group.
-  std::vector<std::array<std::vector<std::uint32_t>, 3>> sets(n);
-  for (std::size_t i = 0; i < transitions_.size(); ++i)
-    sets[transitions_[i].from][static_cast<int>(transitions_[i].when)].push_back(
-        static_cast<std::uint32_t>(i));
+  // Rows grouped by (from, segment, when), file order kept within a group; group 0 of a
+  // touchpoint is "every segment", group 1 + s segment s.
+  for (const auto& t : transitions_)
+    if (t.segment != every_segment) segments_ = std::max(segments_, static_cast<std::size_t>(t.segment) + 1);
+  const std::size_t groups = segments_ + 1;
+  auto group_of = [&](const Transition& t) {
+    return t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
+  };
+  std::vector<std::array<std::vector<std::uint32_t>, 3>> sets(n * groups);
+  terminal_.assign(n, 1);
+  own_rows_.assign(segments_ * n, 0);
+  for (std::size_t i = 0; i < transitions_.size(); ++i) {
+    const Transition& t = transitions_[i];
+    sets[t.from * groups + group_of(t)][static_cast<int>(t.when)].push_back(static_cast<std::uint32_t>(i));
+    terminal_[t.from] = 0;
+    if (t.segment != every_segment) {
+      segment_routes_ = true;
+      own_rows_[static_cast<std::size_t>(t.segment) * n + t.from] = 1;
+    }
+  }
 
   normalised_.assign(transitions_.size(), 0.0);
-  for (std::size_t k = 0; k < n; ++k)
-    for (const auto& set : sets[k]) {
+  for (const auto& group : sets)
+    for (const auto& set : group) {
       double sum = 0.0;
       for (auto i : set) sum += transitions_[i].probability;
       for (auto i : set) normalised_[i] = sum > 0.0 ? transitions_[i].probability / sum : 0.0;
     }
 
-  terminal_.assign(n, 0);
-  route_.assign(2 * n, {0, 0});
-  for (std::size_t k = 0; k < n; ++k) {
-    const auto& ok = sets[k][static_cast<int>(When::ok)];
-    const auto& fail = sets[k][static_cast<int>(When::fail)];
-    const auto& any = sets[k][static_cast<int>(When::any)];
-    terminal_[k] = ok.empty() && fail.empty() && any.empty();
-    for (int r = 0; r < 2; ++r) {
-      const auto& own = r == after_ok ? ok : fail;
-      const auto& used = own.empty() ? any : own;
-      auto& range = route_[2 * k + r];
-      range[0] = static_cast<std::uint32_t>(route_edges_.size());
-      double cum = 0.0;
-      for (auto i : used) {
-        cum += normalised_[i];
-        route_edges_.push_back(i);
-        target_.push_back(static_cast<std::uint32_t>(transitions_[i].to));
-        cumulative_.push_back(cum);
-      }
-      // Rounding must never send a draw past the last transition that can happen.
-      for (auto j = route_edges_.size(); j > range[0]; --j)
-        if (normalised_[route_edges_[j - 1]] > 0.0) {
-          cumulative_[j - 1] = 1.0;
-          break;
+  stride_ = segment_routes_ ? n : 0;
+  const std::size_t tables = segment_routes_ ? segments_ : 1;
+  route_.assign(2 * n * tables, {0, 0});
+  for (std::size_t s = 0; s < tables; ++s)
+    for (std::size_t k = 0; k < n; ++k) {
+      const auto& rows = sets[k * groups + (own_rows_[s * n + k] ? s + 1 : 0)];
+      const auto& ok = rows[static_cast<int>(When::ok)];
+      const auto& fail = rows[static_cast<int>(When::fail)];
+      const auto& any = rows[static_cast<int>(When::any)];
+      for (int r = 0; r < 2; ++r) {
+        const auto& own = r == after_ok ? ok : fail;
+        const auto& used = own.empty() ? any : own;
+        auto& range = route_[slot(s, k, static_cast<Route>(r))];
+        range[0] = static_cast<std::uint32_t>(route_edges_.size());
+        double cum = 0.0;
+        for (auto i : used) {
+          cum += normalised_[i];
+          route_edges_.push_back(i);
+          target_.push_back(static_cast<std::uint32_t>(transitions_[i].to));
+          cumulative_.push_back(cum);
         }
-      range[1] = static_cast<std::uint32_t>(route_edges_.size());
+        // Rounding must never send a draw past the last transition that can happen.
+        for (auto e = route_edges_.size(); e > range[0]; --e)
+          if (normalised_[route_edges_[e - 1]] > 0.0) {
+            cumulative_[e - 1] = 1.0;
+            break;
+          }
+        range[1] = static_cast<std::uint32_t>(route_edges_.size());
+      }
     }
-  }
 }
 
 }  // namespace cxsim

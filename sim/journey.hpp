@@ -28,10 +28,14 @@ struct Touchpoint {
   std::optional<double> effort_minutes, cost;
 };
 
+// Transitions that name no segment are walked by every segment without rows of its own.
+inline constexpr int every_segment = -1;
+
 struct Transition {
   std::size_t from = 0, to = 0;  // touchpoint indices
   double probability = 0.0;
   When when = When::any;
+  int segment = every_segment;  // segment index, or every_segment
 };
 
 // Stable 64-bit key of a touchpoint id (FNV-1a): the random numbers of a visit are keyed by it, so
@@ -44,9 +48,12 @@ class Journey {
   enum Route : int { after_ok = 0, after_fail = 1 };
 
   Journey() = default;
-  // Takes the touchpoints and transitions as the scenario gives them; the model's choice of set
-  // (fail / ok edges, else any) is resolved here once. Sets are normalised to sum exactly to 1.
-  Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> transitions, std::size_t start);
+  // Takes the touchpoints and transitions as the scenario gives them; the model's choice of rows
+  // (the segment's own rows from a touchpoint if it has any, else the rows naming no segment)
+  // and of set within them (fail / ok edges, else any) is resolved here once, per segment.
+  // Sets are normalised to sum exactly to 1.
+  Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> transitions, std::size_t start,
+          std::size_t segments = 1);
 
   std::size_t size() const { return touchpoints_.size(); }
   std::size_t start() const { return start_; }
@@ -55,11 +62,22 @@ class Journey {
   std::span<const Transition> transitions() const { return transitions_; }
   std::optional<std::size_t> find(std::string_view id) const;
 
+  std::size_t segments() const { return segments_; }
+  // A touchpoint with no outgoing rows at all ends the journey.
   bool is_terminal(std::size_t k) const { return terminal_[k] != 0; }
+  // True when some transition names a segment.
+  bool has_segment_routes() const { return segment_routes_; }
+  // True when segment s has rows of its own out of k.
+  bool has_own_rows(std::size_t s, std::size_t k) const {
+    return segment_routes_ && own_rows_[s * size() + k] != 0;
+  }
+  // True when the engines can walk customers of `segments` segments on this journey.
+  bool fits(std::size_t segments) const { return !segment_routes_ || segments <= segments_; }
 
-  // The transitions a visit to k takes after `route`, as indices into transitions().
-  std::span<const std::uint32_t> route(std::size_t k, Route r) const {
-    const auto& range = route_[2 * k + r];
+  // The transitions a customer of segment s takes out of k after `route`, as indices into
+  // transitions().
+  std::span<const std::uint32_t> route(std::size_t s, std::size_t k, Route r) const {
+    const auto& range = route_[slot(s, k, r)];
     return {route_edges_.data() + range[0], route_edges_.data() + range[1]};
   }
   // Normalised probability of transition i within the set it belongs to.
@@ -74,27 +92,37 @@ class Journey {
   std::span<const std::uint64_t> keys() const { return keys_; }
   std::span<const Outcome> outcomes() const { return outcome_; }
 
-  // Picks the next touchpoint of a visit to k after `route`, given a uniform u in (0,1).
-  std::size_t next(std::size_t k, Route r, double u) const {
-    const auto& range = route_[2 * k + r];
+  // Picks the next touchpoint of a visit of segment s to k after `route`, given a uniform u in (0,1).
+  std::size_t next(std::size_t s, std::size_t k, Route r, double u) const {
+    const auto& range = route_[slot(s, k, r)];
     std::uint32_t i = range[0];
     const std::uint32_t last = range[1] - 1;
     while (i < last && u >= cumulative_[i]) ++i;
     return target_[i];
   }
-  // True when visits to k after `route` have somewhere to go.
-  bool has_route(std::size_t k, Route r) const { return route_[2 * k + r][1] > route_[2 * k + r][0]; }
+  // True when visits of segment s to k after `route` have somewhere to go.
+  bool has_route(std::size_t s, std::size_t k, Route r) const {
+    const auto& range = route_[slot(s, k, r)];
+    return range[1] > range[0];
+  }
 
  private:
+  // Without segment routes every segment shares one table (stride 0).
+  std::size_t slot(std::size_t s, std::size_t k, Route r) const { return (s * stride_ + k) * 2 + r; }
+
   std::vector<Touchpoint> touchpoints_;
   std::vector<Transition> transitions_;
   std::vector<double> normalised_;
   std::size_t start_ = 0;
+  std::size_t segments_ = 1;
+  bool segment_routes_ = false;
+  std::size_t stride_ = 0;
 
   std::vector<double> reliability_, relevance_, value_, trust_, recovery_;
   std::vector<std::uint64_t> keys_;
   std::vector<Outcome> outcome_;
   std::vector<std::uint8_t> terminal_;
+  std::vector<std::uint8_t> own_rows_;  // by segment, then touchpoint
 
   std::vector<std::array<std::uint32_t, 2>> route_;  // [begin, end) into the route arrays
   std::vector<std::uint32_t> route_edges_;            // transition index

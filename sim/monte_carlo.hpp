@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <stdexcept>
 
 #include "sim/customer_walk.hpp"
 
@@ -20,6 +21,8 @@ template <class Model = FrictionModel>
 Tally simulate_customers(const Journey& journey, const Population& population,
                          const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
                          std::atomic<std::uint64_t>* progress = nullptr) {
+  if (!journey.fits(population.size()))
+    throw std::invalid_argument("the journey's segment routes name more segments than the population has");
   tbb::enumerable_thread_specific<WalkScratch> scratch(
       [&] { return WalkScratch(journey.size()); });
   const Tally identity(journey.size(), population.size());

@@ -1,10 +1,14 @@
 #pragma once
 // Counts kept while customers walk: per thread during a run, merged in a fixed order after.
+// Every figure of the field table is kept here; the real ones in fixed point, so a tally does
+// not depend on how customers were split into chunks.
 #include <array>
 #include <cstdint>
 #include <vector>
 
 #include "models/friction.hpp"
+#include "sim/figure_fields.hpp"
+#include "sim/fixed_sum.hpp"
 
 namespace cxsim {
 
@@ -18,26 +22,28 @@ inline constexpr bool is_defection(Ending e) {
 }
 
 struct TouchpointTally {
-  std::uint64_t visits = 0, failures = 0, averted = 0, repeats = 0, abandoned = 0, recoveries = 0;
-  std::array<double, friction_count> abandoned_by{};  // abandonments split by friction share
-  std::array<double, friction_count> friction{};      // friction added here, by kind
+  std::array<std::uint64_t, touchpoint_count_figures> count{};
+  std::array<FixedSum, touchpoint_real_figures> real{};
+
+  std::uint64_t& operator[](TouchpointFigure f) { return count[f]; }
+  std::uint64_t operator[](TouchpointFigure f) const { return count[f]; }
+  FixedSum& sum(TouchpointFigure f) { return real[f - touchpoint_count_figures]; }
+  // Any figure, as a total over the customers walked.
+  double total(int f) const {
+    return f < touchpoint_count_figures ? static_cast<double>(count[static_cast<std::size_t>(f)])
+                                        : real[static_cast<std::size_t>(f - touchpoint_count_figures)].value();
+  }
+  bool operator==(const TouchpointTally&) const = default;
 
   void merge(const TouchpointTally& o) {
-    visits += o.visits;
-    failures += o.failures;
-    averted += o.averted;
-    repeats += o.repeats;
-    abandoned += o.abandoned;
-    recoveries += o.recoveries;
-    for (int c = 0; c < friction_count; ++c) {
-      abandoned_by[c] += o.abandoned_by[c];
-      friction[c] += o.friction[c];
-    }
+    for (std::size_t i = 0; i < count.size(); ++i) count[i] += o.count[i];
+    for (std::size_t i = 0; i < real.size(); ++i) real[i].merge(o.real[i]);
   }
 };
 
 struct SegmentTally {
   std::uint64_t customers = 0, defections = 0;
+  bool operator==(const SegmentTally&) const = default;
 };
 
 struct Tally {
@@ -56,6 +62,7 @@ struct Tally {
            endings[static_cast<int>(Ending::routed_defection)] +
            endings[static_cast<int>(Ending::silent_churn)];
   }
+  bool operator==(const Tally&) const = default;
 
   void merge(const Tally& o) {
     customers += o.customers;

@@ -118,7 +118,7 @@ TEST_F(Cli, OutFileIsWrittenWhole) {
   std::ifstream f(out);
   std::string header;
   std::getline(f, header);
-  EXPECT_EQ(header, "scope,id,metric,value");
+  EXPECT_EQ(header, "scenario,variant,scope,id,metric,value");
 }
 
 TEST_F(Cli, BadInputWritesNothing) {
@@ -184,7 +184,7 @@ TEST_F(Cli, TableShowsOutcomesAndRankedTouchpoints) {
   const Result r = cxsim("run " + yaml_);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("defection rate"), std::string::npos);
-  EXPECT_NE(r.out.find("touchpoints ranked"), std::string::npos);
+  EXPECT_NE(r.out.find("where customers are lost"), std::string::npos);
 }
 
 TEST_F(Cli, ExactGivesTheHandDerivedAnswer) {

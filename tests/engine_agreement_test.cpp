@@ -196,9 +196,13 @@ TEST(EngineAgreement, ChecksNameEveryFigure) {
   EXPECT_TRUE(has("outcomes.retained"));
   EXPECT_TRUE(has("outcomes.silent_churn"));
   EXPECT_TRUE(has("abandonment_by_cause.value"));
-  EXPECT_TRUE(has("touchpoints.t0.visits"));
-  EXPECT_TRUE(has("touchpoints.t0.recoveries"));
-  EXPECT_TRUE(has("touchpoints.done.visits"));
+  EXPECT_TRUE(has("defections_by_cause.route"));
+  // Every figure of the field table, for every touchpoint, terminals included.
+  for (const char* id : {"t0", "done"})
+    for (int f = 0; f < touchpoint_figure_count; ++f)
+      EXPECT_TRUE(has(std::string("touchpoints.") + id + "." + figure_name(f))) << id << " " << figure_name(f);
+  EXPECT_TRUE(has("touchpoints.t0.friction.value"));
+  EXPECT_TRUE(has("touchpoints.t0.silent"));
   EXPECT_TRUE(has("segments.s0.defection_rate"));
   for (const auto& c : a.checks) EXPECT_GT(c.standard_error, 0.0) << c.figure;
 }

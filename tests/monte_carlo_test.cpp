@@ -50,7 +50,7 @@ TEST(MonteCarlo, SameFiguresWithMoreThreadsThanCores) {
 TEST(MonteCarlo, DifferentSeedsGiveDifferentWalks) {
   const Journey j = busy_journey();
   const Population p = two_segments();
-  EXPECT_NE(simulate(j, p, 20000, 1).touchpoints[1].failures, simulate(j, p, 20000, 2).touchpoints[1].failures);
+  EXPECT_NE(simulate(j, p, 20000, 1).touchpoints[1][fig_failures], simulate(j, p, 20000, 2).touchpoints[1][fig_failures]);
 }
 
 TEST(MonteCarlo, PrecisionRunStopsOnceTheIntervalIsNarrowEnough) {
@@ -94,7 +94,7 @@ std::vector<Ending> endings(const Journey& j, const Population& p, std::uint64_t
     Tally t(j.size(), p.size());
     NoObserver none;
     out.push_back(walk_customer(j, p, w, c, scratch, t, none));
-    if (visited_install) visited_install->push_back(t.touchpoints[*j.find("install")].visits > 0);
+    if (visited_install) visited_install->push_back(t.touchpoints[*j.find("install")][fig_visits] > 0);
   }
   return out;
 }
@@ -132,7 +132,7 @@ TEST(MonteCarlo, AddingATouchpointDoesNotShiftOtherDraws) {
   const Tally a = simulate(base, p, 20000, 5);
   const Tally b = simulate(moved, p, 20000, 5);
   EXPECT_EQ(a.endings, b.endings);
-  for (std::size_t k = 0; k < base.size(); ++k) EXPECT_EQ(a.touchpoints[k].visits, b.touchpoints[k + 1].visits);
+  for (std::size_t k = 0; k < base.size(); ++k) EXPECT_EQ(a.touchpoints[k][fig_visits], b.touchpoints[k + 1][fig_visits]);
 }
 
 TEST(MonteCarlo, SegmentAndMultiplierDependOnlyOnSeedAndCustomer) {

@@ -270,7 +270,7 @@ TEST_F(ScenarioLoader, VariantTransitionsReplaceAllOutgoingOnes) {
   EXPECT_DIAG(ds, "touchpoints.csv:5:1: warning: variant 'fix':", "'gone' cannot be reached");
   const LoadedScenario l = load_scenario(path_, "fix");
   const auto k = *l.model.journey.find("support");
-  EXPECT_EQ(l.model.journey.route(k, Journey::after_ok).size(), 1u);
+  EXPECT_EQ(l.model.journey.route(0, k, Journey::after_ok).size(), 1u);
   EXPECT_TRUE(has(check(std::string(kScenario) + "    transitions:\n      support: []\n"), "touchpoints.csv:3:1: error: variant 'fix':", "no outcome"));
 }
 

@@ -77,20 +77,10 @@ inline void expect_identical(const Tally& a, const Tally& b) {
   EXPECT_EQ(a.steps, b.steps);
   EXPECT_EQ(a.endings, b.endings);
   ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size());
-  for (std::size_t k = 0; k < a.touchpoints.size(); ++k) {
-    const auto& x = a.touchpoints[k];
-    const auto& y = b.touchpoints[k];
-    EXPECT_EQ(x.visits, y.visits);
-    EXPECT_EQ(x.failures, y.failures);
-    EXPECT_EQ(x.averted, y.averted);
-    EXPECT_EQ(x.repeats, y.repeats);
-    EXPECT_EQ(x.abandoned, y.abandoned);
-    EXPECT_EQ(x.recoveries, y.recoveries);
-    for (int c = 0; c < friction_count; ++c) {
-      EXPECT_TRUE(same_bits(x.abandoned_by[c], y.abandoned_by[c])) << k << " " << c;
-      EXPECT_TRUE(same_bits(x.friction[c], y.friction[c])) << k << " " << c;
-    }
-  }
+  for (std::size_t k = 0; k < a.touchpoints.size(); ++k)
+    for (int f = 0; f < touchpoint_figure_count; ++f)
+      EXPECT_TRUE(same_bits(a.touchpoints[k].total(f), b.touchpoints[k].total(f)))
+          << "touchpoint " << k << " " << figure_name(f);
   ASSERT_EQ(a.segments.size(), b.segments.size());
   for (std::size_t s = 0; s < a.segments.size(); ++s) {
     EXPECT_EQ(a.segments[s].customers, b.segments[s].customers);

@@ -1,0 +1,361 @@
+#include "sim/segment_chain.hpp"
+
+#include <tbb/parallel_invoke.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <sstream>
+
+// The chain. Per segment and multiplier value m, every outcome of a visit to a state is
+// enumerated with its probability (sim/visit_outcomes.hpp). With Q the visit-to-visit
+// transition probabilities (abandonment and endings leave the chain):
+//   expected visits x:       (I - Q)^T x = e_start; every per-touchpoint figure is an
+//                            x-weighted expectation of one visit's outcome;
+//   silent churn:            A, retained with no later forgiveness, weighted by e^{-lambda *
+//                            future friction}: (I - Qa) A = a; B, retained after a later
+//                            forgiveness: (I - Q) B = F A + b. Qa holds the visits that are not
+//                            forgiven, weighted by e^{-lambda delta}; retained = A_start + B_start;
+//   the last straw:          phi, the expected e^{-lambda L} at arrivals (L the load since the
+//                            last forgiveness): (I - Qa)^T phi = e_start + R x, R the forgiven
+//                            flows; W, the probability of reaching a retained ending with no
+//                            forgiveness and no abandonment: (I - Qn) W = w. A visit with friction
+//                            delta is the last straw with probability
+//                            phi (1 - e^{-lambda delta}) x (not abandoned, not forgiven) x W(next);
+//   recoveries:              forgiveness counts as a recovery only where the load was > 0. The
+//                            visits with zero load y solve (I - Q0)^T y = e_start + R x, Q0 the
+//                            frictionless visits that are not forgiven.
+
+namespace cxsim {
+
+namespace {
+
+using Vec = Eigen::VectorXd;
+using Triplet = Eigen::Triplet<double>;
+
+constexpr double residual_limit = 1e-8;
+
+std::string describe(const Journey& j, std::size_t k) {
+  const auto& id = j.touchpoint(k).id;
+  return id.empty() ? "#" + std::to_string(k) : "'" + id + "'";
+}
+
+std::string describe_list(const Journey& j, const std::vector<std::size_t>& ks) {
+  std::ostringstream out;
+  const std::size_t shown = std::min<std::size_t>(ks.size(), 8);
+  for (std::size_t i = 0; i < shown; ++i) out << (i ? ", " : "") << describe(j, ks[i]);
+  if (ks.size() > shown) out << " and " << ks.size() - shown << " more";
+  return out.str();
+}
+
+double relative_residual(const Vec& residual, const Vec& rhs) {
+  const double r = residual.norm();
+  const double b = rhs.norm();
+  return b > 0.0 ? r / b : r;
+}
+
+bool retained_ending(const Journey& j, std::size_t k) {
+  // The walk treats every ending that is not `defected` as a completed journey.
+  return j.outcomes()[k] != Outcome::defected;
+}
+
+Eigen::SparseMatrix<double> matrix_of(int n, const std::vector<Triplet>& t) {
+  Eigen::SparseMatrix<double> m(n, n);
+  m.setFromTriplets(t.begin(), t.end());
+  return m;
+}
+
+}  // namespace
+
+struct SegmentChain::Assembly {
+  int n = 0;
+  bool churn = false, need_a = false;
+  // Per state, per visit: the expected contribution of one visit to each touchpoint figure
+  // (visits and silent churn excluded: they come from the systems).
+  std::vector<TouchpointFigures> per_visit;
+  std::vector<double> forgiven_free;  // forgiveness after a frictionless visit: a recovery if L > 0
+  struct Flow {
+    std::int32_t from;
+    std::uint32_t ending;
+    double p;
+  };
+  std::vector<Flow> endings;
+  SpMat Mt;   // (I - Q)^T
+  SpMat Ma;   // I - Qa
+  SpMat Mn;   // I - Qn (only with forgiveness; else Qn = Q)
+  SpMat Yt;   // (I - Q0)^T
+  SpMat R;    // forgiven flows, R(to, from)
+  SpMat F;    // forgiven flows, F(from, to)
+  std::array<SpMat, friction_count> S;  // last-straw flows into states, by cause
+  Vec a, b, w;
+  std::array<Vec, friction_count> straw;  // last-straw flows into retained endings, by cause
+};
+
+SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg)
+    : j_(j), s_(segment_index), seg_(seg), chain_(enumerate_chain_states(j, segment_index, seg)) {
+  if (!chain_.dead_ends.empty()) {
+    const auto& d = chain_.dead_ends.front();
+    throw SolverError("touchpoint " + describe(j_, d.touchpoint) + " has no transition for a visit that " +
+                      (d.failed ? "fails" : "does not fail") + " (segment '" + seg_.name + "')");
+  }
+  if (!chain_.trapped.empty())
+    fail(std::string("customers who reach touchpoint") + (chain_.trapped.size() > 1 ? "s " : " ") +
+         describe_list(j_, chain_.trapped) + " can reach no ending and feel no friction to abandon on");
+}
+
+void SegmentChain::fail(const std::string& what) const {
+  throw SolverError("the journey has a loop customers can never leave: " + what + " (segment '" +
+                    seg_.name + "')");
+}
+
+SegmentChain::Assembly SegmentChain::assemble(double m) const {
+  using Model = FrictionModel;
+  Assembly a;
+  const std::size_t n = chain_.states.size();
+  const int ni = static_cast<int>(n);
+  a.n = ni;
+  const double lambda = seg_.silent_churn;
+  a.churn = lambda > 0.0;
+  const bool resets = chain_.resets;
+
+  std::vector<Triplet> q, qa, qn, q0, r, f;
+  std::array<std::vector<Triplet>, friction_count> s;
+  q.reserve(n * 8);
+  for (int i = 0; i < ni; ++i) {
+    q.emplace_back(i, i, 1.0);
+    if (a.churn) qa.emplace_back(i, i, 1.0);
+    if (a.churn && resets) qn.emplace_back(i, i, 1.0);
+    if (chain_.free_resets) q0.emplace_back(i, i, 1.0);
+  }
+  a.per_visit.assign(n, TouchpointFigures{});
+  a.forgiven_free.assign(n, 0.0);
+  a.a = Vec::Zero(ni);
+  a.b = Vec::Zero(ni);
+  a.w = Vec::Zero(ni);
+  for (auto& v : a.straw) v = Vec::Zero(ni);
+
+  for (int i = 0; i < ni; ++i) {
+    const ChainState st = chain_.states[static_cast<std::size_t>(i)];
+    TouchpointFigures& t = a.per_visit[static_cast<std::size_t>(i)];
+    double carry = 0.0;        // probability of the branch and of not abandoning
+    double churn_weight = 1.0;  // e^{-lambda delta}
+    double straw = 0.0;        // carry x (1 - e^{-lambda delta}): the load crosses the threshold here
+    std::array<double, friction_count> share{};  // the branch's friction parts as shares of delta
+    for_each_visit_outcome(
+        j_, s_, seg_, m, st,
+        [&](const VisitBranch& br) {
+          t[fig_failures] += br.p * br.failed;
+          t[fig_averted] += br.p * br.averted;
+          t[fig_repeats] += br.p * br.repeated;
+          for (int c = 0; c < friction_count; ++c) t[fig_friction + c] += br.p * br.parts.part[c];
+          share = {};
+          carry = br.p;
+          if (br.delta > 0.0) {
+            for (int c = 0; c < friction_count; ++c) share[c] = br.parts.part[c] / br.delta;
+            const double quit = br.p * Model::abandonment_probability(br.delta);
+            t[fig_abandoned] += quit;
+            for (int c = 0; c < friction_count; ++c) {
+              t[fig_abandoned_by + c] += quit * share[c];
+              t[fig_cause + c] += quit * share[c];
+            }
+            carry = br.p * std::exp(-br.delta);
+          }
+          churn_weight = a.churn ? std::exp(-lambda * br.delta) : 1.0;
+          straw = a.churn ? carry * Model::silent_churn_probability(lambda, br.delta) : 0.0;
+        },
+        [&](const VisitBranch& br, const VisitContinuation& c) {
+          const double w = carry * c.p;
+          if (c.forgiven) {
+            // After a visit with friction the load is > 0: always a recovery.
+            t[fig_recoveries] += w;
+            if (!br.positive) a.forgiven_free[static_cast<std::size_t>(i)] += w;
+          }
+          if (j_.is_terminal(c.to)) {
+            a.endings.push_back({i, static_cast<std::uint32_t>(c.to), w});
+            if (!retained_ending(j_, c.to)) {
+              t[fig_routed] += w;
+              t[fig_cause + Model::routed_cause(br.failed)] += w;
+            } else if (a.churn) {
+              if (c.forgiven) {
+                a.b[i] += w;
+              } else {
+                a.a[i] += w * churn_weight;
+                a.w[i] += w;
+                for (int k = 0; k < friction_count; ++k) a.straw[static_cast<std::size_t>(k)][i] += straw * c.p * share[k];
+              }
+            }
+            return;
+          }
+          const std::int32_t to = chain_.at(c.next);
+          q.emplace_back(to, i, -w);  // transposed: column i holds the flow out of i
+          if (a.churn) {
+            // Explicit zeros keep the pattern the same for every m (analysed once).
+            qa.emplace_back(i, to, c.forgiven ? 0.0 : -w * churn_weight);
+            if (resets) qn.emplace_back(i, to, c.forgiven ? 0.0 : -w);
+            if (c.forgiven) {
+              f.emplace_back(i, to, w);
+            } else {
+              for (int k = 0; k < friction_count; ++k)
+                if (share[k] > 0.0) s[static_cast<std::size_t>(k)].emplace_back(i, to, straw * c.p * share[k]);
+            }
+          }
+          if (c.forgiven && (a.churn || chain_.free_resets)) r.emplace_back(to, i, w);
+          if (chain_.free_resets && !c.forgiven && !br.positive) q0.emplace_back(to, i, -w);
+        });
+  }
+
+  a.Mt = matrix_of(ni, q);
+  // Without a way to a retained ending free of forgiveness, A = 0 and nobody churns silently.
+  a.need_a = a.churn && a.a.cwiseAbs().maxCoeff() > 0.0;
+  if (a.need_a) {
+    a.Ma = matrix_of(ni, qa);
+    if (resets) a.Mn = matrix_of(ni, qn);
+    for (int k = 0; k < friction_count; ++k) a.S[static_cast<std::size_t>(k)] = matrix_of(ni, s[static_cast<std::size_t>(k)]);
+  }
+  if (a.churn && resets) a.F = matrix_of(ni, f);
+  if (a.churn || chain_.free_resets) a.R = matrix_of(ni, r);
+  if (chain_.free_resets) a.Yt = matrix_of(ni, q0);
+  return a;
+}
+
+void SegmentChain::factorize(Factor& f, const SpMat& matrix, const char* which) const {
+  // The sparsity pattern does not depend on m: analyse (COLAMD) once per segment.
+  if (!f.analyzed) {
+    f.lu.analyzePattern(matrix);
+    f.analyzed = true;
+  }
+  f.lu.factorize(matrix);
+  if (f.lu.info() != Eigen::Success)
+    throw SolverError(std::string("the ") + which + " system of segment '" + seg_.name +
+                      "' is numerically singular (" + f.lu.lastErrorMessage() +
+                      "); are some probabilities so close to 1 that customers effectively never leave a loop?");
+}
+
+Eigen::VectorXd SegmentChain::solve_checked(LU& lu, bool transpose, const SpMat& matrix,
+                                            const Vec& rhs, const char* which, double& worst) const {
+  Vec x = transpose ? Vec(lu.transpose().solve(rhs)) : Vec(lu.solve(rhs));
+  const double r = transpose ? relative_residual(matrix.transpose() * x - rhs, rhs)
+                             : relative_residual(matrix * x - rhs, rhs);
+  if (!std::isfinite(r) || r > residual_limit) {
+    std::ostringstream out;
+    out << "the " << which << " system of segment '" << seg_.name
+        << "' is too ill-conditioned to solve (relative residual " << r << ")";
+    throw SolverError(out.str());
+  }
+  worst = std::max(worst, r);
+  return x;
+}
+
+// Per-touchpoint figures: x-weighted expectations of one visit; visits to endings; outcomes.
+void SegmentChain::expected_figures(const Assembly& a, const Vec& x, Figures& fig) const {
+  for (std::size_t i = 0; i < chain_.states.size(); ++i) {
+    const double xi = x[static_cast<int>(i)];
+    TouchpointFigures& t = fig.touchpoints[chain_.states[i].k];
+    t[fig_visits] += xi;
+    for (int f = 1; f < touchpoint_figure_count; ++f) t[f] += xi * a.per_visit[i][f];
+  }
+  for (const auto& e : a.endings) fig.touchpoints[e.ending][fig_visits] += x[e.from] * e.p;
+  double abandoned = 0.0, routed = 0.0, reach_retained = 0.0;
+  for (std::size_t k = 0; k < j_.size(); ++k) {
+    if (j_.is_terminal(k))
+      (retained_ending(j_, k) ? reach_retained : routed) += fig.touchpoints[k][fig_visits];
+    else
+      abandoned += fig.touchpoints[k][fig_abandoned];
+  }
+  fig.outcomes[static_cast<int>(Ending::abandoned)] = abandoned;
+  fig.outcomes[static_cast<int>(Ending::routed_defection)] = routed;
+  fig.outcomes[static_cast<int>(Ending::retained)] = reach_retained;
+}
+
+// Forgiving a visit made with zero load is no recovery.
+void SegmentChain::subtract_zero_load_recoveries(const Assembly& a, const Vec& x, Figures& fig,
+                                                 double& worst) {
+  Vec rhs = a.R * x;
+  rhs[0] += 1.0;
+  const Vec y = solve_checked(zero_load_.lu, false, a.Yt, rhs, "zero-load visits", worst);
+  for (std::size_t i = 0; i < chain_.states.size(); ++i)
+    fig.touchpoints[chain_.states[i].k][fig_recoveries] -= y[static_cast<int>(i)] * a.forgiven_free[i];
+  for (auto& t : fig.touchpoints) t[fig_recoveries] = std::max(0.0, t[fig_recoveries]);  // rounding
+}
+
+// Silent churn: how many reach a retained ending and still leave, and the visit blamed for each.
+void SegmentChain::silent_churn(const Assembly& a, const Vec& x, Figures& fig, double& worst) {
+  const double reach_retained = fig.outcomes[static_cast<int>(Ending::retained)];
+  Vec A = Vec::Zero(a.n);
+  if (a.need_a) A = solve_checked(churn_a_.lu, false, a.Ma, a.a, "silent-churn (A)", worst);
+  double retained = A[0];
+  if (chain_.resets) {
+    const Vec rhs = a.F * A + a.b;
+    // (I - Q) B = F A + b, through the transpose of the factorization of (I - Q)^T.
+    const Vec B = solve_checked(visits_.lu, true, a.Mt, rhs, "silent-churn (B)", worst);
+    retained += B[0];
+  }
+  fig.outcomes[static_cast<int>(Ending::retained)] = retained;
+  fig.outcomes[static_cast<int>(Ending::silent_churn)] = std::max(0.0, reach_retained - retained);
+  if (!a.need_a) return;
+
+  Vec rhs = a.R * x;
+  rhs[0] += 1.0;
+  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma, rhs, "load-at-arrival", worst);
+  const Vec W = chain_.resets ? solve_checked(no_reset_.lu, false, a.Mn, a.w, "no-forgiveness", worst)
+                              : solve_checked(visits_.lu, true, a.Mt, a.w, "no-forgiveness", worst);
+  for (int c = 0; c < friction_count; ++c) {
+    const Vec blame = phi.cwiseProduct(a.S[static_cast<std::size_t>(c)] * W + a.straw[static_cast<std::size_t>(c)]);
+    for (std::size_t i = 0; i < chain_.states.size(); ++i) {
+      TouchpointFigures& t = fig.touchpoints[chain_.states[i].k];
+      t[fig_silent] += blame[static_cast<int>(i)];
+      t[fig_cause + c] += blame[static_cast<int>(i)];
+    }
+  }
+}
+
+void SegmentChain::check_figures(const Figures& fig) const {
+  auto finite = [](double v) { return std::isfinite(v); };
+  bool ok = std::all_of(fig.outcomes.begin(), fig.outcomes.end(), finite);
+  for (const auto& t : fig.touchpoints) ok = ok && std::all_of(t.value.begin(), t.value.end(), finite);
+  if (!ok)
+    throw SolverError("the figures of segment '" + seg_.name +
+                      "' are not finite: some number of the scenario is too extreme to compute with");
+  double total = 0.0;
+  for (const double o : fig.outcomes) total += o;
+  if (std::fabs(total - 1.0) > 1e-6) {
+    std::ostringstream out;
+    out << "the outcome shares of segment '" << seg_.name << "' sum to " << total
+        << " instead of 1: the journey's numbers are too extreme to solve accurately";
+    throw SolverError(out.str());
+  }
+}
+
+Figures SegmentChain::solve(double m, double& residual) {
+  Figures fig;
+  fig.touchpoints.resize(j_.size());
+  if (chain_.states.empty()) {  // the journey starts at an ending
+    const std::size_t start = j_.start();
+    fig.touchpoints[start][fig_visits] = 1.0;
+    fig.outcomes[static_cast<int>(retained_ending(j_, start) ? Ending::retained : Ending::routed_defection)] = 1.0;
+    return fig;
+  }
+  const Assembly a = assemble(m);
+  // Isolated: while waiting, this thread must not pick up another quadrature node, which would
+  // reuse this (thread-local) chain in the middle of its solve.
+  tbb::this_task_arena::isolate([&] {
+    tbb::parallel_invoke(
+        [&] { factorize(visits_, a.Mt, "expected-visits"); },
+        [&] { if (a.need_a) factorize(churn_a_, a.Ma, "silent-churn"); },
+        [&] { if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn, "no-forgiveness"); },
+        [&] { if (chain_.free_resets) factorize(zero_load_, a.Yt, "zero-load visits"); });
+  });
+  double worst = 0.0;
+  Vec e = Vec::Zero(a.n);
+  e[0] = 1.0;  // the start state is state 0
+  const Vec x = solve_checked(visits_.lu, false, a.Mt, e, "expected-visits", worst);
+  expected_figures(a, x, fig);
+  if (chain_.free_resets) subtract_zero_load_recoveries(a, x, fig, worst);
+  if (a.churn) silent_churn(a, x, fig, worst);
+  check_figures(fig);
+  residual = std::max(residual, worst);
+  return fig;
+}
+
+}  // namespace cxsim

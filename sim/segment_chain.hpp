@@ -1,0 +1,55 @@
+#pragma once
+// One segment's journey as an absorbing Markov chain over the states (touchpoint, guard, seen),
+// solved exactly for one value of the customer's multiplier m. See docs/model.md, "The exact
+// solver"; the systems are described in segment_chain.cpp.
+#include <Eigen/OrderingMethods>
+#include <Eigen/Sparse>
+#include <Eigen/SparseLU>
+
+#include <string>
+
+#include "models/segment.hpp"
+#include "sim/chain_states.hpp"
+#include "sim/figures.hpp"
+#include "sim/journey.hpp"
+#include "sim/solver_error.hpp"
+
+namespace cxsim {
+
+class SegmentChain {
+ public:
+  // Enumerates the reachable states; throws SolverError when customers can get stuck.
+  SegmentChain(const Journey& journey, std::size_t segment_index, const Segment& segment);
+
+  // Expected figures of one customer of the segment with multiplier m (segments left empty).
+  // `residual` is raised to the largest relative residual of the linear solves.
+  Figures solve(double m, double& residual);
+
+ private:
+  using SpMat = Eigen::SparseMatrix<double>;
+  using LU = Eigen::SparseLU<SpMat, Eigen::COLAMDOrdering<int>>;
+  struct Factor {
+    LU lu;
+    bool analyzed = false;
+  };
+  struct Assembly;
+
+  Assembly assemble(double m) const;
+  void factorize(Factor& f, const SpMat& matrix, const char* which) const;
+  Eigen::VectorXd solve_checked(LU& lu, bool transpose, const SpMat& matrix,
+                                const Eigen::VectorXd& rhs, const char* which, double& worst) const;
+  void expected_figures(const Assembly& a, const Eigen::VectorXd& x, Figures& fig) const;
+  void subtract_zero_load_recoveries(const Assembly& a, const Eigen::VectorXd& x, Figures& fig,
+                                     double& worst);
+  void silent_churn(const Assembly& a, const Eigen::VectorXd& x, Figures& fig, double& worst);
+  void check_figures(const Figures& fig) const;
+  [[noreturn]] void fail(const std::string& what) const;
+
+  const Journey& j_;
+  std::size_t s_;
+  const Segment& seg_;
+  ChainStates chain_;
+  Factor visits_, churn_a_, zero_load_, no_reset_;
+};
+
+}  // namespace cxsim
