@@ -247,7 +247,9 @@ int run_dot(const DotOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   std::ostringstream dot;
-  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant);
+  std::vector<std::string> segment_names;
+  for (const auto& seg : loaded.model.population.segments()) segment_names.push_back(seg.name);
+  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names);
   emit(OutputOptions{"dot", o.out}, dot.str());
   return 0;
 }

@@ -160,6 +160,8 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
 
 template std::optional<CsvTable> read_csv<4>(const std::string&, const std::array<const char*, 4>&,
                                              Diagnostics&, const SourceLocation&);
+template std::optional<CsvTable> read_csv<5>(const std::string&, const std::array<const char*, 5>&,
+                                             Diagnostics&, const SourceLocation&);
 template std::optional<CsvTable> read_csv<12>(const std::string&, const std::array<const char*, 12>&,
                                               Diagnostics&, const SourceLocation&);
 

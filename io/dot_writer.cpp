@@ -31,7 +31,8 @@ std::string num(double x) {
 
 }  // namespace
 
-void write_dot(std::ostream& out, const Journey& journey, const std::string& title) {
+void write_dot(std::ostream& out, const Journey& journey, const std::string& title,
+               const std::vector<std::string>& segment_names) {
   const JourneyGraph g = full_graph(journey);
   auto vertex_writer = [&](std::ostream& o, std::size_t k) {
     const Touchpoint& t = journey.touchpoint(k);
@@ -54,7 +55,12 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     const Transition& tr = journey.transitions()[g[e]];
     std::string label = num(tr.probability);
     if (tr.when != When::any) label = std::string(to_string(tr.when)) + " " + label;
+    if (tr.segment != every_segment) {
+      const auto s = static_cast<std::size_t>(tr.segment);
+      label = (s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s)) + ": " + label;
+    }
     o << "[label=" << quote(label);
+    if (tr.segment != every_segment) o << ", style=dashed";
     if (tr.when == When::fail) o << ", color=red, fontcolor=red";
     if (tr.when == When::ok) o << ", color=darkgreen, fontcolor=darkgreen";
     o << "]";

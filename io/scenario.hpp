@@ -27,7 +27,7 @@ enum TouchpointField : int {
 inline constexpr std::array<int, 5> required_touchpoint_fields{tp_id, tp_reliability, tp_relevance,
                                                                tp_value, tp_trust};
 
-inline constexpr std::array<const char*, 4> transition_fields{"from", "to", "probability", "when"};
+inline constexpr std::array<const char*, 5> transition_fields{"from", "to", "probability", "when", "segment"};
 
 // The fields a row or a patch gave, with their values and places.
 struct TouchpointSource {
@@ -40,7 +40,9 @@ struct TransitionSource {
   std::string from, to;
   double probability = 0.0;
   When when = When::any;
+  std::string segment;  // empty: every segment without rows of its own here
   SourceLocation where;                                  // the row or map
+  SourceLocation segment_where;
   SourceLocation from_where, to_where, probability_where;  // its cells
 };
 

@@ -101,6 +101,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   for (const auto& [from, r] : replaced)
     for (const auto& t : r->transitions) sources.push_back(&t);
 
+  std::map<std::string, int> segment_index;
+  for (const auto& seg : sc.segments) segment_index.emplace(seg.segment.name, static_cast<int>(segment_index.size()));
   std::vector<Transition> transitions;
   std::vector<SourceLocation> tr_where;
   for (const TransitionSource* t : sources) {
@@ -111,8 +113,20 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       diag.error(t->from_where, prefix + "transition from unknown touchpoint '" + t->from + "'");
     if (to == index.end())
       diag.error(t->to_where, prefix + "transition to unknown touchpoint '" + t->to + "'");
+    int segment = every_segment;
+    if (!t->segment.empty()) {
+      const auto it = segment_index.find(t->segment);
+      if (it == segment_index.end()) {
+        std::string names;
+        for (const auto& seg : sc.segments) names += (names.empty() ? "" : ", ") + seg.segment.name;
+        diag.error(t->segment_where, prefix + "this transition is for segment '" + t->segment +
+                                         "', which the scenario does not define (segments: " + names + ")");
+        continue;
+      }
+      segment = it->second;
+    }
     if (from == index.end() || to == index.end()) continue;
-    transitions.push_back({from->second, to->second, t->probability, t->when});
+    transitions.push_back({from->second, to->second, t->probability, t->when, segment});
     tr_where.push_back(t->probability_where);
   }
 
@@ -152,9 +166,11 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
 
   ScenarioModel model;
   model.variant = variant ? variant->name : "baseline";
-  model.journey = Journey(std::move(touchpoints), std::move(transitions), start);
+  std::vector<std::string> segment_names;
+  for (const auto& seg : segments) segment_names.push_back(seg.name);
+  model.journey = Journey(std::move(touchpoints), std::move(transitions), start, segments.size());
   model.population = Population(std::move(segments));
-  for (const auto& p : check_journey(model.journey)) {
+  for (const auto& p : check_journey(model.journey, segment_names)) {
     const SourceLocation& where = p.transition ? tr_where[*p.transition] : tp_where[p.touchpoint];
     if (p.error)
       diag.error(where, prefix + p.message);

@@ -323,8 +323,10 @@ class Loader {
   }
 
   // ---- transitions ----
-  std::optional<TransitionSource> transition_from_cells(const std::array<Cell, 4>& c,
-                                                        const std::array<bool, 4>& given,
+  using TransitionCells = std::array<Cell, transition_fields.size()>;
+  using TransitionGiven = std::array<bool, transition_fields.size()>;
+
+  std::optional<TransitionSource> transition_from_cells(const TransitionCells& c, const TransitionGiven& given,
                                                         const SourceLocation& where) {
     TransitionSource t;
     t.where = where;
@@ -354,7 +356,13 @@ class Loader {
         when.reset();
       }
     }
-    if (!from || !to || !p || !when) return std::nullopt;
+    std::optional<std::string> segment = std::string();
+    if (given[4]) {
+      segment = text(c[4], "segment", false);
+      t.segment_where = c[4].where;
+    }
+    if (!from || !to || !p || !when || !segment) return std::nullopt;
+    t.segment = *segment;
     t.from = *from;
     t.to = *to;
     t.probability = *p;
@@ -365,8 +373,8 @@ class Loader {
   // A YAML map of transition fields; `from` is fixed (and refused) in variant replacements.
   std::optional<TransitionSource> transition_from_map(const YamlNode& n, const std::string* from) {
     if (!is_map(n, "a transition")) return std::nullopt;
-    std::array<Cell, 4> cells;
-    std::array<bool, 4> given{};
+    TransitionCells cells;
+    TransitionGiven given{};
     for (const auto& [k, v] : n.entries) {
       const auto it = std::find_if(transition_fields.begin(), transition_fields.end(),
                                    [&](const char* f) { return k.value == f; });
@@ -401,9 +409,9 @@ class Loader {
       if (!table->present[0] || !table->present[1] || !table->present[2]) return out;
       for (const auto& row : table->rows) {
         const SourceLocation where{path, row.line, row.columns[0]};
-        std::array<Cell, 4> cells;
-        std::array<bool, 4> given{};
-        for (std::size_t f = 0; f < 4; ++f) {
+        TransitionCells cells;
+        TransitionGiven given{};
+        for (std::size_t f = 0; f < transition_fields.size(); ++f) {
           cells[f] = cell_of(row.cells[f], {path, row.line, row.columns[f]});
           given[f] = row.cells[f].has_value();
         }

@@ -21,13 +21,31 @@ bool any_trust(const Journey& j) {
 
 struct SetIndex {
   std::array<std::vector<std::size_t>, 3> of;  // by When
+  bool empty() const { return of[0].empty() && of[1].empty() && of[2].empty(); }
 };
 
-std::vector<SetIndex> sets_by_touchpoint(const Journey& j) {
-  std::vector<SetIndex> sets(j.size());
+// Rows of each touchpoint by group: group 0 names no segment, group 1 + s names segment s.
+struct RowGroups {
+  std::size_t groups = 1;
+  std::vector<SetIndex> sets;  // by touchpoint * groups + group
+  const SetIndex& at(std::size_t k, std::size_t g) const { return sets[k * groups + g]; }
+};
+
+RowGroups rows_by_group(const Journey& j) {
+  RowGroups r;
+  r.groups = j.segments() + 1;
+  r.sets.resize(j.size() * r.groups);
   const auto tr = j.transitions();
-  for (std::size_t i = 0; i < tr.size(); ++i) sets[tr[i].from].of[static_cast<int>(tr[i].when)].push_back(i);
-  return sets;
+  for (std::size_t i = 0; i < tr.size(); ++i) {
+    const std::size_t g = tr[i].segment == every_segment ? 0 : static_cast<std::size_t>(tr[i].segment) + 1;
+    r.sets[tr[i].from * r.groups + g].of[static_cast<int>(tr[i].when)].push_back(i);
+  }
+  return r;
+}
+
+// The group of rows a customer of segment s uses out of k.
+std::size_t group_of(const Journey& j, std::size_t s, std::size_t k) {
+  return j.has_own_rows(s, k) ? s + 1 : 0;
 }
 
 UsableSets usable(const Journey& j, std::size_t k, const SetIndex& s, bool guard_possible) {
@@ -63,9 +81,9 @@ std::string fmt(double x) {
 
 }  // namespace
 
-UsableSets usable_sets(const Journey& journey, std::size_t k) {
-  const auto sets = sets_by_touchpoint(journey);
-  return usable(journey, k, sets[k], any_trust(journey));
+UsableSets usable_sets(const Journey& journey, std::size_t k, std::size_t segment) {
+  const RowGroups rows = rows_by_group(journey);
+  return usable(journey, k, rows.at(k, group_of(journey, segment, k)), any_trust(journey));
 }
 
 JourneyGraph full_graph(const Journey& journey) {
@@ -75,28 +93,49 @@ JourneyGraph full_graph(const Journey& journey) {
   return g;
 }
 
-JourneyGraph usable_graph(const Journey& journey) {
+JourneyGraph usable_graph(const Journey& journey, std::size_t segment) {
   JourneyGraph g(journey.size());
-  const auto sets = sets_by_touchpoint(journey);
+  const RowGroups rows = rows_by_group(journey);
   const bool guard = any_trust(journey);
   const auto tr = journey.transitions();
   for (std::size_t k = 0; k < journey.size(); ++k) {
-    const UsableSets u = usable(journey, k, sets[k], guard);
+    const SetIndex& sets = rows.at(k, group_of(journey, segment, k));
+    const UsableSets u = usable(journey, k, sets, guard);
     const std::array<bool, 3> use{u.ok, u.fail, u.any};
     for (int w = 0; w < 3; ++w)
       if (use[w])
-        for (auto i : sets[k].of[w])
+        for (auto i : sets.of[w])
           if (tr[i].probability > 0.0) boost::add_edge(k, tr[i].to, i, g);
   }
   return g;
 }
 
-std::vector<JourneyProblem> check_journey(const Journey& j) {
+std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<std::string>& segment_names) {
   std::vector<JourneyProblem> out;
-  const auto sets = sets_by_touchpoint(j);
+  const RowGroups rows = rows_by_group(j);
   const bool guard = any_trust(j);
-  const auto tr = j.transitions();
+  const bool per_segment = j.has_segment_routes();
+  const std::size_t segments = per_segment ? j.segments() : 1;
   auto id = [&](std::size_t k) { return "'" + j.touchpoint(k).id + "'"; };
+  auto segment_name = [&](std::size_t s) {
+    return s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s);
+  };
+
+  // Which touchpoints each segment's customers can reach, and which of those can finish.
+  std::vector<std::vector<bool>> reachable(segments), finishing(segments);
+  std::vector<std::size_t> terminals;
+  for (std::size_t k = 0; k < j.size(); ++k)
+    if (j.is_terminal(k)) terminals.push_back(k);
+  for (std::size_t s = 0; s < segments; ++s) {
+    const JourneyGraph g = usable_graph(j, s);
+    reachable[s] = reached_from(g, {j.start()});
+    finishing[s] = reached_from(boost::make_reverse_graph(g), terminals);
+  }
+
+  if (j.size() > 0 && j.is_terminal(j.start()))
+    out.push_back({true, j.start(), std::nullopt,
+                   "the start " + id(j.start()) +
+                       " has no outgoing transitions, so every journey would end before its first visit"});
 
   for (std::size_t k = 0; k < j.size(); ++k) {
     const auto& t = j.touchpoint(k);
@@ -113,37 +152,70 @@ std::vector<JourneyProblem> check_journey(const Journey& j) {
                          to_string(t.outcome) +
                          "'; only touchpoints that end the journey (no transitions) take an outcome"});
 
-    const UsableSets u = usable(j, k, sets[k], guard);
-    const std::array<bool, 3> use{u.ok, u.fail, u.any};
-    for (int w = 0; w < 3; ++w) {
-      const auto& set = sets[k].of[w];
-      if (set.empty()) continue;
-      const std::string name = to_string(static_cast<When>(w));
-      if (!use[w]) {
-        const std::string why = w == static_cast<int>(When::fail) ? "its reliability is 1"
-                                : w == static_cast<int>(When::ok)
-                                    ? "its reliability is 0 and no touchpoint has trust to avert a failure"
-                                    : "both 'ok' and 'fail' transitions are given";
-        out.push_back({false, k, set.front(),
-                       "the '" + name + "' transitions out of " + id(k) + " can never be taken: " + why});
+    // Each group of rows out of k is checked once, for the segments that use it.
+    for (std::size_t g = 0; g < rows.groups; ++g) {
+      const SetIndex& sets = rows.at(k, g);
+      std::vector<std::size_t> users;
+      for (std::size_t s = 0; s < segments; ++s)
+        if (group_of(j, s, k) == g) users.push_back(s);
+      if (g > 0 && sets.empty()) continue;
+      bool reached = false;
+      for (auto s : users) reached = reached || reachable[s][k];
+      const std::string whose = g == 0 ? "" : " for segment '" + segment_name(g - 1) + "'";
+      if (users.empty()) {
+        if (!sets.empty())
+          out.push_back({false, k, sets.of[0].empty() ? (sets.of[1].empty() ? sets.of[2].front() : sets.of[1].front())
+                                                      : sets.of[0].front(),
+                         "the transitions out of " + id(k) +
+                             " that name no segment are never taken: every segment has rows of its own there"});
         continue;
       }
-      double sum = 0.0;
-      for (auto i : set) sum += tr[i].probability;
-      if (std::fabs(sum - 1.0) > sum_tolerance)
-        out.push_back({true, k, set.front(),
-                       "the '" + name + "' transitions out of " + id(k) + " have probabilities summing to " +
-                           fmt(sum) + "; they must sum to 1 (within 1e-6)"});
+      if (sets.empty()) {
+        // Customers of a segment with no rows of their own, and no rows for everyone.
+        for (auto s : users)
+          if (reachable[s][k])
+            out.push_back({true, k, std::nullopt,
+                           "customers of segment '" + segment_name(s) + "' reach " + id(k) +
+                               " but no transition out of it applies to them; add rows for segment '" +
+                               segment_name(s) + "' or rows that name no segment"});
+        continue;
+      }
+      // Unreached touchpoints keep their checks (a typo there is still a typo), except rows of
+      // a segment that never gets there.
+      if (g > 0 && !reached) continue;
+      const UsableSets u = usable(j, k, sets, guard);
+      const std::array<bool, 3> use{u.ok, u.fail, u.any};
+      for (int w = 0; w < 3; ++w) {
+        const auto& set = sets.of[w];
+        if (set.empty()) continue;
+        const std::string name = to_string(static_cast<When>(w));
+        if (!use[w]) {
+          const std::string why = w == static_cast<int>(When::fail) ? "its reliability is 1"
+                                  : w == static_cast<int>(When::ok)
+                                      ? "its reliability is 0 and no touchpoint has trust to avert a failure"
+                                      : "both 'ok' and 'fail' transitions are given";
+          out.push_back({false, k, set.front(),
+                         "the '" + name + "' transitions out of " + id(k) + whose + " can never be taken: " + why});
+          continue;
+        }
+        double sum = 0.0;
+        for (auto i : set) sum += j.transitions()[i].probability;
+        if (std::fabs(sum - 1.0) > sum_tolerance)
+          out.push_back({true, k, set.front(),
+                         "the '" + name + "' transitions out of " + id(k) + whose + " have probabilities summing to " +
+                             fmt(sum) + "; they must sum to 1 (within 1e-6)"});
+      }
+      const bool can_fail = j.reliability()[k] < 1.0;
+      const bool can_succeed = j.reliability()[k] > 0.0 || guard;
+      const bool no_any = sets.of[static_cast<int>(When::any)].empty();
+      if (can_fail && sets.of[static_cast<int>(When::fail)].empty() && no_any)
+        out.push_back({true, k, std::nullopt,
+                       "a failed visit to " + id(k) + whose + " (reliability " + fmt(j.reliability()[k]) +
+                           ") has nowhere to go; add 'fail' or 'any' transitions"});
+      if (can_succeed && sets.of[static_cast<int>(When::ok)].empty() && no_any)
+        out.push_back({true, k, std::nullopt,
+                       "a successful visit to " + id(k) + whose + " has nowhere to go; add 'ok' or 'any' transitions"});
     }
-    const bool can_fail = j.reliability()[k] < 1.0;
-    const bool can_succeed = j.reliability()[k] > 0.0 || guard;
-    if (can_fail && sets[k].of[static_cast<int>(When::fail)].empty() && sets[k].of[static_cast<int>(When::any)].empty())
-      out.push_back({true, k, std::nullopt,
-                     "a failed visit to " + id(k) + " (reliability " + fmt(j.reliability()[k]) +
-                         ") has nowhere to go; add 'fail' or 'any' transitions"});
-    if (can_succeed && sets[k].of[static_cast<int>(When::ok)].empty() && sets[k].of[static_cast<int>(When::any)].empty())
-      out.push_back({true, k, std::nullopt,
-                     "a successful visit to " + id(k) + " has nowhere to go; add 'ok' or 'any' transitions"});
   }
 
   // Distinct ids must key distinct random streams.
@@ -156,20 +228,22 @@ std::vector<JourneyProblem> check_journey(const Journey& j) {
                          " share a random-stream key (a 64-bit hash collision); rename one"});
   }
 
-  const JourneyGraph g = usable_graph(j);
-  const auto reachable = reached_from(g, {j.start()});
-  std::vector<std::size_t> terminals;
-  for (std::size_t k = 0; k < j.size(); ++k)
-    if (j.is_terminal(k)) terminals.push_back(k);
-  const auto finishing = reached_from(boost::make_reverse_graph(g), terminals);
   for (std::size_t k = 0; k < j.size(); ++k) {
-    if (!reachable[k])
+    bool reached = false;
+    for (std::size_t s = 0; s < segments; ++s) reached = reached || reachable[s][k];
+    if (!reached) {
       out.push_back({false, k, std::nullopt,
                      "touchpoint " + id(k) + " cannot be reached from the start " + id(j.start())});
-    else if (!finishing[k])
-      out.push_back({true, k, std::nullopt,
-                     "customers who reach " + id(k) +
-                         " can never finish the journey: no touchpoint that ends it can be reached from there"});
+      continue;
+    }
+    for (std::size_t s = 0; s < segments; ++s)
+      if (reachable[s][k] && !finishing[s][k]) {
+        out.push_back({true, k, std::nullopt,
+                       "customers" + (per_segment ? " of segment '" + segment_name(s) + "'" : std::string()) +
+                           " who reach " + id(k) +
+                           " can never finish the journey: no touchpoint that ends it can be reached from there"});
+        break;
+      }
   }
   return out;
 }

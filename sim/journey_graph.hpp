@@ -15,8 +15,9 @@ namespace cxsim {
 using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
                                            boost::no_property, std::size_t>;
 
-// The edges customers can actually take: probability > 0, in a set that can be used.
-JourneyGraph usable_graph(const Journey& journey);
+// The edges customers of segment s can actually take: probability > 0, in a set that can be
+// used (the segment's own rows out of a touchpoint where it has them).
+JourneyGraph usable_graph(const Journey& journey, std::size_t segment = 0);
 
 // Every transition (for drawing).
 JourneyGraph full_graph(const Journey& journey);
@@ -32,8 +33,12 @@ struct JourneyProblem {
 struct UsableSets {
   bool ok = false, fail = false, any = false;
 };
-UsableSets usable_sets(const Journey& journey, std::size_t k);
+UsableSets usable_sets(const Journey& journey, std::size_t k, std::size_t segment = 0);
 
-std::vector<JourneyProblem> check_journey(const Journey& journey);
+// Transition sets (per segment where segments have routes of their own), outcomes, random-stream
+// keys, reachability and whether every customer who starts can finish. `segment_names` name the
+// journey's segments in messages (defaults: "segment 0", ...).
+std::vector<JourneyProblem> check_journey(const Journey& journey,
+                                          const std::vector<std::string>& segment_names = {});
 
 }  // namespace cxsim

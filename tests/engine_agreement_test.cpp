@@ -21,9 +21,45 @@
 namespace cxsim {
 namespace {
 
-// A deliberately wrong model: relevance bites on the very first visit too.
+// Deliberately wrong models, each breaking one rule of a visit.
 struct RelevanceOnFirstVisit : FrictionModel {
   static constexpr bool can_repeat(bool) { return true; }
+};
+struct GuardNeverAverts : FrictionModel {
+  static constexpr ReliabilityOutcome reliability(bool fail_draw, bool guard) { return {fail_draw, false, guard}; }
+};
+struct GuardIsNotUsedUp : FrictionModel {
+  static constexpr ReliabilityOutcome reliability(bool fail_draw, bool guard) {
+    return fail_draw && guard ? ReliabilityOutcome{false, true, true} : ReliabilityOutcome{fail_draw, false, guard};
+  }
+};
+struct ValueGapBothWays : FrictionModel {
+  static double value_gap(double expectation, double value) { return std::fabs(expectation - value); }
+};
+struct MultiplierIgnored : FrictionModel {
+  static FrictionParts friction(const Segment& s, double, bool failed, bool repeated, double gap) {
+    return FrictionModel::friction(s, 1.0, failed, repeated, gap);
+  }
+};
+struct AbandonTwiceAsOften : FrictionModel {
+  static double abandonment_probability(double delta) { return -std::expm1(-2.0 * delta); }
+};
+struct ForgiveAfterFailures : FrictionModel {
+  static double forgiveness_probability(double q, bool) { return FrictionModel::forgiveness_probability(q, false); }
+};
+struct TrustReplacesTheGuard : FrictionModel {
+  static constexpr bool guard_after_trust(bool, bool trust_draw) { return trust_draw; }
+};
+struct FailuresTakeTheOkRoute : FrictionModel {
+  static constexpr bool takes_fail_route(bool) { return false; }
+};
+struct HalfTheSilentChurn : FrictionModel {
+  static double silent_churn_probability(double lambda, double load) {
+    return FrictionModel::silent_churn_probability(lambda / 2.0, load);
+  }
+};
+struct EveryRoutedDefectionIsTheRoute : FrictionModel {
+  static constexpr int routed_cause(bool) { return route_cause; }
 };
 
 using test::Dice;
@@ -111,7 +147,22 @@ Scenario random_scenario(Dice& dice) {
     g.heterogeneity = dice.chance(0.4) ? dice.uniform(0.1, 0.8) : 0.0;
     segs.push_back(g);
   }
-  return Scenario{Journey(std::move(tps), std::move(edges), 0), Population(std::move(segs))};
+  // Segment routes: some touchpoints get rows of their own for one segment (a forward set that
+  // may loop back, like every other).
+  if (count > 1)
+    for (std::size_t k = 0; k < inner; ++k)
+      if (dice.chance(0.25)) {
+        const auto before = edges.size();
+        add_set(k, dice.chance(0.5) ? When::any : When::fail);
+        const int segment = static_cast<int>(dice.pick(0, count - 1));
+        for (auto e = before; e < edges.size(); ++e) edges[e].segment = segment;
+        if (edges[before].when == When::fail) {  // a fail set alone needs ok rows beside it
+          const auto more = edges.size();
+          add_set(k, When::ok);
+          for (auto e = more; e < edges.size(); ++e) edges[e].segment = segment;
+        }
+      }
+  return Scenario{Journey(std::move(tps), std::move(edges), 0, segs.size()), Population(std::move(segs))};
 }
 
 constexpr int journeys = 100;
@@ -148,6 +199,8 @@ TEST(EngineAgreement, RandomJourneysAgreeWithinFiveStandardErrors) {
   }
   EXPECT_TRUE(heterogeneous);
   EXPECT_GT(figures, 100u * 10u);
+  const auto routed = std::count_if(all.begin(), all.end(), [](const Scenario& sc) { return sc.journey.has_segment_routes(); });
+  EXPECT_GE(routed, 15) << "segment routes are part of the property test";
 }
 
 TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
@@ -169,6 +222,37 @@ TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
   EXPECT_GE(relevant, 60);
 }
 
+
+// True when some generated journey tells the wrong model from the exact solver.
+template <class Wrong>
+bool caught(const std::vector<Scenario>& all, std::string& where) {
+  WalkSettings settings;
+  settings.seed = 11;
+  for (std::size_t i = 0; i < all.size(); ++i) {
+    const ExactSolution exact = solve_exact(all[i].journey, all[i].population);
+    const Agreement a = compare_engines<Wrong>(all[i].journey, all[i].population, settings, 20000, exact);
+    if (!a.agrees(5.0)) {
+      where = "journey " + std::to_string(i) + ": " + describe(a);
+      return true;
+    }
+  }
+  return false;
+}
+
+TEST(EngineAgreement, BreakingAnySingleRuleOfAVisitIsCaught) {
+  const auto all = scenarios();
+  std::string where;
+  EXPECT_TRUE(caught<GuardNeverAverts>(all, where));
+  EXPECT_TRUE(caught<GuardIsNotUsedUp>(all, where));
+  EXPECT_TRUE(caught<ValueGapBothWays>(all, where));
+  EXPECT_TRUE(caught<MultiplierIgnored>(all, where));
+  EXPECT_TRUE(caught<AbandonTwiceAsOften>(all, where));
+  EXPECT_TRUE(caught<ForgiveAfterFailures>(all, where));
+  EXPECT_TRUE(caught<TrustReplacesTheGuard>(all, where));
+  EXPECT_TRUE(caught<FailuresTakeTheOkRoute>(all, where));
+  EXPECT_TRUE(caught<HalfTheSilentChurn>(all, where));
+  EXPECT_TRUE(caught<EveryRoutedDefectionIsTheRoute>(all, where)) << "attribution is compared too";
+}
 
 TEST(EngineAgreement, MonteCarloTalliesAreBitIdenticalOnOneAndTwoThreads) {
   const auto all = scenarios();

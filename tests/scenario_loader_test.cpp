@@ -347,3 +347,79 @@ TEST_F(ScenarioLoader, ScenarioThatIsAFolderIsAnError) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+// Segment routes: segment b leaves support for done only; a keeps the rows for everyone.
+const char* kSegmentTransitions =
+    "from,to,probability,when,segment\n"
+    "order,done,1,ok,\n"          // line 2
+    "order,support,1,fail,\n"     // line 3
+    "support,done,0.6,,\n"        // line 4
+    "support,gone,0.4,,\n"        // line 5
+    "support,done,1,,b\n";        // line 6
+
+class SegmentRoutes : public ScenarioLoader {};
+
+TEST_F(SegmentRoutes, ASegmentColumnGivesThatSegmentItsOwnRows) {
+  const auto ds = check(kScenario, kTouchpoints, kSegmentTransitions);
+  EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
+  const LoadedScenario l = load_scenario(path_, "");
+  const Journey& j = l.model.journey;
+  const auto support = *j.find("support");
+  EXPECT_TRUE(j.has_segment_routes());
+  EXPECT_EQ(j.route(0, support, Journey::after_ok).size(), 2u) << "segment a uses the rows for everyone";
+  EXPECT_EQ(j.route(1, support, Journey::after_ok).size(), 1u) << "segment b uses its own row";
+}
+
+TEST_F(SegmentRoutes, YamlTransitionsTakeASegmentKey) {
+  const std::string yaml = replace(kScenario, "  transitions: transitions.csv\n",
+                                   "  transitions:\n"
+                                   "    - {from: order, to: done, probability: 1, when: ok}\n"
+                                   "    - {from: order, to: support, probability: 1, when: fail}\n"
+                                   "    - {from: support, to: gone, probability: 1}\n"
+                                   "    - {from: support, to: done, probability: 1, segment: a}\n");
+  const auto ds = check(yaml);
+  EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
+}
+
+TEST_F(SegmentRoutes, AnUnknownSegmentIsAnErrorAtItsCell) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,1,,c"));
+  EXPECT_DIAG(ds, "transitions.csv:6:17: error:", "segment 'c', which the scenario does not define (segments: a, b)");
+}
+
+TEST_F(SegmentRoutes, EachSegmentsOwnRowsMustSumToOne) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,0.5,,b"));
+  EXPECT_DIAG(ds, "transitions.csv:6:", "out of 'support' for segment 'b' have probabilities summing to 0.5");
+}
+
+TEST_F(SegmentRoutes, ASegmentWithNoRowsThatApplyToItIsAnError) {
+  // support has rows for segment b only: customers of a who reach it have nowhere to go.
+  const std::string rows = "from,to,probability,when,segment\norder,done,1,ok,\norder,support,1,fail,\n"
+                           "support,done,1,,b\n";
+  const auto ds = check(kScenario, kTouchpoints, rows);
+  EXPECT_DIAG(ds, "touchpoints.csv:3:", "customers of segment 'a' reach 'support' but no transition out of it applies");
+}
+
+TEST_F(SegmentRoutes, ASegmentThatCanNeverFinishIsNamed) {
+  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,support,1,,b"));
+  EXPECT_DIAG(ds, "touchpoints.csv:3:", "customers of segment 'b' who reach 'support' can never finish");
+}
+
+TEST_F(SegmentRoutes, AVariantReplacingATouchpointsTransitionsReplacesItsSegmentRowsToo) {
+  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: gone, probability: 1}\n",
+                        kTouchpoints, kSegmentTransitions);
+  EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
+  const LoadedScenario l = load_scenario(path_, "fix");
+  EXPECT_FALSE(l.model.journey.has_segment_routes());
+}
+
+TEST_F(SegmentRoutes, OldFilesWithoutTheColumnKeepWorking) {
+  const auto ds = check();
+  EXPECT_TRUE(ds.empty()) << all(ds);
+  EXPECT_FALSE(load_scenario(path_, "").model.journey.has_segment_routes());
+}
+
+}  // namespace
+}  // namespace cxsim
