@@ -66,6 +66,31 @@ auto with_threads(std::uint64_t threads, F&& f) {
   return arena.execute([&] { return f(n); });
 }
 
+// More than 0.1% of customers hitting max_steps biases the defection rate low: say so, with the
+// exact figure (which has no step limit) beside it.
+std::optional<std::string> unfinished_warning(const Tally& tally, std::uint64_t max_steps,
+                                              const ScenarioModel& model) {
+  const std::uint64_t unfinished = tally.endings[static_cast<int>(Ending::unfinished)];
+  if (tally.customers == 0 || unfinished * 1000 <= tally.customers) return std::nullopt;
+  char text[512];
+  std::string exact;
+  try {
+    const ExactSolution x = solve_exact(model.journey, model.population);
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3f%%", 100.0 * x.figures.defection_rate());
+    exact = std::string("the exact defection rate, which has no step limit, is ") + buf;
+  } catch (const SolverError& e) {
+    exact = std::string("the exact solver could not give the unbiased rate: ") + e.what();
+  }
+  std::snprintf(text, sizeof text,
+                "%llu customers (%.3f%%) were still walking after %llu visits (max_steps) and count as "
+                "unfinished, not as defections, so the defection rate is biased low; ",
+                static_cast<unsigned long long>(unfinished),
+                100.0 * static_cast<double>(unfinished) / static_cast<double>(tally.customers),
+                static_cast<unsigned long long>(max_steps));
+  return std::string(text) + exact;
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -151,6 +176,8 @@ int run_run(const RunOptions& o) {
   report.precision_reached = run.precision_reached;
   report.threads = used_threads;
   report.elapsed_seconds = seconds_since(t0);
+  report.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
+  if (report.unfinished_warning) std::cerr << "cxsim: warning: " << *report.unfinished_warning << '\n';
 
   if (o.trace_out)
     write_file_atomically(*o.trace_out,

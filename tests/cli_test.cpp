@@ -204,3 +204,32 @@ TEST_F(Cli, ValidateAgreesOnABundledScenario) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
+  // a loops on itself 95% of the time: with max_steps 5 most customers never finish.
+  test::ScratchDir dir;
+  const std::string yaml =
+      dir.write("loop.yaml",
+                "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
+                "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
+                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
+                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
+                "simulation: {customers: 5000, seed: 3, max_steps: 5}\n");
+  const Result r = cxsim("run " + yaml + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("biased low"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("exact defection rate"), std::string::npos) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j.contains("warnings"));
+  EXPECT_NE(j["warnings"][0].get<std::string>().find("max_steps"), std::string::npos);
+  // The same journey with room to finish: no warning.
+  const Result fine = cxsim("run " + yaml + " --max-steps 100000");
+  EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
+}
+
+}  // namespace
+}  // namespace cxsim
