@@ -117,6 +117,15 @@ int run_check(const CheckOptions& o) {
             << (s.segments.size() == 1 ? "" : "s") << (s.default_segments ? " (default)" : "") << ", "
             << s.variants.size() << " variant" << (s.variants.size() == 1 ? "" : "s") << ", " << warnings
             << " warning" << (warnings == 1 ? "" : "s") << '\n';
+  // The variants, so nobody has to scrape them from an error message.
+  for (const auto& v : s.variants) {
+    std::string about = v.description;
+    std::replace(about.begin(), about.end(), '\n', ' ');
+    while (!about.empty() && about.back() == ' ') about.pop_back();
+    std::cout << "  variant " << v.name << (about.empty() ? "" : ": " + about) << '\n';
+  }
+  std::cout << std::flush;
+  if (!std::cout) throw std::runtime_error("cannot write to standard output");
   return 0;
 }
 

@@ -233,3 +233,16 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(CliCheck, ListsTheVariantsItFound) {
+  const Result r = cxsim("check " + scenario("car_repair"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\n  variant body_shop_owner: The body shop owner"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n  variant warranty_case_handler: "), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace cxsim
