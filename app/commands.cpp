@@ -37,6 +37,13 @@ std::uint64_t count_option(const std::optional<std::string>& text, const std::st
   return *v;
 }
 
+// --threads: 0 (all cores) up to a cap every command shares.
+std::uint64_t threads_option(const std::optional<std::string>& text) {
+  const std::uint64_t threads = count_option(text, "--threads", 0, 0);
+  if (threads > 4096) throw UsageError("--threads must be at most 4096 (0 uses every core)");
+  return threads;
+}
+
 Format format_option(const std::string& f) {
   if (f == "table") return Format::table;
   if (f == "json") return Format::json;
@@ -143,8 +150,7 @@ int run_run(const RunOptions& o) {
     if (!(*precision > 0.0 && *precision < 0.5))
       throw UsageError("--precision must be a half-width in (0, 0.5), like 0.001");
   }
-  const std::uint64_t threads = count_option(o.threads, "--threads", 0, 0);
-  if (threads > 4096) throw UsageError("--threads must be at most 4096");
+  const std::uint64_t threads = threads_option(o.threads);
 
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
@@ -230,7 +236,7 @@ int run_exact(const ExactOptions& o) {
 
 int run_validate(const ValidateOptions& o) {
   if (o.format != "table" && o.format != "json") throw UsageError("--format must be table or json");
-  const std::uint64_t threads = count_option(o.threads, "--threads", 0, 0);
+  const std::uint64_t threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   const Scenario& sc = loaded.scenario;

@@ -246,3 +246,17 @@ TEST(CliCheck, ListsTheVariantsItFound) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(CliThreads, EveryCommandCapsTheThreadCount) {
+  for (const char* command : {"run", "validate"}) {
+    const Result r = cxsim(std::string(command) + " " + scenario("broadband") + " --threads 100000");
+    EXPECT_EQ(r.code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("--threads must be at most 4096"), std::string::npos) << command << ": " << r.err;
+  }
+}
+
+}  // namespace
+}  // namespace cxsim
