@@ -6,6 +6,7 @@
 #include <set>
 
 #include "io/scenario.hpp"
+#include "sim/chain_states.hpp"
 #include "sim/journey_graph.hpp"
 
 namespace cxsim {
@@ -176,6 +177,24 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       diag.error(where, prefix + p.message);
     else
       diag.warning(where, prefix + p.message);
+  }
+  if (diag.error_count() > errors_before) return std::nullopt;
+  // The journey graph can show a way out that no customer can take (an `ok` edge that only a
+  // guard armed elsewhere opens, say): follow the states the exact solver follows.
+  std::set<std::vector<std::size_t>> reported;
+  for (std::size_t s = 0; s < model.population.size(); ++s) {
+    const Segment& seg = model.population.segment(s);
+    const ChainStates states = enumerate_chain_states(model.journey, s, seg);
+    if (states.trapped.empty() || !reported.insert(states.trapped).second) continue;
+    std::string names;
+    for (std::size_t i = 0; i < states.trapped.size() && i < 8; ++i)
+      names += (i ? ", '" : "'") + model.journey.touchpoint(states.trapped[i]).id + "'";
+    if (states.trapped.size() > 8) names += " and " + std::to_string(states.trapped.size() - 8) + " more";
+    diag.error(tp_where[states.trapped.front()],
+               prefix + "customers" + (model.population.size() > 1 ? " of segment '" + seg.name + "'" : "") +
+                   " who reach " + names +
+                   " can never leave: from there no ending can be reached with the guard and history "
+                   "they can have, and no friction lets them abandon");
   }
   if (diag.error_count() > errors_before) return std::nullopt;
   return model;

@@ -423,3 +423,31 @@ TEST_F(SegmentRoutes, OldFilesWithoutTheColumnKeepWorking) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(ScenarioLoader, ALoopOnlyAGuardCouldOpenIsAnError) {
+  // support never works (reliability 0) and loops on failure. Its ok edge needs a guard, and
+  // only the unreachable 'helper' has trust, so the graph shows a way out that no customer can
+  // take; with no friction nobody abandons either.
+  const std::string touchpoints =
+      "id,reliability,relevance,value,trust,recovery,outcome\n"
+      "order,1,1,1,0,,\n"
+      "support,0,1,1,0,,\n"
+      "done,1,1,1,0,,retained\n"
+      "helper,1,1,1,1,,\n";
+  const std::string transitions =
+      "from,to,probability,when\n"
+      "order,support,1,\n"
+      "support,done,1,ok\n"
+      "support,support,1,fail\n"
+      "helper,done,1,\n";
+  const std::string yaml = replace(replace(kScenario, "sensitivity: {reliability: 0.3}", "sensitivity: {}"),
+                                   "sensitivity: {reliability: 0.3}", "sensitivity: {}");
+  const auto ds = check(yaml, touchpoints, transitions);
+  EXPECT_DIAG(ds, "touchpoints.csv:2:1: error:", "customers of segment 'a' who reach 'order', 'support' can never leave");
+}
+
+}  // namespace
+}  // namespace cxsim
