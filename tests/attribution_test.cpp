@@ -117,13 +117,18 @@ TEST(Attribution, SilentChurnCausesFollowTheLastStrawsFrictionParts) {
               1e-12);
 }
 
+// A journey with every kind of ending: abandonment, routed defection and silent churn, with
+// loops, trust and a recovery point.
+Journey every_ending() {
+  return Journey({touchpoint("A", 0.7, 0.5, 0.5, 0.3), touchpoint("B", 0.6, 0.4, 0.8, 0, 0.5), retained("done"),
+                  defected("cancel")},
+                 {{0, 1, 0.8, When::any}, {0, 0, 0.2, When::any}, {1, 2, 0.7, When::any}, {1, 3, 0.2, When::any},
+                  {1, 0, 0.1, When::any}},
+                 0);
+}
+
 TEST(Attribution, BlamesAddUpToTheDefectionCountForEveryCustomer) {
-  // A journey with every kind of ending: abandonment, routed defection and silent churn.
-  Journey j({touchpoint("A", 0.7, 0.5, 0.5, 0.3), touchpoint("B", 0.6, 0.4, 0.8, 0, 0.5), retained("done"),
-             defected("cancel")},
-            {{0, 1, 0.8, When::any}, {0, 0, 0.2, When::any}, {1, 2, 0.7, When::any}, {1, 3, 0.2, When::any},
-             {1, 0, 0.1, When::any}},
-            0);
+  const Journey j = every_ending();
   const Population p({segment(0.6, 0.4, 0.5, 0.7, 1.2, 0.5)});
   const Tally t = simulate(j, p, 50000);
   std::uint64_t blamed = 0;
@@ -139,11 +144,7 @@ TEST(Attribution, BlamesAddUpToTheDefectionCountForEveryCustomer) {
 }
 
 TEST(Attribution, ExactBlamesSumToTheDefectionRate) {
-  Journey j({touchpoint("A", 0.7, 0.5, 0.5, 0.3), touchpoint("B", 0.6, 0.4, 0.8, 0, 0.5), retained("done"),
-             defected("cancel")},
-            {{0, 1, 0.8, When::any}, {0, 0, 0.2, When::any}, {1, 2, 0.7, When::any}, {1, 3, 0.2, When::any},
-             {1, 0, 0.1, When::any}},
-            0);
+  const Journey j = every_ending();
   for (const double h : {0.0, 0.7}) {
     const Figures f = exact(j, Population({segment(0.6, 0.4, 0.5, 0.7, 1.2, h)}));
     double blamed = 0.0;
