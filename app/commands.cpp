@@ -9,10 +9,12 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <set>
 #include <sstream>
 
 #include "app/progress.hpp"
 #include "io/atomic_file.hpp"
+#include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
 #include "io/dot_writer.hpp"
 #include "io/number.hpp"
@@ -136,20 +138,105 @@ int run_check(const CheckOptions& o) {
   return 0;
 }
 
+namespace {
+
+// --precision: a half-width in (0, 0.5).
+std::optional<double> precision_option(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  std::string why;
+  const auto precision = parse_real(*text, why);
+  if (!precision) throw UsageError("--precision: " + why);
+  if (!(*precision > 0.0 && *precision < 0.5))
+    throw UsageError("--precision must be a half-width in (0, 0.5), like 0.001 (0.1 percentage points)");
+  return precision;
+}
+
+Adjustment adjust_option(const std::string& a) {
+  if (a == "holm") return Adjustment::holm;
+  if (a == "bonferroni") return Adjustment::bonferroni;
+  if (a == "none") return Adjustment::none;
+  throw UsageError("--adjust must be holm, bonferroni or none, not '" + a + "'");
+}
+
+}  // namespace
+
+int run_compare(const CompareOptions& o) {
+  const Format format = format_option(o.output.format);
+  if (!o.output.out.empty()) check_writable(o.output.out);
+  const std::optional<double> precision = precision_option(o.precision);
+  const std::uint64_t threads = threads_option(o.threads);
+  const Adjustment adjust = adjust_option(o.adjust);
+  if (o.scenarios.empty()) throw UsageError("compare needs a scenario file");
+  if (o.scenarios.size() > 1 && !o.variants.empty())
+    throw UsageError("--variant compares the variants of one scenario; with several scenario files, each file is an arm");
+
+  ComparisonInput in;
+  in.adjust = adjust;
+  std::vector<LoadedScenario> files;
+  for (const auto& path : o.scenarios) {
+    files.push_back(load_scenario(path, ""));
+    print_warnings(files.back().warnings);
+  }
+  const Scenario& first = files.front().scenario;
+  if (files.size() > 1) {
+    // Whole files as the arms: named by their scenario names (by path where two share a name).
+    std::set<std::string> names;
+    for (std::size_t i = 0; i < files.size(); ++i) {
+      std::string name = files[i].scenario.name;
+      if (!names.insert(name).second) name = o.scenarios[i];
+      in.arms.push_back(ComparisonArm{name, files[i].scenario.name, std::move(files[i].model), std::nullopt});
+    }
+  } else {
+    in.arms.push_back(ComparisonArm{"baseline", first.name, std::move(files.front().model), std::nullopt});
+    std::vector<std::string> wanted = o.variants;
+    if (wanted.empty())
+      for (const auto& v : first.variants) wanted.push_back(v.name);
+    if (wanted.empty())
+      throw UsageError("scenario '" + o.scenarios.front() +
+                       "' has no variants to compare; add variants to it, or compare whole scenario files");
+    std::set<std::string> seen;
+    for (const auto& name : wanted) {
+      const VariantSource* v = first.variant(name);
+      if (!v) {
+        std::string names;
+        for (const auto& x : first.variants) names += (names.empty() ? "" : ", ") + x.name;
+        throw UsageError("scenario '" + o.scenarios.front() + "' has no variant '" + name + "'; it has: " +
+                         (names.empty() ? "none" : names));
+      }
+      if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
+      Diagnostics quiet;
+      auto model = build_model(first, v, quiet);
+      if (!model) throw InputError(quiet.sorted());
+      in.arms.push_back(ComparisonArm{name, first.name, std::move(*model), v->cost_per_year});
+    }
+    in.economics = first.economics;
+  }
+  in.settings.walk.seed = count_option(o.seed, "--seed", first.simulation.seed, 0);
+  in.settings.walk.max_steps = count_option(o.max_steps, "--max-steps", first.simulation.max_steps, 1);
+  in.settings.customers =
+      count_option(o.customers, "--customers", precision ? 1'000'000'000ULL : first.simulation.customers, 1);
+  if (precision) in.settings.precision = *precision;
+
+  ComparisonResult result = with_threads(threads, [&](int n) {
+    ComparisonResult r = compare_arms(in);
+    r.threads = n;
+    return r;
+  });
+  for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << w << '\n';
+  emit(o.output, format_comparison(result, format));
+  if (precision && !result.precision_reached)
+    std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
+              << in.settings.customers << " customers\n";
+  return 0;
+}
+
 int run_run(const RunOptions& o) {
   const Format format = format_option(o.output.format);
   if (o.trace.has_value() != o.trace_out.has_value())
     throw UsageError("--trace N and --trace-out FILE go together");
   if (!o.output.out.empty()) check_writable(o.output.out);
   if (o.trace_out) check_writable(*o.trace_out);
-  std::optional<double> precision;
-  if (o.precision) {
-    std::string why;
-    precision = parse_real(*o.precision, why);
-    if (!precision) throw UsageError("--precision: " + why);
-    if (!(*precision > 0.0 && *precision < 0.5))
-      throw UsageError("--precision must be a half-width in (0, 0.5), like 0.001");
-  }
+  const std::optional<double> precision = precision_option(o.precision);
   const std::uint64_t threads = threads_option(o.threads);
 
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);

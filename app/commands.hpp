@@ -4,6 +4,7 @@
 // InputError / UsageError for bad input (exit 2).
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace cxsim {
 
@@ -34,6 +35,14 @@ struct ValidateOptions {
   std::string format = "table";  // table | json
 };
 
+struct CompareOptions {
+  std::vector<std::string> scenarios;  // one scenario with variants, or several whole files
+  std::vector<std::string> variants;
+  std::optional<std::string> customers, seed, threads, precision, max_steps;
+  std::string adjust = "holm";
+  OutputOptions output;
+};
+
 struct DotOptions {
   std::string scenario, variant, out;
 };
@@ -43,5 +52,6 @@ int run_run(const RunOptions& o);
 int run_exact(const ExactOptions& o);
 int run_validate(const ValidateOptions& o);
 int run_dot(const DotOptions& o);
+int run_compare(const CompareOptions& o);
 
 }  // namespace cxsim

@@ -55,6 +55,23 @@ int main(int argc, char** argv) {
   v->add_option("--threads", validate.threads, "worker threads; 0 (default) = all cores");
   v->add_option("--format", validate.format, "table (default) or json");
 
+  cxsim::CompareOptions compare;
+  auto* cmp = app.add_subcommand(
+      "compare", "a baseline against its redesigns, paired on common random numbers (or whole scenario files)");
+  cmp->add_option("scenario", compare.scenarios,
+                  "scenario YAML file; or several files, the first the baseline, each file an arm")
+      ->required();
+  cmp->add_option("--variant", compare.variants, "a redesign to compare (repeatable; default: every variant)");
+  cmp->add_option("--customers", compare.customers, "customers walked through every arm (with --precision: at most)");
+  cmp->add_option("--seed", compare.seed, "random seed, 0..2^64-1");
+  cmp->add_option("--threads", compare.threads, "worker threads; 0 (default) = all cores");
+  cmp->add_option("--precision", compare.precision,
+                  "simulate until every difference's 95% half-width is at most this share "
+                  "(0.001 = 0.1 percentage points)");
+  cmp->add_option("--max-steps", compare.max_steps, "visits before a walk counts as unfinished");
+  cmp->add_option("--adjust", compare.adjust, "p-value adjustment for several redesigns: holm (default), bonferroni, none");
+  add_output(cmp, compare.output);
+
   cxsim::DotOptions dot;
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
@@ -74,6 +91,7 @@ int main(int argc, char** argv) {
     if (e->parsed()) return cxsim::run_exact(exact);
     if (v->parsed()) return cxsim::run_validate(validate);
     if (d->parsed()) return cxsim::run_dot(dot);
+    if (cmp->parsed()) return cxsim::run_compare(compare);
   } catch (const cxsim::InputError& err) {
     for (const auto& diag : err.diagnostics()) std::cerr << diag.to_string() << '\n';
     return 2;

@@ -64,9 +64,19 @@ struct TransitionReplacement {
 struct VariantSource {
   std::string name, description;
   SourceLocation where;
+  std::optional<double> cost_per_year;  // what the redesign costs to run, per year
+  SourceLocation cost_where;
   std::vector<TouchpointSource> touchpoints;  // patches or additions, by id
   std::vector<TransitionReplacement> transitions;
   std::vector<SegmentSource> segments;  // patches, by name
+};
+
+// What defections are worth: turns differences in defection rate into money.
+struct Economics {
+  double customers_per_year = 0.0;  // customers entering the journey per year
+  double value_per_customer = 0.0;  // what one defection loses
+  std::string currency;
+  SourceLocation where;
 };
 
 struct SimulationDefaults {
@@ -87,6 +97,7 @@ struct Scenario {
   bool default_segments = false;
   SourceLocation segments_where;
   SimulationDefaults simulation;
+  std::optional<Economics> economics;
   std::vector<VariantSource> variants;
 
   const VariantSource* variant(const std::string& name) const;

@@ -20,6 +20,9 @@ const VariantSource* Scenario::variant(const std::string& wanted) const {
 
 namespace {
 
+// Money and customer counts beyond this are typing mistakes, not businesses.
+constexpr double max_money = 1e15;
+
 // One value to convert, from a CSV cell or a YAML node.
 struct Cell {
   std::string text;
@@ -508,8 +511,8 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 6> top{"name", "description", "journey",
-                                                    "segments", "simulation", "variants"};
+    static constexpr std::array<const char*, 7> top{"name",       "description", "journey",  "segments",
+                                                    "simulation", "economics",   "variants"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -578,6 +581,29 @@ class Loader {
         if (auto x = count(cell_of(*v), "max_steps", 1)) sc.simulation.max_steps = *x;
     }
 
+    if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {
+      static constexpr std::array<const char*, 3> keys{"customers_per_year", "value_per_customer", "currency"};
+      only_keys(*n, keys, "'economics'");
+      Economics e;
+      e.where = n->where;
+      bool ok = true;
+      const auto* c = required(*n, "customers_per_year", "'economics'");
+      const auto* v = required(*n, "value_per_customer", "'economics'");
+      if (c) {
+        if (auto x = real(cell_of(*c), "customers_per_year", 0.0, max_money)) e.customers_per_year = *x;
+        else ok = false;
+      }
+      if (v) {
+        if (auto x = real(cell_of(*v), "value_per_customer", 0.0, max_money)) e.value_per_customer = *x;
+        else ok = false;
+      }
+      if (const auto* x = n->find("currency")) {
+        if (auto t = text(cell_of(*x), "currency", false)) e.currency = *t;
+        else ok = false;
+      }
+      if (ok && c && v) sc.economics = e;
+    }
+
     if (const auto* n = root->find("variants")) {
       if (!n->is_sequence()) {
         diag_.error(n->where, "'variants' must be a list of variants, not " + std::string(describe(n->kind)));
@@ -596,6 +622,8 @@ class Loader {
             diag_.error(v.where, "duplicate variant name '" + v.name + "' (first at " + where_text(it->second) + ")");
             continue;
           }
+          if (v.cost_per_year && !root->find("economics"))
+            diag_.warning(v.cost_where, "'cost_per_year' has no effect without an 'economics' block");
           sc.variants.push_back(std::move(v));
         }
       }
@@ -606,9 +634,13 @@ class Loader {
   VariantSource variant(const YamlNode& n) {
     VariantSource v;
     v.where = n.where;
-    static constexpr std::array<const char*, 5> keys{"name", "description", "touchpoints",
-                                                     "transitions", "segments"};
+    static constexpr std::array<const char*, 6> keys{"name",        "description", "touchpoints",
+                                                     "transitions", "segments",    "cost_per_year"};
     only_keys(n, keys, "a variant");
+    if (const auto* x = n.find("cost_per_year")) {
+      v.cost_where = x->where;
+      v.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
+    }
     if (const auto* x = required(n, "name", "this variant"))
       if (auto t = text(cell_of(*x), "name", true)) v.name = *t;
     if (const auto* x = n.find("description"))

@@ -66,6 +66,14 @@ class WalkScratch {
   std::vector<std::uint64_t> owner_;
 };
 
+// How one customer's walk ended, and the touchpoint their defection is blamed on.
+struct WalkEnd {
+  static constexpr std::uint32_t nobody = std::numeric_limits<std::uint32_t>::max();
+  Ending ending = Ending::unfinished;
+  std::uint32_t segment = 0;
+  std::uint32_t blamed = nobody;  // touchpoint index; `nobody` unless the customer defected
+};
+
 struct WalkSettings {
   std::uint64_t seed = 1;
   std::uint64_t max_steps = 1000;  // visits to non-terminal touchpoints before "unfinished"
@@ -92,7 +100,7 @@ const EpisodeVisit& last_straw(const std::vector<EpisodeVisit>& episode, double 
 }  // namespace walk_detail
 
 template <class Model = FrictionModel, class Observer = NoObserver>
-inline Ending walk_customer(const Journey& j, const Population& pop, const WalkSettings& settings,
+inline WalkEnd walk_customer(const Journey& j, const Population& pop, const WalkSettings& settings,
                             std::uint64_t customer, WalkScratch& scratch, Tally& tally,
                             Observer& observer) {
   using walk_detail::blame;
@@ -117,6 +125,7 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
   bool last_failed = false;
   std::uint64_t step = 0;
   Ending ending;
+  std::size_t blamed = WalkEnd::nobody;
   VisitRecord rec;
   scratch.episode.clear();
 
@@ -127,9 +136,10 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
       ++here[fig_visits];
       if (j.outcomes()[k] == Outcome::defected) {
         ending = Ending::routed_defection;
-        auto& blamed = tally.touchpoints[last];
-        ++blamed[fig_routed];
-        blamed.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed)))
+        blamed = last;
+        auto& at = tally.touchpoints[last];
+        ++at[fig_routed];
+        at.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed)))
             .add_units(fixed_one);
       } else {
         const double u = rng.arrival(keys[k], earlier);
@@ -137,9 +147,10 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
                                                                              : Ending::retained;
         if (ending == Ending::silent_churn) {
           const EpisodeVisit& v = walk_detail::last_straw<Model>(scratch.episode, seg.silent_churn, u);
-          auto& blamed = tally.touchpoints[v.touchpoint];
-          ++blamed[fig_silent];
-          blame(blamed, v.parts, v.parts.total(), fig_cause);
+          blamed = v.touchpoint;
+          auto& at = tally.touchpoints[v.touchpoint];
+          ++at[fig_silent];
+          blame(at, v.parts, v.parts.total(), fig_cause);
         }
       }
       if constexpr (Observer::active) {
@@ -180,6 +191,7 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
       blame(here, f, delta, fig_abandoned_by);
       blame(here, f, delta, fig_cause);
       ending = Ending::abandoned;
+      blamed = k;
       if constexpr (Observer::active) {
         rec.load = load + delta;
         observer.visit(rec);
@@ -215,7 +227,7 @@ inline Ending walk_customer(const Journey& j, const Population& pop, const WalkS
   ++tally.segments[s].customers;
   tally.segments[s].defections += is_defection(ending);
   if constexpr (Observer::active) observer.end(ending);
-  return ending;
+  return WalkEnd{ending, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(blamed)};
 }
 
 }  // namespace cxsim

@@ -2,6 +2,10 @@
 // with the exact solver within 5 standard errors (binomial / batch means, fixed seed 7).
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <cstdio>
+
+#include "io/comparison.hpp"
 #include "io/scenario.hpp"
 #include "sim/engine_agreement.hpp"
 
@@ -35,6 +39,26 @@ TEST_P(BundledScenario, EveryVariantAgreesWithTheExactSolver) {
     ASSERT_NE(w, nullptr);
     EXPECT_TRUE(a.agrees(5.0)) << name << ": " << w->figure << " monte carlo " << w->monte_carlo
                                << " exact " << w->exact << " z " << w->z;
+  }
+}
+
+TEST_P(BundledScenario, PairedIntervalsAreNarrowerThanUnpairedOnes) {
+  const LoadedScenario base = load_scenario(path(), "");
+  ComparisonInput in;
+  in.arms.push_back(ComparisonArm{"baseline", base.scenario.name, base.model, std::nullopt});
+  for (const auto& v : base.scenario.variants) {
+    const LoadedScenario l = load_scenario(path(), v.name);
+    in.arms.push_back(ComparisonArm{v.name, base.scenario.name, l.model, std::nullopt});
+  }
+  in.settings.customers = 100000;
+  in.settings.walk.seed = 7;
+  const ComparisonResult r = compare_arms(in);
+  for (const auto& v : r.variants) {
+    const double ratio = v.defection.standard_error / v.unpaired_standard_error;
+    RecordProperty(v.name, std::to_string(ratio));
+    std::printf("%s / %s: paired / unpaired standard error = %.3f\n", GetParam(), v.name.c_str(), ratio);
+    EXPECT_LT(ratio, 1.0) << v.name;
+    EXPECT_LE(std::fabs(v.defection.z_vs_exact), 5.0) << v.name;
   }
 }
 

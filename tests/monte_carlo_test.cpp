@@ -93,7 +93,7 @@ std::vector<Ending> endings(const Journey& j, const Population& p, std::uint64_t
   for (std::uint64_t c = 0; c < n; ++c) {
     Tally t(j.size(), p.size());
     NoObserver none;
-    out.push_back(walk_customer(j, p, w, c, scratch, t, none));
+    out.push_back(walk_customer(j, p, w, c, scratch, t, none).ending);
     if (visited_install) visited_install->push_back(t.touchpoints[*j.find("install")][fig_visits] > 0);
   }
   return out;

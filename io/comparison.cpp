@@ -1,0 +1,469 @@
+#include "io/comparison.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <numeric>
+#include <sstream>
+
+#include "io/csv_escape.hpp"
+
+namespace cxsim {
+
+namespace {
+
+constexpr double significance = 0.05;
+
+DifferenceFigure difference_of(const Discordant& d, std::uint64_t n, std::optional<double> exact) {
+  const PairedDifference p = paired_difference(d.baseline_only, d.variant_only, n);
+  DifferenceFigure f;
+  f.difference = p.difference;
+  f.standard_error = p.standard_error;
+  f.ci95 = p.ci95;
+  f.p_value = p.p_value;
+  f.discordant = d;
+  f.exact = exact;
+  if (exact) {
+    // The floor of one customer's worth keeps a rare event (no discordant customer yet) from
+    // giving an infinite z.
+    const double floor = n > 0 ? 1.0 / static_cast<double>(n) : 1.0;
+    f.z_vs_exact = (f.difference - *exact) / std::sqrt(f.standard_error * f.standard_error + floor * floor);
+  }
+  return f;
+}
+
+// Touchpoints of every arm, matched by id: the baseline's first, then those a redesign adds.
+std::vector<std::string> shared_touchpoints(const std::vector<ComparisonArm>& arms, std::vector<Arm>& out) {
+  std::vector<std::string> ids;
+  std::map<std::string, std::uint32_t> index;
+  for (const ComparisonArm& a : arms) {
+    Arm arm{&a.model.journey, &a.model.population, {}};
+    for (const Touchpoint& t : a.model.journey.touchpoints()) {
+      auto [it, fresh] = index.emplace(t.id, static_cast<std::uint32_t>(ids.size()));
+      if (fresh) ids.push_back(t.id);
+      arm.shared_index.push_back(it->second);
+    }
+    out.push_back(std::move(arm));
+  }
+  return ids;
+}
+
+Report report_of(const ComparisonArm& arm, const Tally& tally, const PairedSettings& s) {
+  Report r;
+  r.scenario = arm.scenario;
+  r.variant = arm.name;
+  r.journey = &arm.model.journey;
+  r.population = &arm.model.population;
+  r.figures = figures_of(tally);
+  r.tally = tally;
+  r.seed = s.walk.seed;
+  r.max_steps = s.walk.max_steps;
+  return r;
+}
+
+// Exact defections blamed on touchpoint `id` (0 where the arm has no such touchpoint).
+double exact_defections_at(const ComparisonArm& arm, const ExactSolution& x, const std::string& id) {
+  const auto k = arm.model.journey.find(id);
+  return k ? x.figures.touchpoints[*k].defections() : 0.0;
+}
+
+std::optional<double> exact_segment_rate(const ComparisonArm& arm, const ExactSolution& x, const std::string& name) {
+  const auto segs = arm.model.population.segments();
+  for (std::size_t s = 0; s < segs.size(); ++s)
+    if (segs[s].name == name && s < x.figures.segments.size()) return x.figures.segments[s].defection_rate;
+  return std::nullopt;
+}
+
+RedesignValue value_of(const DifferenceFigure& d, const Economics& e, std::optional<double> cost) {
+  RedesignValue v;
+  v.defections_avoided = -d.difference * e.customers_per_year;
+  v.defections_avoided_ci95 = {-d.ci95.hi * e.customers_per_year, -d.ci95.lo * e.customers_per_year};
+  v.value_kept = v.defections_avoided * e.value_per_customer;
+  v.value_kept_ci95 = {v.defections_avoided_ci95.lo * e.value_per_customer,
+                       v.defections_avoided_ci95.hi * e.value_per_customer};
+  v.cost = cost.value_or(0.0);
+  v.net_benefit = v.value_kept - v.cost;
+  v.net_benefit_ci95 = {v.value_kept_ci95.lo - v.cost, v.value_kept_ci95.hi - v.cost};
+  return v;
+}
+
+}  // namespace
+
+ComparisonResult compare_arms(const ComparisonInput& in) {
+  const auto t0 = std::chrono::steady_clock::now();
+  ComparisonResult r;
+  r.scenario = in.arms.front().scenario;
+  r.economics = in.economics;
+  r.adjust = in.adjust;
+  r.seed = in.settings.walk.seed;
+  if (in.settings.precision > 0.0) r.precision_target = in.settings.precision;
+  for (const auto& a : in.arms) r.arm_names.push_back(a.name);
+
+  std::vector<Arm> arms;
+  const std::vector<std::string> ids = shared_touchpoints(in.arms, arms);
+  const PairedRun run = run_paired(arms, ids.size(), in.settings);
+  r.customers = run.tally.arms.front().customers;
+  r.precision_reached = run.precision_reached;
+  r.half_width = run.half_width;
+  for (std::size_t a = 0; a < in.arms.size(); ++a) r.reports.push_back(report_of(in.arms[a], run.tally.arms[a], in.settings));
+
+  for (const ComparisonArm& a : in.arms) {
+    try {
+      r.exact.push_back(solve_exact(a.model.journey, a.model.population));
+    } catch (const SolverError& e) {
+      r.exact.push_back(std::nullopt);
+      r.warnings.push_back("no exact figures for '" + a.name + "': " + e.what());
+    }
+  }
+
+  const std::uint64_t n = r.customers;
+  const ComparisonArm& base = in.arms.front();
+  const auto& bx = r.exact.front();
+  for (std::size_t a = 1; a < in.arms.size(); ++a) {
+    const ComparisonArm& arm = in.arms[a];
+    const PairTally& pair = run.tally.pairs[a - 1];
+    const auto& vx = r.exact[a];
+    const bool exact = bx && vx;
+    VariantComparison v;
+    v.name = arm.name;
+    v.defection = difference_of(pair.defection, n,
+                                exact ? std::optional(vx->figures.defection_rate() - bx->figures.defection_rate())
+                                      : std::nullopt);
+    const Figures& bf = r.reports.front().figures;
+    const Figures& vf = r.reports[a].figures;
+    v.unpaired_standard_error = unpaired_standard_error(bf.defection_rate(), vf.defection_rate(), n);
+    for (int e = 0; e < ending_count; ++e) {
+      std::optional<double> x;
+      // The exact solver has no step limit: nobody is unfinished there.
+      if (exact) x = vx->figures.outcomes[e] - bx->figures.outcomes[e];
+      v.outcomes[e] = difference_of(pair.outcomes[e], n, x);
+    }
+    const auto segs = base.model.population.segments();
+    for (std::size_t s = 0; s < segs.size(); ++s) {
+      std::optional<double> x;
+      if (exact) {
+        const auto xb = exact_segment_rate(base, *bx, segs[s].name), xv = exact_segment_rate(arm, *vx, segs[s].name);
+        if (xb && xv) x = *xv - *xb;
+      }
+      v.segments.push_back({segs[s].name, pair.segment_customers[s],
+                            difference_of(pair.segments[s], pair.segment_customers[s], x)});
+    }
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+      std::optional<double> x;
+      if (exact) x = exact_defections_at(arm, *vx, ids[k]) - exact_defections_at(base, *bx, ids[k]);
+      v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
+    }
+    if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year);
+    r.variants.push_back(std::move(v));
+  }
+
+  std::vector<double> p;
+  for (const auto& v : r.variants) p.push_back(v.defection.p_value);
+  const std::vector<double> adjusted = adjust_p_values(p, in.adjust);
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    auto& v = r.variants[i];
+    v.p_adjusted = adjusted[i];
+    v.verdict = v.p_adjusted < significance ? (v.defection.difference < 0.0 ? "better" : "worse") : "not distinguishable";
+  }
+  r.ranking.resize(r.variants.size());
+  std::iota(r.ranking.begin(), r.ranking.end(), 0);
+  std::stable_sort(r.ranking.begin(), r.ranking.end(), [&](std::size_t a, std::size_t b) {
+    const auto& x = r.variants[a];
+    const auto& y = r.variants[b];
+    if (x.value && y.value) return x.value->net_benefit > y.value->net_benefit;
+    return x.defection.difference < y.defection.difference;
+  });
+  r.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return r;
+}
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json interval_json(const Interval& i) { return json::array({i.lo, i.hi}); }
+json optional_json(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
+
+json difference_json(const DifferenceFigure& d) {
+  return {{"difference", d.difference},
+          {"difference_ci95", interval_json(d.ci95)},
+          {"standard_error", d.standard_error},
+          {"p_value", d.p_value},
+          {"discordant", {{"baseline_only", d.discordant.baseline_only}, {"variant_only", d.discordant.variant_only}}},
+          {"exact_difference", optional_json(d.exact)},
+          {"z_vs_exact", d.exact ? json(d.z_vs_exact) : json(nullptr)}};
+}
+
+json value_json(const RedesignValue& v) {
+  return {{"defections_avoided_per_year", v.defections_avoided},
+          {"defections_avoided_per_year_ci95", interval_json(v.defections_avoided_ci95)},
+          {"value_kept_per_year", v.value_kept},
+          {"value_kept_per_year_ci95", interval_json(v.value_kept_ci95)},
+          {"cost_per_year", v.cost},
+          {"net_benefit_per_year", v.net_benefit},
+          {"net_benefit_per_year_ci95", interval_json(v.net_benefit_ci95)}};
+}
+
+}  // namespace
+
+json to_json(const ComparisonResult& r) {
+  json j;
+  j["scenario"] = r.scenario;
+  j["customers"] = r.customers;
+  j["seed"] = r.seed;
+  j["adjust"] = to_string(r.adjust);
+  if (r.precision_target)
+    j["precision"] = {{"target_half_width", *r.precision_target}, {"half_width", r.half_width}, {"reached", r.precision_reached}};
+  if (r.economics)
+    j["economics"] = {{"customers_per_year", r.economics->customers_per_year},
+                      {"value_per_customer", r.economics->value_per_customer},
+                      {"currency", r.economics->currency}};
+  json base = to_json(r.reports.front());
+  if (r.exact.front()) base["exact_defection_rate"] = r.exact.front()->figures.defection_rate();
+  j["baseline"] = base;
+  json variants = json::array();
+  for (std::size_t i = 0; i < r.variants.size(); ++i) {
+    const auto& v = r.variants[i];
+    json result = to_json(r.reports[i + 1]);
+    if (r.exact[i + 1]) result["exact_defection_rate"] = r.exact[i + 1]->figures.defection_rate();
+    json x;
+    x["name"] = v.name;
+    x["rank"] = std::find(r.ranking.begin(), r.ranking.end(), i) - r.ranking.begin() + 1;
+    x["verdict"] = v.verdict;
+    x["result"] = result;
+    x["difference"] = v.defection.difference;
+    x["difference_ci95"] = interval_json(v.defection.ci95);
+    x["standard_error"] = v.defection.standard_error;
+    x["unpaired_standard_error"] = v.unpaired_standard_error;
+    x["p_value"] = v.defection.p_value;
+    x["p_adjusted"] = v.p_adjusted;
+    x["discordant"] = {{"baseline_only", v.defection.discordant.baseline_only},
+                       {"variant_only", v.defection.discordant.variant_only}};
+    x["exact_difference"] = optional_json(v.defection.exact);
+    x["z_vs_exact"] = v.defection.exact ? json(v.defection.z_vs_exact) : json(nullptr);
+    x["customers_kept_per_1000"] = -1000.0 * v.defection.difference;
+    x["customers_kept_per_1000_ci95"] = {-1000.0 * v.defection.ci95.hi, -1000.0 * v.defection.ci95.lo};
+    json outcomes = json::object();
+    for (int e = 0; e < ending_count; ++e) outcomes[ending_names[e]] = difference_json(v.outcomes[e]);
+    x["outcomes"] = outcomes;
+    json segs = json::array();
+    for (const auto& s : v.segments) {
+      json row = {{"name", s.name}, {"customers", s.customers}};
+      row.update(difference_json(s.difference));
+      segs.push_back(row);
+    }
+    x["segments"] = segs;
+    json tps = json::array();
+    for (const auto& t : v.touchpoints) {
+      json row = {{"id", t.id}};
+      row.update(difference_json(t.difference));
+      tps.push_back(row);
+    }
+    x["touchpoints"] = tps;
+    if (v.value) x["economics"] = value_json(*v.value);
+    variants.push_back(x);
+  }
+  j["variants"] = variants;
+  j["warnings"] = r.warnings;
+  j["threads"] = r.threads;
+  j["elapsed_seconds"] = r.elapsed_seconds;
+  return j;
+}
+
+namespace {
+
+std::string pct(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f%%", 100.0 * x);
+  return buf;
+}
+
+// A difference of shares in percentage points.
+std::string pp(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.3f", 100.0 * x);
+  return buf;
+}
+
+std::string pvalue(double p) {
+  char buf[32];
+  if (p < 1e-300) return "<1e-300";
+  std::snprintf(buf, sizeof buf, p < 0.001 ? "%.1e" : "%.3f", p);
+  return buf;
+}
+
+std::string money(double x) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.0f", x);
+  std::string s = buf;
+  // Thousands separators, for people.
+  const bool negative = !s.empty() && s[0] == '-';
+  std::string digits = negative ? s.substr(1) : s;
+  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(static_cast<std::size_t>(i), ",");
+  return (negative ? "-" : "") + digits;
+}
+
+std::string table(const ComparisonResult& r) {
+  std::ostringstream o;
+  char line[512];
+  o << r.scenario << ": " << r.variants.size() << " redesign" << (r.variants.size() == 1 ? "" : "s")
+    << " against the baseline, paired on common random numbers\n";
+  o << r.customers << " customers, seed " << r.seed << ", " << r.threads << (r.threads == 1 ? " thread" : " threads")
+    << ", p-values adjusted by " << to_string(r.adjust) << "\n";
+  if (r.precision_target) {
+    std::snprintf(line, sizeof line, "Precision target ±%g %s (widest 95%% half-width %.3g)\n", *r.precision_target,
+                  r.precision_reached ? "reached" : "NOT reached", r.half_width);
+    o << line;
+  }
+  const Figures& bf = r.reports.front().figures;
+  o << "baseline defection rate " << pct(bf.defection_rate());
+  if (r.exact.front()) o << " (exact " << pct(r.exact.front()->figures.defection_rate()) << ")";
+  o << "\n\nDifferences are redesign minus baseline, in percentage points (pp) of customers; negative\n"
+       "means fewer defections. Intervals are 95%, from the same customers walked in both journeys.\n\n";
+  const char* head = "%-4s %-26s %10s %9s %-20s %-22s %9s %9s  %s\n";
+  std::snprintf(line, sizeof line, head, "rank", "redesign", "defection", "diff pp", "95% interval pp",
+                "kept per 1,000 [95%]", "p adj.", "exact pp", "verdict");
+  o << line;
+  bool flagged = false;
+  for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
+    const auto& v = r.variants[r.ranking[pos]];
+    const Figures& vf = r.reports[r.ranking[pos] + 1].figures;
+    char ci[64], kept[64];
+    std::snprintf(ci, sizeof ci, "[%s, %s]", pp(v.defection.ci95.lo).c_str(), pp(v.defection.ci95.hi).c_str());
+    std::snprintf(kept, sizeof kept, "%.1f [%.1f, %.1f]", -1000.0 * v.defection.difference,
+                  -1000.0 * v.defection.ci95.hi, -1000.0 * v.defection.ci95.lo);
+    std::string exact = v.defection.exact ? pp(*v.defection.exact) : "-";
+    if (v.defection.flagged()) {
+      exact += " (!)";
+      flagged = true;
+    }
+    std::snprintf(line, sizeof line, head, std::to_string(pos + 1).c_str(), v.name.c_str(), pct(vf.defection_rate()).c_str(),
+                  pp(v.defection.difference).c_str(), ci, kept, pvalue(v.p_adjusted).c_str(), exact.c_str(),
+                  v.verdict.c_str());
+    o << line;
+  }
+  if (flagged)
+    o << "(!) the estimate is more than 5 standard errors from the exact difference: check max_steps and the "
+         "warnings\n";
+
+  o << "\n";
+  for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
+    const auto& v = r.variants[r.ranking[pos]];
+    const double ratio = v.unpaired_standard_error > 0 ? v.defection.standard_error / v.unpaired_standard_error : 0.0;
+    std::snprintf(line, sizeof line,
+                  "%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
+                  "%.0f%% the width of two independent runs'\n",
+                  v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
+                  static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
+    o << line;
+  }
+  std::vector<std::string> better, worse, same;
+  for (auto i : r.ranking)
+    (r.variants[i].verdict == "better" ? better : r.variants[i].verdict == "worse" ? worse : same).push_back(r.variants[i].name);
+  auto list = [](const std::vector<std::string>& xs) {
+    std::string s;
+    for (std::size_t i = 0; i < xs.size(); ++i) s += (i ? ", " : "") + xs[i];
+    return s;
+  };
+  std::vector<std::string> sentences;
+  if (!better.empty())
+    sentences.push_back(list(better) + (better.size() == 1 ? " loses" : " lose") + " fewer customers than the baseline");
+  if (!worse.empty()) sentences.push_back(list(worse) + (worse.size() == 1 ? " loses" : " lose") + " more customers than the baseline");
+  if (!same.empty())
+    sentences.push_back(list(same) + " cannot be told apart from the baseline with " + std::to_string(r.customers) +
+                        " customers");
+  o << "\nIn words, at the 5% level after " << to_string(r.adjust) << " adjustment: " << list(sentences) << ".\n";
+
+  if (r.economics) {
+    const std::string cur = r.economics->currency.empty() ? "" : " " + r.economics->currency;
+    o << "\nWhat each redesign is worth per year (" << money(r.economics->customers_per_year) << " customers a year, "
+      << money(r.economics->value_per_customer) << cur << " per defection):\n";
+    const char* fmt = "%-26s %22s %30s %14s %30s\n";
+    std::snprintf(line, sizeof line, fmt, "redesign", "defections avoided", ("value kept" + cur).c_str(),
+                  ("cost" + cur).c_str(), ("net benefit" + cur + " [95%]").c_str());
+    o << line;
+    for (auto i : r.ranking) {
+      const auto& v = r.variants[i];
+      if (!v.value) continue;
+      const RedesignValue& m = *v.value;
+      char avoided[64];
+      std::snprintf(avoided, sizeof avoided, "%s [%s, %s]", money(m.defections_avoided).c_str(),
+                    money(m.defections_avoided_ci95.lo).c_str(), money(m.defections_avoided_ci95.hi).c_str());
+      const std::string kept = money(m.value_kept) + " [" + money(m.value_kept_ci95.lo) + ", " + money(m.value_kept_ci95.hi) + "]";
+      const std::string net = money(m.net_benefit) + " [" + money(m.net_benefit_ci95.lo) + ", " + money(m.net_benefit_ci95.hi) + "]";
+      std::snprintf(line, sizeof line, fmt, v.name.c_str(), avoided, kept.c_str(), money(m.cost).c_str(), net.c_str());
+      o << line;
+    }
+  }
+
+  // Where each redesign moves defections: the touchpoints with the largest changes.
+  for (auto i : r.ranking) {
+    const auto& v = r.variants[i];
+    std::vector<const VariantComparison::Touchpoint*> moved;
+    for (const auto& t : v.touchpoints)
+      if (t.difference.discordant.baseline_only + t.difference.discordant.variant_only > 0) moved.push_back(&t);
+    if (moved.empty()) continue;
+    std::stable_sort(moved.begin(), moved.end(), [](const auto* a, const auto* b) {
+      return std::fabs(a->difference.difference) > std::fabs(b->difference.difference);
+    });
+    o << "\n" << v.name << ": defections blamed per touchpoint, per 1,000 customers (largest changes first)\n";
+    for (std::size_t k = 0; k < moved.size() && k < 5; ++k) {
+      const auto& d = moved[k]->difference;
+      char exact[32] = "-";
+      if (d.exact) std::snprintf(exact, sizeof exact, "%+.2f", 1000.0 * *d.exact);
+      std::snprintf(line, sizeof line, "  %-24s %+8.2f  [%+.2f, %+.2f]  exact %s\n", moved[k]->id.c_str(),
+                    1000.0 * d.difference, 1000.0 * d.ci95.lo, 1000.0 * d.ci95.hi, exact);
+      o << line;
+    }
+  }
+  for (const auto& w : r.warnings) o << "\nwarning: " << w << "\n";
+  return o.str();
+}
+
+// Tidy long format: one difference a row.
+std::string csv(const ComparisonResult& r) {
+  std::ostringstream o;
+  o.precision(17);
+  o << "scenario,baseline,variant,scope,id,difference,ci95_low,ci95_high,p_value,p_adjusted,exact_difference,"
+       "baseline_only,variant_only\n";
+  const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
+  for (const auto& v : r.variants) {
+    auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
+      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << d.difference << ','
+        << d.ci95.lo << ',' << d.ci95.hi << ',' << d.p_value << ',';
+      if (adjusted) o << *adjusted;
+      o << ',';
+      if (d.exact) o << *d.exact;
+      o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << '\n';
+    };
+    put("defection_rate", "", v.defection, v.p_adjusted);
+    for (int e = 0; e < ending_count; ++e) put("outcome", ending_names[e], v.outcomes[e], std::nullopt);
+    for (const auto& s : v.segments) put("segment", s.name, s.difference, std::nullopt);
+    for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
+    if (v.value) {
+      auto money_row = [&](const char* id, double x, const Interval& ci) {
+        o << lead << csv_escape(v.name) << ",economics," << id << ',' << x << ',' << ci.lo << ',' << ci.hi
+          << ",,,,,\n";
+      };
+      money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
+      money_row("value_kept_per_year", v.value->value_kept, v.value->value_kept_ci95);
+      money_row("net_benefit_per_year", v.value->net_benefit, v.value->net_benefit_ci95);
+    }
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string format_comparison(const ComparisonResult& r, Format f) {
+  switch (f) {
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
+  }
+  return table(r);
+}
+
+}  // namespace cxsim

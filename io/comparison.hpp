@@ -1,0 +1,105 @@
+#pragma once
+// `cxsim compare`: a baseline against its redesigns on common random numbers, with paired
+// intervals, p-values adjusted for the number of redesigns, the exact difference beside every
+// estimate, and (with an `economics` block) what each redesign is worth.
+#include <array>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "io/report.hpp"
+#include "io/scenario.hpp"
+#include "sim/exact_solver.hpp"
+#include "sim/paired_comparison.hpp"
+#include "sim/statistics.hpp"
+
+namespace cxsim {
+
+// One arm as the user named it: arm 0 is the baseline.
+struct ComparisonArm {
+  std::string name;      // "baseline", a variant's name, or a scenario file's name
+  std::string scenario;  // the scenario's name
+  ScenarioModel model;
+  std::optional<double> cost_per_year;
+};
+
+struct ComparisonInput {
+  std::vector<ComparisonArm> arms;
+  std::optional<Economics> economics;
+  PairedSettings settings;
+  Adjustment adjust = Adjustment::holm;
+};
+
+// A difference (variant minus baseline) of one share, estimated on paired customers.
+struct DifferenceFigure {
+  double difference = 0.0;
+  double standard_error = 0.0;
+  Interval ci95;
+  double p_value = 1.0;
+  Discordant discordant;
+  std::optional<double> exact;  // the exact difference, where the exact solver could give it
+  double z_vs_exact = 0.0;      // (difference - exact) / standard error (with a floor of 1/n)
+  bool flagged() const { return exact && !(std::fabs(z_vs_exact) <= 5.0); }
+};
+
+// What a redesign is worth per year (economics block).
+struct RedesignValue {
+  double defections_avoided = 0.0;
+  Interval defections_avoided_ci95;
+  double value_kept = 0.0;
+  Interval value_kept_ci95;
+  double cost = 0.0;
+  double net_benefit = 0.0;
+  Interval net_benefit_ci95;
+};
+
+struct VariantComparison {
+  std::string name;
+  DifferenceFigure defection;
+  double p_adjusted = 1.0;
+  double unpaired_standard_error = 0.0;  // what two independent runs would give
+  std::array<DifferenceFigure, ending_count> outcomes;
+  struct Segment {
+    std::string name;
+    std::uint64_t customers = 0;  // customers of the segment in the baseline
+    DifferenceFigure difference;  // in the defection rate of those customers
+  };
+  std::vector<Segment> segments;
+  struct Touchpoint {
+    std::string id;
+    DifferenceFigure difference;  // in defections blamed there, per customer
+  };
+  std::vector<Touchpoint> touchpoints;
+  std::optional<RedesignValue> value;
+  std::string verdict;  // "better", "worse" or "not distinguishable"
+};
+
+struct ComparisonResult {
+  std::string scenario;
+  std::vector<std::string> arm_names;
+  std::vector<Report> reports;  // the run of every arm (baseline first)
+  std::vector<std::optional<ExactSolution>> exact;
+  std::vector<std::string> warnings;
+  std::vector<VariantComparison> variants;  // in the order given
+  std::vector<std::size_t> ranking;         // indices into variants, best first
+  std::optional<Economics> economics;
+  Adjustment adjust = Adjustment::holm;
+  std::uint64_t customers = 0, seed = 0;
+  std::optional<double> precision_target;
+  bool precision_reached = false;
+  double half_width = 0.0;
+  int threads = 1;
+  double elapsed_seconds = 0.0;
+};
+
+// Runs the comparison: every arm on the same customers in one pass, the exact solver on every
+// arm, then the paired statistics (on the calling task arena's threads).
+ComparisonResult compare_arms(const ComparisonInput& input);
+
+nlohmann::ordered_json to_json(const ComparisonResult& r);
+std::string format_comparison(const ComparisonResult& r, Format f);
+
+}  // namespace cxsim

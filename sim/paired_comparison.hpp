@@ -1,0 +1,155 @@
+#pragma once
+// A baseline and its redesigns ("arms") walked on common random numbers: customer i walks every
+// arm with the same keys, in the same pass, so a customer whose path a redesign does not touch
+// ends the same in both arms, and every difference is measured on paired customers. Memory does
+// not grow with the number of customers: only counts of disagreeing pairs are kept.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_reduce.h>
+#include <tbb/partitioner.h>
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <vector>
+
+#include "sim/customer_walk.hpp"
+#include "sim/monte_carlo.hpp"
+
+namespace cxsim {
+
+// One arm: its journey and customers, and the place of each of its touchpoints among the
+// touchpoints of all arms (matched by id, so a redesign may add touchpoints).
+struct Arm {
+  const Journey* journey = nullptr;
+  const Population* population = nullptr;
+  std::vector<std::uint32_t> shared_index;  // by touchpoint of this arm
+};
+
+// Customers of a pair who are counted in one arm only: the baseline's, or the redesign's.
+struct Discordant {
+  std::uint64_t baseline_only = 0, variant_only = 0;
+  void add(bool in_baseline, bool in_variant) {
+    baseline_only += in_baseline && !in_variant;
+    variant_only += in_variant && !in_baseline;
+  }
+  void merge(const Discordant& o) {
+    baseline_only += o.baseline_only;
+    variant_only += o.variant_only;
+  }
+  bool operator==(const Discordant&) const = default;
+};
+
+// One redesign against the baseline, customer by customer.
+struct PairTally {
+  Discordant defection;
+  std::array<Discordant, ending_count> outcomes;
+  std::vector<Discordant> touchpoints;  // defections blamed there, by shared touchpoint index
+  // By the customer's segment in the baseline: customers, and their defections.
+  std::vector<std::uint64_t> segment_customers;
+  std::vector<Discordant> segments;
+
+  PairTally() = default;
+  PairTally(std::size_t shared_touchpoints, std::size_t baseline_segments)
+      : touchpoints(shared_touchpoints), segment_customers(baseline_segments), segments(baseline_segments) {}
+  bool operator==(const PairTally&) const = default;
+
+  void merge(const PairTally& o) {
+    defection.merge(o.defection);
+    for (int e = 0; e < ending_count; ++e) outcomes[e].merge(o.outcomes[e]);
+    for (std::size_t k = 0; k < touchpoints.size(); ++k) touchpoints[k].merge(o.touchpoints[k]);
+    for (std::size_t s = 0; s < segments.size(); ++s) {
+      segment_customers[s] += o.segment_customers[s];
+      segments[s].merge(o.segments[s]);
+    }
+  }
+};
+
+struct PairedTally {
+  std::vector<Tally> arms;       // arms[0] is the baseline
+  std::vector<PairTally> pairs;  // pairs[a - 1]: arm a against the baseline
+
+  bool operator==(const PairedTally&) const = default;
+  void merge(const PairedTally& o) {
+    for (std::size_t a = 0; a < arms.size(); ++a) arms[a].merge(o.arms[a]);
+    for (std::size_t a = 0; a < pairs.size(); ++a) pairs[a].merge(o.pairs[a]);
+  }
+};
+
+PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_touchpoints);
+
+// Walks customers [first, last) through every arm. Deterministic like simulate_customers: the
+// same figures on any thread count.
+template <class Model = FrictionModel>
+PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
+                            const WalkSettings& settings, std::uint64_t first, std::uint64_t last) {
+  if (arms.empty()) throw std::invalid_argument("a comparison needs at least one arm");
+  for (const Arm& a : arms)
+    if (!a.journey->fits(a.population->size()))
+      throw std::invalid_argument("the journey's segment routes name more segments than the population has");
+  struct Scratch {
+    std::vector<WalkScratch> arms;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch([&] {
+    Scratch s;
+    for (const Arm& a : arms) s.arms.emplace_back(a.journey->size());
+    return s;
+  });
+  const PairedTally identity = empty_paired_tally(arms, shared_touchpoints);
+  if (last <= first) return identity;
+  return tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity,
+      [&](const tbb::blocked_range<std::uint64_t>& r, PairedTally tally) {
+        Scratch& mine = scratch.local();
+        NoObserver none;
+        for (std::uint64_t c = r.begin(); c != r.end(); ++c) {
+          const WalkEnd base = walk_customer<Model>(*arms[0].journey, *arms[0].population, settings, c,
+                                                    mine.arms[0], tally.arms[0], none);
+          const bool base_defects = is_defection(base.ending);
+          for (std::size_t a = 1; a < arms.size(); ++a) {
+            const WalkEnd v = walk_customer<Model>(*arms[a].journey, *arms[a].population, settings, c,
+                                                   mine.arms[a], tally.arms[a], none);
+            const bool defects = is_defection(v.ending);
+            PairTally& pair = tally.pairs[a - 1];
+            pair.defection.add(base_defects, defects);
+            for (int e = 0; e < ending_count; ++e)
+              pair.outcomes[e].add(base.ending == static_cast<Ending>(e), v.ending == static_cast<Ending>(e));
+            const std::uint32_t kb = base_defects ? arms[0].shared_index[base.blamed] : WalkEnd::nobody;
+            const std::uint32_t kv = defects ? arms[a].shared_index[v.blamed] : WalkEnd::nobody;
+            if (kb != kv) {
+              if (kb != WalkEnd::nobody) ++pair.touchpoints[kb].baseline_only;
+              if (kv != WalkEnd::nobody) ++pair.touchpoints[kv].variant_only;
+            }
+            ++pair.segment_customers[base.segment];
+            pair.segments[base.segment].add(base_defects, defects);
+          }
+        }
+        return tally;
+      },
+      [](PairedTally a, const PairedTally& b) {
+        a.merge(b);
+        return a;
+      },
+      tbb::simple_partitioner());
+}
+
+struct PairedSettings {
+  WalkSettings walk;
+  std::uint64_t customers = 100000;
+  // With precision > 0: simulate blocks of `block` customers until the 95% interval of every
+  // redesign's difference in defection rate and in each outcome share has half-width <=
+  // precision, or `customers` have been simulated.
+  double precision = 0.0;
+  std::uint64_t block = 100000;
+};
+
+struct PairedRun {
+  PairedTally tally;
+  bool precision_reached = false;
+  double half_width = 0.0;  // the widest of the differences the precision target covers
+};
+
+PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
+                     const PairedSettings& settings);
+
+}  // namespace cxsim
