@@ -260,3 +260,100 @@ TEST(CliThreads, EveryCommandCapsTheThreadCount) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+class CliCompare : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    yaml_ = dir_.write("s.yaml",
+                       "name: Tiny\njourney:\n  start: a\n  touchpoints:\n"
+                       "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                       "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                       "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                       "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
+                       "silent_churn: 0.2}\n"
+                       "simulation: {customers: 20000, seed: 5}\n"
+                       "economics: {customers_per_year: 10000, value_per_customer: 500, currency: EUR}\n"
+                       "variants:\n  - name: better\n    cost_per_year: 1000\n    touchpoints:\n      a: {reliability: 0.95}\n"
+                       "  - name: same\n    touchpoints:\n      a: {reliability: 0.8}\n");
+  }
+  test::ScratchDir dir_;
+  std::string yaml_;
+};
+
+TEST_F(CliCompare, JsonKeysAreTheContract) {
+  const Result r = cxsim("compare " + yaml_ + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"baseline", "variants", "adjust", "customers", "seed"}) EXPECT_TRUE(j.contains(key)) << key;
+  EXPECT_EQ(j["adjust"], "holm");
+  EXPECT_EQ(j["baseline"]["variant"], "baseline");
+  ASSERT_EQ(j["variants"].size(), 2u);
+  const auto& v = j["variants"][0];
+  for (const char* key : {"name", "result", "difference", "difference_ci95", "p_value", "p_adjusted", "discordant",
+                          "exact_difference", "outcomes", "segments", "touchpoints", "economics",
+                          "customers_kept_per_1000"})
+    EXPECT_TRUE(v.contains(key)) << key;
+  EXPECT_EQ(v["name"], "better");
+  EXPECT_TRUE(v["discordant"].contains("baseline_only"));
+  EXPECT_TRUE(v["outcomes"]["silent_churn"].contains("difference_ci95"));
+  EXPECT_TRUE(v["economics"].contains("net_benefit_per_year"));
+  const auto& same = j["variants"][1];
+  EXPECT_EQ(same["difference"], 0.0);
+  EXPECT_EQ(same["difference_ci95"], nlohmann::json::array({0.0, 0.0}));
+}
+
+TEST_F(CliCompare, NamedVariantsOnlyAndTheTableSaysWhichIsBetter) {
+  const Result r = cxsim("compare " + yaml_ + " --variant better");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("better lose"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("kept per 1,000"), std::string::npos);
+  EXPECT_EQ(r.out.find("  same"), std::string::npos) << "only the named variant";
+  EXPECT_NE(r.out.find("net benefit"), std::string::npos);
+}
+
+TEST_F(CliCompare, UnknownVariantIsAUsageErrorListingTheVariants) {
+  const Result r = cxsim("compare " + yaml_ + " --variant nope");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("has no variant 'nope'; it has: better, same"), std::string::npos) << r.err;
+}
+
+TEST_F(CliCompare, WholeFilesAreArmsMatchedByTouchpointId) {
+  const std::string other = dir_.write(
+      "o.yaml", "name: Tiny redesigned\njourney:\n  start: a\n  touchpoints:\n"
+                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
+                "silent_churn: 0.2}\n");
+  const Result r = cxsim("compare " + yaml_ + " " + other + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_EQ(j["variants"].size(), 1u);
+  EXPECT_EQ(j["variants"][0]["name"], "Tiny redesigned");
+  EXPECT_EQ(j["variants"][0]["difference"], 0.0) << "the same journey with its rows reordered pairs exactly";
+  EXPECT_EQ(cxsim("compare " + yaml_ + " " + other + " --variant better").code, 2);
+}
+
+TEST_F(CliCompare, CsvCarriesScenarioAndVariant) {
+  const Result r = cxsim("compare " + yaml_ + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("scenario,baseline,variant,scope,id,difference,ci95_low,ci95_high,", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("\nTiny,baseline,better,defection_rate,,"), std::string::npos) << r.out;
+}
+
+TEST_F(CliCompare, PrecisionStopsOnceEveryDifferenceIsNarrowEnough) {
+  const Result r = cxsim("compare " + yaml_ + " --variant better --precision 0.004 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(j["precision"]["reached"].get<bool>());
+  EXPECT_LE(j["precision"]["half_width"].get<double>(), 0.004);
+  EXPECT_EQ(j["customers"].get<std::uint64_t>() % 100000, 0u) << "whole blocks";
+  EXPECT_EQ(cxsim("compare " + yaml_ + " --precision 0").code, 2);
+  EXPECT_EQ(cxsim("compare " + yaml_ + " --adjust sidak").code, 2);
+}
+
+}  // namespace
+}  // namespace cxsim

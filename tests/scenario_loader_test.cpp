@@ -451,3 +451,30 @@ TEST_F(ScenarioLoader, ALoopOnlyAGuardCouldOpenIsAnError) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(ScenarioLoader, EconomicsBlockIsRead) {
+  check(std::string(kScenario) + "    cost_per_year: 2500\n" +
+        "economics:\n  customers_per_year: 120000\n  value_per_customer: 850\n  currency: EUR\n");
+  ASSERT_TRUE(result_.scenario.economics);
+  EXPECT_EQ(result_.scenario.economics->customers_per_year, 120000);
+  EXPECT_EQ(result_.scenario.economics->currency, "EUR");
+  EXPECT_EQ(result_.scenario.variants[0].cost_per_year, 2500);
+}
+
+TEST_F(ScenarioLoader, EconomicsBlockIsCheckedLikeEveryOther) {
+  const auto ds = check(std::string(kScenario) + "economics:\n  customers_per_year: -5\n  value_per_cust: 3\n");
+  EXPECT_DIAG(ds, "scenario.yaml:22:23: error:", "'customers_per_year' is -5; expected a number in [0, ");
+  EXPECT_DIAG(ds, "scenario.yaml:23:3: error:", "unknown key 'value_per_cust'");
+  EXPECT_DIAG(ds, "scenario.yaml:22:", "'economics' is missing the required key 'value_per_customer'");
+}
+
+TEST_F(ScenarioLoader, CostWithoutEconomicsIsAWarning) {
+  const auto ds = check(std::string(kScenario) + "    cost_per_year: 100\n");
+  EXPECT_DIAG(ds, "scenario.yaml:21:20: warning:", "'cost_per_year' has no effect without an 'economics' block");
+}
+
+}  // namespace
+}  // namespace cxsim
