@@ -9,11 +9,15 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <filesystem>
+#include <map>
 #include <set>
 #include <sstream>
 
 #include "app/progress.hpp"
 #include "io/atomic_file.hpp"
+#include "io/batch.hpp"
+#include "io/file_digest.hpp"
 #include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
 #include "io/dot_writer.hpp"
@@ -228,6 +232,161 @@ int run_compare(const CompareOptions& o) {
     std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
               << in.settings.customers << " customers\n";
   return 0;
+}
+
+namespace {
+
+// "I/N": shard I (1-based) of N.
+std::pair<std::uint64_t, std::uint64_t> shard_option(const std::string& text) {
+  const auto slash = text.find('/');
+  std::string why;
+  if (slash == std::string::npos) throw UsageError("--shard must be I/N, like 2/8, not '" + text + "'");
+  const auto i = parse_count(text.substr(0, slash), why);
+  const auto n = parse_count(text.substr(slash + 1), why);
+  if (!i || !n || *n < 1 || *i < 1 || *i > *n)
+    throw UsageError("--shard must be I/N with 1 <= I <= N, like 2/8, not '" + text + "'");
+  return {*i, *n};
+}
+
+std::string clock_text(double seconds) {
+  char buf[32];
+  if (seconds < 60)
+    std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+  else if (seconds < 3600)
+    std::snprintf(buf, sizeof buf, "%d min %02d s", static_cast<int>(seconds) / 60, static_cast<int>(seconds) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%d h %02d min", static_cast<int>(seconds) / 3600,
+                  static_cast<int>(seconds) % 3600 / 60);
+  return buf;
+}
+
+int merge_batches(const BatchOptions& o, BatchFormat format) {
+  const std::string& out = *o.merge;
+  if (o.paths.empty()) throw UsageError("--merge OUT needs the shard files to merge");
+  std::error_code ec;
+  if (std::filesystem::exists(out, ec))
+    throw UsageError("'" + out + "' already exists; merge into a new file so no results are overwritten");
+  check_writable(out);
+  std::vector<BatchGroup> all;
+  std::map<std::string, std::string> seen;  // scenario file -> the part it came from
+  for (const auto& part : o.paths) {
+    for (auto& g : read_batch_file(part, format, false)) {
+      auto [it, fresh] = seen.emplace(g.scenario_file, part);
+      if (!fresh)
+        throw UsageError("scenario '" + g.scenario_file + "' has rows in both '" + it->second + "' and '" + part +
+                         "'; shards of one batch never share a scenario");
+      all.push_back(std::move(g));
+    }
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const BatchGroup& a, const BatchGroup& b) { return a.scenario_file < b.scenario_file; });
+  std::string text = batch_header(format);
+  for (const auto& g : all) text += g.lines;
+  write_file_atomically(out, text);
+  std::cerr << "cxsim: merged " << all.size() << " scenarios from " << o.paths.size() << " files into " << out << '\n';
+  return 0;
+}
+
+}  // namespace
+
+int run_batch(const BatchOptions& o) {
+  if (o.format != "csv" && o.format != "json") throw UsageError("--format must be csv or json");
+  const BatchFormat format = o.format == "csv" ? BatchFormat::csv : BatchFormat::jsonl;
+  if (o.merge) return merge_batches(o, format);
+  if (o.out.empty()) throw UsageError("batch needs --out FILE for its results");
+  if (o.paths.empty()) throw UsageError("batch needs scenario files or folders");
+  const std::uint64_t threads = threads_option(o.threads);
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
+  if (o.shard) shard = shard_option(*o.shard);
+
+  std::vector<std::string> files;
+  for (auto& f : find_scenario_files(o.paths))
+    if (!shard || in_shard(f, shard->first, shard->second)) files.push_back(std::move(f));
+
+  std::error_code ec;
+  const bool exists = std::filesystem::exists(o.out, ec);
+  if (exists && !o.resume)
+    throw UsageError("'" + o.out + "' already exists; add --resume to continue that batch, or choose another file");
+  check_writable(o.out);
+  std::vector<BatchGroup> previous;
+  if (exists) previous = read_batch_file(o.out, format, true);
+
+  const auto t0 = std::chrono::steady_clock::now();
+  std::vector<std::string> lines(files.size());  // each scenario's rows, for the final order
+  std::size_t failed = 0, kept = 0, ran = 0;
+  double run_seconds = 0.0;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const std::string& file = files[i];
+    const auto start = std::chrono::steady_clock::now();
+    std::string status;
+    try {
+      LoadedScenario base = load_scenario(file, "");
+      for (const auto& w : base.warnings) std::cerr << w.to_string() << '\n';
+      const Scenario& sc = base.scenario;
+      const std::string sha = sha256_of_files(sc.inputs);
+      ComparisonInput in;
+      in.settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
+      in.settings.walk.max_steps = sc.simulation.max_steps;
+      in.settings.customers = count_option(o.customers, "--customers", sc.simulation.customers, 1);
+      in.economics = sc.economics;
+      std::vector<std::string> variants{"baseline"};
+      for (const auto& v : sc.variants) variants.push_back(v.name);
+      const auto same = std::find_if(previous.begin(), previous.end(), [&](const BatchGroup& g) {
+        return g.scenario_file == file && g.sha256 == sha && g.seed == in.settings.walk.seed &&
+               g.customers == in.settings.customers && g.variants == variants;
+      });
+      if (same != previous.end()) {
+        lines[i] = same->lines;
+        ++kept;
+        status = "kept from the earlier run";
+      } else {
+        in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt});
+        for (const auto& v : sc.variants) {
+          Diagnostics quiet;
+          auto model = build_model(sc, &v, quiet);
+          if (!model) throw InputError(quiet.sorted());
+          in.arms.push_back(ComparisonArm{v.name, sc.name, std::move(*model), v.cost_per_year});
+        }
+        ComparisonResult result = with_threads(threads, [&](int n) {
+          ComparisonResult r = compare_arms(in);
+          r.threads = n;
+          return r;
+        });
+        for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
+        const double seconds = seconds_since(start);
+        for (const auto& row : batch_rows(result, file, sha, seconds)) lines[i] += format_batch_row(row, format);
+        append_synced(o.out, batch_header(format), lines[i]);
+        ++ran;
+        run_seconds += seconds;
+        status = std::to_string(in.arms.size()) + " arms in " + clock_text(seconds);
+      }
+    } catch (const InputError& err) {
+      ++failed;
+      std::cerr << "cxsim: " << file << " is not a valid scenario; skipped:\n";
+      for (const auto& d : err.diagnostics()) std::cerr << "  " << d.to_string() << '\n';
+      status = "FAILED";
+    } catch (const UsageError& err) {
+      ++failed;
+      std::cerr << "cxsim: " << file << ": " << err.what() << "; skipped\n";
+      status = "FAILED";
+    }
+    const std::size_t left = files.size() - i - 1;
+    const double per = ran > 0 ? run_seconds / static_cast<double>(ran) : 0.0;
+    std::cerr << "[" << i + 1 << "/" << files.size() << "] " << file << ": " << status << "; "
+              << clock_text(seconds_since(t0)) << " elapsed"
+              << (left > 0 && ran > 0 ? ", about " + clock_text(per * static_cast<double>(left)) + " left" : "") << '\n';
+  }
+  // A resumed batch ends as an uninterrupted one would: this batch's rows, in its order.
+  if (!previous.empty()) {
+    std::string text = batch_header(format);
+    for (const auto& l : lines) text += l;
+    write_file_atomically(o.out, text);
+  } else if (!std::filesystem::exists(o.out, ec)) {
+    append_synced(o.out, batch_header(format), "");  // a batch with no rows still has its header
+  }
+  std::cerr << "cxsim: " << ran << " scenario" << (ran == 1 ? "" : "s") << " run, " << kept << " kept, " << failed
+            << " failed; results in " << o.out << '\n';
+  return failed > 0 ? 1 : 0;
 }
 
 int run_run(const RunOptions& o) {

@@ -43,6 +43,14 @@ struct CompareOptions {
   OutputOptions output;
 };
 
+struct BatchOptions {
+  std::vector<std::string> paths;  // scenario files or folders; with --merge, the shard files
+  std::string out;
+  std::optional<std::string> customers, seed, threads, shard, merge;
+  bool resume = false;
+  std::string format = "csv";  // csv | json (JSON Lines)
+};
+
 struct DotOptions {
   std::string scenario, variant, out;
 };
@@ -53,5 +61,6 @@ int run_exact(const ExactOptions& o);
 int run_validate(const ValidateOptions& o);
 int run_dot(const DotOptions& o);
 int run_compare(const CompareOptions& o);
+int run_batch(const BatchOptions& o);
 
 }  // namespace cxsim

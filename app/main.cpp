@@ -72,6 +72,19 @@ int main(int argc, char** argv) {
   cmp->add_option("--adjust", compare.adjust, "p-value adjustment for several redesigns: holm (default), bonferroni, none");
   add_output(cmp, compare.output);
 
+  cxsim::BatchOptions batch;
+  auto* b = app.add_subcommand("batch", "the baseline and every variant of many scenarios, one row each");
+  b->add_option("paths", batch.paths, "scenario files or folders (searched for *.yaml); with --merge, the files to merge")
+      ->required();
+  b->add_option("--out", batch.out, "results file (rows are appended and synced as they finish)");
+  b->add_option("--customers", batch.customers, "customers per scenario (default: each scenario's own)");
+  b->add_option("--seed", batch.seed, "random seed (default: each scenario's own)");
+  b->add_option("--threads", batch.threads, "worker threads; 0 (default) = all cores");
+  b->add_flag("--resume", batch.resume, "continue a batch: keep the rows of unchanged scenarios, run the rest");
+  b->add_option("--shard", batch.shard, "I/N: run only shard I of N (a stable split by path)");
+  b->add_option("--merge", batch.merge, "OUT: merge the shard files given as paths into OUT");
+  b->add_option("--format", batch.format, "csv (default) or json (JSON Lines)");
+
   cxsim::DotOptions dot;
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
@@ -92,6 +105,7 @@ int main(int argc, char** argv) {
     if (v->parsed()) return cxsim::run_validate(validate);
     if (d->parsed()) return cxsim::run_dot(dot);
     if (cmp->parsed()) return cxsim::run_compare(compare);
+    if (b->parsed()) return cxsim::run_batch(batch);
   } catch (const cxsim::InputError& err) {
     for (const auto& diag : err.diagnostics()) std::cerr << diag.to_string() << '\n';
     return 2;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "io/csv_escape.hpp"
+#include "io/number.hpp"
 
 namespace cxsim {
 
@@ -425,17 +426,16 @@ std::string table(const ComparisonResult& r) {
 // Tidy long format: one difference a row.
 std::string csv(const ComparisonResult& r) {
   std::ostringstream o;
-  o.precision(17);
   o << "scenario,baseline,variant,scope,id,difference,ci95_low,ci95_high,p_value,p_adjusted,exact_difference,"
        "baseline_only,variant_only\n";
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
   for (const auto& v : r.variants) {
     auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
-      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << d.difference << ','
-        << d.ci95.lo << ',' << d.ci95.hi << ',' << d.p_value << ',';
-      if (adjusted) o << *adjusted;
+      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << shortest_text(d.difference)
+        << ',' << shortest_text(d.ci95.lo) << ',' << shortest_text(d.ci95.hi) << ',' << shortest_text(d.p_value) << ',';
+      if (adjusted) o << shortest_text(*adjusted);
       o << ',';
-      if (d.exact) o << *d.exact;
+      if (d.exact) o << shortest_text(*d.exact);
       o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << '\n';
     };
     put("defection_rate", "", v.defection, v.p_adjusted);
@@ -444,8 +444,8 @@ std::string csv(const ComparisonResult& r) {
     for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
     if (v.value) {
       auto money_row = [&](const char* id, double x, const Interval& ci) {
-        o << lead << csv_escape(v.name) << ",economics," << id << ',' << x << ',' << ci.lo << ',' << ci.hi
-          << ",,,,,\n";
+        o << lead << csv_escape(v.name) << ",economics," << id << ',' << shortest_text(x) << ','
+          << shortest_text(ci.lo) << ',' << shortest_text(ci.hi) << ",,,,,\n";
       };
       money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
       money_row("value_kept_per_year", v.value->value_kept, v.value->value_kept_ci95);

@@ -162,6 +162,8 @@ template std::optional<CsvTable> read_csv<4>(const std::string&, const std::arra
                                              Diagnostics&, const SourceLocation&);
 template std::optional<CsvTable> read_csv<5>(const std::string&, const std::array<const char*, 5>&,
                                              Diagnostics&, const SourceLocation&);
+template std::optional<CsvTable> read_csv<28>(const std::string&, const std::array<const char*, 28>&,
+                                              Diagnostics&, const SourceLocation&);
 template std::optional<CsvTable> read_csv<12>(const std::string&, const std::array<const char*, 12>&,
                                               Diagnostics&, const SourceLocation&);
 

@@ -1,6 +1,6 @@
 #pragma once
 // A CSV table of text cells with their line numbers. fast-cpp-csv-parser splits the rows; every
-// conversion is ours (its number parsing hangs or misreads; see shared/LIBRARIES.md).
+// conversion is ours: its number parsing hangs on huge negative exponents and misrounds others.
 #include <array>
 #include <cstddef>
 #include <optional>

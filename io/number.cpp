@@ -77,4 +77,10 @@ std::optional<std::uint64_t> parse_count(std::string_view text, std::string& why
   return v;
 }
 
+std::string shortest_text(double x) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
 }  // namespace cxsim

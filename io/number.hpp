@@ -1,7 +1,7 @@
 #pragma once
 // Strict conversion of text to numbers: the whole text must be the number, in plain decimal.
-// (The YAML and CSV libraries' own conversions accept octal, hex, `1e` and worse; see
-// shared/LIBRARIES.md.) On failure, `why` says what was wrong.
+// (The YAML and CSV libraries' own conversions accept octal, hex, `1e`, read an empty cell as 0
+// and worse.) On failure, `why` says what was wrong. And numbers back to text, shortest first.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -11,5 +11,8 @@ namespace cxsim {
 
 std::optional<double> parse_real(std::string_view text, std::string& why);
 std::optional<std::uint64_t> parse_count(std::string_view text, std::string& why);
+
+// The shortest decimal text that reads back as exactly x (0.1, not 0.10000000000000001).
+std::string shortest_text(double x);
 
 }  // namespace cxsim

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "io/csv_escape.hpp"
+#include "io/number.hpp"
 
 namespace cxsim {
 
@@ -237,11 +238,10 @@ std::string table(const Report& r) {
 // a spreadsheet and to concatenate across runs.
 std::string csv(const Report& r) {
   std::ostringstream o;
-  o.precision(17);
   o << "scenario,variant,scope,id,metric,value\n";
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.variant) + ',';
   auto put = [&](const std::string& scope, const std::string& id, const std::string& metric, double v) {
-    o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << v << '\n';
+    o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << shortest_text(v) << '\n';
   };
   put("summary", "", "defection_rate", r.figures.defection_rate());
   if (r.monte_carlo()) {

@@ -87,6 +87,7 @@ struct SimulationDefaults {
 
 struct Scenario {
   std::string path;  // the YAML file
+  std::vector<std::string> inputs;  // every file read: the YAML file, then the CSV tables it names
   std::string name, description;
   std::string start;
   SourceLocation start_where;

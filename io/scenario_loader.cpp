@@ -281,6 +281,7 @@ class Loader {
     std::vector<TouchpointSource> out;
     if (n.is_scalar()) {
       const std::string path = resolve(base_dir, n.value);
+      inputs_.push_back(path);
       auto table = read_csv(path, touchpoint_fields, diag_, n.where);
       if (!table) return out;
       for (std::size_t f : required_touchpoint_fields)
@@ -403,6 +404,7 @@ class Loader {
     std::vector<TransitionSource> out;
     if (n.is_scalar()) {
       const std::string path = resolve(base_dir, n.value);
+      inputs_.push_back(path);
       auto table = read_csv(path, transition_fields, diag_, n.where);
       if (!table) return out;
       for (std::size_t f = 0; f < 3; ++f)
@@ -698,12 +700,20 @@ class Loader {
  private:
   Diagnostics& diag_;
   bool touchpoints_read_ = false;
+  std::vector<std::string> inputs_;  // the CSV tables named, in the order read
+
+ public:
+  std::vector<std::string> take_inputs() { return std::move(inputs_); }
 };
 
 }  // namespace
 
 Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics) {
-  return Loader(diagnostics).scenario(path);
+  Loader loader(diagnostics);
+  Scenario sc = loader.scenario(path);
+  sc.inputs.push_back(path);
+  for (auto& table : loader.take_inputs()) sc.inputs.push_back(std::move(table));
+  return sc;
 }
 
 }  // namespace cxsim

@@ -1,7 +1,8 @@
 #pragma once
 // A YAML document as a plain tree in which every node knows where it was written. Built from
 // yaml-cpp's event parser so that duplicate keys, aliases and extra documents are refused
-// instead of silently resolved (see shared/LIBRARIES.md).
+// instead of silently resolved (yaml-cpp's own loader keeps both of two duplicate keys and follows
+// aliases into cycles).
 #include <optional>
 #include <string>
 #include <utility>

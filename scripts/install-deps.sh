@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfccp-dev librandom123-dev
-  libcli11-dev nlohmann-json3-dev libeigen3-dev
+  libcli11-dev nlohmann-json3-dev libeigen3-dev libssl-dev
   libgtest-dev libbenchmark-dev
 )
 

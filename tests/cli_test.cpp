@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "io/number.hpp"
 #include "test_support.hpp"
 
 namespace cxsim {
@@ -353,6 +354,155 @@ TEST_F(CliCompare, PrecisionStopsOnceEveryDifferenceIsNarrowEnough) {
   EXPECT_EQ(j["customers"].get<std::uint64_t>() % 100000, 0u) << "whole blocks";
   EXPECT_EQ(cxsim("compare " + yaml_ + " --precision 0").code, 2);
   EXPECT_EQ(cxsim("compare " + yaml_ + " --adjust sidak").code, 2);
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+// A folder of small scenarios for batch runs.
+class CliBatch : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    for (int i = 0; i < 5; ++i) write_scenario(i, 0.8);
+  }
+  void write_scenario(int i, double reliability) {
+    const std::string name = "s" + std::to_string(i);
+    dir_.write("in/" + std::string(i % 2 ? "odd/" : "") + name + ".yaml",
+               "name: Scenario " + name + "\njourney:\n  start: a\n  touchpoints:\n"
+               "    - {id: a, reliability: " + std::to_string(reliability) + ", relevance: 0.7, value: 1, trust: 0}\n"
+               "    - {id: b, reliability: 0.9, relevance: 0.6, value: 1, trust: 0}\n"
+               "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+               "  transitions:\n    - {from: a, to: b, probability: 1}\n    - {from: b, to: z, probability: 1}\n"
+               "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5, relevance: 0.3}, "
+               "silent_churn: 0.4}\n"
+               "simulation: {customers: 20000, seed: " + std::to_string(10 + i) + "}\n"
+               "economics: {customers_per_year: 1000, value_per_customer: 10}\n"
+               "variants:\n  - name: fix_a\n    cost_per_year: 5\n    touchpoints:\n      a: {reliability: 0.97}\n"
+               "  - name: fix_b\n    touchpoints:\n      b: {relevance: 0.95}\n");
+  }
+  std::string in() const { return dir_.path("in"); }
+  // The file's rows without the elapsed_seconds column (the one column that varies run to run).
+  static std::vector<std::string> rows(const std::string& path) {
+    std::ifstream f(path);
+    std::vector<std::string> out;
+    for (std::string line; std::getline(f, line);) {
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+      if (cells.size() > 20) cells.erase(cells.begin() + 20);
+      std::string joined;
+      for (const auto& c : cells) joined += c + ",";
+      out.push_back(joined);
+    }
+    return out;
+  }
+  test::ScratchDir dir_;
+};
+
+TEST_F(CliBatch, OneRowPerScenarioAndVariantEqualToCompare) {
+  const std::string out = dir_.path("all.csv");
+  const Result r = cxsim("batch " + in() + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto all = rows(out);
+  ASSERT_EQ(all.size(), 1u + 5 * 3);
+  EXPECT_EQ(all[0].rfind("scenario_file,scenario,variant,customers,seed,defection_rate,", 0), 0u);
+  EXPECT_NE(r.err.find("[5/5]"), std::string::npos) << "a progress line per scenario";
+  // The same figures as a single compare of that scenario with its seed.
+  const Result c = cxsim("compare " + dir_.path("in/s0.yaml") + " --format json");
+  const auto j = nlohmann::json::parse(c.out);
+  std::ifstream f(out);
+  std::string baseline, fix_a;
+  for (std::string line; std::getline(f, line);) {
+    if (line.find("/in/s0.yaml,Scenario s0,baseline,") != std::string::npos) baseline = line;
+    if (line.find("/in/s0.yaml,Scenario s0,fix_a,") != std::string::npos) fix_a = line;
+  }
+  EXPECT_NE(baseline.find(",baseline,20000,10," + shortest_text(j["baseline"]["defection_rate"].get<double>()) + ","),
+            std::string::npos) << baseline;
+  EXPECT_NE(fix_a.find("," + shortest_text(j["variants"][0]["difference"].get<double>()) + ","), std::string::npos)
+      << fix_a;
+  EXPECT_NE(fix_a.find("," + shortest_text(j["variants"][0]["p_adjusted"].get<double>()) + ","), std::string::npos);
+}
+
+TEST_F(CliBatch, AnExistingResultsFileIsNeverOverwritten) {
+  const std::string out = dir_.write("taken.csv", "precious\n");
+  const Result r = cxsim("batch " + in() + " --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--resume"), std::string::npos) << r.err;
+  std::ifstream f(out);
+  std::string content((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(content, "precious\n");
+}
+
+TEST_F(CliBatch, AKilledBatchResumesToTheSameRows) {
+  const std::string whole = dir_.path("whole.csv"), killed = dir_.path("killed.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --customers 1000000 --out " + whole).code, 0);
+  // SIGKILL part-way; --resume completes what was written.
+  std::system(("timeout -s KILL 0.3 " + std::string(CXSIM_BINARY) + " batch " + in() +
+               " --customers 1000000 --out " + killed + " >/dev/null 2>&1").c_str());
+  EXPECT_LT(rows(killed).size(), rows(whole).size()) << "the kill landed before the batch finished";
+  const Result r = cxsim("batch " + in() + " --customers 1000000 --resume --out " + killed);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(killed), rows(whole));
+}
+
+TEST_F(CliBatch, AChangedScenarioIsRunAgainOnResume) {
+  const std::string out = dir_.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + out).code, 0);
+  const auto before = rows(out);
+  write_scenario(2, 0.5);
+  const Result r = cxsim("batch " + in() + " --out " + out + " --resume");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("4 kept"), std::string::npos) << r.err;
+  const auto after = rows(out);
+  ASSERT_EQ(after.size(), before.size());
+  std::size_t changed = 0;
+  for (std::size_t i = 0; i < after.size(); ++i) changed += after[i] != before[i];
+  EXPECT_EQ(changed, 3u) << "the three rows of the changed scenario, and only those";
+}
+
+TEST_F(CliBatch, ShardsMergedEqualTheUnshardedBatch) {
+  const std::string whole = dir_.path("whole.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + whole).code, 0);
+  std::string parts;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string part = dir_.path("part" + std::to_string(i) + ".csv");
+    ASSERT_EQ(cxsim("batch " + in() + " --shard " + std::to_string(i) + "/3 --out " + part).code, 0);
+    parts += " " + part;
+  }
+  const std::string merged = dir_.path("merged.csv");
+  const Result m = cxsim("batch --merge " + merged + parts);
+  ASSERT_EQ(m.code, 0) << m.err;
+  EXPECT_EQ(rows(merged), rows(whole));
+  EXPECT_EQ(cxsim("batch --merge " + dir_.path("twice.csv") + " " + whole + " " + whole).code, 2)
+      << "a scenario in two parts is refused";
+  EXPECT_EQ(cxsim("batch " + in() + " --shard 4/3 --out " + dir_.path("x.csv")).code, 2);
+}
+
+TEST_F(CliBatch, ABrokenScenarioIsReportedAndTheRestStillRun) {
+  dir_.write("in/broken.yaml", "name: Broken\njourney: {start: a}\n");
+  const std::string out = dir_.path("b.csv");
+  const Result r = cxsim("batch " + in() + " --out " + out);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("broken.yaml is not a valid scenario"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("broken.yaml:2:"), std::string::npos) << "the loader's messages, with positions";
+  EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+}
+
+TEST_F(CliBatch, JsonLinesHoldTheSameRows) {
+  const std::string out = dir_.path("rows.jsonl");
+  ASSERT_EQ(cxsim("batch " + in() + " --format json --out " + out).code, 0);
+  std::ifstream f(out);
+  std::size_t n = 0;
+  for (std::string line; std::getline(f, line); ++n) {
+    const auto j = nlohmann::json::parse(line);
+    EXPECT_TRUE(j.contains("difference_vs_baseline"));
+    EXPECT_TRUE(j.contains("net_benefit_per_year"));
+  }
+  EXPECT_EQ(n, 5u * 3);
+  EXPECT_EQ(cxsim("batch " + in() + " --format json --resume --out " + out).code, 0);
 }
 
 }  // namespace
