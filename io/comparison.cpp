@@ -355,7 +355,7 @@ std::string table(const ComparisonResult& r) {
     const double ratio = v.unpaired_standard_error > 0 ? v.defection.standard_error / v.unpaired_standard_error : 0.0;
     std::snprintf(line, sizeof line,
                   "%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
-                  "%.0f%% the width of two independent runs'\n",
+                  "%.0f%% as wide as one from two independent runs\n",
                   v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
                   static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
     o << line;
@@ -380,8 +380,8 @@ std::string table(const ComparisonResult& r) {
   if (r.economics) {
     const std::string cur = r.economics->currency.empty() ? "" : " " + r.economics->currency;
     o << "\nWhat each redesign is worth per year (" << money(r.economics->customers_per_year) << " customers a year, "
-      << money(r.economics->value_per_customer) << cur << " per defection):\n";
-    const char* fmt = "%-26s %22s %30s %14s %30s\n";
+      << money(r.economics->value_per_customer) << cur << " per defection); redesigns are ranked by net benefit:\n";
+    const char* fmt = "%-28s %-24s %-36s %-12s %s\n";
     std::snprintf(line, sizeof line, fmt, "redesign", "defections avoided", ("value kept" + cur).c_str(),
                   ("cost" + cur).c_str(), ("net benefit" + cur + " [95%]").c_str());
     o << line;
