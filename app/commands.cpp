@@ -442,7 +442,7 @@ int run_run(const RunOptions& o) {
 
   if (o.trace_out)
     write_file_atomically(*o.trace_out,
-                          trace_customers(model.journey, model.population, settings.walk, trace_count));
+                          trace_customers(model.journey, model.population, settings.walk, trace_count, sc.name, model.variant));
   emit(o.output, format_report(report, format));
   if (precision && !run.precision_reached) {
     std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "

@@ -13,8 +13,8 @@ namespace {
 class TraceObserver {
  public:
   static constexpr bool active = true;
-  TraceObserver(std::ostringstream& out, const Journey& j, const Population& p)
-      : out_(out), journey_(j), population_(p) {}
+  TraceObserver(std::ostringstream& out, const Journey& j, const Population& p, std::string lead)
+      : out_(out), journey_(j), population_(p), lead_(std::move(lead)) {}
 
   void visit(const VisitRecord& r) {
     flush("");
@@ -25,12 +25,12 @@ class TraceObserver {
  private:
   void flush(const char* outcome) {
     if (!pending_) {
-      if (*outcome) out_ << ",,,,,,,,,,," << outcome << '\n';  // a walk with no visit at all
+      if (*outcome) out_ << lead_ << ",,,,,,,,,,," << outcome << '\n';  // a walk with no visit at all
       return;
     }
     const VisitRecord& r = *pending_;
     const auto b = [](bool x) { return x ? "1" : "0"; };
-    out_ << r.customer << ',' << csv_escape(population_.segment(r.segment).name) << ',' << r.step << ','
+    out_ << lead_ << r.customer << ',' << csv_escape(population_.segment(r.segment).name) << ',' << r.step << ','
          << csv_escape(journey_.touchpoint(r.touchpoint).id) << ',';
     if (r.terminal)
       out_ << ",,,,";
@@ -44,18 +44,20 @@ class TraceObserver {
   const Journey& journey_;
   const Population& population_;
   std::optional<VisitRecord> pending_;
+  std::string lead_;  // the scenario and variant cells
 };
 
 }  // namespace
 
 std::string trace_customers(const Journey& journey, const Population& population,
-                            const WalkSettings& settings, std::uint64_t count) {
+                            const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
+                            const std::string& variant) {
   std::ostringstream out;
   out.precision(10);
-  out << "customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome\n";
+  out << "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome\n";
   WalkScratch scratch(journey.size());
   Tally tally(journey.size(), population.size());
-  TraceObserver observer(out, journey, population);
+  TraceObserver observer(out, journey, population, csv_escape(scenario) + ',' + csv_escape(variant) + ',');
   for (std::uint64_t c = 0; c < count; ++c)
     walk_customer<FrictionModel>(journey, population, settings, c, scratch, tally, observer);
   return out.str();

@@ -9,9 +9,10 @@ namespace cxsim {
 
 // Walks customers 0..count-1 exactly as the run does (same keys, so the same customers) and
 // returns their visits as CSV with the header
-// customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome
+// scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome
 // where `outcome` is filled on each customer's last row only.
 std::string trace_customers(const Journey& journey, const Population& population,
-                            const WalkSettings& settings, std::uint64_t count);
+                            const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
+                            const std::string& variant);
 
 }  // namespace cxsim

@@ -162,12 +162,13 @@ TEST_F(Cli, TraceShowsTheSameCustomersAsTheRun) {
   std::ifstream f(trace);
   std::string line, header;
   std::getline(f, header);
-  EXPECT_EQ(header, "customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome");
+  EXPECT_EQ(header, "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome");
   int abandoned = 0, customers_ended = 0;
   while (std::getline(f, line)) {
     const auto last = line.substr(line.rfind(',') + 1);
     if (!last.empty()) ++customers_ended;
     if (last == "abandoned") ++abandoned;
+    EXPECT_EQ(line.rfind("Tiny,baseline,", 0), 0u) << "every row names its scenario and variant";
   }
   const auto j = nlohmann::json::parse(r.out);
   EXPECT_EQ(customers_ended, 50);
