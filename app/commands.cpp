@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "app/progress.hpp"
-#include "io/atomic_file.hpp"
+#include "io/output_file.hpp"
 #include "io/batch.hpp"
 #include "io/file_digest.hpp"
 #include "io/comparison.hpp"
@@ -61,13 +61,21 @@ void print_warnings(const std::vector<Diagnostic>& warnings) {
   for (const auto& w : warnings) std::cerr << w.to_string() << '\n';
 }
 
-void emit(const OutputOptions& o, const std::string& text) {
-  if (o.out.empty()) {
+// The --out file of a command, opened (and so checked) before any work is done; nullptr for
+// standard output.
+std::unique_ptr<OutputFile> open_output(const std::string& path, const std::vector<std::string>& inputs) {
+  if (path.empty()) return nullptr;
+  return std::make_unique<OutputFile>(path, inputs);
+}
+
+void emit(const std::unique_ptr<OutputFile>& out, const std::string& text) {
+  if (!out) {
     std::cout << text << std::flush;
     if (!std::cout) throw std::runtime_error("cannot write to standard output");
-  } else {
-    write_file_atomically(o.out, text);
+    return;
   }
+  out->stream() << text;
+  out->commit();
 }
 
 // Runs `f` on exactly `threads` worker threads (0: all cores).
@@ -166,7 +174,6 @@ Adjustment adjust_option(const std::string& a) {
 
 int run_compare(const CompareOptions& o) {
   const Format format = format_option(o.output.format);
-  if (!o.output.out.empty()) check_writable(o.output.out);
   const std::optional<double> precision = precision_option(o.precision);
   const std::uint64_t threads = threads_option(o.threads);
   const Adjustment adjust = adjust_option(o.adjust);
@@ -181,6 +188,9 @@ int run_compare(const CompareOptions& o) {
     files.push_back(load_scenario(path, ""));
     print_warnings(files.back().warnings);
   }
+  std::vector<std::string> inputs;
+  for (const auto& f : files) inputs.insert(inputs.end(), f.scenario.inputs.begin(), f.scenario.inputs.end());
+  const auto out = open_output(o.output.out, inputs);
   const Scenario& first = files.front().scenario;
   if (files.size() > 1) {
     // Whole files as the arms: named by their scenario names (by path where two share a name).
@@ -227,7 +237,7 @@ int run_compare(const CompareOptions& o) {
     return r;
   });
   for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << w << '\n';
-  emit(o.output, format_comparison(result, format));
+  emit(out, format_comparison(result, format));
   if (precision && !result.precision_reached)
     std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
               << in.settings.customers << " customers\n";
@@ -266,7 +276,7 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
   std::error_code ec;
   if (std::filesystem::exists(out, ec))
     throw UsageError("'" + out + "' already exists; merge into a new file so no results are overwritten");
-  check_writable(out);
+  OutputFile merged(out, o.paths);
   std::vector<BatchGroup> all;
   std::map<std::string, std::string> seen;  // scenario file -> the part it came from
   for (const auto& part : o.paths) {
@@ -282,7 +292,8 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
                    [](const BatchGroup& a, const BatchGroup& b) { return a.scenario_file < b.scenario_file; });
   std::string text = batch_header(format);
   for (const auto& g : all) text += g.lines;
-  write_file_atomically(out, text);
+  merged.stream() << text;
+  merged.commit();
   std::cerr << "cxsim: merged " << all.size() << " scenarios from " << o.paths.size() << " files into " << out << '\n';
   return 0;
 }
@@ -307,7 +318,16 @@ int run_batch(const BatchOptions& o) {
   const bool exists = std::filesystem::exists(o.out, ec);
   if (exists && !o.resume)
     throw UsageError("'" + o.out + "' already exists; add --resume to continue that batch, or choose another file");
-  check_writable(o.out);
+  {
+    // The results file must not be any scenario's input; opening it proves it can be written.
+    std::vector<std::string> inputs;
+    for (const auto& f : files) {
+      Diagnostics ignored;
+      const Scenario sc = parse_scenario(f, ignored);
+      inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
+    }
+    OutputFile probe(o.out, inputs);
+  }
   std::vector<BatchGroup> previous;
   if (exists) previous = read_batch_file(o.out, format, true);
 
@@ -358,7 +378,7 @@ int run_batch(const BatchOptions& o) {
         append_synced(o.out, batch_header(format), lines[i]);
         ++ran;
         run_seconds += seconds;
-        status = std::to_string(in.arms.size()) + " arms in " + clock_text(seconds);
+        status = std::to_string(in.arms.size()) + (in.arms.size() == 1 ? " arm in " : " arms in ") + clock_text(seconds);
       }
     } catch (const InputError& err) {
       ++failed;
@@ -380,7 +400,7 @@ int run_batch(const BatchOptions& o) {
   if (!previous.empty()) {
     std::string text = batch_header(format);
     for (const auto& l : lines) text += l;
-    write_file_atomically(o.out, text);
+    write_output(o.out, text);
   } else if (!std::filesystem::exists(o.out, ec)) {
     append_synced(o.out, batch_header(format), "");  // a batch with no rows still has its header
   }
@@ -393,8 +413,8 @@ int run_run(const RunOptions& o) {
   const Format format = format_option(o.output.format);
   if (o.trace.has_value() != o.trace_out.has_value())
     throw UsageError("--trace N and --trace-out FILE go together");
-  if (!o.output.out.empty()) check_writable(o.output.out);
-  if (o.trace_out) check_writable(*o.trace_out);
+  if (o.trace_out && !o.output.out.empty() && OutputFile::same_file(*o.trace_out, o.output.out))
+    throw UsageError("--trace-out and --out name the same file; give each its own");
   const std::optional<double> precision = precision_option(o.precision);
   const std::uint64_t threads = threads_option(o.threads);
 
@@ -402,6 +422,8 @@ int run_run(const RunOptions& o) {
   print_warnings(loaded.warnings);
   const Scenario& sc = loaded.scenario;
   const ScenarioModel& model = loaded.model;
+  const auto out = open_output(o.output.out, sc.inputs);
+  const auto trace_out = o.trace_out ? open_output(*o.trace_out, sc.inputs) : nullptr;
 
   MonteCarloSettings settings;
   settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
@@ -440,10 +462,13 @@ int run_run(const RunOptions& o) {
   report.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
   if (report.unfinished_warning) std::cerr << "cxsim: warning: " << *report.unfinished_warning << '\n';
 
-  if (o.trace_out)
-    write_file_atomically(*o.trace_out,
-                          trace_customers(model.journey, model.population, settings.walk, trace_count, sc.name, model.variant));
-  emit(o.output, format_report(report, format));
+  if (trace_out) {
+    // Streamed to the file as the customers walk: memory stays flat however long the trace.
+    write_trace(trace_out->stream(), model.journey, model.population, settings.walk, trace_count, sc.name,
+                model.variant);
+    trace_out->commit();
+  }
+  emit(out, format_report(report, format));
   if (precision && !run.precision_reached) {
     std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
               << settings.customers << " customers\n";
@@ -453,9 +478,9 @@ int run_run(const RunOptions& o) {
 
 int run_exact(const ExactOptions& o) {
   const Format format = format_option(o.output.format);
-  if (!o.output.out.empty()) check_writable(o.output.out);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  const auto out = open_output(o.output.out, loaded.scenario.inputs);
   const auto t0 = std::chrono::steady_clock::now();
   const ExactSolution solution = solve_exact(loaded.model.journey, loaded.model.population);
   Report report;
@@ -472,7 +497,7 @@ int run_exact(const ExactOptions& o) {
   report.quadrature_change = solution.quadrature_change;
   report.residual = solution.residual;
   report.elapsed_seconds = seconds_since(t0);
-  emit(o.output, format_report(report, format));
+  emit(out, format_report(report, format));
   if (solution.quadrature && solution.quadrature_change > 1e-9)
     std::cerr << "cxsim: warning: the quadrature over the customer multiplier settled only to "
               << solution.quadrature_change << " with " << solution.quadrature_nodes
@@ -531,14 +556,14 @@ int run_validate(const ValidateOptions& o) {
 }
 
 int run_dot(const DotOptions& o) {
-  if (!o.out.empty()) check_writable(o.out);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  const auto out = open_output(o.out, loaded.scenario.inputs);
   std::ostringstream dot;
   std::vector<std::string> segment_names;
   for (const auto& seg : loaded.model.population.segments()) segment_names.push_back(seg.name);
   write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names);
-  emit(OutputOptions{"dot", o.out}, dot.str());
+  emit(out, dot.str());
   return 0;
 }
 

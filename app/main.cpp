@@ -2,10 +2,12 @@
 // codes: 0 success, 1 failure while running, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 
+#include <cstdio>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "io/diagnostics.hpp"
+#include "io/output_file.hpp"
 #include "sim/exact_solver.hpp"
 
 namespace {
@@ -98,14 +100,23 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : 2;
   }
 
+  cxsim::remove_unfinished_outputs_on_signals();
   try {
-    if (c->parsed()) return cxsim::run_check(check);
-    if (r->parsed()) return cxsim::run_run(run);
-    if (e->parsed()) return cxsim::run_exact(exact);
-    if (v->parsed()) return cxsim::run_validate(validate);
-    if (d->parsed()) return cxsim::run_dot(dot);
-    if (cmp->parsed()) return cxsim::run_compare(compare);
-    if (b->parsed()) return cxsim::run_batch(batch);
+    int code = 2;
+    if (c->parsed()) code = cxsim::run_check(check);
+    else if (r->parsed()) code = cxsim::run_run(run);
+    else if (e->parsed()) code = cxsim::run_exact(exact);
+    else if (v->parsed()) code = cxsim::run_validate(validate);
+    else if (d->parsed()) code = cxsim::run_dot(dot);
+    else if (cmp->parsed()) code = cxsim::run_compare(compare);
+    else if (b->parsed()) code = cxsim::run_batch(batch);
+    // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
+      std::cerr << "cxsim: error: cannot write to standard output\n";
+      return 1;
+    }
+    return code;
   } catch (const cxsim::InputError& err) {
     for (const auto& diag : err.diagnostics()) std::cerr << diag.to_string() << '\n';
     return 2;

@@ -13,7 +13,7 @@ namespace {
 class TraceObserver {
  public:
   static constexpr bool active = true;
-  TraceObserver(std::ostringstream& out, const Journey& j, const Population& p, std::string lead)
+  TraceObserver(std::ostream& out, const Journey& j, const Population& p, std::string lead)
       : out_(out), journey_(j), population_(p), lead_(std::move(lead)) {}
 
   void visit(const VisitRecord& r) {
@@ -40,7 +40,7 @@ class TraceObserver {
     pending_.reset();
   }
 
-  std::ostringstream& out_;
+  std::ostream& out_;
   const Journey& journey_;
   const Population& population_;
   std::optional<VisitRecord> pending_;
@@ -49,18 +49,16 @@ class TraceObserver {
 
 }  // namespace
 
-std::string trace_customers(const Journey& journey, const Population& population,
-                            const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
-                            const std::string& variant) {
-  std::ostringstream out;
+void write_trace(std::ostream& out, const Journey& journey, const Population& population,
+                 const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
+                 const std::string& variant) {
   out.precision(10);
   out << "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome\n";
   WalkScratch scratch(journey.size());
   Tally tally(journey.size(), population.size());
   TraceObserver observer(out, journey, population, csv_escape(scenario) + ',' + csv_escape(variant) + ',');
-  for (std::uint64_t c = 0; c < count; ++c)
+  for (std::uint64_t c = 0; c < count && out; ++c)  // a failed write ends it: the caller reports it
     walk_customer<FrictionModel>(journey, population, settings, c, scratch, tally, observer);
-  return out.str();
 }
 
 }  // namespace cxsim

@@ -1,4 +1,5 @@
 // The cxsim command as users meet it: exit codes, output files, formats, traces.
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -504,6 +505,134 @@ TEST_F(CliBatch, JsonLinesHoldTheSameRows) {
   }
   EXPECT_EQ(n, 5u * 3);
   EXPECT_EQ(cxsim("batch " + in() + " --format json --resume --out " + out).code, 0);
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+// Outputs never destroy the user's files (issue: hardening every path from input to output).
+class CliOutputs : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_.write("t/touchpoints.csv",
+               "id,reliability,relevance,value,trust,outcome\na,0.8,1,1,0,\nz,1,1,1,0,retained\n");
+    dir_.write("t/transitions.csv", "from,to,probability\na,z,1\n");
+    yaml_ = dir_.write("t/s.yaml", "name: Tiny\njourney:\n  start: a\n  touchpoints: touchpoints.csv\n"
+                                   "  transitions: transitions.csv\nsimulation: {customers: 2000, seed: 5}\n");
+  }
+  static std::string content(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  }
+  bool leftovers() const {
+    for (const auto& e : std::filesystem::directory_iterator(dir_.path("t")))
+      if (e.path().filename().string().find(".cxsim-") != std::string::npos) return true;
+    return false;
+  }
+  test::ScratchDir dir_;
+  std::string yaml_;
+};
+
+TEST_F(CliOutputs, AnOutputThatIsAnInputIsRefused) {
+  const std::string before = content(yaml_);
+  for (const std::string out : {yaml_, dir_.path("t/../t/s.yaml"), dir_.path("t/touchpoints.csv")}) {
+    const Result r = cxsim("run " + yaml_ + " --out " + out);
+    EXPECT_EQ(r.code, 2) << out;
+    EXPECT_NE(r.err.find("it is an input of this run"), std::string::npos) << r.err;
+  }
+  // A hard link is the same file under another name.
+  const std::string link = dir_.path("t/alias.csv");
+  std::filesystem::create_hard_link(dir_.path("t/transitions.csv"), link);
+  EXPECT_EQ(cxsim("exact " + yaml_ + " --format csv --out " + link).code, 2);
+  EXPECT_EQ(cxsim("dot " + yaml_ + " --out " + yaml_).code, 2);
+  EXPECT_EQ(cxsim("compare " + yaml_ + " " + yaml_ + " --out " + yaml_).code, 2);
+  EXPECT_EQ(content(yaml_), before);
+  EXPECT_EQ(content(dir_.path("t/transitions.csv")), "from,to,probability\na,z,1\n");
+}
+
+TEST_F(CliOutputs, TraceAndOutMustBeDifferentFiles) {
+  const std::string out = dir_.path("t/o.json");
+  const Result r = cxsim("run " + yaml_ + " --trace 5 --trace-out " + out + " --out " + dir_.path("t/./o.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+TEST_F(CliOutputs, ASymlinkIsFollowedNotReplaced) {
+  const std::string target = dir_.write("t/real.json", "old");
+  const std::string link = dir_.path("t/link.json");
+  std::filesystem::create_symlink(target, link);
+  ASSERT_EQ(cxsim("run " + yaml_ + " --format json --out " + link).code, 0);
+  EXPECT_TRUE(std::filesystem::is_symlink(link));
+  EXPECT_EQ(content(target).rfind("{", 0), 0u) << "the link's target got the output";
+}
+
+TEST_F(CliOutputs, PermissionsOfAnExistingFileAreKept) {
+  const std::string out = dir_.write("t/private.json", "old");
+  std::filesystem::permissions(out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  ASSERT_EQ(cxsim("run " + yaml_ + " --format json --out " + out).code, 0);
+  EXPECT_EQ(std::filesystem::status(out).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(CliOutputs, ANewFileGetsTheUmasksPermissions) {
+  const std::string out = dir_.path("t/new.json");
+  ASSERT_EQ(std::system(("umask 027; " + std::string(CXSIM_BINARY) + " run " + yaml_ + " --out " + out +
+                         " >/dev/null 2>&1").c_str()),
+            0);
+  EXPECT_EQ(std::filesystem::status(out).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                std::filesystem::perms::group_read);
+}
+
+TEST_F(CliOutputs, AFifoIsWrittenDirectly) {
+  const std::string fifo = dir_.path("t/pipe");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string got = dir_.path("t/got.txt");
+  const std::string cmd = "cat " + fifo + " > " + got + " & " + std::string(CXSIM_BINARY) + " run " + yaml_ +
+                          " --out " + fifo + " >/dev/null 2>&1; wait";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  EXPECT_NE(content(got).find("defection rate"), std::string::npos);
+  struct stat st {};
+  ASSERT_EQ(::stat(fifo.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode)) << "still a FIFO";
+  EXPECT_FALSE(leftovers());
+}
+
+TEST_F(CliOutputs, DevStdoutIsWrittenDirectly) {
+  const Result r = cxsim("run " + yaml_ + " --format json --out /dev/stdout");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["scenario"], "Tiny");
+}
+
+TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
+  const std::string trace = dir_.path("t/trace.csv");
+  const Result r = cxsim("run " + yaml_ + " --trace 10 --trace-out " + trace + " --out " + dir_.path("t/no/such/dir.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(trace)) << "no other output of the run is left behind";
+  EXPECT_FALSE(leftovers());
+  EXPECT_EQ(cxsim("run " + yaml_ + " --out " + dir_.path("t")).code, 2) << "a folder";
+}
+
+TEST_F(CliOutputs, AFullStandardOutputIsAFailure) {
+  for (const std::string cmd : {"check " + yaml_, "validate " + yaml_, "run " + yaml_, "exact " + yaml_}) {
+    const int status = std::system((std::string(CXSIM_BINARY) + " " + cmd + " > /dev/full 2>/dev/null").c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 1) << cmd;
+  }
+  EXPECT_EQ(cxsim("run " + yaml_ + " --out /dev/full").code, 1);
+}
+
+TEST_F(CliOutputs, SigtermWhileWritingLeavesNoTemporaryFile) {
+  const std::string trace = dir_.path("t/big.csv");
+  const std::string cmd = "timeout -s TERM 0.5 " + std::string(CXSIM_BINARY) + " run " + yaml_ +
+                          " --customers 1000 --trace 1000000 --trace-out " + trace + " >/dev/null 2>&1";
+  const int status = std::system(cmd.c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 124) << "timeout saw it killed by SIGTERM (cxsim dies of the signal: 143)";
+  EXPECT_FALSE(leftovers());
+  EXPECT_FALSE(std::filesystem::exists(trace));
 }
 
 }  // namespace
