@@ -24,6 +24,7 @@
 #include "io/number.hpp"
 #include "io/report.hpp"
 #include "io/scenario.hpp"
+#include "models/limits.hpp"
 #include "io/trace_writer.hpp"
 #include "sim/engine_agreement.hpp"
 #include "sim/exact_solver.hpp"
@@ -34,13 +35,23 @@ namespace cxsim {
 namespace {
 
 std::uint64_t count_option(const std::optional<std::string>& text, const std::string& name,
-                           std::uint64_t fallback, std::uint64_t minimum) {
+                           std::uint64_t fallback, std::uint64_t minimum, std::uint64_t maximum = UINT64_MAX) {
   if (!text) return fallback;
   std::string why;
   const auto v = parse_count(*text, why);
-  if (!v) throw UsageError(name + ": " + why);
+  if (!v) throw UsageError(name + " " + *text + ": " + why);
   if (*v < minimum) throw UsageError(name + " must be at least " + std::to_string(minimum));
+  if (*v > maximum) throw UsageError(name + " must be at most " + std::to_string(maximum));
   return *v;
+}
+
+std::uint64_t customers_option(const std::optional<std::string>& text, std::uint64_t fallback,
+                               std::uint64_t minimum = 1) {
+  return count_option(text, "--customers", fallback, minimum, limits::max_customers);
+}
+
+std::uint64_t max_steps_option(const std::optional<std::string>& text, std::uint64_t fallback) {
+  return count_option(text, "--max-steps", fallback, 1, limits::max_steps);
 }
 
 // --threads: 0 (all cores) up to a cap every command shares.
@@ -226,9 +237,9 @@ int run_compare(const CompareOptions& o) {
     in.economics = first.economics;
   }
   in.settings.walk.seed = count_option(o.seed, "--seed", first.simulation.seed, 0);
-  in.settings.walk.max_steps = count_option(o.max_steps, "--max-steps", first.simulation.max_steps, 1);
+  in.settings.walk.max_steps = max_steps_option(o.max_steps, first.simulation.max_steps);
   in.settings.customers =
-      count_option(o.customers, "--customers", precision ? 1'000'000'000ULL : first.simulation.customers, 1);
+      customers_option(o.customers, precision ? 1'000'000'000ULL : first.simulation.customers);
   if (precision) in.settings.precision = *precision;
 
   ComparisonResult result = with_threads(threads, [&](int n) {
@@ -347,7 +358,7 @@ int run_batch(const BatchOptions& o) {
       ComparisonInput in;
       in.settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
       in.settings.walk.max_steps = sc.simulation.max_steps;
-      in.settings.customers = count_option(o.customers, "--customers", sc.simulation.customers, 1);
+      in.settings.customers = customers_option(o.customers, sc.simulation.customers);
       in.economics = sc.economics;
       std::vector<std::string> variants{"baseline"};
       for (const auto& v : sc.variants) variants.push_back(v.name);
@@ -427,10 +438,9 @@ int run_run(const RunOptions& o) {
 
   MonteCarloSettings settings;
   settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
-  settings.walk.max_steps = count_option(o.max_steps, "--max-steps", sc.simulation.max_steps, 1);
+  settings.walk.max_steps = max_steps_option(o.max_steps, sc.simulation.max_steps);
   // With --precision, --customers is the most to simulate (default a billion).
-  settings.customers = count_option(o.customers, "--customers",
-                                    precision ? 1'000'000'000ULL : sc.simulation.customers, 1);
+  settings.customers = customers_option(o.customers, precision ? 1'000'000'000ULL : sc.simulation.customers);
   if (precision) settings.precision = *precision;
 
   const std::uint64_t trace_count = count_option(o.trace, "--trace", 0, 1);
@@ -514,7 +524,7 @@ int run_validate(const ValidateOptions& o) {
   WalkSettings walk;
   walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
   walk.max_steps = sc.simulation.max_steps;
-  const std::uint64_t customers = count_option(o.customers, "--customers", sc.simulation.customers, 1000);
+  const std::uint64_t customers = customers_option(o.customers, sc.simulation.customers, 1000);
 
   const ExactSolution exact = solve_exact(loaded.model.journey, loaded.model.population);
   const Agreement agreement = with_threads(threads, [&](int) {

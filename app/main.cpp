@@ -121,13 +121,13 @@ int main(int argc, char** argv) {
     for (const auto& diag : err.diagnostics()) std::cerr << diag.to_string() << '\n';
     return 2;
   } catch (const cxsim::UsageError& err) {
-    std::cerr << "cxsim: error: " << err.what() << '\n';
+    std::cerr << "cxsim: error: " << cxsim::one_line(err.what()) << '\n';
     return 2;
   } catch (const cxsim::SolverError& err) {
-    std::cerr << "cxsim: the exact solver failed: " << err.what() << '\n';
+    std::cerr << "cxsim: the exact solver failed: " << cxsim::one_line(err.what()) << '\n';
     return 1;
   } catch (const std::exception& err) {
-    std::cerr << "cxsim: error: " << err.what() << '\n';
+    std::cerr << "cxsim: error: " << cxsim::one_line(err.what()) << '\n';
     return 1;
   }
   return 2;

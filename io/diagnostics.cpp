@@ -5,14 +5,31 @@
 
 namespace cxsim {
 
+std::string one_line(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) {
+      static constexpr char hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += hex[u >> 4];
+      out += hex[u & 15];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string Diagnostic::to_string() const {
-  std::string s = where.file;
+  std::string s = one_line(where.file);
   if (where.line > 0) {
     s += ':' + std::to_string(where.line);
     if (where.column > 0) s += ':' + std::to_string(where.column);
   }
   s += severity == Severity::error ? ": error: " : ": warning: ";
-  s += message;
+  s += one_line(message);
   return s;
 }
 

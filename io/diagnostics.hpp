@@ -7,6 +7,10 @@
 
 namespace cxsim {
 
+// One line of printable text: a control character from the user's input (a newline, an escape
+// sequence) is shown as \xNN instead of reaching the terminal.
+std::string one_line(const std::string& text);
+
 struct SourceLocation {
   std::string file;
   std::size_t line = 0;    // 1-based; 0 = the whole file

@@ -57,7 +57,7 @@ std::optional<std::uint64_t> parse_count(std::string_view text, std::string& why
   bool all_digits = !body.empty();
   for (char c : body) all_digits = all_digits && is_digit(c);
   if (!all_digits) {
-    why = "expected a whole number >= 0 (digits only), got '" + std::string(text) + "'";
+    why = "'" + std::string(text) + "' is not a whole number written in digits only (write 100000, not 1e5 or 100,000)";
     return std::nullopt;
   }
   if (body.size() > 1 && body.front() == '0') {

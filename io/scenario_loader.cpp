@@ -8,6 +8,7 @@
 #include "io/csv_table.hpp"
 #include "io/number.hpp"
 #include "io/scenario.hpp"
+#include "models/limits.hpp"
 #include "io/yaml_tree.hpp"
 
 namespace cxsim {
@@ -20,8 +21,7 @@ const VariantSource* Scenario::variant(const std::string& wanted) const {
 
 namespace {
 
-// Money and customer counts beyond this are typing mistakes, not businesses.
-constexpr double max_money = 1e15;
+using limits::max_money;
 
 // One value to convert, from a CSV cell or a YAML node.
 struct Cell {
@@ -93,11 +93,55 @@ class Loader {
       diag_.error(c.where, "'" + field + "' must be text, not " + c.wrong_kind);
       return std::nullopt;
     }
-    if (c.empty && required) {
+    if ((c.empty || c.text.empty()) && required) {
       diag_.error(c.where, "'" + field + "' must not be empty");
       return std::nullopt;
     }
+    if (const auto bad = invalid_utf8(c.text)) {
+      diag_.error(c.where, "'" + field + "' is not valid UTF-8 (byte " + std::to_string(*bad + 1) +
+                               "); save the file as UTF-8");
+      return std::nullopt;
+    }
+    // Names and ids end up on one line of a table, a CSV cell or a terminal: no control
+    // characters (a description may run over several lines).
+    for (const char ch : c.text) {
+      const auto u = static_cast<unsigned char>(ch);
+      if ((u < 0x20 || u == 0x7f) && !(field == "description" && (ch == '\n' || ch == '\t'))) {
+        char code[16];
+        std::snprintf(code, sizeof code, "U+%04X", u);
+        diag_.error(c.where, "'" + field + "' contains the control character " + code +
+                                 "; names and ids must be one line of visible text");
+        return std::nullopt;
+      }
+    }
     return c.text;
+  }
+
+  // The offset of the first byte that does not belong to well-formed UTF-8, if any.
+  static std::optional<std::size_t> invalid_utf8(const std::string& s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      const auto b = static_cast<unsigned char>(s[i]);
+      std::size_t n = 0;
+      std::uint32_t cp = 0;
+      if (b < 0x80) { ++i; continue; }
+      if ((b & 0xE0) == 0xC0) { n = 1; cp = b & 0x1F; }
+      else if ((b & 0xF0) == 0xE0) { n = 2; cp = b & 0x0F; }
+      else if ((b & 0xF8) == 0xF0) { n = 3; cp = b & 0x07; }
+      else return i;
+      for (std::size_t k = 1; k <= n; ++k) {
+        if (i + k >= s.size()) return i;
+        const auto c = static_cast<unsigned char>(s[i + k]);
+        if ((c & 0xC0) != 0x80) return i;
+        cp = (cp << 6) | (c & 0x3F);
+      }
+      // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+      if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+          (cp >= 0xD800 && cp <= 0xDFFF))
+        return i;
+      i += n + 1;
+    }
+    return std::nullopt;
   }
 
   // A finite number in [lo, hi].
@@ -128,29 +172,31 @@ class Loader {
     return v;
   }
 
-  std::optional<std::uint64_t> count(const Cell& c, const std::string& field, std::uint64_t lo) {
+  std::optional<std::uint64_t> count(const Cell& c, const std::string& field, std::uint64_t lo,
+                                     std::uint64_t hi = UINT64_MAX) {
+    const std::string range = hi == UINT64_MAX ? ">= " + std::to_string(lo)
+                                               : "from " + std::to_string(lo) + " to " + fmt(static_cast<double>(hi));
     if (c.wrong_kind || c.empty || c.quoted) {
-      diag_.error(c.where, "'" + field + "' must be a whole number >= " + std::to_string(lo));
+      diag_.error(c.where, "'" + field + "' must be a whole number " + range);
       return std::nullopt;
     }
     std::string why;
     const auto v = parse_count(c.text, why);
     if (!v) {
-      diag_.error(c.where, "'" + field + "': " + why);
+      diag_.error(c.where, "'" + field + "': " + why + "; expected a whole number " + range);
       return std::nullopt;
     }
-    if (*v < lo) {
-      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a whole number >= " + std::to_string(lo));
+    if (*v < lo || *v > hi) {
+      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a whole number " + range);
       return std::nullopt;
     }
     return v;
   }
 
   static std::string fmt(double x) {
-    std::string s = std::to_string(x);
-    while (s.size() > 1 && s.back() == '0') s.pop_back();
-    if (!s.empty() && s.back() == '.') s.pop_back();
-    return s;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", x);
+    return buf;
   }
 
   // ---- YAML structure ----
@@ -234,7 +280,7 @@ class Loader {
       case tp_cost: {
         std::optional<double> value;
         if (!c.empty) {
-          value = real(c, name, 0.0, INFINITY);
+          value = real(c, name, 0.0, limits::max_effort_or_cost);
           if (!value) return false;
         }
         (field == tp_cost ? t.cost : t.effort_minutes) = value;
@@ -479,7 +525,7 @@ class Loader {
               diag_.error(sk.where, unknown_name_message("sensitivity", sk.value, sensitivity_keys));
               continue;
             }
-            const auto x = real(cell_of(sv), "sensitivity." + sk.value, 0.0, INFINITY);
+            const auto x = real(cell_of(sv), "sensitivity." + sk.value, 0.0, limits::max_sensitivity);
             if (!x) continue;
             const auto which = si - sensitivity_keys.begin();
             s.given.set(static_cast<std::size_t>(6 + which));
@@ -489,10 +535,10 @@ class Loader {
           }
           break;
         case 4:
-          if (auto x = real(c, "silent_churn", 0.0, INFINITY)) seg.silent_churn = *x;
+          if (auto x = real(c, "silent_churn", 0.0, limits::max_silent_churn)) seg.silent_churn = *x;
           break;
         case 5:
-          if (auto x = real(c, "heterogeneity", 0.0, INFINITY)) seg.heterogeneity = *x;
+          if (auto x = real(c, "heterogeneity", 0.0, limits::max_heterogeneity)) seg.heterogeneity = *x;
           break;
       }
     }
@@ -576,11 +622,11 @@ class Loader {
       static constexpr std::array<const char*, 3> keys{"customers", "seed", "max_steps"};
       only_keys(*n, keys, "'simulation'");
       if (const auto* v = n->find("customers"))
-        if (auto x = count(cell_of(*v), "customers", 1)) sc.simulation.customers = *x;
+        if (auto x = count(cell_of(*v), "customers", 1, limits::max_customers)) sc.simulation.customers = *x;
       if (const auto* v = n->find("seed"))
         if (auto x = count(cell_of(*v), "seed", 0)) sc.simulation.seed = *x;
       if (const auto* v = n->find("max_steps"))
-        if (auto x = count(cell_of(*v), "max_steps", 1)) sc.simulation.max_steps = *x;
+        if (auto x = count(cell_of(*v), "max_steps", 1, limits::max_steps)) sc.simulation.max_steps = *x;
     }
 
     if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unordered_map>
 
 namespace cxsim {
 
@@ -57,6 +58,7 @@ class TreeBuilder : public YAML::EventHandler {
   void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                 const std::string& value) override {
     check_anchor(mark, anchor);
+    check_tag(mark, tag);
     YamlNode n;
     n.kind = YamlNode::Kind::scalar;
     n.value = value;
@@ -64,15 +66,17 @@ class TreeBuilder : public YAML::EventHandler {
     n.where = at(mark);
     add(std::move(n));
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                        YAML::EmitterStyle::value) override {
     check_anchor(mark, anchor);
+    check_tag(mark, tag);
     open(YamlNode::Kind::sequence, mark);
   }
   void OnSequenceEnd() override { close(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
                   YAML::EmitterStyle::value) override {
     check_anchor(mark, anchor);
+    check_tag(mark, tag);
     open(YamlNode::Kind::map, mark);
   }
   void OnMapEnd() override { close(); }
@@ -81,6 +85,7 @@ class TreeBuilder : public YAML::EventHandler {
   struct Open {
     YamlNode node;
     std::optional<YamlNode> key;  // maps: a key waiting for its value
+    std::unordered_map<std::string, std::size_t> lines;  // maps: the line of every key so far
   };
 
   SourceLocation at(const YAML::Mark& m) const {
@@ -89,6 +94,12 @@ class TreeBuilder : public YAML::EventHandler {
   void refuse(const YAML::Mark& mark, std::string message) {
     if (!failed) diag_.error(at(mark), std::move(message));
     failed = true;
+  }
+  // "?" is a plain value, "!" a quoted one; anything else was written by the user (!!str, !foo).
+  void check_tag(const YAML::Mark& mark, const std::string& tag) {
+    if (!tag.empty() && tag != "?" && tag != "!")
+      refuse(mark, "YAML tags (here " + (tag.rfind("tag:yaml.org,2002:", 0) == 0 ? "!!" + tag.substr(18) : tag) +
+                       ") are not allowed in scenario files; write the plain value");
   }
   void check_anchor(const YAML::Mark& mark, YAML::anchor_t anchor) {
     if (anchor != YAML::NullAnchor)
@@ -118,13 +129,10 @@ class TreeBuilder : public YAML::EventHandler {
     if (!top.key) {
       if (!n.is_scalar()) {
         refuse_at(n.where, "a key must be plain text, not " + std::string(describe(n.kind)));
-      } else {
-        for (const auto& [k, v] : top.node.entries)
-          if (k.value == n.value) {
-            refuse_at(n.where, "duplicate key '" + n.value + "' (first given at line " +
-                                   std::to_string(k.where.line) + ")");
-            break;
-          }
+      } else if (n.value == "<<" && !n.quoted) {
+        refuse_at(n.where, "merge keys (<<) are not allowed in scenario files; write the keys out");
+      } else if (const auto [it, fresh] = top.lines.emplace(n.value, n.where.line); !fresh) {
+        refuse_at(n.where, "duplicate key '" + n.value + "' (first given at line " + std::to_string(it->second) + ")");
       }
       top.key = std::move(n);
       return;

@@ -184,7 +184,7 @@ TEST_F(ScenarioLoader, AttributeOutsideZeroOneIsAnError) {
 
 TEST_F(ScenarioLoader, NegativeSensitivityIsAnError) {
   const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliability: -0.3}\n    silent_churn: 0.2\n  - name: b"));
-  EXPECT_DIAG(ds, "scenario.yaml:10:32: error:", ">= 0");
+  EXPECT_DIAG(ds, "scenario.yaml:10:32: error:", "expected a number in [0, 100]");
 }
 
 TEST_F(ScenarioLoader, NanAndInfinityAreErrors) {
@@ -474,6 +474,51 @@ TEST_F(ScenarioLoader, EconomicsBlockIsCheckedLikeEveryOther) {
 TEST_F(ScenarioLoader, CostWithoutEconomicsIsAWarning) {
   const auto ds = check(std::string(kScenario) + "    cost_per_year: 100\n");
   EXPECT_DIAG(ds, "scenario.yaml:21:20: warning:", "'cost_per_year' has no effect without an 'economics' block");
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(ScenarioLoader, NumbersBeyondTheSupportedRangeAreErrors) {
+  std::string yaml = replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                             "{reliability: 1e308}\n    silent_churn: 1e9\n    heterogeneity: 1e6\n  - name: b");
+  const auto ds = check(yaml + "simulation: {customers: 1e5, max_steps: 10000000000}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:10:", "'sensitivity.reliability' is 1e308; expected a number in [0, 100]");
+  EXPECT_DIAG(ds, "scenario.yaml:11:", "'silent_churn' is 1e9; expected a number in [0, 100]");
+  EXPECT_DIAG(ds, "scenario.yaml:12:", "'heterogeneity' is 1e6; expected a number in [0, 10]");
+  EXPECT_DIAG(ds, "scenario.yaml:22:25:", "'customers': '1e5' is not a whole number written in digits only");
+  EXPECT_DIAG(ds, "scenario.yaml:22:41:", "'max_steps' is 10000000000; expected a whole number from 1 to 1e+09");
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(ScenarioLoader, EmptyQuotedTextIsNotAnId) {
+  const auto ds = check(std::string(kScenario) + "  - name: \"\"\n",
+                        std::string(kTouchpoints) + "\"\",1,1,1,0,,retained\n");
+  EXPECT_DIAG(ds, "touchpoints.csv:6:1: error:", "'id' must not be empty");
+  EXPECT_DIAG(ds, "scenario.yaml:21:11: error:", "'name' must not be empty");
+}
+
+TEST_F(ScenarioLoader, ControlCharactersInNamesAndIdsAreErrors) {
+  const auto ds = check(replace(kScenario, "name: Test", "name: \"Te\\nst\""),
+                        replace(kTouchpoints, "gone,1", "\"go\x1bne\",1"));
+  EXPECT_DIAG(ds, "scenario.yaml:1:7: error:", "'name' contains the control character U+000A");
+  EXPECT_DIAG(ds, "touchpoints.csv:5:1: error:", "'id' contains the control character U+001B");
+}
+
+TEST_F(ScenarioLoader, InvalidUtf8IsAnErrorAtItsCell) {
+  const auto ds = check(kScenario, replace(kTouchpoints, "gone,1", "go\xff\xfene,1"));
+  EXPECT_DIAG(ds, "touchpoints.csv:5:1: error:", "'id' is not valid UTF-8 (byte 3)");
+  const auto ok = check(kScenario, replace(kTouchpoints, "gone,1", "gon\xc3\xa9,1"),
+                        replace(kTransitions, "support,gone", "support,gon\xc3\xa9"));
+  EXPECT_TRUE(ok.empty()) << "well-formed UTF-8 is welcome: " << all(ok);
 }
 
 }  // namespace

@@ -88,3 +88,35 @@ TEST(YamlTree, TabIndentationIsASyntaxError) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(YamlTree, TagsAreRefused) {
+  EXPECT_EQ(first_error(parse("a: !!str 0.6\n")),
+            "s.yaml:1:4: error: YAML tags (here !!str) are not allowed in scenario files; write the plain value");
+  EXPECT_NE(first_error(parse("a: !!python/object:os.system [ls]\n")).find("YAML tags"), std::string::npos);
+  EXPECT_NE(first_error(parse("a: !custom {b: 1}\n")).find("YAML tags"), std::string::npos);
+  EXPECT_EQ(first_error(parse("a: 'quoted'\nb: plain\n")), "") << "quotes are not tags";
+}
+
+TEST(YamlTree, MergeKeysAreRefusedAnywhere) {
+  EXPECT_EQ(first_error(parse("v:\n  - name: x\n    touchpoints:\n      <<: {a: 1}\n")),
+            "s.yaml:4:7: error: merge keys (<<) are not allowed in scenario files; write the keys out");
+  EXPECT_EQ(first_error(parse("'<<': 1\n")), "") << "a quoted '<<' is just text";
+}
+
+TEST(YamlTree, DuplicateKeysAmongManyAreFoundQuickly) {
+  std::string text;
+  for (int i = 0; i < 100000; ++i) text += "k" + std::to_string(i) + ": 1\n";
+  text += "k77: 2\n";
+  EXPECT_EQ(first_error(parse(text)), "s.yaml:100001:1: error: duplicate key 'k77' (first given at line 78)");
+}
+
+TEST(Diagnostics, StayOnOneLine) {
+  Diagnostic d{Severity::error, {"f.yaml", 2, 1}, "unknown key 'x\n\x1b[31m'"};
+  EXPECT_EQ(d.to_string(), "f.yaml:2:1: error: unknown key 'x\\x0a\\x1b[31m'");
+}
+
+}  // namespace
+}  // namespace cxsim

@@ -1,0 +1,23 @@
+#pragma once
+// The range of every number cxsim supports, stated once. `check` refuses anything outside with
+// the file and line; inside, both engines compute finite, trustworthy figures.
+#include <cstdint>
+
+namespace cxsim::limits {
+
+// Friction of 100 in one visit already makes abandonment certain (1 - e^-100 = 1 in doubles);
+// larger sensitivities only overflow.
+inline constexpr double max_sensitivity = 100.0;
+// A silent-churn hazard of 100 per unit of load: any friction at all means churning.
+inline constexpr double max_silent_churn = 100.0;
+// A coefficient of variation of 10 already spreads the multiplier over 40 orders of magnitude.
+inline constexpr double max_heterogeneity = 10.0;
+// Minutes and money per visit: typing mistakes beyond this.
+inline constexpr double max_effort_or_cost = 1e12;
+// Customers entering a journey per year, and what one of them is worth.
+inline constexpr double max_money = 1e15;
+// Customers per run and visits per customer.
+inline constexpr std::uint64_t max_customers = 1'000'000'000'000ULL;
+inline constexpr std::uint64_t max_steps = 1'000'000'000ULL;
+
+}  // namespace cxsim::limits
