@@ -152,7 +152,7 @@ std::uint64_t number_of(const std::string& text, const SourceLocation& where, co
   std::uint64_t v = 0;
   const auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || p != text.data() + text.size())
-    throw InputError({Diagnostic{Severity::error, where, std::string("'") + what + "' is not a whole number"}});
+    throw InputError(where, std::string("'") + what + "' is not a whole number");
   return v;
 }
 
@@ -175,9 +175,9 @@ std::vector<BatchGroup> read_batch_file(const std::string& path, BatchFormat f, 
   const std::size_t whole = last_newline == std::string::npos ? 0 : last_newline + 1;
   if (whole < text.size()) {
     if (!repair)
-      throw InputError({Diagnostic{Severity::error, {path, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1, 0},
-                                   "the last line is incomplete (a batch stopped while writing it); "
-                                   "finish that batch with --resume first"}});
+      throw InputError({path, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1, 0},
+                       "the last line is incomplete (a batch stopped while writing it); finish that batch with "
+                       "--resume first");
     text.resize(whole);
     if (::truncate(path.c_str(), static_cast<off_t>(whole)) != 0)
       throw std::runtime_error("cannot cut the partial last line of '" + path + "': " + std::strerror(errno));
@@ -199,16 +199,15 @@ std::vector<BatchGroup> read_batch_file(const std::string& path, BatchFormat f, 
                 row.at("seed").get<std::uint64_t>(), row.at("customers").get<std::uint64_t>(),
                 row.at("variant").get<std::string>(), lines[i]);
       } catch (const nlohmann::json::exception&) {
-        throw InputError({Diagnostic{Severity::error, where, "this is not a row of a cxsim batch (JSON Lines)"}});
+        throw InputError(where, "this is not a row of a cxsim batch (JSON Lines)");
       }
     }
     return groups;
   }
   if (lines.empty()) return groups;
   if (lines.front() != batch_header(BatchFormat::csv))
-    throw InputError({Diagnostic{Severity::error, {path, 1, 0},
-                                 "this is not the header of a cxsim batch file (or one from another version); "
-                                 "expected: " + batch_header(BatchFormat::csv).substr(0, 60) + "..."}});
+    throw InputError({path, 1, 0}, "this is not the header of a cxsim batch file (or one from another version); "
+                                   "expected: " + batch_header(BatchFormat::csv).substr(0, 60) + "...");
   // The rows are read by the CSV reader (quotes and all) from the file, now whole lines only.
   Diagnostics diag;
   const std::optional<CsvTable> table = read_csv(path, columns, diag, {});

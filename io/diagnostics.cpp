@@ -62,6 +62,17 @@ static std::string summary(const std::vector<Diagnostic>& ds) {
   return "invalid input";
 }
 
+namespace {
+std::vector<Diagnostic> one_error(SourceLocation where, std::string message) {
+  Diagnostics d;
+  d.error(std::move(where), std::move(message));
+  return d.all();
+}
+}  // namespace
+
+InputError::InputError(SourceLocation where, std::string message)
+    : InputError(one_error(std::move(where), std::move(message))) {}
+
 InputError::InputError(std::vector<Diagnostic> diagnostics)
     : std::runtime_error(summary(diagnostics)), diagnostics_(std::move(diagnostics)) {}
 

@@ -46,6 +46,8 @@ class Diagnostics {
 class InputError : public std::runtime_error {
  public:
   explicit InputError(std::vector<Diagnostic> diagnostics);
+  // One error at one place.
+  InputError(SourceLocation where, std::string message);
   const std::vector<Diagnostic>& diagnostics() const { return diagnostics_; }
 
  private:

@@ -394,16 +394,20 @@ class Loader {
     auto from = text(c[0], "from", true);
     auto to = text(c[1], "to", true);
     auto p = real(c[2], "probability", 0.0, 1.0);
-    std::optional<When> when = When::any;
+    When when = When::any;
+    bool when_ok = true;
     if (given[3]) {
-      auto w = text(c[3], "when", false);
-      if (!w) when.reset();
-      else if (w->empty() || *w == "any") when = When::any;
-      else if (*w == "ok") when = When::ok;
-      else if (*w == "fail") when = When::fail;
-      else {
+      const auto w = text(c[3], "when", false);
+      when_ok = w.has_value();
+      if (!w || w->empty() || *w == "any") {
+        when = When::any;
+      } else if (*w == "ok") {
+        when = When::ok;
+      } else if (*w == "fail") {
+        when = When::fail;
+      } else {
         diag_.error(c[3].where, "'when' is '" + *w + "'; expected 'ok', 'fail' or 'any'");
-        when.reset();
+        when_ok = false;
       }
     }
     std::optional<std::string> segment = std::string();
@@ -411,12 +415,12 @@ class Loader {
       segment = text(c[4], "segment", false);
       t.segment_where = c[4].where;
     }
-    if (!from || !to || !p || !when || !segment) return std::nullopt;
+    if (!from || !to || !p || !when_ok || !segment) return std::nullopt;
     t.segment = *segment;
     t.from = *from;
     t.to = *to;
     t.probability = *p;
-    t.when = *when;
+    t.when = when;
     return t;
   }
 

@@ -538,7 +538,7 @@ class CliOutputs : public ::testing::Test {
 
 TEST_F(CliOutputs, AnOutputThatIsAnInputIsRefused) {
   const std::string before = content(yaml_);
-  for (const std::string out : {yaml_, dir_.path("t/../t/s.yaml"), dir_.path("t/touchpoints.csv")}) {
+  for (const std::string& out : {yaml_, dir_.path("t/../t/s.yaml"), dir_.path("t/touchpoints.csv")}) {
     const Result r = cxsim("run " + yaml_ + " --out " + out);
     EXPECT_EQ(r.code, 2) << out;
     EXPECT_NE(r.err.find("it is an input of this run"), std::string::npos) << r.err;
@@ -618,7 +618,7 @@ TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
 }
 
 TEST_F(CliOutputs, AFullStandardOutputIsAFailure) {
-  for (const std::string cmd : {"check " + yaml_, "validate " + yaml_, "run " + yaml_, "exact " + yaml_}) {
+  for (const std::string& cmd : {"check " + yaml_, "validate " + yaml_, "run " + yaml_, "exact " + yaml_}) {
     const int status = std::system((std::string(CXSIM_BINARY) + " " + cmd + " > /dev/full 2>/dev/null").c_str());
     EXPECT_EQ(WEXITSTATUS(status), 1) << cmd;
   }

@@ -129,8 +129,11 @@ TEST(PairedComparison, DifferencesAgreeWithExactDifferencesOnGeneratedJourneys) 
     for (int e = 0; e < ending_count; ++e)
       EXPECT_LE(std::fabs(v.outcomes[e].z_vs_exact), 5.0) << "journey " << i << " " << ending_names[e];
     for (const auto& t : v.touchpoints) EXPECT_LE(std::fabs(t.difference.z_vs_exact), 5.0) << "journey " << i << " " << t.id;
-    for (const auto& s : v.segments)
-      if (s.customers > 0) EXPECT_LE(std::fabs(s.difference.z_vs_exact), 5.0) << "journey " << i << " " << s.name;
+    for (const auto& s : v.segments) {
+      if (s.customers > 0) {
+        EXPECT_LE(std::fabs(s.difference.z_vs_exact), 5.0) << "journey " << i << " " << s.name;
+      }
+    }
     ++checked;
   }
   EXPECT_EQ(checked, 50u);

@@ -114,8 +114,9 @@ TEST(YamlTree, DuplicateKeysAmongManyAreFoundQuickly) {
 }
 
 TEST(Diagnostics, StayOnOneLine) {
-  Diagnostic d{Severity::error, {"f.yaml", 2, 1}, "unknown key 'x\n\x1b[31m'"};
-  EXPECT_EQ(d.to_string(), "f.yaml:2:1: error: unknown key 'x\\x0a\\x1b[31m'");
+  Diagnostics d;
+  d.error({"f.yaml", 2, 1}, "unknown key 'x\n\x1b[31m'");
+  EXPECT_EQ(d.all().front().to_string(), "f.yaml:2:1: error: unknown key 'x\\x0a\\x1b[31m'");
 }
 
 }  // namespace
