@@ -123,6 +123,17 @@ std::optional<std::string> unfinished_warning(const Tally& tally, std::uint64_t 
   return std::string(text) + exact;
 }
 
+// Says up front what a precision target will take.
+std::function<void(std::uint64_t)> announce_estimate(double target, std::uint64_t most) {
+  return [target, most](std::uint64_t needed) {
+    std::cerr << "cxsim: the precision target ±" << target << " needs about " << needed
+              << " customers at the current estimate";
+    if (needed > most)
+      std::cerr << ", more than the " << most << " allowed (--customers): it will not be reached";
+    std::cerr << '\n';
+  };
+}
+
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -240,7 +251,10 @@ int run_compare(const CompareOptions& o) {
   in.settings.walk.max_steps = max_steps_option(o.max_steps, first.simulation.max_steps);
   in.settings.customers =
       customers_option(o.customers, precision ? 1'000'000'000ULL : first.simulation.customers);
-  if (precision) in.settings.precision = *precision;
+  if (precision) {
+    in.settings.precision = *precision;
+    in.settings.on_estimate = announce_estimate(*precision, in.settings.customers);
+  }
 
   ComparisonResult result = with_threads(threads, [&](int n) {
     ComparisonResult r = compare_arms(in);
@@ -441,7 +455,10 @@ int run_run(const RunOptions& o) {
   settings.walk.max_steps = max_steps_option(o.max_steps, sc.simulation.max_steps);
   // With --precision, --customers is the most to simulate (default a billion).
   settings.customers = customers_option(o.customers, precision ? 1'000'000'000ULL : sc.simulation.customers);
-  if (precision) settings.precision = *precision;
+  if (precision) {
+    settings.precision = *precision;
+    settings.on_estimate = announce_estimate(*precision, settings.customers);
+  }
 
   const std::uint64_t trace_count = count_option(o.trace, "--trace", 0, 1);
   if (trace_count > 1'000'000) throw UsageError("--trace is limited to 1000000 customers");
@@ -491,6 +508,10 @@ int run_exact(const ExactOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   const auto out = open_output(o.output.out, loaded.scenario.inputs);
+  if (loaded.model.journey.size() > limits::exact_solver_touchpoints)
+    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
+              << " touchpoints; this one has " << loaded.model.journey.size()
+              << ", so it may take minutes and gigabytes\n";
   const auto t0 = std::chrono::steady_clock::now();
   const ExactSolution solution = solve_exact(loaded.model.journey, loaded.model.population);
   Report report;
@@ -520,6 +541,10 @@ int run_validate(const ValidateOptions& o) {
   const std::uint64_t threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  if (loaded.model.journey.size() > limits::exact_solver_touchpoints)
+    throw UsageError("validate compares with the exact solver, which is for journeys of up to " +
+                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
+                     std::to_string(loaded.model.journey.size()) + " (use run instead)");
   const Scenario& sc = loaded.scenario;
   WalkSettings walk;
   walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "io/csv_escape.hpp"
+#include "models/limits.hpp"
 #include "io/number.hpp"
 
 namespace cxsim {
@@ -111,6 +112,13 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   for (std::size_t a = 0; a < in.arms.size(); ++a) r.reports.push_back(report_of(in.arms[a], run.tally.arms[a], in.settings));
 
   for (const ComparisonArm& a : in.arms) {
+    if (a.model.journey.size() > limits::exact_solver_touchpoints) {
+      r.exact.push_back(std::nullopt);
+      r.warnings.push_back("no exact figures for '" + a.name + "': its " + std::to_string(a.model.journey.size()) +
+                           " touchpoints are more than the exact solver is meant for (" +
+                           std::to_string(limits::exact_solver_touchpoints) + ")");
+      continue;
+    }
     try {
       r.exact.push_back(solve_exact(a.model.journey, a.model.population));
     } catch (const SolverError& e) {

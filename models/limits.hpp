@@ -1,6 +1,7 @@
 #pragma once
 // The range of every number cxsim supports, stated once. `check` refuses anything outside with
 // the file and line; inside, both engines compute finite, trustworthy figures.
+#include <cstddef>
 #include <cstdint>
 
 namespace cxsim::limits {
@@ -19,5 +20,11 @@ inline constexpr double max_money = 1e15;
 // Customers per run and visits per customer.
 inline constexpr std::uint64_t max_customers = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t max_steps = 1'000'000'000ULL;
+
+// The exact solver is for journeys up to this many touchpoints: about half a second each at
+// h = 0 on one core at 10,000 (see the README), growing faster than linearly with size.
+// Beyond it `validate` refuses, `compare` and `batch` leave the exact figures out, and `exact`
+// warns before it starts.
+inline constexpr std::size_t exact_solver_touchpoints = 20'000;
 
 }  // namespace cxsim::limits

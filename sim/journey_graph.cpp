@@ -73,9 +73,9 @@ std::vector<bool> reached_from(const Graph& g, const std::vector<std::size_t>& s
   return reached;
 }
 
-std::string fmt(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.10g", x);
+std::string fmt(double x, int digits = 10) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.*g", digits, x);
   return buf;
 }
 
@@ -199,7 +199,17 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
           continue;
         }
         double sum = 0.0;
-        for (auto i : set) sum += j.transitions()[i].probability;
+        for (auto i : set) {
+          sum += j.transitions()[i].probability;
+          // A loop so likely that customers practically never leave it.
+          const double p = j.transitions()[i].probability;
+          if (j.transitions()[i].to == k && p > 1.0 - 1e-6 && p < 1.0)
+            out.push_back({false, k, i,
+                           "customers who take this loop stay at " + id(k) + " for about " +
+                               fmt(1.0 / (1.0 - p)) + " visits on average (probability " + fmt(p, 17) +
+                               "); the Monte Carlo engine stops them at max_steps and the exact "
+                               "solver may not be able to solve it"});
+        }
         if (std::fabs(sum - 1.0) > sum_tolerance)
           out.push_back({true, k, set.front(),
                          "the '" + name + "' transitions out of " + id(k) + whose + " have probabilities summing to " +

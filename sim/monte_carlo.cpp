@@ -28,6 +28,8 @@ MonteCarloRun run_monte_carlo(const Journey& journey, const Population& populati
       run.precision_reached = true;
       break;
     }
+    if (first == 0 && settings.on_estimate)
+      settings.on_estimate(customers_needed(run.tally.customers, run.half_width, settings.precision));
   }
   return run;
 }

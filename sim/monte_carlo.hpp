@@ -7,6 +7,8 @@
 #include <tbb/partitioner.h>
 
 #include <atomic>
+#include <cmath>
+#include <functional>
 #include <cstdint>
 #include <stdexcept>
 
@@ -51,7 +53,16 @@ struct MonteCarloSettings {
   // defection rate has half-width <= precision, or `customers` have been simulated.
   double precision = 0.0;
   std::uint64_t block = 100000;
+  // Told once, after the first block, how many customers the target needs at the current
+  // estimate (the half-width shrinks as 1 / sqrt(customers)).
+  std::function<void(std::uint64_t needed)> on_estimate;
 };
+
+// Customers needed for a 95% half-width `target`, from `customers` that gave `half_width`.
+inline std::uint64_t customers_needed(std::uint64_t customers, double half_width, double target) {
+  const double n = static_cast<double>(customers) * (half_width / target) * (half_width / target);
+  return n >= 1.8e19 ? UINT64_MAX : static_cast<std::uint64_t>(std::ceil(n));
+}
 
 struct MonteCarloRun {
   Tally tally;

@@ -55,6 +55,8 @@ PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoint
       run.precision_reached = true;
       break;
     }
+    if (blocks == 1 && settings.on_estimate && run.half_width > settings.precision)
+      settings.on_estimate(customers_needed(done, run.half_width, settings.precision));
   }
   return run;
 }

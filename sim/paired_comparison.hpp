@@ -10,6 +10,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <stdexcept>
 #include <vector>
 
@@ -141,6 +142,7 @@ struct PairedSettings {
   // precision, or `customers` have been simulated.
   double precision = 0.0;
   std::uint64_t block = 100000;
+  std::function<void(std::uint64_t needed)> on_estimate;  // as for MonteCarloSettings
 };
 
 struct PairedRun {

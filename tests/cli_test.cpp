@@ -637,3 +637,33 @@ TEST_F(CliOutputs, SigtermWhileWritingLeavesNoTemporaryFile) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(CliLimits, PrecisionSaysUpFrontHowManyCustomersItNeeds) {
+  const Result r = cxsim("run " + scenario("broadband") + " --precision 0.0001 --customers 300000 --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("needs about"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("more than the 300000 allowed (--customers): it will not be reached"), std::string::npos) << r.err;
+}
+
+TEST(CliLimits, ValidateRefusesJourneysTooBigForTheExactSolver) {
+  test::ScratchDir dir;
+  std::string tps = "id,reliability,relevance,value,trust,outcome\n", trs = "from,to,probability\n";
+  const int n = 20001;
+  for (int k = 0; k < n; ++k) {
+    tps += "t" + std::to_string(k) + ",1,1,1,0," + (k + 1 == n ? "retained" : "") + "\n";
+    if (k + 1 < n) trs += "t" + std::to_string(k) + ",t" + std::to_string(k + 1) + ",1\n";
+  }
+  dir.write("touchpoints.csv", tps);
+  dir.write("transitions.csv", trs);
+  const std::string yaml = dir.write("big.yaml", "name: Big\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
+                                                 "  transitions: transitions.csv\n");
+  const Result r = cxsim("validate " + yaml);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("for journeys of up to 20000 touchpoints; this one has 20001"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace cxsim

@@ -66,3 +66,20 @@ TEST(JourneyGraph, UsableGraphHoldsOnlyEdgesThatCanBeTaken) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(JourneyGraph, ALoopCustomersPracticallyNeverLeaveIsAWarning) {
+  Journey j({test::touchpoint("a"), test::retained("z")},
+            {{0, 0, 0.9999999999999999, When::any}, {0, 1, 1e-16, When::any}}, 0);
+  const auto ps = check_journey(j);
+  ASSERT_FALSE(ps.empty());
+  EXPECT_FALSE(ps.front().error);
+  EXPECT_NE(ps.front().message.find("for about 9.007199255e+15 visits on average (probability 0.99999999999999989)"),
+            std::string::npos)
+      << ps.front().message;
+}
+
+}  // namespace
+}  // namespace cxsim
