@@ -5,6 +5,18 @@
 
 namespace cxsim {
 
+FileName::FileName(const std::string& name) {
+  // Locations are made file by file: reusing the last name makes the sharing free.
+  thread_local std::shared_ptr<const std::string> last;
+  if (!last || *last != name) last = std::make_shared<const std::string>(name);
+  name_ = last;
+}
+
+const std::string& FileName::str() const {
+  static const std::string none;
+  return name_ ? *name_ : none;
+}
+
 std::string one_line(const std::string& text) {
   std::string out;
   out.reserve(text.size());

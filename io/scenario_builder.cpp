@@ -16,7 +16,7 @@ namespace {
 constexpr double share_tolerance = 1e-6;
 
 std::string where_key(const SourceLocation& w) {
-  return w.file + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+  return w.file.str() + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
 }
 
 void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
