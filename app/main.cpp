@@ -2,11 +2,13 @@
 // codes: 0 success, 1 failure while running, 2 bad input or usage.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 
 #include "app/commands.hpp"
 #include "io/diagnostics.hpp"
+#include "io/names.hpp"
 #include "io/output_file.hpp"
 #include "sim/exact_solver.hpp"
 
@@ -93,6 +95,20 @@ int main(int argc, char** argv) {
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
 
+  // A mistyped command would otherwise read as a stray argument ("A subcommand is required").
+  if (argc > 1 && argv[1][0] != '-') {
+    std::vector<std::string> commands;
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) commands.push_back(sub->get_name());
+    if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+      std::string list;
+      for (const auto& name : commands) list += (list.empty() ? "" : ", ") + name;
+      const auto best = cxsim::closest_name(argv[1], commands);
+      std::cerr << "cxsim: error: unknown command '" << cxsim::one_line(argv[1]) << "'"
+                << (best ? " (did you mean '" + *best + "'?)" : std::string()) << "; commands: " << list
+                << " (cxsim --help for more)\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {

@@ -146,10 +146,19 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
       if (row.line < lines.size()) {
         const auto starts = cell_starts(lines[row.line]);
         for (std::size_t pos = 0; pos < known_at.size() && pos < starts.size(); ++pos)
-          if (known_at[pos] >= 0) row.columns[static_cast<std::size_t>(known_at[pos])] = starts[pos];
+          if (known_at[pos] >= 0)
+            row.columns[static_cast<std::size_t>(known_at[pos])] = character_column(lines[row.line], starts[pos]);
       }
       table.rows.push_back(std::move(row));
     }
+    // A row whose first cell starts with '#' reads as a comment: say so where it looks like data.
+    const std::size_t header_at = header_line(lines);
+    const auto commas = static_cast<std::size_t>(std::count(header.begin(), header.end(), ','));
+    for (std::size_t i = header_at + 1; i < lines.size(); ++i)
+      if (!lines[i].empty() && lines[i].front() == '#' && commas > 0 &&
+          static_cast<std::size_t>(std::count(lines[i].begin(), lines[i].end(), ',')) == commas)
+        diagnostics.warning({path, i, 1}, "this line starts with '#', so it is read as a comment and skipped; "
+                                          "if it is a row, put its first cell in quotes (\"#...\")");
   } catch (const io::error::base& e) {
     std::size_t line = 0;
     if (const auto* fl = dynamic_cast<const io::error::with_file_line*>(&e); fl && fl->file_line > 0)

@@ -17,6 +17,13 @@ const std::string& FileName::str() const {
   return name_ ? *name_ : none;
 }
 
+std::size_t character_column(std::string_view line, std::size_t byte_column) {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i + 1 < byte_column && i < line.size(); ++i)
+    column += (static_cast<unsigned char>(line[i]) & 0xC0) != 0x80;  // continuation bytes do not count
+  return column;
+}
+
 std::string one_line(const std::string& text) {
   std::string out;
   out.reserve(text.size());

@@ -4,6 +4,7 @@
 #include <stdexcept>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace cxsim {
@@ -11,6 +12,10 @@ namespace cxsim {
 // One line of printable text: a control character from the user's input (a newline, an escape
 // sequence) is shown as \xNN instead of reaching the terminal.
 std::string one_line(const std::string& text);
+
+// The 1-based column, in characters (UTF-8 code points), of the byte at 1-based `byte_column`
+// of `line`: what a person counts in an editor.
+std::size_t character_column(std::string_view line, std::size_t byte_column);
 
 // A file name shared by every location in that file: one allocation per file rather than one
 // per table cell (a 100,000-row table has half a million locations).

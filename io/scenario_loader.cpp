@@ -6,6 +6,7 @@
 #include <set>
 
 #include "io/csv_table.hpp"
+#include "io/names.hpp"
 #include "io/number.hpp"
 #include "io/scenario.hpp"
 #include "models/limits.hpp"
@@ -53,33 +54,14 @@ Cell cell_of(const std::optional<std::string>& text, const SourceLocation& where
   return c;
 }
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diag = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 template <class Names>
 std::string unknown_name_message(const std::string& what, const std::string& name, const Names& known) {
-  std::string list, best;
-  std::size_t best_distance = 3;
-  for (const auto& k : known) {
-    const std::string ks(k);
-    list += (list.empty() ? "" : ", ") + ks;
-    const auto d = edit_distance(name, ks);
-    if (d < best_distance) best_distance = d, best = ks;
-  }
+  std::vector<std::string> names(known.begin(), known.end());
+  std::string list;
+  for (const auto& k : names) list += (list.empty() ? "" : ", ") + k;
   std::string m = "unknown " + what + " '" + name + "'";
-  if (!best.empty()) m += " (did you mean '" + best + "'?)";
+  if (const auto hidden = invisible_character(name)) m += ": it contains the invisible character " + *hidden;
+  if (const auto best = closest_name(name, names)) m += " (did you mean '" + *best + "'?)";
   return m + "; expected one of: " + list;
 }
 

@@ -35,7 +35,12 @@ namespace {
 // (alias, duplicate key): the rest of that document would only add noise.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(const std::string& file, Diagnostics& diagnostics) : file_(file), diag_(diagnostics) {}
+  TreeBuilder(const std::string& file, const std::string& text, Diagnostics& diagnostics)
+      : file_(file), text_(text), diag_(diagnostics) {
+    line_starts_.push_back(0);
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (text[i] == '\n') line_starts_.push_back(i + 1);
+  }
 
   std::optional<YamlNode> root;
   bool failed = false;
@@ -88,8 +93,13 @@ class TreeBuilder : public YAML::EventHandler {
     std::unordered_map<std::string, std::size_t> lines;  // maps: the line of every key so far
   };
 
+  // yaml-cpp counts columns in bytes; people count characters.
   SourceLocation at(const YAML::Mark& m) const {
-    return {file_, static_cast<std::size_t>(m.line) + 1, static_cast<std::size_t>(m.column) + 1};
+    const auto line = static_cast<std::size_t>(m.line);
+    std::size_t column = static_cast<std::size_t>(m.column) + 1;
+    if (line < line_starts_.size())
+      column = character_column(std::string_view(text_).substr(line_starts_[line]), column);
+    return {file_, line + 1, column};
   }
   void refuse(const YAML::Mark& mark, std::string message) {
     if (!failed) diag_.error(at(mark), std::move(message));
@@ -146,6 +156,8 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   std::string file_;
+  const std::string& text_;
+  std::vector<std::size_t> line_starts_;
   Diagnostics& diag_;
   std::vector<Open> stack_;
 };
@@ -197,8 +209,16 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
     diagnostics.error({file, line, 0}, "the file contains a NUL byte; is it a text file?");
     return std::nullopt;
   }
+  // Lone CR line endings (old Mac files) would read as one long line.
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
+      const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n')) + 1;
+      diagnostics.error({file, line, 0}, "the file ends its lines with a lone carriage return (CR); save it with "
+                                         "LF or CRLF line endings");
+      return std::nullopt;
+    }
   std::istringstream in(text);
-  TreeBuilder builder(file, diagnostics);
+  TreeBuilder builder(file, text, diagnostics);
   try {
     YAML::Parser parser(in);
     std::size_t documents = 0;
@@ -221,6 +241,18 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
     if (!e.mark.is_null())
       where = {file, static_cast<std::size_t>(e.mark.line) + 1,
                static_cast<std::size_t>(e.mark.column) + 1};
+    // The usual cause of a baffling syntax error: a tab in the indentation up to that line.
+    std::size_t line = 1;
+    for (std::size_t at = 0; at < text.size() && (where.line == 0 || line <= where.line); ++line) {
+      const std::size_t end = std::min(text.find('\n', at), text.size());
+      const std::size_t indent_end = text.find_first_not_of(" \t", at);
+      if (indent_end != std::string::npos && indent_end <= end && text.find('\t', at) < indent_end) {
+        diagnostics.error({file, line, text.find('\t', at) - at + 1},
+                          "a tab is used for indentation; YAML indents with spaces only");
+        return std::nullopt;
+      }
+      at = end + 1;
+    }
     diagnostics.error(where, "YAML syntax error: " + e.msg);
     return std::nullopt;
   }
@@ -241,7 +273,12 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
   std::error_code ec;
   const auto status = fs::status(path, ec);
   const SourceLocation where = referenced_from.file.empty() ? SourceLocation{path, 0, 0} : referenced_from;
-  if (ec || !fs::exists(status)) {
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    // A symlink loop, a name too long, a folder we may not enter: say which.
+    diagnostics.error(where, "cannot read '" + path + "': " + ec.message());
+    return std::nullopt;
+  }
+  if (!fs::exists(status)) {
     diagnostics.error(where, "cannot read '" + path + "': no such file");
     return std::nullopt;
   }

@@ -667,3 +667,15 @@ TEST(CliLimits, ValidateRefusesJourneysTooBigForTheExactSolver) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(CliCommands, AnUnknownCommandSuggestsTheClosest) {
+  const Result r = cxsim("chekc x.yaml");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown command 'chekc' (did you mean 'check'?)"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace cxsim

@@ -523,3 +523,53 @@ TEST_F(ScenarioLoader, InvalidUtf8IsAnErrorAtItsCell) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(ScenarioLoader, ATabInTheIndentationIsNamed) {
+  const auto ds = check(replace(kScenario, "  start: order", "\tstart: order"));
+  EXPECT_DIAG(ds, "scenario.yaml:3:1: error:", "a tab is used for indentation; YAML indents with spaces only");
+}
+
+TEST_F(ScenarioLoader, LoneCarriageReturnsAreNamed) {
+  std::string yaml = kScenario;
+  std::replace(yaml.begin(), yaml.end(), '\n', '\r');
+  const auto ds = check(yaml);
+  EXPECT_DIAG(ds, "scenario.yaml:1: error:", "lone carriage return (CR)");
+}
+
+TEST_F(ScenarioLoader, AKeyWithAnInvisibleCharacterSaysSo) {
+  const auto ds = check(std::string(kScenario) + "simulati\xe2\x80\x8bon: {seed: 1}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:21:1: error:",
+              "it contains the invisible character U+200B (zero width space) at character 9 (did you mean 'simulation'?)");
+}
+
+TEST_F(ScenarioLoader, ARowThatLooksLikeACommentIsPointedOut) {
+  const auto ds = check(kScenario, std::string(kTouchpoints) + "#extra,1,1,1,0,,\n");
+  EXPECT_DIAG(ds, "touchpoints.csv:6:1: warning:", "starts with '#', so it is read as a comment");
+}
+
+TEST_F(ScenarioLoader, ColumnsCountCharactersNotBytes) {
+  // "é" is two bytes: the bad cell is the 7th character of its line, the 8th byte.
+  const auto ds = check(kScenario, replace(kTouchpoints, "gone,1,1,1,0,,defected", "\xc3\xa9,1,1,x,0,,defected"),
+                        replace(kTransitions, "support,gone", "support,\xc3\xa9"));
+  EXPECT_DIAG(ds, "touchpoints.csv:5:7: error:", "'value'");
+  // YAML too: the value after "é é" on a flow line starts at character 33, byte 35.
+  const auto ys = check(replace(kScenario, "      order: {reliability: 0.99}", "      order: {name: \xc3\xa9 \xc3\xa9, trust: x}"));
+  EXPECT_DIAG(ys, "scenario.yaml:20:33: error:", "'trust'");
+  EXPECT_EQ(character_column("ab\xc3\xa9" "cd", 6), 5u);
+}
+
+TEST_F(ScenarioLoader, ASymlinkLoopIsNamed) {
+  const std::string a = dir_.path("a.yaml"), b = dir_.path("b.yaml");
+  std::filesystem::create_symlink(b, a);
+  std::filesystem::create_symlink(a, b);
+  const CheckedScenario c = check_scenario(a);
+  ASSERT_TRUE(c.diagnostics.has_errors());
+  EXPECT_NE(c.diagnostics.all().front().message.find("Too many levels of symbolic links"), std::string::npos)
+      << c.diagnostics.all().front().message;
+}
+
+}  // namespace
+}  // namespace cxsim

@@ -1,0 +1,97 @@
+#include "io/names.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstdint>
+
+namespace cxsim {
+
+namespace {
+
+struct Invisible {
+  std::uint32_t code;
+  const char* name;
+};
+constexpr std::array<Invisible, 12> invisibles{{{0x00A0, "no-break space"},
+                                                {0x00AD, "soft hyphen"},
+                                                {0x200B, "zero width space"},
+                                                {0x200C, "zero width non-joiner"},
+                                                {0x200D, "zero width joiner"},
+                                                {0x200E, "left-to-right mark"},
+                                                {0x200F, "right-to-left mark"},
+                                                {0x2028, "line separator"},
+                                                {0x2029, "paragraph separator"},
+                                                {0x202F, "narrow no-break space"},
+                                                {0x2060, "word joiner"},
+                                                {0xFEFF, "zero width no-break space (BOM)"}}};
+
+// Decodes the code point at s[i] (well-formed UTF-8 assumed, else the byte), advancing i.
+std::uint32_t next_code_point(const std::string& s, std::size_t& i) {
+  const auto b = static_cast<unsigned char>(s[i]);
+  const std::size_t n = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
+  std::uint32_t cp = n == 0 ? b : n == 1 ? (b & 0x1Fu) : n == 2 ? (b & 0x0Fu) : (b & 0x07u);
+  for (std::size_t k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  i += n + 1;
+  return cp;
+}
+
+const Invisible* invisible(std::uint32_t cp) {
+  for (const auto& v : invisibles)
+    if (v.code == cp) return &v;
+  return nullptr;
+}
+
+std::string without_invisibles(const std::string& s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t start = i;
+    if (!invisible(next_code_point(s, i))) out.append(s, start, i - start);
+  }
+  return out;
+}
+
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] != b[j - 1])});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_name(const std::string& name, const std::vector<std::string>& known) {
+  const std::string visible = without_invisibles(name);
+  std::optional<std::string> best;
+  std::size_t best_distance = 3;
+  for (const auto& k : known) {
+    const auto d = edit_distance(visible, k);
+    if (d < best_distance) {
+      best_distance = d;
+      best = k;
+    }
+  }
+  return best;
+}
+
+std::optional<std::string> invisible_character(const std::string& name) {
+  std::size_t position = 1;
+  for (std::size_t i = 0; i < name.size(); ++position) {
+    if (const Invisible* v = invisible(next_code_point(name, i))) {
+      char buf[96];
+      std::snprintf(buf, sizeof buf, "U+%04X (%s) at character %zu", static_cast<unsigned>(v->code), v->name, position);
+      return std::string(buf);
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace cxsim
