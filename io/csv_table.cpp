@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "io/yaml_tree.hpp"
+#include "models/limits.hpp"
 
 namespace cxsim {
 
@@ -71,23 +72,39 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-// The raw text of each physical line (1-based: lines[0] is empty).
-std::vector<std::string_view> split_lines(const std::string& text) {
-  std::vector<std::string_view> lines{std::string_view()};
-  std::size_t begin = 0;
-  while (begin <= text.size()) {
-    const std::size_t end = text.find('\n', begin);
-    lines.push_back(std::string_view(text).substr(begin, end == std::string::npos ? std::string::npos : end - begin));
-    if (end == std::string::npos) break;
-    begin = end + 1;
+// The physical lines of a text, read front to back: rows come in increasing line order, so
+// finding a row's line costs nothing extra, and no table of every line is kept (a file of
+// millions of blank lines must not cost gigabytes).
+class LineCursor {
+ public:
+  explicit LineCursor(std::string_view text) : text_(text) {}
+  // Line n, 1-based; n must not decrease from one call to the next. Empty past the end.
+  std::string_view line(std::size_t n) {
+    while (number_ < n) {
+      const auto end = text_.find('\n', start_);
+      if (end == std::string_view::npos) return {};
+      start_ = end + 1;
+      ++number_;
+    }
+    const auto end = text_.find('\n', start_);
+    return text_.substr(start_, end == std::string_view::npos ? std::string_view::npos : end - start_);
   }
-  return lines;
-}
+  bool past_end(std::size_t n) {
+    line(n);
+    return number_ < n;
+  }
 
-// The header: the first line that is neither blank nor a comment (1 if there is none).
-std::size_t header_line(const std::vector<std::string_view>& lines) {
-  for (std::size_t l = 1; l < lines.size(); ++l) {
-    const auto t = trim(lines[l]);
+ private:
+  std::string_view text_;
+  std::size_t start_ = 0;   // where line `number_` starts
+  std::size_t number_ = 1;
+};
+
+// The header: the first line that is neither blank nor a comment.
+std::size_t header_line(std::string_view text) {
+  LineCursor lines(text);
+  for (std::size_t l = 1; !lines.past_end(l); ++l) {
+    const auto t = trim(lines.line(l));
     if (!t.empty() && t.front() != '#') return l;
   }
   return 1;
@@ -98,7 +115,7 @@ std::size_t header_line(const std::vector<std::string_view>& lines) {
 template <std::size_t N>
 std::optional<CsvTable> read_csv(const std::string& path, const std::array<const char*, N>& columns,
                                  Diagnostics& diagnostics, const SourceLocation& referenced_from) {
-  const auto text = read_text_file(path, diagnostics, referenced_from);
+  const auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
   if (!text) return std::nullopt;
   if (const auto nul = text->find('\0'); nul != std::string::npos) {
     const auto line = static_cast<std::size_t>(
@@ -113,13 +130,14 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
   table.columns.assign(columns.begin(), columns.end());
   Reader<N> reader(path, text->data(), text->data() + text->size());
   const auto seq = std::make_index_sequence<N>{};
-  const auto lines = split_lines(*text);
+  const std::size_t header_at = header_line(*text);
   try {
     read_header<N>(reader, columns, seq);
     for (const auto& c : table.columns) table.present.push_back(reader.has_column(c));
     // Which known column each header position holds, for the character column of each cell.
     std::vector<int> known_at;  // header position -> known column index
-    const std::string_view header = lines[header_line(lines)];
+    LineCursor lines(*text);
+    const std::string_view header = lines.line(header_at);
     const auto header_starts = cell_starts(header);
     for (std::size_t i = 0; i < header_starts.size(); ++i) {
       const std::size_t begin = header_starts[i] - 1;
@@ -143,20 +161,21 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
           row.cells.emplace_back(std::nullopt);
       }
       row.columns.assign(N, 0);
-      if (row.line < lines.size()) {
-        const auto starts = cell_starts(lines[row.line]);
+      if (!lines.past_end(row.line)) {
+        const std::string_view raw = lines.line(row.line);
+        const auto starts = cell_starts(raw);
         for (std::size_t pos = 0; pos < known_at.size() && pos < starts.size(); ++pos)
           if (known_at[pos] >= 0)
-            row.columns[static_cast<std::size_t>(known_at[pos])] = character_column(lines[row.line], starts[pos]);
+            row.columns[static_cast<std::size_t>(known_at[pos])] = character_column(raw, starts[pos]);
       }
       table.rows.push_back(std::move(row));
     }
     // A row whose first cell starts with '#' reads as a comment: say so where it looks like data.
-    const std::size_t header_at = header_line(lines);
     const auto commas = static_cast<std::size_t>(std::count(header.begin(), header.end(), ','));
-    for (std::size_t i = header_at + 1; i < lines.size(); ++i)
-      if (!lines[i].empty() && lines[i].front() == '#' && commas > 0 &&
-          static_cast<std::size_t>(std::count(lines[i].begin(), lines[i].end(), ',')) == commas)
+    LineCursor all(*text);
+    for (std::size_t i = header_at + 1; !all.past_end(i); ++i)
+      if (const auto l = all.line(i); !l.empty() && l.front() == '#' && commas > 0 &&
+          static_cast<std::size_t>(std::count(l.begin(), l.end(), ',')) == commas)
         diagnostics.warning({path, i, 1}, "this line starts with '#', so it is read as a comment and skipped; "
                                           "if it is a row, put its first cell in quotes (\"#...\")");
   } catch (const io::error::base& e) {
@@ -165,7 +184,7 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
       line = static_cast<std::size_t>(fl->file_line);
     else if (dynamic_cast<const io::error::extra_column_in_header*>(&e) ||
              dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
-      line = header_line(lines);
+      line = header_at;
     diagnostics.error({path, line, 0}, describe_csv_error(e, table.columns));
     return std::nullopt;
   }

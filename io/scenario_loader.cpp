@@ -543,7 +543,7 @@ class Loader {
   Scenario scenario(const std::string& path) {
     Scenario sc;
     sc.path = path;
-    const auto text_ = read_text_file(path, diag_);
+    const auto text_ = read_text_file(path, diag_, {}, limits::max_scenario_file_bytes);
     if (!text_) return sc;
     const auto root = parse_yaml(*text_, path, diag_);
     if (!root) return sc;

@@ -147,7 +147,7 @@ class TreeBuilder : public YAML::EventHandler {
       top.key = std::move(n);
       return;
     }
-    top.node.entries.emplace_back(std::move(*top.key), std::move(n));
+    top.node.entries.push_back(YamlEntry{std::move(*top.key), std::move(n)});
     top.key.reset();
   }
   void refuse_at(const SourceLocation& where, std::string message) {
@@ -268,7 +268,7 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
 }
 
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
-                                          const SourceLocation& referenced_from) {
+                                          const SourceLocation& referenced_from, std::uint64_t max_bytes) {
   namespace fs = std::filesystem;
   std::error_code ec;
   const auto status = fs::status(path, ec);
@@ -284,6 +284,11 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
   }
   if (!fs::is_regular_file(status)) {
     diagnostics.error(where, "cannot read '" + path + "': it is not a regular file");
+    return std::nullopt;
+  }
+  if (const auto bytes = fs::file_size(path, ec); !ec && bytes > max_bytes) {
+    diagnostics.error(where, "'" + path + "' is " + std::to_string(bytes >> 20) + " MiB; files of this kind may be at most " +
+                                 std::to_string(max_bytes >> 20) + " MiB");
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);

@@ -3,6 +3,7 @@
 // yaml-cpp's event parser so that duplicate keys, aliases and extra documents are refused
 // instead of silently resolved (yaml-cpp's own loader keeps both of two duplicate keys and follows
 // aliases into cycles).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <utility>
@@ -12,6 +13,8 @@
 
 namespace cxsim {
 
+struct YamlEntry;
+
 struct YamlNode {
   enum class Kind { null, scalar, sequence, map };
   Kind kind = Kind::null;
@@ -19,13 +22,19 @@ struct YamlNode {
   bool quoted = false;  // scalars written in quotes
   SourceLocation where;
   std::vector<YamlNode> items;                           // sequences
-  std::vector<std::pair<YamlNode, YamlNode>> entries;    // maps: key, value (file order)
+  std::vector<YamlEntry> entries;                        // maps, in file order
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
   bool is_sequence() const { return kind == Kind::sequence; }
   bool is_map() const { return kind == Kind::map; }
   const YamlNode* find(const std::string& key) const;
+};
+
+// One key and its value in a map.
+struct YamlEntry {
+  YamlNode key;
+  YamlNode value;
 };
 
 // Words for error messages: "a map", "a list", "text", "nothing".
@@ -38,6 +47,6 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
 
 // Reads a whole file as bytes, or reports why it cannot.
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
-                                          const SourceLocation& referenced_from = {});
+                                          const SourceLocation& referenced_from, std::uint64_t max_bytes);
 
 }  // namespace cxsim

@@ -21,6 +21,11 @@ inline constexpr double max_money = 1e15;
 inline constexpr std::uint64_t max_customers = 1'000'000'000'000ULL;
 inline constexpr std::uint64_t max_steps = 1'000'000'000ULL;
 
+// Input files: a scenario's YAML file, and each CSV table it names. A 100,000-touchpoint table
+// is about 5 MiB; beyond these sizes a file is a mistake (or an attack), not a journey.
+inline constexpr std::uint64_t max_scenario_file_bytes = 16ULL << 20;
+inline constexpr std::uint64_t max_table_file_bytes = 256ULL << 20;
+
 // The exact solver is for journeys up to this many touchpoints: about half a second each at
 // h = 0 on one core at 10,000 (see the README), growing faster than linearly with size.
 // Beyond it `validate` refuses, `compare` and `batch` leave the exact figures out, and `exact`
