@@ -195,7 +195,7 @@ class Loader {
   void only_keys(const YamlNode& n, const Names& known, const std::string& what) {
     for (const auto& [k, v] : n.entries) {
       const bool ok = std::any_of(std::begin(known), std::end(known),
-                                  [&](const auto& name) { return k.value == std::string(name); });
+                                  [&key = k.value](const auto& name) { return key == std::string(name); });
       if (!ok) diag_.error(k.where, unknown_name_message("key", k.value, known) + " (in " + what + ")");
     }
   }
@@ -416,7 +416,7 @@ class Loader {
     TransitionGiven given{};
     for (const auto& [k, v] : n.entries) {
       const auto it = std::find_if(transition_fields.begin(), transition_fields.end(),
-                                   [&](const char* f) { return k.value == f; });
+                                   [&key = k.value](const char* f) { return key == f; });
       if (it == transition_fields.end() || (from && it == transition_fields.begin())) {
         diag_.error(k.where, from && it == transition_fields.begin()
                                  ? "a replacement transition takes its 'from' from its key; remove 'from'"
@@ -481,7 +481,7 @@ class Loader {
     s.segment.value_expectation = 0.0;
     for (const auto& [k, v] : n.entries) {
       const auto it = std::find_if(segment_keys.begin(), segment_keys.end(),
-                                   [&](const char* f) { return k.value == f; });
+                                   [&key = k.value](const char* f) { return key == f; });
       if (it == segment_keys.end() || (patch && it == segment_keys.begin())) {
         diag_.error(k.where, patch && it == segment_keys.begin()
                                  ? "a segment patch names its segment by its key; remove 'name'"
@@ -510,7 +510,7 @@ class Loader {
           if (!is_map(v, "'sensitivity'")) break;
           for (const auto& [sk, sv] : v.entries) {
             const auto si = std::find_if(sensitivity_keys.begin(), sensitivity_keys.end(),
-                                         [&](const char* x) { return sk.value == x; });
+                                         [&key = sk.value](const char* x) { return key == x; });
             if (si == sensitivity_keys.end()) {
               diag_.error(sk.where, unknown_name_message("sensitivity", sk.value, sensitivity_keys));
               continue;

@@ -21,7 +21,7 @@ for target in yaml_fuzz csv_fuzz scenario_fuzz; do
   esac
   echo "fuzzing $target for ${seconds}s" >&2
   ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1 \
-    "$build/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    "$build/fuzz/$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix=fuzz-out/ -print_final_stats=1 "$corpus" 2>&1 | tail -n 3
 done
 echo "fuzzing found nothing" >&2

@@ -19,6 +19,21 @@ namespace cxsim {
 // Customers per leaf of the reduction tree: fixed, so results do not depend on scheduling.
 inline constexpr std::uint64_t customers_per_chunk = 1024;
 
+// Customers [first, last) in fixed chunks, each chunk's `body(range, partial)` merged into the
+// next with T::merge along a reduction tree that depends only on the range: the same result on
+// any thread count.
+template <class T, class Body>
+T reduce_over_customers(std::uint64_t first, std::uint64_t last, const T& identity, Body&& body) {
+  if (last <= first) return identity;
+  return tbb::parallel_deterministic_reduce(
+      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity, body,
+      [](T a, const T& b) {
+        a.merge(b);
+        return a;
+      },
+      tbb::simple_partitioner());
+}
+
 template <class Model = FrictionModel>
 Tally simulate_customers(const Journey& journey, const Population& population,
                          const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
@@ -27,10 +42,8 @@ Tally simulate_customers(const Journey& journey, const Population& population,
     throw std::invalid_argument("the journey's segment routes name more segments than the population has");
   tbb::enumerable_thread_specific<WalkScratch> scratch(
       [&] { return WalkScratch(journey.size()); });
-  const Tally identity(journey.size(), population.size());
-  if (last <= first) return identity;
-  return tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity,
+  return reduce_over_customers(
+      first, last, Tally(journey.size(), population.size()),
       [&](const tbb::blocked_range<std::uint64_t>& r, Tally tally) {
         WalkScratch& mine = scratch.local();
         NoObserver none;
@@ -38,12 +51,7 @@ Tally simulate_customers(const Journey& journey, const Population& population,
           walk_customer<Model>(journey, population, settings, c, mine, tally, none);
         if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
         return tally;
-      },
-      [](Tally a, const Tally& b) {
-        a.merge(b);
-        return a;
-      },
-      tbb::simple_partitioner());
+      });
 }
 
 struct MonteCarloSettings {

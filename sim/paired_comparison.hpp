@@ -96,10 +96,8 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
     for (const Arm& a : arms) s.arms.emplace_back(a.journey->size());
     return s;
   });
-  const PairedTally identity = empty_paired_tally(arms, shared_touchpoints);
-  if (last <= first) return identity;
-  return tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity,
+  return reduce_over_customers(
+      first, last, empty_paired_tally(arms, shared_touchpoints),
       [&](const tbb::blocked_range<std::uint64_t>& r, PairedTally tally) {
         Scratch& mine = scratch.local();
         NoObserver none;
@@ -126,12 +124,7 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
           }
         }
         return tally;
-      },
-      [](PairedTally a, const PairedTally& b) {
-        a.merge(b);
-        return a;
-      },
-      tbb::simple_partitioner());
+      });
 }
 
 struct PairedSettings {
