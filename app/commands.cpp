@@ -185,6 +185,19 @@ std::optional<double> precision_option(const std::optional<std::string>& text) {
   return precision;
 }
 
+// A redesign of a checked scenario as an arm of a comparison.
+ComparisonArm variant_arm(const Scenario& sc, const VariantSource& v) {
+  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year};
+}
+
+ComparisonResult run_comparison(const ComparisonInput& in, std::uint64_t threads) {
+  return with_threads(threads, [&](int n) {
+    ComparisonResult r = compare_arms(in);
+    r.threads = n;
+    return r;
+  });
+}
+
 Adjustment adjust_option(const std::string& a) {
   if (a == "holm") return Adjustment::holm;
   if (a == "bonferroni") return Adjustment::bonferroni;
@@ -240,10 +253,7 @@ int run_compare(const CompareOptions& o) {
                          (names.empty() ? "none" : names));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
-      Diagnostics quiet;
-      auto model = build_model(first, v, quiet);
-      if (!model) throw InputError(quiet.sorted());
-      in.arms.push_back(ComparisonArm{name, first.name, std::move(*model), v->cost_per_year});
+      in.arms.push_back(variant_arm(first, *v));
     }
     in.economics = first.economics;
   }
@@ -256,11 +266,7 @@ int run_compare(const CompareOptions& o) {
     in.settings.on_estimate = announce_estimate(*precision, in.settings.customers);
   }
 
-  ComparisonResult result = with_threads(threads, [&](int n) {
-    ComparisonResult r = compare_arms(in);
-    r.threads = n;
-    return r;
-  });
+  const ComparisonResult result = run_comparison(in, threads);
   for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << w << '\n';
   emit(out, format_comparison(result, format));
   if (precision && !result.precision_reached)
@@ -386,17 +392,8 @@ int run_batch(const BatchOptions& o) {
         status = "kept from the earlier run";
       } else {
         in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt});
-        for (const auto& v : sc.variants) {
-          Diagnostics quiet;
-          auto model = build_model(sc, &v, quiet);
-          if (!model) throw InputError(quiet.sorted());
-          in.arms.push_back(ComparisonArm{v.name, sc.name, std::move(*model), v.cost_per_year});
-        }
-        ComparisonResult result = with_threads(threads, [&](int n) {
-          ComparisonResult r = compare_arms(in);
-          r.threads = n;
-          return r;
-        });
+        for (const auto& v : sc.variants) in.arms.push_back(variant_arm(sc, v));
+        const ComparisonResult result = run_comparison(in, threads);
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
         const double seconds = seconds_since(start);
         for (const auto& row : batch_rows(result, file, sha, seconds)) lines[i] += format_batch_row(row, format);

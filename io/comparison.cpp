@@ -65,10 +65,11 @@ Report report_of(const ComparisonArm& arm, const Tally& tally, const PairedSetti
   return r;
 }
 
-// Exact defections blamed on touchpoint `id` (0 where the arm has no such touchpoint).
-double exact_defections_at(const ComparisonArm& arm, const ExactSolution& x, const std::string& id) {
-  const auto k = arm.model.journey.find(id);
-  return k ? x.figures.touchpoints[*k].defections() : 0.0;
+// Exact defections blamed on each shared touchpoint (0 where the arm has no such touchpoint).
+std::vector<double> exact_defections(const Arm& arm, const ExactSolution& x, std::size_t shared_touchpoints) {
+  std::vector<double> out(shared_touchpoints, 0.0);
+  for (std::size_t k = 0; k < arm.shared_index.size(); ++k) out[arm.shared_index[k]] = x.figures.touchpoints[k].defections();
+  return out;
 }
 
 std::optional<double> exact_segment_rate(const ComparisonArm& arm, const ExactSolution& x, const std::string& name) {
@@ -130,6 +131,7 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   const std::uint64_t n = r.customers;
   const ComparisonArm& base = in.arms.front();
   const auto& bx = r.exact.front();
+  const std::vector<double> base_blamed = bx ? exact_defections(arms.front(), *bx, ids.size()) : std::vector<double>();
   for (std::size_t a = 1; a < in.arms.size(); ++a) {
     const ComparisonArm& arm = in.arms[a];
     const PairTally& pair = run.tally.pairs[a - 1];
@@ -159,9 +161,10 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       v.segments.push_back({segs[s].name, pair.segment_customers[s],
                             difference_of(pair.segments[s], pair.segment_customers[s], x)});
     }
+    const std::vector<double> blamed = exact ? exact_defections(arms[a], *vx, ids.size()) : std::vector<double>();
     for (std::size_t k = 0; k < ids.size(); ++k) {
       std::optional<double> x;
-      if (exact) x = exact_defections_at(arm, *vx, ids[k]) - exact_defections_at(base, *bx, ids[k]);
+      if (exact) x = blamed[k] - base_blamed[k];
       v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
     }
     if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year);

@@ -122,6 +122,10 @@ Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics);
 std::optional<ScenarioModel> build_model(const Scenario& scenario, const VariantSource* variant,
                                          Diagnostics& diagnostics, bool references_only = false);
 
+// The model of `variant` (nullptr: baseline) of a scenario already checked; InputError if it
+// cannot be built.
+ScenarioModel checked_model(const Scenario& scenario, const VariantSource* variant);
+
 // Everything `cxsim check` does: parse, then build the baseline and every variant.
 struct CheckedScenario {
   Scenario scenario;

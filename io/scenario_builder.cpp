@@ -226,6 +226,13 @@ CheckedScenario check_scenario(const std::string& path) {
   return c;
 }
 
+ScenarioModel checked_model(const Scenario& scenario, const VariantSource* variant) {
+  Diagnostics quiet;
+  auto model = build_model(scenario, variant, quiet);
+  if (!model) throw InputError(quiet.sorted());
+  return std::move(*model);
+}
+
 LoadedScenario load_scenario(const std::string& path, const std::string& variant) {
   CheckedScenario c = check_scenario(path);
   if (c.diagnostics.has_errors()) throw InputError(c.diagnostics.sorted());
@@ -238,10 +245,8 @@ LoadedScenario load_scenario(const std::string& path, const std::string& variant
       throw UsageError("scenario '" + path + "' has no variant '" + variant + "'; it has: " + names);
     }
   }
-  Diagnostics quiet;
-  auto model = build_model(c.scenario, v, quiet);
-  if (!model) throw InputError(quiet.sorted());
-  LoadedScenario out{std::move(c.scenario), std::move(*model), {}};
+  ScenarioModel model = checked_model(c.scenario, v);
+  LoadedScenario out{std::move(c.scenario), std::move(model), {}};
   for (const auto& d : c.diagnostics.sorted())
     if (d.severity == Severity::warning) out.warnings.push_back(d);
   return out;
