@@ -27,11 +27,15 @@ inline constexpr std::array<const char*, cause_count> cause_names{"reliability",
 inline constexpr double forgiveness_floor = 0.15;
 inline constexpr double forgiveness_span = 0.82 - 0.15;
 
-// The parts of the friction of one visit, already scaled by the customer's multiplier.
-struct FrictionParts {
-  std::array<double, friction_count> part{};
-  double total() const { return part[0] + part[1] + part[2]; }
+// The parts of the friction of one visit, already scaled by the customer's multiplier. The rules
+// below are templates on the number type so that the sensitivity analysis can differentiate them
+// (sim/dual_number.hpp); the engines use them on doubles.
+template <class T>
+struct BasicFrictionParts {
+  std::array<T, friction_count> part{};
+  T total() const { return part[0] + part[1] + part[2]; }
 };
+using FrictionParts = BasicFrictionParts<double>;
 
 // Step 1 of a visit: what the reliability draw did, given the guard the customer carried in.
 struct ReliabilityOutcome {
@@ -51,22 +55,33 @@ struct FrictionModel {
   // 2. Relevance only bites once the customer has been somewhere before: the company could know them.
   static constexpr bool can_repeat(bool seen) { return seen; }
   // 3. Value below the segment's expectation is a gap.
-  static double value_gap(double expectation, double value) { return std::max(0.0, expectation - value); }
-  // 4. The friction of the visit, by kind.
-  static FrictionParts friction(const Segment& s, double multiplier, bool failed, bool repeated,
-                                double gap) {
-    FrictionParts f;
-    f.part[0] = failed ? multiplier * s.reliability_sensitivity : 0.0;
-    f.part[1] = repeated ? multiplier * s.relevance_sensitivity : 0.0;
+  // (At value == expectation the gap stays 0 on the side of better value: that is the derivative
+  // the sensitivity analysis reports there.)
+  template <class T>
+  static T value_gap(T expectation, T value) {
+    const T gap = expectation - value;
+    return gap > 0.0 ? gap : T(0.0);
+  }
+  // 4. The friction of the visit, by kind. `S` is a Segment (or its numbers, for derivatives).
+  template <class S, class T>
+  static BasicFrictionParts<T> friction(const S& s, T multiplier, bool failed, bool repeated, T gap) {
+    BasicFrictionParts<T> f;
+    f.part[0] = failed ? multiplier * s.reliability_sensitivity : T(0.0);
+    f.part[1] = repeated ? multiplier * s.relevance_sensitivity : T(0.0);
     f.part[2] = multiplier * s.value_sensitivity * gap;
     return f;
   }
   // 5. Probability that friction delta makes the customer walk away at this visit.
-  static double abandonment_probability(double delta) { return -std::expm1(-delta); }
+  template <class T>
+  static T abandonment_probability(T delta) {
+    using std::expm1;
+    return -expm1(-delta);
+  }
   // 7. Probability that the customer forgives here (the load goes back to 0): only at a recovery
   // point, and only after a visit that did not fail.
-  static double forgiveness_probability(double recovery_quality, bool failed) {
-    if (!(recovery_quality > 0.0) || failed) return 0.0;
+  template <class T>
+  static T forgiveness_probability(T recovery_quality, bool failed) {
+    if (!(recovery_quality > 0.0) || failed) return T(0.0);
     return forgiveness_floor + forgiveness_span * recovery_quality;
   }
   // 8. Trust arms a guard the customer does not already carry.
@@ -74,7 +89,11 @@ struct FrictionModel {
   // 9. The transition set: the `fail` rows after a failed visit (an averted failure is no failure).
   static constexpr bool takes_fail_route(bool failed) { return failed; }
   // At a `retained` ending: probability that a customer carrying load L still leaves quietly.
-  static double silent_churn_probability(double lambda, double load) { return -std::expm1(-lambda * load); }
+  template <class T>
+  static T silent_churn_probability(T lambda, T load) {
+    using std::expm1;
+    return -expm1(-lambda * load);
+  }
   // A routed defection is blamed on reliability when the visit that routed it failed.
   static constexpr int routed_cause(bool failed) { return failed ? 0 : route_cause; }
 };

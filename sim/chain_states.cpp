@@ -44,7 +44,7 @@ std::vector<std::size_t> trapped_touchpoints(const ChainStates& c,
 
 }  // namespace
 
-ChainStates enumerate_chain_states(const Journey& j, std::size_t s_index, const Segment& seg) {
+ChainStates enumerate_chain_states(const Journey& j, std::size_t s_index, const Segment& seg, Reach reach) {
   ChainStates c;
   c.index.assign(4 * j.size(), -1);
   const std::size_t start = j.start();
@@ -84,7 +84,8 @@ ChainStates enumerate_chain_states(const Journey& j, std::size_t s_index, const 
             exit = true;
           else
             next.push_back(add(v.next));
-        });
+        },
+        reach);
     if (can_ok && !has_positive_route(j, s_index, st.k, Journey::after_ok))
       c.dead_ends.push_back({st.k, false});
     if (can_fail && !has_positive_route(j, s_index, st.k, Journey::after_fail))

@@ -29,6 +29,8 @@ struct ChainStates {
   std::int32_t at(const ChainState& s) const { return index[state_slot(s)]; }
 };
 
-ChainStates enumerate_chain_states(const Journey& journey, std::size_t segment_index, const Segment& segment);
+// With Reach::structural, also the states only an attribute at 0 or 1 keeps customers out of.
+ChainStates enumerate_chain_states(const Journey& journey, std::size_t segment_index, const Segment& segment,
+                                   Reach reach = Reach::possible);
 
 }  // namespace cxsim

@@ -44,6 +44,7 @@ double max_change(const Figures& a, const Figures& b) {
 struct SegmentSolution {
   Figures figures;
   std::string rule;
+  MultiplierQuadrature quadrature;
   int nodes = 0;
   double change = 0.0;
 };
@@ -85,11 +86,13 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, std::size_t s,
   SegmentSolution out;
   out.rule = "gauss-laguerre";
   out.nodes = gauss_laguerre_first;
-  out.figures = integrate(multiplier_quadrature(h, out.nodes));
+  out.quadrature = multiplier_quadrature(h, out.nodes);
+  out.figures = integrate(out.quadrature);
   out.change = std::numeric_limits<double>::infinity();
   while (out.nodes < gauss_laguerre_last && !(out.change < quadrature_tolerance)) {
     out.nodes *= 2;
-    Figures finer = integrate(multiplier_quadrature(h, out.nodes));
+    out.quadrature = multiplier_quadrature(h, out.nodes);
+    Figures finer = integrate(out.quadrature);
     out.change = max_change(out.figures, finer);
     out.figures = std::move(finer);
   }
@@ -105,6 +108,7 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, std::size_t s,
     if (out.change < quadrature_tolerance) break;
   }
   out.nodes = static_cast<int>(quad.weight.size());
+  out.quadrature = std::move(quad);
   return out;
 }
 
@@ -126,10 +130,12 @@ ExactSolution solve_exact(const Journey& journey, const Population& population) 
     if (!(seg.heterogeneity > 0.0)) {
       SegmentChain chain(journey, s, seg);
       fig = chain.solve(1.0, sol.residual);
+      sol.multiplier_rules.push_back(MultiplierQuadrature{{1.0}, {1.0}});
     } else {
       sol.quadrature = true;
       SegmentSolution integral = integrate_over_multiplier(journey, s, seg, sol.residual);
       fig = std::move(integral.figures);
+      sol.multiplier_rules.push_back(std::move(integral.quadrature));
       if (sol.quadrature_rule.empty() || integral.rule == "tanh-sinh") sol.quadrature_rule = integral.rule;
       sol.quadrature_nodes = std::max(sol.quadrature_nodes, integral.nodes);
       sol.quadrature_change = std::max(sol.quadrature_change, integral.change);

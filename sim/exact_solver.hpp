@@ -3,6 +3,7 @@
 // the journey as an absorbing Markov chain per segment (sim/segment_chain.hpp) and integrating
 // over the customer's multiplier (sim/multiplier_quadrature.hpp). See docs/model.md.
 #include <string>
+#include <vector>
 
 #include "sim/figures.hpp"
 #include "sim/journey.hpp"
@@ -24,6 +25,9 @@ struct ExactSolution {
   // (an estimate of the quadrature error; 0 without heterogeneity). Below 1e-10 unless even the
   // largest node count did not converge that far.
   double quadrature_change = 0.0;
+  // Per segment, the multiplier values and weights the figures were integrated with (the single
+  // value m = 1 without heterogeneity): derivatives use the same rule.
+  std::vector<MultiplierQuadrature> multiplier_rules;
 };
 
 // Throws SolverError when the chain cannot be solved or its figures cannot be trusted.

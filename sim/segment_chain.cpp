@@ -1,5 +1,7 @@
 #include "sim/segment_chain.hpp"
 
+#include "sim/segment_chain_assembly.hpp"
+
 #include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
@@ -55,11 +57,6 @@ double relative_residual(const Vec& residual, const Vec& rhs) {
   return b > 0.0 ? r / b : r;
 }
 
-bool retained_ending(const Journey& j, std::size_t k) {
-  // The walk treats every ending that is not `defected` as a completed journey.
-  return j.outcomes()[k] != Outcome::defected;
-}
-
 Eigen::SparseMatrix<double> matrix_of(int n, const std::vector<Triplet>& t) {
   Eigen::SparseMatrix<double> m(n, n);
   m.setFromTriplets(t.begin(), t.end());
@@ -68,37 +65,17 @@ Eigen::SparseMatrix<double> matrix_of(int n, const std::vector<Triplet>& t) {
 
 }  // namespace
 
-struct SegmentChain::Assembly {
-  int n = 0;
-  bool churn = false, need_a = false;
-  // Per state, per visit: the expected contribution of one visit to each touchpoint figure
-  // (visits and silent churn excluded: they come from the systems).
-  std::vector<TouchpointFigures> per_visit;
-  std::vector<double> forgiven_free;  // forgiveness after a frictionless visit: a recovery if L > 0
-  struct Flow {
-    std::int32_t from;
-    std::uint32_t ending;
-    double p;
-  };
-  std::vector<Flow> endings;
-  SpMat Mt;   // (I - Q)^T
-  SpMat Ma;   // I - Qa
-  SpMat Mn;   // I - Qn (only with forgiveness; else Qn = Q)
-  SpMat Yt;   // (I - Q0)^T
-  SpMat R;    // forgiven flows, R(to, from)
-  SpMat F;    // forgiven flows, F(from, to)
-  std::array<SpMat, friction_count> S;  // last-straw flows into states, by cause
-  Vec a, b, w;
-  std::array<Vec, friction_count> straw;  // last-straw flows into retained endings, by cause
-};
-
-SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg)
-    : j_(j), s_(segment_index), seg_(seg), chain_(enumerate_chain_states(j, segment_index, seg)) {
-  if (!chain_.dead_ends.empty()) {
+SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg, Reach reach)
+    : j_(j), s_(segment_index), seg_(seg), reach_(reach), chain_(enumerate_chain_states(j, segment_index, seg, reach)) {
+  if (!chain_.dead_ends.empty() && reach == Reach::possible) {
     const auto& d = chain_.dead_ends.front();
     throw SolverError("touchpoint " + describe(j_, d.touchpoint) + " has no transition for a visit that " +
                       (d.failed ? "fails" : "does not fail") + " (segment '" + seg_.name + "')");
   }
+  if (!chain_.trapped.empty() && reach == Reach::structural)
+    throw SolverError("derivatives cannot be computed for segment '" + seg_.name + "': moving an attribute now at 0 or 1 would let customers reach touchpoint" +
+                      (chain_.trapped.size() > 1 ? "s " : " ") + describe_list(j_, chain_.trapped) +
+                      ", where they could reach no ending and feel no friction to abandon on");
   if (!chain_.trapped.empty())
     fail(std::string("customers who reach touchpoint") + (chain_.trapped.size() > 1 ? "s " : " ") +
          describe_list(j_, chain_.trapped) + " can reach no ending and feel no friction to abandon on");
@@ -109,14 +86,14 @@ void SegmentChain::fail(const std::string& what) const {
                     seg_.name + "')");
 }
 
-SegmentChain::Assembly SegmentChain::assemble(double m) const {
+SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const {
   using Model = FrictionModel;
   Assembly a;
   const std::size_t n = chain_.states.size();
   const int ni = static_cast<int>(n);
   a.n = ni;
   const double lambda = seg_.silent_churn;
-  a.churn = lambda > 0.0;
+  a.churn = lambda > 0.0 || for_gradient;
   const bool resets = chain_.resets;
 
   std::vector<Triplet> q, qa, qn, q0, r, f;
@@ -202,12 +179,13 @@ SegmentChain::Assembly SegmentChain::assemble(double m) const {
           }
           if (c.forgiven && (a.churn || chain_.free_resets)) r.emplace_back(to, i, w);
           if (chain_.free_resets && !c.forgiven && !br.positive) q0.emplace_back(to, i, -w);
-        });
+        },
+        reach_);
   }
 
   a.Mt = matrix_of(ni, q);
   // Without a way to a retained ending free of forgiveness, A = 0 and nobody churns silently.
-  a.need_a = a.churn && a.a.cwiseAbs().maxCoeff() > 0.0;
+  a.need_a = a.churn && (for_gradient || a.a.cwiseAbs().maxCoeff() > 0.0);
   if (a.need_a) {
     a.Ma = matrix_of(ni, qa);
     if (resets) a.Mn = matrix_of(ni, qn);

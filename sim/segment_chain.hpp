@@ -6,9 +6,12 @@
 #include <Eigen/Sparse>
 #include <Eigen/SparseLU>
 
+#include <array>
 #include <string>
+#include <vector>
 
 #include "models/segment.hpp"
+#include "sim/attributes.hpp"
 #include "sim/chain_states.hpp"
 #include "sim/figures.hpp"
 #include "sim/journey.hpp"
@@ -18,12 +21,27 @@ namespace cxsim {
 
 class SegmentChain {
  public:
-  // Enumerates the reachable states; throws SolverError when customers can get stuck.
-  SegmentChain(const Journey& journey, std::size_t segment_index, const Segment& segment);
+  // Enumerates the reachable states; throws SolverError when customers can get stuck. With
+  // Reach::structural (for derivatives) also the states only an attribute at 0 or 1 keeps
+  // customers out of; visits there that would have no transition are listed in dead_ends().
+  SegmentChain(const Journey& journey, std::size_t segment_index, const Segment& segment,
+               Reach reach = Reach::possible);
 
   // Expected figures of one customer of the segment with multiplier m (segments left empty).
   // `residual` is raised to the largest relative residual of the linear solves.
   Figures solve(double m, double& residual);
+
+  // One customer's probability of staying (not defecting in any way) at multiplier m, and its
+  // exact derivatives with respect to every touchpoint attribute and segment parameter, by the
+  // adjoint method (sim/segment_gradient.cpp). Needs a chain built with Reach::structural.
+  struct RetainedGradient {
+    double retained = 0.0;
+    std::vector<std::array<double, touchpoint_attribute_count>> touchpoint;
+    std::array<double, segment_parameter_count> segment{};
+  };
+  RetainedGradient retained_gradient(double m, double& residual);
+
+  const std::vector<ChainStates::DeadEnd>& dead_ends() const { return chain_.dead_ends; }
 
  private:
   using SpMat = Eigen::SparseMatrix<double>;
@@ -34,7 +52,9 @@ class SegmentChain {
   };
   struct Assembly;
 
-  Assembly assemble(double m) const;
+  // for_gradient: the silent-churn systems are built even without silent churn (their
+  // derivative with respect to it is not 0).
+  Assembly assemble(double m, bool for_gradient = false) const;
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
   Eigen::VectorXd solve_checked(LU& lu, bool transpose, const SpMat& matrix,
                                 const Eigen::VectorXd& rhs, const char* which, double& worst) const;
@@ -48,6 +68,7 @@ class SegmentChain {
   const Journey& j_;
   std::size_t s_;
   const Segment& seg_;
+  Reach reach_;
   ChainStates chain_;
   Factor visits_, churn_a_, zero_load_, no_reset_;
 };
