@@ -23,6 +23,9 @@
 #include "io/dot_writer.hpp"
 #include "io/number.hpp"
 #include "io/report.hpp"
+#include "io/names.hpp"
+#include "io/sensitivity_report.hpp"
+#include "io/sweep_report.hpp"
 #include "io/scenario.hpp"
 #include "models/limits.hpp"
 #include "io/trace_writer.hpp"
@@ -597,6 +600,147 @@ int run_dot(const DotOptions& o) {
   write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names);
   emit(out, dot.str());
   return 0;
+}
+
+namespace {
+
+// A real number option within [lo, hi].
+double real_option(const std::optional<std::string>& text, const std::string& name, double fallback, double lo,
+                   double hi) {
+  if (!text) return fallback;
+  std::string why;
+  const auto v = parse_real(*text, why);
+  if (!v) throw UsageError(name + " " + *text + ": " + why);
+  if (!(*v >= lo && *v <= hi))
+    throw UsageError(name + " must be between " + shortest_text(lo) + " and " + shortest_text(hi) + ", not " + *text);
+  return *v;
+}
+
+void warn_if_large_for_exact(const Journey& j) {
+  if (j.size() > limits::exact_solver_touchpoints)
+    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
+              << " touchpoints; this one has " << j.size() << ", so it may take minutes and gigabytes\n";
+}
+
+std::string name_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
+// --touchpoint ID or --segment NAME, and --attribute: the number a sweep moves.
+ParameterRef number_option(const SweepOptions& o, const ScenarioModel& m) {
+  if (o.touchpoint.empty() == o.segment.empty())
+    throw UsageError("sweep needs either --touchpoint ID or --segment NAME (and --attribute)");
+  if (o.attribute.empty()) throw UsageError("sweep needs --attribute");
+  ParameterRef r;
+  if (!o.touchpoint.empty()) {
+    const auto k = m.journey.find(o.touchpoint);
+    if (!k) {
+      std::vector<std::string> ids;
+      for (const auto& t : m.journey.touchpoints()) ids.push_back(t.id);
+      const auto best = closest_name(o.touchpoint, ids);
+      throw UsageError("--touchpoint '" + one_line(o.touchpoint) + "' is not in the journey" +
+                       (best ? " (did you mean '" + *best + "'?)" : std::string()));
+    }
+    if (m.journey.is_terminal(*k))
+      throw UsageError("--touchpoint '" + o.touchpoint + "' is an ending: customers do not visit it, so its attributes do nothing");
+    const auto a = touchpoint_attribute_named(o.attribute);
+    if (!a)
+      throw UsageError("--attribute '" + one_line(o.attribute) + "' is not a touchpoint attribute; use one of: " +
+                       name_list({touchpoint_attribute_names.begin(), touchpoint_attribute_names.end()}));
+    r.touchpoint = *k;
+    r.attribute = *a;
+    return r;
+  }
+  std::vector<std::string> names;
+  for (const auto& s : m.population.segments()) names.push_back(s.name);
+  const auto it = std::find(names.begin(), names.end(), o.segment);
+  if (it == names.end())
+    throw UsageError("--segment '" + one_line(o.segment) + "' is not a segment of the scenario; it has: " + name_list(names));
+  const auto p = segment_parameter_named(o.attribute);
+  if (!p)
+    throw UsageError("--attribute '" + one_line(o.attribute) + "' is not a segment parameter; use one of: " +
+                     name_list({segment_parameter_names.begin(), segment_parameter_names.end()}));
+  r.segment = static_cast<std::size_t>(it - names.begin());
+  r.parameter = *p;
+  return r;
+}
+
+}  // namespace
+
+int run_sensitivity(const SensitivityOptions& o) {
+  const Format format = format_option(o.output.format);
+  const std::uint64_t threads = threads_option(o.threads);
+  SensitivitySettings settings;
+  settings.step = real_option(o.step, "--step", settings.step, 0.0, limits::max_sensitivity);
+  if (!(settings.step > 0.0)) throw UsageError("--step must be more than 0");
+  settings.top = count_option(o.top, "--top", settings.top, 0, 1'000'000);
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  const auto out = open_output(o.output.out, loaded.scenario.inputs);
+  warn_if_large_for_exact(loaded.model.journey);
+  SensitivityReport report;
+  report.scenario = loaded.scenario.name;
+  report.variant = loaded.model.variant;
+  report.journey = &loaded.model.journey;
+  report.population = &loaded.model.population;
+  report.economics = loaded.scenario.economics;
+  report.result = with_threads(threads, [&](int) {
+    return analyse_sensitivity(loaded.model.journey, loaded.model.population, settings);
+  });
+  emit(out, format_sensitivity(report, format));
+  int failed = 0;
+  for (const auto& p : report.result.parameters)
+    if (p.error) {
+      std::cerr << "cxsim: warning: the change of " << p.attribute_name() << " could not be solved: " << one_line(*p.error)
+                << '\n';
+      failed = 1;
+    }
+  return failed;
+}
+
+int run_sweep(const SweepOptions& o) {
+  const Format format = format_option(o.output.format);
+  const std::uint64_t threads = threads_option(o.threads);
+  LoadedScenario loaded = load_scenario(o.scenario, o.variant);
+  print_warnings(loaded.warnings);
+  const ScenarioModel& m = loaded.model;
+  const ParameterRef number = number_option(o, m);
+  const double from = real_option(o.from, "--from", 0.0, 0.0, number.max());
+  const double to = real_option(o.to, "--to", 1.0, 0.0, number.max());
+  const std::uint64_t points = count_option(o.steps, "--steps", 11, 2, 10'000);
+  SweepSettings settings;
+  settings.values = sweep_values(from, to, points);
+  SweepReport report;
+  if (o.customers) {
+    MonteCarloSettings mc;
+    mc.customers = customers_option(o.customers, loaded.scenario.simulation.customers);
+    mc.walk.seed = count_option(o.seed, "--seed", loaded.scenario.simulation.seed, 0);
+    mc.walk.max_steps = max_steps_option(o.max_steps, loaded.scenario.simulation.max_steps);
+    report.seed = mc.walk.seed;
+    settings.monte_carlo = mc;
+  } else if (o.seed || o.max_steps) {
+    throw UsageError("--seed and --max-steps are for the Monte Carlo estimates; add --customers N to get them");
+  }
+  const auto out = open_output(o.output.out, loaded.scenario.inputs);
+  warn_if_large_for_exact(m.journey);
+  report.scenario = loaded.scenario.name;
+  report.variant = m.variant;
+  report.journey = &m.journey;
+  report.population = &m.population;
+  report.number = number;
+  report.current = number.value(m.journey, m.population);
+  report.points = with_threads(threads, [&](int) { return sweep(m.journey, m.population, number, settings); });
+  emit(out, format_sweep(report, format));
+  int failed = 0;
+  for (const auto& p : report.points)
+    if (p.exact_error) {
+      std::cerr << "cxsim: warning: at " << number.attribute_name() << " = " << shortest_text(p.value)
+                << " the exact solver failed: " << one_line(*p.exact_error) << '\n';
+      failed = 1;
+    }
+  return failed;
 }
 
 }  // namespace cxsim

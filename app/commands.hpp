@@ -51,6 +51,20 @@ struct BatchOptions {
   std::string format = "csv";  // csv | json (JSON Lines)
 };
 
+struct SensitivityOptions {
+  std::string scenario, variant;
+  std::optional<std::string> step, top, threads;
+  OutputOptions output;
+};
+
+struct SweepOptions {
+  std::string scenario, variant;
+  std::string touchpoint, segment, attribute;  // touchpoint or segment, and the number to move
+  std::optional<std::string> from, to, steps;
+  std::optional<std::string> customers, seed, threads, max_steps;  // Monte Carlo at each point
+  OutputOptions output;
+};
+
 struct DotOptions {
   std::string scenario, variant, out;
 };
@@ -62,5 +76,7 @@ int run_validate(const ValidateOptions& o);
 int run_dot(const DotOptions& o);
 int run_compare(const CompareOptions& o);
 int run_batch(const BatchOptions& o);
+int run_sensitivity(const SensitivityOptions& o);
+int run_sweep(const SweepOptions& o);
 
 }  // namespace cxsim

@@ -89,6 +89,33 @@ int main(int argc, char** argv) {
   b->add_option("--merge", batch.merge, "OUT: merge the shard files given as paths into OUT");
   b->add_option("--format", batch.format, "csv (default) or json (JSON Lines)");
 
+  cxsim::SensitivityOptions sens;
+  auto* sn = app.add_subcommand("sensitivity", "what to fix first: exact derivatives, and the effect of each improvement");
+  sn->add_option("scenario", sens.scenario, "scenario YAML file")->required();
+  sn->add_option("--variant", sens.variant, "a redesign defined in the scenario (default: baseline)");
+  sn->add_option("--step", sens.step, "the improvement tried on each attribute (default 0.05)");
+  sn->add_option("--top", sens.top, "how many candidates to re-solve exactly (default 20)");
+  sn->add_option("--threads", sens.threads, "worker threads; 0 (default) = all cores");
+  add_output(sn, sens.output);
+
+  cxsim::SweepOptions sweep;
+  auto* sw = app.add_subcommand("sweep", "a response curve: the defection rate as one attribute moves over a range");
+  sw->add_option("scenario", sweep.scenario, "scenario YAML file")->required();
+  sw->add_option("--variant", sweep.variant, "a redesign defined in the scenario (default: baseline)");
+  sw->add_option("--touchpoint", sweep.touchpoint, "the touchpoint whose attribute moves");
+  sw->add_option("--segment", sweep.segment, "or: the segment whose parameter moves");
+  sw->add_option("--attribute", sweep.attribute,
+                 "reliability, relevance, value, trust or recovery (touchpoint); value_expectation, "
+                 "reliability_sensitivity, relevance_sensitivity, value_sensitivity or silent_churn (segment)");
+  sw->add_option("--from", sweep.from, "first value (default 0)");
+  sw->add_option("--to", sweep.to, "last value (default 1)");
+  sw->add_option("--steps", sweep.steps, "number of points, both ends included (default 11)");
+  sw->add_option("--customers", sweep.customers, "also estimate each point by Monte Carlo with this many customers");
+  sw->add_option("--seed", sweep.seed, "random seed for the Monte Carlo estimates (the same at every point)");
+  sw->add_option("--max-steps", sweep.max_steps, "visits before a walk counts as unfinished");
+  sw->add_option("--threads", sweep.threads, "worker threads; 0 (default) = all cores");
+  add_output(sw, sweep.output);
+
   cxsim::DotOptions dot;
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
@@ -126,6 +153,8 @@ int main(int argc, char** argv) {
     else if (d->parsed()) code = cxsim::run_dot(dot);
     else if (cmp->parsed()) code = cxsim::run_compare(compare);
     else if (b->parsed()) code = cxsim::run_batch(batch);
+    else if (sn->parsed()) code = cxsim::run_sensitivity(sens);
+    else if (sw->parsed()) code = cxsim::run_sweep(sweep);
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {

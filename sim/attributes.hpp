@@ -97,4 +97,32 @@ inline Population with_parameter(const Population& p, std::size_t s, SegmentPara
   return Population(std::move(segs));
 }
 
+// One number of the scenario: an attribute of a touchpoint, or a parameter of a segment.
+struct ParameterRef {
+  std::optional<std::size_t> touchpoint, segment;  // exactly one is set
+  TouchpointAttribute attribute = TouchpointAttribute::reliability;  // with touchpoint
+  SegmentParameter parameter = SegmentParameter::value_expectation;  // with segment
+
+  const char* attribute_name() const {
+    return touchpoint ? touchpoint_attribute_names[static_cast<std::size_t>(attribute)]
+                      : segment_parameter_names[static_cast<std::size_t>(parameter)];
+  }
+  double value(const Journey& j, const Population& p) const {
+    return touchpoint ? attribute_of(j.touchpoint(*touchpoint), attribute) : parameter_of(p.segment(*segment), parameter);
+  }
+  // The range the number may take.
+  double max() const { return touchpoint ? touchpoint_attribute_max : segment_parameter_max(parameter); }
+};
+
+// f(journey, population) with the number `r` set to `value`.
+template <class F>
+auto with_value(const Journey& j, const Population& p, const ParameterRef& r, double value, F&& f) {
+  if (r.touchpoint) {
+    const Journey changed = with_attribute(j, *r.touchpoint, r.attribute, value);
+    return f(changed, p);
+  }
+  const Population changed = with_parameter(p, *r.segment, r.parameter, value);
+  return f(j, changed);
+}
+
 }  // namespace cxsim

@@ -9,35 +9,15 @@
 #include <sstream>
 
 #include "io/number.hpp"
+#include "cli_support.hpp"
 #include "test_support.hpp"
 
 namespace cxsim {
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out, err;
-};
-
-Result cxsim(const std::string& args) {
-  static test::ScratchDir dir;
-  const std::string out = dir.path("stdout"), err = dir.path("stderr");
-  const std::string cmd = std::string(CXSIM_BINARY) + " " + args + " >" + out + " 2>" + err;
-  const int status = std::system(cmd.c_str());
-  Result r;
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::ifstream o(out), e(err);
-  std::stringstream so, se;
-  so << o.rdbuf();
-  se << e.rdbuf();
-  r.out = so.str();
-  r.err = se.str();
-  return r;
-}
-
-std::string scenario(const std::string& name) {
-  return std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + name + "/scenario.yaml";
-}
+using test::cxsim;
+using test::Result;
+using test::scenario;
 
 class Cli : public ::testing::Test {
  protected:

@@ -1,0 +1,143 @@
+#include "io/sweep_report.hpp"
+
+#include <cstdio>
+#include <sstream>
+
+#include "io/csv_escape.hpp"
+#include "io/number.hpp"
+#include "sim/statistics.hpp"
+
+namespace cxsim {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+std::string who(const SweepReport& r) {
+  return r.number.touchpoint ? r.journey->touchpoint(*r.number.touchpoint).id
+                             : r.population->segment(*r.number.segment).name;
+}
+
+double share(const Tally& t, std::uint64_t n) {
+  return t.customers ? static_cast<double>(n) / static_cast<double>(t.customers) : 0.0;
+}
+
+std::string table(const SweepReport& r) {
+  std::ostringstream o;
+  o << "response curve: " << r.scenario << " (" << r.variant << "), "
+    << (r.number.touchpoint ? "touchpoint " : "segment ") << who(r) << ", " << r.number.attribute_name()
+    << " (now " << shortest_text(r.current) << ")\n\n";
+  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
+  char line[256];
+  std::snprintf(line, sizeof line, "%10s  %14s %10s %10s %10s%s\n", r.number.attribute_name(), "defection rate",
+                "abandoned", "routed", "silent", mc ? "   Monte Carlo (95% interval)" : "");
+  o << line;
+  for (const auto& p : r.points) {
+    if (p.exact) {
+      const Figures& f = *p.exact;
+      std::snprintf(line, sizeof line, "%10.4g  %13.3f%% %9.3f%% %9.3f%% %9.3f%%", p.value, 100.0 * f.defection_rate(),
+                    100.0 * f.outcomes[static_cast<int>(Ending::abandoned)],
+                    100.0 * f.outcomes[static_cast<int>(Ending::routed_defection)],
+                    100.0 * f.outcomes[static_cast<int>(Ending::silent_churn)]);
+    } else {
+      std::snprintf(line, sizeof line, "%10.4g  %14s %10s %10s %10s", p.value, "-", "-", "-", "-");
+    }
+    o << line;
+    if (p.monte_carlo) {
+      const Tally& t = *p.monte_carlo;
+      const Interval ci = wilson_interval(t.defections(), t.customers);
+      std::snprintf(line, sizeof line, "   %.3f%% [%.3f%%, %.3f%%]", 100.0 * share(t, t.defections()), 100.0 * ci.lo,
+                    100.0 * ci.hi);
+      o << line;
+    }
+    if (p.exact_error) o << "   exact solver: " << *p.exact_error;
+    o << '\n';
+  }
+  if (mc)
+    o << "\nMonte Carlo: " << r.points.front().monte_carlo->customers << " customers per point, seed " << r.seed
+      << ", the same customers at every point\n";
+  return o.str();
+}
+
+std::string cell(double v) { return shortest_text(v); }
+
+std::string csv(const SweepReport& r) {
+  std::ostringstream o;
+  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
+  o << "scenario,variant,touchpoint,segment,attribute,point,value,defection_rate_exact,abandoned_exact,"
+       "routed_exact,silent_exact";
+  if (mc) o << ",customers,defection_rate,defection_ci95_lo,defection_ci95_hi";
+  o << '\n';
+  const std::string id = csv_escape(who(r));
+  for (std::size_t i = 0; i < r.points.size(); ++i) {
+    const SweepPoint& p = r.points[i];
+    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << (r.number.touchpoint ? id : "") << ','
+      << (r.number.touchpoint ? "" : id) << ',' << r.number.attribute_name() << ',' << i + 1 << ',' << cell(p.value);
+    if (p.exact) {
+      const Figures& f = *p.exact;
+      o << ',' << cell(f.defection_rate()) << ',' << cell(f.outcomes[static_cast<int>(Ending::abandoned)]) << ','
+        << cell(f.outcomes[static_cast<int>(Ending::routed_defection)]) << ','
+        << cell(f.outcomes[static_cast<int>(Ending::silent_churn)]);
+    } else {
+      o << ",,,,";
+    }
+    if (p.monte_carlo) {
+      const Tally& t = *p.monte_carlo;
+      const Interval ci = wilson_interval(t.defections(), t.customers);
+      o << ',' << t.customers << ',' << cell(share(t, t.defections())) << ',' << cell(ci.lo) << ',' << cell(ci.hi);
+    } else if (mc) {
+      o << ",,,,";
+    }
+    o << '\n';
+  }
+  return o.str();
+}
+
+}  // namespace
+
+json to_json(const SweepReport& r) {
+  json j;
+  j["scenario"] = r.scenario;
+  j["variant"] = r.variant;
+  j["touchpoint"] = r.number.touchpoint ? json(who(r)) : json(nullptr);
+  j["segment"] = r.number.touchpoint ? json(nullptr) : json(who(r));
+  j["attribute"] = r.number.attribute_name();
+  j["current"] = r.current;
+  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
+  if (mc) j["seed"] = r.seed;
+  json points = json::array();
+  for (const auto& p : r.points) {
+    json x;
+    x["value"] = p.value;
+    if (p.exact) {
+      x["defection_rate_exact"] = p.exact->defection_rate();
+      x["abandoned_exact"] = p.exact->outcomes[static_cast<int>(Ending::abandoned)];
+      x["routed_exact"] = p.exact->outcomes[static_cast<int>(Ending::routed_defection)];
+      x["silent_exact"] = p.exact->outcomes[static_cast<int>(Ending::silent_churn)];
+    } else {
+      for (const char* k : {"defection_rate_exact", "abandoned_exact", "routed_exact", "silent_exact"}) x[k] = nullptr;
+      if (p.exact_error) x["exact_error"] = *p.exact_error;
+    }
+    if (p.monte_carlo) {
+      const Tally& t = *p.monte_carlo;
+      const Interval ci = wilson_interval(t.defections(), t.customers);
+      x["customers"] = t.customers;
+      x["defection_rate"] = share(t, t.defections());
+      x["defection_ci95"] = {ci.lo, ci.hi};
+    }
+    points.push_back(std::move(x));
+  }
+  j["points"] = std::move(points);
+  return j;
+}
+
+std::string format_sweep(const SweepReport& r, Format f) {
+  switch (f) {
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
+  }
+  return table(r);
+}
+
+}  // namespace cxsim

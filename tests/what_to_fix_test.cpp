@@ -1,0 +1,199 @@
+// What to fix first (`sensitivity`) and response curves (`sweep`): the ranking, its exact deltas,
+// the JSON contract, and the curve's points against the exact solver and Monte Carlo.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+#include "random_journeys.hpp"
+#include "sim/exact_solver.hpp"
+#include "sim/sensitivity.hpp"
+#include "sim/sweep.hpp"
+#include "test_support.hpp"
+
+namespace cxsim {
+namespace {
+
+using test::cxsim;
+using test::Result;
+using test::scenario;
+
+TEST(Sensitivity, StepDeltasAreExactResolvesRankedBestFirst) {
+  const auto all = test::scenarios();
+  for (std::size_t n = 0; n < 10; ++n) {
+    const auto& [j, p] = all[n];
+    const double base = solve_exact(j, p).figures.defection_rate();
+    const SensitivityResult r = analyse_sensitivity(j, p, {0.05, 5});
+    EXPECT_NEAR(r.defection_rate, base, 1e-13);
+    std::optional<double> previous;
+    std::size_t solved = 0;
+    for (const auto& x : r.parameters) {
+      if (!x.delta_step) continue;
+      ++solved;
+      ASSERT_TRUE(x.touchpoint.has_value()) << "only touchpoint attributes are fixes";
+      const double changed = solve_exact(with_attribute(j, *x.touchpoint, x.attribute, x.improved), p).figures.defection_rate();
+      EXPECT_NEAR(*x.delta_step, changed - base, 1e-13);
+      const double perfect = solve_exact(with_attribute(j, *x.touchpoint, x.attribute, 1.0), p).figures.defection_rate();
+      EXPECT_NEAR(*x.delta_perfect, perfect - base, 1e-13);
+      if (previous) EXPECT_LE(*previous, *x.delta_step) << "journey " << n;
+      previous = x.delta_step;
+    }
+    EXPECT_LE(solved, 5u);
+  }
+}
+
+TEST(Sensitivity, FirstOrderEstimateMatchesTheExactDeltaForSmallSteps) {
+  // delta = derivative x step + O(step^2): at a step of 1e-4 the two agree to about 1e-8.
+  const auto all = test::scenarios();
+  for (std::size_t n = 0; n < 10; ++n) {
+    const auto& [j, p] = all[n];
+    const SensitivityResult r = analyse_sensitivity(j, p, {1e-4, 3});
+    for (const auto& x : r.parameters)
+      if (x.delta_step) EXPECT_NEAR(*x.delta_step, x.predicted_step, 1e-7 + 1e-3 * std::fabs(x.predicted_step));
+  }
+}
+
+TEST(Sensitivity, AttributesAlreadyPerfectAreNoCandidates) {
+  using test::touchpoint;
+  std::vector<Touchpoint> tps{touchpoint("a", 1.0, 1.0, 1.0, 1.0), touchpoint("b", 0.6, 0.5, 0.3), test::retained("z")};
+  const Journey j(std::move(tps), {{0, 1, 1.0}, {1, 2, 1.0}}, 0);
+  const Population p({test::segment(1.0, 0.5, 0.8, 0.6, 0.3)});
+  const SensitivityResult r = analyse_sensitivity(j, p, {0.05, 100});
+  for (const auto& x : r.parameters)
+    if (x.touchpoint && *x.touchpoint == 0) EXPECT_FALSE(x.delta_step.has_value()) << x.attribute_name();
+  // b's reliability, relevance, value and trust are all candidates (b has seen a: relevance bites).
+  std::size_t solved = 0;
+  for (const auto& x : r.parameters) solved += x.delta_step.has_value();
+  EXPECT_EQ(solved, 4u);
+}
+
+TEST(Sensitivity, TopPickAppliedAsAVariantGivesTheDeltaItPredicted) {
+  test::ScratchDir dir;
+  const auto src = std::filesystem::path(scenario("broadband")).parent_path();
+  for (const auto& f : std::filesystem::directory_iterator(src))
+    std::filesystem::copy_file(f.path(), dir.path(f.path().filename().string()));
+  const Result r = cxsim("sensitivity " + dir.path("scenario.yaml") + " --format json --top 5");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  const auto& top = j["parameters"][0];
+  ASSERT_TRUE(top["touchpoint"].is_string());
+  {
+    std::ofstream yaml(dir.path("scenario.yaml"), std::ios::app);
+    yaml << "\n  - name: top_pick\n    touchpoints:\n      " << top["touchpoint"].get<std::string>() << ": {"
+         << top["attribute"].get<std::string>() << ": " << top["improved"].get<double>() << "}\n";
+  }
+  const Result base = cxsim("exact " + dir.path("scenario.yaml") + " --format json");
+  const Result fixed = cxsim("exact " + dir.path("scenario.yaml") + " --variant top_pick --format json");
+  ASSERT_EQ(fixed.code, 0) << fixed.err;
+  const double delta = nlohmann::json::parse(fixed.out)["defection_rate"].get<double>() -
+                       nlohmann::json::parse(base.out)["defection_rate"].get<double>();
+  EXPECT_NEAR(delta, top["delta_defection_step"].get<double>(), 1e-12);
+  EXPECT_LT(delta, 0.0);
+}
+
+TEST(Sensitivity, JsonHasTheContractKeysAndADerivativeForEveryParameter) {
+  const Result r = cxsim("sensitivity " + scenario("car_repair") + " --format json --top 3");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"scenario", "variant", "step", "defection_rate", "parameters"}) EXPECT_TRUE(j.contains(key)) << key;
+  std::size_t with_deltas = 0;
+  for (const auto& p : j["parameters"]) {
+    for (const char* key : {"touchpoint", "segment", "attribute", "current", "derivative", "improved",
+                            "delta_defection_step", "delta_if_perfect", "customers_kept_per_1000"})
+      EXPECT_TRUE(p.contains(key)) << key;
+    EXPECT_NE(p["touchpoint"].is_null(), p["segment"].is_null());
+    EXPECT_TRUE(p["derivative"].is_number());
+    with_deltas += p["delta_defection_step"].is_number();
+  }
+  EXPECT_EQ(with_deltas, 3u);
+}
+
+TEST(Sensitivity, CsvHasOneRowPerParameter) {
+  const Result json = cxsim("sensitivity " + scenario("car_repair") + " --format json");
+  const Result csv = cxsim("sensitivity " + scenario("car_repair") + " --format csv");
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  const auto rows = static_cast<std::size_t>(std::count(csv.out.begin(), csv.out.end(), '\n'));
+  EXPECT_EQ(rows, 1 + nlohmann::json::parse(json.out)["parameters"].size());
+  EXPECT_EQ(csv.out.rfind("scenario,variant,rank,touchpoint,segment,stage,channel,attribute,current,derivative", 0), 0u);
+}
+
+TEST(Sensitivity, RefusesAStepOutOfRange) {
+  EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step 0").code, 2);
+  EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step -1").code, 2);
+  EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step abc").code, 2);
+}
+
+TEST(Sweep, ValuesIncludeBothEnds) {
+  const auto v = sweep_values(0.2, 0.9, 8);
+  ASSERT_EQ(v.size(), 8u);
+  EXPECT_EQ(v.front(), 0.2);
+  EXPECT_EQ(v.back(), 0.9);
+  EXPECT_NEAR(v[1], 0.3, 1e-15);
+}
+
+TEST(Sweep, ExactPointsEqualTheSolverOnTheChangedJourney) {
+  const auto all = test::scenarios();
+  const auto& [j, p] = all[3];
+  ParameterRef number;
+  number.touchpoint = 1;
+  number.attribute = TouchpointAttribute::value;
+  SweepSettings s;
+  s.values = sweep_values(0.0, 1.0, 5);
+  const auto points = sweep(j, p, number, s);
+  ASSERT_EQ(points.size(), 5u);
+  for (const auto& pt : points)
+    EXPECT_EQ(pt.exact->defection_rate(),
+              solve_exact(with_attribute(j, 1, TouchpointAttribute::value, pt.value), p).figures.defection_rate());
+}
+
+TEST(Sweep, MonteCarloPointsAgreeWithExactWithinFiveStandardErrors) {
+  // Statistical: fixed seed 11, 40,000 customers a point, |z| < 5 against the exact value.
+  const auto all = test::scenarios();
+  const auto& [j, p] = all[5];
+  ParameterRef number;
+  number.segment = 0;
+  number.parameter = SegmentParameter::reliability_sensitivity;
+  SweepSettings s;
+  s.values = sweep_values(0.0, 2.0, 4);
+  MonteCarloSettings mc;
+  mc.customers = 40000;
+  mc.walk.seed = 11;
+  s.monte_carlo = mc;
+  for (const auto& pt : sweep(j, p, number, s)) {
+    ASSERT_TRUE(pt.monte_carlo && pt.exact);
+    const double n = static_cast<double>(pt.monte_carlo->customers);
+    test::expect_share_near(static_cast<double>(pt.monte_carlo->defections()) / n, pt.exact->defection_rate(),
+                            pt.monte_carlo->customers, "defection rate");
+  }
+}
+
+TEST(Sweep, CommandWritesOneRowPerPointAndRefusesUnknownNames) {
+  const Result r = cxsim("sweep " + scenario("broadband") + " --touchpoint install --attribute reliability --from 0.5 "
+                         "--to 1 --steps 6 --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 7);
+  EXPECT_EQ(r.out.rfind("scenario,variant,touchpoint,segment,attribute,point,value,defection_rate_exact", 0), 0u);
+  const Result typo = cxsim("sweep " + scenario("broadband") + " --touchpoint instal --attribute reliability");
+  EXPECT_EQ(typo.code, 2);
+  EXPECT_NE(typo.err.find("did you mean 'install'"), std::string::npos) << typo.err;
+  EXPECT_EQ(cxsim("sweep " + scenario("broadband") + " --touchpoint install --attribute charm").code, 2);
+  EXPECT_EQ(cxsim("sweep " + scenario("broadband") + " --touchpoint install --attribute value --to 1.5").code, 2);
+  EXPECT_EQ(cxsim("sweep " + scenario("broadband") + " --attribute value").code, 2);
+}
+
+TEST(Sweep, CurrentValuePointEqualsTheScenariosExactRate) {
+  const Result sweep = cxsim("sweep " + scenario("broadband") +
+                             " --touchpoint install --attribute reliability --from 0.7 --to 0.8 --steps 3 --format json");
+  const Result exact = cxsim("exact " + scenario("broadband") + " --format json");
+  ASSERT_EQ(sweep.code, 0) << sweep.err;
+  const auto j = nlohmann::json::parse(sweep.out);
+  EXPECT_EQ(j["current"].get<double>(), 0.75);
+  EXPECT_NEAR(j["points"][1]["defection_rate_exact"].get<double>(),
+              nlohmann::json::parse(exact.out)["defection_rate"].get<double>(), 1e-14);
+}
+
+}  // namespace
+}  // namespace cxsim
