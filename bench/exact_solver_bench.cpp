@@ -1,4 +1,4 @@
-// Time of the exact solver on large random journeys.
+// Time of the exact solver, its derivatives and `sensitivity` on large random journeys.
 //
 // The journeys look like real ones scaled up: touchpoints in order, each with about three
 // out-edges mostly a short way forward (and now and then a long way forward or to one of a few
@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "models/segment.hpp"
+#include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/sensitivity.hpp"
 #include "tests/dice.hpp"
 
 namespace {
@@ -87,9 +89,35 @@ void BM_SolveExact(benchmark::State& state, double heterogeneity) {
   state.counters["quadrature_nodes"] = nodes;
 }
 
+// Every derivative of the defection rate (all touchpoint attributes and segment parameters) at a
+// solution already computed: the adjoint pass alone.
+void BM_DefectionGradient(benchmark::State& state, double heterogeneity) {
+  const Journey j = big_journey(static_cast<std::size_t>(state.range(0)), 12345);
+  const Population p = population(heterogeneity);
+  const ExactSolution x = solve_exact(j, p);
+  for (auto _ : state) {
+    const DefectionGradient g = defection_gradient(j, p, x);
+    benchmark::DoNotOptimize(g.touchpoint.data());
+  }
+  state.counters["derivatives"] = static_cast<double>(j.size() * touchpoint_attribute_count);
+}
+
+// `cxsim sensitivity` without the output: solve, differentiate, re-solve the top 20 twice each.
+void BM_Sensitivity(benchmark::State& state) {
+  const Journey j = big_journey(static_cast<std::size_t>(state.range(0)), 12345);
+  const Population p = population(0.0);
+  for (auto _ : state) {
+    const SensitivityResult r = analyse_sensitivity(j, p, {0.05, 20});
+    benchmark::DoNotOptimize(r.parameters.data());
+  }
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_SolveExact, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_SolveExact, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DefectionGradient, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_DefectionGradient, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Sensitivity)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
