@@ -628,26 +628,24 @@ std::string name_list(const std::vector<std::string>& names) {
   return list;
 }
 
-// --touchpoint ID or --segment NAME, and --attribute: the number a sweep moves.
-ParameterRef number_option(const SweepOptions& o, const ScenarioModel& m) {
-  if (o.touchpoint.empty() == o.segment.empty())
-    throw UsageError("sweep needs either --touchpoint ID or --segment NAME (and --attribute)");
-  if (o.attribute.empty()) throw UsageError("sweep needs --attribute");
+// The number named by touchpoint (or segment) and attribute, in the model; UsageError if unknown.
+ParameterRef number_named(const std::string& touchpoint, const std::string& segment, const std::string& attribute,
+                          const ScenarioModel& m) {
   ParameterRef r;
-  if (!o.touchpoint.empty()) {
-    const auto k = m.journey.find(o.touchpoint);
+  if (!touchpoint.empty()) {
+    const auto k = m.journey.find(touchpoint);
     if (!k) {
       std::vector<std::string> ids;
       for (const auto& t : m.journey.touchpoints()) ids.push_back(t.id);
-      const auto best = closest_name(o.touchpoint, ids);
-      throw UsageError("--touchpoint '" + one_line(o.touchpoint) + "' is not in the journey" +
+      const auto best = closest_name(touchpoint, ids);
+      throw UsageError("--touchpoint '" + one_line(touchpoint) + "' is not in the journey" +
                        (best ? " (did you mean '" + *best + "'?)" : std::string()));
     }
     if (m.journey.is_terminal(*k))
-      throw UsageError("--touchpoint '" + o.touchpoint + "' is an ending: customers do not visit it, so its attributes do nothing");
-    const auto a = touchpoint_attribute_named(o.attribute);
+      throw UsageError("--touchpoint '" + touchpoint + "' is an ending: customers do not visit it, so its attributes do nothing");
+    const auto a = touchpoint_attribute_named(attribute);
     if (!a)
-      throw UsageError("--attribute '" + one_line(o.attribute) + "' is not a touchpoint attribute; use one of: " +
+      throw UsageError("--attribute '" + one_line(attribute) + "' is not a touchpoint attribute; use one of: " +
                        name_list({touchpoint_attribute_names.begin(), touchpoint_attribute_names.end()}));
     r.touchpoint = *k;
     r.attribute = *a;
@@ -655,16 +653,46 @@ ParameterRef number_option(const SweepOptions& o, const ScenarioModel& m) {
   }
   std::vector<std::string> names;
   for (const auto& s : m.population.segments()) names.push_back(s.name);
-  const auto it = std::find(names.begin(), names.end(), o.segment);
+  const auto it = std::find(names.begin(), names.end(), segment);
   if (it == names.end())
-    throw UsageError("--segment '" + one_line(o.segment) + "' is not a segment of the scenario; it has: " + name_list(names));
-  const auto p = segment_parameter_named(o.attribute);
+    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario; it has: " + name_list(names));
+  const auto p = segment_parameter_named(attribute);
   if (!p)
-    throw UsageError("--attribute '" + one_line(o.attribute) + "' is not a segment parameter; use one of: " +
+    throw UsageError("--attribute '" + one_line(attribute) + "' is not a segment parameter; use one of: " +
                      name_list({segment_parameter_names.begin(), segment_parameter_names.end()}));
   r.segment = static_cast<std::size_t>(it - names.begin());
   r.parameter = *p;
   return r;
+}
+
+// A curve to draw: the number and its values.
+struct CurveRequest {
+  ParameterRef number;
+  std::vector<double> values;
+};
+
+// The curve of the command line, or else every curve of the scenario's `sweeps`.
+std::vector<CurveRequest> curve_requests(const SweepOptions& o, const LoadedScenario& loaded) {
+  const ScenarioModel& m = loaded.model;
+  const bool named = !o.touchpoint.empty() || !o.segment.empty();
+  std::vector<CurveRequest> out;
+  if (!named) {
+    if (!o.attribute.empty() || o.from || o.to || o.steps)
+      throw UsageError("--attribute, --from, --to and --steps need --touchpoint ID or --segment NAME");
+    if (loaded.scenario.sweeps.empty())
+      throw UsageError("sweep needs --touchpoint ID or --segment NAME with --attribute, or a 'sweeps' list in the scenario");
+    for (const auto& s : loaded.scenario.sweeps)
+      out.push_back({number_named(s.touchpoint, s.segment, s.attribute, m), sweep_values(s.from, s.to, s.steps)});
+    return out;
+  }
+  if (!o.touchpoint.empty() && !o.segment.empty()) throw UsageError("sweep takes --touchpoint or --segment, not both");
+  if (o.attribute.empty()) throw UsageError("sweep needs --attribute");
+  const ParameterRef number = number_named(o.touchpoint, o.segment, o.attribute, m);
+  const double from = real_option(o.from, "--from", 0.0, 0.0, number.max());
+  const double to = real_option(o.to, "--to", 1.0, 0.0, number.max());
+  const std::uint64_t points = count_option(o.steps, "--steps", 11, 2, 10'000);
+  out.push_back({number, sweep_values(from, to, points)});
+  return out;
 }
 
 }  // namespace
@@ -706,12 +734,8 @@ int run_sweep(const SweepOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   const ScenarioModel& m = loaded.model;
-  const ParameterRef number = number_option(o, m);
-  const double from = real_option(o.from, "--from", 0.0, 0.0, number.max());
-  const double to = real_option(o.to, "--to", 1.0, 0.0, number.max());
-  const std::uint64_t points = count_option(o.steps, "--steps", 11, 2, 10'000);
+  const std::vector<CurveRequest> requests = curve_requests(o, loaded);
   SweepSettings settings;
-  settings.values = sweep_values(from, to, points);
   SweepReport report;
   if (o.customers) {
     MonteCarloSettings mc;
@@ -729,17 +753,23 @@ int run_sweep(const SweepOptions& o) {
   report.variant = m.variant;
   report.journey = &m.journey;
   report.population = &m.population;
-  report.number = number;
-  report.current = number.value(m.journey, m.population);
-  report.points = with_threads(threads, [&](int) { return sweep(m.journey, m.population, number, settings); });
+  with_threads(threads, [&](int) {
+    for (const auto& request : requests) {
+      settings.values = request.values;
+      report.curves.push_back(SweepCurve{request.number, request.number.value(m.journey, m.population),
+                                         sweep(m.journey, m.population, request.number, settings)});
+    }
+    return 0;
+  });
   emit(out, format_sweep(report, format));
   int failed = 0;
-  for (const auto& p : report.points)
-    if (p.exact_error) {
-      std::cerr << "cxsim: warning: at " << number.attribute_name() << " = " << shortest_text(p.value)
-                << " the exact solver failed: " << one_line(*p.exact_error) << '\n';
-      failed = 1;
-    }
+  for (const auto& c : report.curves)
+    for (const auto& p : c.points)
+      if (p.exact_error) {
+        std::cerr << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(p.value)
+                  << " the exact solver failed: " << one_line(*p.exact_error) << '\n';
+        failed = 1;
+      }
   return failed;
 }
 

@@ -127,6 +127,26 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       r.warnings.push_back("no exact figures for '" + a.name + "': " + e.what());
     }
   }
+  // More than 0.1% of an arm's customers cut off at max_steps bias its defection rate low.
+  for (std::size_t a = 0; a < in.arms.size(); ++a) {
+    const Tally& t = run.tally.arms[a];
+    const std::uint64_t unfinished = t.endings[static_cast<int>(Ending::unfinished)];
+    if (t.customers == 0 || unfinished * 1000 <= t.customers) continue;
+    char text[400];
+    std::snprintf(text, sizeof text,
+                  "'%s': %llu customers (%.3f%%) were still walking after %llu visits (max_steps) and count as "
+                  "unfinished, so its defection rate is biased low",
+                  in.arms[a].name.c_str(), static_cast<unsigned long long>(unfinished),
+                  100.0 * static_cast<double>(unfinished) / static_cast<double>(t.customers),
+                  static_cast<unsigned long long>(in.settings.walk.max_steps));
+    std::string w = text;
+    if (r.exact[a]) {
+      std::snprintf(text, sizeof text, "; its exact defection rate, which has no step limit, is %.3f%%",
+                    100.0 * r.exact[a]->figures.defection_rate());
+      w += text;
+    }
+    r.warnings.push_back(w);
+  }
 
   const std::uint64_t n = r.customers;
   const ComparisonArm& base = in.arms.front();

@@ -79,6 +79,15 @@ struct Economics {
   SourceLocation where;
 };
 
+// A response curve the scenario asks for (`cxsim sweep SCENARIO` draws them all).
+struct SweepSource {
+  std::string touchpoint, segment;  // exactly one is given
+  std::string attribute;
+  double from = 0.0, to = 1.0;
+  std::uint64_t steps = 11;  // points, both ends included
+  SourceLocation where, name_where;
+};
+
 struct SimulationDefaults {
   std::uint64_t customers = 100000;
   std::uint64_t seed = 1;
@@ -100,6 +109,7 @@ struct Scenario {
   SimulationDefaults simulation;
   std::optional<Economics> economics;
   std::vector<VariantSource> variants;
+  std::vector<SweepSource> sweeps;
 
   const VariantSource* variant(const std::string& name) const;
 };

@@ -200,6 +200,28 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   return model;
 }
 
+namespace {
+
+// The touchpoints and segments the scenario's sweeps name, in the baseline journey.
+void check_sweeps(const Scenario& sc, const ScenarioModel& m, Diagnostics& diag) {
+  for (const auto& s : sc.sweeps) {
+    if (!s.touchpoint.empty()) {
+      const auto k = m.journey.find(s.touchpoint);
+      if (!k)
+        diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint + "' is not in the journey");
+      else if (m.journey.is_terminal(*k))
+        diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint +
+                                     "' is an ending: customers do not visit it, so its attributes do nothing");
+      continue;
+    }
+    const auto segs = m.population.segments();
+    if (std::none_of(segs.begin(), segs.end(), [&](const Segment& g) { return g.name == s.segment; }))
+      diag.error(s.name_where, "the sweep's segment '" + s.segment + "' is not a segment of the scenario");
+  }
+}
+
+}  // namespace
+
 CheckedScenario check_scenario(const std::string& path) {
   CheckedScenario c;
   c.scenario = parse_scenario(path, c.diagnostics);
@@ -207,7 +229,9 @@ CheckedScenario check_scenario(const std::string& path) {
     build_model(c.scenario, nullptr, c.diagnostics, true);
     return c;
   }
-  if (!build_model(c.scenario, nullptr, c.diagnostics)) return c;
+  const auto baseline = build_model(c.scenario, nullptr, c.diagnostics);
+  if (!baseline) return c;
+  check_sweeps(c.scenario, *baseline, c.diagnostics);
   // Variants are checked on a valid baseline, and what the baseline already said (an unreachable
   // touchpoint, say) is not said again for every variant.
   std::set<std::pair<std::string, std::string>> said;

@@ -10,6 +10,7 @@
 #include "io/number.hpp"
 #include "io/scenario.hpp"
 #include "models/limits.hpp"
+#include "sim/attributes.hpp"
 #include "io/yaml_tree.hpp"
 
 namespace cxsim {
@@ -539,6 +540,46 @@ class Loader {
     return s;
   }
 
+  // ---- sweeps: {touchpoint | segment, attribute, from, to, steps} ----
+  std::optional<SweepSource> sweep(const YamlNode& n) {
+    static constexpr std::array<const char*, 6> keys{"touchpoint", "segment", "attribute", "from", "to", "steps"};
+    only_keys(n, keys, "a sweep");
+    const std::size_t errors = diag_.error_count();
+    SweepSource s;
+    s.where = n.where;
+    const auto* tp = n.find("touchpoint");
+    const auto* seg = n.find("segment");
+    if ((tp != nullptr) == (seg != nullptr)) {
+      diag_.error(n.where, "a sweep names either a 'touchpoint' or a 'segment' (and its 'attribute')");
+      return std::nullopt;
+    }
+    const auto* who = tp ? tp : seg;
+    s.name_where = who->where;
+    if (auto t = text(cell_of(*who), tp ? "touchpoint" : "segment", true)) (tp ? s.touchpoint : s.segment) = *t;
+    double max = 1.0;
+    if (const auto* a = required(n, "attribute", "this sweep"))
+      if (auto t = text(cell_of(*a), "attribute", true)) {
+        s.attribute = *t;
+        if (tp && !touchpoint_attribute_named(*t)) {
+          diag_.error(a->where, unknown_name_message("touchpoint attribute", *t, touchpoint_attribute_names));
+        } else if (seg) {
+          const auto p = segment_parameter_named(*t);
+          if (!p)
+            diag_.error(a->where, unknown_name_message("segment parameter", *t, segment_parameter_names));
+          else
+            max = segment_parameter_max(*p);
+        }
+      }
+    if (const auto* v = n.find("from"))
+      if (auto x = real(cell_of(*v), "from", 0.0, max)) s.from = *x;
+    if (const auto* v = n.find("to"))
+      if (auto x = real(cell_of(*v), "to", 0.0, max)) s.to = *x;
+    if (const auto* v = n.find("steps"))
+      if (auto x = count(cell_of(*v), "steps", 2, 10'000)) s.steps = *x;
+    if (diag_.error_count() > errors) return std::nullopt;
+    return s;
+  }
+
   // ---- the whole file ----
   Scenario scenario(const std::string& path) {
     Scenario sc;
@@ -549,8 +590,8 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 7> top{"name",       "description", "journey",  "segments",
-                                                    "simulation", "economics",   "variants"};
+    static constexpr std::array<const char*, 8> top{"name",       "description", "journey",  "segments",
+                                                    "simulation", "economics",   "variants", "sweeps"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -640,6 +681,15 @@ class Loader {
         else ok = false;
       }
       if (ok && c && v) sc.economics = e;
+    }
+
+    if (const auto* n = root->find("sweeps")) {
+      if (!n->is_sequence())
+        diag_.error(n->where, "'sweeps' must be a list of response curves, not " + std::string(describe(n->kind)));
+      else
+        for (const auto& item : n->items)
+          if (is_map(item, "a sweep"))
+            if (auto s = sweep(item)) sc.sweeps.push_back(std::move(*s));
     }
 
     if (const auto* n = root->find("variants")) {

@@ -13,26 +13,25 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string who(const SweepReport& r) {
-  return r.number.touchpoint ? r.journey->touchpoint(*r.number.touchpoint).id
-                             : r.population->segment(*r.number.segment).name;
+std::string who(const SweepReport& r, const SweepCurve& c) {
+  return c.number.touchpoint ? r.journey->touchpoint(*c.number.touchpoint).id
+                             : r.population->segment(*c.number.segment).name;
 }
 
 double share(const Tally& t, std::uint64_t n) {
   return t.customers ? static_cast<double>(n) / static_cast<double>(t.customers) : 0.0;
 }
 
-std::string table(const SweepReport& r) {
-  std::ostringstream o;
+void table_curve(const SweepReport& r, const SweepCurve& c, std::ostringstream& o) {
   o << "response curve: " << r.scenario << " (" << r.variant << "), "
-    << (r.number.touchpoint ? "touchpoint " : "segment ") << who(r) << ", " << r.number.attribute_name()
-    << " (now " << shortest_text(r.current) << ")\n\n";
-  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
+    << (c.number.touchpoint ? "touchpoint " : "segment ") << who(r, c) << ", " << c.number.attribute_name()
+    << " (now " << shortest_text(c.current) << ")\n\n";
+  const bool mc = r.monte_carlo();
   char line[256];
-  std::snprintf(line, sizeof line, "%10s  %14s %10s %10s %10s%s\n", r.number.attribute_name(), "defection rate",
+  std::snprintf(line, sizeof line, "%10s  %14s %10s %10s %10s%s\n", c.number.attribute_name(), "defection rate",
                 "abandoned", "routed", "silent", mc ? "   Monte Carlo (95% interval)" : "");
   o << line;
-  for (const auto& p : r.points) {
+  for (const auto& p : c.points) {
     if (p.exact) {
       const Figures& f = *p.exact;
       std::snprintf(line, sizeof line, "%10.4g  %13.3f%% %9.3f%% %9.3f%% %9.3f%%", p.value, 100.0 * f.defection_rate(),
@@ -53,9 +52,17 @@ std::string table(const SweepReport& r) {
     if (p.exact_error) o << "   exact solver: " << *p.exact_error;
     o << '\n';
   }
-  if (mc)
-    o << "\nMonte Carlo: " << r.points.front().monte_carlo->customers << " customers per point, seed " << r.seed
-      << ", the same customers at every point\n";
+}
+
+std::string table(const SweepReport& r) {
+  std::ostringstream o;
+  for (std::size_t i = 0; i < r.curves.size(); ++i) {
+    if (i) o << '\n';
+    table_curve(r, r.curves[i], o);
+  }
+  if (r.monte_carlo())
+    o << "\nMonte Carlo: " << r.curves.front().points.front().monte_carlo->customers << " customers per point, seed "
+      << r.seed << ", the same customers at every point\n";
   return o.str();
 }
 
@@ -63,16 +70,19 @@ std::string cell(double v) { return shortest_text(v); }
 
 std::string csv(const SweepReport& r) {
   std::ostringstream o;
-  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
-  o << "scenario,variant,touchpoint,segment,attribute,point,value,defection_rate_exact,abandoned_exact,"
+  const bool mc = r.monte_carlo();
+  o << "scenario,variant,sweep,touchpoint,segment,attribute,point,value,defection_rate_exact,abandoned_exact,"
        "routed_exact,silent_exact";
   if (mc) o << ",customers,defection_rate,defection_ci95_lo,defection_ci95_hi";
   o << '\n';
-  const std::string id = csv_escape(who(r));
-  for (std::size_t i = 0; i < r.points.size(); ++i) {
-    const SweepPoint& p = r.points[i];
-    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << (r.number.touchpoint ? id : "") << ','
-      << (r.number.touchpoint ? "" : id) << ',' << r.number.attribute_name() << ',' << i + 1 << ',' << cell(p.value);
+  for (std::size_t c = 0; c < r.curves.size(); ++c) {
+  const SweepCurve& curve = r.curves[c];
+  const std::string id = csv_escape(who(r, curve));
+  for (std::size_t i = 0; i < curve.points.size(); ++i) {
+    const SweepPoint& p = curve.points[i];
+    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << c + 1 << ','
+      << (curve.number.touchpoint ? id : "") << ',' << (curve.number.touchpoint ? "" : id) << ','
+      << curve.number.attribute_name() << ',' << i + 1 << ',' << cell(p.value);
     if (p.exact) {
       const Figures& f = *p.exact;
       o << ',' << cell(f.defection_rate()) << ',' << cell(f.outcomes[static_cast<int>(Ending::abandoned)]) << ','
@@ -90,23 +100,18 @@ std::string csv(const SweepReport& r) {
     }
     o << '\n';
   }
+  }
   return o.str();
 }
 
-}  // namespace
-
-json to_json(const SweepReport& r) {
+json curve_json(const SweepReport& r, const SweepCurve& c) {
   json j;
-  j["scenario"] = r.scenario;
-  j["variant"] = r.variant;
-  j["touchpoint"] = r.number.touchpoint ? json(who(r)) : json(nullptr);
-  j["segment"] = r.number.touchpoint ? json(nullptr) : json(who(r));
-  j["attribute"] = r.number.attribute_name();
-  j["current"] = r.current;
-  const bool mc = !r.points.empty() && r.points.front().monte_carlo.has_value();
-  if (mc) j["seed"] = r.seed;
+  j["touchpoint"] = c.number.touchpoint ? json(who(r, c)) : json(nullptr);
+  j["segment"] = c.number.touchpoint ? json(nullptr) : json(who(r, c));
+  j["attribute"] = c.number.attribute_name();
+  j["current"] = c.current;
   json points = json::array();
-  for (const auto& p : r.points) {
+  for (const auto& p : c.points) {
     json x;
     x["value"] = p.value;
     if (p.exact) {
@@ -128,6 +133,19 @@ json to_json(const SweepReport& r) {
     points.push_back(std::move(x));
   }
   j["points"] = std::move(points);
+  return j;
+}
+
+}  // namespace
+
+json to_json(const SweepReport& r) {
+  json j;
+  j["scenario"] = r.scenario;
+  j["variant"] = r.variant;
+  if (r.monte_carlo()) j["seed"] = r.seed;
+  json curves = json::array();
+  for (const auto& c : r.curves) curves.push_back(curve_json(r, c));
+  j["sweeps"] = std::move(curves);
   return j;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// `cxsim sweep`: one row per point of a response curve, as a table, CSV or JSON.
+// `cxsim sweep`: one row per point of one or more response curves, as a table, CSV or JSON.
 #include <string>
 #include <vector>
 
@@ -10,14 +10,19 @@
 
 namespace cxsim {
 
+struct SweepCurve {
+  ParameterRef number;
+  double current = 0.0;  // the scenario's own value
+  std::vector<SweepPoint> points;
+};
+
 struct SweepReport {
   std::string scenario, variant = "baseline";
   const Journey* journey = nullptr;
   const Population* population = nullptr;
-  ParameterRef number;
-  double current = 0.0;  // the scenario's own value
-  std::vector<SweepPoint> points;
+  std::vector<SweepCurve> curves;
   std::uint64_t seed = 0;  // Monte Carlo only
+  bool monte_carlo() const { return !curves.empty() && !curves.front().points.empty() && curves.front().points.front().monte_carlo; }
 };
 
 nlohmann::ordered_json to_json(const SweepReport& r);

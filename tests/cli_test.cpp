@@ -214,6 +214,28 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
   EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
 }
 
+TEST(CliWarnings, CompareWarnsAboutEachArmWithManyUnfinishedCustomers) {
+  test::ScratchDir dir;
+  const std::string yaml =
+      dir.write("loop.yaml",
+                "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
+                "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
+                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
+                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
+                "simulation: {customers: 5000, seed: 3, max_steps: 5}\n"
+                "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
+  const Result r = cxsim("compare " + yaml + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  std::size_t biased = 0;
+  for (const auto& w : j["warnings"]) biased += w.get<std::string>().find("biased low") != std::string::npos;
+  EXPECT_EQ(biased, 2u) << r.out;
+  EXPECT_NE(r.err.find("exact defection rate"), std::string::npos) << r.err;
+  const Result fine = cxsim("compare " + yaml + " --max-steps 100000");
+  EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
+}
+
 }  // namespace
 }  // namespace cxsim
 

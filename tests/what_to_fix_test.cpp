@@ -175,7 +175,7 @@ TEST(Sweep, CommandWritesOneRowPerPointAndRefusesUnknownNames) {
                          "--to 1 --steps 6 --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 7);
-  EXPECT_EQ(r.out.rfind("scenario,variant,touchpoint,segment,attribute,point,value,defection_rate_exact", 0), 0u);
+  EXPECT_EQ(r.out.rfind("scenario,variant,sweep,touchpoint,segment,attribute,point,value,defection_rate_exact", 0), 0u);
   const Result typo = cxsim("sweep " + scenario("broadband") + " --touchpoint instal --attribute reliability");
   EXPECT_EQ(typo.code, 2);
   EXPECT_NE(typo.err.find("did you mean 'install'"), std::string::npos) << typo.err;
@@ -189,10 +189,50 @@ TEST(Sweep, CurrentValuePointEqualsTheScenariosExactRate) {
                              " --touchpoint install --attribute reliability --from 0.7 --to 0.8 --steps 3 --format json");
   const Result exact = cxsim("exact " + scenario("broadband") + " --format json");
   ASSERT_EQ(sweep.code, 0) << sweep.err;
-  const auto j = nlohmann::json::parse(sweep.out);
+  const auto j = nlohmann::json::parse(sweep.out)["sweeps"][0];
   EXPECT_EQ(j["current"].get<double>(), 0.75);
   EXPECT_NEAR(j["points"][1]["defection_rate_exact"].get<double>(),
               nlohmann::json::parse(exact.out)["defection_rate"].get<double>(), 1e-14);
+}
+
+constexpr const char* tiny_journey =
+    "name: Tiny\njourney:\n  start: a\n  touchpoints:\n"
+    "    - {id: a, reliability: 0.8, relevance: 1, value: 0.5, trust: 0}\n"
+    "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+    "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+    "segments:\n  - {name: all, share: 1, value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 1}, silent_churn: 0.5}\n";
+
+TEST(Sweep, ScenarioSweepsAreAllDrawnWhenNoneIsNamed) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("s.yaml", std::string(tiny_journey) +
+                                                   "sweeps:\n  - {touchpoint: a, attribute: value, from: 0.2, to: 1, steps: 5}\n"
+                                                   "  - {segment: all, attribute: silent_churn, to: 3, steps: 4}\n");
+  const Result r = cxsim("sweep " + yaml + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 5 + 4) << r.out;
+  EXPECT_NE(r.out.find("Tiny,baseline,2,,all,silent_churn,4,3,"), std::string::npos) << r.out;
+  const Result none = cxsim("sweep " + dir.write("t.yaml", tiny_journey));
+  EXPECT_EQ(none.code, 2);
+  EXPECT_NE(none.err.find("'sweeps'"), std::string::npos) << none.err;
+}
+
+TEST(Sweep, BadScenarioSweepsAreReportedWithTheirLine) {
+  test::ScratchDir dir;
+  const auto check = [&](const std::string& sweep, const std::string& expected) {
+    const std::string yaml = dir.write("bad.yaml", std::string(tiny_journey) + "sweeps:\n  - " + sweep + "\n");
+    const Result r = cxsim("check " + yaml);
+    EXPECT_EQ(r.code, 2) << sweep;
+    EXPECT_NE(r.out.find("bad.yaml:12:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(expected), std::string::npos) << r.out;
+  };
+  check("{touchpoint: a, attribute: charm}", "unknown touchpoint attribute 'charm'");
+  check("{touchpoint: b, attribute: value}", "the sweep's touchpoint 'b' is not in the journey");
+  check("{touchpoint: z, attribute: value}", "is an ending");
+  check("{segment: most, attribute: silent_churn}", "the sweep's segment 'most'");
+  check("{touchpoint: a, segment: all, attribute: value}", "either a 'touchpoint' or a 'segment'");
+  check("{touchpoint: a, attribute: value, to: 1.5}", "'to'");
+  check("{touchpoint: a, attribute: value, steps: 1}", "'steps'");
+  check("{segment: all, attribute: reliability}", "unknown segment parameter 'reliability'");
 }
 
 }  // namespace
