@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "random_journeys.hpp"
+
 namespace cxsim {
 namespace {
 
@@ -355,6 +357,23 @@ TEST(ExactSolver, FrictionInALoopMakesItLeavable) {
   EXPECT_NEAR(outcome(x, Ending::abandoned), 0.5, tight);
   // visits to c: 0.5 * (1 + e^-1 + e^-2 + ...)
   EXPECT_NEAR(x.figures.touchpoints[2][fig_visits], 0.5 / (1.0 - std::exp(-1.0)), tight);
+}
+
+TEST(ExactSolver, TransitionFlowsAddUpToTheVisitsOfWhereTheyLead) {
+  const auto all = test::scenarios();
+  for (std::size_t n = 0; n < 30; ++n) {
+    const auto& [j, p] = all[n];
+    const ExactSolution x = solve_exact(j, p);
+    ASSERT_EQ(x.figures.transitions.size(), j.transitions().size());
+    std::vector<double> arriving(j.size(), 0.0);
+    arriving[j.start()] = 1.0;
+    for (std::size_t e = 0; e < j.transitions().size(); ++e) {
+      EXPECT_GE(x.figures.transitions[e], 0.0);
+      arriving[j.transitions()[e].to] += x.figures.transitions[e];
+    }
+    for (std::size_t k = 0; k < j.size(); ++k)
+      EXPECT_NEAR(arriving[k], x.figures.touchpoints[k][fig_visits], 1e-10) << "journey " << n << " touchpoint " << k;
+  }
 }
 
 }  // namespace

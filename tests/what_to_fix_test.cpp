@@ -38,7 +38,9 @@ TEST(Sensitivity, StepDeltasAreExactResolvesRankedBestFirst) {
       EXPECT_NEAR(*x.delta_step, changed - base, 1e-13);
       const double perfect = solve_exact(with_attribute(j, *x.touchpoint, x.attribute, 1.0), p).figures.defection_rate();
       EXPECT_NEAR(*x.delta_perfect, perfect - base, 1e-13);
-      if (previous) EXPECT_LE(*previous, *x.delta_step) << "journey " << n;
+      if (previous) {
+        EXPECT_LE(*previous, *x.delta_step) << "journey " << n;
+      }
       previous = x.delta_step;
     }
     EXPECT_LE(solved, 5u);
@@ -51,8 +53,11 @@ TEST(Sensitivity, FirstOrderEstimateMatchesTheExactDeltaForSmallSteps) {
   for (std::size_t n = 0; n < 10; ++n) {
     const auto& [j, p] = all[n];
     const SensitivityResult r = analyse_sensitivity(j, p, {1e-4, 3});
-    for (const auto& x : r.parameters)
-      if (x.delta_step) EXPECT_NEAR(*x.delta_step, x.predicted_step, 1e-7 + 1e-3 * std::fabs(x.predicted_step));
+    for (const auto& x : r.parameters) {
+      if (x.delta_step) {
+        EXPECT_NEAR(*x.delta_step, x.predicted_step, 1e-7 + 1e-3 * std::fabs(x.predicted_step));
+      }
+    }
   }
 }
 
@@ -62,8 +67,11 @@ TEST(Sensitivity, AttributesAlreadyPerfectAreNoCandidates) {
   const Journey j(std::move(tps), {{0, 1, 1.0}, {1, 2, 1.0}}, 0);
   const Population p({test::segment(1.0, 0.5, 0.8, 0.6, 0.3)});
   const SensitivityResult r = analyse_sensitivity(j, p, {0.05, 100});
-  for (const auto& x : r.parameters)
-    if (x.touchpoint && *x.touchpoint == 0) EXPECT_FALSE(x.delta_step.has_value()) << x.attribute_name();
+  for (const auto& x : r.parameters) {
+    if (x.touchpoint && *x.touchpoint == 0) {
+      EXPECT_FALSE(x.delta_step.has_value()) << x.attribute_name();
+    }
+  }
   // b's reliability, relevance, value and trust are all candidates (b has seen a: relevance bites).
   std::size_t solved = 0;
   for (const auto& x : r.parameters) solved += x.delta_step.has_value();
