@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <iostream>
 #include <filesystem>
 #include <map>
@@ -23,6 +24,8 @@
 #include "io/dot_writer.hpp"
 #include "io/number.hpp"
 #include "io/report.hpp"
+#include "io/graphviz_svg.hpp"
+#include "io/html_report.hpp"
 #include "io/names.hpp"
 #include "io/sensitivity_report.hpp"
 #include "io/sweep_report.hpp"
@@ -139,6 +142,12 @@ std::function<void(std::uint64_t)> announce_estimate(double target, std::uint64_
 
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void warn_if_large_for_exact(const Journey& j) {
+  if (j.size() > limits::exact_solver_touchpoints)
+    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
+              << " touchpoints; this one has " << j.size() << ", so it may take minutes and gigabytes\n";
 }
 
 }  // namespace
@@ -597,7 +606,13 @@ int run_dot(const DotOptions& o) {
   std::ostringstream dot;
   std::vector<std::string> segment_names;
   for (const auto& seg : loaded.model.population.segments()) segment_names.push_back(seg.name);
-  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names);
+  std::optional<ExactSolution> heat;
+  if (o.heat) {
+    warn_if_large_for_exact(loaded.model.journey);
+    heat = solve_exact(loaded.model.journey, loaded.model.population);
+  }
+  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names,
+            heat ? &heat->figures : nullptr);
   emit(out, dot.str());
   return 0;
 }
@@ -614,12 +629,6 @@ double real_option(const std::optional<std::string>& text, const std::string& na
   if (!(*v >= lo && *v <= hi))
     throw UsageError(name + " must be between " + shortest_text(lo) + " and " + shortest_text(hi) + ", not " + *text);
   return *v;
-}
-
-void warn_if_large_for_exact(const Journey& j) {
-  if (j.size() > limits::exact_solver_touchpoints)
-    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
-              << " touchpoints; this one has " << j.size() << ", so it may take minutes and gigabytes\n";
 }
 
 std::string name_list(const std::vector<std::string>& names) {
@@ -771,6 +780,173 @@ int run_sweep(const SweepOptions& o) {
         failed = 1;
       }
   return failed;
+}
+
+namespace {
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
+}
+
+}  // namespace
+
+int run_report(const ReportOptions& o) {
+  using json = nlohmann::ordered_json;
+  if (o.out.empty()) throw UsageError("report needs --out FILE.html");
+  const std::uint64_t threads = threads_option(o.threads);
+  LoadedScenario loaded = load_scenario(o.scenario, "");
+  print_warnings(loaded.warnings);
+  const Scenario& sc = loaded.scenario;
+  const ScenarioModel& model = loaded.model;
+  std::vector<const VariantSource*> variants;
+  {
+    std::set<std::string> seen;
+    for (const auto& name : o.variants) {
+      const VariantSource* v = sc.variant(name);
+      if (!v) {
+        std::string names;
+        for (const auto& x : sc.variants) names += (names.empty() ? "" : ", ") + x.name;
+        throw UsageError("scenario '" + o.scenario + "' has no variant '" + name + "'; it has: " + (names.empty() ? "none" : names));
+      }
+      if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
+      variants.push_back(v);
+    }
+    if (o.variants.empty())
+      for (const auto& v : sc.variants) variants.push_back(&v);
+  }
+  const auto out = open_output(o.out, sc.inputs);
+
+  MonteCarloSettings settings;
+  settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
+  settings.walk.max_steps = sc.simulation.max_steps;
+  settings.customers = customers_option(o.customers, sc.simulation.customers);
+
+  HtmlReportInput page;
+  page.scenario = sc.name;
+  page.variant = model.variant;
+  std::vector<std::string> segment_names;
+  for (const auto& seg : model.population.segments()) segment_names.push_back(seg.name);
+
+  with_threads(threads, [&](int n) {
+    std::cerr << "cxsim: report: simulating " << settings.customers << " customers\n";
+    const auto t0 = std::chrono::steady_clock::now();
+    const MonteCarloRun run = run_monte_carlo(model.journey, model.population, settings);
+    Report mc;
+    mc.scenario = sc.name;
+    mc.variant = model.variant;
+    mc.journey = &model.journey;
+    mc.population = &model.population;
+    mc.figures = figures_of(run.tally);
+    mc.tally = run.tally;
+    mc.seed = settings.walk.seed;
+    mc.max_steps = settings.walk.max_steps;
+    mc.threads = n;
+    mc.elapsed_seconds = seconds_since(t0);
+    mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
+    if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
+    page.run = to_json(mc);
+
+    std::optional<ExactSolution> exact;
+    if (model.journey.size() > limits::exact_solver_touchpoints) {
+      page.notes.push_back("No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
+                           "exact solver is meant for (" + std::to_string(limits::exact_solver_touchpoints) + ").");
+    } else {
+      try {
+        exact = solve_exact(model.journey, model.population);
+      } catch (const SolverError& e) {
+        page.notes.push_back(std::string("No exact figures: ") + e.what());
+      }
+    }
+    std::ostringstream dot;
+    write_dot(dot, model.journey, sc.name, segment_names, exact ? &exact->figures : &mc.figures);
+    page.journey_svg = dot_to_svg(dot.str());
+
+    if (exact) {
+      Report x;
+      x.scenario = sc.name;
+      x.variant = model.variant;
+      x.method = "exact";
+      x.journey = &model.journey;
+      x.population = &model.population;
+      x.figures = exact->figures;
+      x.quadrature = exact->quadrature;
+      x.quadrature_nodes = exact->quadrature_nodes;
+      x.quadrature_rule = exact->quadrature_rule;
+      x.quadrature_change = exact->quadrature_change;
+      x.residual = exact->residual;
+      page.exact = to_json(x);
+
+      std::cerr << "cxsim: report: what to fix first\n";
+      try {
+        SensitivityReport s;
+        s.scenario = sc.name;
+        s.variant = model.variant;
+        s.journey = &model.journey;
+        s.population = &model.population;
+        s.economics = sc.economics;
+        s.result = analyse_sensitivity(model.journey, model.population, {0.05, 10});
+        page.sensitivity = to_json(s);
+        const auto top = std::find_if(s.result.parameters.begin(), s.result.parameters.end(),
+                                      [](const SensitivityParameter& p) { return p.delta_step.has_value(); });
+        if (top != s.result.parameters.end()) {
+          SweepSettings curve;
+          curve.values = sweep_values(0.0, 1.0, 21);
+          SweepReport r;
+          r.scenario = sc.name;
+          r.variant = model.variant;
+          r.journey = &model.journey;
+          r.population = &model.population;
+          r.curves.push_back(SweepCurve{*top, top->current, sweep(model.journey, model.population, *top, curve)});
+          page.response = to_json(r);
+        }
+      } catch (const SolverError& e) {
+        page.notes.push_back(std::string("No what-to-fix-first: ") + e.what());
+      }
+
+      std::cerr << "cxsim: report: checking the Monte Carlo engine against the exact solver\n";
+      const Agreement a = compare_engines(model.journey, model.population, settings.walk, settings.customers, *exact);
+      const FigureCheck* worst = a.worst();
+      page.validation = json{{"agrees", a.agrees()},
+                             {"figures", a.checks.size()},
+                             {"max_abs_z", a.max_abs_z()},
+                             {"worst", worst ? worst->figure : std::string()}};
+    }
+
+    if (!variants.empty()) {
+      std::cerr << "cxsim: report: comparing " << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
+      ComparisonInput in;
+      in.arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt});
+      for (const auto* v : variants) in.arms.push_back(variant_arm(sc, *v));
+      in.economics = sc.economics;
+      in.settings.walk = settings.walk;
+      in.settings.customers = settings.customers;
+      const ComparisonResult r = compare_arms(in);
+      for (const auto& w : r.warnings) page.notes.push_back(w);
+      page.comparison = to_json(r);
+    } else {
+      page.notes.push_back("No redesigns: the scenario has no variants.");
+    }
+    return 0;
+  });
+  if (sc.economics)
+    page.economics = json{{"customers_per_year", sc.economics->customers_per_year},
+                          {"value_per_customer", sc.economics->value_per_customer},
+                          {"currency", sc.economics->currency}};
+  page.reproduce = json{{"scenario_file", o.scenario},
+                        {"sha256", sha256_of_files(sc.inputs)},
+                        {"seed", settings.walk.seed},
+                        {"customers", settings.customers},
+                        {"version", "cxsim " CXSIM_VERSION},
+                        {"date", utc_now()},
+                        {"command", o.command_line}};
+  emit(out, html_report(page));
+  std::cerr << "cxsim: report written to " << o.out << '\n';
+  return 0;
 }
 
 }  // namespace cxsim

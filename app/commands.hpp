@@ -67,6 +67,15 @@ struct SweepOptions {
 
 struct DotOptions {
   std::string scenario, variant, out;
+  bool heat = false;  // colour by where customers are lost (exact figures)
+};
+
+struct ReportOptions {
+  std::string scenario;
+  std::vector<std::string> variants;  // redesigns to compare (default: every variant)
+  std::optional<std::string> customers, seed, threads;
+  std::string out;
+  std::string command_line;  // as typed, for the page's "to reproduce" line
 };
 
 int run_check(const CheckOptions& o);
@@ -78,5 +87,6 @@ int run_compare(const CompareOptions& o);
 int run_batch(const BatchOptions& o);
 int run_sensitivity(const SensitivityOptions& o);
 int run_sweep(const SweepOptions& o);
+int run_report(const ReportOptions& o);
 
 }  // namespace cxsim

@@ -19,11 +19,21 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
   cmd->add_option("--out", o.out, "write to FILE (atomically) instead of standard output");
 }
 
+// One argument as the shell reads it back: quoted only when it has to be.
+std::string shell_quote(const std::string& a) {
+  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
+                        std::string::npos)
+    return a;
+  std::string q = "'";
+  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"cxsim: customer-experience journey simulator and friction benchmark"};
-  app.set_version_flag("--version", "cxsim 0.1.0");
+  app.set_version_flag("--version", "cxsim " CXSIM_VERSION);
   app.require_subcommand(1);
 
   cxsim::CheckOptions check;
@@ -121,6 +131,16 @@ int main(int argc, char** argv) {
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
+  d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
+
+  cxsim::ReportOptions report;
+  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
+  rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
+  rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
+  rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
+  rp->add_option("--seed", report.seed, "random seed, 0..2^64-1");
+  rp->add_option("--threads", report.threads, "worker threads; 0 (default) = all cores");
+  rp->add_option("--out", report.out, "the HTML file to write")->required();
 
   // A mistyped command would otherwise read as a stray argument ("A subcommand is required").
   if (argc > 1 && argv[1][0] != '-') {
@@ -155,6 +175,10 @@ int main(int argc, char** argv) {
     else if (b->parsed()) code = cxsim::run_batch(batch);
     else if (sn->parsed()) code = cxsim::run_sensitivity(sens);
     else if (sw->parsed()) code = cxsim::run_sweep(sweep);
+    else if (rp->parsed()) {
+      for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + shell_quote(argv[i]);
+      code = cxsim::run_report(report);
+    }
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {

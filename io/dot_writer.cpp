@@ -1,10 +1,12 @@
 #include "io/dot_writer.hpp"
 
-#include <boost/graph/graphviz.hpp>
-
+#include <algorithm>
 #include <cstdio>
+#include <map>
+#include <sstream>
 
-#include "sim/journey_graph.hpp"
+#include "io/heat_scale.hpp"
+#include "models/friction.hpp"
 
 namespace cxsim {
 
@@ -23,52 +25,130 @@ std::string quote(const std::string& s) {
   return q + "\"";
 }
 
-std::string num(double x) {
+std::string num(double x, const char* format = "%.3g") {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", x);
+  std::snprintf(buf, sizeof buf, format, x);
   return buf;
+}
+
+// The cause most of a touchpoint's defections are blamed on.
+int dominant_cause(const TouchpointFigures& t) {
+  int best = 0;
+  for (int c = 1; c < cause_count; ++c)
+    if (t[fig_cause + c] > t[fig_cause + best]) best = c;
+  return best;
+}
+
+std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) {
+  std::string s = t.id + (t.name.empty() || t.name == t.id ? "" : " - " + t.name);
+  s += "\nvisits per customer " + num(f[fig_visits]) + ", failures " + num(f[fig_failures]) + ", repeats " +
+       num(f[fig_repeats]);
+  s += "\nlost per 1,000 customers " + num(1000 * f.defections(), "%.2f") + ": abandoned " +
+       num(1000 * f[fig_abandoned], "%.2f") + ", routed " + num(1000 * f[fig_routed], "%.2f") + ", silent " +
+       num(1000 * f[fig_silent], "%.2f");
+  if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(dominant_cause(f))]);
+  return s;
 }
 
 }  // namespace
 
+std::string dot_node_name(std::size_t k) { return "tp" + std::to_string(k); }
+
 void write_dot(std::ostream& out, const Journey& journey, const std::string& title,
-               const std::vector<std::string>& segment_names) {
-  const JourneyGraph g = full_graph(journey);
-  auto vertex_writer = [&](std::ostream& o, std::size_t k) {
+               const std::vector<std::string>& segment_names, const Figures* heat) {
+  double most_lost = 0.0, most_flow = 0.0;
+  if (heat) {
+    for (std::size_t k = 0; k < journey.size(); ++k)
+      if (!journey.is_terminal(k)) most_lost = std::max(most_lost, heat->touchpoints[k].defections());
+    for (const double f : heat->transitions) most_flow = std::max(most_flow, f);
+  }
+  out << "digraph journey {\n  label=" << quote(title) << ";\n  labelloc=t;\n  rankdir=LR;\n"
+      << "  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n";
+
+  auto node = [&](std::size_t k) {
     const Touchpoint& t = journey.touchpoint(k);
     std::string label = t.id;
     if (!t.name.empty() && t.name != t.id) label += "\n" + t.name;
+    std::ostringstream a;
+    a << dot_node_name(k) << " [id=" << quote("tp-" + t.id);
     if (journey.is_terminal(k)) {
       const bool kept = t.outcome == Outcome::retained;
-      o << "[label=" << quote(label + "\n" + to_string(t.outcome)) << ", shape="
-        << (kept ? "doublecircle" : "doubleoctagon") << ", style=filled, fillcolor="
-        << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"") << "]";
-      return;
+      a << ", label=" << quote(label + "\n" + to_string(t.outcome)) << ", shape="
+        << (kept ? "doublecircle" : "doubleoctagon") << ", style=filled, fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"");
+      if (heat) a << ", tooltip=" << quote(t.id + ": reached by " + num(heat->touchpoints[k][fig_visits]) + " per customer");
+      a << "];\n";
+      return a.str();
     }
-    label += "\nr=" + num(t.reliability) + " l=" + num(t.relevance) + " v=" + num(t.value) +
-             " t=" + num(t.trust);
+    label += "\nr=" + num(t.reliability) + " l=" + num(t.relevance) + " v=" + num(t.value) + " t=" + num(t.trust);
     if (t.recovery > 0) label += " q=" + num(t.recovery);
-    o << "[label=" << quote(label) << ", shape=box" << (k == journey.start() ? ", penwidth=2" : "")
-      << (t.recovery > 0 ? ", style=rounded" : "") << "]";
+    std::string style = t.recovery > 0 ? "rounded" : "";
+    if (heat) {
+      const TouchpointFigures& f = heat->touchpoints[k];
+      label += "\nlost " + num(1000 * f.defections(), "%.1f") + " per 1,000";
+      const int c = heat_class(f.defections(), most_lost);
+      style += std::string(style.empty() ? "" : ",") + "filled";
+      a << ", fillcolor=\"" << heat_colours[static_cast<std::size_t>(c)] << "\"";
+      if (heat_needs_light_text(c)) a << ", fontcolor=white";
+      a << ", tooltip=" << quote(touchpoint_tooltip(t, f));
+    }
+    a << ", label=" << quote(label) << ", shape=box";
+    if (k == journey.start()) a << ", penwidth=2";
+    if (!style.empty()) a << ", style=" << quote(style);
+    a << "];\n";
+    return a.str();
   };
-  auto edge_writer = [&](std::ostream& o, const JourneyGraph::edge_descriptor& e) {
-    const Transition& tr = journey.transitions()[g[e]];
+
+  // Stages as clusters, in the order they first appear; touchpoints without one, and endings,
+  // outside.
+  std::vector<std::string> stages;
+  std::map<std::string, std::vector<std::size_t>> by_stage;
+  for (std::size_t k = 0; k < journey.size(); ++k) {
+    const std::string& stage = journey.touchpoint(k).stage;
+    if (journey.is_terminal(k) || stage.empty()) continue;
+    if (!by_stage.count(stage)) stages.push_back(stage);
+    by_stage[stage].push_back(k);
+  }
+  for (std::size_t i = 0; i < stages.size(); ++i) {
+    out << "  subgraph cluster_" << i << " {\n    label=" << quote(stages[i])
+        << ";\n    style=rounded;\n    color=\"#999999\";\n    fontcolor=\"#555555\";\n";
+    for (const auto k : by_stage[stages[i]]) out << "    " << node(k);
+    out << "  }\n";
+  }
+  for (std::size_t k = 0; k < journey.size(); ++k)
+    if (journey.is_terminal(k) || journey.touchpoint(k).stage.empty()) out << "  " << node(k);
+
+  for (std::size_t e = 0; e < journey.transitions().size(); ++e) {
+    const Transition& tr = journey.transitions()[e];
     std::string label = num(tr.probability);
     if (tr.when != When::any) label = std::string(to_string(tr.when)) + " " + label;
     if (tr.segment != every_segment) {
       const auto s = static_cast<std::size_t>(tr.segment);
       label = (s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s)) + ": " + label;
     }
-    o << "[label=" << quote(label);
-    if (tr.segment != every_segment) o << ", style=dashed";
-    if (tr.when == When::fail) o << ", color=red, fontcolor=red";
-    if (tr.when == When::ok) o << ", color=darkgreen, fontcolor=darkgreen";
-    o << "]";
-  };
-  auto graph_writer = [&](std::ostream& o) {
-    o << "label=" << quote(title) << ";\nrankdir=LR;\nnode [fontname=\"Helvetica\"];\n";
-  };
-  boost::write_graphviz(out, g, vertex_writer, edge_writer, graph_writer);
+    out << "  " << dot_node_name(tr.from) << " -> " << dot_node_name(tr.to) << " [label=" << quote(label);
+    if (tr.segment != every_segment) out << ", style=dashed";
+    if (tr.when == When::fail) out << ", color=red, fontcolor=red";
+    if (tr.when == When::ok) out << ", color=darkgreen, fontcolor=darkgreen";
+    if (heat && e < heat->transitions.size()) {
+      const double flow = heat->transitions[e];
+      out << ", penwidth=" << num(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0)
+          << ", tooltip=" << quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
+                                   num(flow) + " times per customer");
+    }
+    out << "];\n";
+  }
+  if (heat) {
+    // The legend: the colour classes, in customers lost per 1,000.
+    out << "  legend [shape=none, margin=0, label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\">"
+        << "<tr><td colspan=\"" << heat_colours.size() << "\">lost per 1,000 customers</td></tr><tr>";
+    for (std::size_t c = 0; c < heat_colours.size(); ++c) {
+      const double lo = 1000 * most_lost * static_cast<double>(c) / static_cast<double>(heat_colours.size());
+      out << "<td bgcolor=\"" << heat_colours[c] << "\"><font color=\"" << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "black")
+          << "\">" << num(lo, "%.1f") << "+</font></td>";
+    }
+    out << "</tr></table>>];\n";
+  }
+  out << "}\n";
 }
 
 }  // namespace cxsim

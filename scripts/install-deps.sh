@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cxsim needs (as root, or through sudo). Safe to run every time:
-# it only calls apt-get when something is missing.
+# it only calls apt-get when something is missing. With --tests, also what the tests need
+# beyond the build: Python and Chromium, which renders `cxsim report` pages headless.
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build
+  build-essential cmake ninja-build pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfccp-dev librandom123-dev
   libcli11-dev nlohmann-json3-dev libeigen3-dev libssl-dev
+  libgraphviz-dev libjs-chart.js
   libgtest-dev libbenchmark-dev
 )
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(python3 chromium)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -29,6 +29,8 @@ void add_scaled(Figures& into, const Figures& f, double w) {
   if (into.touchpoints.size() < f.touchpoints.size()) into.touchpoints.resize(f.touchpoints.size());
   for (std::size_t k = 0; k < f.touchpoints.size(); ++k)
     for (int i = 0; i < touchpoint_figure_count; ++i) into.touchpoints[k][i] += w * f.touchpoints[k][i];
+  if (into.transitions.size() < f.transitions.size()) into.transitions.resize(f.transitions.size());
+  for (std::size_t e = 0; e < f.transitions.size(); ++e) into.transitions[e] += w * f.transitions[e];
 }
 
 // Largest change of any figure between two estimates.

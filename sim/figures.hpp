@@ -30,6 +30,9 @@ struct Figures {
   std::array<double, ending_count> outcomes{};  // shares of customers, by Ending
   std::vector<TouchpointFigures> touchpoints;
   std::vector<SegmentFigures> segments;
+  // Expected times each transition is taken per customer, by index into Journey::transitions()
+  // (exact solver only; empty from Monte Carlo).
+  std::vector<double> transitions;
 
   double outcome(Ending e) const { return outcomes[static_cast<int>(e)]; }
   double defection_rate() const {

@@ -143,6 +143,7 @@ SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const
         },
         [&](const VisitBranch& br, const VisitContinuation& c) {
           const double w = carry * c.p;
+          if (!for_gradient) a.edge_flows.push_back({i, c.edge, w});
           if (c.forgiven) {
             // After a visit with friction the load is > 0: always a recovery.
             t[fig_recoveries] += w;
@@ -234,6 +235,8 @@ void SegmentChain::expected_figures(const Assembly& a, const Vec& x, Figures& fi
     for (int f = 1; f < touchpoint_figure_count; ++f) t[f] += xi * a.per_visit[i][f];
   }
   for (const auto& e : a.endings) fig.touchpoints[e.ending][fig_visits] += x[e.from] * e.p;
+  fig.transitions.assign(j_.transitions().size(), 0.0);
+  for (const auto& e : a.edge_flows) fig.transitions[e.edge] += x[e.from] * e.p;
   double abandoned = 0.0, routed = 0.0, reach_retained = 0.0;
   for (std::size_t k = 0; k < j_.size(); ++k) {
     if (j_.is_terminal(k))

@@ -25,6 +25,12 @@ struct SegmentChain::Assembly {
     double p;
   };
   std::vector<Flow> endings;
+  struct EdgeFlow {
+    std::int32_t from;
+    std::uint32_t edge;
+    double p;
+  };
+  std::vector<EdgeFlow> edge_flows;  // per visit to `from`, the probability of taking `edge`
   SpMat Mt;   // (I - Q)^T
   SpMat Ma;   // I - Qa
   SpMat Mn;   // I - Qn (only with forgiveness; else Qn = Q)

@@ -38,6 +38,7 @@ struct BasicVisitContinuation {
   T p = 0.0;  // forgiveness x trust x route probability (abandonment not included)
   bool forgiven = false;
   std::size_t to = 0;
+  std::uint32_t edge = 0;  // the transition taken, by index into Journey::transitions()
   ChainState next;
 };
 using VisitContinuation = BasicVisitContinuation<double>;
@@ -101,6 +102,7 @@ void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg,
             c.p = pg * pt * pe;
             c.forgiven = forgive_draw != 0;
             c.to = j.transitions()[i].to;
+            c.edge = i;
             c.next = ChainState{static_cast<std::uint32_t>(c.to), guard_next, true};
             on_continuation(b, c);
           }

@@ -1,0 +1,32 @@
+#pragma once
+// `cxsim report`: one self-contained HTML page for people who will not read JSON. Everything is
+// inline (the journey map as SVG, Chart.js, the data), so it opens offline in any browser and
+// prints. The page's numbers come from the same JSON the other commands write, embedded whole
+// in the page (<script type="application/json" id="cxsim-data">).
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace cxsim {
+
+struct HtmlReportInput {
+  std::string scenario, variant = "baseline";
+  nlohmann::ordered_json run;                          // `run --format json` of the Monte Carlo run
+  std::optional<nlohmann::ordered_json> exact;         // `exact --format json`, when it could be solved
+  std::string journey_svg;                             // the heat map (Graphviz)
+  std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
+  std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
+  std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
+  std::optional<nlohmann::ordered_json> validation;    // {agrees, figures, max_abs_z, worst}
+  std::optional<nlohmann::ordered_json> economics;     // {customers_per_year, value_per_customer, currency}
+  nlohmann::ordered_json reproduce;  // {scenario_file, sha256, seed, customers, version, date, command}
+  std::vector<std::string> notes;    // what was left out and why
+};
+
+std::string html_report(const HtmlReportInput& in);
+
+// The whole of Chart.js (minified), embedded at build time from Debian's libjs-chart.js.
+std::string_view chart_js();
+
+}  // namespace cxsim

@@ -1,0 +1,154 @@
+#!/usr/bin/env python3
+"""`cxsim report` as people see it: the page is well formed, holds every section and every
+touchpoint, its numbers are those of `cxsim run --format json` with the same seed, and headless
+Chromium (network disabled) renders it with no console errors, the journey map and every chart
+drawn with a size, and a screenshot that is not blank.
+
+Usage: report_render_test.py CXSIM_BINARY SOURCE_DIR
+"""
+import html.parser
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zlib
+
+FAILURES = []
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what)
+    if not ok:
+        FAILURES.append(what)
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class WellFormed(html.parser.HTMLParser):
+    """Every element closed, in order (void elements excepted; SVG may self-close)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.problems, self.ids = [], [], set()
+
+    def handle_starttag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "id":
+                self.ids.add(v)
+        if tag not in VOID:
+            self.stack.append((tag, self.getpos()))
+
+    def handle_startendtag(self, tag, attrs):
+        for k, v in attrs:
+            if k == "id":
+                self.ids.add(v)
+
+    def handle_endtag(self, tag):
+        if tag in VOID:
+            return
+        if not self.stack or self.stack[-1][0] != tag:
+            self.problems.append(f"</{tag}> at line {self.getpos()[0]} closes {self.stack[-1] if self.stack else 'nothing'}")
+            return
+        self.stack.pop()
+
+
+def png_not_blank(path):
+    """Fraction of non-zero bytes in the filtered scanlines: about 0 for an image of one colour."""
+    data = open(path, "rb").read()
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        return 0.0, "not a PNG"
+    pos, idat, width, height = 8, b"", 0, 0
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+        elif kind == b"IDAT":
+            idat += body
+        pos += 12 + length
+    raw = zlib.decompress(idat)
+    nonzero = len(raw) - raw.count(0)
+    return nonzero / max(1, len(raw)), f"{width}x{height}"
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, timeout=300, **kw)
+
+
+def main():
+    cxsim, source = sys.argv[1], sys.argv[2]
+    scenario = os.path.join(source, "scenarios", "broadband", "scenario.yaml")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    check(chromium is not None, "Chromium is installed (scripts/install-deps.sh installs it)")
+    with tempfile.TemporaryDirectory() as d:
+        page = os.path.join(d, "report.html")
+        r = run([cxsim, "report", scenario, "--customers", "40000", "--seed", "7", "--threads", "2", "--out", page])
+        check(r.returncode == 0, "cxsim report exits 0: " + r.stderr.strip()[-300:])
+        if r.returncode != 0:
+            return
+        text = open(page, encoding="utf-8").read()
+        parser = WellFormed()
+        parser.feed(text)
+        parser.close()
+        check(not parser.problems and not parser.stack, "the HTML is well formed " + str(parser.problems[:3] + parser.stack[:3]))
+        for section in ["headline", "journey-map", "where-lost", "redesigns", "what-to-fix", "exact", "reproduce",
+                        "chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest",
+                        "chart-response", "cxsim-data"]:
+            check(section in parser.ids, f"the page has #{section}")
+        check(not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the page fetches nothing from the network")
+
+        mc = json.loads(run([cxsim, "run", scenario, "--customers", "40000", "--seed", "7", "--threads", "1",
+                             "--format", "json"]).stdout)
+        data = json.loads(re.search(r'<script type="application/json" id="cxsim-data">(.*?)</script>', text, re.S).group(1))
+        for key in ["elapsed_seconds", "visits_per_second", "threads"]:
+            mc.pop(key, None)
+            data["run"].pop(key, None)
+        check(data["run"] == mc, "the page's figures equal `cxsim run --format json` with the same seed")
+        headline = re.search(r'id="headline-rate">([^<]*)<', text).group(1)
+        check(headline == "%.2f%%" % (100 * mc["defection_rate"]), f"the headline rate {headline} is the run's")
+        for t in mc["touchpoints"]:
+            check("tp-" + t["id"] in parser.ids, f"the map holds touchpoint {t['id']}")
+        exact = json.loads(run([cxsim, "exact", scenario, "--format", "json"]).stdout)
+        check(abs(data["exact"]["defection_rate"] - exact["defection_rate"]) < 1e-15, "the exact figures are `cxsim exact`'s")
+
+        if chromium is None:
+            return
+        flags = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+                 "--user-data-dir=" + os.path.join(d, "profile"), "--window-size=1200,4400",
+                 "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0"]
+        url = "file://" + page
+        dom = run(flags + ["--dump-dom", url])
+        check(dom.returncode == 0, "Chromium renders the page")
+        console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+        check(not console, "no console messages: " + " | ".join(console[:3]))
+        m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
+        check(m is not None, "the page's own render check ran")
+        if m:
+            rendered = json.loads(html.unescape(m.group(1)))
+            check(rendered["errors"] == [], "no script errors: " + str(rendered["errors"]))
+            charts = {c["id"]: c for c in rendered["charts"]}
+            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response"]:
+                ok = c in charts and charts[c]["drawn"] and charts[c]["width"] > 50 and charts[c]["height"] > 50
+                check(ok, f"{c} is drawn with a size {charts.get(c)}")
+            mp = rendered["map"]
+            check(mp is not None and mp["width"] > 100 and mp["height"] > 100 and mp["nodes"] >= len(mc["touchpoints"]),
+                  f"the journey map is drawn with every touchpoint {mp}")
+        shot = os.path.join(d, "shot.png")
+        s = run(flags + ["--screenshot=" + shot, url])
+        check(s.returncode == 0 and os.path.exists(shot), "Chromium takes a screenshot")
+        if os.path.exists(shot):
+            inked, size = png_not_blank(shot)
+            check(inked > 0.02, f"the screenshot ({size}) is not blank: {inked:.3f} of its filtered bytes are ink")
+
+
+if __name__ == "__main__":
+    main()
+    print(f"{len(FAILURES)} failure(s)")
+    sys.exit(1 if FAILURES else 0)
