@@ -681,3 +681,45 @@ TEST(CliCommands, AnUnknownCommandSuggestsTheClosest) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST_F(Cli, DotHeatColoursTouchpointsAndSizesArrowsByFlow) {
+  const Result plain = cxsim("dot " + yaml_);
+  const Result heat = cxsim("dot " + yaml_ + " --heat");
+  ASSERT_EQ(heat.code, 0) << heat.err;
+  EXPECT_EQ(plain.out.find("penwidth=0"), std::string::npos);
+  EXPECT_NE(heat.out.find("fillcolor=\"#"), std::string::npos) << heat.out;
+  EXPECT_NE(heat.out.find("penwidth="), std::string::npos);
+  EXPECT_NE(heat.out.find("lost per 1,000 customers"), std::string::npos);  // the legend
+  EXPECT_NE(heat.out.find("tooltip="), std::string::npos);
+}
+
+TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {
+  const std::string page = dir_.path("r.html");
+  EXPECT_EQ(cxsim("report " + yaml_).code, 2);  // no --out
+  EXPECT_EQ(cxsim("report " + yaml_ + " --variant nope --out " + page).code, 2);
+  EXPECT_EQ(cxsim("report " + yaml_ + " --out " + yaml_).code, 2);
+  EXPECT_EQ(cxsim("report " + yaml_ + " --customers 0 --out " + page).code, 2);
+  EXPECT_FALSE(std::filesystem::exists(page));
+}
+
+TEST_F(Cli, ReportWithoutRedesignsSaysSoInsteadOfAnEmptySection) {
+  const std::string yaml = dir_.write("plain.yaml", "name: Plain\njourney:\n  start: a\n  touchpoints:\n"
+                                                    "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                                                    "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                                                    "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                                                    "simulation: {customers: 5000, seed: 5}\n");
+  const std::string page = dir_.path("plain.html");
+  const Result r = cxsim("report " + yaml + " --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(page);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(html.find("id=\"redesigns\""), std::string::npos);
+  EXPECT_NE(html.find("No redesigns"), std::string::npos);
+  EXPECT_NE(html.find("id=\"what-to-fix\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cxsim
