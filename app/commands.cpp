@@ -26,6 +26,7 @@
 #include "io/report.hpp"
 #include "io/graphviz_svg.hpp"
 #include "io/html_report.hpp"
+#include "io/path_import.hpp"
 #include "io/names.hpp"
 #include "io/sensitivity_report.hpp"
 #include "io/sweep_report.hpp"
@@ -946,6 +947,45 @@ int run_report(const ReportOptions& o) {
                         {"command", o.command_line}};
   emit(out, html_report(page));
   std::cerr << "cxsim: report written to " << o.out << '\n';
+  return 0;
+}
+
+int run_import_paths(const ImportPathsOptions& o) {
+  if (o.out.empty()) throw UsageError("import-paths needs --out DIR, the folder for scenario.yaml and its tables");
+  PathImportSettings settings;
+  settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
+  namespace fs = std::filesystem;
+  const fs::path dir(o.out);
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
+  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
+    if (fs::exists(dir / f, ec))
+      throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
+  Diagnostics diag;
+  const ImportedPaths imported = import_paths(o.paths, settings, diag);
+  if (diag.has_errors()) throw InputError(diag.sorted());
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create the folder '" + o.out + "': " + ec.message());
+  // All three files are opened (and so checked) before any is written.
+  OutputFile yaml((dir / "scenario.yaml").string(), {o.paths});
+  OutputFile tps((dir / "touchpoints.csv").string(), {o.paths});
+  OutputFile trs((dir / "transitions.csv").string(), {o.paths});
+  tps.stream() << imported.touchpoints_csv;
+  trs.stream() << imported.transitions_csv;
+  yaml.stream() << imported.scenario_yaml;
+  tps.commit();
+  trs.commit();
+  yaml.commit();
+  // The written scenario must load: anything else is a bug here, not in the data.
+  const CheckedScenario check = check_scenario((dir / "scenario.yaml").string());
+  if (check.diagnostics.has_errors()) {
+    for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+    throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
+  }
+  std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
+            << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
+            << (dir / "scenario.yaml").string() << '\n';
+  for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
   return 0;
 }
 

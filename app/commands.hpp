@@ -70,6 +70,11 @@ struct DotOptions {
   bool heat = false;  // colour by where customers are lost (exact figures)
 };
 
+struct ImportPathsOptions {
+  std::string paths, out;  // PATHS.csv and the folder to write the scenario into
+  std::optional<std::string> min_count;
+};
+
 struct ReportOptions {
   std::string scenario;
   std::vector<std::string> variants;  // redesigns to compare (default: every variant)
@@ -88,5 +93,6 @@ int run_batch(const BatchOptions& o);
 int run_sensitivity(const SensitivityOptions& o);
 int run_sweep(const SweepOptions& o);
 int run_report(const ReportOptions& o);
+int run_import_paths(const ImportPathsOptions& o);
 
 }  // namespace cxsim

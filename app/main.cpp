@@ -133,6 +133,13 @@ int main(int argc, char** argv) {
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
   d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
 
+  cxsim::ImportPathsOptions import;
+  auto* ip = app.add_subcommand("import-paths", "a starting scenario from observed customer paths (PATHS.csv)");
+  ip->add_option("paths", import.paths, "CSV of visits: customer,step,touchpoint,ending[,segment][,failed]")->required();
+  ip->add_option("--out", import.out, "folder to write scenario.yaml, touchpoints.csv and transitions.csv into")->required();
+  ip->add_option("--min-count", import.min_count,
+                 "segment routes seen fewer times use the route of all customers (default 30)");
+
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
   rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
@@ -175,6 +182,7 @@ int main(int argc, char** argv) {
     else if (b->parsed()) code = cxsim::run_batch(batch);
     else if (sn->parsed()) code = cxsim::run_sensitivity(sens);
     else if (sw->parsed()) code = cxsim::run_sweep(sweep);
+    else if (ip->parsed()) code = cxsim::run_import_paths(import);
     else if (rp->parsed()) {
       for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + shell_quote(argv[i]);
       code = cxsim::run_report(report);

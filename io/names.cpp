@@ -94,4 +94,49 @@ std::optional<std::string> invisible_character(const std::string& name) {
   return std::nullopt;
 }
 
+namespace {
+
+// The offset of the first byte that does not belong to well-formed UTF-8, if any.
+std::optional<std::size_t> invalid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    std::uint32_t cp = 0;
+    if (b < 0x80) { ++i; continue; }
+    if ((b & 0xE0) == 0xC0) { n = 1; cp = b & 0x1F; }
+    else if ((b & 0xF0) == 0xE0) { n = 2; cp = b & 0x0F; }
+    else if ((b & 0xF8) == 0xF0) { n = 3; cp = b & 0x07; }
+    else return i;
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto c = static_cast<unsigned char>(s[i + k]);
+      if ((c & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (c & 0x3F);
+    }
+    // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+      return i;
+    i += n + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> text_problem(const std::string& text, bool multiline) {
+  if (const auto bad = invalid_utf8(text))
+    return "is not valid UTF-8 (byte " + std::to_string(*bad + 1) + "); save the file as UTF-8";
+  for (const char ch : text) {
+    const auto u = static_cast<unsigned char>(ch);
+    if ((u < 0x20 || u == 0x7f) && !(multiline && (ch == '\n' || ch == '\t'))) {
+      char code[16];
+      std::snprintf(code, sizeof code, "U+%04X", u);
+      return std::string("contains the control character ") + code + "; names and ids must be one line of visible text";
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace cxsim

@@ -14,4 +14,9 @@ std::optional<std::string> closest_name(const std::string& name, const std::vect
 // character in `name`, if it has one.
 std::optional<std::string> invisible_character(const std::string& name);
 
+// What is wrong with a name, an id or a text cell, if anything: not valid UTF-8, or a control
+// character (names and ids are one line of visible text; `multiline` text may hold newlines and
+// tabs). Reads as the end of a sentence: "'field' " + *problem.
+std::optional<std::string> text_problem(const std::string& text, bool multiline = false);
+
 }  // namespace cxsim

@@ -1,0 +1,383 @@
+#include "io/path_import.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wstringop-truncation"
+#endif
+#include <libfccp/csv.h>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <sstream>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "io/csv_escape.hpp"
+#include "io/names.hpp"
+#include "io/number.hpp"
+
+namespace cxsim {
+
+namespace {
+
+constexpr std::array<const char*, 6> columns{"customer", "step", "touchpoint", "ending", "segment", "failed"};
+enum Column { c_customer, c_step, c_touchpoint, c_ending, c_segment, c_failed };
+
+// How a path ended; the imported journey has one terminal for each ending observed.
+constexpr std::array<const char*, 4> ending_names{"retained", "churned", "abandoned", "defected"};
+constexpr int no_ending = -1;
+
+int ending_of(const std::string& s) {
+  for (int e = 0; e < 4; ++e)
+    if (s == ending_names[static_cast<std::size_t>(e)]) return e;
+  return no_ending;
+}
+
+// Which transition set a departure belongs to.
+enum Set : int { set_any = 0, set_ok = 1, set_fail = 2 };
+constexpr std::array<const char*, 3> set_names{"any", "ok", "fail"};
+
+constexpr int start_node = -1;
+// Departures: (segment, from, set) -> (to -> count). `to` >= 0 is a touchpoint, -1 - e an ending.
+using Key = std::tuple<int, int, int>;
+
+struct Counts {
+  std::vector<std::string> touchpoints, segments;
+  std::unordered_map<std::string, int> touchpoint_index, segment_index;
+  std::vector<std::uint64_t> visits, failures, segment_customers;
+  std::map<Key, std::map<int, std::uint64_t>> departures;
+  std::array<bool, 4> ended{};
+
+  int intern(std::vector<std::string>& names, std::unordered_map<std::string, int>& index, const std::string& s) {
+    const auto [it, fresh] = index.emplace(s, static_cast<int>(names.size()));
+    if (fresh) names.push_back(s);
+    return it->second;
+  }
+};
+
+// The customer whose rows are being read.
+struct Path {
+  std::string customer;
+  int segment = 0, touchpoint = 0;
+  bool failed = false;
+  std::uint64_t step = 0;
+  int ending = no_ending;
+  std::size_t line = 0;
+};
+
+// A YAML double-quoted scalar.
+std::string yaml_quote(const std::string& s) {
+  std::string q = "\"";
+  for (const char c : s) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+  return q + "\"";
+}
+
+std::string unique_id(const std::string& want, const std::unordered_map<std::string, int>& taken) {
+  std::string id = want;
+  while (taken.count(id)) id += "_";
+  return id;
+}
+
+}  // namespace
+
+ImportedPaths import_paths(const std::string& path, const PathImportSettings& settings, Diagnostics& diag) {
+  ImportedPaths out;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) {
+    diag.error({path, 0, 0}, std::filesystem::exists(path, ec) ? "not a regular file; expected a CSV file of paths"
+                                                                : "cannot read: no such file");
+    return out;
+  }
+  const std::size_t max_errors = 50;
+  Counts counts;
+  std::unordered_set<std::string> finished;  // customers whose rows are behind us
+  std::optional<Path> current;
+  bool has_segment = false, has_failed = false;
+  const auto error = [&](std::size_t line, const std::string& column, const std::string& message) {
+    diag.error({path, line, 0}, (column.empty() ? "" : "'" + column + "': ") + message);
+    return diag.error_count() < max_errors;
+  };
+  // The end of a customer's rows: its last row must say how the path ended.
+  const auto close = [&](const Path& p) {
+    if (p.ending == no_ending)
+      return error(p.line, "ending", "the path of customer '" + p.customer + "' ends here without an ending; " +
+                                         "its last row needs retained, churned, abandoned or defected");
+    const int set = !has_failed ? set_any : p.failed ? set_fail : set_ok;
+    ++counts.departures[{p.segment, p.touchpoint, set}][-1 - p.ending];
+    counts.ended[static_cast<std::size_t>(p.ending)] = true;
+    finished.insert(p.customer);
+    return true;
+  };
+  try {
+    io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>, io::throw_on_overflow,
+                  io::single_and_empty_line_comment<'#'>>
+        reader(path);
+    reader.read_header(io::ignore_missing_column, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]);
+    for (const int required : {c_customer, c_step, c_touchpoint, c_ending})
+      if (!reader.has_column(columns[static_cast<std::size_t>(required)])) {
+        error(1, "", std::string("the header has no column '") + columns[static_cast<std::size_t>(required)] +
+                         "'; PATHS.csv needs customer,step,touchpoint,ending (and may have segment, failed)");
+        return out;
+      }
+    has_segment = reader.has_column("segment");
+    has_failed = reader.has_column("failed");
+    std::array<std::string, 6> cell;
+    bool going = true;
+    while (going) {
+      for (auto& c : cell) c.clear();
+      if (!reader.read_row(cell[0], cell[1], cell[2], cell[3], cell[4], cell[5])) break;
+      const std::size_t line = reader.get_file_line();
+      ++out.visits;
+      bool ok = true;
+      for (const int c : {c_customer, c_touchpoint, c_segment}) {
+        if (c == c_segment && !has_segment) continue;
+        const std::string& v = cell[static_cast<std::size_t>(c)];
+        if (v.empty()) {
+          going = error(line, columns[static_cast<std::size_t>(c)], "must not be empty");
+          ok = false;
+        } else if (const auto problem = text_problem(v)) {
+          going = error(line, columns[static_cast<std::size_t>(c)], *problem);
+          ok = false;
+        }
+      }
+      std::string why;
+      const auto step = parse_count(cell[c_step], why);
+      if (!step) {
+        going = error(line, "step", "'" + cell[c_step] + "': " + why);
+        ok = false;
+      }
+      const int ending = cell[c_ending].empty() ? no_ending : ending_of(cell[c_ending]);
+      if (!cell[c_ending].empty() && ending == no_ending) {
+        going = error(line, "ending",
+                      "unknown ending '" + one_line(cell[c_ending]) + "'; expected retained, churned, abandoned or defected "
+                      "(or nothing before the path's last row)");
+        ok = false;
+      }
+      bool failed = false;
+      if (has_failed) {
+        if (cell[c_failed] == "1" || cell[c_failed] == "true") failed = true;
+        else if (!(cell[c_failed] == "0" || cell[c_failed] == "false")) {
+          going = error(line, "failed", "'" + one_line(cell[c_failed]) + "' must be 1 (the visit failed) or 0");
+          ok = false;
+        }
+      }
+      if (!ok) {
+        current.reset();  // do not pile follow-on errors onto this customer
+        continue;
+      }
+      const int tp = counts.intern(counts.touchpoints, counts.touchpoint_index, cell[c_touchpoint]);
+      if (counts.visits.size() < counts.touchpoints.size()) {
+        counts.visits.resize(counts.touchpoints.size(), 0);
+        counts.failures.resize(counts.touchpoints.size(), 0);
+      }
+      const int seg = has_segment ? counts.intern(counts.segments, counts.segment_index, cell[c_segment]) : 0;
+      if (counts.segment_customers.size() < std::max<std::size_t>(1, counts.segments.size()))
+        counts.segment_customers.resize(std::max<std::size_t>(1, counts.segments.size()), 0);
+
+      if (current && current->customer == cell[c_customer]) {
+        Path& p = *current;
+        if (p.ending != no_ending) {
+          going = error(p.line, "ending", "an ending in the middle of the path of customer '" + p.customer +
+                                              "': the path goes on at line " + std::to_string(line));
+          current.reset();
+          continue;
+        }
+        if (*step != p.step + 1) {
+          going = error(line, "step", "step " + std::to_string(*step) + " of customer '" + p.customer + "' follows step " +
+                                          std::to_string(p.step) + "; steps go up by 1 (a visit is missing, or the rows are "
+                                          "out of order: sort the file by customer, then step)");
+          current.reset();
+          continue;
+        }
+        if (has_segment && seg != p.segment) {
+          going = error(line, "segment", "customer '" + p.customer + "' changes segment within the path");
+          current.reset();
+          continue;
+        }
+        const int set = !has_failed ? set_any : p.failed ? set_fail : set_ok;
+        ++counts.departures[{p.segment, p.touchpoint, set}][tp];
+        p.touchpoint = tp;
+        p.step = *step;
+        p.failed = failed;
+        p.ending = ending;
+        p.line = line;
+      } else {
+        if (current) going = close(*current) && going;
+        if (finished.count(cell[c_customer])) {
+          going = error(line, "customer", "the rows of customer '" + cell[c_customer] +
+                                              "' are not together; sort the file by customer, then step");
+          current.reset();
+          continue;
+        }
+        current = Path{cell[c_customer], seg, tp, failed, *step, ending, line};
+        ++counts.departures[{seg, start_node, set_any}][tp];
+        ++counts.segment_customers[static_cast<std::size_t>(seg)];
+        ++out.customers;
+      }
+      ++counts.visits[static_cast<std::size_t>(tp)];
+      counts.failures[static_cast<std::size_t>(tp)] += failed;
+    }
+    if (going && current) close(*current);
+  } catch (const io::error::base& e) {
+    std::size_t line = 0;
+    if (const auto* fl = dynamic_cast<const io::error::with_file_line*>(&e); fl && fl->file_line > 0)
+      line = static_cast<std::size_t>(fl->file_line);
+    std::string message = e.what();
+    if (dynamic_cast<const io::error::extra_column_in_header*>(&e))
+      message = "unknown column in the header; PATHS.csv has customer,step,touchpoint,ending and optionally segment, failed";
+    else if (dynamic_cast<const io::error::too_few_columns*>(&e))
+      message = "this row has fewer cells than the header has columns";
+    else if (dynamic_cast<const io::error::too_many_columns*>(&e))
+      message = "this row has more cells than the header has columns";
+    else if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e))
+      message = "a quoted cell is not closed (quotes cannot span lines)";
+    diag.error({path, line, 0}, message);
+    return out;
+  }
+  if (diag.error_count() >= max_errors)
+    diag.error({path, 0, 0}, "stopped after " + std::to_string(max_errors) + " errors");
+  if (diag.has_errors()) return out;
+  if (out.customers == 0) {
+    diag.error({path, 0, 0}, "no paths: the file has a header but no rows");
+    return out;
+  }
+
+  // ---- the journey ----
+  const std::size_t segs = std::max<std::size_t>(1, counts.segments.size());
+  const std::string start_id = unique_id("start", counts.touchpoint_index);
+  std::array<std::string, 4> ending_ids;
+  for (int e = 0; e < 4; ++e)
+    ending_ids[static_cast<std::size_t>(e)] = unique_id(std::string("ended_") + ending_names[static_cast<std::size_t>(e)],
+                                                        counts.touchpoint_index);
+  const auto id_of = [&](int node) -> const std::string& {
+    return node == start_node ? start_id : counts.touchpoints[static_cast<std::size_t>(node)];
+  };
+  const auto to_id = [&](int to) -> const std::string& {
+    return to >= 0 ? counts.touchpoints[static_cast<std::size_t>(to)] : ending_ids[static_cast<std::size_t>(-1 - to)];
+  };
+
+  std::ostringstream tps;
+  tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
+  tps << csv_escape(start_id) << ",1,1,1,0,0,\n";
+  for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
+    const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
+    tps << csv_escape(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
+  }
+  for (int e = 0; e < 4; ++e)
+    if (counts.ended[static_cast<std::size_t>(e)])
+      tps << csv_escape(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
+  out.touchpoints = counts.touchpoints.size() + 1;
+
+  // Rows of one set: to, probability = times taken / departures.
+  std::ostringstream trs;
+  trs << "from,to,probability,when,segment\n";
+  const auto write_set = [&](int from, int set, const std::map<int, std::uint64_t>& to, const std::string& segment) {
+    std::uint64_t total = 0;
+    for (const auto& [t, n] : to) total += n;
+    for (const auto& [t, n] : to) {
+      trs << csv_escape(id_of(from)) << ',' << csv_escape(to_id(t)) << ','
+          << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ',' << set_names[static_cast<std::size_t>(set)]
+          << ',' << csv_escape(segment) << '\n';
+      ++out.transitions;
+    }
+  };
+  // General routes: every segment's departures together.
+  std::map<std::pair<int, int>, std::map<int, std::uint64_t>> general;
+  std::map<int, std::vector<int>> sets_of;  // touchpoint -> the sets it has departures in
+  for (const auto& [key, to] : counts.departures) {
+    auto& g = general[{std::get<1>(key), std::get<2>(key)}];
+    if (g.empty()) sets_of[std::get<1>(key)].push_back(std::get<2>(key));
+    for (const auto& [t, n] : to) g[t] += n;
+  }
+  const auto departures = [&](std::size_t s, int from, int set) {
+    std::uint64_t n = 0;
+    if (const auto it = counts.departures.find({static_cast<int>(s), from, set}); it != counts.departures.end())
+      for (const auto& [t, c] : it->second) n += c;
+    return n;
+  };
+  // A segment gets rows of its own at a touchpoint where it has seen enough of some set. Its own
+  // rows replace the general ones there, so a set it has seen too little of gets the general
+  // set's rows (and is reported).
+  std::map<int, std::vector<std::size_t>> own;  // touchpoint -> segments with rows of their own
+  if (segs > 1)
+    for (const auto& [from, sets] : sets_of)
+      for (std::size_t s = 0; s < segs; ++s)
+        if (std::any_of(sets.begin(), sets.end(), [&](int set) { return departures(s, from, set) >= settings.min_count; }))
+          own[from].push_back(s);
+  for (const auto& [from, sets] : sets_of) {
+    // The general rows are needed unless every segment has its own here (a segment never seen
+    // here may still get here in the model, through a route it shares).
+    if (own[from].size() < segs)
+      for (const int set : sets) write_set(from, set, general[{from, set}], "");
+    for (const std::size_t s : own[from])
+      for (const int set : sets) {
+        const std::uint64_t n = departures(s, from, set);
+        if (n >= settings.min_count) {
+          write_set(from, set, counts.departures[{static_cast<int>(s), from, set}], counts.segments[s]);
+        } else {
+          write_set(from, set, general[{from, set}], counts.segments[s]);
+          out.fallbacks.push_back("segment '" + counts.segments[s] + "' at '" + id_of(from) + "'" +
+                                  (set == set_fail ? " after a failed visit" : set == set_ok ? " after a visit that worked" : "") +
+                                  ": seen " + std::to_string(n) + " times, uses the route of all customers");
+        }
+      }
+  }
+  for (std::size_t s = 0; s < segs && segs > 1; ++s)
+    for (const auto& [from, sets] : sets_of) {
+      const auto& mine = own[from];
+      std::uint64_t n = 0;
+      for (const int set : sets) n += departures(s, from, set);
+      if (n > 0 && std::find(mine.begin(), mine.end(), s) == mine.end())
+        out.fallbacks.push_back("segment '" + counts.segments[s] + "' at '" + id_of(from) + "': seen " + std::to_string(n) +
+                                " times, uses the route of all customers");
+    }
+
+  std::ostringstream yaml;
+  std::uint64_t endings[4] = {0, 0, 0, 0};
+  for (const auto& [key, to] : counts.departures)
+    for (const auto& [t, n] : to)
+      if (t < 0) endings[-1 - t] += n;
+  yaml << "# Imported by cxsim import-paths from " << one_line(path) << ".\n"
+       << "# Counted: " << out.customers << " customers, " << out.visits << " visits (rows), "
+       << counts.touchpoints.size() << " touchpoints" << (has_segment ? ", " + std::to_string(segs) + " segments" : "")
+       << "; no rows skipped (every row is a visit; blank lines and lines starting with '#' are not rows).\n"
+       << "# Endings: " << endings[0] << " retained, " << endings[1] << " churned, " << endings[2] << " abandoned, "
+       << endings[3] << " defected.\n"
+       << "# Every transition has its maximum-likelihood probability: the times it was taken over the departures\n"
+       << "# from its touchpoint" << (has_failed ? " (after failed and working visits apart)" : "") << ".\n"
+       << "# Friction is neutral: reliability " << (has_failed ? "as observed (the share of visits that did not fail)" : "1")
+       << ", relevance 1, value 1, trust 0,\n"
+       << "# no recovery points, and the segments feel no friction and do not churn silently. Customers who\n"
+       << "# abandoned or defected are routed to the `defected` endings where they left, so this journey\n"
+       << "# reproduces the observed visits and endings exactly; churned customers end at a `retained`\n"
+       << "# ending. Fit friction and silent churn to observed counts with `cxsim calibrate`.\n";
+  if (has_failed && has_segment)
+    yaml << "# Reliability is a touchpoint's, the same for every segment: where segments fail at different\n"
+         << "# rates, their own figures are reproduced only approximately.\n";
+  if (!out.fallbacks.empty()) {
+    yaml << "# Segment routes seen fewer than " << settings.min_count << " times use the route of all customers:\n";
+    for (const auto& f : out.fallbacks) yaml << "#   " << one_line(f) << '\n';
+  }
+  yaml << "name: \"Imported paths\"\n"
+       << "journey:\n  start: " << yaml_quote(start_id) << "\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\n"
+       << "segments:\n";
+  for (std::size_t s = 0; s < segs; ++s) {
+    yaml << "  - {name: " << yaml_quote(has_segment ? counts.segments[s] : "customers") << ", share: "
+         << shortest_text(static_cast<double>(counts.segment_customers[s]) / static_cast<double>(out.customers))
+         << ", value_expectation: 0, sensitivity: {reliability: 0, relevance: 0, value: 0}, silent_churn: 0}\n";
+  }
+  yaml << "simulation: {customers: " << std::max<std::uint64_t>(out.customers, 100000) << ", seed: 1}\n";
+  out.scenario_yaml = yaml.str();
+  out.touchpoints_csv = tps.str();
+  out.transitions_csv = trs.str();
+  out.segments = segs;
+  return out;
+}
+
+}  // namespace cxsim
