@@ -237,6 +237,8 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       message = "this row has more cells than the header has columns";
     else if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e))
       message = "a quoted cell is not closed (quotes cannot span lines)";
+    else if (dynamic_cast<const io::error::header_missing*>(&e))
+      message = "the file is empty; expected a header line customer,step,touchpoint,ending (and segment, failed if known)";
     diag.error({path, line, 0}, message);
     return out;
   }

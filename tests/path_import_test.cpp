@@ -208,6 +208,23 @@ TEST(ImportPaths, BadRowsAreRefusedWithTheirLine) {
   EXPECT_NE(r.err.find("no column 'ending'"), std::string::npos) << r.err;
 }
 
+TEST(ImportPaths, AwkwardIdsSurviveTheRoundTrip) {
+  test::ScratchDir dir;
+  const ScenarioModel m = import_and_load("customer,step,touchpoint,ending,segment\n"
+                                          "a,1,\"#1 hotline\",,\"B2B, large\"\na,2,\"say \"\"hi\"\"\",retained,\"B2B, large\"\n",
+                                          1, dir);
+  EXPECT_TRUE(m.journey.find("#1 hotline").has_value());
+  EXPECT_TRUE(m.journey.find("say \"hi\"").has_value());
+  EXPECT_EQ(m.population.segment(0).name, "B2B, large");
+}
+
+TEST(ImportPaths, AnEmptyFileIsRefusedWithAClearMessage) {
+  test::ScratchDir dir;
+  const Result r = cxsim("import-paths " + dir.write("zero.csv", "") + " --out " + dir.path("o"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("the file is empty"), std::string::npos) << r.err;
+}
+
 TEST(ImportPaths, NeverOverwritesAnEarlierImport) {
   test::ScratchDir dir;
   const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,retained\n");
