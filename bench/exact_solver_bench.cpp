@@ -17,59 +17,13 @@
 #include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/sensitivity.hpp"
-#include "tests/dice.hpp"
+#include "bench/generated_journeys.hpp"
 
 namespace {
 
 using namespace cxsim;
 
-using test::Dice;
-
-constexpr std::size_t terminal_count = 5;
-
-Journey big_journey(std::size_t touchpoints, std::uint64_t seed) {
-  Dice dice(seed);
-  const std::size_t inner = touchpoints - terminal_count;
-  std::vector<Touchpoint> tps;
-  for (std::size_t k = 0; k < inner; ++k) {
-    Touchpoint t;
-    t.id = "t" + std::to_string(k);
-    t.reliability = dice.uniform(0.7, 1.0);
-    t.relevance = dice.uniform(0.5, 1.0);
-    t.value = dice.uniform(0.2, 1.0);
-    t.trust = dice.chance(0.3) ? dice.uniform(0.1, 0.8) : 0.0;
-    t.recovery = dice.chance(0.05) ? dice.uniform(0.2, 1.0) : 0.0;
-    tps.push_back(t);
-  }
-  for (std::size_t i = 0; i < terminal_count; ++i) {
-    Touchpoint t;
-    t.id = "end" + std::to_string(i);
-    t.outcome = i < 3 ? Outcome::retained : Outcome::defected;
-    tps.push_back(t);
-  }
-  auto forward = [&](std::size_t k) -> std::size_t {
-    const double u = dice.uniform();
-    if (k + 1 >= inner || u < 0.02) return inner + dice.pick(0, terminal_count - 1);
-    if (u < 0.05) return dice.pick(k + 1, inner - 1);                  // a long way forward
-    return std::min(inner - 1, k + 1 + dice.pick(0, 9));              // a short way forward
-  };
-  std::vector<Transition> edges;
-  auto add_set = [&](std::size_t k, When when, std::size_t count, bool retry) {
-    const double back = retry ? 0.2 : 0.0;
-    for (std::size_t i = 0; i < count; ++i)
-      edges.push_back(Transition{k, forward(k), (1.0 - back) / static_cast<double>(count), when});
-    if (retry) edges.push_back(Transition{k, k - std::min<std::size_t>(k, dice.pick(0, 3)), back, when});
-  };
-  for (std::size_t k = 0; k < inner; ++k) {
-    if (dice.chance(0.5)) {
-      add_set(k, When::any, 3, false);
-    } else {
-      add_set(k, When::ok, 2, false);
-      add_set(k, When::fail, 1, dice.chance(0.5));
-    }
-  }
-  return Journey(std::move(tps), std::move(edges), 0);
-}
+using bench::big_journey;
 
 Population population(double heterogeneity) {
   Segment s = default_segment();

@@ -9,6 +9,8 @@
 #include <map>
 
 #include "io/scenario.hpp"
+#include "models/segment.hpp"
+#include "bench/generated_journeys.hpp"
 #include "sim/monte_carlo.hpp"
 
 namespace {
@@ -43,6 +45,34 @@ void run(benchmark::State& state, const std::string& name) {
   state.counters["visits/s"] =
       benchmark::Counter(static_cast<double>(visits), benchmark::Counter::kIsIterationInvariantRate);
 }
+
+// Visits per second on a generated journey of state.range(1) touchpoints (deep or wide) on
+// state.range(0) threads: a large journey must cost about as much per visit as a small one.
+void generated(benchmark::State& state, const cxsim::Journey& j) {
+  const cxsim::Population p({cxsim::default_segment()});
+  const int threads = static_cast<int>(state.range(0));
+  const std::uint64_t customers = 100000;
+  tbb::task_arena arena(threads);
+  std::uint64_t visits = 0;
+  for (auto _ : state) {
+    cxsim::WalkSettings w;
+    w.seed = 1;
+    const cxsim::Tally t = arena.execute([&] { return cxsim::simulate_customers(j, p, w, 0, customers); });
+    visits = t.steps;
+    benchmark::DoNotOptimize(t.endings);
+  }
+  state.counters["visits/s"] =
+      benchmark::Counter(static_cast<double>(visits), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["visits/customer"] = static_cast<double>(visits) / static_cast<double>(customers);
+}
+void BM_DeepJourney(benchmark::State& s) {
+  generated(s, cxsim::bench::big_journey(static_cast<std::size_t>(s.range(1)), 12345));
+}
+void BM_WideJourney(benchmark::State& s) {
+  generated(s, cxsim::bench::wide_journey(static_cast<std::size_t>(s.range(1)), 12345));
+}
+BENCHMARK(BM_DeepJourney)->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WideJourney)->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Broadband(benchmark::State& s) { run(s, "broadband"); }
 void BM_CarRepair(benchmark::State& s) { run(s, "car_repair"); }

@@ -1,5 +1,6 @@
 #pragma once
 // The journey: touchpoints and the transitions between them, built once and then immutable.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -93,10 +94,17 @@ class Journey {
   std::span<const Outcome> outcomes() const { return outcome_; }
 
   // Picks the next touchpoint of a visit of segment s to k after `route`, given a uniform u in (0,1).
+  // The first edge whose cumulative probability exceeds u (the last edge if none does): a
+  // short scan for the usual handful of edges, a binary search for a home page with thousands.
   std::size_t next(std::size_t s, std::size_t k, Route r, double u) const {
     const auto& range = route_[slot(s, k, r)];
     std::uint32_t i = range[0];
     const std::uint32_t last = range[1] - 1;
+    if (last - i > 16) {
+      const auto* first = cumulative_.data() + i;
+      i += static_cast<std::uint32_t>(std::upper_bound(first, cumulative_.data() + last, u) - first);
+      return target_[i];
+    }
     while (i < last && u >= cumulative_[i]) ++i;
     return target_[i];
   }

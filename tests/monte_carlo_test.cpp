@@ -3,6 +3,7 @@
 #include <tbb/task_arena.h>
 
 #include "sim/statistics.hpp"
+#include "dice.hpp"
 #include "test_support.hpp"
 
 namespace cxsim {
@@ -144,6 +145,37 @@ TEST(MonteCarlo, SegmentAndMultiplierDependOnlyOnSeedAndCustomer) {
   const Tally a = simulate(one, p, 10000, 21);
   const Tally b = simulate(other, Population({segment(0.0, 0, 0, 0, 0, 0, 0.6, "a"), segment(0.0, 0, 0, 0, 0, 0, 0.4, "b")}), 10000, 21);
   EXPECT_EQ(a.segments[0].customers, b.segments[0].customers);
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(JourneyNext, ManyEdgesPickTheSameTargetAsALinearScan) {
+  // 200 product pages behind one home page: the binary search must agree with walking the
+  // cumulative probabilities edge by edge.
+  std::vector<Touchpoint> tps{test::touchpoint("home"), test::retained("done")};
+  std::vector<Transition> edges;
+  for (std::size_t i = 0; i < 200; ++i) {
+    tps.push_back(test::touchpoint("p" + std::to_string(i)));
+    edges.push_back({0, i + 2, 1.0 + static_cast<double>(i % 7), When::any});
+    edges.push_back({i + 2, 1, 1.0, When::any});
+  }
+  const Journey j(std::move(tps), std::move(edges), 0);
+  const auto route = j.route(0, 0, Journey::after_ok);
+  std::vector<double> cumulative;
+  double acc = 0.0;
+  for (const auto e : route) cumulative.push_back(acc += j.probability(e));
+  test::Dice dice(3);
+  std::vector<double> us{0.0, 0.999999999999};
+  for (int n = 0; n < 20000; ++n) us.push_back(dice.uniform());
+  for (const double u : us) {
+    std::size_t i = 0;
+    while (i + 1 < route.size() && u >= cumulative[i]) ++i;
+    EXPECT_EQ(j.next(0, 0, Journey::after_ok, u), j.transitions()[route[i]].to) << u;
+  }
 }
 
 }  // namespace
