@@ -34,13 +34,15 @@ Population population(double heterogeneity) {
 void BM_SolveExact(benchmark::State& state, double heterogeneity) {
   const Journey j = big_journey(static_cast<std::size_t>(state.range(0)), 12345);
   const Population p = population(heterogeneity);
-  int nodes = 0;
+  int nodes = 0, solves = 0;
   for (auto _ : state) {
     const ExactSolution x = solve_exact(j, p);
     nodes = x.quadrature_nodes;
+    solves = x.quadrature_solves;
     benchmark::DoNotOptimize(x.figures.outcomes);
   }
   state.counters["quadrature_nodes"] = nodes;
+  state.counters["solves"] = solves;
 }
 
 // Every derivative of the defection rate (all touchpoint attributes and segment parameters) at a
@@ -69,7 +71,8 @@ void BM_Sensitivity(benchmark::State& state) {
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_SolveExact, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_SolveExact, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SolveExact, h0_3, 0.3)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_SolveExact, h2, 2.0)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sensitivity)->Arg(1000)->Unit(benchmark::kMillisecond);

@@ -17,13 +17,15 @@ struct ExactSolution {
   Figures figures;           // infinite horizon: outcome "unfinished" is 0
   bool quadrature = false;   // true when some segment has heterogeneity > 0
   int quadrature_nodes = 0;  // nodes used for the multiplier integral (largest over segments)
-  // "gauss-laguerre", or "tanh-sinh" where Gauss-Laguerre did not settle within 128 nodes
-  // (large heterogeneity with strong friction); empty without heterogeneity.
+  int quadrature_solves = 0;  // chain solves the integrals took, over every refinement and segment
+  // "gauss-laguerre", or "tanh-sinh" for h > 1 or where Gauss-Laguerre did not settle within
+  // 128 nodes (large heterogeneity with strong friction); empty without heterogeneity.
   std::string quadrature_rule;
   double residual = 0.0;     // largest relative residual of the linear solves
-  // Largest change of any figure between the last two node counts of the multiplier integral
-  // (an estimate of the quadrature error; 0 without heterogeneity). Below 1e-10 unless even the
-  // largest node count did not converge that far.
+  // The estimated quadrature error: the largest change of any figure (relative where it is above
+  // 1) between the last two refinements of the multiplier integral, and for tanh-sinh the
+  // changes still to come extrapolated from the last two; 0 without heterogeneity. Below 1e-10
+  // unless even the finest rule did not converge that far.
   double quadrature_change = 0.0;
   // Per segment, the multiplier values and weights the figures were integrated with (the single
   // value m = 1 without heterogeneity): derivatives use the same rule.

@@ -44,7 +44,7 @@ MultiplierQuadrature multiplier_quadrature(double heterogeneity, int nodes) {
   return out;
 }
 
-MultiplierQuadrature multiplier_tanh_sinh(double heterogeneity, int level) {
+MultiplierQuadrature tanh_sinh_points(double heterogeneity, int level, bool new_only) {
   if (!(heterogeneity > 0.0) || level < 0)
     throw std::invalid_argument("multiplier_tanh_sinh needs heterogeneity > 0 and level >= 0");
   const double variance = heterogeneity * heterogeneity;
@@ -52,32 +52,32 @@ MultiplierQuadrature multiplier_tanh_sinh(double heterogeneity, int level) {
   const double step = std::ldexp(1.0, -level);
   const int half = static_cast<int>(std::lround(4.0 / step));  // |t| <= 4: weights below 1e-30 beyond
   MultiplierQuadrature out;
-  double total = 0.0;
   for (int i = -half; i <= half; ++i) {
+    if (new_only && level > 0 && i % 2 == 0) continue;  // solved at the level before
     const double t = i * step;
     const double s = std::numbers::pi / 2.0 * std::sinh(t);
     // u = (1 + tanh s) / 2 and 1 - u, each without cancellation.
     const double u = 1.0 / (1.0 + std::exp(-2.0 * s));
     const double uc = 1.0 / (1.0 + std::exp(2.0 * s));
     const double c = std::cosh(s);
-    const double w = step * std::numbers::pi / 2.0 * std::cosh(t) / (2.0 * c * c);
-    if (!(w > 0.0) || !(u > 0.0) || !(uc > 0.0)) continue;
+    const double density = std::numbers::pi / 2.0 * std::cosh(t) / (2.0 * c * c);
+    // Points of negligible density are left out the same way at every level, so the levels nest.
+    if (!(density >= 1e-18) || !(u > 0.0) || !(uc > 0.0)) continue;
     const double x = u <= 0.5 ? boost::math::gamma_p_inv(shape, u) : boost::math::gamma_q_inv(shape, uc);
+    if (!std::isfinite(x) || x < 0.0)
+      throw SolverError("the multiplier quadrature is not finite (heterogeneity " + std::to_string(heterogeneity) + ")");
     out.multiplier.push_back(x * variance);
-    out.weight.push_back(w);
-    total += w;
+    out.weight.push_back(step * density);
   }
-  MultiplierQuadrature kept;
-  for (std::size_t i = 0; i < out.weight.size(); ++i) {
-    const double w = out.weight[i] / total;
-    if (w < 1e-18) continue;
-    if (!std::isfinite(out.multiplier[i]) || out.multiplier[i] < 0.0)
-      throw SolverError("the multiplier quadrature is not finite (heterogeneity " +
-                        std::to_string(heterogeneity) + ")");
-    kept.multiplier.push_back(out.multiplier[i]);
-    kept.weight.push_back(w);
-  }
-  return kept;
+  return out;
+}
+
+MultiplierQuadrature multiplier_tanh_sinh(double heterogeneity, int level) {
+  MultiplierQuadrature q = tanh_sinh_points(heterogeneity, level, false);
+  double total = 0.0;
+  for (const double w : q.weight) total += w;
+  for (double& w : q.weight) w /= total;
+  return q;
 }
 
 }  // namespace cxsim

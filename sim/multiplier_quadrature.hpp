@@ -16,7 +16,12 @@ MultiplierQuadrature multiplier_quadrature(double heterogeneity, int nodes);
 // The tanh-sinh (double exponential) rule in the multiplier's quantile: E[g(m)] = integral over
 // u in (0,1) of g(Q(u)), with step 2^-level. Slower than Gauss-Laguerre for small h, but it
 // converges where Gauss-Laguerre cannot: g varying on a scale much finer than h². Points whose
-// weight is below 1e-18 are left out.
+// density is below 1e-18 are left out (the same at every level, so the levels nest).
 MultiplierQuadrature multiplier_tanh_sinh(double heterogeneity, int level);
+
+// The same rule's points with unnormalised weights (step x density): all of them, or with
+// `new_only` only those a level adds to the one before (odd multiples of the step), so that
+// refining reuses every point already solved.
+MultiplierQuadrature tanh_sinh_points(double heterogeneity, int level, bool new_only);
 
 }  // namespace cxsim

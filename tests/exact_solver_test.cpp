@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "random_journeys.hpp"
+#include "sim/segment_chain.hpp"
 
 namespace cxsim {
 namespace {
@@ -326,6 +327,42 @@ TEST(ExactSolver, LargeHeterogeneityFallsBackToTanhSinh) {
   EXPECT_EQ(x.quadrature_rule, "tanh-sinh");
   EXPECT_LT(x.quadrature_change, 1e-10);
   EXPECT_NEAR(outcome(x, Ending::abandoned), gamma_abandonment(delta, h), 1e-9);
+}
+
+TEST(ExactSolver, TanhSinhStoppedEarlyAgreesWithItsFinestRuleOnGeneratedJourneys) {
+  // h = 2 skips Gauss-Laguerre, reuses every point across levels and stops on the extrapolated
+  // error: the figures must still be those of the finest rule (level 7) to 1e-9.
+  const auto all = test::scenarios();
+  for (std::size_t n = 0; n < 12; ++n) {
+    const Journey& j = all[n].journey;
+    std::vector<Segment> segs(all[n].population.segments().begin(), all[n].population.segments().end());
+    for (auto& g : segs) g.heterogeneity = 2.0;
+    const Population p(segs);
+    const ExactSolution x = solve_exact(j, p);
+    EXPECT_EQ(x.quadrature_rule, "tanh-sinh");
+    const auto finest = multiplier_tanh_sinh(2.0, 7);
+    double share_sum = 0.0;
+    for (const auto& g : segs) share_sum += g.share;
+    Figures reference;
+    reference.touchpoints.assign(j.size(), TouchpointFigures{});
+    for (std::size_t s = 0; s < segs.size(); ++s) {
+      SegmentChain chain(j, s, segs[s]);
+      double residual = 0.0;
+      for (std::size_t i = 0; i < finest.weight.size(); ++i) {
+        const Figures f = chain.solve(finest.multiplier[i], residual);
+        const double w = finest.weight[i] * segs[s].share / share_sum;
+        for (int e = 0; e < ending_count; ++e) reference.outcomes[e] += w * f.outcomes[e];
+        for (std::size_t k = 0; k < j.size(); ++k)
+          for (int f2 = 0; f2 < touchpoint_figure_count; ++f2) reference.touchpoints[k][f2] += w * f.touchpoints[k][f2];
+      }
+    }
+    for (int e = 0; e < ending_count; ++e) EXPECT_NEAR(x.figures.outcomes[e], reference.outcomes[e], 1e-9) << n;
+    for (std::size_t k = 0; k < j.size(); ++k)
+      for (int f = 0; f < touchpoint_figure_count; ++f)
+        EXPECT_NEAR(x.figures.touchpoints[k][f], reference.touchpoints[k][f],
+                    1e-9 * std::max(1.0, std::fabs(reference.touchpoints[k][f])))
+            << "journey " << n << " touchpoint " << k << " " << figure_name(f);
+  }
 }
 
 TEST(ExactSolver, ModerateHeterogeneityUsesGaussLaguerre) {
