@@ -199,21 +199,16 @@ SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const
 }
 
 void SegmentChain::factorize(Factor& f, const SpMat& matrix, const char* which) const {
-  // The sparsity pattern does not depend on m: analyse (COLAMD) once per segment.
-  if (!f.analyzed) {
-    f.lu.analyzePattern(matrix);
-    f.analyzed = true;
-  }
-  f.lu.factorize(matrix);
-  if (f.lu.info() != Eigen::Success)
-    throw SolverError(std::string("the ") + which + " system of segment '" + seg_.name +
-                      "' is numerically singular (" + f.lu.lastErrorMessage() +
-                      "); are some probabilities so close to 1 that customers effectively never leave a loop?");
+  // The sparsity pattern does not depend on m: the ordering is analysed once per segment and the
+  // pivots reused (sim/klu_factor.hpp).
+  if (!f.lu.factorize(matrix))
+    throw SolverError(std::string("the ") + which + " system of segment '" + seg_.name + "' is numerically singular (" +
+                      f.lu.why() + "); are some probabilities so close to 1 that customers effectively never leave a loop?");
 }
 
-Eigen::VectorXd SegmentChain::solve_checked(LU& lu, bool transpose, const SpMat& matrix,
+Eigen::VectorXd SegmentChain::solve_checked(const KluFactor& lu, bool transpose, const SpMat& matrix,
                                             const Vec& rhs, const char* which, double& worst) const {
-  Vec x = transpose ? Vec(lu.transpose().solve(rhs)) : Vec(lu.solve(rhs));
+  Vec x = transpose ? lu.solve_transposed(rhs) : lu.solve(rhs);
   const double r = transpose ? relative_residual(matrix.transpose() * x - rhs, rhs)
                              : relative_residual(matrix * x - rhs, rhs);
   if (!std::isfinite(r) || r > residual_limit) {

@@ -4,7 +4,6 @@
 // solver"; the systems are described in segment_chain.cpp.
 #include <Eigen/OrderingMethods>
 #include <Eigen/Sparse>
-#include <Eigen/SparseLU>
 
 #include <array>
 #include <string>
@@ -14,6 +13,7 @@
 #include "sim/attributes.hpp"
 #include "sim/chain_states.hpp"
 #include "sim/figures.hpp"
+#include "sim/klu_factor.hpp"
 #include "sim/journey.hpp"
 #include "sim/solver_error.hpp"
 
@@ -45,10 +45,8 @@ class SegmentChain {
 
  private:
   using SpMat = Eigen::SparseMatrix<double>;
-  using LU = Eigen::SparseLU<SpMat, Eigen::COLAMDOrdering<int>>;
   struct Factor {
-    LU lu;
-    bool analyzed = false;
+    KluFactor lu;
   };
   struct Assembly;
 
@@ -56,7 +54,7 @@ class SegmentChain {
   // derivative with respect to it is not 0).
   Assembly assemble(double m, bool for_gradient = false) const;
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
-  Eigen::VectorXd solve_checked(LU& lu, bool transpose, const SpMat& matrix,
+  Eigen::VectorXd solve_checked(const KluFactor& lu, bool transpose, const SpMat& matrix,
                                 const Eigen::VectorXd& rhs, const char* which, double& worst) const;
   void expected_figures(const Assembly& a, const Eigen::VectorXd& x, Figures& fig) const;
   void subtract_zero_load_recoveries(const Assembly& a, const Eigen::VectorXd& x, Figures& fig,
