@@ -151,6 +151,42 @@ void warn_if_large_for_exact(const Journey& j) {
               << " touchpoints; this one has " << j.size() << ", so it may take minutes and gigabytes\n";
 }
 
+// The report of a Monte Carlo run of `model`.
+Report monte_carlo_report(const std::string& scenario, const ScenarioModel& model, const MonteCarloRun& run,
+                          const WalkSettings& walk, int threads, double seconds) {
+  Report r;
+  r.scenario = scenario;
+  r.variant = model.variant;
+  r.journey = &model.journey;
+  r.population = &model.population;
+  r.figures = figures_of(run.tally);
+  r.tally = run.tally;
+  r.seed = walk.seed;
+  r.max_steps = walk.max_steps;
+  r.precision_reached = run.precision_reached;
+  r.threads = threads;
+  r.elapsed_seconds = seconds;
+  return r;
+}
+
+// The report of the exact solution of `model`.
+Report exact_report(const std::string& scenario, const ScenarioModel& model, const ExactSolution& solution) {
+  Report r;
+  r.scenario = scenario;
+  r.variant = model.variant;
+  r.method = "exact";
+  r.threads = tbb::info::default_concurrency();  // quadrature nodes are solved in parallel
+  r.journey = &model.journey;
+  r.population = &model.population;
+  r.figures = solution.figures;
+  r.quadrature = solution.quadrature;
+  r.quadrature_nodes = solution.quadrature_nodes;
+  r.quadrature_rule = solution.quadrature_rule;
+  r.quadrature_change = solution.quadrature_change;
+  r.residual = solution.residual;
+  return r;
+}
+
 }  // namespace
 
 int run_check(const CheckOptions& o) {
@@ -483,19 +519,8 @@ int run_run(const RunOptions& o) {
       return run_monte_carlo(model.journey, model.population, settings, bar.counter());
     });
   }
-  Report report;
-  report.scenario = sc.name;
-  report.variant = model.variant;
-  report.journey = &model.journey;
-  report.population = &model.population;
-  report.figures = figures_of(run.tally);
-  report.tally = run.tally;
-  report.seed = settings.walk.seed;
-  report.max_steps = settings.walk.max_steps;
+  Report report = monte_carlo_report(sc.name, model, run, settings.walk, used_threads, seconds_since(t0));
   report.precision_target = precision;
-  report.precision_reached = run.precision_reached;
-  report.threads = used_threads;
-  report.elapsed_seconds = seconds_since(t0);
   report.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
   if (report.unfinished_warning) std::cerr << "cxsim: warning: " << *report.unfinished_warning << '\n';
 
@@ -524,19 +549,7 @@ int run_exact(const ExactOptions& o) {
               << ", so it may take minutes and gigabytes\n";
   const auto t0 = std::chrono::steady_clock::now();
   const ExactSolution solution = solve_exact(loaded.model.journey, loaded.model.population);
-  Report report;
-  report.scenario = loaded.scenario.name;
-  report.variant = loaded.model.variant;
-  report.method = "exact";
-  report.threads = tbb::info::default_concurrency();  // quadrature nodes are solved in parallel
-  report.journey = &loaded.model.journey;
-  report.population = &loaded.model.population;
-  report.figures = solution.figures;
-  report.quadrature = solution.quadrature;
-  report.quadrature_nodes = solution.quadrature_nodes;
-  report.quadrature_rule = solution.quadrature_rule;
-  report.quadrature_change = solution.quadrature_change;
-  report.residual = solution.residual;
+  Report report = exact_report(loaded.scenario.name, loaded.model, solution);
   report.elapsed_seconds = seconds_since(t0);
   emit(out, format_report(report, format));
   if (solution.quadrature && solution.quadrature_change > 1e-9)
@@ -837,17 +850,7 @@ int run_report(const ReportOptions& o) {
     std::cerr << "cxsim: report: simulating " << settings.customers << " customers\n";
     const auto t0 = std::chrono::steady_clock::now();
     const MonteCarloRun run = run_monte_carlo(model.journey, model.population, settings);
-    Report mc;
-    mc.scenario = sc.name;
-    mc.variant = model.variant;
-    mc.journey = &model.journey;
-    mc.population = &model.population;
-    mc.figures = figures_of(run.tally);
-    mc.tally = run.tally;
-    mc.seed = settings.walk.seed;
-    mc.max_steps = settings.walk.max_steps;
-    mc.threads = n;
-    mc.elapsed_seconds = seconds_since(t0);
+    Report mc = monte_carlo_report(sc.name, model, run, settings.walk, n, seconds_since(t0));
     mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
     if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
     page.run = to_json(mc);
@@ -868,19 +871,7 @@ int run_report(const ReportOptions& o) {
     page.journey_svg = dot_to_svg(dot.str());
 
     if (exact) {
-      Report x;
-      x.scenario = sc.name;
-      x.variant = model.variant;
-      x.method = "exact";
-      x.journey = &model.journey;
-      x.population = &model.population;
-      x.figures = exact->figures;
-      x.quadrature = exact->quadrature;
-      x.quadrature_nodes = exact->quadrature_nodes;
-      x.quadrature_rule = exact->quadrature_rule;
-      x.quadrature_change = exact->quadrature_change;
-      x.residual = exact->residual;
-      page.exact = to_json(x);
+      page.exact = to_json(exact_report(sc.name, model, *exact));
 
       std::cerr << "cxsim: report: what to fix first\n";
       try {
