@@ -57,12 +57,6 @@ double relative_residual(const Vec& residual, const Vec& rhs) {
   return b > 0.0 ? r / b : r;
 }
 
-Eigen::SparseMatrix<double> matrix_of(int n, const std::vector<Triplet>& t) {
-  Eigen::SparseMatrix<double> m(n, n);
-  m.setFromTriplets(t.begin(), t.end());
-  return m;
-}
-
 }  // namespace
 
 SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg, Reach reach)
@@ -86,9 +80,14 @@ void SegmentChain::fail(const std::string& what) const {
                     seg_.name + "')");
 }
 
-SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const {
+SegmentChain::~SegmentChain() = default;
+
+const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient) {
   using Model = FrictionModel;
-  Assembly a;
+  if (!assembly_) assembly_ = std::make_unique<Assembly>();
+  Assembly& a = *assembly_;
+  a.endings.clear();
+  a.edge_flows.clear();
   const std::size_t n = chain_.states.size();
   const int ni = static_cast<int>(n);
   a.n = ni;
@@ -96,9 +95,14 @@ SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const
   a.churn = lambda > 0.0 || for_gradient;
   const bool resets = chain_.resets;
 
-  std::vector<Triplet> q, qa, qn, q0, r, f;
-  std::array<std::vector<Triplet>, friction_count> s;
-  q.reserve(n * 8);
+  auto& q = a.q;
+  auto& qa = a.qa;
+  auto& qn = a.qn;
+  auto& q0 = a.q0;
+  auto& r = a.r;
+  auto& f = a.f;
+  auto& s = a.s;
+  for (auto* t : {&q, &qa, &qn, &q0, &r, &f, &s[0], &s[1], &s[2]}) t->clear();
   for (int i = 0; i < ni; ++i) {
     q.emplace_back(i, i, 1.0);
     if (a.churn) qa.emplace_back(i, i, 1.0);
@@ -184,17 +188,17 @@ SegmentChain::Assembly SegmentChain::assemble(double m, bool for_gradient) const
         reach_);
   }
 
-  a.Mt = matrix_of(ni, q);
+  a.mt_ = &a.mt.assemble(ni, q);
   // Without a way to a retained ending free of forgiveness, A = 0 and nobody churns silently.
   a.need_a = a.churn && (for_gradient || a.a.cwiseAbs().maxCoeff() > 0.0);
   if (a.need_a) {
-    a.Ma = matrix_of(ni, qa);
-    if (resets) a.Mn = matrix_of(ni, qn);
-    for (int k = 0; k < friction_count; ++k) a.S[static_cast<std::size_t>(k)] = matrix_of(ni, s[static_cast<std::size_t>(k)]);
+    a.ma_ = &a.ma.assemble(ni, qa);
+    if (resets) a.mn_ = &a.mn.assemble(ni, qn);
+    for (std::size_t k = 0; k < friction_count; ++k) a.s_[k] = &a.ss[k].assemble(ni, s[k]);
   }
-  if (a.churn && resets) a.F = matrix_of(ni, f);
-  if (a.churn || chain_.free_resets) a.R = matrix_of(ni, r);
-  if (chain_.free_resets) a.Yt = matrix_of(ni, q0);
+  if (a.churn && resets) a.f_ = &a.ff.assemble(ni, f);
+  if (a.churn || chain_.free_resets) a.r_ = &a.rr.assemble(ni, r);
+  if (chain_.free_resets) a.yt_ = &a.yt.assemble(ni, q0);
   return a;
 }
 
@@ -247,9 +251,9 @@ void SegmentChain::expected_figures(const Assembly& a, const Vec& x, Figures& fi
 // Forgiving a visit made with zero load is no recovery.
 void SegmentChain::subtract_zero_load_recoveries(const Assembly& a, const Vec& x, Figures& fig,
                                                  double& worst) {
-  Vec rhs = a.R * x;
+  Vec rhs = a.R() * x;
   rhs[0] += 1.0;
-  const Vec y = solve_checked(zero_load_.lu, false, a.Yt, rhs, "zero-load visits", worst);
+  const Vec y = solve_checked(zero_load_.lu, false, a.Yt(), rhs, "zero-load visits", worst);
   for (std::size_t i = 0; i < chain_.states.size(); ++i)
     fig.touchpoints[chain_.states[i].k][fig_recoveries] -= y[static_cast<int>(i)] * a.forgiven_free[i];
   for (auto& t : fig.touchpoints) t[fig_recoveries] = std::max(0.0, t[fig_recoveries]);  // rounding
@@ -259,25 +263,25 @@ void SegmentChain::subtract_zero_load_recoveries(const Assembly& a, const Vec& x
 void SegmentChain::silent_churn(const Assembly& a, const Vec& x, Figures& fig, double& worst) {
   const double reach_retained = fig.outcomes[static_cast<int>(Ending::retained)];
   Vec A = Vec::Zero(a.n);
-  if (a.need_a) A = solve_checked(churn_a_.lu, false, a.Ma, a.a, "silent-churn (A)", worst);
+  if (a.need_a) A = solve_checked(churn_a_.lu, false, a.Ma(), a.a, "silent-churn (A)", worst);
   double retained = A[0];
   if (chain_.resets) {
-    const Vec rhs = a.F * A + a.b;
+    const Vec rhs = a.F() * A + a.b;
     // (I - Q) B = F A + b, through the transpose of the factorization of (I - Q)^T.
-    const Vec B = solve_checked(visits_.lu, true, a.Mt, rhs, "silent-churn (B)", worst);
+    const Vec B = solve_checked(visits_.lu, true, a.Mt(), rhs, "silent-churn (B)", worst);
     retained += B[0];
   }
   fig.outcomes[static_cast<int>(Ending::retained)] = retained;
   fig.outcomes[static_cast<int>(Ending::silent_churn)] = std::max(0.0, reach_retained - retained);
   if (!a.need_a) return;
 
-  Vec rhs = a.R * x;
+  Vec rhs = a.R() * x;
   rhs[0] += 1.0;
-  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma, rhs, "load-at-arrival", worst);
-  const Vec W = chain_.resets ? solve_checked(no_reset_.lu, false, a.Mn, a.w, "no-forgiveness", worst)
-                              : solve_checked(visits_.lu, true, a.Mt, a.w, "no-forgiveness", worst);
+  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma(), rhs, "load-at-arrival", worst);
+  const Vec W = chain_.resets ? solve_checked(no_reset_.lu, false, a.Mn(), a.w, "no-forgiveness", worst)
+                              : solve_checked(visits_.lu, true, a.Mt(), a.w, "no-forgiveness", worst);
   for (int c = 0; c < friction_count; ++c) {
-    const Vec blame = phi.cwiseProduct(a.S[static_cast<std::size_t>(c)] * W + a.straw[static_cast<std::size_t>(c)]);
+    const Vec blame = phi.cwiseProduct(a.S(c) * W + a.straw[static_cast<std::size_t>(c)]);
     for (std::size_t i = 0; i < chain_.states.size(); ++i) {
       TouchpointFigures& t = fig.touchpoints[chain_.states[i].k];
       t[fig_silent] += blame[static_cast<int>(i)];
@@ -312,20 +316,20 @@ Figures SegmentChain::solve(double m, double& residual) {
     fig.outcomes[static_cast<int>(retained_ending(j_, start) ? Ending::retained : Ending::routed_defection)] = 1.0;
     return fig;
   }
-  const Assembly a = assemble(m);
+  const Assembly& a = assemble(m);
   // Isolated: while waiting, this thread must not pick up another quadrature node, which would
   // reuse this (thread-local) chain in the middle of its solve.
   tbb::this_task_arena::isolate([&] {
     tbb::parallel_invoke(
-        [&] { factorize(visits_, a.Mt, "expected-visits"); },
-        [&] { if (a.need_a) factorize(churn_a_, a.Ma, "silent-churn"); },
-        [&] { if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn, "no-forgiveness"); },
-        [&] { if (chain_.free_resets) factorize(zero_load_, a.Yt, "zero-load visits"); });
+        [&] { factorize(visits_, a.Mt(), "expected-visits"); },
+        [&] { if (a.need_a) factorize(churn_a_, a.Ma(), "silent-churn"); },
+        [&] { if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn(), "no-forgiveness"); },
+        [&] { if (chain_.free_resets) factorize(zero_load_, a.Yt(), "zero-load visits"); });
   });
   double worst = 0.0;
   Vec e = Vec::Zero(a.n);
   e[0] = 1.0;  // the start state is state 0
-  const Vec x = solve_checked(visits_.lu, false, a.Mt, e, "expected-visits", worst);
+  const Vec x = solve_checked(visits_.lu, false, a.Mt(), e, "expected-visits", worst);
   expected_figures(a, x, fig);
   if (chain_.free_resets) subtract_zero_load_recoveries(a, x, fig, worst);
   if (a.churn) silent_churn(a, x, fig, worst);

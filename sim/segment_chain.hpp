@@ -6,6 +6,7 @@
 #include <Eigen/Sparse>
 
 #include <array>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,9 @@ class SegmentChain {
   // customers out of; visits there that would have no transition are listed in dead_ends().
   SegmentChain(const Journey& journey, std::size_t segment_index, const Segment& segment,
                Reach reach = Reach::possible);
+  ~SegmentChain();
+  SegmentChain(const SegmentChain&) = delete;
+  SegmentChain& operator=(const SegmentChain&) = delete;
 
   // Expected figures of one customer of the segment with multiplier m (segments left empty).
   // `residual` is raised to the largest relative residual of the linear solves.
@@ -52,7 +56,8 @@ class SegmentChain {
 
   // for_gradient: the silent-churn systems are built even without silent churn (their
   // derivative with respect to it is not 0).
-  Assembly assemble(double m, bool for_gradient = false) const;
+  // Assembles into the chain's own buffers (valid until the next call).
+  const Assembly& assemble(double m, bool for_gradient = false);
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
   Eigen::VectorXd solve_checked(const KluFactor& lu, bool transpose, const SpMat& matrix,
                                 const Eigen::VectorXd& rhs, const char* which, double& worst) const;
@@ -69,6 +74,7 @@ class SegmentChain {
   Reach reach_;
   ChainStates chain_;
   Factor visits_, churn_a_, zero_load_, no_reset_;
+  std::unique_ptr<Assembly> assembly_;
 };
 
 }  // namespace cxsim

@@ -1,6 +1,7 @@
 #pragma once
 // The matrices and vectors of one segment's chain at one multiplier value: shared by the solve
 // (segment_chain.cpp) and the derivatives (segment_gradient.cpp). Internal to SegmentChain.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <vector>
@@ -12,7 +13,55 @@ namespace cxsim {
 // The walk treats every ending that is not `defected` as a completed journey.
 inline bool retained_ending(const Journey& j, std::size_t k) { return j.outcomes()[k] != Outcome::defected; }
 
+// A sparse matrix assembled from triplets again and again with the same pattern (a segment's
+// chain has the same transitions at every multiplier value): the first assembly finds where each
+// triplet lands, later ones only write the values. The pattern is checked, so a different one is
+// simply assembled afresh.
+class ReusedMatrix {
+ public:
+  using Triplet = Eigen::Triplet<double>;
+  const Eigen::SparseMatrix<double>& assemble(int n, const std::vector<Triplet>& t) {
+    if (!fits(n, t)) {
+      m_.resize(n, n);
+      m_.setFromTriplets(t.begin(), t.end());
+      m_.makeCompressed();
+      slot_.resize(t.size());
+      for (std::size_t k = 0; k < t.size(); ++k) {
+        const int* first = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col()];
+        const int* last = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col() + 1];
+        slot_[k] = static_cast<int>(std::lower_bound(first, last, t[k].row()) - m_.innerIndexPtr());
+      }
+      return m_;
+    }
+    double* v = m_.valuePtr();
+    std::fill(v, v + m_.nonZeros(), 0.0);
+    for (std::size_t k = 0; k < t.size(); ++k) v[slot_[k]] += t[k].value();
+    return m_;
+  }
+
+ private:
+  bool fits(int n, const std::vector<Triplet>& t) const {
+    if (m_.rows() != n || slot_.size() != t.size()) return false;
+    const int* inner = m_.innerIndexPtr();
+    const int* outer = m_.outerIndexPtr();
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      const int s = slot_[k];
+      if (inner[s] != t[k].row() || s < outer[t[k].col()] || s >= outer[t[k].col() + 1]) return false;
+    }
+    return true;
+  }
+
+  Eigen::SparseMatrix<double> m_;
+  std::vector<int> slot_;
+};
+
 struct SegmentChain::Assembly {
+  // Triplet buffers and matrices, kept from one multiplier value to the next (no reallocation).
+  std::vector<Eigen::Triplet<double>> q, qa, qn, q0, r, f;
+  std::array<std::vector<Eigen::Triplet<double>>, friction_count> s;
+  ReusedMatrix mt, ma, mn, yt, rr, ff;
+  std::array<ReusedMatrix, friction_count> ss;
+
   int n = 0;
   bool churn = false, need_a = false;
   // Per state, per visit: the expected contribution of one visit to each touchpoint figure
@@ -31,13 +80,21 @@ struct SegmentChain::Assembly {
     double p;
   };
   std::vector<EdgeFlow> edge_flows;  // per visit to `from`, the probability of taking `edge`
-  SpMat Mt;   // (I - Q)^T
-  SpMat Ma;   // I - Qa
-  SpMat Mn;   // I - Qn (only with forgiveness; else Qn = Q)
-  SpMat Yt;   // (I - Q0)^T
-  SpMat R;    // forgiven flows, R(to, from)
-  SpMat F;    // forgiven flows, F(from, to)
-  std::array<SpMat, friction_count> S;  // last-straw flows into states, by cause
+  // Views of the matrices above (valid until the next assembly).
+  const SpMat* mt_ = nullptr;
+  const SpMat& Mt() const { return *mt_; }  // (I - Q)^T
+  const SpMat* ma_ = nullptr;
+  const SpMat& Ma() const { return *ma_; }  // I - Qa
+  const SpMat* mn_ = nullptr;
+  const SpMat& Mn() const { return *mn_; }  // I - Qn (only with forgiveness; else Qn = Q)
+  const SpMat* yt_ = nullptr;
+  const SpMat& Yt() const { return *yt_; }  // (I - Q0)^T
+  const SpMat* r_ = nullptr;
+  const SpMat& R() const { return *r_; }  // forgiven flows, R(to, from)
+  const SpMat* f_ = nullptr;
+  const SpMat& F() const { return *f_; }  // forgiven flows, F(from, to)
+  std::array<const SpMat*, friction_count> s_{};
+  const SpMat& S(int c) const { return *s_[static_cast<std::size_t>(c)]; }  // last-straw flows into states
   Eigen::VectorXd a, b, w;
   std::array<Eigen::VectorXd, friction_count> straw;  // last-straw flows into retained endings, by cause
 };

@@ -61,21 +61,21 @@ SegmentChain::RetainedGradient SegmentChain::retained_gradient(double m, double&
     g.retained = retained_ending(j_, j_.start()) ? 1.0 : 0.0;
     return g;
   }
-  const Assembly a = assemble(m, true);
-  factorize(visits_, a.Mt, "expected-visits");
-  factorize(churn_a_, a.Ma, "silent-churn");
+  const Assembly& a = assemble(m, true);
+  factorize(visits_, a.Mt(), "expected-visits");
+  factorize(churn_a_, a.Ma(), "silent-churn");
   double worst = 0.0;
   Vec start = Vec::Zero(a.n);
   start[0] = 1.0;
-  const Vec x = solve_checked(visits_.lu, false, a.Mt, start, "expected-visits", worst);
-  const Vec A = solve_checked(churn_a_.lu, false, a.Ma, a.a, "silent-churn (A)", worst);
+  const Vec x = solve_checked(visits_.lu, false, a.Mt(), start, "expected-visits", worst);
+  const Vec A = solve_checked(churn_a_.lu, false, a.Ma(), a.a, "silent-churn (A)", worst);
   Vec B = Vec::Zero(a.n);
   Vec arrivals = start;
   if (chain_.resets) {
-    B = solve_checked(visits_.lu, true, a.Mt, a.F * A + a.b, "silent-churn (B)", worst);
-    arrivals += a.R * x;
+    B = solve_checked(visits_.lu, true, a.Mt(), a.F() * A + a.b, "silent-churn (B)", worst);
+    arrivals += a.R() * x;
   }
-  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma, arrivals, "load-at-arrival", worst);
+  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma(), arrivals, "load-at-arrival", worst);
   g.retained = A[0] + B[0];
 
   const DualSegment seg = dual_segment(seg_);
