@@ -42,7 +42,9 @@ std::string table(const SensitivityReport& r) {
   std::size_t solved = 0;
   for (const auto& p : s.parameters) solved += p.delta_step.has_value() || p.error.has_value();
   char line[512];
-  if (solved == 0) {
+  if (solved == 0 && s.top == 0) {
+    o << "no candidate re-solved (--top 0); every derivative is in --format csv or json\n";
+  } else if (solved == 0) {
     o << "nothing to improve: every touchpoint attribute is already at its best value\n";
   } else {
     const bool money = r.economics.has_value();

@@ -128,6 +128,13 @@ TEST(Sensitivity, CsvHasOneRowPerParameter) {
   EXPECT_EQ(csv.out.rfind("scenario,variant,rank,touchpoint,segment,stage,channel,attribute,current,derivative", 0), 0u);
 }
 
+TEST(Sensitivity, TopZeroGivesDerivativesOnlyAndSaysSo) {
+  const Result r = cxsim("sensitivity " + scenario("car_repair") + " --top 0");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("--top 0"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("nothing to improve"), std::string::npos) << r.out;
+}
+
 TEST(Sensitivity, RefusesAStepOutOfRange) {
   EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step 0").code, 2);
   EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step -1").code, 2);
