@@ -301,10 +301,12 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   // set's rows (and is reported).
   std::map<int, std::vector<std::size_t>> own;  // touchpoint -> segments with rows of their own
   if (segs > 1)
-    for (const auto& [from, sets] : sets_of)
-      for (std::size_t s = 0; s < segs; ++s)
+    for (const auto& [touchpoint, sets] : sets_of)
+      for (std::size_t s = 0; s < segs; ++s) {
+        const int from = touchpoint;  // a lambda may not capture a structured binding (C++20, clang)
         if (std::any_of(sets.begin(), sets.end(), [&](int set) { return departures(s, from, set) >= settings.min_count; }))
           own[from].push_back(s);
+      }
   for (const auto& [from, sets] : sets_of) {
     // The general rows are needed unless every segment has its own here (a segment never seen
     // here may still get here in the model, through a route it shares).
