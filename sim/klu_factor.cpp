@@ -58,10 +58,13 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
   }
   if (s.numeric) {
     if (klu_refactor(ap, ai, ax, s.symbolic, s.numeric, &s.common) && klu_rcond(s.symbolic, s.numeric, &s.common) &&
-        s.common.rcond >= refactor_rcond_floor)
+        s.common.rcond >= refactor_rcond_floor) {
+      refactored_ = true;
       return true;
+    }
     klu_free_numeric(&s.numeric, &s.common);
   }
+  refactored_ = false;
   s.numeric = klu_factor(ap, ai, ax, s.symbolic, &s.common);
   if (!s.numeric || s.common.status == KLU_SINGULAR) {
     why_ = "the matrix is singular";
@@ -69,6 +72,11 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
     return false;
   }
   return true;
+}
+
+bool KluFactor::factorize_afresh(const Eigen::SparseMatrix<double>& a) {
+  if (s_->numeric) klu_free_numeric(&s_->numeric, &s_->common);
+  return factorize(a);
 }
 
 Eigen::VectorXd KluFactor::solve(const Eigen::VectorXd& rhs) const {

@@ -21,6 +21,10 @@ class KluFactor {
   // Factorises `matrix` (compressed, column-major); its pattern must be the same on every call.
   // Returns false (with why()) when the matrix is singular.
   bool factorize(const Eigen::SparseMatrix<double>& matrix);
+  // Factorises afresh, choosing new pivots (when a refactorisation's solution is not accurate).
+  bool factorize_afresh(const Eigen::SparseMatrix<double>& matrix);
+  // True when the current factors reuse the pivots of an earlier factorisation.
+  bool refactored() const { return refactored_; }
   Eigen::VectorXd solve(const Eigen::VectorXd& rhs) const;             // A x = b
   Eigen::VectorXd solve_transposed(const Eigen::VectorXd& rhs) const;  // A^T x = b
   const std::string& why() const { return why_; }
@@ -29,6 +33,7 @@ class KluFactor {
   struct State;
   std::unique_ptr<State> s_;
   std::string why_;
+  bool refactored_ = false;
 };
 
 }  // namespace cxsim

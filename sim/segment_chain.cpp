@@ -210,11 +210,18 @@ void SegmentChain::factorize(Factor& f, const SpMat& matrix, const char* which) 
                       f.lu.why() + "); are some probabilities so close to 1 that customers effectively never leave a loop?");
 }
 
-Eigen::VectorXd SegmentChain::solve_checked(const KluFactor& lu, bool transpose, const SpMat& matrix,
+Eigen::VectorXd SegmentChain::solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix,
                                             const Vec& rhs, const char* which, double& worst) const {
   Vec x = transpose ? lu.solve_transposed(rhs) : lu.solve(rhs);
-  const double r = transpose ? relative_residual(matrix.transpose() * x - rhs, rhs)
-                             : relative_residual(matrix * x - rhs, rhs);
+  const auto residual_of = [&](const Vec& y) {
+    return transpose ? relative_residual(matrix.transpose() * y - rhs, rhs) : relative_residual(matrix * y - rhs, rhs);
+  };
+  double r = residual_of(x);
+  // Factors that reuse earlier pivots get one more chance with pivots of their own.
+  if ((!std::isfinite(r) || r > residual_limit) && lu.refactored() && lu.factorize_afresh(matrix)) {
+    x = transpose ? lu.solve_transposed(rhs) : lu.solve(rhs);
+    r = residual_of(x);
+  }
   if (!std::isfinite(r) || r > residual_limit) {
     std::ostringstream out;
     out << "the " << which << " system of segment '" << seg_.name

@@ -59,7 +59,7 @@ class SegmentChain {
   // Assembles into the chain's own buffers (valid until the next call).
   const Assembly& assemble(double m, bool for_gradient = false);
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
-  Eigen::VectorXd solve_checked(const KluFactor& lu, bool transpose, const SpMat& matrix,
+  Eigen::VectorXd solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix,
                                 const Eigen::VectorXd& rhs, const char* which, double& worst) const;
   void expected_figures(const Assembly& a, const Eigen::VectorXd& x, Figures& fig) const;
   void subtract_zero_load_recoveries(const Assembly& a, const Eigen::VectorXd& x, Figures& fig,
