@@ -15,6 +15,8 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "app/progress.hpp"
 #include "io/output_file.hpp"
 #include "io/batch.hpp"
@@ -27,6 +29,10 @@
 #include "io/graphviz_svg.hpp"
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
+#include "io/calibration_report.hpp"
+#include "io/fit_parameters.hpp"
+#include "io/fitted_scenario.hpp"
+#include "io/observed_loader.hpp"
 #include "io/names.hpp"
 #include "io/sensitivity_report.hpp"
 #include "io/sweep_report.hpp"
@@ -977,6 +983,90 @@ int run_import_paths(const ImportPathsOptions& o) {
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
             << (dir / "scenario.yaml").string() << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
+  return 0;
+}
+
+namespace {
+
+std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loaded, const std::vector<std::string>& observed_inputs,
+                          const CalibrationResult& r) {
+  std::ostringstream h;
+  h << "Fitted by cxsim calibrate " CXSIM_VERSION " on " << utc_now() << ".\n";
+  h << "Scenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n";
+  h << "Observed counts: " << one_line(o.observed) << " (SHA-256 " << sha256_of_files(observed_inputs) << ")\n";
+  h << "\nFitted by maximum likelihood (" << r.starts.size() << " starts; 95% intervals from the observed information):\n";
+  for (const auto& p : r.parameters) {
+    h << "  " << one_line(p.parameter.name) << ": " << shortest_text(p.start) << " -> " << shortest_text(p.fitted);
+    if (p.ci95) h << "  (se " << shortest_text(*p.se) << ", 95% [" << shortest_text((*p.ci95)[0]) << ", " << shortest_text((*p.ci95)[1]) << "])";
+    if (p.at_bound) h << "  (at a bound of its range)";
+    h << "\n";
+  }
+  char line[256];
+  std::snprintf(line, sizeof line, "Log-likelihood %.10g, deviance %.6g over %zu counts. Defection rate %.4f%% (was %.4f%%).\n",
+                r.fit.log_likelihood, r.fit.deviance, r.fit.rows.size(), 100.0 * r.defection_rate_fitted,
+                100.0 * r.defection_rate_start);
+  h << line;
+  for (const auto& w : r.warnings) h << "Warning: " << one_line(w) << "\n";
+  h << "\nEverything else is as in the scenario, whose comments are not carried over; the touchpoint\n"
+       "and transition tables are written inline so this file stands alone.\n";
+  return h.str();
+}
+
+}  // namespace
+
+int run_calibrate(const CalibrateOptions& o) {
+  Format format = format_option(o.format);
+  if (format == Format::csv) throw UsageError("--format must be table or json for calibrate (the report is not one table)");
+  const std::uint64_t threads = threads_option(o.threads);
+  if (o.out.empty()) throw UsageError("calibrate needs --out FITTED.yaml, the file to write the fitted scenario to");
+  CalibrationSettings settings;
+  settings.starts = static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(settings.starts), 1, 64));
+  settings.seed = count_option(o.seed, "--seed", settings.seed, 0);
+  LoadedScenario loaded = load_scenario(o.scenario, "");
+  print_warnings(loaded.warnings);
+  const ScenarioModel& m = loaded.model;
+  Diagnostics diag;
+  const ObservedFile observed = load_observed(o.observed, m.journey, m.population, diag);
+  std::optional<ObservedFile> holdout;
+  if (!o.holdout.empty()) holdout = load_observed(o.holdout, m.journey, m.population, diag);
+  if (diag.has_errors()) throw InputError(diag.sorted());
+  print_warnings(diag.sorted());
+  std::vector<std::string> inputs = loaded.scenario.inputs;
+  inputs.insert(inputs.end(), observed.inputs.begin(), observed.inputs.end());
+  if (holdout) inputs.insert(inputs.end(), holdout->inputs.begin(), holdout->inputs.end());
+  OutputFile out(o.out, inputs);
+  warn_if_large_for_exact(m.journey);
+  const CalibrationResult result = with_threads(threads, [&](int) {
+    const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
+    try {
+      return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr, settings);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  });
+  out.stream() << fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
+  // The fitted scenario must load and give the fitted figures: anything else is a bug here.
+  {
+    namespace fs = std::filesystem;
+    const fs::path probe = fs::temp_directory_path() / ("cxsim-fitted-" + std::to_string(::getpid()) + ".yaml");
+    write_output(probe.string(), fitted_scenario_yaml(loaded.scenario, result, "check"));
+    const CheckedScenario check = check_scenario(probe.string());
+    std::error_code ec;
+    fs::remove(probe, ec);
+    if (check.diagnostics.has_errors()) {
+      for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+      throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+    }
+  }
+  out.commit();
+  CalibrationReport report;
+  report.scenario = loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name;
+  report.observed = o.observed;
+  report.holdout = o.holdout;
+  report.fitted_file = o.out;
+  report.result = &result;
+  std::cout << format_calibration(report, format) << std::flush;
+  for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << one_line(w) << '\n';
   return 0;
 }
 

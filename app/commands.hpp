@@ -83,6 +83,13 @@ struct ReportOptions {
   std::string command_line;  // as typed, for the page's "to reproduce" line
 };
 
+struct CalibrateOptions {
+  std::string scenario, observed, holdout, out;
+  std::vector<std::string> fit;  // what to fit, e.g. install.reliability, segment:*.silent_churn
+  std::optional<std::string> starts, seed, threads;
+  std::string format = "table";  // table | json (the report, on standard output)
+};
+
 int run_check(const CheckOptions& o);
 int run_run(const RunOptions& o);
 int run_exact(const ExactOptions& o);
@@ -94,5 +101,6 @@ int run_sensitivity(const SensitivityOptions& o);
 int run_sweep(const SweepOptions& o);
 int run_report(const ReportOptions& o);
 int run_import_paths(const ImportPathsOptions& o);
+int run_calibrate(const CalibrateOptions& o);
 
 }  // namespace cxsim

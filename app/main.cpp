@@ -140,6 +140,20 @@ int main(int argc, char** argv) {
   ip->add_option("--min-count", import.min_count,
                  "segment routes seen fewer times use the route of all customers (default 30)");
 
+  cxsim::CalibrateOptions cal;
+  auto* cb = app.add_subcommand("calibrate", "fit touchpoint attributes and segment parameters to observed counts (maximum likelihood)");
+  cb->add_option("scenario", cal.scenario, "scenario YAML file")->required();
+  cb->add_option("--observed", cal.observed, "OBSERVED.yaml: the counts to fit to")->required();
+  cb->add_option("--fit", cal.fit,
+                 "what to fit (repeatable): TOUCHPOINT.ATTRIBUTE, *.ATTRIBUTE, segment:NAME.PARAMETER, segment:*.PARAMETER")
+      ->required();
+  cb->add_option("--holdout", cal.holdout, "more observed counts, not used in the fit, to check it against");
+  cb->add_option("--starts", cal.starts, "starting points, against local optima (default 4)");
+  cb->add_option("--seed", cal.seed, "seed of the random starting points (default 1)");
+  cb->add_option("--threads", cal.threads, "worker threads; 0 (default) = all cores");
+  cb->add_option("--format", cal.format, "the report on standard output: table (default) or json");
+  cb->add_option("--out", cal.out, "FITTED.yaml: the scenario with the fitted values")->required();
+
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
   rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
@@ -183,6 +197,7 @@ int main(int argc, char** argv) {
     else if (sn->parsed()) code = cxsim::run_sensitivity(sens);
     else if (sw->parsed()) code = cxsim::run_sweep(sweep);
     else if (ip->parsed()) code = cxsim::run_import_paths(import);
+    else if (cb->parsed()) code = cxsim::run_calibrate(cal);
     else if (rp->parsed()) {
       for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + shell_quote(argv[i]);
       code = cxsim::run_report(report);

@@ -8,6 +8,7 @@
 
 #include "sim/attributes.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/figure_weights.hpp"
 
 namespace cxsim {
 
@@ -22,6 +23,18 @@ struct DefectionGradient {
   std::vector<std::array<double, segment_parameter_count>> segment;
   double residual = 0.0;  // largest relative residual of the linear solves
 };
+
+// A weighted sum of expected figures, with per segment the weights on one customer's figures
+// (not scaled by the segment's share), and its exact derivatives.
+struct FiguresGradient {
+  double value = 0.0;
+  // By touchpoint; empty where DefectionGradient's are.
+  std::vector<std::array<std::optional<double>, touchpoint_attribute_count>> touchpoint;
+  std::vector<std::array<double, segment_parameter_count>> segment;  // by segment
+  double residual = 0.0;
+};
+FiguresGradient figures_gradient(const Journey& journey, const Population& population, const ExactSolution& at,
+                                 const std::vector<FigureWeights>& weights);
 
 // Differentiates at the solution `at` of the same journey and population, with the same
 // multiplier rule per segment. Throws SolverError when a system cannot be solved.

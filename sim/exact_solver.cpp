@@ -187,6 +187,7 @@ ExactSolution solve_exact(const Journey& journey, const Population& population) 
     }
     add_scaled(total, fig, share);
     total.segments.push_back(SegmentFigures{share, fig.defection_rate(), share > 0.0});
+    sol.segment_figures.push_back(std::move(fig));
   }
   return sol;
 }

@@ -30,6 +30,8 @@ struct ExactSolution {
   // Per segment, the multiplier values and weights the figures were integrated with (the single
   // value m = 1 without heterogeneity): derivatives use the same rule.
   std::vector<MultiplierQuadrature> multiplier_rules;
+  // Per segment, the figures of one of its customers (what `figures` averages by share).
+  std::vector<Figures> segment_figures;
 };
 
 // Throws SolverError when the chain cannot be solved or its figures cannot be trusted.

@@ -13,6 +13,7 @@
 #include "models/segment.hpp"
 #include "sim/attributes.hpp"
 #include "sim/chain_states.hpp"
+#include "sim/figure_weights.hpp"
 #include "sim/figures.hpp"
 #include "sim/klu_factor.hpp"
 #include "sim/journey.hpp"
@@ -35,15 +36,16 @@ class SegmentChain {
   // `residual` is raised to the largest relative residual of the linear solves.
   Figures solve(double m, double& residual);
 
-  // One customer's probability of staying (not defecting in any way) at multiplier m, and its
-  // exact derivatives with respect to every touchpoint attribute and segment parameter, by the
-  // adjoint method (sim/segment_gradient.cpp). Needs a chain built with Reach::structural.
-  struct RetainedGradient {
-    double retained = 0.0;
+  // A weighted sum of one customer's expected figures at multiplier m (the probability of
+  // staying, visits, failures, repeats, abandonments), and its exact derivatives with respect to
+  // every touchpoint attribute and segment parameter, by the adjoint method
+  // (sim/segment_gradient.cpp). Needs a chain built with Reach::structural.
+  struct FigureGradient {
+    double value = 0.0;
     std::vector<std::array<double, touchpoint_attribute_count>> touchpoint;
     std::array<double, segment_parameter_count> segment{};
   };
-  RetainedGradient retained_gradient(double m, double& residual);
+  FigureGradient gradient(double m, const FigureWeights& weights, double& residual);
 
   const std::vector<ChainStates::DeadEnd>& dead_ends() const { return chain_.dead_ends; }
 

@@ -1,4 +1,5 @@
-// The derivatives of one segment's probability of staying, by the adjoint method.
+// The derivatives of one segment's probability of staying, and of any weighted sum of its expected
+// figures, by the adjoint method.
 //
 // The customer stays (is retained and does not churn silently) with probability
 // A_start + B_start, where (sim/segment_chain.cpp)
@@ -11,6 +12,11 @@
 // the visit's outcomes, differentiated exactly by running the visit rules of models/friction.hpp
 // on dual numbers. So every derivative comes from the two factorizations the solve needs and four
 // solves, however many parameters there are.
+//
+// A figure that is an x-weighted sum of one visit's outcomes, sum_i x_i r_i (visits, failures,
+// repeats, abandonments, arrivals at endings), has with mu the solution of (I - Q) mu = r
+//   d(figure)/dθ = Σ_i x_i d[r_i + Σ_j Q_ij mu_j],
+// one more solve with the factorization of (I - Q) already made, for any weighting of figures.
 #include <algorithm>
 
 #include "sim/dual_number.hpp"
@@ -52,59 +58,96 @@ VisitAttributes<D> dual_attributes(const Journey& j, std::size_t k) {
 
 }  // namespace
 
-SegmentChain::RetainedGradient SegmentChain::retained_gradient(double m, double& residual) {
+SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeights& w, double& residual) {
   using Vec = Eigen::VectorXd;
   using Model = FrictionModel;
-  RetainedGradient g;
+  FigureGradient g;
   g.touchpoint.assign(j_.size(), {});
+  const bool per_visit = !w.touchpoint.empty();
+  const auto weight = [&](std::size_t k, int f) {
+    return per_visit ? w.touchpoint[k][static_cast<std::size_t>(f)] : 0.0;
+  };
   if (chain_.states.empty()) {  // the journey starts at an ending
-    g.retained = retained_ending(j_, j_.start()) ? 1.0 : 0.0;
+    const std::size_t start = j_.start();
+    g.value = (retained_ending(j_, start) ? w.stay : 0.0) + weight(start, weight_visits);
     return g;
   }
+  const bool stay = w.stay != 0.0;
   const Assembly& a = assemble(m, true);
   factorize(visits_, a.Mt(), "expected-visits");
-  factorize(churn_a_, a.Ma(), "silent-churn");
+  if (stay) factorize(churn_a_, a.Ma(), "silent-churn");
   double worst = 0.0;
-  Vec start = Vec::Zero(a.n);
+  const int n = a.n;
+  Vec start = Vec::Zero(n);
   start[0] = 1.0;
   const Vec x = solve_checked(visits_.lu, false, a.Mt(), start, "expected-visits", worst);
-  const Vec A = solve_checked(churn_a_.lu, false, a.Ma(), a.a, "silent-churn (A)", worst);
-  Vec B = Vec::Zero(a.n);
-  Vec arrivals = start;
-  if (chain_.resets) {
-    B = solve_checked(visits_.lu, true, a.Mt(), a.F() * A + a.b, "silent-churn (B)", worst);
-    arrivals += a.R() * x;
+  Vec A = Vec::Zero(n), B = Vec::Zero(n), phi = Vec::Zero(n);
+  if (stay) {
+    A = solve_checked(churn_a_.lu, false, a.Ma(), a.a, "silent-churn (A)", worst);
+    Vec arrivals = start;
+    if (chain_.resets) {
+      B = solve_checked(visits_.lu, true, a.Mt(), a.F() * A + a.b, "silent-churn (B)", worst);
+      arrivals += a.R() * x;
+    }
+    phi = solve_checked(churn_a_.lu, true, a.Ma(), arrivals, "load-at-arrival", worst);
+    g.value = w.stay * (A[0] + B[0]);
   }
-  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma(), arrivals, "load-at-arrival", worst);
-  g.retained = A[0] + B[0];
+  // mu: the weighted figures still to come from each state, (I - Q) mu = r with r the weighted
+  // figures of one visit (visits of the endings it leads to included).
+  Vec mu = Vec::Zero(n);
+  if (per_visit) {
+    Vec r = Vec::Zero(n);
+    for (std::size_t i = 0; i < chain_.states.size(); ++i) {
+      const std::size_t k = chain_.states[i].k;
+      const TouchpointFigures& t = a.per_visit[i];
+      r[static_cast<int>(i)] = weight(k, weight_visits) + weight(k, weight_failures) * t[fig_failures] +
+                               weight(k, weight_repeats) * t[fig_repeats] + weight(k, weight_abandoned) * t[fig_abandoned];
+    }
+    for (const auto& e : a.endings) r[e.from] += e.p * weight(e.ending, weight_visits);
+    mu = solve_checked(visits_.lu, true, a.Mt(), r, "weighted figures", worst);
+    g.value += x.dot(r);
+  }
 
   const DualSegment seg = dual_segment(seg_);
   for (std::size_t i = 0; i < chain_.states.size(); ++i) {
     const ChainState st = chain_.states[i];
+    const std::size_t k = st.k;
     const double xi = x[static_cast<int>(i)], phii = phi[static_cast<int>(i)];
-    D visit(0.0), carry, survive;
+    const double wf = weight(k, weight_failures), wr = weight(k, weight_repeats), wa = weight(k, weight_abandoned);
+    // The stay part of the visit (weighted by x and phi), and its weighted-figures part (by x).
+    D visit(0.0), figures(0.0), carry, survive;
     for_each_visit_outcome<Model>(
-        j_, s_, seg, D(m), dual_attributes(j_, st.k), st, Reach::structural,
+        j_, s_, seg, D(m), dual_attributes(j_, k), st, Reach::structural,
         [&](const BasicVisitBranch<D>& br) {
-          carry = br.p * (1.0 - Model::abandonment_probability(br.delta));
+          const D quit = Model::abandonment_probability(br.delta);
+          carry = br.p * (1.0 - quit);
           survive = 1.0 - Model::silent_churn_probability(seg.silent_churn, br.delta);
+          if (per_visit) {
+            if (br.failed && wf != 0.0) figures += br.p * wf;
+            if (br.repeated && wr != 0.0) figures += br.p * wr;
+            if (wa != 0.0) figures += br.p * quit * wa;
+          }
         },
         [&](const BasicVisitBranch<D>&, const BasicVisitContinuation<D>& c) {
-          const D w = carry * c.p;
+          const D p = carry * c.p;
           if (j_.is_terminal(c.to)) {
-            if (retained_ending(j_, c.to)) visit += c.forgiven ? xi * w : phii * w * survive;
+            if (per_visit) figures += p * weight(c.to, weight_visits);
+            if (stay && retained_ending(j_, c.to)) visit += c.forgiven ? xi * p : phii * p * survive;
             return;
           }
           const int to = chain_.at(c.next);
+          if (per_visit) figures += p * mu[to];
+          if (!stay) return;
           if (c.forgiven)
-            visit += (xi * (A[to] + B[to])) * w;
+            visit += (xi * (A[to] + B[to])) * p;
           else
-            visit += (phii * A[to]) * w * survive + (xi * B[to]) * w;
+            visit += (phii * A[to]) * p * survive + (xi * B[to]) * p;
         });
-    auto& tp = g.touchpoint[st.k];
-    for (int d = 0; d < touchpoint_attribute_count; ++d) tp[static_cast<std::size_t>(d)] += visit.d[static_cast<std::size_t>(d)];
+    const D total = visit * w.stay + figures * xi;
+    auto& tp = g.touchpoint[k];
+    for (int d = 0; d < touchpoint_attribute_count; ++d) tp[static_cast<std::size_t>(d)] += total.d[static_cast<std::size_t>(d)];
     for (int d = 0; d < segment_parameter_count; ++d)
-      g.segment[static_cast<std::size_t>(d)] += visit.d[static_cast<std::size_t>(touchpoint_attribute_count + d)];
+      g.segment[static_cast<std::size_t>(d)] += total.d[static_cast<std::size_t>(touchpoint_attribute_count + d)];
   }
   residual = std::max(residual, worst);
   return g;

@@ -1,0 +1,131 @@
+#include "io/calibration_report.hpp"
+
+#include <cmath>
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "io/number.hpp"
+
+namespace cxsim {
+
+namespace {
+
+using json = nlohmann::ordered_json;
+
+json number_or_null(const std::optional<double>& x) { return x && std::isfinite(*x) ? json(*x) : json(nullptr); }
+
+json fit_json(const GoodnessOfFit& g) {
+  json rows = json::array();
+  for (const auto& r : g.rows)
+    rows.push_back({{"measure", r.measure},
+                    {"observed", r.observed},
+                    {"expected", r.expected},
+                    {"pearson_residual", number_or_null(r.pearson_residual)}});
+  return {{"log_likelihood", g.log_likelihood}, {"deviance", g.deviance}, {"measures", g.rows.size()}, {"fit", rows}};
+}
+
+void fit_table(const GoodnessOfFit& g, std::ostringstream& o) {
+  char line[512];
+  std::snprintf(line, sizeof line, "  %-44s %14s %16s %10s\n", "measure", "observed", "expected", "pearson");
+  o << line;
+  for (const auto& r : g.rows) {
+    char residual[32] = "-";
+    if (r.pearson_residual) std::snprintf(residual, sizeof residual, "%.2f", *r.pearson_residual);
+    std::snprintf(line, sizeof line, "  %-44s %14.0f %16.1f %10s%s\n", r.measure.c_str(), r.observed, r.expected, residual,
+                  r.pearson_residual && std::fabs(*r.pearson_residual) > 3.0 ? "  <- |residual| > 3" : "");
+    o << line;
+  }
+  std::snprintf(line, sizeof line, "  log-likelihood %.6g, deviance %.4g over %zu counts\n", g.log_likelihood, g.deviance,
+                g.rows.size());
+  o << line;
+}
+
+int reached_best(const CalibrationResult& c) {
+  double best = -INFINITY;
+  for (const auto& s : c.starts) best = std::max(best, s.log_likelihood);
+  int n = 0;
+  for (const auto& s : c.starts)
+    if (std::isfinite(s.log_likelihood) && best - s.log_likelihood <= 1e-6 * std::max(1.0, std::fabs(best))) ++n;
+  return n;
+}
+
+}  // namespace
+
+json to_json(const CalibrationReport& r) {
+  const CalibrationResult& c = *r.result;
+  json params = json::array();
+  for (const auto& p : c.parameters) {
+    json ci = nullptr;
+    if (p.ci95) ci = json::array({(*p.ci95)[0], (*p.ci95)[1]});
+    params.push_back({{"name", p.parameter.name},
+                      {"start", p.start},
+                      {"fitted", p.fitted},
+                      {"se", number_or_null(p.se)},
+                      {"ci95", ci},
+                      {"lower", p.lower},
+                      {"upper", p.upper},
+                      {"at_bound", p.at_bound}});
+  }
+  json starts = json::array();
+  for (const auto& s : c.starts)
+    starts.push_back({{"from", s.from},
+                      {"log_likelihood", std::isfinite(s.log_likelihood) ? json(s.log_likelihood) : json(nullptr)},
+                      {"evaluations", s.evaluations},
+                      {"status", s.status}});
+  json fit = fit_json(c.fit);
+  json out{{"scenario", r.scenario},
+           {"observed", r.observed},
+           {"fitted_scenario", r.fitted_file},
+           {"parameters", params},
+           {"log_likelihood", c.fit.log_likelihood},
+           {"deviance", c.fit.deviance},
+           {"fit", fit["fit"]},
+           {"holdout", nullptr},
+           {"warnings", c.warnings},
+           {"defection_rate", {{"start", c.defection_rate_start}, {"fitted", c.defection_rate_fitted}}},
+           {"starts", starts},
+           {"starts_at_best", reached_best(c)}};
+  if (c.holdout) {
+    json h = fit_json(*c.holdout);
+    h["file"] = r.holdout;
+    out["holdout"] = h;
+  }
+  return out;
+}
+
+std::string format_calibration(const CalibrationReport& r, Format f) {
+  if (f == Format::json) return to_json(r).dump(2) + "\n";
+  const CalibrationResult& c = *r.result;
+  std::ostringstream o;
+  char line[512];
+  o << "calibration: " << r.scenario << " to " << r.observed << "\n\n";
+  std::snprintf(line, sizeof line, "  %-44s %10s %10s %10s  %s\n", "parameter", "start", "fitted", "se", "95% interval");
+  o << line;
+  for (const auto& p : c.parameters) {
+    char se[32] = "-", ci[64] = "-";
+    if (p.se) std::snprintf(se, sizeof se, "%.4g", *p.se);
+    if (p.ci95) std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", (*p.ci95)[0], (*p.ci95)[1]);
+    if (p.at_bound) std::snprintf(ci, sizeof ci, "at a bound of [%g, %g]", p.lower, p.upper);
+    std::snprintf(line, sizeof line, "  %-44s %10.4g %10.4g %10s  %s\n", p.parameter.name.c_str(), p.start, p.fitted, se, ci);
+    o << line;
+  }
+  std::snprintf(line, sizeof line, "\n  defection rate: %.3f%% with the scenario's values, %.3f%% fitted\n",
+                100.0 * c.defection_rate_start, 100.0 * c.defection_rate_fitted);
+  o << line;
+  o << "  " << c.starts.size() << " starts, " << reached_best(c) << " reached the best log-likelihood (within 1e-6)\n";
+  o << "\ngoodness of fit (observed against expected):\n";
+  fit_table(c.fit, o);
+  if (c.holdout) {
+    o << "\nholdout " << r.holdout << " (not used in the fit):\n";
+    fit_table(*c.holdout, o);
+  }
+  if (!c.warnings.empty()) {
+    o << "\nwarnings:\n";
+    for (const auto& w : c.warnings) o << "  - " << w << '\n';
+  }
+  if (!r.fitted_file.empty()) o << "\nfitted scenario written to " << r.fitted_file << '\n';
+  return o.str();
+}
+
+}  // namespace cxsim
