@@ -1,0 +1,645 @@
+// calibrate: the likelihood's exact gradient against finite differences, recovery of known
+// parameters from counts simulated by the Monte Carlo engine (fixed seeds), identifiability
+// warnings, OBSERVED.yaml checks with file:line, and FITTED.yaml round trips.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "cli_support.hpp"
+#include "io/fit_parameters.hpp"
+#include "io/observed_loader.hpp"
+#include "io/scenario.hpp"
+#include "random_journeys.hpp"
+#include "sim/calibration.hpp"
+#include "sim/exact_gradient.hpp"
+#include "sim/segment_chain.hpp"
+#include "test_support.hpp"
+
+namespace cxsim {
+namespace {
+
+using test::Dice;
+using test::touchpoint;
+
+// Exact figures on fixed multiplier rules (those of `at`), so that a finite difference sees no
+// change of quadrature.
+ExactSolution solution_on_rules(const Journey& j, const Population& p, const ExactSolution& at) {
+  ExactSolution out;
+  out.multiplier_rules = at.multiplier_rules;
+  for (std::size_t s = 0; s < p.size(); ++s) {
+    SegmentChain chain(j, s, p.segment(s));
+    const auto& rule = at.multiplier_rules[s];
+    double residual = 0.0;
+    Figures sum;
+    sum.touchpoints.assign(j.size(), TouchpointFigures{});
+    for (std::size_t i = 0; i < rule.weight.size(); ++i) {
+      const Figures f = chain.solve(rule.multiplier[i], residual);
+      for (int e = 0; e < ending_count; ++e) sum.outcomes[e] += rule.weight[i] * f.outcomes[e];
+      for (std::size_t k = 0; k < j.size(); ++k)
+        for (int x = 0; x < touchpoint_figure_count; ++x) sum.touchpoints[k][x] += rule.weight[i] * f.touchpoints[k][x];
+    }
+    out.segment_figures.push_back(std::move(sum));
+  }
+  return out;
+}
+
+// Counts of `n` customers as the exact solver expects them, scaled by (1 + wobble) per count
+// (so that the likelihood's gradient is not 0), and rounded.
+ObservedGroup expected_counts(const Journey& j, const Population& p, const ExactSolution& at, std::vector<std::size_t> segments,
+                              double n, Dice* wobble) {
+  ObservedGroup g;
+  g.segments = segments;
+  g.customers = n;
+  double share_sum = 0.0;
+  for (const auto s : segments) share_sum += p.segment(s).share;
+  const auto mean = [&](auto&& figure) {
+    double v = 0.0;
+    for (const auto s : segments) v += p.segment(s).share / share_sum * figure(at.segment_figures[s]);
+    return v;
+  };
+  const auto count = [&](double expected) {
+    return std::round(expected * (wobble ? 1.0 + wobble->uniform(-0.05, 0.05) : 1.0));
+  };
+  double sum = 0.0;
+  for (int e = 1; e < 4; ++e) {
+    g.outcomes[e] = count(n * mean([&](const Figures& f) { return f.outcomes[e]; }));
+    sum += *g.outcomes[e];
+  }
+  if (sum > n) {  // the wobble must not leave fewer than no customers retained
+    const double scale = n / sum;
+    sum = 0.0;
+    for (int e = 1; e < 4; ++e) sum += *(g.outcomes[e] = std::floor(*g.outcomes[e] * scale));
+  }
+  g.outcomes[0] = n - sum;
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    ObservedTouchpoint o;
+    o.touchpoint = k;
+    const double visits = count(n * mean([&](const Figures& f) { return f.touchpoints[k][fig_visits]; }));
+    o.counts[weight_visits] = visits;
+    if (!j.is_terminal(k)) {
+      const std::array<int, 3> figures{fig_failures, fig_repeats, fig_abandoned};
+      for (int f = 0; f < 3; ++f) {
+        const double share = mean([&](const Figures& x) { return x.touchpoints[k][figures[f]]; }) /
+                             std::max(1e-300, mean([&](const Figures& x) { return x.touchpoints[k][fig_visits]; }));
+        o.counts[static_cast<std::size_t>(f) + 1] = std::min(visits, count(visits * share));
+      }
+    }
+    g.touchpoints.push_back(o);
+  }
+  return g;
+}
+
+std::vector<std::size_t> all_segments(const Population& p) {
+  std::vector<std::size_t> s(p.size());
+  for (std::size_t i = 0; i < s.size(); ++i) s[i] = i;
+  return s;
+}
+
+double log_likelihood_on_rules(const Journey& j, const Population& p, const ExactSolution& at, const ObservedData& data) {
+  return log_likelihood(j, p, solution_on_rules(j, p, at), data, false).fit.log_likelihood;
+}
+
+TEST(CalibrationLikelihood, GradientMatchesCentralDifferencesOnGeneratedJourneys) {
+  const auto all = test::scenarios();
+  Dice wobble(17);
+  int checked = 0, with_heterogeneity = 0, by_segment = 0;
+  for (std::size_t n = 0; n < 30; ++n) {
+    const auto& [j, p] = all[n];
+    const ExactSolution at = solve_exact(j, p);
+    with_heterogeneity += at.quadrature;
+    // All customers with some counts missing, and (with several segments) the first segment's
+    // own counts beside those of the others.
+    ObservedData data;
+    if (p.size() > 1) {
+      ++by_segment;
+      data.groups.push_back(expected_counts(j, p, at, {0}, 40000, &wobble));
+      std::vector<std::size_t> rest = all_segments(p);
+      rest.erase(rest.begin());
+      data.groups.push_back(expected_counts(j, p, at, rest, 60000, &wobble));
+    } else {
+      data.groups.push_back(expected_counts(j, p, at, {0}, 100000, &wobble));
+    }
+    ObservedGroup& g = data.groups.back();
+    g.outcomes[static_cast<int>(Ending::silent_churn)].reset();  // pooled with the customers left over
+    if (!g.touchpoints.empty()) g.touchpoints.front().counts[weight_visits].reset();  // Poisson counts
+    const Likelihood l = log_likelihood(j, p, at, data, true);
+    ASSERT_TRUE(std::isfinite(l.fit.log_likelihood)) << "journey " << n;
+    ASSERT_NEAR(log_likelihood_on_rules(j, p, at, data), l.fit.log_likelihood, 1e-6 * std::fabs(l.fit.log_likelihood)) << "journey " << n;
+    const FiguresGradient grad = figures_gradient(j, p, at, l.weights);
+    constexpr double h = 1e-6;
+    for (std::size_t k = 0; k < j.size(); ++k) {
+      if (j.is_terminal(k)) continue;
+      for (const auto a : {TouchpointAttribute::reliability, TouchpointAttribute::relevance, TouchpointAttribute::trust}) {
+        const double v = attribute_of(j.touchpoint(k), a);
+        if (!(v > 2 * h && v < 1 - 2 * h) || !grad.touchpoint[k][static_cast<std::size_t>(a)]) continue;
+        const double fd = (log_likelihood_on_rules(with_attribute(j, k, a, v + h), p, at, data) -
+                           log_likelihood_on_rules(with_attribute(j, k, a, v - h), p, at, data)) /
+                          (2 * h);
+        EXPECT_NEAR(*grad.touchpoint[k][static_cast<std::size_t>(a)], fd, 1e-4 * std::fabs(fd) + 1e-3)
+            << "journey " << n << " " << j.touchpoint(k).id << "." << touchpoint_attribute_names[static_cast<std::size_t>(a)];
+        ++checked;
+      }
+    }
+    for (std::size_t s = 0; s < p.size(); ++s)
+      for (int q = 0; q < segment_parameter_count; ++q) {
+        const auto parameter = static_cast<SegmentParameter>(q);
+        const double v = parameter_of(p.segment(s), parameter);
+        if (!(v > 2 * h) || (parameter == SegmentParameter::value_expectation && v > 1 - 2 * h)) continue;
+        const double fd = (log_likelihood_on_rules(j, with_parameter(p, s, parameter, v + h), at, data) -
+                           log_likelihood_on_rules(j, with_parameter(p, s, parameter, v - h), at, data)) /
+                          (2 * h);
+        EXPECT_NEAR(grad.segment[s][static_cast<std::size_t>(q)], fd, 1e-4 * std::fabs(fd) + 1e-3)
+            << "journey " << n << " segment " << p.segment(s).name << " " << segment_parameter_names[static_cast<std::size_t>(q)];
+        ++checked;
+      }
+  }
+  EXPECT_GT(checked, 300);
+  EXPECT_GT(with_heterogeneity, 3);
+  EXPECT_GT(by_segment, 5);
+}
+
+// A value of the journey's first touchpoints or segments to fit, with its true value.
+std::vector<FitParameter> recoverable_parameters(const Journey& j, const Population& p) {
+  std::vector<FitParameter> out;
+  const Figures f = solve_exact(j, p).figures;
+  const auto visited = [&](std::size_t k) { return f.touchpoints[k][fig_visits] > 0.1; };
+  int reliabilities = 0;
+  for (std::size_t k = 0; k < j.size() && reliabilities < 2; ++k) {
+    if (j.is_terminal(k) || !visited(k) || !(j.reliability()[k] > 0.05 && j.reliability()[k] < 0.95)) continue;
+    ParameterRef r;
+    r.touchpoint = k;
+    r.attribute = TouchpointAttribute::reliability;
+    out.push_back({r, j.touchpoint(k).id + ".reliability"});
+    ++reliabilities;
+  }
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    if (j.is_terminal(k) || !visited(k) || !(j.relevance()[k] > 0.05 && j.relevance()[k] < 0.95) || k == 0) continue;
+    ParameterRef r;
+    r.touchpoint = k;
+    r.attribute = TouchpointAttribute::relevance;
+    out.push_back({r, j.touchpoint(k).id + ".relevance"});
+    break;
+  }
+  if (p.segment(0).reliability_sensitivity > 0.1) {
+    ParameterRef r;
+    r.segment = std::size_t{0};
+    r.parameter = SegmentParameter::reliability_sensitivity;
+    out.push_back({r, "segment:" + p.segment(0).name + ".sensitivity.reliability"});
+  }
+  return out;
+}
+
+// Counts of a Monte Carlo run, as an analyst would observe them: every outcome and every
+// touchpoint's visits, failures, repeats and abandonments, for all customers together.
+ObservedData observed_from(const Journey& j, const Population& p, const Tally& t) {
+  ObservedGroup g;
+  g.segments = all_segments(p);
+  g.customers = static_cast<double>(t.customers - t.endings[static_cast<int>(Ending::unfinished)]);
+  for (int e = 0; e < 4; ++e) g.outcomes[e] = static_cast<double>(t.endings[e]);
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    ObservedTouchpoint o;
+    o.touchpoint = k;
+    o.counts[weight_visits] = t.touchpoints[k].total(fig_visits);
+    if (!j.is_terminal(k)) {
+      o.counts[weight_failures] = t.touchpoints[k].total(fig_failures);
+      o.counts[weight_repeats] = t.touchpoints[k].total(fig_repeats);
+      o.counts[weight_abandoned] = t.touchpoints[k].total(fig_abandoned);
+    }
+    g.touchpoints.push_back(o);
+  }
+  ObservedData d;
+  d.groups.push_back(std::move(g));
+  return d;
+}
+
+// Statistical, fixed seeds: counts of 60,000 simulated customers per dataset, two datasets per
+// journey; the fit starts from perturbed values. A 95% interval should hold the truth about
+// 95% of the time; we ask for 85% of about 60 intervals (a binomial tail below 1%).
+TEST(Calibration, RecoversKnownParametersWithinTheirIntervalsAtAboutTheNominalRate) {
+  const auto all = test::scenarios();
+  int intervals = 0, covered = 0, journeys = 0, with_heterogeneity = 0, with_routes = 0;
+  for (std::size_t n = 0; n < all.size() && journeys < 10; ++n) {
+    const auto& [truth_j, truth_p] = all[n];
+    const std::vector<FitParameter> params = recoverable_parameters(truth_j, truth_p);
+    if (params.size() < 3) continue;
+    ++journeys;
+    with_routes += truth_j.segments() > 0 && truth_p.size() > 1;
+    bool heterogeneous = false;
+    for (const auto& s : truth_p.segments()) heterogeneous = heterogeneous || s.heterogeneity > 0.0;
+    with_heterogeneity += heterogeneous;
+    std::vector<ParameterRef> refs;
+    std::vector<double> truth, start;
+    for (const auto& f : params) {
+      refs.push_back(f.ref);
+      truth.push_back(f.ref.value(truth_j, truth_p));
+      start.push_back(f.ref.touchpoint ? std::clamp(truth.back() + 0.1, 0.05, 0.95) : truth.back() * 1.5);
+    }
+    const auto [start_j, start_p] = with_values(truth_j, truth_p, refs, start);
+    const double true_rate = solve_exact(truth_j, truth_p).figures.defection_rate();
+    for (std::uint64_t seed : {101u, 202u}) {
+      const Tally t = test::simulate(truth_j, truth_p, 60000, seed + n);
+      const ObservedData data = observed_from(truth_j, truth_p, t);
+      CalibrationSettings settings;
+      settings.starts = 2;
+      const CalibrationResult r = calibrate(start_j, start_p, params, data, nullptr, settings);
+      for (std::size_t i = 0; i < params.size(); ++i) {
+        const FittedParameter& f = r.parameters[i];
+        std::string warnings;
+        for (const auto& w : r.warnings) warnings += w + "\n";
+        ASSERT_TRUE(f.se.has_value()) << params[i].name << " of journey " << n << ": fitted " << f.fitted << ", truth " << truth[i] << "\n" << warnings;
+        ++intervals;
+        covered += std::fabs(f.fitted - truth[i]) <= 1.959963984540054 * *f.se;
+      }
+      // The fitted journey's defection rate is the truth's, within 5 standard errors of a share.
+      const double se = std::sqrt(true_rate * (1 - true_rate) / 60000.0);
+      EXPECT_NEAR(r.defection_rate_fitted, true_rate, 5 * se) << "journey " << n;
+    }
+  }
+  std::printf("[ coverage ] %d of %d 95%% intervals hold the truth\n", covered, intervals);
+  EXPECT_GE(journeys, 8);
+  EXPECT_GE(with_heterogeneity, 2);
+  EXPECT_GE(with_routes, 1);
+  EXPECT_GE(covered, static_cast<int>(std::ceil(0.85 * intervals))) << covered << " of " << intervals << " intervals";
+  EXPECT_LE(covered, intervals);
+}
+
+// start -> (works) done, (fails) done; failures make customers abandon.
+struct OneStep {
+  Journey journey;
+  Population population;
+};
+OneStep one_step(double reliability, double sensitivity) {
+  std::vector<Touchpoint> tps{touchpoint("apply", reliability), test::retained("done")};
+  std::vector<Transition> edges{{0, 1, 1.0, When::any}};
+  return {Journey(std::move(tps), std::move(edges), 0), Population({test::segment(sensitivity)})};
+}
+
+std::vector<FitParameter> reliability_and_sensitivity() {
+  ParameterRef r;
+  r.touchpoint = std::size_t{0};
+  r.attribute = TouchpointAttribute::reliability;
+  ParameterRef a;
+  a.segment = std::size_t{0};
+  a.parameter = SegmentParameter::reliability_sensitivity;
+  return {{r, "apply.reliability"}, {a, "segment:s.sensitivity.reliability"}};
+}
+
+TEST(Calibration, FlagsParametersTheDataCannotSeparateByName) {
+  // Only abandonment observed: (1 - reliability)(1 - e^-a) is all the data can see.
+  const OneStep truth = one_step(0.7, 0.5);
+  const ExactSolution at = solve_exact(truth.journey, truth.population);
+  ObservedGroup g;
+  g.segments = {0};
+  g.customers = 100000;
+  g.outcomes[static_cast<int>(Ending::abandoned)] = std::round(100000 * at.figures.outcome(Ending::abandoned));
+  const ObservedData data{"test", {g}};
+  const OneStep start = one_step(0.8, 0.3);
+  const CalibrationResult r =
+      calibrate(start.journey, start.population, reliability_and_sensitivity(), data, nullptr, CalibrationSettings{});
+  bool flagged = false;
+  for (const auto& w : r.warnings)
+    flagged = flagged || (w.find("cannot separate") != std::string::npos && w.find("apply.reliability") != std::string::npos &&
+                          w.find("segment:s.sensitivity.reliability") != std::string::npos);
+  EXPECT_TRUE(flagged);
+  EXPECT_FALSE(r.parameters[0].se.has_value());
+  EXPECT_FALSE(r.parameters[1].se.has_value());
+  // The one thing the data do say is fitted: the abandonment share.
+  EXPECT_NEAR(r.defection_rate_fitted, at.figures.defection_rate(), 1e-5);
+}
+
+TEST(Calibration, SeparatesThemOnceFailuresAreObserved) {
+  const OneStep truth = one_step(0.7, 0.5);
+  const ExactSolution at = solve_exact(truth.journey, truth.population);
+  ObservedData data{"test", {expected_counts(truth.journey, truth.population, at, {0}, 100000, nullptr)}};
+  const OneStep start = one_step(0.8, 0.3);
+  const CalibrationResult r =
+      calibrate(start.journey, start.population, reliability_and_sensitivity(), data, nullptr, CalibrationSettings{});
+  for (const auto& w : r.warnings) EXPECT_EQ(w.find("cannot separate"), std::string::npos) << w;
+  EXPECT_NEAR(r.parameters[0].fitted, 0.7, 3 * *r.parameters[0].se);
+  EXPECT_NEAR(r.parameters[1].fitted, 0.5, 3 * *r.parameters[1].se);
+}
+
+std::string describe(const CalibrationResult& r) {
+  std::ostringstream o;
+  for (const auto& s : r.starts) o << "\n  start: " << s.log_likelihood << " after " << s.evaluations << " evaluations, " << s.status;
+  for (const auto& w : r.warnings) o << "\n  warning: " << w;
+  return o.str();
+}
+
+TEST(Calibration, ExactCountsOfEachSegmentAreFittedToTheTruth) {
+  // Two segments observed apart (one of them walks a route of its own): with counts equal to the
+  // expected ones the fit lands on the truth, up to the rounding of counts.
+  const auto all = test::scenarios();
+  int done = 0;
+  for (std::size_t n = 0; n < all.size() && done < 3; ++n) {
+    const auto& [j, p] = all[n];
+    if (p.size() < 2) continue;
+    const DefectionGradient d = defection_gradient(j, p, solve_exact(j, p));
+    std::vector<FitParameter> params;
+    for (std::size_t s = 0; s < 2; ++s) {
+      // Only where value gaps exist: elsewhere the data say nothing about it (a warning says so).
+      const double slope = d.segment[s][static_cast<std::size_t>(SegmentParameter::value_sensitivity)];
+      if (!(p.segment(s).value_sensitivity > 0.2) || !(std::fabs(slope) > 1e-3)) continue;
+      ParameterRef r;
+      r.segment = s;
+      r.parameter = SegmentParameter::value_sensitivity;
+      params.push_back({r, "segment:" + p.segment(s).name + ".sensitivity.value"});
+    }
+    if (params.size() < 2) continue;
+    ++done;
+    const ExactSolution at = solve_exact(j, p);
+    ObservedData data;
+    for (std::size_t s = 0; s < p.size(); ++s) {
+      data.groups.push_back(expected_counts(j, p, at, {s}, 1e7, nullptr));
+      data.groups.back().name = p.segment(s).name;
+    }
+    std::vector<ParameterRef> refs;
+    std::vector<double> start;
+    for (const auto& f : params) {
+      refs.push_back(f.ref);
+      start.push_back(f.ref.value(j, p) * 1.6);
+    }
+    const auto [sj, sp] = with_values(j, p, refs, start);
+    const CalibrationResult r = calibrate(sj, sp, params, data, nullptr, CalibrationSettings{});
+    for (std::size_t i = 0; i < params.size(); ++i)
+      EXPECT_NEAR(r.parameters[i].fitted, params[i].ref.value(j, p), 2e-3) << params[i].name << " of journey " << n << describe(r);
+    bool named = false;
+    for (const auto& row : r.fit.rows) named = named || row.measure.rfind("segment:" + p.segment(0).name + ".", 0) == 0;
+    EXPECT_TRUE(named);
+  }
+  EXPECT_EQ(done, 3);
+}
+
+TEST(Calibration, HoldoutIsScoredAtTheFittedValuesWithoutRefitting) {
+  const OneStep truth = one_step(0.7, 0.5);
+  const ExactSolution at = solve_exact(truth.journey, truth.population);
+  const ObservedData data{"fit", {expected_counts(truth.journey, truth.population, at, {0}, 50000, nullptr)}};
+  Dice wobble(3);
+  const ObservedData holdout{"holdout", {expected_counts(truth.journey, truth.population, at, {0}, 20000, &wobble)}};
+  const OneStep start = one_step(0.8, 0.3);
+  const auto params = reliability_and_sensitivity();
+  const CalibrationResult with = calibrate(start.journey, start.population, params, data, &holdout, CalibrationSettings{});
+  const CalibrationResult without = calibrate(start.journey, start.population, params, data, nullptr, CalibrationSettings{});
+  ASSERT_TRUE(with.holdout.has_value());
+  EXPECT_FALSE(without.holdout.has_value());
+  EXPECT_EQ(with.parameters[0].fitted, without.parameters[0].fitted);
+  const ExactSolution fitted = solve_exact(with.journey, with.population);
+  EXPECT_DOUBLE_EQ(with.holdout->log_likelihood,
+                   log_likelihood(with.journey, with.population, fitted, holdout, false).fit.log_likelihood);
+  EXPECT_GT(with.holdout->deviance, 0.0);
+}
+
+TEST(CalibrationLikelihood, PearsonResidualsAndDevianceFollowTheirDefinitions) {
+  const OneStep truth = one_step(0.7, 0.5);
+  const ExactSolution at = solve_exact(truth.journey, truth.population);
+  ObservedGroup g;
+  g.segments = {0};
+  g.customers = 1000;
+  g.outcomes[static_cast<int>(Ending::abandoned)] = 150;
+  const double p = at.figures.outcome(Ending::abandoned);
+  const Likelihood l = log_likelihood(truth.journey, truth.population, at, ObservedData{"t", {g}}, false);
+  ASSERT_EQ(l.fit.rows.size(), 1u);
+  EXPECT_EQ(l.fit.rows[0].measure, "outcomes.abandoned");
+  EXPECT_NEAR(l.fit.rows[0].expected, 1000 * p, 1e-9);
+  EXPECT_NEAR(*l.fit.rows[0].pearson_residual, (150 - 1000 * p) / std::sqrt(1000 * p * (1 - p)), 1e-9);
+  EXPECT_NEAR(l.fit.deviance, 2 * (150 * std::log(150 / (1000 * p)) + 850 * std::log(850 / (1000 * (1 - p)))), 1e-9);
+  EXPECT_NEAR(l.fit.log_likelihood,
+              std::lgamma(1001) - std::lgamma(151) - std::lgamma(851) + 150 * std::log(p) + 850 * std::log(1 - p), 1e-9);
+}
+
+// ---- OBSERVED.yaml and --fit ----
+
+struct Loaded {
+  ObservedFile file;
+  Diagnostics diag;
+};
+
+std::string errors_of(const Diagnostics& d) {
+  std::string out;
+  for (const auto& x : d.sorted()) out += x.to_string() + "\n";
+  return out;
+}
+
+class ObservedFileTest : public ::testing::Test {
+ protected:
+  ObservedFileTest() : model(load_scenario(test::scenario("broadband"), "")) {}
+  Diagnostics load(const std::string& yaml, const std::string& csv = "") {
+    if (!csv.empty()) dir.write("tp.csv", csv);
+    const std::string path = dir.write("observed.yaml", yaml);
+    Diagnostics d;
+    last = load_observed(path, model.model.journey, model.model.population, d);
+    return d;
+  }
+  void expect_error(const std::string& yaml, const std::string& where, const std::string& words, const std::string& csv = "") {
+    const Diagnostics d = load(yaml, csv);
+    ASSERT_TRUE(d.has_errors()) << yaml;
+    const std::string text = errors_of(d);
+    EXPECT_NE(text.find(where), std::string::npos) << text;
+    EXPECT_NE(text.find(words), std::string::npos) << text;
+  }
+  test::ScratchDir dir;
+  LoadedScenario model;
+  ObservedFile last;
+};
+
+TEST_F(ObservedFileTest, ReadsCountsTouchpointsAndSegments) {
+  const Diagnostics d = load(
+      "customers: 1000\noutcomes: {retained: 600, abandoned: 200}\ntouchpoints: tp.csv\n"
+      "segments:\n  - {name: value_seekers, customers: 400, outcomes: {retained: 250, abandoned: 90}}\n",
+      "touchpoint,visits,failures,repeats,abandoned\ninstall,900,200,,30\n");
+  ASSERT_FALSE(d.has_errors()) << errors_of(d);
+  ASSERT_EQ(last.data.groups.size(), 2u);
+  EXPECT_EQ(last.data.groups[0].name, "value_seekers");
+  const ObservedGroup& rest = last.data.groups[1];
+  EXPECT_EQ(rest.customers, 600);
+  EXPECT_EQ(*rest.outcomes[0], 350);
+  EXPECT_EQ(*rest.outcomes[1], 110);
+  EXPECT_EQ(rest.segments.size(), 2u);
+  // The segment gave no touchpoint counts: the top level's cannot be split, and are not used.
+  ASSERT_EQ(rest.touchpoints.size(), 1u);
+  EXPECT_FALSE(rest.touchpoints[0].counts[weight_visits].has_value());
+  EXPECT_EQ(last.inputs.size(), 2u);
+}
+
+TEST_F(ObservedFileTest, CustomersAreRequired) {
+  expect_error("outcomes: {retained: 5}\n", "observed.yaml:1", "'customers' is missing");
+}
+
+TEST_F(ObservedFileTest, OutcomesCannotOutnumberTheCustomers) {
+  expect_error("customers: 10\noutcomes: {retained: 8, abandoned: 5}\n", "observed.yaml:1:12", "more than the 10 customers");
+}
+
+TEST_F(ObservedFileTest, FourOutcomesMustAddUpToTheCustomers) {
+  expect_error("customers: 10\noutcomes: {retained: 2, abandoned: 2, routed_defection: 2, silent_churn: 2}\n", "observed.yaml:1",
+               "add up to 8, not the 10");
+}
+
+TEST_F(ObservedFileTest, CountsAreWholeUnquotedNumbers) {
+  expect_error("customers: 10.5\n", "observed.yaml:1:12", "whole number");
+  expect_error("customers: \"10\"\n", "observed.yaml:1:12", "not quoted text");
+  expect_error("customers: 10\noutcomes: {retained: -1}\n", "observed.yaml:2:22", "whole number");
+}
+
+TEST_F(ObservedFileTest, UnknownKeysAndOutcomesAreNamed) {
+  expect_error("customers: 10\ncustomer: 3\n", "observed.yaml:2:1", "did you mean 'customers'");
+  expect_error("customers: 10\noutcomes: {retaind: 3}\n", "observed.yaml:2:12", "did you mean 'retained'");
+}
+
+TEST_F(ObservedFileTest, TouchpointRowsAreCheckedWithLineAndColumn) {
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:3:1", "unknown touchpoint 'instal' (did you mean 'install'?)",
+               "touchpoint,visits,failures\ninstall,5,1\ninstal,5,1\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:11", "more failures (6) than visits (5)",
+               "touchpoint,visits,failures\ninstall,5,6\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:3:1", "has counts twice (first on line 2)",
+               "touchpoint,visits\ninstall,5\ninstall,6\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:", "is an ending", "touchpoint,visits,failures\nrenewed,5,1\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:9", "whole number", "touchpoint,visits\ninstall,1e3\n");
+}
+
+TEST_F(ObservedFileTest, SegmentsAreKnownAndCountedOnce) {
+  expect_error("customers: 10\nsegments:\n  - {name: value_seeker, customers: 3}\n", "observed.yaml:3:",
+               "did you mean 'value_seekers'");
+  expect_error("customers: 10\nsegments:\n  - {name: home_workers, customers: 3}\n  - {name: home_workers, customers: 3}\n",
+               "observed.yaml:4:", "has counts twice");
+  expect_error("customers: 10\nsegments:\n  - {name: home_workers, customers: 30}\n", "observed.yaml:1:", "add up to more than");
+}
+
+TEST(FitParameters, WildcardsCoverEveryTouchpointWhereTheAttributeCanBeFitted) {
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const auto all = resolve_fit_parameters({"*.recovery", "segment:*.silent_churn", "install.reliability", "*.reliability"},
+                                          m.model.journey, m.model.population);
+  int recovery = 0, churn = 0, reliability = 0;
+  for (const auto& f : all) {
+    if (f.ref.touchpoint && f.ref.attribute == TouchpointAttribute::recovery) {
+      ++recovery;
+      EXPECT_GT(m.model.journey.recovery()[*f.ref.touchpoint], 0.0) << f.name;
+    }
+    churn += f.ref.segment.has_value();
+    reliability += f.ref.touchpoint && f.ref.attribute == TouchpointAttribute::reliability;
+  }
+  EXPECT_EQ(recovery, 3);
+  EXPECT_EQ(churn, 3);
+  std::size_t inner = 0;
+  for (std::size_t k = 0; k < m.model.journey.size(); ++k) inner += !m.model.journey.is_terminal(k);
+  EXPECT_EQ(static_cast<std::size_t>(reliability), inner);  // install named twice, fitted once
+  EXPECT_EQ(all[6].name, "install.reliability");  // in the order named
+}
+
+TEST(FitParameters, RefusesWhatCannotBeFittedWithAReason) {
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const auto refused = [&](const std::string& pattern, const std::string& words) {
+    try {
+      resolve_fit_parameters({pattern}, m.model.journey, m.model.population);
+      ADD_FAILURE() << pattern << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(words), std::string::npos) << e.what();
+    }
+  };
+  refused("instal.reliability", "did you mean 'install'");
+  refused("install.reliabilty", "did you mean 'reliability'");
+  refused("install.recovery", "not a recovery point");
+  refused("renewed.value", "is an ending");
+  refused("segment:home_worker.silent_churn", "did you mean 'home_workers'");
+  refused("segment:home_workers.sensitivity.valu", "unknown segment parameter");
+  refused("reliability", "expected TOUCHPOINT.ATTRIBUTE");
+}
+
+// ---- the command ----
+
+std::string observed_for(const std::string& dir_path, const LoadedScenario& m, double customers, std::uint64_t seed) {
+  const Tally t = test::simulate(m.model.journey, m.model.population, static_cast<std::uint64_t>(customers), seed);
+  std::ostringstream y, c;
+  y << "# Simulated by cxsim from the bundled scenario (not real data).\ncustomers: " << t.customers << "\noutcomes: {";
+  for (int e = 0; e < 4; ++e) y << (e ? ", " : "") << ending_names[e] << ": " << t.endings[e];
+  y << "}\ntouchpoints: counts.csv\n";
+  c << "touchpoint,visits,failures,repeats,abandoned\n";
+  for (std::size_t k = 0; k < m.model.journey.size(); ++k) {
+    if (m.model.journey.is_terminal(k)) continue;
+    const auto& tp = t.touchpoints[k];
+    c << m.model.journey.touchpoint(k).id << ',' << tp.total(fig_visits) << ',' << tp.total(fig_failures) << ','
+      << tp.total(fig_repeats) << ',' << tp.total(fig_abandoned) << '\n';
+  }
+  std::ofstream(dir_path + "/counts.csv") << c.str();
+  std::ofstream(dir_path + "/observed.yaml") << y.str();
+  return dir_path + "/observed.yaml";
+}
+
+TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 50000, 9);
+  const std::string fitted = dir.path("fitted.yaml");
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit install.reliability --fit 'segment:*.silent_churn' --format json --out " + fitted);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const char* key : {"parameters", "log_likelihood", "deviance", "fit", "holdout", "warnings"}) EXPECT_TRUE(j.contains(key)) << key;
+  ASSERT_EQ(j["parameters"].size(), 4u);
+  for (const char* key : {"name", "start", "fitted", "se", "ci95"}) EXPECT_TRUE(j["parameters"][0].contains(key)) << key;
+  EXPECT_EQ(j["parameters"][0]["name"], "install.reliability");
+  EXPECT_TRUE(j["holdout"].is_null());
+  for (const char* key : {"measure", "observed", "expected", "pearson_residual"}) EXPECT_TRUE(j["fit"][0].contains(key)) << key;
+
+  const auto check = test::cxsim("check " + fitted);
+  EXPECT_EQ(check.code, 0) << check.err << check.out;
+  const LoadedScenario back = load_scenario(fitted, "");
+  std::size_t install = 0;
+  while (back.model.journey.touchpoint(install).id != "install") ++install;
+  EXPECT_EQ(back.model.journey.touchpoint(install).reliability, j["parameters"][0]["fitted"].get<double>());
+  EXPECT_EQ(back.scenario.variants.size(), m.scenario.variants.size());
+  EXPECT_EQ(back.scenario.sweeps.size(), m.scenario.sweeps.size());
+  ASSERT_TRUE(back.scenario.economics.has_value());
+  const double rate = solve_exact(back.model.journey, back.model.population).figures.defection_rate();
+  EXPECT_NEAR(rate, j["defection_rate"]["fitted"].get<double>(), 1e-12);
+  std::ifstream in(fitted);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first.rfind("# Fitted by cxsim calibrate", 0), 0u) << first;
+}
+
+TEST(CliCalibrate, BadObservedCountsExitTwoAndWriteNothing) {
+  test::ScratchDir dir;
+  const std::string observed = dir.write("observed.yaml", "customers: 10\noutcomes: {retained: 20}\n");
+  const std::string fitted = dir.path("fitted.yaml");
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit install.reliability --out " + fitted);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("observed.yaml:1:12"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(fitted));
+}
+
+TEST(CliCalibrate, RefusesToWriteOverItsInputs) {
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 2000, 3);
+  const std::string before = [&] {
+    std::ifstream in(observed);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }();
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit install.reliability --out " + observed);
+  EXPECT_EQ(r.code, 2) << r.err;
+  std::ifstream in(observed);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), before);
+}
+
+TEST(CliCalibrate, AnUnknownParameterIsAUsageError) {
+  test::ScratchDir dir;
+  const std::string observed = dir.write("observed.yaml", "customers: 10\n");
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit instal.reliability --out " + dir.path("f.yaml"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("did you mean 'install'"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("f.yaml")));
+}
+
+}  // namespace
+}  // namespace cxsim
