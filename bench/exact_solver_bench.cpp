@@ -8,12 +8,14 @@
 // completely, and no customer journey looks like that.
 #include <benchmark/benchmark.h>
 
+#include <cmath>
 #include <cstdint>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "models/segment.hpp"
+#include "sim/calibration.hpp"
 #include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/sensitivity.hpp"
@@ -68,6 +70,50 @@ void BM_Sensitivity(benchmark::State& state) {
   }
 }
 
+// `cxsim calibrate` without files: 10 touchpoint reliabilities of a generated journey fitted,
+// from one start 0.1 off, to every outcome and touchpoint count of 10^6 customers as the exact
+// solver expects them. Counters: likelihood evaluations (each a solve and a gradient).
+void BM_Calibrate(benchmark::State& state) {
+  const Journey truth = big_journey(static_cast<std::size_t>(state.range(0)), 12345);
+  const Population p = population(0.0);
+  const ExactSolution at = solve_exact(truth, p);
+  ObservedGroup g;
+  g.segments = {0};
+  g.customers = 1e6;
+  for (int e = 0; e < 4; ++e) g.outcomes[e] = std::round(1e6 * at.figures.outcomes[e]);
+  for (std::size_t k = 0; k < truth.size(); ++k) {
+    ObservedTouchpoint o;
+    o.touchpoint = k;
+    o.counts[weight_visits] = std::round(1e6 * at.figures.touchpoints[k][fig_visits]);
+    o.counts[weight_failures] = std::round(1e6 * at.figures.touchpoints[k][fig_failures]);
+    g.touchpoints.push_back(o);
+  }
+  const ObservedData data{"bench", {g}};
+  std::vector<FitParameter> params;
+  std::vector<ParameterRef> refs;
+  std::vector<double> start;
+  for (std::size_t k = 0; k < truth.size() && params.size() < 10; ++k) {
+    if (truth.is_terminal(k) || !(truth.reliability()[k] > 0.2 && truth.reliability()[k] < 0.8)) continue;
+    ParameterRef r;
+    r.touchpoint = k;
+    r.attribute = TouchpointAttribute::reliability;
+    params.push_back({r, truth.touchpoint(k).id + ".reliability"});
+    refs.push_back(r);
+    start.push_back(truth.reliability()[k] + 0.1);
+  }
+  const auto [j, pop] = with_values(truth, p, refs, start);
+  CalibrationSettings settings;
+  settings.starts = 1;
+  int evaluations = 0;
+  for (auto _ : state) {
+    const CalibrationResult r = calibrate(j, pop, params, data, nullptr, settings);
+    evaluations = r.starts.front().evaluations;
+    benchmark::DoNotOptimize(r.parameters.data());
+  }
+  state.counters["evaluations"] = evaluations;
+  state.counters["parameters"] = static_cast<double>(params.size());
+}
+
 }  // namespace
 
 BENCHMARK_CAPTURE(BM_SolveExact, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
@@ -76,5 +122,6 @@ BENCHMARK_CAPTURE(BM_SolveExact, h2, 2.0)->Arg(1000)->Unit(benchmark::kMilliseco
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sensitivity)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Calibrate)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();
