@@ -3,6 +3,7 @@
 #include "io/fccp.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <tuple>
 #include <utility>
 
@@ -108,27 +109,29 @@ std::size_t header_line(std::string_view text) {
 }  // namespace
 
 template <std::size_t N>
-std::optional<CsvTable> read_csv(const std::string& path, const std::array<const char*, N>& columns,
-                                 Diagnostics& diagnostics, const SourceLocation& referenced_from) {
+bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
+                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t)>& on_header,
+                const std::function<void(const CsvRow&)>& on_row) {
   const auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
-  if (!text) return std::nullopt;
+  if (!text) return false;
   if (const auto nul = text->find('\0'); nul != std::string::npos) {
     const auto line = static_cast<std::size_t>(
                           std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')) +
                       1;
     diagnostics.error({path, line, 0}, "the file contains a NUL byte; is it a CSV text file?");
-    return std::nullopt;
+    return false;
   }
 
-  CsvTable table;
-  table.file = path;
-  table.columns.assign(columns.begin(), columns.end());
+  const std::vector<std::string> known(columns.begin(), columns.end());
+  std::vector<bool> present;
   Reader<N> reader(path, text->data(), text->data() + text->size());
   const auto seq = std::make_index_sequence<N>{};
   const std::size_t header_at = header_line(*text);
   try {
     read_header<N>(reader, columns, seq);
-    for (const auto& c : table.columns) table.present.push_back(reader.has_column(c));
+    for (const auto& c : known) present.push_back(reader.has_column(c));
+    // At most this many rows follow (every line after the header), so callers can reserve.
+    on_header(present, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')));
     // Which known column each header position holds, for the character column of each cell.
     std::vector<int> known_at;  // header position -> known column index
     LineCursor lines(*text);
@@ -140,22 +143,25 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
       auto name = trim(header.substr(begin, end - begin));
       if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
       if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.remove_prefix(3);  // a byte-order mark
-      const auto it = std::find(table.columns.begin(), table.columns.end(), name);
-      known_at.push_back(it == table.columns.end() ? -1 : static_cast<int>(it - table.columns.begin()));
+      const auto it = std::find(known.begin(), known.end(), name);
+      known_at.push_back(it == known.end() ? -1 : static_cast<int>(it - known.begin()));
     }
+    // One row, reused: a table of a million rows costs no more memory than one row here.
     std::array<std::string, N> cells;
+    CsvRow row;
+    row.cells.resize(N);
+    row.columns.resize(N);
     for (;;) {
-      cells.fill(std::string());
+      for (auto& c : cells) c.clear();
       if (!read_row<N>(reader, cells, seq)) break;
-      CsvRow row;
       row.line = reader.get_file_line();
       for (std::size_t i = 0; i < N; ++i) {
-        if (table.present[i])
-          row.cells.emplace_back(std::move(cells[i]));
+        if (present[i])
+          row.cells[i] = std::move(cells[i]);
         else
-          row.cells.emplace_back(std::nullopt);
+          row.cells[i].reset();
       }
-      row.columns.assign(N, 0);
+      std::fill(row.columns.begin(), row.columns.end(), 0);
       if (!lines.past_end(row.line)) {
         const std::string_view raw = lines.line(row.line);
         const auto starts = cell_starts(raw);
@@ -163,7 +169,7 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
           if (known_at[pos] >= 0)
             row.columns[static_cast<std::size_t>(known_at[pos])] = character_column(raw, starts[pos]);
       }
-      table.rows.push_back(std::move(row));
+      on_row(row);
     }
     // A row whose first cell starts with '#' reads as a comment: say so where it looks like data.
     const auto commas = static_cast<std::size_t>(std::count(header.begin(), header.end(), ','));
@@ -180,9 +186,22 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
     else if (dynamic_cast<const io::error::extra_column_in_header*>(&e) ||
              dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
       line = header_at;
-    diagnostics.error({path, line, 0}, describe_csv_error(e, table.columns));
-    return std::nullopt;
+    diagnostics.error({path, line, 0}, describe_csv_error(e, known));
+    return false;
   }
+  return true;
+}
+
+template <std::size_t N>
+std::optional<CsvTable> read_csv(const std::string& path, const std::array<const char*, N>& columns,
+                                 Diagnostics& diagnostics, const SourceLocation& referenced_from) {
+  CsvTable table;
+  table.file = path;
+  table.columns.assign(columns.begin(), columns.end());
+  const bool ok = stream_csv<N>(
+      path, columns, diagnostics, referenced_from, [&](const std::vector<bool>& present, std::size_t) { table.present = present; },
+      [&](const CsvRow& row) { table.rows.push_back(row); });
+  if (!ok) return std::nullopt;
   return table;
 }
 
@@ -194,5 +213,13 @@ template std::optional<CsvTable> read_csv<28>(const std::string&, const std::arr
                                               Diagnostics&, const SourceLocation&);
 template std::optional<CsvTable> read_csv<12>(const std::string&, const std::array<const char*, 12>&,
                                               Diagnostics&, const SourceLocation&);
+
+#define CXSIM_CSV_INSTANCES(N)                                                                                    \
+  template bool stream_csv<N>(const std::string&, const std::array<const char*, N>&, Diagnostics&,                 \
+                              const SourceLocation&, const std::function<void(const std::vector<bool>&, std::size_t)>&,         \
+                              const std::function<void(const CsvRow&)>&);
+CXSIM_CSV_INSTANCES(5)
+CXSIM_CSV_INSTANCES(12)
+#undef CXSIM_CSV_INSTANCES
 
 }  // namespace cxsim

@@ -3,6 +3,7 @@
 // conversion is ours: its number parsing hangs on huge negative exponents and misrounds others.
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,5 +31,14 @@ struct CsvTable {
 template <std::size_t N>
 std::optional<CsvTable> read_csv(const std::string& path, const std::array<const char*, N>& columns,
                                  Diagnostics& diagnostics, const SourceLocation& referenced_from);
+
+// The same, streamed: on_header(present, most_rows) once, then on_row(row) for each row in file order. The
+// row is reused from one call to the next (copy what you keep). Returns false after reporting
+// a file that cannot be read; rows before a malformed line may have been passed on already.
+// Instantiated for the scenario tables (5 and 12 columns).
+template <std::size_t N>
+bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
+                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t)>& on_header,
+                const std::function<void(const CsvRow&)>& on_row);
 
 }  // namespace cxsim

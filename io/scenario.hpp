@@ -41,9 +41,21 @@ struct TransitionSource {
   double probability = 0.0;
   When when = When::any;
   std::string segment;  // empty: every segment without rows of its own here
-  SourceLocation where;                                  // the row or map
-  SourceLocation segment_where;
-  SourceLocation from_where, to_where, probability_where;  // its cells
+  SourceLocation where;  // the row or map
+  // Its cells, in the same file (a line and a column each: a 300,000-row table keeps one file
+  // name per row, not five).
+  struct Cell {
+    std::uint32_t line = 0, column = 0;
+  };
+  Cell from_cell, to_cell, probability_cell, segment_cell;
+  SourceLocation at(const Cell& c) const { return {where.file, c.line, c.column}; }
+  SourceLocation from_where() const { return at(from_cell); }
+  SourceLocation to_where() const { return at(to_cell); }
+  SourceLocation probability_where() const { return at(probability_cell); }
+  SourceLocation segment_where() const { return at(segment_cell); }
+  static Cell cell_of(const SourceLocation& w) {
+    return {static_cast<std::uint32_t>(w.line), static_cast<std::uint32_t>(w.column)};
+  }
 };
 
 struct SegmentSource {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_map>
 #include <set>
 
 #include "io/scenario.hpp"
@@ -58,7 +59,10 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   // Touchpoints, patched or added by the variant.
   std::vector<Touchpoint> touchpoints;
   std::vector<SourceLocation> tp_where;
-  std::map<std::string, std::size_t> index;
+  std::unordered_map<std::string, std::size_t> index;
+  index.reserve(sc.touchpoints.size() + (variant ? variant->touchpoints.size() : 0));
+  touchpoints.reserve(sc.touchpoints.size());
+  tp_where.reserve(sc.touchpoints.size());
   for (const auto& src : sc.touchpoints) {
     if (src.touchpoint.id.empty() || index.count(src.touchpoint.id)) continue;
     index.emplace(src.touchpoint.id, touchpoints.size());
@@ -97,30 +101,33 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
                                 "', which is not a touchpoint of the journey");
       replaced[r.from] = &r;
     }
+  sources.reserve(sc.transitions.size());
   for (const auto& t : sc.transitions)
-    if (!replaced.count(t.from)) sources.push_back(&t);
+    if (replaced.empty() || !replaced.count(t.from)) sources.push_back(&t);
   for (const auto& [from, r] : replaced)
     for (const auto& t : r->transitions) sources.push_back(&t);
 
   std::map<std::string, int> segment_index;
   for (const auto& seg : sc.segments) segment_index.emplace(seg.segment.name, static_cast<int>(segment_index.size()));
   std::vector<Transition> transitions;
-  std::vector<SourceLocation> tr_where;
+  std::vector<const TransitionSource*> tr_source;  // where each came from, for messages
+  transitions.reserve(sources.size());
+  tr_source.reserve(sources.size());
   for (const TransitionSource* t : sources) {
     if (!ids_known) break;  // unknown names would only echo the touchpoint table's own errors
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
     if (from == index.end())
-      diag.error(t->from_where, prefix + "transition from unknown touchpoint '" + t->from + "'");
+      diag.error(t->from_where(), prefix + "transition from unknown touchpoint '" + t->from + "'");
     if (to == index.end())
-      diag.error(t->to_where, prefix + "transition to unknown touchpoint '" + t->to + "'");
+      diag.error(t->to_where(), prefix + "transition to unknown touchpoint '" + t->to + "'");
     int segment = every_segment;
     if (!t->segment.empty()) {
       const auto it = segment_index.find(t->segment);
       if (it == segment_index.end()) {
         std::string names;
         for (const auto& seg : sc.segments) names += (names.empty() ? "" : ", ") + seg.segment.name;
-        diag.error(t->segment_where, prefix + "this transition is for segment '" + t->segment +
+        diag.error(t->segment_where(), prefix + "this transition is for segment '" + t->segment +
                                          "', which the scenario does not define (segments: " + names + ")");
         continue;
       }
@@ -128,7 +135,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     }
     if (from == index.end() || to == index.end()) continue;
     transitions.push_back({from->second, to->second, t->probability, t->when, segment});
-    tr_where.push_back(t->probability_where);
+    tr_source.push_back(t);
   }
 
   std::size_t start = 0;
@@ -172,7 +179,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   model.journey = Journey(std::move(touchpoints), std::move(transitions), start, segments.size());
   model.population = Population(std::move(segments));
   for (const auto& p : check_journey(model.journey, segment_names)) {
-    const SourceLocation& where = p.transition ? tr_where[*p.transition] : tp_where[p.touchpoint];
+    const SourceLocation where = p.transition ? tr_source[*p.transition]->probability_where() : tp_where[p.touchpoint];
     if (p.error)
       diag.error(where, prefix + p.message);
     else

@@ -273,29 +273,38 @@ class Loader {
     if (n.is_scalar()) {
       const std::string path = resolve(base_dir, n.value);
       inputs_.push_back(path);
-      auto table = read_csv(path, touchpoint_fields, diag_, n.where);
-      if (!table) return out;
-      for (std::size_t f : required_touchpoint_fields)
-        if (!table->present[f])
-          diag_.error({path, 1, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
-                                        "', which is required");
-      touchpoints_read_ = table->present[tp_id];
-      out.reserve(table->rows.size());
-      for (const auto& row : table->rows) {
-        TouchpointSource tp;
-        tp.where = {path, row.line, row.columns[tp_id]};  // problems of the touchpoint point at its id
-        for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
-          if (!row.cells[f]) continue;
-          const Cell c = cell_of(row.cells[f], {path, row.line, row.columns[f]});
-          if (c.empty && f != tp_id && std::find(required_touchpoint_fields.begin(),
-                                                 required_touchpoint_fields.end(),
-                                                 static_cast<int>(f)) == required_touchpoint_fields.end())
-            continue;  // an empty optional cell: the default
-          set_touchpoint_field(tp, static_cast<int>(f), c);
-          tp.given.set(f);  // a bad value was reported; do not also report it missing
-        }
-        out.push_back(std::move(tp));
+      // Streamed: each row becomes a touchpoint as it is read, no table of text is kept.
+      bool header_ok = false;
+      const bool read = stream_csv(
+          path, touchpoint_fields, diag_, n.where,
+          [&](const std::vector<bool>& present, std::size_t most_rows) {
+            out.reserve(most_rows);
+            for (std::size_t f : required_touchpoint_fields)
+              if (!present[f])
+                diag_.error({path, 1, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
+                                              "', which is required");
+            header_ok = present[tp_id];
+          },
+          [&](const CsvRow& row) {
+            TouchpointSource tp;
+            tp.where = {path, row.line, row.columns[tp_id]};  // problems of the touchpoint point at its id
+            for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
+              if (!row.cells[f]) continue;
+              const Cell c = cell_of(row.cells[f], {tp.where.file, row.line, row.columns[f]});
+              if (c.empty && f != tp_id && std::find(required_touchpoint_fields.begin(),
+                                                     required_touchpoint_fields.end(),
+                                                     static_cast<int>(f)) == required_touchpoint_fields.end())
+                continue;  // an empty optional cell: the default
+              set_touchpoint_field(tp, static_cast<int>(f), c);
+              tp.given.set(f);  // a bad value was reported; do not also report it missing
+            }
+            out.push_back(std::move(tp));
+          });
+      if (!read) {  // a malformed table: its rows are not a journey to check further
+        out.clear();
+        return out;
       }
+      touchpoints_read_ = header_ok;
       return out;
     }
     if (!n.is_sequence()) {
@@ -326,9 +335,9 @@ class Loader {
                                                         const SourceLocation& where) {
     TransitionSource t;
     t.where = where;
-    t.from_where = c[0].where;
-    t.to_where = c[1].where;
-    t.probability_where = c[2].where;
+    t.from_cell = TransitionSource::cell_of(c[0].where);
+    t.to_cell = TransitionSource::cell_of(c[1].where);
+    t.probability_cell = TransitionSource::cell_of(c[2].where);
     bool ok = true;
     for (int f = 0; f < 3; ++f)
       if (!given[f]) {
@@ -359,7 +368,7 @@ class Loader {
     std::optional<std::string> segment = std::string();
     if (given[4]) {
       segment = text(c[4], "segment", false);
-      t.segment_where = c[4].where;
+      t.segment_cell = TransitionSource::cell_of(c[4].where);
     }
     if (!from || !to || !p || !when_ok || !segment) return std::nullopt;
     t.segment = *segment;
@@ -401,24 +410,29 @@ class Loader {
     if (n.is_scalar()) {
       const std::string path = resolve(base_dir, n.value);
       inputs_.push_back(path);
-      auto table = read_csv(path, transition_fields, diag_, n.where);
-      if (!table) return out;
-      for (std::size_t f = 0; f < 3; ++f)
-        if (!table->present[f])
-          diag_.error({path, 1, 0}, "the header has no column '" + std::string(transition_fields[f]) +
-                                        "', which is required");
-      if (!table->present[0] || !table->present[1] || !table->present[2]) return out;
-      out.reserve(table->rows.size());
-      for (const auto& row : table->rows) {
-        const SourceLocation where{path, row.line, row.columns[0]};
-        TransitionCells cells;
-        TransitionGiven given{};
-        for (std::size_t f = 0; f < transition_fields.size(); ++f) {
-          cells[f] = cell_of(row.cells[f], {path, row.line, row.columns[f]});
-          given[f] = row.cells[f].has_value();
-        }
-        if (auto t = transition_from_cells(cells, given, where)) out.push_back(std::move(*t));
-      }
+      bool columns_ok = false;
+      const bool read = stream_csv(
+          path, transition_fields, diag_, n.where,
+          [&](const std::vector<bool>& present, std::size_t most_rows) {
+            out.reserve(most_rows);
+            for (std::size_t f = 0; f < 3; ++f)
+              if (!present[f])
+                diag_.error({path, 1, 0}, "the header has no column '" + std::string(transition_fields[f]) +
+                                              "', which is required");
+            columns_ok = present[0] && present[1] && present[2];
+          },
+          [&](const CsvRow& row) {
+            if (!columns_ok) return;
+            const SourceLocation where{path, row.line, row.columns[0]};
+            TransitionCells cells;
+            TransitionGiven given{};
+            for (std::size_t f = 0; f < transition_fields.size(); ++f) {
+              cells[f] = cell_of(row.cells[f], {where.file, row.line, row.columns[f]});
+              given[f] = row.cells[f].has_value();
+            }
+            if (auto t = transition_from_cells(cells, given, where)) out.push_back(std::move(*t));
+          });
+      if (!read) out.clear();
       return out;
     }
     if (!n.is_sequence()) {
