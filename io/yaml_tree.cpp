@@ -296,13 +296,25 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
     diagnostics.error(where, "cannot read '" + path + "': permission denied or unreadable");
     return std::nullopt;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) {
-    diagnostics.error(where, "cannot read '" + path + "': read error");
+  // One read into a buffer of the file's size (a stream copy grew the string by doubling), then
+  // whatever a growing file added since.
+  std::string text;
+  if (const auto bytes = fs::file_size(path, ec); !ec) {
+    text.resize(static_cast<std::size_t>(bytes));
+    in.read(text.data(), static_cast<std::streamsize>(text.size()));
+    text.resize(static_cast<std::size_t>(in.gcount()));
+  }
+  if (!in.bad() && in.good()) {
+    std::ostringstream rest;
+    rest << in.rdbuf();
+    text += std::move(rest).str();
+  }
+  if (in.bad() || text.size() > max_bytes) {
+    diagnostics.error(where, in.bad() ? "cannot read '" + path + "': read error"
+                                      : "'" + path + "' grew beyond " + std::to_string(max_bytes >> 20) + " MiB while it was read");
     return std::nullopt;
   }
-  return std::move(ss).str();
+  return text;
 }
 
 }  // namespace cxsim

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <span>
 
 namespace cxsim {
 
@@ -20,26 +21,40 @@ bool any_trust(const Journey& j) {
 }
 
 struct SetIndex {
-  std::array<std::vector<std::size_t>, 3> of;  // by When
+  std::array<std::span<const std::size_t>, 3> of;  // by When
   bool empty() const { return of[0].empty() && of[1].empty() && of[2].empty(); }
 };
 
-// Rows of each touchpoint by group: group 0 names no segment, group 1 + s names segment s.
+// Rows of each touchpoint by group: group 0 names no segment, group 1 + s names segment s. One
+// flat array sorted by (touchpoint, group, when) with offsets: no allocation per touchpoint.
 struct RowGroups {
   std::size_t groups = 1;
-  std::vector<SetIndex> sets;  // by touchpoint * groups + group
-  const SetIndex& at(std::size_t k, std::size_t g) const { return sets[k * groups + g]; }
+  std::vector<std::size_t> offset;  // by ((touchpoint * groups + group) * 3 + when), and one past
+  std::vector<std::size_t> rows;
+  SetIndex at(std::size_t k, std::size_t g) const {
+    SetIndex s;
+    const std::size_t base = (k * groups + g) * 3;
+    for (std::size_t w = 0; w < 3; ++w)
+      s.of[w] = std::span<const std::size_t>(rows.data() + offset[base + w], offset[base + w + 1] - offset[base + w]);
+    return s;
+  }
 };
 
 RowGroups rows_by_group(const Journey& j) {
   RowGroups r;
   r.groups = j.segments() + 1;
-  r.sets.resize(j.size() * r.groups);
   const auto tr = j.transitions();
-  for (std::size_t i = 0; i < tr.size(); ++i) {
-    const std::size_t g = tr[i].segment == every_segment ? 0 : static_cast<std::size_t>(tr[i].segment) + 1;
-    r.sets[tr[i].from * r.groups + g].of[static_cast<int>(tr[i].when)].push_back(i);
-  }
+  const auto slot = [&](const Transition& t) {
+    const std::size_t g = t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
+    return (t.from * r.groups + g) * 3 + static_cast<std::size_t>(t.when);
+  };
+  // A counting sort, stable: rows keep their file order within a set.
+  r.offset.assign(j.size() * r.groups * 3 + 1, 0);
+  for (const auto& t : tr) ++r.offset[slot(t) + 1];
+  for (std::size_t i = 1; i < r.offset.size(); ++i) r.offset[i] += r.offset[i - 1];
+  std::vector<std::size_t> next(r.offset.begin(), r.offset.end() - 1);
+  r.rows.resize(tr.size());
+  for (std::size_t i = 0; i < tr.size(); ++i) r.rows[next[slot(tr[i])]++] = i;
   return r;
 }
 
@@ -93,13 +108,14 @@ JourneyGraph full_graph(const Journey& journey) {
   return g;
 }
 
-JourneyGraph usable_graph(const Journey& journey, std::size_t segment) {
+namespace {
+
+JourneyGraph usable_graph(const Journey& journey, std::size_t segment, const RowGroups& rows) {
   JourneyGraph g(journey.size());
-  const RowGroups rows = rows_by_group(journey);
   const bool guard = any_trust(journey);
   const auto tr = journey.transitions();
   for (std::size_t k = 0; k < journey.size(); ++k) {
-    const SetIndex& sets = rows.at(k, group_of(journey, segment, k));
+    const SetIndex sets = rows.at(k, group_of(journey, segment, k));
     const UsableSets u = usable(journey, k, sets, guard);
     const std::array<bool, 3> use{u.ok, u.fail, u.any};
     for (int w = 0; w < 3; ++w)
@@ -108,6 +124,12 @@ JourneyGraph usable_graph(const Journey& journey, std::size_t segment) {
           if (tr[i].probability > 0.0) boost::add_edge(k, tr[i].to, i, g);
   }
   return g;
+}
+
+}  // namespace
+
+JourneyGraph usable_graph(const Journey& journey, std::size_t segment) {
+  return usable_graph(journey, segment, rows_by_group(journey));
 }
 
 std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<std::string>& segment_names) {
@@ -127,7 +149,7 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
   for (std::size_t k = 0; k < j.size(); ++k)
     if (j.is_terminal(k)) terminals.push_back(k);
   for (std::size_t s = 0; s < segments; ++s) {
-    const JourneyGraph g = usable_graph(j, s);
+    const JourneyGraph g = usable_graph(j, s, rows);
     reachable[s] = reached_from(g, {j.start()});
     finishing[s] = reached_from(boost::make_reverse_graph(g), terminals);
   }
@@ -154,7 +176,7 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
 
     // Each group of rows out of k is checked once, for the segments that use it.
     for (std::size_t g = 0; g < rows.groups; ++g) {
-      const SetIndex& sets = rows.at(k, g);
+      const SetIndex sets = rows.at(k, g);
       std::vector<std::size_t> users;
       for (std::size_t s = 0; s < segments; ++s)
         if (group_of(j, s, k) == g) users.push_back(s);
