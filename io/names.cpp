@@ -1,5 +1,7 @@
 #include "io/names.hpp"
 
+#include "models/limits.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -126,6 +128,10 @@ std::optional<std::size_t> invalid_utf8(const std::string& s) {
 }  // namespace
 
 std::optional<std::string> text_problem(const std::string& text, bool multiline) {
+  const std::size_t most = multiline ? limits::max_description_bytes : limits::max_name_bytes;
+  if (text.size() > most)
+    return "is " + std::to_string(text.size()) + " bytes long; " + (multiline ? "descriptions" : "names and ids") +
+           " may be at most " + std::to_string(most) + " bytes";
   if (const auto bad = invalid_utf8(text))
     return "is not valid UTF-8 (byte " + std::to_string(*bad + 1) + "); save the file as UTF-8";
   for (const char ch : text) {

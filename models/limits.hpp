@@ -26,6 +26,11 @@ inline constexpr std::uint64_t max_steps = 1'000'000'000ULL;
 inline constexpr std::uint64_t max_scenario_file_bytes = 16ULL << 20;
 inline constexpr std::uint64_t max_table_file_bytes = 256ULL << 20;
 
+// Text fields: a name, id, stage or channel is a label, a description a paragraph or a page.
+// Beyond these a field is a mistake, and would flood every table and message it appears in.
+inline constexpr std::size_t max_name_bytes = 1000;
+inline constexpr std::size_t max_description_bytes = 100'000;
+
 // The exact solver is for journeys up to this many touchpoints: about half a second each at
 // h = 0 on one core at 10,000 (see the README), growing faster than linearly with size.
 // Beyond it `validate` refuses, `compare` and `batch` leave the exact figures out, and `exact`

@@ -513,6 +513,14 @@ TEST_F(ScenarioLoader, ControlCharactersInNamesAndIdsAreErrors) {
   EXPECT_DIAG(ds, "touchpoints.csv:5:1: error:", "'id' contains the control character U+001B");
 }
 
+TEST_F(ScenarioLoader, OverlongNamesAreErrorsNotFloods) {
+  const std::string long_name(1001, 'x');
+  const auto ds = check(replace(kScenario, "name: Test", "name: " + long_name), kTouchpoints);
+  EXPECT_DIAG(ds, "scenario.yaml:1:7: error:", "'name' is 1001 bytes long; names and ids may be at most 1000 bytes");
+  const auto ok = check(replace(kScenario, "name: Test", "name: " + std::string(1000, 'x')), kTouchpoints);
+  EXPECT_TRUE(ok.empty()) << all(ok);
+}
+
 TEST_F(ScenarioLoader, InvalidUtf8IsAnErrorAtItsCell) {
   const auto ds = check(kScenario, replace(kTouchpoints, "gone,1", "go\xff\xfene,1"));
   EXPECT_DIAG(ds, "touchpoints.csv:5:1: error:", "'id' is not valid UTF-8 (byte 3)");
