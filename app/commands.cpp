@@ -1025,6 +1025,11 @@ int run_calibrate(const CalibrateOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
   const ScenarioModel& m = loaded.model;
+  // Every step of the fit is an exact solve: refuse early rather than run for hours.
+  if (m.journey.size() > limits::exact_solver_touchpoints)
+    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
+                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
+                     std::to_string(m.journey.size()));
   Diagnostics diag;
   const ObservedFile observed = load_observed(o.observed, m.journey, m.population, diag);
   std::optional<ObservedFile> holdout;
@@ -1035,7 +1040,6 @@ int run_calibrate(const CalibrateOptions& o) {
   inputs.insert(inputs.end(), observed.inputs.begin(), observed.inputs.end());
   if (holdout) inputs.insert(inputs.end(), holdout->inputs.begin(), holdout->inputs.end());
   OutputFile out(o.out, inputs);
-  warn_if_large_for_exact(m.journey);
   const CalibrationResult result = with_threads(threads, [&](int) {
     const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
     try {
