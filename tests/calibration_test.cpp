@@ -288,15 +288,20 @@ std::vector<FitParameter> reliability_and_sensitivity() {
   return {{r, "apply.reliability"}, {a, "segment:s.sensitivity.reliability"}};
 }
 
+// Customers of the one segment, of whom only the abandonments were counted.
+ObservedGroup abandonments_only(double customers, double abandoned) {
+  ObservedGroup g;
+  g.segments = {0};
+  g.customers = customers;
+  g.outcomes[static_cast<int>(Ending::abandoned)] = abandoned;
+  return g;
+}
+
 TEST(Calibration, FlagsParametersTheDataCannotSeparateByName) {
   // Only abandonment observed: (1 - reliability)(1 - e^-a) is all the data can see.
   const OneStep truth = one_step(0.7, 0.5);
   const ExactSolution at = solve_exact(truth.journey, truth.population);
-  ObservedGroup g;
-  g.segments = {0};
-  g.customers = 100000;
-  g.outcomes[static_cast<int>(Ending::abandoned)] = std::round(100000 * at.figures.outcome(Ending::abandoned));
-  const ObservedData data{"test", {g}};
+  const ObservedData data{"test", {abandonments_only(100000, std::round(100000 * at.figures.outcome(Ending::abandoned)))}};
   const OneStep start = one_step(0.8, 0.3);
   const CalibrationResult r =
       calibrate(start.journey, start.population, reliability_and_sensitivity(), data, nullptr, CalibrationSettings{});
@@ -396,10 +401,7 @@ TEST(Calibration, HoldoutIsScoredAtTheFittedValuesWithoutRefitting) {
 TEST(CalibrationLikelihood, PearsonResidualsAndDevianceFollowTheirDefinitions) {
   const OneStep truth = one_step(0.7, 0.5);
   const ExactSolution at = solve_exact(truth.journey, truth.population);
-  ObservedGroup g;
-  g.segments = {0};
-  g.customers = 1000;
-  g.outcomes[static_cast<int>(Ending::abandoned)] = 150;
+  const ObservedGroup g = abandonments_only(1000, 150);
   const double p = at.figures.outcome(Ending::abandoned);
   const Likelihood l = log_likelihood(truth.journey, truth.population, at, ObservedData{"t", {g}}, false);
   ASSERT_EQ(l.fit.rows.size(), 1u);
