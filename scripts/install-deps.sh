@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfccp-dev librandom123-dev
   libcli11-dev nlohmann-json3-dev libeigen3-dev libssl-dev
-  libgraphviz-dev libjs-chart.js libsuitesparse-dev libnlopt-cxx-dev
+  libgraphviz-dev libjs-chart.js libsuitesparse-dev libnlopt-cxx-dev libjemalloc-dev
   libgtest-dev libbenchmark-dev
 )
 if [ "${1:-}" = "--tests" ]; then

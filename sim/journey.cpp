@@ -1,5 +1,7 @@
 #include "sim/journey.hpp"
 
+#include <span>
+
 #include <algorithm>
 
 namespace cxsim {
@@ -44,6 +46,9 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
       start_(start),
       segments_(std::max<std::size_t>(segments, 1)) {
   const std::size_t n = touchpoints_.size();
+  for (auto* v : {&reliability_, &relevance_, &value_, &trust_, &recovery_}) v->reserve(n);
+  keys_.reserve(n);
+  outcome_.reserve(n);
   for (const auto& t : touchpoints_) {
     reliability_.push_back(t.reliability);
     relevance_.push_back(t.relevance);
@@ -55,19 +60,30 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
   }
 
   // Rows grouped by (from, segment, when), file order kept within a group; group 0 of a
-  // touchpoint is "every segment", group 1 + s segment s.
+  // touchpoint is "every segment", group 1 + s segment s. One flat array by a stable counting
+  // sort: a journey of 100,000 touchpoints needs no vector per touchpoint.
   for (const auto& t : transitions_)
     if (t.segment != every_segment) segments_ = std::max(segments_, static_cast<std::size_t>(t.segment) + 1);
   const std::size_t groups = segments_ + 1;
-  auto group_of = [&](const Transition& t) {
-    return t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
+  const auto set_of = [&](const Transition& t) {
+    const std::size_t g = t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
+    return (t.from * groups + g) * 3 + static_cast<std::size_t>(t.when);
   };
-  std::vector<std::array<std::vector<std::uint32_t>, 3>> sets(n * groups);
+  std::vector<std::size_t> offset(n * groups * 3 + 1, 0);
+  for (const auto& t : transitions_) ++offset[set_of(t) + 1];
+  for (std::size_t i = 1; i < offset.size(); ++i) offset[i] += offset[i - 1];
+  std::vector<std::uint32_t> rows(transitions_.size());
+  {
+    std::vector<std::size_t> next(offset.begin(), offset.end() - 1);
+    for (std::size_t i = 0; i < transitions_.size(); ++i) rows[next[set_of(transitions_[i])]++] = static_cast<std::uint32_t>(i);
+  }
+  const auto set = [&](std::size_t k, std::size_t g, When w) {
+    const std::size_t at = (k * groups + g) * 3 + static_cast<std::size_t>(w);
+    return std::span<const std::uint32_t>(rows.data() + offset[at], offset[at + 1] - offset[at]);
+  };
   terminal_.assign(n, 1);
   own_rows_.assign(segments_ * n, 0);
-  for (std::size_t i = 0; i < transitions_.size(); ++i) {
-    const Transition& t = transitions_[i];
-    sets[t.from * groups + group_of(t)][static_cast<int>(t.when)].push_back(static_cast<std::uint32_t>(i));
+  for (const auto& t : transitions_) {
     terminal_[t.from] = 0;
     if (t.segment != every_segment) {
       segment_routes_ = true;
@@ -76,25 +92,25 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
   }
 
   normalised_.assign(transitions_.size(), 0.0);
-  for (const auto& group : sets)
-    for (const auto& set : group) {
-      double sum = 0.0;
-      for (auto i : set) sum += transitions_[i].probability;
-      for (auto i : set) normalised_[i] = sum > 0.0 ? transitions_[i].probability / sum : 0.0;
-    }
+  for (std::size_t b = 0; b + 1 < offset.size(); ++b) {
+    double sum = 0.0;
+    for (std::size_t r = offset[b]; r < offset[b + 1]; ++r) sum += transitions_[rows[r]].probability;
+    for (std::size_t r = offset[b]; r < offset[b + 1]; ++r)
+      normalised_[rows[r]] = sum > 0.0 ? transitions_[rows[r]].probability / sum : 0.0;
+  }
 
   stride_ = segment_routes_ ? n : 0;
   const std::size_t tables = segment_routes_ ? segments_ : 1;
   route_.assign(2 * n * tables, {0, 0});
   for (std::size_t s = 0; s < tables; ++s)
     for (std::size_t k = 0; k < n; ++k) {
-      const auto& rows = sets[k * groups + (own_rows_[s * n + k] ? s + 1 : 0)];
-      const auto& ok = rows[static_cast<int>(When::ok)];
-      const auto& fail = rows[static_cast<int>(When::fail)];
-      const auto& any = rows[static_cast<int>(When::any)];
+      const std::size_t g = own_rows_[s * n + k] ? s + 1 : 0;
+      const auto ok = set(k, g, When::ok);
+      const auto fail = set(k, g, When::fail);
+      const auto any = set(k, g, When::any);
       for (int r = 0; r < 2; ++r) {
-        const auto& own = r == after_ok ? ok : fail;
-        const auto& used = own.empty() ? any : own;
+        const auto own = r == after_ok ? ok : fail;
+        const auto used = own.empty() ? any : own;
         auto& range = route_[slot(s, k, static_cast<Route>(r))];
         range[0] = static_cast<std::uint32_t>(route_edges_.size());
         double cum = 0.0;
