@@ -1048,20 +1048,26 @@ int run_calibrate(const CalibrateOptions& o) {
       throw UsageError(e.what());
     }
   });
-  out.stream() << fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
-  // The fitted scenario must load and give the fitted figures: anything else is a bug here.
+  const std::string fitted = fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
+  // The fitted scenario must load: anything else is a bug here, and nothing is written.
   {
     namespace fs = std::filesystem;
     const fs::path probe = fs::temp_directory_path() / ("cxsim-fitted-" + std::to_string(::getpid()) + ".yaml");
-    write_output(probe.string(), fitted_scenario_yaml(loaded.scenario, result, "check"));
-    const CheckedScenario check = check_scenario(probe.string());
+    bool probed = true;
+    try {
+      write_output(probe.string(), fitted);
+    } catch (const std::exception&) {
+      probed = false;  // no writable temporary folder: the check is a safeguard, not a requirement
+    }
+    const CheckedScenario check = probed ? check_scenario(probe.string()) : CheckedScenario{};
     std::error_code ec;
-    fs::remove(probe, ec);
+    if (probed) fs::remove(probe, ec);
     if (check.diagnostics.has_errors()) {
       for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
       throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
     }
   }
+  out.stream() << fitted;
   out.commit();
   CalibrationReport report;
   report.scenario = loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name;

@@ -85,12 +85,6 @@ class ObservedLoader {
   }
 
  private:
-  static std::string resolve(const std::string& base_dir, const std::string& file) {
-    const std::filesystem::path p(file);
-    if (p.is_absolute() || base_dir.empty()) return p.string();
-    return (std::filesystem::path(base_dir) / p).string();
-  }
-
   // A whole number of customers or visits, up to the engine's customer limit.
   std::optional<double> count(std::string_view text, bool quoted, const SourceLocation& where, const std::string& field) {
     std::string why;
@@ -185,7 +179,7 @@ class ObservedLoader {
       if (!t->is_scalar() || t->value.empty())
         diag_.error(t->where, "'touchpoints' must name a CSV file with columns touchpoint,visits,failures,repeats,abandoned");
       else
-        touchpoint_table(resolve(base_dir_, t->value), t->where, c);
+        touchpoint_table(resolve_beside(base_dir_, t->value), t->where, c);
     }
     check_totals(c);
     return c;

@@ -271,7 +271,7 @@ class Loader {
   std::vector<TouchpointSource> touchpoints(const YamlNode& n, const std::string& base_dir) {
     std::vector<TouchpointSource> out;
     if (n.is_scalar()) {
-      const std::string path = resolve(base_dir, n.value);
+      const std::string path = resolve_beside(base_dir, n.value);
       inputs_.push_back(path);
       // Streamed: each row becomes a touchpoint as it is read, no table of text is kept.
       bool header_ok = false;
@@ -408,7 +408,7 @@ class Loader {
   std::vector<TransitionSource> transitions(const YamlNode& n, const std::string& base_dir) {
     std::vector<TransitionSource> out;
     if (n.is_scalar()) {
-      const std::string path = resolve(base_dir, n.value);
+      const std::string path = resolve_beside(base_dir, n.value);
       inputs_.push_back(path);
       bool columns_ok = false;
       const bool read = stream_csv(
@@ -742,12 +742,6 @@ class Loader {
         v.segments.push_back(std::move(s));
       }
     return v;
-  }
-
-  static std::string resolve(const std::string& base_dir, const std::string& file) {
-    const std::filesystem::path p(file);
-    if (p.is_absolute() || base_dir.empty()) return p.string();
-    return (std::filesystem::path(base_dir) / p).string();
   }
 
   static std::string where_text(const SourceLocation& w) {

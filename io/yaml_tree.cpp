@@ -267,6 +267,12 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
   return std::move(builder.root);
 }
 
+std::string resolve_beside(const std::string& base_dir, const std::string& file) {
+  const std::filesystem::path p(file);
+  if (p.is_absolute() || base_dir.empty()) return p.string();
+  return (std::filesystem::path(base_dir) / p).string();
+}
+
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
                                           const SourceLocation& referenced_from, std::uint64_t max_bytes) {
   namespace fs = std::filesystem;

@@ -45,6 +45,9 @@ const char* describe(YamlNode::Kind kind);
 std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file,
                                    Diagnostics& diagnostics);
 
+// A file named inside a YAML file: relative names are relative to that file's folder.
+std::string resolve_beside(const std::string& base_dir, const std::string& file);
+
 // Reads a whole file as bytes, or reports why it cannot.
 std::optional<std::string> read_text_file(const std::string& path, Diagnostics& diagnostics,
                                           const SourceLocation& referenced_from, std::uint64_t max_bytes);
