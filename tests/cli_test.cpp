@@ -191,17 +191,21 @@ TEST_F(Cli, ValidateAgreesOnABundledScenario) {
 namespace cxsim {
 namespace {
 
+// `a` loops on itself 95% of the time: with max_steps 5 most customers never finish. `more` is
+// appended (variants, say).
+std::string looping_scenario(const test::ScratchDir& dir, const std::string& more = "") {
+  return dir.write("loop.yaml",
+                   std::string("name: Loop\njourney:\n  start: a\n  touchpoints:\n"
+                   "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
+                   "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                   "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
+                   "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
+                   "simulation: {customers: 5000, seed: 3, max_steps: 5}\n") + more);
+}
+
 TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
-  // a loops on itself 95% of the time: with max_steps 5 most customers never finish.
   test::ScratchDir dir;
-  const std::string yaml =
-      dir.write("loop.yaml",
-                "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
-                "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
-                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
-                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
-                "simulation: {customers: 5000, seed: 3, max_steps: 5}\n");
+  const std::string yaml = looping_scenario(dir);
   const Result r = cxsim("run " + yaml + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("biased low"), std::string::npos) << r.err;
@@ -216,15 +220,7 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
 
 TEST(CliWarnings, CompareWarnsAboutEachArmWithManyUnfinishedCustomers) {
   test::ScratchDir dir;
-  const std::string yaml =
-      dir.write("loop.yaml",
-                "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
-                "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
-                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
-                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
-                "simulation: {customers: 5000, seed: 3, max_steps: 5}\n"
-                "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
+  const std::string yaml = looping_scenario(dir, "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
   const Result r = cxsim("compare " + yaml + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
