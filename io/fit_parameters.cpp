@@ -28,12 +28,6 @@ std::string list_of(const std::vector<std::string>& names) {
   return out;
 }
 
-std::string unknown(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
-  std::string m = "unknown " + what + " '" + one_line(name) + "'";
-  if (const auto best = closest_name(name, known)) m += " (did you mean '" + *best + "'?)";
-  return m + "; expected one of: " + list_of(known);
-}
-
 class Resolver {
  public:
   Resolver(const Journey& j, const Population& p) : j_(j), p_(p) {}
@@ -73,7 +67,7 @@ class Resolver {
       if (dot == std::string::npos)
         throw UsageError("--fit " + one_line(pattern) + ": expected segment:NAME.PARAMETER (or segment:*.PARAMETER), with PARAMETER one of: " +
                          list_of(keys));
-      throw UsageError("--fit " + one_line(pattern) + ": " + unknown("segment parameter", rest.substr(dot + 1), keys));
+      throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("segment parameter", rest.substr(dot + 1), keys));
     }
     std::vector<std::string> names;
     for (const auto& s : p_.segments()) names.push_back(s.name);
@@ -86,7 +80,7 @@ class Resolver {
       push(r, "segment:" + p_.segment(s).name + "." + key->path);
       any = true;
     }
-    if (!any) throw UsageError("--fit " + one_line(pattern) + ": " + unknown("segment", who, names));
+    if (!any) throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("segment", who, names));
   }
 
   void touchpoint(const std::string& pattern) {
@@ -96,7 +90,7 @@ class Resolver {
       throw UsageError("--fit " + one_line(pattern) + ": expected TOUCHPOINT.ATTRIBUTE (or *.ATTRIBUTE), or segment:NAME.PARAMETER");
     const std::string who = pattern.substr(0, dot);
     const auto attribute = touchpoint_attribute_named(pattern.substr(dot + 1));
-    if (!attribute) throw UsageError("--fit " + one_line(pattern) + ": " + unknown("attribute", pattern.substr(dot + 1), attributes));
+    if (!attribute) throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("attribute", pattern.substr(dot + 1), attributes));
     const bool all = who == "*";
     bool any = false;
     std::vector<std::string> ids;
@@ -115,7 +109,7 @@ class Resolver {
     }
     if (!any && all)
       throw UsageError("--fit " + one_line(pattern) + ": no touchpoint has a " + pattern.substr(dot + 1) + " that can be fitted");
-    if (!any) throw UsageError("--fit " + one_line(pattern) + ": " + unknown("touchpoint", who, ids));
+    if (!any) throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("touchpoint", who, ids));
   }
 
   std::optional<std::string> cannot_fit(std::size_t k, TouchpointAttribute a) {

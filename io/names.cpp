@@ -1,5 +1,6 @@
 #include "io/names.hpp"
 
+#include "io/diagnostics.hpp"
 #include "models/limits.hpp"
 
 #include <algorithm>
@@ -143,6 +144,19 @@ std::optional<std::string> text_problem(const std::string& text, bool multiline)
     }
   }
   return std::nullopt;
+}
+
+std::string unknown_name(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+  std::string m = "unknown " + what + " '" + one_line(name) + "'";
+  if (const auto hidden = invisible_character(name)) m += ": it contains the invisible character " + *hidden;
+  if (const auto best = closest_name(name, known)) m += " (did you mean '" + *best + "'?)";
+  return m;
+}
+
+std::string unknown_name_message(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+  std::string list;
+  for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+  return unknown_name(what, name, known) + "; expected one of: " + list;
 }
 
 }  // namespace cxsim

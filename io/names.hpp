@@ -14,6 +14,13 @@ std::optional<std::string> closest_name(const std::string& name, const std::vect
 // character in `name`, if it has one.
 std::optional<std::string> invisible_character(const std::string& name);
 
+// "unknown WHAT 'NAME'" with the invisible character the name holds and the closest known name,
+// if any; the caller says what was expected.
+std::string unknown_name(const std::string& what, const std::string& name, const std::vector<std::string>& known);
+
+// The same, then "; expected one of: " and every known name (for short lists: keys, fields).
+std::string unknown_name_message(const std::string& what, const std::string& name, const std::vector<std::string>& known);
+
 // What is wrong with a name, an id or a text cell, if anything: not valid UTF-8, or a control
 // character (names and ids are one line of visible text; `multiline` text may hold newlines and
 // tabs). Reads as the end of a sentence: "'field' " + *problem.

@@ -116,11 +116,7 @@ class ObservedLoader {
     std::vector<std::string> names(known.begin(), known.end());
     for (const auto& e : map.entries) {
       if (std::find(names.begin(), names.end(), e.key.value) != names.end()) continue;
-      std::string list;
-      for (const auto& k : names) list += (list.empty() ? "" : ", ") + k;
-      std::string m = "unknown key '" + e.key.value + "' in " + what;
-      if (const auto best = closest_name(e.key.value, names)) m += " (did you mean '" + *best + "'?)";
-      diag_.error(e.key.where, m + "; expected: " + list);
+      diag_.error(e.key.where, unknown_name_message("key", e.key.value, names) + " (in " + what + ")");
     }
   }
 
@@ -139,11 +135,7 @@ class ObservedLoader {
       if (p_.segment(s).name == name->value) return s;
       names.push_back(p_.segment(s).name);
     }
-    std::string list;
-    for (const auto& k : names) list += (list.empty() ? "" : ", ") + k;
-    std::string m = "unknown segment '" + one_line(name->value) + "'";
-    if (const auto best = closest_name(name->value, names)) m += " (did you mean '" + *best + "'?)";
-    diag_.error(name->where, m + "; the scenario's segments: " + list);
+    diag_.error(name->where, unknown_name_message("segment", name->value, names));
     return std::nullopt;
   }
 
@@ -207,10 +199,7 @@ class ObservedLoader {
       }
       const auto it = index.find(id);
       if (it == index.end()) {
-        std::string m = "unknown touchpoint '" + one_line(id) + "'";
-        if (const auto hidden = invisible_character(id)) m += ": it contains the invisible character " + *hidden;
-        if (const auto best = closest_name(id, ids)) m += " (did you mean '" + *best + "'?)";
-        diag_.error(at(0), m + "; counts must name touchpoints of the scenario");
+        diag_.error(at(0), unknown_name("touchpoint", id, ids) + "; counts must name touchpoints of the scenario");
         continue;
       }
       const std::size_t k = it->second;

@@ -55,15 +55,10 @@ Cell cell_of(const std::optional<std::string>& text, const SourceLocation& where
   return c;
 }
 
+// unknown_name_message (io/names.hpp) for any list of names: field tables, vectors.
 template <class Names>
-std::string unknown_name_message(const std::string& what, const std::string& name, const Names& known) {
-  std::vector<std::string> names(known.begin(), known.end());
-  std::string list;
-  for (const auto& k : names) list += (list.empty() ? "" : ", ") + k;
-  std::string m = "unknown " + what + " '" + name + "'";
-  if (const auto hidden = invisible_character(name)) m += ": it contains the invisible character " + *hidden;
-  if (const auto best = closest_name(name, names)) m += " (did you mean '" + *best + "'?)";
-  return m + "; expected one of: " + list;
+std::string unknown_among(const std::string& what, const std::string& name, const Names& known) {
+  return unknown_name_message(what, name, std::vector<std::string>(known.begin(), known.end()));
 }
 
 class Loader {
@@ -157,7 +152,7 @@ class Loader {
     for (const auto& [k, v] : n.entries) {
       const bool ok = std::any_of(std::begin(known), std::end(known),
                                   [&key = k.value](const auto& name) { return key == std::string(name); });
-      if (!ok) diag_.error(k.where, unknown_name_message("key", k.value, known) + " (in " + what + ")");
+      if (!ok) diag_.error(k.where, unknown_among("key", k.value, known) + " (in " + what + ")");
     }
   }
 
@@ -258,7 +253,7 @@ class Loader {
       if (f < 0 || (f == tp_id && !id_allowed)) {
         diag_.error(k.where, (f == tp_id ? std::string("a patch names its touchpoint by its key; "
                                                        "remove 'id'")
-                                         : unknown_name_message("touchpoint field", k.value,
+                                         : unknown_among("touchpoint field", k.value,
                                                                 touchpoint_fields)) +
                                  " (in " + what + ")");
         continue;
@@ -390,7 +385,7 @@ class Loader {
       if (it == transition_fields.end() || (from && it == transition_fields.begin())) {
         diag_.error(k.where, from && it == transition_fields.begin()
                                  ? "a replacement transition takes its 'from' from its key; remove 'from'"
-                                 : unknown_name_message("transition field", k.value, transition_fields));
+                                 : unknown_among("transition field", k.value, transition_fields));
         continue;
       }
       const auto f = static_cast<std::size_t>(it - transition_fields.begin());
@@ -460,7 +455,7 @@ class Loader {
       if (it == segment_keys.end() || (patch && it == segment_keys.begin())) {
         diag_.error(k.where, patch && it == segment_keys.begin()
                                  ? "a segment patch names its segment by its key; remove 'name'"
-                                 : unknown_name_message("segment key", k.value, segment_keys) +
+                                 : unknown_among("segment key", k.value, segment_keys) +
                                        " (in " + what + ")");
         continue;
       }
@@ -487,7 +482,7 @@ class Loader {
             const auto si = std::find_if(sensitivity_keys.begin(), sensitivity_keys.end(),
                                          [&key = sk.value](const char* x) { return key == x; });
             if (si == sensitivity_keys.end()) {
-              diag_.error(sk.where, unknown_name_message("sensitivity", sk.value, sensitivity_keys));
+              diag_.error(sk.where, unknown_among("sensitivity", sk.value, sensitivity_keys));
               continue;
             }
             const auto x = real(cell_of(sv), "sensitivity." + sk.value, 0.0, limits::max_sensitivity);
@@ -535,11 +530,11 @@ class Loader {
       if (auto t = text(cell_of(*a), "attribute", true)) {
         s.attribute = *t;
         if (tp && !touchpoint_attribute_named(*t)) {
-          diag_.error(a->where, unknown_name_message("touchpoint attribute", *t, touchpoint_attribute_names));
+          diag_.error(a->where, unknown_among("touchpoint attribute", *t, touchpoint_attribute_names));
         } else if (seg) {
           const auto p = segment_parameter_named(*t);
           if (!p)
-            diag_.error(a->where, unknown_name_message("segment parameter", *t, segment_parameter_names));
+            diag_.error(a->where, unknown_among("segment parameter", *t, segment_parameter_names));
           else
             max = segment_parameter_max(*p);
         }
