@@ -71,8 +71,8 @@ void BM_DeepJourney(benchmark::State& s) {
 void BM_WideJourney(benchmark::State& s) {
   generated(s, cxsim::bench::wide_journey(static_cast<std::size_t>(s.range(1)), 12345));
 }
-BENCHMARK(BM_DeepJourney)->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
-BENCHMARK(BM_WideJourney)->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_DeepJourney)->Args({1, 40})->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_WideJourney)->Args({1, 40})->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Broadband(benchmark::State& s) { run(s, "broadband"); }
 void BM_CarRepair(benchmark::State& s) { run(s, "car_repair"); }

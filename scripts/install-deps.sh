@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cxsim needs (as root, or through sudo). Safe to run every time:
 # it only calls apt-get when something is missing. With --tests, also what the tests need
-# beyond the build: Python and Chromium, which renders `cxsim report` pages headless.
+# beyond the build: Python with NumPy (the peer of bench/) and Chromium, which renders
+# `cxsim report` pages headless.
 set -euo pipefail
 
 packages=(
@@ -12,7 +13,7 @@ packages=(
   libgtest-dev libbenchmark-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3 chromium)
+  packages+=(python3 python3-numpy chromium)
 fi
 
 missing=()
