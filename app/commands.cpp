@@ -17,6 +17,7 @@
 
 #include <unistd.h>
 
+#include "app/processes.hpp"
 #include "app/progress.hpp"
 #include "io/output_file.hpp"
 #include "io/batch.hpp"
@@ -499,10 +500,17 @@ int run_run(const RunOptions& o) {
   print_warnings(loaded.warnings);
   const Scenario& sc = loaded.scenario;
   const ScenarioModel& model = loaded.model;
-  const auto out = open_output(o.output.out, sc.inputs);
-  const auto trace_out = o.trace_out ? open_output(*o.trace_out, sc.inputs) : nullptr;
+  // Under mpirun only the first process writes; a refused output stops every process.
+  const Processes& processes = Processes::current();
+  std::unique_ptr<OutputFile> out, trace_out;
+  processes.all_or_none([&] {
+    if (!processes.first()) return;
+    out = open_output(o.output.out, sc.inputs);
+    if (o.trace_out) trace_out = open_output(*o.trace_out, sc.inputs);
+  });
 
   MonteCarloSettings settings;
+  settings.processes = processes.share();
   settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
   settings.walk.max_steps = max_steps_option(o.max_steps, sc.simulation.max_steps);
   // With --precision, --customers is the most to simulate (default a billion).
@@ -526,6 +534,7 @@ int run_run(const RunOptions& o) {
     });
   }
   Report report = monte_carlo_report(sc.name, model, run, settings.walk, used_threads, seconds_since(t0));
+  report.processes = processes.count();
   report.precision_target = precision;
   report.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
   if (report.unfinished_warning) std::cerr << "cxsim: warning: " << *report.unfinished_warning << '\n';
@@ -536,7 +545,7 @@ int run_run(const RunOptions& o) {
                 model.variant);
     trace_out->commit();
   }
-  emit(out, format_report(report, format));
+  if (processes.first()) emit(out, format_report(report, format));
   if (precision && !run.precision_reached) {
     std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
               << settings.customers << " customers\n";

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "app/commands.hpp"
+#include "app/processes.hpp"
 #include "io/diagnostics.hpp"
 #include "io/names.hpp"
 #include "io/output_file.hpp"
@@ -36,9 +37,24 @@ std::string shell_quote(const std::string& a) {
   return q + "'";
 }
 
+// Swallows what is written to it: the streams of every MPI process but the first.
+class Silence : public std::streambuf {
+ protected:
+  int overflow(int c) override { return c == EOF ? 0 : c; }
+  std::streamsize xsputn(const char*, std::streamsize n) override { return n; }
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Under mpirun every process runs this program; only the first speaks.
+  const cxsim::Processes processes(argc, argv);
+  static Silence silence;
+  if (!processes.first()) {
+    std::cout.rdbuf(&silence);
+    std::cerr.rdbuf(&silence);
+  }
+
   CLI::App app{"cxsim: customer-experience journey simulator and friction benchmark"};
   app.set_version_flag("--version", "cxsim " CXSIM_VERSION);
   app.require_subcommand(1);
@@ -194,6 +210,10 @@ int main(int argc, char** argv) {
   cxsim::remove_unfinished_outputs_on_signals();
   try {
     int code = 2;
+    if (processes.count() > 1 && !r->parsed())
+      throw cxsim::UsageError("only `cxsim run` is spread over MPI processes; start `" +
+                              app.get_subcommands().front()->get_name() +
+                              "` without mpirun (to run many scenarios, shard them: docs/analysis.md)");
     if (c->parsed()) code = cxsim::run_check(check);
     else if (r->parsed()) code = cxsim::run_run(run);
     else if (e->parsed()) code = cxsim::run_exact(exact);
@@ -225,8 +245,12 @@ int main(int argc, char** argv) {
   } catch (const cxsim::SolverError& err) {
     std::cerr << "cxsim: the exact solver failed: " << cxsim::one_line(err.what()) << '\n';
     return 1;
+  } catch (const cxsim::PeerFailed&) {
+    return 2;  // the process that failed said why
   } catch (const std::exception& err) {
     std::cerr << "cxsim: error: " << cxsim::one_line(err.what()) << '\n';
+    // The other processes may be waiting for this one in the middle of the run.
+    if (processes.count() > 1) processes.abort(1);
     return 1;
   }
   return 2;

@@ -61,6 +61,7 @@ nlohmann::ordered_json to_json(const Report& r) {
     j["max_steps"] = r.max_steps;
   }
   j["threads"] = r.threads;
+  j["processes"] = r.processes;
   j["defection_rate"] = r.figures.defection_rate();
   if (r.monte_carlo()) {
     const Interval ci = r.interval(r.tally->defections());
@@ -148,7 +149,8 @@ std::string table(const Report& r) {
   o << r.scenario << " — " << r.variant << "\n";
   if (r.monte_carlo()) {
     o << "Monte Carlo: " << r.tally->customers << " customers, seed " << r.seed << ", " << r.threads
-      << (r.threads == 1 ? " thread" : " threads") << ", " << num(r.elapsed_seconds, 3) << " s\n";
+      << (r.threads == 1 ? " thread" : " threads")
+      << (r.processes > 1 ? " in each of " + std::to_string(r.processes) + " processes" : "") << ", " << num(r.elapsed_seconds, 3) << " s\n";
     if (r.precision_target)
       o << "Precision target ±" << num(*r.precision_target) << (r.precision_reached ? " reached" : " NOT reached")
         << " (95% half-width " << num(r.interval(r.tally->defections()).half_width()) << ")\n";

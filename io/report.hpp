@@ -38,7 +38,8 @@ struct Report {
   double quadrature_change = 0.0;  // largest change of a figure at the last node doubling
   double residual = 0.0;
 
-  int threads = 1;
+  int threads = 1;    // worker threads (of each process)
+  int processes = 1;  // MPI processes that walked the customers together
   double elapsed_seconds = 0.0;
   // Set when too many customers ended unfinished for the defection rate to be trusted.
   std::optional<std::string> unfinished_warning;

@@ -12,6 +12,7 @@
 #include <functional>
 #include <cstdint>
 #include <stdexcept>
+#include <utility>
 
 #include "sim/customer_walk.hpp"
 
@@ -63,8 +64,28 @@ Tally simulate_customers(const Journey& journey, const Population& population,
   return total;
 }
 
+// This process's share of a run that several processes walk together (MPI ranks): it walks
+// block `index` of `count` equal, fixed blocks of every range of customers, and `sum` replaces
+// its tally by the total over all processes (each receives the same total). Tallies are exact
+// sums, so the figures are identical for any number of processes, as for any number of threads.
+struct ProcessShare {
+  std::uint64_t index = 0, count = 1;
+  std::function<void(Tally&)> sum;
+
+  // Customers [first, last) of block `index`.
+  std::pair<std::uint64_t, std::uint64_t> block(std::uint64_t first, std::uint64_t last) const {
+    const auto at = [&](std::uint64_t i) {
+      const auto n = static_cast<FixedUnits>(last - first) * i / count;
+      return first + static_cast<std::uint64_t>(n);
+    };
+    return {at(index), at(index + 1)};
+  }
+};
+
 struct MonteCarloSettings {
   WalkSettings walk;
+  // Alone by default; see ProcessShare.
+  ProcessShare processes;
   std::uint64_t customers = 100000;
   // With precision > 0: simulate blocks of `block` customers until the 95% interval of the
   // defection rate has half-width <= precision, or `customers` have been simulated.

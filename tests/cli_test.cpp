@@ -54,14 +54,15 @@ TEST_F(Cli, RunWritesTheJsonContract) {
   const Result r = cxsim("run " + yaml_ + " --format json --threads 2");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"scenario", "variant", "method", "customers", "seed", "threads", "defection_rate",
-                          "defection_ci95", "outcomes", "abandonment_by_cause", "touchpoints", "segments",
+  for (const char* key : {"scenario", "variant", "method", "customers", "seed", "threads", "processes",
+                          "defection_rate", "defection_ci95", "outcomes", "abandonment_by_cause", "touchpoints", "segments",
                           "elapsed_seconds", "visits_per_second"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["variant"], "baseline");
   EXPECT_EQ(j["method"], "monte_carlo");
   EXPECT_EQ(j["customers"], 20000);
   EXPECT_EQ(j["threads"], 2);
+  EXPECT_EQ(j["processes"], 1);
   for (const char* key : {"retained", "abandoned", "routed_defection", "silent_churn", "unfinished"})
     EXPECT_TRUE(j["outcomes"].contains(key)) << key;
   for (const char* key : {"id", "visits", "failures", "averted", "repeats", "abandoned", "recoveries"})
