@@ -15,6 +15,10 @@ packages=(
 if [ "${1:-}" = "--tests" ]; then
   packages+=(python3 python3-numpy chromium)
 fi
+# An MPI build (CXSIM_MPI=ON, see docs/analysis.md) needs Open MPI and its launcher.
+if [ "${CXSIM_MPI:-OFF}" = "ON" ]; then
+  packages+=(libopenmpi-dev openmpi-bin)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
