@@ -77,6 +77,10 @@ struct FrictionModel {
     using std::expm1;
     return -expm1(-delta);
   }
+  // Both probabilities above and below are 1 - e^-x <= x (x = delta, or lambda · load): the
+  // walk skips the exponential for a draw at or above x, with the very same decision. A rule
+  // that breaks the bound must say false here.
+  static constexpr bool probabilities_below_hazard = true;
   // 7. Probability that the customer forgives here (the load goes back to 0): only at a recovery
   // point, and only after a visit that did not fail.
   template <class T>

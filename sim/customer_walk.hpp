@@ -97,6 +97,13 @@ const EpisodeVisit& last_straw(const std::vector<EpisodeVisit>& episode, double 
   return episode.back();
 }
 
+// False when draw u cannot be below a probability 1 - e^-x of the model (u >= x): most visits
+// are decided without the exponential.
+template <class Model>
+bool below_hazard(double u, double x) {
+  return !Model::probabilities_below_hazard || u < x;
+}
+
 }  // namespace walk_detail
 
 template <class Model = FrictionModel, class Observer = NoObserver>
@@ -104,11 +111,13 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
                             std::uint64_t customer, WalkScratch& scratch, Tally& tally,
                             Observer& observer) {
   using walk_detail::blame;
+  using walk_detail::below_hazard;
   const CustomerStream rng(settings.seed, customer);
-  const std::size_t s = pop.pick(rng.segment_draw());
+  const CustomerDraws first = rng.customer(0);
+  const std::size_t s = pop.pick(first.segment);
   const Segment& seg = pop.segment(s);
-  const double m =
-      sample_multiplier(seg.heterogeneity, [&](std::uint64_t i) { return rng.multiplier_draws(i); });
+  const double m = pop.multiplier(s).sample(
+      [&](std::uint64_t i) { return i == 0 ? first.multiplier : rng.customer(i).multiplier; });
   const bool churns = seg.silent_churn > 0.0;
 
   const auto reliability = j.reliability();
@@ -143,8 +152,10 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
             .add_units(fixed_one);
       } else {
         const double u = rng.arrival(keys[k], earlier);
-        ending = u < Model::silent_churn_probability(seg.silent_churn, load) ? Ending::silent_churn
-                                                                             : Ending::retained;
+        ending = below_hazard<Model>(u, seg.silent_churn * load) &&
+                         u < Model::silent_churn_probability(seg.silent_churn, load)
+                     ? Ending::silent_churn
+                     : Ending::retained;
         if (ending == Ending::silent_churn) {
           const EpisodeVisit& v = walk_detail::last_straw<Model>(scratch.episode, seg.silent_churn, u);
           blamed = v.touchpoint;
@@ -186,7 +197,8 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
       rec = VisitRecord{customer, s, step - 1, k, false, failed, rel.averted, repeated, false, guard, delta,
                         load};
     }
-    if (delta > 0.0 && d.abandon < Model::abandonment_probability(delta)) {
+    if (delta > 0.0 && below_hazard<Model>(d.abandon, delta) &&
+        d.abandon < Model::abandonment_probability(delta)) {
       ++here[fig_abandoned];
       blame(here, f, delta, fig_abandoned_by);
       blame(here, f, delta, fig_cause);

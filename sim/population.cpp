@@ -9,6 +9,7 @@ Population::Population(std::vector<Segment> segments) : segments_(std::move(segm
   for (const auto& s : segments_) {
     cum += total > 0.0 ? s.share / total : 0.0;
     cumulative_.push_back(cum);
+    multipliers_.emplace_back(s.heterogeneity);
   }
   // Rounding must never send a draw past the last segment that has customers.
   for (auto j = cumulative_.size(); j > 0; --j)

@@ -4,6 +4,7 @@
 #include <span>
 #include <vector>
 
+#include "models/multiplier.hpp"
 #include "models/segment.hpp"
 
 namespace cxsim {
@@ -16,6 +17,7 @@ class Population {
   std::size_t size() const { return segments_.size(); }
   const Segment& segment(std::size_t s) const { return segments_[s]; }
   std::span<const Segment> segments() const { return segments_; }
+  const MultiplierDistribution& multiplier(std::size_t s) const { return multipliers_[s]; }
 
   // Segment of a customer whose segment draw is u in (0,1): shares laid end to end in file order.
   std::size_t pick(double u) const {
@@ -27,6 +29,7 @@ class Population {
  private:
   std::vector<Segment> segments_;
   std::vector<double> cumulative_;
+  std::vector<MultiplierDistribution> multipliers_;
 };
 
 }  // namespace cxsim

@@ -43,6 +43,7 @@ struct MultiplierIgnored : FrictionModel {
 };
 struct AbandonTwiceAsOften : FrictionModel {
   static double abandonment_probability(double delta) { return -std::expm1(-2.0 * delta); }
+  static constexpr bool probabilities_below_hazard = false;  // 1 - e^-2x can exceed x
 };
 struct ForgiveAfterFailures : FrictionModel {
   static double forgiveness_probability(double q, bool) { return FrictionModel::forgiveness_probability(q, false); }

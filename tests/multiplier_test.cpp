@@ -18,7 +18,7 @@ Moments sample(double h, int n) {
   double s = 0, s2 = 0, l = 0, l2 = 0;
   for (int i = 0; i < n; ++i) {
     const CustomerStream rng(3, static_cast<std::uint64_t>(i));
-    const double m = sample_multiplier(h, [&](std::uint64_t a) { return rng.multiplier_draws(a); });
+    const double m = sample_multiplier(h, [&](std::uint64_t a) { return rng.customer(a).multiplier; });
     s += m;
     s2 += m * m;
     l += std::exp(-m);
@@ -49,13 +49,13 @@ INSTANTIATE_TEST_SUITE_P(Heterogeneities, Multiplier, ::testing::Values(0.05, 0.
 
 TEST(MultiplierZero, IsExactlyOne) {
   const CustomerStream rng(1, 1);
-  EXPECT_EQ(sample_multiplier(0.0, [&](std::uint64_t a) { return rng.multiplier_draws(a); }), 1.0);
+  EXPECT_EQ(sample_multiplier(0.0, [&](std::uint64_t a) { return rng.customer(a).multiplier; }), 1.0);
 }
 
 TEST(MultiplierKeying, DependsOnlyOnSeedAndCustomer) {
   auto draw = [](std::uint64_t seed, std::uint64_t c) {
     const CustomerStream rng(seed, c);
-    return sample_multiplier(0.5, [&](std::uint64_t a) { return rng.multiplier_draws(a); });
+    return sample_multiplier(0.5, [&](std::uint64_t a) { return rng.customer(a).multiplier; });
   };
   EXPECT_EQ(draw(1, 2), draw(1, 2));
   EXPECT_NE(draw(1, 2), draw(1, 3));

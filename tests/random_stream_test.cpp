@@ -47,8 +47,41 @@ TEST(RandomStream, UniformsAreStrictlyInsideZeroOne) {
 
 TEST(RandomStream, CustomerDrawsDifferFromVisitDraws) {
   const CustomerStream s(5, 5);
-  EXPECT_NE(s.segment_draw(), s.uniforms(0, 0, 0, 0)[0]);
-  EXPECT_NE(s.segment_draw(), s.multiplier_draws(0)[0]);
+  // A touchpoint whose id hashes to 0 must not share the customer's block.
+  const CustomerDraws c = s.customer(0);
+  const VisitDraws v = s.visit(0, 0);
+  EXPECT_NE(c.segment, v.fail);
+  EXPECT_NE(c.multiplier[0], v.fail);
+  EXPECT_NE(c.multiplier[2], v.fail);
+}
+
+TEST(RandomStream, EachTryOfTheMultiplierHasItsOwnBlock) {
+  const CustomerStream s(5, 5);
+  EXPECT_NE(s.customer(0).multiplier, s.customer(1).multiplier);
+  EXPECT_EQ(s.customer(1).multiplier, s.customer(1).multiplier);
+}
+
+TEST(RandomStream, AVisitsSixUniformsAreTheHalvesOfOneBlock) {
+  // Layout 2: one Philox4x64 block per visit, its words split low half first.
+  const CustomerStream s(9, 4);
+  const auto w = s.block(77, 3, 0, 0);
+  const VisitDraws d = s.visit(77, 3);
+  const auto u = [](std::uint64_t half) { return (static_cast<double>(half & 0xffffffffULL) + 0.5) / 4294967296.0; };
+  EXPECT_EQ(d.fail, u(w.v[0]));
+  EXPECT_EQ(d.repeat, u(w.v[0] >> 32));
+  EXPECT_EQ(d.abandon, u(w.v[1]));
+  EXPECT_EQ(d.forgive, u(w.v[1] >> 32));
+  EXPECT_EQ(d.trust, u(w.v[2]));
+  EXPECT_EQ(d.route, u(w.v[2] >> 32));
+  EXPECT_EQ(s.arrival(77, 3), d.fail);
+}
+
+TEST(RandomStream, ThirtyTwoBitUniformsReachBothEndsOfTheOpenInterval) {
+  EXPECT_EQ(CustomerStream::low(0), 0.5 / 4294967296.0);
+  EXPECT_EQ(CustomerStream::low(0xffffffffULL), 1.0 - 0.5 / 4294967296.0);
+  EXPECT_EQ(CustomerStream::low(0xabcdef0100000000ULL), CustomerStream::low(0));  // the low half only
+  EXPECT_GT(CustomerStream::wide(0), 0.0);
+  EXPECT_LT(CustomerStream::wide(~0ULL), 1.0);
 }
 
 }  // namespace
