@@ -86,14 +86,17 @@ OutputFile::OutputFile(std::string path, const std::vector<std::string>& inputs)
     if (same_file(path_, input))
       throw UsageError("refusing to write '" + path_ + "': it is an input of this run ('" + input +
                        "'); choose another output file");
-  // Follow symlinks (and catch loops and dangling links here rather than half-way).
+  // Follow symlinks to the file they name, here rather than half-way: a dangling link names
+  // the file to create, a loop is refused.
   std::error_code ec;
-  target_ = path_;
-  if (fs::is_symlink(fs::symlink_status(path_, ec))) {
-    const fs::path resolved = fs::weakly_canonical(path_, ec);
+  fs::path at = path_;
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(at, ec)); ++hops) {
+    if (hops == 40) throw UsageError("cannot write '" + path_ + "': too many levels of symbolic links (a symlink loop?)");
+    const fs::path to = fs::read_symlink(at, ec);
     if (ec) throw UsageError("cannot write '" + path_ + "': the symlink cannot be followed (" + ec.message() + ")");
-    target_ = resolved.string();
+    at = to.is_absolute() ? to : at.parent_path() / to;
   }
+  target_ = at.string();
   struct stat st {};
   const bool exists = ::stat(target_.c_str(), &st) == 0;
   if (!exists && errno != ENOENT) throw UsageError("cannot write '" + path_ + "': " + why(errno));

@@ -568,6 +568,26 @@ TEST_F(CliOutputs, ASymlinkIsFollowedNotReplaced) {
   EXPECT_EQ(content(target).rfind("{", 0), 0u) << "the link's target got the output";
 }
 
+TEST_F(CliOutputs, ADanglingSymlinkCreatesItsTarget) {
+  const std::string target = dir_.path("t/later.json");
+  const std::string link = dir_.path("t/dangling.json");
+  std::filesystem::create_directories(dir_.path("t"));
+  std::filesystem::create_symlink("later.json", link);  // relative to the link's folder
+  ASSERT_EQ(cxsim("run " + yaml_ + " --format json --out " + link).code, 0);
+  EXPECT_TRUE(std::filesystem::is_symlink(link)) << "the link was replaced by a file";
+  EXPECT_EQ(content(target).rfind("{", 0), 0u) << "the link's target got the output";
+}
+
+TEST_F(CliOutputs, ASymlinkLoopIsRefused) {
+  std::filesystem::create_directories(dir_.path("t"));
+  std::filesystem::create_symlink("b.json", dir_.path("t/a.json"));
+  std::filesystem::create_symlink("a.json", dir_.path("t/b.json"));
+  const Result r = cxsim("run " + yaml_ + " --out " + dir_.path("t/a.json"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("symbolic links"), std::string::npos) << r.err;
+  EXPECT_TRUE(std::filesystem::is_symlink(dir_.path("t/a.json")));
+}
+
 TEST_F(CliOutputs, PermissionsOfAnExistingFileAreKept) {
   const std::string out = dir_.write("t/private.json", "old");
   std::filesystem::permissions(out, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
