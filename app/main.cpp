@@ -13,13 +13,6 @@
 #include "io/output_file.hpp"
 #include "sim/exact_solver.hpp"
 
-#ifdef CXSIM_JEMALLOC
-// jemalloc reads its options from this symbol: back the heap with transparent huge pages, so a
-// large journey costs a fraction of the page faults (the hot loops allocate nothing either way).
-extern "C" const char* malloc_conf;
-const char* malloc_conf = "thp:always,metadata_thp:auto";
-#endif
-
 namespace {
 
 void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
