@@ -127,8 +127,23 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
             break;
           }
         range[1] = static_cast<std::uint32_t>(route_edges_.size());
+        index_guide(range);
       }
     }
+}
+
+void Journey::index_guide(const std::array<std::uint32_t, 2>& range) {
+  guide_.resize(cumulative_.size());
+  const std::uint32_t n = range[1] - range[0];
+  if (n <= short_set) return;
+  // Bucket j of n covers draws in [j/n, (j+1)/n): it starts the search at the first edge whose
+  // cumulative probability exceeds j/n.
+  std::uint32_t i = range[0];
+  for (std::uint32_t j = 0; j < n; ++j) {
+    const double from = static_cast<double>(j) / n;
+    while (i < range[1] - 1 && cumulative_[i] <= from) ++i;
+    guide_[range[0] + j] = i;
+  }
 }
 
 }  // namespace cxsim

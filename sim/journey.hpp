@@ -95,15 +95,17 @@ class Journey {
 
   // Picks the next touchpoint of a visit of segment s to k after `route`, given a uniform u in (0,1).
   // The first edge whose cumulative probability exceeds u (the last edge if none does): a
-  // short scan for the usual handful of edges, a binary search for a home page with thousands.
+  // short scan for the usual handful of edges; for a home page with thousands, a guide table
+  // (Chen & Asau) puts the scan within an edge or two of the answer, as the draw's bucket says.
   std::size_t next(std::size_t s, std::size_t k, Route r, double u) const {
     const auto& range = route_[slot(s, k, r)];
     std::uint32_t i = range[0];
     const std::uint32_t last = range[1] - 1;
-    if (last - i > 16) {
-      const auto* first = cumulative_.data() + i;
-      i += static_cast<std::uint32_t>(std::upper_bound(first, cumulative_.data() + last, u) - first);
-      return target_[i];
+    const std::uint32_t n = range[1] - range[0];
+    if (n > short_set) {
+      const auto bucket = std::min(n - 1, static_cast<std::uint32_t>(u * n));
+      i = guide_[range[0] + bucket];
+      while (i > range[0] && u < cumulative_[i - 1]) --i;  // a rounded bucket: step back
     }
     while (i < last && u >= cumulative_[i]) ++i;
     return target_[i];
@@ -117,6 +119,8 @@ class Journey {
  private:
   // Without segment routes every segment shares one table (stride 0).
   std::size_t slot(std::size_t s, std::size_t k, Route r) const { return (s * stride_ + k) * 2 + r; }
+  static constexpr std::uint32_t short_set = 16;  // sets up to this size are scanned from the start
+  void index_guide(const std::array<std::uint32_t, 2>& range);
 
   std::vector<Touchpoint> touchpoints_;
   std::vector<Transition> transitions_;
@@ -136,6 +140,7 @@ class Journey {
   std::vector<std::uint32_t> route_edges_;            // transition index
   std::vector<std::uint32_t> target_;                 // parallel to route_edges_
   std::vector<double> cumulative_;                    // parallel to route_edges_
+  std::vector<std::uint32_t> guide_;                  // parallel to route_edges_; sets > short_set
 };
 
 }  // namespace cxsim

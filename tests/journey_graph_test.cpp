@@ -1,7 +1,9 @@
 // Whole-journey checks on the Boost.Graph view of the journey.
 #include <algorithm>
+#include <cmath>
 
 #include "sim/journey_graph.hpp"
+#include "dice.hpp"
 #include "test_support.hpp"
 
 namespace cxsim {
@@ -79,6 +81,54 @@ TEST(JourneyGraph, ALoopCustomersPracticallyNeverLeaveIsAWarning) {
   EXPECT_NE(ps.front().message.find("for about 9.007199255e+15 visits on average (probability 0.99999999999999989)"),
             std::string::npos)
       << ps.front().message;
+}
+
+}  // namespace
+}  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+// The next touchpoint of a large set, found through the guide table, is the first edge whose
+// cumulative probability exceeds the draw: the same as a binary search, at every draw tried,
+// on the boundaries between edges and a hair either side of them.
+TEST(JourneyRouting, AGuidedPickEqualsTheFirstEdgeWhoseCumulativeExceedsTheDraw) {
+  for (const std::size_t n : {17u, 100u, 1000u}) {
+    test::Dice dice(n);
+    std::vector<Touchpoint> tps(n + 1);
+    for (std::size_t k = 0; k <= n; ++k) tps[k].id = "t" + std::to_string(k);
+    for (std::size_t k = 1; k <= n; ++k) tps[k].outcome = Outcome::retained;
+    std::vector<Transition> edges;
+    for (std::size_t k = 1; k <= n; ++k)  // uneven, with some impossible edges and a heavy one
+      edges.push_back(Transition{0, k, k % 7 == 0 ? 0.0 : k == n / 2 ? 50.0 : dice.uniform(0.01, 1.0), When::any});
+    const Journey j(std::move(tps), std::move(edges), 0);
+    std::vector<double> cumulative;
+    std::vector<std::size_t> target;
+    double sum = 0.0;
+    for (const auto i : j.route(0, 0, Journey::after_ok)) {
+      sum += j.probability(i);
+      cumulative.push_back(sum);
+      target.push_back(j.transitions()[i].to);
+    }
+    cumulative.back() = 1.0;  // as the journey rounds it (its last edge can happen)
+    auto expected = [&](double u) {
+      const auto it = std::upper_bound(cumulative.begin(), cumulative.end() - 1, u);
+      return target[static_cast<std::size_t>(it - cumulative.begin())];
+    };
+    std::vector<double> draws;
+    for (int i = 0; i < 20000; ++i) draws.push_back(dice.uniform());
+    for (std::size_t e = 0; e + 1 < cumulative.size(); ++e)
+      for (const double u : {cumulative[e], std::nextafter(cumulative[e], 0.0), std::nextafter(cumulative[e], 1.0)})
+        draws.push_back(u);
+    for (std::size_t b = 1; b < n; ++b)  // the guide's own bucket boundaries
+      for (const double u : {static_cast<double>(b) / static_cast<double>(n),
+                             std::nextafter(static_cast<double>(b) / static_cast<double>(n), 0.0)})
+        draws.push_back(u);
+    for (const double u : draws) {
+      if (!(u > 0.0 && u < 1.0)) continue;
+      ASSERT_EQ(j.next(0, 0, Journey::after_ok, u), expected(u)) << "n " << n << ", u " << u;
+    }
+  }
 }
 
 }  // namespace
