@@ -2,14 +2,13 @@
 // One customer's walk through the journey: the visit of docs/model.md, step by step.
 // A template on the model (so tests can plant a wrong one) and on an observer (so traces reuse
 // the very same code; the default observer compiles away).
-#include <tbb/cache_aligned_allocator.h>
-
 #include <cstdint>
 #include <limits>
 #include <vector>
 
 #include "models/friction.hpp"
 #include "models/multiplier.hpp"
+#include "sim/cache_line.hpp"
 #include "sim/journey.hpp"
 #include "sim/population.hpp"
 #include "sim/random_stream.hpp"
@@ -46,7 +45,7 @@ struct EpisodeVisit {
 // Per-thread scratch that makes a walk allocation-free: how often the current customer has been
 // at each touchpoint (reset lazily by stamping entries with the customer), and the visits of the
 // current load episode (for blaming silent churn on its last straw).
-class alignas(128) WalkScratch {  // written every visit: on lines of its own, like a tally
+class alignas(cache_line) WalkScratch {  // written every visit: on lines of its own, like a tally
  public:
   explicit WalkScratch(std::size_t touchpoints) : count_(touchpoints, 0), owner_(touchpoints, none) {
     episode.reserve(64);
@@ -64,8 +63,8 @@ class alignas(128) WalkScratch {  // written every visit: on lines of its own, l
 
  private:
   static constexpr std::uint64_t none = std::numeric_limits<std::uint64_t>::max();
-  std::vector<std::uint32_t, tbb::cache_aligned_allocator<std::uint32_t>> count_;
-  std::vector<std::uint64_t, tbb::cache_aligned_allocator<std::uint64_t>> owner_;
+  CacheLines<std::uint32_t> count_;
+  CacheLines<std::uint64_t> owner_;
 };
 
 // How one customer's walk ended, and the touchpoint their defection is blamed on.

@@ -2,13 +2,12 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_reduce.h>
-#include <tbb/partitioner.h>
 
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
 
+#include "sim/parallel.hpp"
 #include "sim/segment_chain.hpp"
 
 namespace cxsim {
@@ -38,7 +37,7 @@ Gradient segment_gradient(const Journey& journey, std::size_t s, const Segment& 
   };
   Partial identity;
   identity.g.touchpoint.assign(journey.size(), {});
-  Partial sum = tbb::parallel_deterministic_reduce(
+  Partial sum = parallel::deterministic_reduce(
       tbb::blocked_range<std::size_t>(0, rule.weight.size(), 1), identity,
       [&](const tbb::blocked_range<std::size_t>& r, Partial part) {
         auto& mine = chains.local();
@@ -51,8 +50,7 @@ Gradient segment_gradient(const Journey& journey, std::size_t s, const Segment& 
         add_scaled(a.g, b.g, 1.0);
         a.residual = std::max(a.residual, b.residual);
         return a;
-      },
-      tbb::simple_partitioner());
+      });
   residual = std::max(residual, sum.residual);
   for (const auto& chain : chains)
     if (chain) {

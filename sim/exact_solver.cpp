@@ -2,8 +2,6 @@
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_reduce.h>
-#include <tbb/partitioner.h>
 
 #include <algorithm>
 #include <cmath>
@@ -11,6 +9,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "sim/parallel.hpp"
 #include "sim/segment_chain.hpp"
 
 namespace cxsim {
@@ -71,7 +70,7 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, std::size_t s,
   auto integrate = [&](const MultiplierQuadrature& quad) {
     Partial identity;
     identity.figures.touchpoints.assign(journey.size(), TouchpointFigures{});
-    Partial sum = tbb::parallel_deterministic_reduce(
+    Partial sum = parallel::deterministic_reduce(
         tbb::blocked_range<std::size_t>(0, quad.weight.size(), 1), identity,
         [&](const tbb::blocked_range<std::size_t>& r, Partial part) {
           auto& mine = chains.local();
@@ -84,8 +83,7 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, std::size_t s,
           add_scaled(a.figures, b.figures, 1.0);
           a.residual = std::max(a.residual, b.residual);
           return a;
-        },
-        tbb::simple_partitioner());
+        });
     residual = std::max(residual, sum.residual);
     return std::move(sum.figures);
   };

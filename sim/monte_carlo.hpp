@@ -3,9 +3,6 @@
 // tally. Deterministic: the reduction tree depends only on the range, never on thread count.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_reduce.h>
-#include <tbb/parallel_for.h>
-#include <tbb/partitioner.h>
 
 #include <atomic>
 #include <cmath>
@@ -15,6 +12,7 @@
 #include <utility>
 
 #include "sim/customer_walk.hpp"
+#include "sim/parallel.hpp"
 
 namespace cxsim {
 
@@ -27,13 +25,11 @@ inline constexpr std::uint64_t customers_per_chunk = 1024;
 template <class T, class Body>
 T reduce_over_customers(std::uint64_t first, std::uint64_t last, const T& identity, Body&& body) {
   if (last <= first) return identity;
-  return tbb::parallel_deterministic_reduce(
-      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), identity, body,
-      [](T a, const T& b) {
-        a.merge(b);
-        return a;
-      },
-      tbb::simple_partitioner());
+  return parallel::deterministic_reduce(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
+                                       identity, body, [](T a, const T& b) {
+                                         a.merge(b);
+                                         return a;
+                                       });
 }
 
 // Customers [first, last) on every worker thread. Each thread walks chunks of customers into its
@@ -51,15 +47,15 @@ Tally simulate_customers(const Journey& journey, const Population& population,
   if (last <= first) return total;
   tbb::enumerable_thread_specific<WalkScratch> scratch([&] { return WalkScratch(journey.size()); });
   tbb::enumerable_thread_specific<Tally> tallies([&] { return Tally(journey.size(), population.size()); });
-  tbb::parallel_for(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
-                    [&](const tbb::blocked_range<std::uint64_t>& r) {
-                      WalkScratch& mine = scratch.local();
-                      Tally& tally = tallies.local();
-                      NoObserver none;
-                      for (std::uint64_t c = r.begin(); c != r.end(); ++c)
-                        walk_customer<Model>(journey, population, settings, c, mine, tally, none);
-                      if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
-                    });
+  parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
+                     [&](const tbb::blocked_range<std::uint64_t>& r) {
+                       WalkScratch& mine = scratch.local();
+                       Tally& tally = tallies.local();
+                       NoObserver none;
+                       for (std::uint64_t c = r.begin(); c != r.end(); ++c)
+                         walk_customer<Model>(journey, population, settings, c, mine, tally, none);
+                       if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
+                     });
   for (const Tally& t : tallies) total.merge(t);
   return total;
 }

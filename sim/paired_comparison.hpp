@@ -5,8 +5,6 @@
 // not grow with the number of customers: only counts of disagreeing pairs are kept.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
-#include <tbb/parallel_reduce.h>
-#include <tbb/partitioner.h>
 
 #include <array>
 #include <cstdint>

@@ -1,8 +1,8 @@
 #include "sim/segment_chain.hpp"
 
+#include "sim/parallel.hpp"
 #include "sim/segment_chain_assembly.hpp"
 
-#include <tbb/parallel_invoke.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
@@ -327,7 +327,7 @@ Figures SegmentChain::solve(double m, double& residual) {
   // Isolated: while waiting, this thread must not pick up another quadrature node, which would
   // reuse this (thread-local) chain in the middle of its solve.
   tbb::this_task_arena::isolate([&] {
-    tbb::parallel_invoke(
+    parallel::invoke(
         [&] { factorize(visits_, a.Mt(), "expected-visits"); },
         [&] { if (a.need_a) factorize(churn_a_, a.Ma(), "silent-churn"); },
         [&] { if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn(), "no-forgiveness"); },

@@ -1,12 +1,12 @@
 #include "sim/sensitivity.hpp"
 
-#include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
 
 #include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/parallel.hpp"
 
 namespace cxsim {
 
@@ -86,7 +86,7 @@ SensitivityResult analyse_sensitivity(const Journey& journey, const Population& 
   });
   const std::size_t top =
       std::min<std::size_t>(settings.top, static_cast<std::size_t>(std::count_if(ps.begin(), ps.end(), candidate)));
-  tbb::parallel_for(std::size_t{0}, top, [&](std::size_t i) {
+  parallel::for_each_index(std::size_t{0}, top, [&](std::size_t i) {
     auto& p = ps[i];
     try {
       p.delta_step = defection_rate_with(journey, population, p, p.improved) - r.defection_rate;

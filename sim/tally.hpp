@@ -2,13 +2,13 @@
 // Counts kept while customers walk: per thread during a run, merged in a fixed order after.
 // Every figure of the field table is kept here; the real ones in fixed point, so a tally does
 // not depend on how customers were split into chunks.
-#include <tbb/cache_aligned_allocator.h>
 
 #include <array>
 #include <cstdint>
 #include <vector>
 
 #include "models/friction.hpp"
+#include "sim/cache_line.hpp"
 #include "sim/figure_fields.hpp"
 #include "sim/fixed_sum.hpp"
 
@@ -52,15 +52,12 @@ struct SegmentTally {
 // two threads must never share a cache line: a tally and its arrays each start on a line of
 // their own (the segment counts are a few bytes, and were laid next to the other thread's:
 // two threads then ran at 1.1 times one on a journey of short walks).
-struct alignas(128) Tally {
-  template <class T>
-  using Lines = std::vector<T, tbb::cache_aligned_allocator<T>>;
-
+struct alignas(cache_line) Tally {
   std::uint64_t customers = 0;
   std::uint64_t steps = 0;  // visits to non-terminal touchpoints
   std::array<std::uint64_t, ending_count> endings{};
-  Lines<TouchpointTally> touchpoints;
-  Lines<SegmentTally> segments;
+  CacheLines<TouchpointTally> touchpoints;
+  CacheLines<SegmentTally> segments;
 
   Tally() = default;
   Tally(std::size_t touchpoint_count, std::size_t segment_count)
