@@ -6,7 +6,8 @@
 // not: the hand-overs its scheduler makes (the caller's data to the tasks, a partial result to
 // the task that joins it, every task to the caller when the loop returns) would look like data
 // races in cxsim's own code. On a ThreadSanitizer build (scripts/tsan.sh) these wrappers state
-// exactly those hand-overs and no others, so a real race between two tasks is still reported;
+// those hand-overs and order no two tasks that TBB runs unordered, so a race between them is
+// reported (tests/tsan_canary.cpp plants one in each loop);
 // on any other build they are plain TBB calls. Races inside TBB's own headers are suppressed by
 // scripts/tsan.supp.
 #include <tbb/blocked_range.h>
