@@ -12,6 +12,7 @@
 #include "models/segment.hpp"
 #include "bench/generated_journeys.hpp"
 #include "sim/monte_carlo.hpp"
+#include "sim/paired_comparison.hpp"
 
 namespace {
 
@@ -73,6 +74,37 @@ void BM_WideJourney(benchmark::State& s) {
 }
 BENCHMARK(BM_DeepJourney)->Args({1, 40})->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_WideJourney)->Args({1, 40})->Args({2, 40})->Args({2, 10000})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// `compare`'s engine: a journey against itself, two arms walked per customer on 2 threads
+// (visits/s counts both arms). Like the single run, a large journey must cost about as much per
+// visit as a small one.
+void paired(benchmark::State& state, const cxsim::Journey& j) {
+  const cxsim::Population p({cxsim::default_segment()});
+  std::vector<std::uint32_t> shared(j.size());
+  for (std::uint32_t k = 0; k < shared.size(); ++k) shared[k] = k;
+  const std::vector<cxsim::Arm> arms{{&j, &p, shared}, {&j, &p, shared}};
+  const std::uint64_t customers = 1000000;
+  tbb::task_arena arena(2);
+  std::uint64_t visits = 0;
+  for (auto _ : state) {
+    cxsim::WalkSettings w;
+    w.seed = 1;
+    const cxsim::PairedTally t =
+        arena.execute([&] { return cxsim::simulate_paired(arms, j.size(), w, 0, customers); });
+    visits = t.arms[0].steps + t.arms[1].steps;
+    benchmark::DoNotOptimize(t.pairs);
+  }
+  state.counters["visits/s"] =
+      benchmark::Counter(static_cast<double>(visits), benchmark::Counter::kIsIterationInvariantRate);
+}
+void BM_PairedDeepJourney(benchmark::State& s) {
+  paired(s, cxsim::bench::big_journey(static_cast<std::size_t>(s.range(0)), 12345));
+}
+void BM_PairedWideJourney(benchmark::State& s) {
+  paired(s, cxsim::bench::wide_journey(static_cast<std::size_t>(s.range(0)), 12345));
+}
+BENCHMARK(BM_PairedDeepJourney)->Arg(40)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PairedWideJourney)->Arg(40)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_Broadband(benchmark::State& s) { run(s, "broadband"); }
 void BM_CarRepair(benchmark::State& s) { run(s, "car_repair"); }

@@ -1,6 +1,7 @@
 #pragma once
 // The parallel Monte Carlo engine: walks customers [first, last) on oneTBB and returns their
-// tally. Deterministic: the reduction tree depends only on the range, never on thread count.
+// tally. Deterministic: every figure is an exact sum, the same in any order, so the result never
+// depends on the thread count or on how the customers were split.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 
@@ -16,21 +17,8 @@
 
 namespace cxsim {
 
-// Customers per leaf of the reduction tree: fixed, so results do not depend on scheduling.
+// Customers per task: small enough for two threads to share out a short run evenly.
 inline constexpr std::uint64_t customers_per_chunk = 1024;
-
-// Customers [first, last) in fixed chunks, each chunk's `body(range, partial)` merged into the
-// next with T::merge along a reduction tree that depends only on the range: the same result on
-// any thread count.
-template <class T, class Body>
-T reduce_over_customers(std::uint64_t first, std::uint64_t last, const T& identity, Body&& body) {
-  if (last <= first) return identity;
-  return parallel::deterministic_reduce(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
-                                       identity, body, [](T a, const T& b) {
-                                         a.merge(b);
-                                         return a;
-                                       });
-}
 
 // Customers [first, last) on every worker thread. Each thread walks chunks of customers into its
 // own tally (no per-chunk copy of the per-touchpoint tally, so a journey of 10,000 touchpoints

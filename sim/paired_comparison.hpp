@@ -43,10 +43,10 @@ struct Discordant {
 struct PairTally {
   Discordant defection;
   std::array<Discordant, ending_count> outcomes;
-  std::vector<Discordant> touchpoints;  // defections blamed there, by shared touchpoint index
+  CacheLines<Discordant> touchpoints;  // defections blamed there, by shared touchpoint index
   // By the customer's segment in the baseline: customers, and their defections.
-  std::vector<std::uint64_t> segment_customers;
-  std::vector<Discordant> segments;
+  CacheLines<std::uint64_t> segment_customers;
+  CacheLines<Discordant> segments;
 
   PairTally() = default;
   PairTally(std::size_t shared_touchpoints, std::size_t baseline_segments)
@@ -64,9 +64,10 @@ struct PairTally {
   }
 };
 
+// A worker thread's counts: on cache lines of their own, so two threads never share one.
 struct PairedTally {
-  std::vector<Tally> arms;       // arms[0] is the baseline
-  std::vector<PairTally> pairs;  // pairs[a - 1]: arm a against the baseline
+  CacheLines<Tally> arms;       // arms[0] is the baseline
+  CacheLines<PairTally> pairs;  // pairs[a - 1]: arm a against the baseline
 
   bool operator==(const PairedTally&) const = default;
   void merge(const PairedTally& o) {
@@ -77,8 +78,11 @@ struct PairedTally {
 
 PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_touchpoints);
 
-// Walks customers [first, last) through every arm. Deterministic like simulate_customers: the
-// same figures on any thread count.
+// Walks customers [first, last) through every arm. Like simulate_customers, each worker thread
+// counts into its own tally (no per-chunk copy of the per-touchpoint tallies, so a journey of
+// 10,000 touchpoints costs no more per visit than one of 40), and the thread tallies are summed
+// at the end. Every count is an integer or a fixed-point sum, so the figures are the same on any
+// thread count.
 template <class Model = FrictionModel>
 PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
                             const WalkSettings& settings, std::uint64_t first, std::uint64_t last) {
@@ -86,26 +90,29 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
   for (const Arm& a : arms)
     if (!a.journey->fits(a.population->size()))
       throw std::invalid_argument("the journey's segment routes name more segments than the population has");
-  struct Scratch {
-    std::vector<WalkScratch> arms;
+  PairedTally total = empty_paired_tally(arms, shared_touchpoints);
+  if (last <= first) return total;
+  struct Worker {
+    std::vector<WalkScratch> scratch;  // by arm
+    PairedTally tally;
   };
-  tbb::enumerable_thread_specific<Scratch> scratch([&] {
-    Scratch s;
-    for (const Arm& a : arms) s.arms.emplace_back(a.journey->size());
-    return s;
+  tbb::enumerable_thread_specific<Worker> workers([&] {
+    Worker w{{}, empty_paired_tally(arms, shared_touchpoints)};
+    for (const Arm& a : arms) w.scratch.emplace_back(a.journey->size());
+    return w;
   });
-  return reduce_over_customers(
-      first, last, empty_paired_tally(arms, shared_touchpoints),
-      [&](const tbb::blocked_range<std::uint64_t>& r, PairedTally tally) {
-        Scratch& mine = scratch.local();
+  parallel::for_each(
+      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), [&](const tbb::blocked_range<std::uint64_t>& r) {
+        Worker& mine = workers.local();
+        PairedTally& tally = mine.tally;
         NoObserver none;
         for (std::uint64_t c = r.begin(); c != r.end(); ++c) {
           const WalkEnd base = walk_customer<Model>(*arms[0].journey, *arms[0].population, settings, c,
-                                                    mine.arms[0], tally.arms[0], none);
+                                                    mine.scratch[0], tally.arms[0], none);
           const bool base_defects = is_defection(base.ending);
           for (std::size_t a = 1; a < arms.size(); ++a) {
             const WalkEnd v = walk_customer<Model>(*arms[a].journey, *arms[a].population, settings, c,
-                                                   mine.arms[a], tally.arms[a], none);
+                                                   mine.scratch[a], tally.arms[a], none);
             const bool defects = is_defection(v.ending);
             PairTally& pair = tally.pairs[a - 1];
             pair.defection.add(base_defects, defects);
@@ -121,8 +128,9 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
             pair.segments[base.segment].add(base_defects, defects);
           }
         }
-        return tally;
       });
+  for (const Worker& w : workers) total.merge(w.tally);
+  return total;
 }
 
 struct PairedSettings {
