@@ -10,6 +10,7 @@
 #include <functional>
 #include <cstdint>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "sim/customer_walk.hpp"
@@ -20,31 +21,45 @@ namespace cxsim {
 // Customers per task: small enough for two threads to share out a short run evenly.
 inline constexpr std::uint64_t customers_per_chunk = 1024;
 
-// Customers [first, last) on every worker thread. Each thread walks chunks of customers into its
-// own tally (no per-chunk copy of the per-touchpoint tally, so a journey of 10,000 touchpoints
-// costs no more per visit than one of 40); the thread tallies are summed at the end. Every
-// figure of a tally is an integer or a fixed-point sum, so that sum is exact in any order: the
-// result is the same on any thread count and any split into chunks.
+// Customers [first, last) in chunks on every worker thread. Each thread keeps one worker, made
+// by `make()` (its walk scratch and its counts), and walks its customers into it with
+// `walk(worker, customer)`; at the end every worker is handed to `add`. No per-chunk copy of
+// the per-touchpoint counts, so a journey of 10,000 touchpoints costs no more per visit than
+// one of 40. The counts must be exact sums (integers, fixed point): then the total is the same
+// on any thread count and any split into chunks.
+template <class Make, class Walk, class Add>
+void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const Walk& walk,
+                          const Add& add, std::atomic<std::uint64_t>* progress = nullptr) {
+  if (last <= first) return;
+  tbb::enumerable_thread_specific<std::invoke_result_t<Make>> workers(make);
+  parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
+                     [&](const tbb::blocked_range<std::uint64_t>& r) {
+                       auto& mine = workers.local();
+                       for (std::uint64_t c = r.begin(); c != r.end(); ++c) walk(mine, c);
+                       if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
+                     });
+  for (const auto& w : workers) add(w);
+}
+
+// The tally of customers [first, last), walked on every worker thread.
 template <class Model = FrictionModel>
 Tally simulate_customers(const Journey& journey, const Population& population,
                          const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
                          std::atomic<std::uint64_t>* progress = nullptr) {
   if (!journey.fits(population.size()))
     throw std::invalid_argument("the journey's segment routes name more segments than the population has");
+  struct Worker {
+    WalkScratch scratch;
+    Tally tally;
+  };
   Tally total(journey.size(), population.size());
-  if (last <= first) return total;
-  tbb::enumerable_thread_specific<WalkScratch> scratch([&] { return WalkScratch(journey.size()); });
-  tbb::enumerable_thread_specific<Tally> tallies([&] { return Tally(journey.size(), population.size()); });
-  parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
-                     [&](const tbb::blocked_range<std::uint64_t>& r) {
-                       WalkScratch& mine = scratch.local();
-                       Tally& tally = tallies.local();
-                       NoObserver none;
-                       for (std::uint64_t c = r.begin(); c != r.end(); ++c)
-                         walk_customer<Model>(journey, population, settings, c, mine, tally, none);
-                       if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
-                     });
-  for (const Tally& t : tallies) total.merge(t);
+  walk_on_every_thread(
+      first, last, [&] { return Worker{WalkScratch(journey.size()), Tally(journey.size(), population.size())}; },
+      [&](Worker& w, std::uint64_t c) {
+        NoObserver none;
+        walk_customer<Model>(journey, population, settings, c, w.scratch, w.tally, none);
+      },
+      [&](const Worker& w) { total.merge(w.tally); }, progress);
   return total;
 }
 

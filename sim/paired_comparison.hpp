@@ -3,8 +3,6 @@
 // arm with the same keys, in the same pass, so a customer whose path a redesign does not touch
 // ends the same in both arms, and every difference is measured on paired customers. Memory does
 // not grow with the number of customers: only counts of disagreeing pairs are kept.
-#include <tbb/blocked_range.h>
-#include <tbb/enumerable_thread_specific.h>
 
 #include <array>
 #include <cstdint>
@@ -78,11 +76,8 @@ struct PairedTally {
 
 PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_touchpoints);
 
-// Walks customers [first, last) through every arm. Like simulate_customers, each worker thread
-// counts into its own tally (no per-chunk copy of the per-touchpoint tallies, so a journey of
-// 10,000 touchpoints costs no more per visit than one of 40), and the thread tallies are summed
-// at the end. Every count is an integer or a fixed-point sum, so the figures are the same on any
-// thread count.
+// Walks customers [first, last) through every arm, on every worker thread (see
+// walk_on_every_thread): the same figures on any thread count.
 template <class Model = FrictionModel>
 PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
                             const WalkSettings& settings, std::uint64_t first, std::uint64_t last) {
@@ -90,46 +85,43 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
   for (const Arm& a : arms)
     if (!a.journey->fits(a.population->size()))
       throw std::invalid_argument("the journey's segment routes name more segments than the population has");
-  PairedTally total = empty_paired_tally(arms, shared_touchpoints);
-  if (last <= first) return total;
   struct Worker {
     std::vector<WalkScratch> scratch;  // by arm
     PairedTally tally;
   };
-  tbb::enumerable_thread_specific<Worker> workers([&] {
-    Worker w{{}, empty_paired_tally(arms, shared_touchpoints)};
-    for (const Arm& a : arms) w.scratch.emplace_back(a.journey->size());
-    return w;
-  });
-  parallel::for_each(
-      tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk), [&](const tbb::blocked_range<std::uint64_t>& r) {
-        Worker& mine = workers.local();
-        PairedTally& tally = mine.tally;
+  PairedTally total = empty_paired_tally(arms, shared_touchpoints);
+  walk_on_every_thread(
+      first, last,
+      [&] {
+        Worker w{{}, empty_paired_tally(arms, shared_touchpoints)};
+        for (const Arm& a : arms) w.scratch.emplace_back(a.journey->size());
+        return w;
+      },
+      [&](Worker& w, std::uint64_t c) {
         NoObserver none;
-        for (std::uint64_t c = r.begin(); c != r.end(); ++c) {
-          const WalkEnd base = walk_customer<Model>(*arms[0].journey, *arms[0].population, settings, c,
-                                                    mine.scratch[0], tally.arms[0], none);
-          const bool base_defects = is_defection(base.ending);
-          for (std::size_t a = 1; a < arms.size(); ++a) {
-            const WalkEnd v = walk_customer<Model>(*arms[a].journey, *arms[a].population, settings, c,
-                                                   mine.scratch[a], tally.arms[a], none);
-            const bool defects = is_defection(v.ending);
-            PairTally& pair = tally.pairs[a - 1];
-            pair.defection.add(base_defects, defects);
-            for (int e = 0; e < ending_count; ++e)
-              pair.outcomes[e].add(base.ending == static_cast<Ending>(e), v.ending == static_cast<Ending>(e));
-            const std::uint32_t kb = base_defects ? arms[0].shared_index[base.blamed] : WalkEnd::nobody;
-            const std::uint32_t kv = defects ? arms[a].shared_index[v.blamed] : WalkEnd::nobody;
-            if (kb != kv) {
-              if (kb != WalkEnd::nobody) ++pair.touchpoints[kb].baseline_only;
-              if (kv != WalkEnd::nobody) ++pair.touchpoints[kv].variant_only;
-            }
-            ++pair.segment_customers[base.segment];
-            pair.segments[base.segment].add(base_defects, defects);
+        PairedTally& tally = w.tally;
+        const WalkEnd base = walk_customer<Model>(*arms[0].journey, *arms[0].population, settings, c, w.scratch[0],
+                                                  tally.arms[0], none);
+        const bool base_defects = is_defection(base.ending);
+        for (std::size_t a = 1; a < arms.size(); ++a) {
+          const WalkEnd v = walk_customer<Model>(*arms[a].journey, *arms[a].population, settings, c, w.scratch[a],
+                                                 tally.arms[a], none);
+          const bool defects = is_defection(v.ending);
+          PairTally& pair = tally.pairs[a - 1];
+          pair.defection.add(base_defects, defects);
+          for (int e = 0; e < ending_count; ++e)
+            pair.outcomes[e].add(base.ending == static_cast<Ending>(e), v.ending == static_cast<Ending>(e));
+          const std::uint32_t kb = base_defects ? arms[0].shared_index[base.blamed] : WalkEnd::nobody;
+          const std::uint32_t kv = defects ? arms[a].shared_index[v.blamed] : WalkEnd::nobody;
+          if (kb != kv) {
+            if (kb != WalkEnd::nobody) ++pair.touchpoints[kb].baseline_only;
+            if (kv != WalkEnd::nobody) ++pair.touchpoints[kv].variant_only;
           }
+          ++pair.segment_customers[base.segment];
+          pair.segments[base.segment].add(base_defects, defects);
         }
-      });
-  for (const Worker& w : workers) total.merge(w.tally);
+      },
+      [&](const Worker& w) { total.merge(w.tally); });
   return total;
 }
 
