@@ -3,7 +3,6 @@
 // arm with the same keys, in the same pass, so a customer whose path a redesign does not touch
 // ends the same in both arms, and every difference is measured on paired customers. Memory does
 // not grow with the number of customers: only counts of disagreeing pairs are kept.
-
 #include <array>
 #include <cstdint>
 #include <functional>

@@ -1,8 +1,7 @@
 #pragma once
-// Counts kept while customers walk: per thread during a run, merged in a fixed order after.
-// Every figure of the field table is kept here; the real ones in fixed point, so a tally does
-// not depend on how customers were split into chunks.
-
+// Counts kept while customers walk: per worker thread during a run, summed after. Every figure
+// of the field table is kept here; the real ones in fixed point, so the sum is exact in any
+// order and a tally does not depend on how customers were split among threads.
 #include <array>
 #include <cstdint>
 #include <vector>
