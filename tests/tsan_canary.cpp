@@ -18,7 +18,8 @@ namespace {
 std::uint64_t shared_count = 0;
 
 void count(std::uint64_t n) {
-  for (std::uint64_t i = 0; i < n; ++i) ++*static_cast<volatile std::uint64_t*>(&shared_count);
+  auto* volatile_count = static_cast<volatile std::uint64_t*>(&shared_count);  // every add reaches memory
+  for (std::uint64_t i = 0; i < n; ++i) *volatile_count = *volatile_count + 1;
 }
 
 }  // namespace

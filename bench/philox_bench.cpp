@@ -1,0 +1,93 @@
+// What a visit's random numbers cost, and what they would cost in SIMD lanes: Philox blocks per
+// second, one thread. The walk needs one Philox4x64 block per visit, and the next visit's
+// counter depends on this visit's draws, so it waits for the whole block (Chained). Blocks of
+// many customers at once have no such wait (Independent). Philox4x64's 64x64-bit multiply has
+// no SIMD instruction on x86; Philox4x32's has, and the compiler vectorises a loop of
+// independent 4x32 blocks when it may use AVX-512 or AVX2 (Lanes: GCC's target_clones picks the
+// widest the machine has when the program starts). Run:
+//   build/bench/philox_bench --benchmark_counters_tabular=true
+#include <benchmark/benchmark.h>
+
+#include <Random123/philox.h>
+
+#include <array>
+#include <cstdint>
+
+namespace {
+
+constexpr int blocks_per_round = 4096;
+
+void BM_Philox4x64Chained(benchmark::State& state) {
+  std::uint64_t x = 1;
+  for (auto _ : state) {
+    for (int i = 0; i < blocks_per_round; ++i)
+      x = r123::Philox4x64()({{x, static_cast<std::uint64_t>(i), 0, 0}}, {{7, 11}}).v[0];
+  }
+  benchmark::DoNotOptimize(x);
+  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Philox4x64Independent(benchmark::State& state) {
+  std::uint64_t round = 0, sum = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < blocks_per_round; ++i) {
+      const auto b = r123::Philox4x64()({{static_cast<std::uint64_t>(i), round, 0, 0}}, {{7, 11}});
+      sum += b.v[0] ^ b.v[3];
+    }
+    ++round;
+  }
+  benchmark::DoNotOptimize(sum);
+  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Philox4x32Chained(benchmark::State& state) {
+  std::uint32_t x = 1;
+  for (auto _ : state) {
+    for (int i = 0; i < blocks_per_round; ++i)
+      x = r123::Philox4x32()({{x, static_cast<std::uint32_t>(i), 0, 0}}, {{7, 11}}).v[0];
+  }
+  benchmark::DoNotOptimize(x);
+  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// One word of each of `n` independent blocks (customer i, visit `round`), with the build's flags.
+void philox4x32_blocks(std::uint32_t round, std::uint32_t* out, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto b = r123::Philox4x32()({{static_cast<std::uint32_t>(i), round, 0, 0}}, {{7, 11}});
+    out[i] = b.v[0] ^ b.v[3];
+  }
+}
+
+// The same, compiled also for AVX-512 and AVX2 and chosen at start-up.
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void philox4x32_lanes(
+    std::uint32_t round, std::uint32_t* out, int n) {
+  for (int i = 0; i < n; ++i) {
+    const auto b = r123::Philox4x32()({{static_cast<std::uint32_t>(i), round, 0, 0}}, {{7, 11}});
+    out[i] = b.v[0] ^ b.v[3];
+  }
+}
+
+template <void (*Blocks)(std::uint32_t, std::uint32_t*, int)>
+void independent_4x32(benchmark::State& state) {
+  static std::array<std::uint32_t, blocks_per_round> out;
+  std::uint32_t round = 0;
+  for (auto _ : state) {
+    Blocks(round++, out.data(), blocks_per_round);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+void BM_Philox4x32Independent(benchmark::State& s) { independent_4x32<philox4x32_blocks>(s); }
+void BM_Philox4x32Lanes(benchmark::State& s) { independent_4x32<philox4x32_lanes>(s); }
+
+BENCHMARK(BM_Philox4x64Chained);
+BENCHMARK(BM_Philox4x64Independent);
+BENCHMARK(BM_Philox4x32Chained);
+BENCHMARK(BM_Philox4x32Independent);
+BENCHMARK(BM_Philox4x32Lanes);
+
+}  // namespace
+
+BENCHMARK_MAIN();
