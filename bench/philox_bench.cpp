@@ -31,40 +31,27 @@ void chained(benchmark::State& state) {
 void BM_Philox4x64Chained(benchmark::State& s) { chained<r123::Philox4x64>(s); }
 void BM_Philox4x32Chained(benchmark::State& s) { chained<r123::Philox4x32>(s); }
 
-void BM_Philox4x64Independent(benchmark::State& state) {
-  std::uint64_t round = 0, sum = 0;
-  for (auto _ : state) {
-    for (int i = 0; i < blocks_per_round; ++i) {
-      const auto b = r123::Philox4x64()({{static_cast<std::uint64_t>(i), round, 0, 0}}, {{7, 11}});
-      sum += b.v[0] ^ b.v[3];
-    }
-    ++round;
-  }
-  benchmark::DoNotOptimize(sum);
-  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
-}
-
-// One word of each of `n` independent blocks (customer i, visit `round`), with the build's flags.
-void philox4x32_blocks(std::uint32_t round, std::uint32_t* out, int n) {
+// One word of each of `n` independent blocks (customer i, visit `round`).
+template <class Philox, class Word = typename Philox::ctr_type::value_type>
+[[gnu::always_inline]] inline void blocks(Word round, Word* out, int n) {
   for (int i = 0; i < n; ++i) {
-    const auto b = r123::Philox4x32()({{static_cast<std::uint32_t>(i), round, 0, 0}}, {{7, 11}});
+    const auto b = Philox()({{static_cast<Word>(i), round, 0, 0}}, {{7, 11}});
     out[i] = b.v[0] ^ b.v[3];
   }
 }
-
-// The same, compiled also for AVX-512 and AVX2 and chosen at start-up.
+// With the build's flags.
+void philox4x64_blocks(std::uint64_t round, std::uint64_t* out, int n) { blocks<r123::Philox4x64>(round, out, n); }
+void philox4x32_blocks(std::uint32_t round, std::uint32_t* out, int n) { blocks<r123::Philox4x32>(round, out, n); }
+// Compiled also for AVX-512 and AVX2, and chosen when the program starts.
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void philox4x32_lanes(
     std::uint32_t round, std::uint32_t* out, int n) {
-  for (int i = 0; i < n; ++i) {
-    const auto b = r123::Philox4x32()({{static_cast<std::uint32_t>(i), round, 0, 0}}, {{7, 11}});
-    out[i] = b.v[0] ^ b.v[3];
-  }
+  blocks<r123::Philox4x32>(round, out, n);
 }
 
-template <void (*Blocks)(std::uint32_t, std::uint32_t*, int)>
-void independent_4x32(benchmark::State& state) {
-  static std::array<std::uint32_t, blocks_per_round> out;
-  std::uint32_t round = 0;
+template <class Word, void (*Blocks)(Word, Word*, int)>
+void independent(benchmark::State& state) {
+  static std::array<Word, blocks_per_round> out;
+  Word round = 0;
   for (auto _ : state) {
     Blocks(round++, out.data(), blocks_per_round);
     benchmark::DoNotOptimize(out.data());
@@ -73,8 +60,9 @@ void independent_4x32(benchmark::State& state) {
   state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_Philox4x32Independent(benchmark::State& s) { independent_4x32<philox4x32_blocks>(s); }
-void BM_Philox4x32Lanes(benchmark::State& s) { independent_4x32<philox4x32_lanes>(s); }
+void BM_Philox4x64Independent(benchmark::State& s) { independent<std::uint64_t, philox4x64_blocks>(s); }
+void BM_Philox4x32Independent(benchmark::State& s) { independent<std::uint32_t, philox4x32_blocks>(s); }
+void BM_Philox4x32Lanes(benchmark::State& s) { independent<std::uint32_t, philox4x32_lanes>(s); }
 
 BENCHMARK(BM_Philox4x64Chained);
 BENCHMARK(BM_Philox4x64Independent);
