@@ -18,7 +18,8 @@
 
 namespace cxsim {
 
-// Customers per task: small enough for two threads to share out a short run evenly.
+// The fewest customers TBB splits a task down to (it may hand out more at once): small enough
+// for two threads to share out a short run evenly.
 inline constexpr std::uint64_t customers_per_chunk = 1024;
 
 // Customers [first, last) in chunks on every worker thread. Each thread keeps one worker, made
