@@ -1,0 +1,227 @@
+#!/usr/bin/python3
+"""The friction model written a second time, from docs/model.md alone: a plain, one customer
+at a time Monte Carlo walk in Python that shares no code with cxsim, not even its reading of
+the scenario files. reference_model_test.py holds `cxsim exact` to it on generated
+scenarios, figure by figure.
+
+Deliberately different from the C++ engines where the model allows it: Python's own random
+numbers (Mersenne Twister), the multiplier from random.gammavariate, and silent churn drawn
+as the patience threshold T ~ Exp(lambda) of each load episode (docs/model.md, "the last
+straw") rather than as a uniform held against 1 - exp(-lambda L).
+
+    reference_model.py SCENARIO.yaml [--customers N] [--seed S]   # prints the figures as JSON
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import random
+import sys
+
+import yaml
+
+CAUSES = ("reliability", "relevance", "value")
+DEFAULT_SEGMENT = dict(name="everyone", share=1.0, value_expectation=0.5,
+                       sensitivity=dict(reliability=0.5, relevance=0.25, value=0.5),
+                       silent_churn=0.3, heterogeneity=0.0)
+
+
+def read_table(spec, folder):
+    """A journey table: a CSV path relative to the YAML file, or an inline list of maps."""
+    if isinstance(spec, list):
+        return [{k: "" if v is None else str(v) for k, v in row.items()} for row in spec]
+    with open(os.path.join(folder, spec), newline="", encoding="utf-8-sig") as f:
+        return list(csv.DictReader(f))
+
+
+def number(text, default=None):
+    text = (text or "").strip()
+    return default if text == "" else float(text)
+
+
+class Scenario:
+    """The baseline journey and segments of a scenario file (only what the model needs)."""
+
+    def __init__(self, path):
+        with open(path, encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        folder = os.path.dirname(os.path.abspath(path))
+        journey = doc["journey"]
+        rows = read_table(journey["touchpoints"], folder)
+        self.ids = [r["id"] for r in rows]
+        index = {k: i for i, k in enumerate(self.ids)}
+        self.start = index[journey["start"]]
+        self.r = [number(r["reliability"]) for r in rows]
+        self.l = [number(r["relevance"]) for r in rows]
+        self.v = [number(r["value"]) for r in rows]
+        self.t = [number(r["trust"]) for r in rows]
+        self.q = [number(r.get("recovery"), 0.0) for r in rows]
+        self.outcome = [(r.get("outcome") or "").strip() for r in rows]
+
+        self.segments = doc.get("segments") or [DEFAULT_SEGMENT]
+        names = {s["name"]: i for i, s in enumerate(self.segments)}
+        # rows[k][segment or None][when] -> [(to, probability)]
+        self.rows = [dict() for _ in rows]
+        for e in read_table(journey["transitions"], folder):
+            seg = (e.get("segment") or "").strip()
+            when = (e.get("when") or "").strip() or "any"
+            by_when = self.rows[index[e["from"]]].setdefault(names[seg] if seg else None, {})
+            by_when.setdefault(when, []).append((index[e["to"]], number(e["probability"])))
+        self.max_steps = int((doc.get("simulation") or {}).get("max_steps", 1000))
+
+    def terminal(self, k):
+        return not self.rows[k]
+
+    def next_set(self, s, k, failed):
+        """The transition set a customer of segment s uses out of k (step 9)."""
+        own = self.rows[k].get(s)
+        by_when = own if own is not None else self.rows[k][None]
+        if failed and "fail" in by_when:
+            return by_when["fail"]
+        if not failed and "ok" in by_when:
+            return by_when["ok"]
+        return by_when["any"]
+
+
+def pick(edges):
+    total = sum(p for _, p in edges)
+    u = random.random() * total
+    for to, p in edges:
+        u -= p
+        if u < 0.0:
+            return to
+    return edges[-1][0]
+
+
+class Figures:
+    """Per-customer contributions summed, with their squares for standard errors."""
+
+    def __init__(self):
+        self.sum, self.sq = {}, {}
+
+    def add_customer(self, contributions):
+        for key, x in contributions.items():
+            self.sum[key] = self.sum.get(key, 0.0) + x
+            self.sq[key] = self.sq.get(key, 0.0) + x * x
+
+
+def walk(sc, add):
+    """One customer; add(key, x) records their contribution to a figure."""
+    u = random.random()
+    s = len(sc.segments) - 1
+    for i, seg in enumerate(sc.segments):
+        u -= float(seg["share"])
+        if u < 0.0:
+            s = i
+            break
+    seg = sc.segments[s]
+    sens = seg.get("sensitivity") or {}
+    a, b, c = (float(sens.get(x, 0.0)) for x in CAUSES)
+    e = float(seg["value_expectation"])
+    lam = float(seg["silent_churn"])
+    h = float(seg.get("heterogeneity", 0.0))
+    m = random.gammavariate(1.0 / (h * h), h * h) if h > 0.0 else 1.0
+
+    k, load, guard, seen, steps = sc.start, 0.0, False, False, 0
+    last, last_failed = None, False
+    episode = []  # (touchpoint, load before, load after, parts) of this load episode
+    add(("segment", s, "customers"), 1.0)
+
+    def defect(kind, ending, at, parts):
+        add(("outcome", ending), 1.0)
+        add(("segment", s, "defections"), 1.0)
+        add(("touchpoint", at, kind), 1.0)
+        add(("touchpoint", at, "defections"), 1.0)
+        total = sum(parts.values())
+        for cause, x in parts.items():
+            add(("touchpoint", at, "defections_by_cause", cause), x / total)
+            add(("defections_by_cause", cause), x / total)
+
+    while True:
+        if sc.terminal(k):
+            add(("touchpoint", k, "visits"), 1.0)
+            if sc.outcome[k] == "defected":
+                defect("routed", "routed_defection", last, {"reliability" if last_failed else "route": 1.0})
+                return
+            patience = random.expovariate(lam) if lam > 0.0 else math.inf
+            if load > patience:
+                straw = next(v for v in episode if v[1] <= patience < v[2])
+                defect("silent", "silent_churn", straw[0], straw[3])
+            else:
+                add(("outcome", "retained"), 1.0)
+            return
+        if steps == sc.max_steps:
+            add(("outcome", "unfinished"), 1.0)
+            return
+        add(("touchpoint", k, "visits"), 1.0)
+        failed = random.random() < 1.0 - sc.r[k]
+        if failed and guard:
+            failed, guard = False, False
+            add(("touchpoint", k, "averted"), 1.0)
+        repeated = seen and random.random() < 1.0 - sc.l[k]
+        gap = max(0.0, e - sc.v[k])
+        parts = {"reliability": m * a if failed else 0.0,
+                 "relevance": m * b if repeated else 0.0,
+                 "value": m * c * gap}
+        delta = sum(parts.values())
+        add(("touchpoint", k, "failures"), float(failed))
+        add(("touchpoint", k, "repeats"), float(repeated))
+        for cause, x in parts.items():
+            add(("touchpoint", k, "friction", cause), x)
+        if random.random() < 1.0 - math.exp(-delta):
+            for cause, x in parts.items():
+                add(("touchpoint", k, "abandoned_by", cause), x / delta)
+                add(("abandonment_by_cause", cause), x / delta)
+            defect("abandoned", "abandoned", k, {cause: x for cause, x in parts.items()})
+            return
+        if delta > 0.0:
+            episode.append((k, load, load + delta, parts))
+        load += delta
+        if sc.q[k] > 0.0 and not failed and random.random() < 0.15 + 0.67 * sc.q[k]:
+            if load > 0.0:
+                add(("touchpoint", k, "recoveries"), 1.0)
+            load, episode = 0.0, []
+        if not guard:
+            guard = random.random() < sc.t[k]
+        seen = True
+        steps += 1
+        last, last_failed = k, failed
+        k = pick(sc.next_set(s, k, failed))
+
+
+def simulate(sc, customers, seed):
+    """Means and standard errors of every figure, keyed as in cxsim's JSON."""
+    random.seed(seed)
+    figures = Figures()
+    for _ in range(customers):
+        mine = {}
+
+        def add(key, x):
+            mine[key] = mine.get(key, 0.0) + x
+
+        walk(sc, add)
+        figures.add_customer(mine)
+    out = {}
+    for key, total in figures.sum.items():
+        mean = total / customers
+        variance = max(figures.sq[key] / customers - mean * mean, 0.0) * customers / (customers - 1)
+        out[key] = (mean, variance)
+    return out
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario")
+    parser.add_argument("--customers", type=int, default=100000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    sc = Scenario(args.scenario)
+    result = simulate(sc, args.customers, args.seed)
+    json.dump([{"figure": list(k), "mean": m, "variance": v} for k, (m, v) in sorted(result.items(), key=str)],
+              sys.stdout, indent=1)
+    print()
+
+
+if __name__ == "__main__":
+    main()
