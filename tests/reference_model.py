@@ -9,7 +9,7 @@ numbers (Mersenne Twister), the multiplier from random.gammavariate, and silent 
 as the patience threshold T ~ Exp(lambda) of each load episode (docs/model.md, "the last
 straw") rather than as a uniform held against 1 - exp(-lambda L).
 
-    reference_model.py SCENARIO.yaml [--customers N] [--seed S]   # prints the figures as JSON
+    reference_model.py SCENARIO.yaml [--variant V] [--customers N] [--seed S]   # the figures, as JSON
 """
 import argparse
 import csv
@@ -28,11 +28,17 @@ DEFAULT_SEGMENT = dict(name="everyone", share=1.0, value_expectation=0.5,
 
 
 def read_table(spec, folder):
-    """A journey table: a CSV path relative to the YAML file, or an inline list of maps."""
+    """A journey table: a CSV path relative to the YAML file (`#` lines are comments), or an
+    inline list of maps."""
     if isinstance(spec, list):
-        return [{k: "" if v is None else str(v) for k, v in row.items()} for row in spec]
+        return [text_row(row) for row in spec]
     with open(os.path.join(folder, spec), newline="", encoding="utf-8-sig") as f:
-        return list(csv.DictReader(f))
+        lines = [line for line in f if line.strip() and not line.lstrip().startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+def text_row(row):
+    return {k: "" if v is None else str(v) for k, v in row.items()}
 
 
 def number(text, default=None):
@@ -41,14 +47,20 @@ def number(text, default=None):
 
 
 class Scenario:
-    """The baseline journey and segments of a scenario file (only what the model needs)."""
+    """The journey and segments of a scenario file, baseline or patched by one variant (only
+    what the model needs)."""
 
-    def __init__(self, path):
+    def __init__(self, path, variant=None):
         with open(path, encoding="utf-8") as f:
             doc = yaml.safe_load(f)
         folder = os.path.dirname(os.path.abspath(path))
         journey = doc["journey"]
         rows = read_table(journey["touchpoints"], folder)
+        edges = read_table(journey["transitions"], folder)
+        self.segments = [dict(s) for s in doc.get("segments") or [DEFAULT_SEGMENT]]
+        if variant is not None:
+            rows, edges = self.patch(next(v for v in doc["variants"] if v["name"] == variant), rows, edges)
+
         self.ids = [r["id"] for r in rows]
         index = {k: i for i, k in enumerate(self.ids)}
         self.start = index[journey["start"]]
@@ -59,16 +71,31 @@ class Scenario:
         self.q = [number(r.get("recovery"), 0.0) for r in rows]
         self.outcome = [(r.get("outcome") or "").strip() for r in rows]
 
-        self.segments = doc.get("segments") or [DEFAULT_SEGMENT]
         names = {s["name"]: i for i, s in enumerate(self.segments)}
         # rows[k][segment or None][when] -> [(to, probability)]
         self.rows = [dict() for _ in rows]
-        for e in read_table(journey["transitions"], folder):
+        for e in edges:
             seg = (e.get("segment") or "").strip()
             when = (e.get("when") or "").strip() or "any"
             by_when = self.rows[index[e["from"]]].setdefault(names[seg] if seg else None, {})
             by_when.setdefault(when, []).append((index[e["to"]], number(e["probability"])))
         self.max_steps = int((doc.get("simulation") or {}).get("max_steps", 1000))
+
+    def patch(self, variant, rows, edges):
+        """A variant on the baseline: touchpoint fields changed or touchpoints added, every row
+        out of a touchpoint replaced, segment fields changed (sensitivities one by one)."""
+        by_id = {r["id"]: dict(r) for r in rows}
+        for k, fields in (variant.get("touchpoints") or {}).items():
+            by_id.setdefault(k, {"id": k}).update(text_row(fields))
+        replaced = variant.get("transitions") or {}
+        edges = [e for e in edges if e["from"] not in replaced]
+        for k, new in replaced.items():
+            edges += [dict(text_row(e), **{"from": k}) for e in new]
+        for seg in self.segments:
+            fields = dict((variant.get("segments") or {}).get(seg["name"]) or {})
+            seg["sensitivity"] = dict(seg.get("sensitivity") or {}, **fields.pop("sensitivity", {}))
+            seg.update(fields)
+        return list(by_id.values()), edges
 
     def terminal(self, k):
         return not self.rows[k]
@@ -126,21 +153,21 @@ def walk(sc, add):
     k, load, guard, seen, steps = sc.start, 0.0, False, False, 0
     last, last_failed = None, False
     episode = []  # (touchpoint, load before, load after, parts) of this load episode
-    add(("segment", s, "customers"), 1.0)
+    add(("segment", seg["name"], "customers"), 1.0)
 
     def defect(kind, ending, at, parts):
         add(("outcome", ending), 1.0)
-        add(("segment", s, "defections"), 1.0)
-        add(("touchpoint", at, kind), 1.0)
-        add(("touchpoint", at, "defections"), 1.0)
+        add(("segment", seg["name"], "defections"), 1.0)
+        add(("touchpoint", sc.ids[at], kind), 1.0)
+        add(("touchpoint", sc.ids[at], "defections"), 1.0)
         total = sum(parts.values())
         for cause, x in parts.items():
-            add(("touchpoint", at, "defections_by_cause", cause), x / total)
+            add(("touchpoint", sc.ids[at], "defections_by_cause", cause), x / total)
             add(("defections_by_cause", cause), x / total)
 
     while True:
         if sc.terminal(k):
-            add(("touchpoint", k, "visits"), 1.0)
+            add(("touchpoint", sc.ids[k], "visits"), 1.0)
             if sc.outcome[k] == "defected":
                 defect("routed", "routed_defection", last, {"reliability" if last_failed else "route": 1.0})
                 return
@@ -154,24 +181,24 @@ def walk(sc, add):
         if steps == sc.max_steps:
             add(("outcome", "unfinished"), 1.0)
             return
-        add(("touchpoint", k, "visits"), 1.0)
+        add(("touchpoint", sc.ids[k], "visits"), 1.0)
         failed = random.random() < 1.0 - sc.r[k]
         if failed and guard:
             failed, guard = False, False
-            add(("touchpoint", k, "averted"), 1.0)
+            add(("touchpoint", sc.ids[k], "averted"), 1.0)
         repeated = seen and random.random() < 1.0 - sc.l[k]
         gap = max(0.0, e - sc.v[k])
         parts = {"reliability": m * a if failed else 0.0,
                  "relevance": m * b if repeated else 0.0,
                  "value": m * c * gap}
         delta = sum(parts.values())
-        add(("touchpoint", k, "failures"), float(failed))
-        add(("touchpoint", k, "repeats"), float(repeated))
+        add(("touchpoint", sc.ids[k], "failures"), float(failed))
+        add(("touchpoint", sc.ids[k], "repeats"), float(repeated))
         for cause, x in parts.items():
-            add(("touchpoint", k, "friction", cause), x)
+            add(("touchpoint", sc.ids[k], "friction", cause), x)
         if random.random() < 1.0 - math.exp(-delta):
             for cause, x in parts.items():
-                add(("touchpoint", k, "abandoned_by", cause), x / delta)
+                add(("touchpoint", sc.ids[k], "abandoned_by", cause), x / delta)
                 add(("abandonment_by_cause", cause), x / delta)
             defect("abandoned", "abandoned", k, {cause: x for cause, x in parts.items()})
             return
@@ -180,7 +207,7 @@ def walk(sc, add):
         load += delta
         if sc.q[k] > 0.0 and not failed and random.random() < 0.15 + 0.67 * sc.q[k]:
             if load > 0.0:
-                add(("touchpoint", k, "recoveries"), 1.0)
+                add(("touchpoint", sc.ids[k], "recoveries"), 1.0)
             load, episode = 0.0, []
         if not guard:
             guard = random.random() < sc.t[k]
@@ -213,10 +240,11 @@ def simulate(sc, customers, seed):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario")
+    parser.add_argument("--variant")
     parser.add_argument("--customers", type=int, default=100000)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    sc = Scenario(args.scenario)
+    sc = Scenario(args.scenario, args.variant)
     result = simulate(sc, args.customers, args.seed)
     json.dump([{"figure": list(k), "mean": m, "variance": v} for k, (m, v) in sorted(result.items(), key=str)],
               sys.stdout, indent=1)

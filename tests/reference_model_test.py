@@ -1,17 +1,21 @@
 #!/usr/bin/python3
 """`cxsim exact` agrees with a second implementation of the model written from docs/model.md
-alone (reference_model.py: plain Python, its own file reading, its own random numbers) on
-the bundled scenarios and on generated ones: loops and retries, ok / fail / any sets, segment routes, guards, recovery
-points, silent churn and its last straw, routed defections, multipliers with h below and
-above 1. Every figure of the JSON (outcomes, causes, every touchpoint's counts, causes and
-friction, every segment's defections) must lie within 5 standard errors of the reference's
-mean.
+alone (reference_model.py: plain Python, its own file reading, its own random numbers).
+
+On the bundled scenarios and each of their variants, and on 24 generated scenarios with loops
+and retries, ok / fail / any sets, segment routes, guards, recovery points, silent churn and
+its last straw, routed defections, and multipliers with h below and above 1. Each generated
+scenario has a generated redesign too, which patches a touchpoint and a segment, adds a
+touchpoint and replaces every row out of another, segment rows included. Every figure of the
+JSON (outcomes, causes, every touchpoint's counts, causes and friction, every segment's
+defections), matched by touchpoint id and segment name, must lie within 5 standard errors
+of the reference's mean.
 
 Statistical, with fixed seeds, so a run is repeatable. The standard error is the reference's
 own, but never below sqrt(|exact - observed| / n) for a figure the reference saw take one
 value only (a rare event it never met), nor below Poisson's sqrt(|exact| / n) for a figure
-expected fewer than 100 times in n customers (it may have met it only once or twice). At 5 standard errors a correct pair fails about once in
-1.7 million figures.
+expected fewer than 100 times in n customers (it may have met it only once or twice). At 5
+standard errors a correct pair fails about once in 1.7 million figures.
 
     reference_model_test.py CXSIM SOURCE_DIR [CASES] [CUSTOMERS]
 """
@@ -22,6 +26,8 @@ import random
 import subprocess
 import sys
 import tempfile
+
+import yaml
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_model  # noqa: E402
@@ -102,8 +108,33 @@ def generate(case, folder):
         json.dump({"name": f"generated {case}",
                    "journey": {"start": inner[0], "touchpoints": "touchpoints.csv",
                                "transitions": "transitions.csv"},
-                   "segments": segments}, f, indent=1)  # JSON is YAML
+                   "segments": segments,
+                   "variants": [redesign(rng, inner, ends, segments)]}, f, indent=1)  # JSON is YAML
     return path
+
+
+def redesign(rng, inner, ends, segments):
+    """A variant `redesign`: a touchpoint patched, a new touchpoint `detour` put after one
+    (whose rows are all replaced, segment rows included), sometimes a touchpoint made an
+    ending, and a segment's sensitivity patched key by key."""
+    patched, before = rng.choice(inner), rng.randrange(len(inner))
+    touchpoints = {patched: {rng.choice(["reliability", "relevance", "value", "trust", "recovery"]): attribute(rng)},
+                   "detour": {"reliability": attribute(rng), "relevance": attribute(rng),
+                              "value": attribute(rng), "trust": attribute(rng),
+                              "recovery": rng.choice([0, round(rng.random(), 3)])}}
+    forward, anywhere = inner[before + 1:] + ends, inner + ends
+    rows = lambda to: [{"to": t, "probability": p, "when": w} for t, p, w in transition_sets(rng, 0, to, anywhere)]
+    transitions = {inner[before]: rows(["detour"]), "detour": rows(forward)}
+    if len(segments) > 1:
+        transitions[inner[before]] += [dict(e, segment=segments[-1]["name"]) for e in rows(forward)]
+    ending = inner[-1]
+    if ending != inner[before] and rng.random() < 0.3:
+        transitions[ending] = []
+        touchpoints[ending] = {"outcome": "retained"}
+    seg = rng.choice(segments)
+    return {"name": "redesign", "touchpoints": touchpoints, "transitions": transitions,
+            "segments": {seg["name"]: {"sensitivity": {rng.choice(reference_model.CAUSES): 0.9},
+                                       "value_expectation": round(rng.random(), 3)}}}
 
 
 def exact_figures(doc):
@@ -114,15 +145,15 @@ def exact_figures(doc):
     for group in ("abandonment_by_cause", "defections_by_cause"):
         for cause, x in doc[group].items():
             out[(group, cause)] = x
-    for k, tp in enumerate(doc["touchpoints"]):
+    for tp in doc["touchpoints"]:
         for name in ("visits", "failures", "averted", "repeats", "abandoned", "recoveries", "routed",
                      "silent", "defections"):
-            out[("touchpoint", k, name)] = tp[name]
+            out[("touchpoint", tp["id"], name)] = tp[name]
         for group in ("abandoned_by", "defections_by_cause", "friction"):
             for cause, x in tp[group].items():
-                out[("touchpoint", k, group, cause)] = x
-    for s, seg in enumerate(doc["segments"]):
-        out[("segment", s, "defections")] = seg["defections"]
+                out[("touchpoint", tp["id"], group, cause)] = x
+    for seg in doc["segments"]:
+        out[("segment", seg["name"], "defections")] = seg["defections"]
     return out
 
 
@@ -149,12 +180,14 @@ def compare(label, exact, reference, customers):
     return failures
 
 
-def check(cxsim, label, path, customers, seed):
-    run = subprocess.run([cxsim, "exact", path, "--format", "json"], capture_output=True, text=True)
+def check(cxsim, label, path, variant, customers, seed):
+    run = subprocess.run([cxsim, "exact", path, "--format", "json"] + (["--variant", variant] if variant else []),
+                         capture_output=True, text=True)
+    label += f" {variant or 'baseline'}"
     if run.returncode != 0:
         print(f"FAIL {label}: cxsim exact exit {run.returncode}: {run.stderr.strip()}")
         return 1
-    reference = reference_model.simulate(reference_model.Scenario(path), customers, seed)
+    reference = reference_model.simulate(reference_model.Scenario(path, variant), customers, seed)
     return compare(label, exact_figures(json.loads(run.stdout)), reference, customers)
 
 
@@ -165,12 +198,17 @@ def main():
     failures = 0
     for name in sorted(os.listdir(os.path.join(source, "scenarios"))):
         path = os.path.join(source, "scenarios", name, "scenario.yaml")
-        failures += check(cxsim, name, path, customers, seed=7)
+        with open(path) as f:
+            variants = [None] + [v["name"] for v in yaml.safe_load(f).get("variants") or []]
+        for v in variants:
+            failures += check(cxsim, name, path, v, customers // 2, seed=7)
     with tempfile.TemporaryDirectory() as tmp:
         for case in range(cases):
             folder = os.path.join(tmp, f"case{case}")
             os.mkdir(folder)
-            failures += check(cxsim, f"case {case}", generate(case, folder), customers, seed=1000 + case)
+            path = generate(case, folder)
+            for v in (None, "redesign"):
+                failures += check(cxsim, f"case {case}", path, v, customers // 2 if v else customers, seed=1000 + case)
     return 1 if failures else 0
 
 
