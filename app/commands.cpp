@@ -617,9 +617,11 @@ int run_validate(const ValidateOptions& o) {
     std::printf("%s — %s: Monte Carlo (%llu customers, seed %llu) against exact\n", sc.name.c_str(),
                 loaded.model.variant.c_str(), static_cast<unsigned long long>(customers),
                 static_cast<unsigned long long>(walk.seed));
-    std::printf("%-44s %14s %14s %11s %8s\n", "figure", "monte carlo", "exact", "std error", "z");
+    int width = 6;  // "figure"; touchpoint ids make some names long, and the numbers stay in columns
+    for (const auto& c : agreement.checks) width = std::max(width, static_cast<int>(c.figure.size()));
+    std::printf("%-*s %14s %14s %11s %8s\n", width, "figure", "monte carlo", "exact", "std error", "z");
     for (const auto& c : agreement.checks) {
-      std::printf("%-44s %14.8g %14.8g %11.3g %8.2f%s\n", c.figure.c_str(), c.monte_carlo, c.exact,
+      std::printf("%-*s %14.8g %14.8g %11.3g %8.2f%s\n", width, c.figure.c_str(), c.monte_carlo, c.exact,
                   c.standard_error, c.z, std::fabs(c.z) > 5.0 ? "  <-- disagrees" : "");
     }
     std::printf("\n%zu figures compared, largest |z| = %.2f: %s\n", agreement.checks.size(), worst,
