@@ -37,6 +37,7 @@
 #include "io/names.hpp"
 #include "io/sensitivity_report.hpp"
 #include "io/sweep_report.hpp"
+#include "io/text_table.hpp"
 #include "io/scenario.hpp"
 #include "models/limits.hpp"
 #include "io/trace_writer.hpp"
@@ -617,13 +618,14 @@ int run_validate(const ValidateOptions& o) {
     std::printf("%s — %s: Monte Carlo (%llu customers, seed %llu) against exact\n", sc.name.c_str(),
                 loaded.model.variant.c_str(), static_cast<unsigned long long>(customers),
                 static_cast<unsigned long long>(walk.seed));
-    int width = 6;  // "figure"; touchpoint ids make some names long, and the numbers stay in columns
-    for (const auto& c : agreement.checks) width = std::max(width, static_cast<int>(c.figure.size()));
-    std::printf("%-*s %14s %14s %11s %8s\n", width, "figure", "monte carlo", "exact", "std error", "z");
-    for (const auto& c : agreement.checks) {
-      std::printf("%-*s %14.8g %14.8g %11.3g %8.2f%s\n", width, c.figure.c_str(), c.monte_carlo, c.exact,
-                  c.standard_error, c.z, std::fabs(c.z) > 5.0 ? "  <-- disagrees" : "");
-    }
+    using Align = TextTable::Align;
+    TextTable figures({{"figure", Align::left, 44}, {"monte carlo", Align::right, 14}, {"exact", Align::right, 14},
+                       {"std error", Align::right, 11}, {"z", Align::right, 8}});
+    for (const auto& c : agreement.checks)
+      figures.add({c.figure, formatted("%.8g", c.monte_carlo), formatted("%.8g", c.exact),
+                   formatted("%.3g", c.standard_error), formatted("%.2f", c.z)},
+                  std::fabs(c.z) > 5.0 ? "  <-- disagrees" : "");
+    std::fputs(figures.str().c_str(), stdout);
     std::printf("\n%zu figures compared, largest |z| = %.2f: %s\n", agreement.checks.size(), worst,
                 ok ? "the engines agree (every |z| <= 5)" : "the engines DISAGREE (some |z| > 5)");
   }

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "io/number.hpp"
+#include "io/text_table.hpp"
 
 namespace cxsim {
 
@@ -26,19 +27,16 @@ json fit_json(const GoodnessOfFit& g) {
 }
 
 void fit_table(const GoodnessOfFit& g, std::ostringstream& o) {
-  char line[512];
-  std::snprintf(line, sizeof line, "  %-44s %14s %16s %10s\n", "measure", "observed", "expected", "pearson");
-  o << line;
-  for (const auto& r : g.rows) {
-    char residual[32] = "-";
-    if (r.pearson_residual) std::snprintf(residual, sizeof residual, "%.2f", *r.pearson_residual);
-    std::snprintf(line, sizeof line, "  %-44s %14.0f %16.1f %10s%s\n", r.measure.c_str(), r.observed, r.expected, residual,
-                  r.pearson_residual && std::fabs(*r.pearson_residual) > 3.0 ? "  <- |residual| > 3" : "");
-    o << line;
-  }
-  std::snprintf(line, sizeof line, "  log-likelihood %.6g, deviance %.4g over %zu counts\n", g.log_likelihood, g.deviance,
-                g.rows.size());
-  o << line;
+  using Align = TextTable::Align;
+  TextTable fit({{"measure", Align::left, 44}, {"observed", Align::right, 14}, {"expected", Align::right, 16},
+                 {"pearson", Align::right, 10}},
+                "  ");
+  for (const auto& r : g.rows)
+    fit.add({r.measure, formatted("%.0f", r.observed), formatted("%.1f", r.expected),
+             r.pearson_residual ? formatted("%.2f", *r.pearson_residual) : "-"},
+            r.pearson_residual && std::fabs(*r.pearson_residual) > 3.0 ? "  <- |residual| > 3" : "");
+  o << fit.str() << formatted("  log-likelihood %.6g, deviance %.4g over %zu counts\n", g.log_likelihood, g.deviance,
+                              g.rows.size());
 }
 
 int reached_best(const CalibrationResult& c) {
@@ -98,21 +96,21 @@ std::string format_calibration(const CalibrationReport& r, Format f) {
   if (f == Format::json) return to_json(r).dump(2) + "\n";
   const CalibrationResult& c = *r.result;
   std::ostringstream o;
-  char line[512];
   o << "calibration: " << r.scenario << " to " << r.observed << "\n\n";
-  std::snprintf(line, sizeof line, "  %-44s %10s %10s %10s  %s\n", "parameter", "start", "fitted", "se", "95% interval");
-  o << line;
+  using Align = TextTable::Align;
+  TextTable fitted({{"parameter", Align::left, 44}, {"start", Align::right, 10}, {"fitted", Align::right, 10},
+                    {"se", Align::right, 10}, {" 95% interval", Align::left, 0}},
+                   "  ");
   for (const auto& p : c.parameters) {
-    char se[32] = "-", ci[64] = "-";
-    if (p.se) std::snprintf(se, sizeof se, "%.4g", *p.se);
-    if (p.ci95) std::snprintf(ci, sizeof ci, "[%.4g, %.4g]", (*p.ci95)[0], (*p.ci95)[1]);
-    if (p.at_bound) std::snprintf(ci, sizeof ci, "at a bound of [%g, %g]", p.lower, p.upper);
-    std::snprintf(line, sizeof line, "  %-44s %10.4g %10.4g %10s  %s\n", p.parameter.name.c_str(), p.start, p.fitted, se, ci);
-    o << line;
+    std::string ci = "-";
+    if (p.ci95) ci = formatted("[%.4g, %.4g]", (*p.ci95)[0], (*p.ci95)[1]);
+    if (p.at_bound) ci = formatted("at a bound of [%g, %g]", p.lower, p.upper);
+    fitted.add({p.parameter.name, formatted("%.4g", p.start), formatted("%.4g", p.fitted),
+                p.se ? formatted("%.4g", *p.se) : "-", " " + ci});
   }
-  std::snprintf(line, sizeof line, "\n  defection rate: %.3f%% with the scenario's values, %.3f%% fitted\n",
-                100.0 * c.defection_rate_start, 100.0 * c.defection_rate_fitted);
-  o << line;
+  o << fitted.str();
+  o << formatted("\n  defection rate: %.3f%% with the scenario's values, %.3f%% fitted\n", 100.0 * c.defection_rate_start,
+                 100.0 * c.defection_rate_fitted);
   o << "  " << c.starts.size() << " starts, " << reached_best(c) << " reached the best log-likelihood (within 1e-6)\n";
   o << "\ngoodness of fit (observed against expected):\n";
   fit_table(c.fit, o);

@@ -11,6 +11,7 @@
 #include "io/csv_escape.hpp"
 #include "models/limits.hpp"
 #include "io/number.hpp"
+#include "io/text_table.hpp"
 
 namespace cxsim {
 
@@ -339,43 +340,40 @@ std::string money(double x) {
 
 std::string table(const ComparisonResult& r) {
   std::ostringstream o;
-  char line[512];
   o << r.scenario << ": " << r.variants.size() << " redesign" << (r.variants.size() == 1 ? "" : "s")
     << " against the baseline, paired on common random numbers\n";
   o << r.customers << " customers, seed " << r.seed << ", " << r.threads << (r.threads == 1 ? " thread" : " threads")
     << ", p-values adjusted by " << to_string(r.adjust) << "\n";
   if (r.precision_target) {
-    std::snprintf(line, sizeof line, "Precision target ±%g %s (widest 95%% half-width %.3g)\n", *r.precision_target,
-                  r.precision_reached ? "reached" : "NOT reached", r.half_width);
-    o << line;
+    o << formatted("Precision target ±%g %s (widest 95%% half-width %.3g)\n", *r.precision_target,
+                   r.precision_reached ? "reached" : "NOT reached", r.half_width);
   }
   const Figures& bf = r.reports.front().figures;
   o << "baseline defection rate " << pct(bf.defection_rate());
   if (r.exact.front()) o << " (exact " << pct(r.exact.front()->figures.defection_rate()) << ")";
   o << "\n\nDifferences are redesign minus baseline, in percentage points (pp) of customers; negative\n"
        "means fewer defections. Intervals are 95%, from the same customers walked in both journeys.\n\n";
-  const char* head = "%-4s %-26s %10s %9s %-20s %-22s %9s %9s  %s\n";
-  std::snprintf(line, sizeof line, head, "rank", "redesign", "defection", "diff pp", "95% interval pp",
-                "kept per 1,000 [95%]", "p adj.", "exact pp", "verdict");
-  o << line;
+  using Align = TextTable::Align;
+  TextTable ranked({{"rank", Align::left, 4}, {"redesign", Align::left, 26}, {"defection", Align::right, 10},
+                    {"diff pp", Align::right, 9}, {"95% interval pp", Align::left, 20},
+                    {"kept per 1,000 [95%]", Align::left, 22}, {"p adj.", Align::right, 9},
+                    {"exact pp", Align::right, 9}, {" verdict", Align::left, 0}});
   bool flagged = false;
   for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
     const auto& v = r.variants[r.ranking[pos]];
     const Figures& vf = r.reports[r.ranking[pos] + 1].figures;
-    char ci[64], kept[64];
-    std::snprintf(ci, sizeof ci, "[%s, %s]", pp(v.defection.ci95.lo).c_str(), pp(v.defection.ci95.hi).c_str());
-    std::snprintf(kept, sizeof kept, "%.1f [%.1f, %.1f]", -1000.0 * v.defection.difference,
-                  -1000.0 * v.defection.ci95.hi, -1000.0 * v.defection.ci95.lo);
     std::string exact = v.defection.exact ? pp(*v.defection.exact) : "-";
     if (v.defection.flagged()) {
       exact += " (!)";
       flagged = true;
     }
-    std::snprintf(line, sizeof line, head, std::to_string(pos + 1).c_str(), v.name.c_str(), pct(vf.defection_rate()).c_str(),
-                  pp(v.defection.difference).c_str(), ci, kept, pvalue(v.p_adjusted).c_str(), exact.c_str(),
-                  v.verdict.c_str());
-    o << line;
+    ranked.add({std::to_string(pos + 1), v.name, pct(vf.defection_rate()), pp(v.defection.difference),
+                "[" + pp(v.defection.ci95.lo) + ", " + pp(v.defection.ci95.hi) + "]",
+                formatted("%.1f [%.1f, %.1f]", -1000.0 * v.defection.difference, -1000.0 * v.defection.ci95.hi,
+                          -1000.0 * v.defection.ci95.lo),
+                pvalue(v.p_adjusted), exact, " " + v.verdict});
   }
+  o << ranked.str();
   if (flagged)
     o << "(!) the estimate is more than 5 standard errors from the exact difference: check max_steps and the "
          "warnings\n";
@@ -384,12 +382,10 @@ std::string table(const ComparisonResult& r) {
   for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
     const auto& v = r.variants[r.ranking[pos]];
     const double ratio = v.unpaired_standard_error > 0 ? v.defection.standard_error / v.unpaired_standard_error : 0.0;
-    std::snprintf(line, sizeof line,
-                  "%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
-                  "%.0f%% as wide as one from two independent runs\n",
-                  v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
-                  static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
-    o << line;
+    o << formatted("%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
+                   "%.0f%% as wide as one from two independent runs\n",
+                   v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
+                   static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
   }
   std::vector<std::string> better, worse, same;
   for (auto i : r.ranking)
@@ -412,22 +408,20 @@ std::string table(const ComparisonResult& r) {
     const std::string cur = r.economics->currency.empty() ? "" : " " + r.economics->currency;
     o << "\nWhat each redesign is worth per year (" << money(r.economics->customers_per_year) << " customers a year, "
       << money(r.economics->value_per_customer) << cur << " per defection); redesigns are ranked by net benefit:\n";
-    const char* fmt = "%-28s %-24s %-36s %-12s %s\n";
-    std::snprintf(line, sizeof line, fmt, "redesign", "defections avoided", ("value kept" + cur).c_str(),
-                  ("cost" + cur).c_str(), ("net benefit" + cur + " [95%]").c_str());
-    o << line;
+    TextTable worth({{"redesign", Align::left, 28}, {"defections avoided", Align::left, 24},
+                     {"value kept" + cur, Align::left, 36}, {"cost" + cur, Align::left, 12},
+                     {"net benefit" + cur + " [95%]", Align::left, 0}});
     for (auto i : r.ranking) {
       const auto& v = r.variants[i];
       if (!v.value) continue;
       const RedesignValue& m = *v.value;
-      char avoided[64];
-      std::snprintf(avoided, sizeof avoided, "%s [%s, %s]", money(m.defections_avoided).c_str(),
-                    money(m.defections_avoided_ci95.lo).c_str(), money(m.defections_avoided_ci95.hi).c_str());
-      const std::string kept = money(m.value_kept) + " [" + money(m.value_kept_ci95.lo) + ", " + money(m.value_kept_ci95.hi) + "]";
-      const std::string net = money(m.net_benefit) + " [" + money(m.net_benefit_ci95.lo) + ", " + money(m.net_benefit_ci95.hi) + "]";
-      std::snprintf(line, sizeof line, fmt, v.name.c_str(), avoided, kept.c_str(), money(m.cost).c_str(), net.c_str());
-      o << line;
+      auto interval = [](double x, const Interval& ci) {
+        return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]";
+      };
+      worth.add({v.name, interval(m.defections_avoided, m.defections_avoided_ci95), interval(m.value_kept, m.value_kept_ci95),
+                 money(m.cost), interval(m.net_benefit, m.net_benefit_ci95)});
     }
+    o << worth.str();
   }
 
   // Where each redesign moves defections: the touchpoints with the largest changes.
@@ -441,14 +435,14 @@ std::string table(const ComparisonResult& r) {
       return std::fabs(a->difference.difference) > std::fabs(b->difference.difference);
     });
     o << "\n" << v.name << ": defections blamed per touchpoint, per 1,000 customers (largest changes first)\n";
+    TextTable changes({{"", Align::left, 24}, {"", Align::right, 8}, {}, {}, {"", Align::right, 0}}, "  ");
     for (std::size_t k = 0; k < moved.size() && k < 5; ++k) {
       const auto& d = moved[k]->difference;
-      char exact[32] = "-";
-      if (d.exact) std::snprintf(exact, sizeof exact, "%+.2f", 1000.0 * *d.exact);
-      std::snprintf(line, sizeof line, "  %-24s %+8.2f  [%+.2f, %+.2f]  exact %s\n", moved[k]->id.c_str(),
-                    1000.0 * d.difference, 1000.0 * d.ci95.lo, 1000.0 * d.ci95.hi, exact);
-      o << line;
+      changes.add({moved[k]->id, formatted("%+.2f", 1000.0 * d.difference),
+                   formatted(" [%+.2f, %+.2f]", 1000.0 * d.ci95.lo, 1000.0 * d.ci95.hi), " exact",
+                   d.exact ? formatted("%+.2f", 1000.0 * *d.exact) : "-"});
     }
+    o << changes.str();
   }
   for (const auto& w : r.warnings) o << "\nwarning: " << w << "\n";
   return o.str();

@@ -7,6 +7,7 @@
 
 #include "io/csv_escape.hpp"
 #include "io/number.hpp"
+#include "io/text_table.hpp"
 
 namespace cxsim {
 
@@ -192,47 +193,44 @@ std::string table(const Report& r) {
     return r.figures.touchpoints[a].defections() > r.figures.touchpoints[b].defections();
   });
   o << "where customers are lost (defections per 1,000 customers):\n";
-  const char* head = "%-22s %-14s %-10s %9s %9s %7s %7s %9s %9s %7s %7s %8s %9s\n";
-  std::snprintf(line, sizeof line, head, "touchpoint", "stage", "channel", "lost", "abandoned", "routed",
-                "silent", "reliab.", "relevance", "value", "route", "visits", "failures");
-  o << line;
+  using Align = TextTable::Align;
+  TextTable lost({{"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
+                  {"lost", Align::right, 9}, {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
+                  {"silent", Align::right, 7}, {"reliab.", Align::right, 9}, {"relevance", Align::right, 9},
+                  {"value", Align::right, 7}, {"route", Align::right, 7}, {"visits", Align::right, 8},
+                  {"failures", Align::right, 9}});
   for (auto k : order) {
     const auto& t = r.figures.touchpoints[k];
     const Touchpoint& tp = r.journey->touchpoint(k);
-    std::snprintf(line, sizeof line, head, tp.id.c_str(), tp.stage.empty() ? "-" : tp.stage.c_str(),
-                  tp.channel.empty() ? "-" : tp.channel.c_str(), per_1000(t.defections()).c_str(),
-                  per_1000(t[fig_abandoned]).c_str(), per_1000(t[fig_routed]).c_str(),
-                  per_1000(t[fig_silent]).c_str(), per_1000(t[fig_cause]).c_str(),
-                  per_1000(t[fig_cause + 1]).c_str(), per_1000(t[fig_cause + 2]).c_str(),
-                  per_1000(t[fig_cause + 3]).c_str(), num(t[fig_visits], 4).c_str(),
-                  num(t[fig_failures], 4).c_str());
-    o << line;
+    lost.add({tp.id, tp.stage.empty() ? "-" : tp.stage, tp.channel.empty() ? "-" : tp.channel,
+              per_1000(t.defections()), per_1000(t[fig_abandoned]), per_1000(t[fig_routed]), per_1000(t[fig_silent]),
+              per_1000(t[fig_cause]), per_1000(t[fig_cause + 1]), per_1000(t[fig_cause + 2]),
+              per_1000(t[fig_cause + 3]), num(t[fig_visits], 4), num(t[fig_failures], 4)});
   }
+  o << lost.str();
   auto groups = [&](const char* title, const std::vector<LossGroup>& gs) {
     if (gs.size() < 2 && (gs.empty() || gs.front().name.empty())) return;  // nothing to roll up
     o << "\nby " << title << " (defections per 1,000 customers):\n";
-    const char* fmt = "  %-20s %9s %9s %7s %7s\n";
-    std::snprintf(line, sizeof line, fmt, title, "lost", "abandoned", "routed", "silent");
-    o << line;
-    for (const auto& g : gs) {
-      std::snprintf(line, sizeof line, fmt, g.name.empty() ? "(none)" : g.name.c_str(),
-                    per_1000(g.defections).c_str(), per_1000(g.abandoned).c_str(), per_1000(g.routed).c_str(),
-                    per_1000(g.silent).c_str());
-      o << line;
-    }
+    TextTable table({{title, Align::left, 20}, {"lost", Align::right, 9}, {"abandoned", Align::right, 9},
+                     {"routed", Align::right, 7}, {"silent", Align::right, 7}},
+                    "  ");
+    for (const auto& g : gs)
+      table.add({g.name.empty() ? "(none)" : g.name, per_1000(g.defections), per_1000(g.abandoned),
+                 per_1000(g.routed), per_1000(g.silent)});
+    o << table.str();
   };
   groups("stage", rollup(r, &Touchpoint::stage));
   groups("channel", rollup(r, &Touchpoint::channel));
 
   o << "\nby segment:\n";
+  TextTable segments({{"", Align::left, 22}, {}, {"", Align::left, 8}, {}, {"", Align::left, 12}, {}, {}}, "  ");
   for (std::size_t s = 0; s < r.figures.segments.size(); ++s) {
     const SegmentFigures& f = r.figures.segments[s];
-    const std::string rate = f.has_customers ? pct(f.defection_rate) : "no customers";
-    std::snprintf(line, sizeof line, "  %-22s share %-8s defection rate %-12s lost per 1,000 customers %s\n",
-                  r.population->segment(s).name.c_str(), num(r.population->segment(s).share, 4).c_str(),
-                  rate.c_str(), per_1000(f.has_customers ? f.share * f.defection_rate : 0.0).c_str());
-    o << line;
+    segments.add({r.population->segment(s).name, "share", num(r.population->segment(s).share, 4), "defection rate",
+                  f.has_customers ? pct(f.defection_rate) : "no customers", "lost per 1,000 customers",
+                  per_1000(f.has_customers ? f.share * f.defection_rate : 0.0)});
   }
+  o << segments.str();
   return o.str();
 }
 

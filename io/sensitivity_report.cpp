@@ -5,6 +5,7 @@
 
 #include "io/csv_escape.hpp"
 #include "io/number.hpp"
+#include "io/text_table.hpp"
 
 namespace cxsim {
 
@@ -27,62 +28,58 @@ json maybe(const std::optional<double>& v) { return v ? json(*v) : json(nullptr)
 
 std::string cell(const std::optional<double>& v) { return v ? shortest_text(*v) : std::string(); }
 
-std::string text(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 std::string table(const SensitivityReport& r) {
   const SensitivityResult& s = r.result;
   std::ostringstream o;
   o << "what to fix first: " << r.scenario << " (" << r.variant << "), exact\n";
-  o << "defection rate " << text("%.3f%%", 100.0 * s.defection_rate) << "; each change alone, "
+  o << "defection rate " << formatted("%.3f%%", 100.0 * s.defection_rate) << "; each change alone, "
     << shortest_text(s.step) << " better (up to 1)\n\n";
   std::size_t solved = 0;
   for (const auto& p : s.parameters) solved += p.delta_step.has_value() || p.error.has_value();
-  char line[512];
+  using Align = TextTable::Align;
   if (solved == 0 && s.top == 0) {
     o << "no candidate re-solved (--top 0); every derivative is in --format csv or json\n";
   } else if (solved == 0) {
     o << "nothing to improve: every touchpoint attribute is already at its best value\n";
   } else {
     const bool money = r.economics.has_value();
-    std::snprintf(line, sizeof line, "%-4s %-24s %-14s %-10s %-12s %8s %9s %11s %9s %10s%s\n", "rank", "touchpoint",
-                  "stage", "channel", "attribute", "current", "improved", "derivative", "kept/1k", "if perfect",
-                  money ? ("  value kept/yr (" + r.economics->currency + ")").c_str() : "");
-    o << line;
+    std::vector<TextTable::Column> columns{
+        {"rank", Align::left, 4},     {"touchpoint", Align::left, 24}, {"stage", Align::left, 14},
+        {"channel", Align::left, 10}, {"attribute", Align::left, 12},  {"current", Align::right, 8},
+        {"improved", Align::right, 9}, {"derivative", Align::right, 11}, {"kept/1k", Align::right, 9},
+        {"if perfect", Align::right, 10}};
+    if (money) columns.push_back({" value kept/yr (" + r.economics->currency + ")", Align::right, 0});
+    TextTable fixes(std::move(columns));
     std::size_t rank = 0;
     for (const auto& p : s.parameters) {
       if (!p.delta_step && !p.error) continue;
       const Touchpoint& t = r.journey->touchpoint(*p.touchpoint);
-      const std::string stage = t.stage.empty() ? "-" : t.stage;
-      const std::string channel = t.channel.empty() ? "-" : t.channel;
+      std::vector<std::string> cells{std::to_string(++rank), t.id, t.stage.empty() ? "-" : t.stage,
+                                     t.channel.empty() ? "-" : t.channel, p.attribute_name()};
       if (p.error) {
-        std::snprintf(line, sizeof line, "%-4zu %-24s %-14s %-10s %-12s could not be solved: %s\n", ++rank, t.id.c_str(),
-                      stage.c_str(), channel.c_str(), p.attribute_name(), p.error->c_str());
-        o << line;
+        fixes.add(std::move(cells), " could not be solved: " + *p.error);
         continue;
       }
-      const std::string worth = money ? "  " + text("%.0f", *value_kept(p, r.economics)) : "";
-      std::snprintf(line, sizeof line, "%-4zu %-24s %-14s %-10s %-12s %8.4g %9.4g %11.4g %9.2f %10.2f%s\n", ++rank,
-                    t.id.c_str(), stage.c_str(), channel.c_str(), p.attribute_name(), p.current, p.improved,
-                    p.derivative.value_or(0.0), *kept_per_1000(p), -1000.0 * *p.delta_perfect, worth.c_str());
-      o << line;
+      for (const std::string& x : {formatted("%.4g", p.current), formatted("%.4g", p.improved), formatted("%.4g", p.derivative.value_or(0.0)),
+                                   formatted("%.2f", *kept_per_1000(p)), formatted("%.2f", -1000.0 * *p.delta_perfect)})
+        cells.push_back(x);
+      if (money) cells.push_back(formatted("%.0f", *value_kept(p, r.economics)));
+      fixes.add(std::move(cells));
     }
+    o << fixes.str();
     o << "\nkept/1k: customers kept per 1,000 by that change alone, exactly re-solved; if perfect: with the "
          "attribute at 1.\nderivative: change of the defection rate per unit of the attribute. These are the top "
       << rank << " touchpoint attributes by derivative x step; every derivative is in --format csv or json.\n";
   }
   o << "\nhow the defection rate responds to the segments (what the figures rest on, not fixes):\n";
-  std::snprintf(line, sizeof line, "  %-24s %-24s %8s %11s\n", "segment", "parameter", "current", "derivative");
-  o << line;
-  for (const auto& p : s.parameters) {
-    if (!p.segment) continue;
-    std::snprintf(line, sizeof line, "  %-24s %-24s %8.4g %11.4g\n", r.population->segment(*p.segment).name.c_str(),
-                  p.attribute_name(), p.current, p.derivative.value_or(0.0));
-    o << line;
-  }
+  TextTable segments({{"segment", Align::left, 24}, {"parameter", Align::left, 24}, {"current", Align::right, 8},
+                      {"derivative", Align::right, 11}},
+                     "  ");
+  for (const auto& p : s.parameters)
+    if (p.segment)
+      segments.add({r.population->segment(*p.segment).name, p.attribute_name(), formatted("%.4g", p.current),
+                    formatted("%.4g", p.derivative.value_or(0.0))});
+  o << segments.str();
   return o.str();
 }
 

@@ -171,6 +171,30 @@ TEST_F(Cli, TableShowsOutcomesAndRankedTouchpoints) {
   EXPECT_NE(r.out.find("where customers are lost"), std::string::npos);
 }
 
+TEST_F(Cli, ALongTouchpointIdKeepsTheTableInColumns) {
+  const std::string id = "engineer_installation_visit_with_line_test_and_router_set_up";
+  const std::string yaml = dir_.write("long.yaml",
+                                      "name: Long\njourney:\n  start: a\n  touchpoints:\n"
+                                      "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                                      "    - {id: " + id + ", reliability: 0.7, relevance: 1, value: 1, trust: 0}\n"
+                                      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                                      "  transitions:\n    - {from: a, to: " + id + ", probability: 1}\n"
+                                      "    - {from: " + id + ", to: z, probability: 1}\n");
+  const Result r = cxsim("exact " + yaml);
+  ASSERT_EQ(r.code, 0) << r.err;
+  // Every line of the touchpoint table is as long as its heading: the failures column ends in one place.
+  std::istringstream in(r.out.substr(r.out.find("where customers are lost")));
+  std::string title, heading, row;
+  std::getline(in, title);
+  std::getline(in, heading);
+  int rows = 0;
+  while (std::getline(in, row) && !row.empty()) {
+    EXPECT_EQ(row.size(), heading.size()) << row;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 2);
+}
+
 TEST_F(Cli, ExactGivesTheHandDerivedAnswer) {
   const Result r = cxsim("exact " + yaml_ + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
