@@ -163,22 +163,23 @@ std::string table(const Report& r) {
       << ", residual " << num(r.residual, 2) << "\n";
   }
   o << "\n";
-  char line[512];
   const bool mc = r.monte_carlo();
-  std::snprintf(line, sizeof line, "%-18s %10s  %s\n", "outcome", "share", mc ? "95% interval" : "");
-  o << line;
+  using Align = TextTable::Align;
+  std::vector<TextTable::Column> columns{{"outcome", Align::left, 18}, {"share", Align::right, 10}};
+  if (mc) columns.push_back({" 95% interval", Align::left, 0});
+  TextTable outcomes(std::move(columns));
   auto row = [&](const std::string& name, double share, std::uint64_t count) {
-    std::string ci;
+    std::vector<std::string> cells{name, pct(share)};
     if (mc) {
       const Interval i = r.interval(count);
-      ci = "[" + pct(i.lo) + ", " + pct(i.hi) + "]";
+      cells.push_back(" [" + pct(i.lo) + ", " + pct(i.hi) + "]");
     }
-    std::snprintf(line, sizeof line, "%-18s %10s  %s\n", name.c_str(), pct(share).c_str(), ci.c_str());
-    o << line;
+    outcomes.add(std::move(cells));
   };
   row("defection rate", r.figures.defection_rate(), mc ? r.tally->defections() : 0);
   for (int e = 0; e < ending_count; ++e)
     row(std::string("  ") + ending_names[e], r.figures.outcomes[e], mc ? r.tally->endings[e] : 0);
+  o << outcomes.str();
   if (r.unfinished_warning) o << "\nWARNING: " << *r.unfinished_warning << "\n";
   const auto causes = r.figures.defections_by_cause();
   o << "defections by cause:";
