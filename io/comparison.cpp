@@ -411,13 +411,11 @@ std::string table(const ComparisonResult& r) {
     TextTable worth({{"redesign", Align::left, 28}, {"defections avoided", Align::left, 24},
                      {"value kept" + cur, Align::left, 36}, {"cost" + cur, Align::left, 12},
                      {"net benefit" + cur + " [95%]", Align::left, 0}});
+    auto interval = [](double x, const Interval& ci) { return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]"; };
     for (auto i : r.ranking) {
       const auto& v = r.variants[i];
       if (!v.value) continue;
       const RedesignValue& m = *v.value;
-      auto interval = [](double x, const Interval& ci) {
-        return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]";
-      };
       worth.add({v.name, interval(m.defections_avoided, m.defections_avoided_ci95), interval(m.value_kept, m.value_kept_ci95),
                  money(m.cost), interval(m.net_benefit, m.net_benefit_ci95)});
     }

@@ -194,7 +194,6 @@ std::string table(const Report& r) {
     return r.figures.touchpoints[a].defections() > r.figures.touchpoints[b].defections();
   });
   o << "where customers are lost (defections per 1,000 customers):\n";
-  using Align = TextTable::Align;
   TextTable lost({{"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
                   {"lost", Align::right, 9}, {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
                   {"silent", Align::right, 7}, {"reliab.", Align::right, 9}, {"relevance", Align::right, 9},
