@@ -44,8 +44,8 @@ def attribute(rng):
     return round(rng.random(), 3)
 
 
-def transition_sets(rng, i, forward, anywhere):
-    """Rows out of touchpoint i: every set that can be used sums to 1, and its first edge
+def transition_sets(rng, forward, anywhere):
+    """Rows out of one touchpoint: every set that can be used sums to 1, and its first edge
     goes forward (to a later touchpoint or an ending) with at least 0.3, so every walk ends."""
     kinds = rng.choice([("any",), ("ok", "fail"), ("ok", "any"), ("fail", "any"), ("ok", "fail", "any")])
     rows = []
@@ -97,11 +97,11 @@ def generate(case, folder):
         f.write("from,to,probability,when,segment\n")
         for i, k in enumerate(inner):
             forward, anywhere = inner[i + 1:] + ends, inner + ends
-            for to, p, when in transition_sets(rng, i, forward, anywhere):
+            for to, p, when in transition_sets(rng, forward, anywhere):
                 f.write(f"{k},{to},{p},{when},\n")
             if len(segments) > 1 and rng.random() < 0.4:  # a segment route of its own
                 own = rng.choice(segments)["name"]
-                for to, p, when in transition_sets(rng, i, forward, anywhere):
+                for to, p, when in transition_sets(rng, forward, anywhere):
                     f.write(f"{k},{to},{p},{when},{own}\n")
     path = os.path.join(folder, "scenario.yaml")
     with open(path, "w") as f:
@@ -123,7 +123,7 @@ def redesign(rng, inner, ends, segments):
                               "value": attribute(rng), "trust": attribute(rng),
                               "recovery": rng.choice([0, round(rng.random(), 3)])}}
     forward, anywhere = inner[before + 1:] + ends, inner + ends
-    rows = lambda to: [{"to": t, "probability": p, "when": w} for t, p, w in transition_sets(rng, 0, to, anywhere)]
+    rows = lambda to: [{"to": t, "probability": p, "when": w} for t, p, w in transition_sets(rng, to, anywhere)]
     transitions = {inner[before]: rows(["detour"]), "detour": rows(forward)}
     if len(segments) > 1:
         transitions[inner[before]] += [dict(e, segment=segments[-1]["name"]) for e in rows(forward)]
