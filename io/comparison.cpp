@@ -133,19 +133,15 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
     const Tally& t = run.tally.arms[a];
     const std::uint64_t unfinished = t.endings[static_cast<int>(Ending::unfinished)];
     if (t.customers == 0 || unfinished * 1000 <= t.customers) continue;
-    char text[400];
-    std::snprintf(text, sizeof text,
-                  "'%s': %llu customers (%.3f%%) were still walking after %llu visits (max_steps) and count as "
-                  "unfinished, so its defection rate is biased low",
-                  in.arms[a].name.c_str(), static_cast<unsigned long long>(unfinished),
-                  100.0 * static_cast<double>(unfinished) / static_cast<double>(t.customers),
-                  static_cast<unsigned long long>(in.settings.walk.max_steps));
-    std::string w = text;
-    if (r.exact[a]) {
-      std::snprintf(text, sizeof text, "; its exact defection rate, which has no step limit, is %.3f%%",
-                    100.0 * r.exact[a]->figures.defection_rate());
-      w += text;
-    }
+    std::string w = formatted(
+        "'%s': %llu customers (%.3f%%) were still walking after %llu visits (max_steps) and count as "
+        "unfinished, so its defection rate is biased low",
+        in.arms[a].name.c_str(), static_cast<unsigned long long>(unfinished),
+        100.0 * static_cast<double>(unfinished) / static_cast<double>(t.customers),
+        static_cast<unsigned long long>(in.settings.walk.max_steps));
+    if (r.exact[a])
+      w += formatted("; its exact defection rate, which has no step limit, is %.3f%%",
+                     100.0 * r.exact[a]->figures.defection_rate());
     r.warnings.push_back(w);
   }
 

@@ -60,9 +60,9 @@ std::string table(const SensitivityReport& r) {
         fixes.add(std::move(cells), " could not be solved: " + *p.error);
         continue;
       }
-      for (const std::string& x : {formatted("%.4g", p.current), formatted("%.4g", p.improved), formatted("%.4g", p.derivative.value_or(0.0)),
-                                   formatted("%.2f", *kept_per_1000(p)), formatted("%.2f", -1000.0 * *p.delta_perfect)})
-        cells.push_back(x);
+      cells.insert(cells.end(), {formatted("%.4g", p.current), formatted("%.4g", p.improved),
+                                 formatted("%.4g", p.derivative.value_or(0.0)), formatted("%.2f", *kept_per_1000(p)),
+                                 formatted("%.2f", -1000.0 * *p.delta_perfect)});
       if (money) cells.push_back(formatted("%.0f", *value_kept(p, r.economics)));
       fixes.add(std::move(cells));
     }

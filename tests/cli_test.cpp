@@ -762,5 +762,20 @@ TEST_F(Cli, ReportWithoutRedesignsSaysSoInsteadOfAnEmptySection) {
   EXPECT_NE(html.find("id=\"what-to-fix\""), std::string::npos);
 }
 
+TEST(CliWarnings, ALongRedesignNameDoesNotCutItsWarningShort) {
+  test::ScratchDir dir;
+  const std::string name(400, 'r');
+  const std::string yaml = looping_scenario(dir, "variants:\n  - name: " + name + "\n    touchpoints:\n      a: {reliability: 0.99}\n");
+  const Result r = cxsim("compare " + yaml + " --format json");
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  bool whole = false;
+  for (const auto& w : j["warnings"]) {
+    const auto text = w.get<std::string>();
+    whole |= text.rfind("'" + name + "'", 0) == 0 && text.find("its exact defection rate") != std::string::npos;
+  }
+  EXPECT_TRUE(whole) << j["warnings"].dump();
+}
+
 }  // namespace
 }  // namespace cxsim
