@@ -217,6 +217,22 @@ int run_check(const CheckOptions& o) {
             << (s.segments.size() == 1 ? "" : "s") << (s.default_segments ? " (default)" : "") << ", "
             << s.variants.size() << " variant" << (s.variants.size() == 1 ? "" : "s") << ", " << warnings
             << " warning" << (warnings == 1 ? "" : "s") << '\n';
+  // Walk-away odds become hazards (model v1.3): show what they became, so a designer can see the
+  // numbers the engines will use.
+  const auto hazards = [](const SegmentSource& seg, const std::string& label) {
+    std::string line;
+    for (std::size_t i = 0; i < walk_away_keys.size(); ++i) {
+      if (!seg.walk_away[i]) continue;
+      line += std::string(line.empty() ? "" : ", ") + "walk_away." + walk_away_keys[i] + " " +
+              shortest_text(*seg.walk_away[i]) + " -> sensitivity." + sensitivity_keys[i] + " " +
+              shortest_text(std::round(sensitivity_of(seg.segment, i) * 1e6) / 1e6) +
+              (i == 2 ? " per unit of value gap" : i == 3 ? " per hour" : "");
+    }
+    if (!line.empty()) std::cout << "  " << label << ": " << line << '\n';
+  };
+  for (const auto& seg : s.segments) hazards(seg, "segment " + seg.segment.name);
+  for (const auto& v : s.variants)
+    for (const auto& seg : v.segments) hazards(seg, "variant " + v.name + ", segment " + seg.segment.name);
   // The variants, so nobody has to scrape them from an error message.
   for (const auto& v : s.variants) {
     std::string about = v.description;

@@ -132,7 +132,8 @@ int main(int argc, char** argv) {
   sw->add_option("--segment", sweep.segment, "or: the segment whose parameter moves");
   sw->add_option("--attribute", sweep.attribute,
                  "reliability, relevance, value, trust or recovery (touchpoint); value_expectation, "
-                 "reliability_sensitivity, relevance_sensitivity, value_sensitivity or silent_churn (segment)");
+                 "reliability_sensitivity, relevance_sensitivity, value_sensitivity, effort_sensitivity or "
+                 "silent_churn (segment)");
   sw->add_option("--from", sweep.from, "first value (default 0)");
   sw->add_option("--to", sweep.to, "last value (default 1)");
   sw->add_option("--steps", sweep.steps, "number of points, both ends included (default 11)");

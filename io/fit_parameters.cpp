@@ -16,10 +16,11 @@ struct SegmentKey {
   const char* path;
   SegmentParameter parameter;
 };
-constexpr std::array<SegmentKey, 5> segment_keys{{{"value_expectation", SegmentParameter::value_expectation},
+constexpr std::array<SegmentKey, 6> segment_keys{{{"value_expectation", SegmentParameter::value_expectation},
                                                   {"sensitivity.reliability", SegmentParameter::reliability_sensitivity},
                                                   {"sensitivity.relevance", SegmentParameter::relevance_sensitivity},
                                                   {"sensitivity.value", SegmentParameter::value_sensitivity},
+                                                  {"sensitivity.effort", SegmentParameter::effort_sensitivity},
                                                   {"silent_churn", SegmentParameter::silent_churn}}};
 
 std::string list_of(const std::vector<std::string>& names) {

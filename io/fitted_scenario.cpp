@@ -116,6 +116,10 @@ void segments(YAML::Emitter& out, const Population& fitted) {
     number(out, s.relevance_sensitivity);
     out << YAML::Key << "value" << YAML::Value;
     number(out, s.value_sensitivity);
+    if (s.effort_sensitivity > 0.0) {  // a v1.2 segment stays as it was written
+      out << YAML::Key << "effort" << YAML::Value;
+      number(out, s.effort_sensitivity);
+    }
     out << YAML::EndMap;
     out << YAML::Key << "silent_churn" << YAML::Value;
     number(out, s.silent_churn);

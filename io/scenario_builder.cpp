@@ -38,14 +38,14 @@ void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
 
 void apply_segment_patch(Segment& s, const SegmentSource& patch) {
   const Segment& p = patch.segment;
-  auto given = [&](std::size_t f) { return patch.given.test(f); };
-  if (given(1)) s.share = p.share;
-  if (given(2)) s.value_expectation = p.value_expectation;
-  if (given(4)) s.silent_churn = p.silent_churn;
-  if (given(5)) s.heterogeneity = p.heterogeneity;
-  if (given(6)) s.reliability_sensitivity = p.reliability_sensitivity;
-  if (given(7)) s.relevance_sensitivity = p.relevance_sensitivity;
-  if (given(8)) s.value_sensitivity = p.value_sensitivity;
+  auto given = [&](int f) { return patch.given.test(static_cast<std::size_t>(f)); };
+  if (given(seg_share)) s.share = p.share;
+  if (given(seg_value_expectation)) s.value_expectation = p.value_expectation;
+  if (given(seg_silent_churn)) s.silent_churn = p.silent_churn;
+  if (given(seg_heterogeneity)) s.heterogeneity = p.heterogeneity;
+  for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
+    if (given(segment_field_count + static_cast<int>(i)))
+      sensitivity_of(s, i) = sensitivity_of(p, i);
 }
 
 }  // namespace

@@ -441,71 +441,111 @@ class Loader {
   }
 
   // ---- segments ----
-  static constexpr std::array<const char*, 6> segment_keys{
-      "name", "share", "value_expectation", "sensitivity", "silent_churn", "heterogeneity"};
-  static constexpr std::array<const char*, 3> sensitivity_keys{"reliability", "relevance", "value"};
+  // One map of the four sensitivities, as hazards (`sensitivity`) or as walk-away odds
+  // (`walk_away`). A sensitivity given in both forms is an error at the second.
+  void sensitivities(const YamlNode& v, bool odds, SegmentSource& s,
+                     std::array<SourceLocation, 4>& first_where) {
+    const auto& keys = odds ? walk_away_keys : sensitivity_keys;
+    const std::string map = odds ? "walk_away" : "sensitivity";
+    if (!is_map(v, "'" + map + "'")) return;
+    for (const auto& [sk, sv] : v.entries) {
+      const auto si = std::find_if(keys.begin(), keys.end(), [&key = sk.value](const char* x) { return key == x; });
+      if (si == keys.end()) {
+        diag_.error(sk.where, unknown_among(map, sk.value, keys));
+        continue;
+      }
+      const auto which = static_cast<std::size_t>(si - keys.begin());
+      const std::string field = map + "." + sk.value;
+      const std::size_t bit = segment_field_count + which;
+      if (s.given.test(bit)) {
+        const std::string other = odds ? std::string("sensitivity.") + sensitivity_keys[which]
+                                       : std::string("walk_away.") + walk_away_keys[which];
+        diag_.error(sk.where, "the " + std::string(sensitivity_keys[which]) + " sensitivity is given twice: as '" +
+                                  field + "' here and as '" + other + "' at line " +
+                                  std::to_string(first_where[which].line) + "; give one of them");
+        continue;
+      }
+      if (!odds) {
+        const auto x = real(cell_of(sv), field, 0.0, limits::max_sensitivity);
+        if (!x) continue;
+        sensitivity_of(s.segment, which) = *x;
+      } else {
+        const auto p = real(cell_of(sv), field, 0.0, 1.0);
+        if (!p) continue;
+        if (*p >= 1.0) {
+          diag_.error(sv.where, "'" + field + "' is " + cell_of(sv).text +
+                                    "; a walk-away probability must be below 1 (certain walking away is no "
+                                    "sensitivity: make the touchpoint an ending instead)");
+          continue;
+        }
+        // p = 1 - exp(-hazard x unit) for an average customer (m = 1) feeling this friction alone.
+        const double hazard = -std::log1p(-*p) / walk_away_units[which];
+        if (hazard > limits::max_sensitivity) {
+          diag_.error(sv.where, "'" + field + "' is " + cell_of(sv).text + ", a hazard of " + fmt(hazard) +
+                                    (which == 2 ? " per unit of value gap" : which == 3 ? " per hour" : "") +
+                                    "; the largest cxsim supports is " + fmt(limits::max_sensitivity));
+          continue;
+        }
+        sensitivity_of(s.segment, which) = hazard;
+        s.walk_away[which] = *p;
+      }
+      s.given.set(bit);
+      first_where[which] = sk.where;
+    }
+  }
 
   SegmentSource segment_from_map(const YamlNode& n, bool patch, const std::string& what) {
     SegmentSource s;
     s.where = n.where;
     s.segment.value_expectation = 0.0;
+    std::array<SourceLocation, 4> sensitivity_where{};
     for (const auto& [k, v] : n.entries) {
-      const auto it = std::find_if(segment_keys.begin(), segment_keys.end(),
+      const auto it = std::find_if(segment_fields.begin(), segment_fields.end(),
                                    [&key = k.value](const char* f) { return key == f; });
-      if (it == segment_keys.end() || (patch && it == segment_keys.begin())) {
-        diag_.error(k.where, patch && it == segment_keys.begin()
+      if (it == segment_fields.end() || (patch && it == segment_fields.begin())) {
+        diag_.error(k.where, patch && it == segment_fields.begin()
                                  ? "a segment patch names its segment by its key; remove 'name'"
-                                 : unknown_among("segment key", k.value, segment_keys) +
+                                 : unknown_among("segment key", k.value, segment_fields) +
                                        " (in " + what + ")");
         continue;
       }
-      const auto f = static_cast<std::size_t>(it - segment_keys.begin());
-      s.given.set(f);
+      const auto f = static_cast<int>(it - segment_fields.begin());
+      s.given.set(static_cast<std::size_t>(f));
       const Cell c = cell_of(v);
       Segment& seg = s.segment;
       switch (f) {
-        case 0:
+        case seg_name:
           if (auto t = text(c, "name", true)) seg.name = *t;
           break;
-        case 1:
+        case seg_share:
           if (auto x = real(c, "share", 0.0, 1.0)) {
             seg.share = *x;
             s.share_valid = true;
           }
           break;
-        case 2:
+        case seg_value_expectation:
           if (auto x = real(c, "value_expectation", 0.0, 1.0)) seg.value_expectation = *x;
           break;
-        case 3:
-          if (!is_map(v, "'sensitivity'")) break;
-          for (const auto& [sk, sv] : v.entries) {
-            const auto si = std::find_if(sensitivity_keys.begin(), sensitivity_keys.end(),
-                                         [&key = sk.value](const char* x) { return key == x; });
-            if (si == sensitivity_keys.end()) {
-              diag_.error(sk.where, unknown_among("sensitivity", sk.value, sensitivity_keys));
-              continue;
-            }
-            const auto x = real(cell_of(sv), "sensitivity." + sk.value, 0.0, limits::max_sensitivity);
-            if (!x) continue;
-            const auto which = si - sensitivity_keys.begin();
-            s.given.set(static_cast<std::size_t>(6 + which));
-            (which == 0 ? seg.reliability_sensitivity
-             : which == 1 ? seg.relevance_sensitivity
-                          : seg.value_sensitivity) = *x;
-          }
+        case seg_sensitivity:
+        case seg_walk_away:
+          sensitivities(v, f == seg_walk_away, s, sensitivity_where);
           break;
-        case 4:
+        case seg_silent_churn:
           if (auto x = real(c, "silent_churn", 0.0, limits::max_silent_churn)) seg.silent_churn = *x;
           break;
-        case 5:
+        case seg_heterogeneity:
           if (auto x = real(c, "heterogeneity", 0.0, limits::max_heterogeneity)) seg.heterogeneity = *x;
           break;
       }
     }
-    if (!patch)
-      for (std::size_t f : {0u, 1u, 2u, 3u, 4u})
-        if (!s.given.test(f))
-          diag_.error(n.where, what + " is missing the required key '" + std::string(segment_keys[f]) + "'");
+    if (!patch) {
+      for (int f : {seg_name, seg_share, seg_value_expectation, seg_silent_churn})
+        if (!s.given.test(static_cast<std::size_t>(f)))
+          diag_.error(n.where, what + " is missing the required key '" + std::string(segment_fields[f]) + "'");
+      if (!s.given.test(seg_sensitivity) && !s.given.test(seg_walk_away))
+        diag_.error(n.where, what + " is missing its sensitivities: give 'sensitivity' (hazards) or "
+                                    "'walk_away' (walk-away odds)");
+    }
     return s;
   }
 
@@ -600,7 +640,7 @@ class Loader {
         for (const auto& item : n->items) {
           if (!is_map(item, "a segment")) continue;
           auto s = segment_from_map(item, false, "this segment");
-          if (s.given.test(0)) {
+          if (s.given.test(seg_name)) {
             auto [it, fresh] = names.emplace(s.segment.name, s.where);
             if (!fresh)
               diag_.error(s.where, "duplicate segment name '" + s.segment.name + "' (first at " +

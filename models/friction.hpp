@@ -10,18 +10,19 @@
 
 namespace cxsim {
 
-// The three frictions of a visit, in this order everywhere.
-enum class Friction : int { reliability = 0, relevance = 1, value = 2 };
-inline constexpr int friction_count = 3;
+// The four frictions of a visit, in this order everywhere. Effort (model v1.3) is the customer's
+// time and trouble: a touchpoint's minutes, priced by the segment's hazard per hour.
+enum class Friction : int { reliability = 0, relevance = 1, value = 2, effort = 3 };
+inline constexpr int friction_count = 4;
 inline constexpr std::array<const char*, friction_count> friction_names{"reliability", "relevance",
-                                                                        "value"};
+                                                                        "value", "effort"};
 
 // What a defection is blamed on: one of the frictions, or the route itself (the journey sends the
 // customer to a `defected` ending after a visit that worked).
-inline constexpr int cause_count = 4;
-inline constexpr int route_cause = 3;
+inline constexpr int cause_count = friction_count + 1;
+inline constexpr int route_cause = friction_count;
 inline constexpr std::array<const char*, cause_count> cause_names{"reliability", "relevance", "value",
-                                                                  "route"};
+                                                                  "effort", "route"};
 
 // Dixon, Toman & DeLisi: 15% forgive a complaint handled very badly, 82% one handled very well.
 inline constexpr double forgiveness_floor = 0.15;
@@ -33,7 +34,8 @@ inline constexpr double forgiveness_span = 0.82 - 0.15;
 template <class T>
 struct BasicFrictionParts {
   std::array<T, friction_count> part{};
-  T total() const { return part[0] + part[1] + part[2]; }
+  // Summed in this order by every engine, so that both see the very same delta.
+  T total() const { return part[0] + part[1] + part[2] + part[3]; }
 };
 using FrictionParts = BasicFrictionParts<double>;
 
@@ -63,12 +65,15 @@ struct FrictionModel {
     return gap > 0.0 ? gap : T(0.0);
   }
   // 4. The friction of the visit, by kind. `S` is a Segment (or its numbers, for derivatives).
+  // Effort is priced per hour: the touchpoint's minutes over 60.
   template <class S, class T>
-  static BasicFrictionParts<T> friction(const S& s, T multiplier, bool failed, bool repeated, T gap) {
+  static BasicFrictionParts<T> friction(const S& s, T multiplier, bool failed, bool repeated, T gap,
+                                        T effort_minutes) {
     BasicFrictionParts<T> f;
     f.part[0] = failed ? multiplier * s.reliability_sensitivity : T(0.0);
     f.part[1] = repeated ? multiplier * s.relevance_sensitivity : T(0.0);
     f.part[2] = multiplier * s.value_sensitivity * gap;
+    f.part[3] = multiplier * s.effort_sensitivity * (effort_minutes / 60.0);
     return f;
   }
   // 5. Probability that friction delta makes the customer walk away at this visit.

@@ -11,6 +11,7 @@ struct Segment {
   double reliability_sensitivity = 0.0;  // a: hazard added by a failed visit
   double relevance_sensitivity = 0.0;    // b: hazard added by repeating oneself
   double value_sensitivity = 0.0;        // c: hazard per unit of value gap
+  double effort_sensitivity = 0.0;       // d: hazard per hour of effort (model v1.3)
   double silent_churn = 0.0;             // lambda: churn hazard per unit of load at the end
   double heterogeneity = 0.0;            // h: coefficient of variation of the multiplier
 };

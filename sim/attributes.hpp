@@ -25,12 +25,13 @@ enum class SegmentParameter : int {
   reliability_sensitivity,
   relevance_sensitivity,
   value_sensitivity,
+  effort_sensitivity,
   silent_churn
 };
-inline constexpr int segment_parameter_count = 5;
+inline constexpr int segment_parameter_count = 6;
 inline constexpr std::array<const char*, segment_parameter_count> segment_parameter_names{
     "value_expectation", "reliability_sensitivity", "relevance_sensitivity", "value_sensitivity",
-    "silent_churn"};
+    "effort_sensitivity", "silent_churn"};
 
 inline double& attribute_of(Touchpoint& t, TouchpointAttribute a) {
   switch (a) {
@@ -52,6 +53,7 @@ inline double& parameter_of(Segment& s, SegmentParameter p) {
     case SegmentParameter::reliability_sensitivity: return s.reliability_sensitivity;
     case SegmentParameter::relevance_sensitivity: return s.relevance_sensitivity;
     case SegmentParameter::value_sensitivity: return s.value_sensitivity;
+    case SegmentParameter::effort_sensitivity: return s.effort_sensitivity;
     case SegmentParameter::silent_churn: break;
   }
   return s.silent_churn;

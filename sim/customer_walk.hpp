@@ -126,6 +126,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
   const auto value = j.value();
   const auto trust = j.trust();
   const auto recovery = j.recovery();
+  const auto effort = j.effort_minutes();
   const auto keys = j.keys();
 
   std::size_t k = j.start();
@@ -184,7 +185,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
     guard = rel.guard;
     const bool repeated = Model::can_repeat(seen) && d.repeat < 1.0 - relevance[k];
     const FrictionParts f =
-        Model::friction(seg, m, failed, repeated, Model::value_gap(seg.value_expectation, value[k]));
+        Model::friction(seg, m, failed, repeated, Model::value_gap(seg.value_expectation, value[k]), effort[k]);
     const double delta = f.total();
 
     here[fig_failures] += failed;

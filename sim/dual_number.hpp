@@ -44,6 +44,12 @@ struct Dual {
     for (int i = 0; i < N; ++i) r.d[i] = a.d[i] * b.v + a.v * b.d[i];
     return r;
   }
+  // Division by a constant, as the model divides minutes by 60.
+  friend Dual operator/(Dual a, double b) {
+    a.v /= b;
+    for (int i = 0; i < N; ++i) a.d[i] /= b;
+    return a;
+  }
   friend bool operator>(const Dual& a, double b) { return a.v > b; }
   friend bool operator<(const Dual& a, double b) { return a.v < b; }
 };

@@ -76,9 +76,15 @@ inline double least_count_variance(double mu) {
 // A mean per customer: standard error by batch means. For a count (an integer per customer) the
 // variance is at least least_count_variance(exact mean): used as a lower bound, so a rare event
 // that the Monte Carlo happened to see too seldom cannot shrink its own standard error.
+// A share (each customer gives a part of one defection, in [0, 1]) expected fewer than ten times
+// among the customers walked: batch means cannot see its spread (with no event at all they say
+// 0), so it gets the binomial standard error of a whole share, an upper bound on its variance.
+inline constexpr double rare_share_events = 10.0;
+
 template <class Get>
 FigureCheck mean_check(std::string name, const Tally& total, const std::vector<Tally>& batches,
-                       double exact, bool integer_count, Get get) {
+                       double exact, FigureKind kind, Get get) {
+  const bool integer_count = kind == FigureKind::count;
   const double mc = mean_of(total, get);
   double se = 0.0;
   const std::size_t b = batches.size();
@@ -95,8 +101,12 @@ FigureCheck mean_check(std::string name, const Tally& total, const std::vector<T
     for (const double m : means) ss += (m - centre) * (m - centre);
     se = std::sqrt(ss / static_cast<double>(b - 1)) / std::sqrt(static_cast<double>(b));
   }
-  if (integer_count && total.customers > 0)
-    se = std::max(se, std::sqrt(least_count_variance(exact) / static_cast<double>(total.customers)));
+  const double n = static_cast<double>(total.customers);
+  if (integer_count && total.customers > 0) se = std::max(se, std::sqrt(least_count_variance(exact) / n));
+  if (kind == FigureKind::share && total.customers > 0 && exact * n < rare_share_events) {
+    const double p = std::clamp(exact, 0.0, 1.0);
+    se = std::max(se, std::sqrt(p * (1.0 - p) / n));
+  }
   return make_check(std::move(name), mc, exact, se, static_cast<double>(total.customers));
 }
 
@@ -108,7 +118,8 @@ FigureCheck mean_check(std::string name, const Tally& total, const std::vector<T
 //   defections_by_cause.<cause>, touchpoints.<id>.<every figure of the field table>,
 //   segments.<name>.defection_rate.
 // Shares use the binomial standard error with the exact p, means per customer the batch-means
-// standard error (for counts at least the least variance a count with the exact mean can have);
+// standard error (for counts at least the least variance a count with the exact mean can have;
+// for rare shares, fewer than ten expected, at least a whole share's binomial variance);
 // every standard error gets the floor 1/n. The exact solution has an infinite
 // horizon, so max_steps truncation shows up as disagreement (outcomes.unfinished).
 template <class Model = FrictionModel>
@@ -140,7 +151,7 @@ Agreement compare_engines(const Journey& journey, const Population& population,
   auto summed = [&](std::string name, int first, int c) {
     double exact_total = 0.0;
     for (const auto& t : x.touchpoints) exact_total += t[first + c];
-    a.checks.push_back(mean_check(std::move(name), total, parts, exact_total, false, [first, c](const Tally& t) {
+    a.checks.push_back(mean_check(std::move(name), total, parts, exact_total, FigureKind::share, [first, c](const Tally& t) {
       double s = 0.0;
       for (const auto& k : t.touchpoints) s += k.total(first + c);
       return s;
@@ -153,8 +164,8 @@ Agreement compare_engines(const Journey& journey, const Population& population,
   for (std::size_t k = 0; k < journey.size(); ++k) {
     const std::string prefix = "touchpoints." + journey.touchpoint(k).id + ".";
     for (int f = 0; f < touchpoint_figure_count; ++f) {
-      const bool count = touchpoint_figure_fields[static_cast<std::size_t>(f)].kind == FigureKind::count;
-      a.checks.push_back(mean_check(prefix + figure_name(f), total, parts, x.touchpoints[k][f], count,
+      const FigureKind kind = touchpoint_figure_fields[static_cast<std::size_t>(f)].kind;
+      a.checks.push_back(mean_check(prefix + figure_name(f), total, parts, x.touchpoints[k][f], kind,
                                     [k, f](const Tally& t) { return t.touchpoints[k].total(f); }));
     }
   }

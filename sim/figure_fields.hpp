@@ -34,13 +34,16 @@ enum TouchpointFigure : int {
   fig_abandoned_by_reliability,
   fig_abandoned_by_relevance,
   fig_abandoned_by_value,
+  fig_abandoned_by_effort,
   fig_cause_reliability,  // every defection blamed here, by cause
   fig_cause_relevance,
   fig_cause_value,
+  fig_cause_effort,
   fig_cause_route,
   fig_friction_reliability,  // friction added here, by kind
   fig_friction_relevance,
   fig_friction_value,
+  fig_friction_effort,
   touchpoint_figure_count
 };
 inline constexpr int touchpoint_count_figures = fig_abandoned_by_reliability;
@@ -61,13 +64,16 @@ inline constexpr std::array<FigureField, touchpoint_figure_count> touchpoint_fig
     {"abandoned_by", "reliability", FigureKind::share},
     {"abandoned_by", "relevance", FigureKind::share},
     {"abandoned_by", "value", FigureKind::share},
+    {"abandoned_by", "effort", FigureKind::share},
     {"defections_by_cause", "reliability", FigureKind::share},
     {"defections_by_cause", "relevance", FigureKind::share},
     {"defections_by_cause", "value", FigureKind::share},
+    {"defections_by_cause", "effort", FigureKind::share},
     {"defections_by_cause", "route", FigureKind::share},
     {"friction", "reliability", FigureKind::amount},
     {"friction", "relevance", FigureKind::amount},
     {"friction", "value", FigureKind::amount},
+    {"friction", "effort", FigureKind::amount},
 }};
 
 // "visits", "abandoned_by.value"...: the figure's name in flat outputs (CSV, validate).

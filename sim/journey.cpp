@@ -46,7 +46,7 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
       start_(start),
       segments_(std::max<std::size_t>(segments, 1)) {
   const std::size_t n = touchpoints_.size();
-  for (auto* v : {&reliability_, &relevance_, &value_, &trust_, &recovery_}) v->reserve(n);
+  for (auto* v : {&reliability_, &relevance_, &value_, &trust_, &recovery_, &effort_}) v->reserve(n);
   keys_.reserve(n);
   outcome_.reserve(n);
   for (const auto& t : touchpoints_) {
@@ -55,6 +55,7 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
     value_.push_back(t.value);
     trust_.push_back(t.trust);
     recovery_.push_back(t.recovery);
+    effort_.push_back(t.effort_minutes.value_or(0.0));
     keys_.push_back(touchpoint_key(t.id));
     outcome_.push_back(t.outcome);
   }

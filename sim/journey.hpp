@@ -90,6 +90,8 @@ class Journey {
   std::span<const double> value() const { return value_; }
   std::span<const double> trust() const { return trust_; }
   std::span<const double> recovery() const { return recovery_; }
+  // Minutes of the customer's time and trouble per visit (0 when not given).
+  std::span<const double> effort_minutes() const { return effort_; }
   std::span<const std::uint64_t> keys() const { return keys_; }
   std::span<const Outcome> outcomes() const { return outcome_; }
 
@@ -130,7 +132,7 @@ class Journey {
   bool segment_routes_ = false;
   std::size_t stride_ = 0;
 
-  std::vector<double> reliability_, relevance_, value_, trust_, recovery_;
+  std::vector<double> reliability_, relevance_, value_, trust_, recovery_, effort_;
   std::vector<std::uint64_t> keys_;
   std::vector<Outcome> outcome_;
   std::vector<std::uint8_t> terminal_;

@@ -102,7 +102,8 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
   auto& r = a.r;
   auto& f = a.f;
   auto& s = a.s;
-  for (auto* t : {&q, &qa, &qn, &q0, &r, &f, &s[0], &s[1], &s[2]}) t->clear();
+  for (auto* t : {&q, &qa, &qn, &q0, &r, &f}) t->clear();
+  for (auto& t : s) t.clear();
   for (int i = 0; i < ni; ++i) {
     q.emplace_back(i, i, 1.0);
     if (a.churn) qa.emplace_back(i, i, 1.0);

@@ -33,7 +33,8 @@ using D = Dual<directions>;
 
 // A segment's numbers as dual variables, for the rules of models/friction.hpp.
 struct DualSegment {
-  D value_expectation, reliability_sensitivity, relevance_sensitivity, value_sensitivity, silent_churn;
+  D value_expectation, reliability_sensitivity, relevance_sensitivity, value_sensitivity, effort_sensitivity,
+      silent_churn;
 };
 
 D segment_variable(const Segment& s, SegmentParameter p) {
@@ -45,6 +46,7 @@ DualSegment dual_segment(const Segment& s) {
           segment_variable(s, SegmentParameter::reliability_sensitivity),
           segment_variable(s, SegmentParameter::relevance_sensitivity),
           segment_variable(s, SegmentParameter::value_sensitivity),
+          segment_variable(s, SegmentParameter::effort_sensitivity),
           segment_variable(s, SegmentParameter::silent_churn)};
 }
 
@@ -53,7 +55,7 @@ VisitAttributes<D> dual_attributes(const Journey& j, std::size_t k) {
   const auto var = [](double v, TouchpointAttribute a) { return D::variable(v, static_cast<int>(a)); };
   return {var(at.reliability, TouchpointAttribute::reliability), var(at.relevance, TouchpointAttribute::relevance),
           var(at.value, TouchpointAttribute::value), var(at.trust, TouchpointAttribute::trust),
-          var(at.recovery, TouchpointAttribute::recovery)};
+          var(at.recovery, TouchpointAttribute::recovery), D(at.effort_minutes)};
 }
 
 }  // namespace

@@ -47,6 +47,7 @@ using VisitContinuation = BasicVisitContinuation<double>;
 template <class T>
 struct VisitAttributes {
   T reliability, relevance, value, trust, recovery;
+  T effort_minutes;
 };
 
 // Which outcomes to enumerate: those with a positive probability (the engines), or every outcome
@@ -82,9 +83,9 @@ void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg,
       b.failed = rel.failed;
       b.averted = rel.averted;
       b.repeated = repeat_draw != 0;
-      b.parts = Model::friction(seg, m, rel.failed, b.repeated, gap);
+      b.parts = Model::friction(seg, m, rel.failed, b.repeated, gap, at.effort_minutes);
       b.delta = b.parts.total();
-      b.positive = Model::friction(seg, T(1.0), rel.failed, b.repeated, gap).total() > 0.0;
+      b.positive = Model::friction(seg, T(1.0), rel.failed, b.repeated, gap, at.effort_minutes).total() > 0.0;
       on_branch(b);
       for (int forgive_draw = 0; forgive_draw < 2; ++forgive_draw) {
         const T pg = forgive_draw ? f : 1.0 - f;
@@ -114,7 +115,8 @@ void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg,
 
 // The touchpoint attributes of st.k as the journey gives them.
 inline VisitAttributes<double> visit_attributes(const Journey& j, std::size_t k) {
-  return {j.reliability()[k], j.relevance()[k], j.value()[k], j.trust()[k], j.recovery()[k]};
+  return {j.reliability()[k], j.relevance()[k], j.value()[k], j.trust()[k], j.recovery()[k],
+          j.effort_minutes()[k]};
 }
 
 // The engines' view: the journey's own numbers, on doubles.

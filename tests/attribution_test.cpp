@@ -1,6 +1,7 @@
 // Every defection has one touchpoint and one cause: hand-derived blames on tiny journeys, for
 // the exact solver (to 1e-12) and the Monte Carlo engine (within 5 binomial standard errors at a
 // fixed seed), and the bookkeeping that makes blames add up to the defection count per customer.
+#include <numeric>
 #include <cmath>
 
 #include "sim/exact_solver.hpp"
@@ -151,7 +152,7 @@ TEST(Attribution, ExactBlamesSumToTheDefectionRate) {
     for (const auto& t : f.touchpoints) blamed += t.defections();
     const auto causes = f.defections_by_cause();
     EXPECT_NEAR(blamed, f.defection_rate(), 1e-12) << "h = " << h;
-    EXPECT_NEAR(causes[0] + causes[1] + causes[2] + causes[3], f.defection_rate(), 1e-12) << "h = " << h;
+    EXPECT_NEAR(std::accumulate(causes.begin(), causes.end(), 0.0), f.defection_rate(), 1e-12) << "h = " << h;
   }
 }
 

@@ -37,8 +37,21 @@ struct ValueGapBothWays : FrictionModel {
   static double value_gap(double expectation, double value) { return std::fabs(expectation - value); }
 };
 struct MultiplierIgnored : FrictionModel {
-  static FrictionParts friction(const Segment& s, double, bool failed, bool repeated, double gap) {
-    return FrictionModel::friction(s, 1.0, failed, repeated, gap);
+  static FrictionParts friction(const Segment& s, double, bool failed, bool repeated, double gap, double effort) {
+    return FrictionModel::friction(s, 1.0, failed, repeated, gap, effort);
+  }
+};
+struct EffortPerMinuteNotPerHour : FrictionModel {
+  static FrictionParts friction(const Segment& s, double m, bool failed, bool repeated, double gap, double effort) {
+    return FrictionModel::friction(s, m, failed, repeated, gap, effort * 60.0);
+  }
+};
+struct EffortBlamedOnValue : FrictionModel {
+  static FrictionParts friction(const Segment& s, double m, bool failed, bool repeated, double gap, double effort) {
+    FrictionParts f = FrictionModel::friction(s, m, failed, repeated, gap, effort);
+    f.part[2] += f.part[3];
+    f.part[3] = 0.0;
+    return f;
   }
 };
 struct AbandonTwiceAsOften : FrictionModel {
@@ -138,6 +151,8 @@ TEST(EngineAgreement, BreakingAnySingleRuleOfAVisitIsCaught) {
   EXPECT_TRUE(caught<GuardNeverAverts>(all, where));
   EXPECT_TRUE(caught<GuardIsNotUsedUp>(all, where));
   EXPECT_TRUE(caught<ValueGapBothWays>(all, where));
+  EXPECT_TRUE(caught<EffortPerMinuteNotPerHour>(all, where));
+  EXPECT_TRUE(caught<EffortBlamedOnValue>(all, where));
   EXPECT_TRUE(caught<MultiplierIgnored>(all, where));
   EXPECT_TRUE(caught<AbandonTwiceAsOften>(all, where));
   EXPECT_TRUE(caught<ForgiveAfterFailures>(all, where));

@@ -1,7 +1,7 @@
 #pragma once
 // Randomly generated valid journeys for property tests (fixed seeds, so every run sees the same
 // journeys): loops, any / ok / fail sets, trust, recovery points, several segments with and
-// without heterogeneity, and segment routes.
+// without heterogeneity, segment routes, and effort.
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -111,6 +111,11 @@ inline RandomScenario random_scenario(Dice& dice) {
           for (auto e = more; e < edges.size(); ++e) edges[e].segment = segment;
         }
       }
+  // Effort (model v1.3): minutes at some touchpoints, and segments that mind them (or not).
+  for (std::size_t k = 0; k < inner; ++k)
+    if (dice.chance(0.5)) tps[k].effort_minutes = dice.uniform(0.0, 45.0);
+  for (auto& g : segs)
+    if (dice.chance(0.6)) g.effort_sensitivity = dice.uniform(0.0, 1.5);
   return RandomScenario{Journey(std::move(tps), std::move(edges), 0, segs.size()), Population(std::move(segs))};
 }
 

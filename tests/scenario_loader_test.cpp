@@ -1,6 +1,7 @@
 // Every loader rule of the scenario format: valid files load, each kind of mistake is reported
 // with the file and line where it was made.
 #include <algorithm>
+#include <cmath>
 
 #include "io/scenario.hpp"
 #include "test_support.hpp"
@@ -140,6 +141,76 @@ TEST_F(ScenarioLoader, UnknownSegmentKeyIsAnError) {
 TEST_F(ScenarioLoader, UnknownSensitivityIsAnError) {
   const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliabilty: 0.3}\n    silent_churn: 0.2\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:10:19: error:", "did you mean 'reliability'");
+}
+
+// Model v1.3: sensitivities as walk-away odds, p = 1 - exp(-hazard x unit) for an average customer.
+TEST_F(ScenarioLoader, WalkAwayOddsBecomeHazards) {
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    walk_away: {failed: 0.3, repeated: 0.1, value_gap: 0.05, effort_hour: 0.2}\n"
+                                "    silent_churn: 0.2\n  - name: b"));
+  ASSERT_TRUE(ds.empty()) << all(ds);
+  const Segment& a = result_.scenario.segments[0].segment;
+  EXPECT_DOUBLE_EQ(a.reliability_sensitivity, -std::log(1.0 - 0.3));
+  EXPECT_DOUBLE_EQ(a.relevance_sensitivity, -std::log(1.0 - 0.1));
+  EXPECT_DOUBLE_EQ(a.value_sensitivity, -std::log(1.0 - 0.05) / 0.1);
+  EXPECT_DOUBLE_EQ(a.effort_sensitivity, -std::log(1.0 - 0.2));
+}
+
+TEST_F(ScenarioLoader, EffortSensitivityAndMinutesAreRead) {
+  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "{reliability: 0.3, effort: 0.4}\n    silent_churn: 0.2\n  - name: b"),
+                        "id,reliability,relevance,value,trust,recovery,outcome,effort_minutes\n"
+                        "order,0.9,1,1,0,,,30\n"
+                        "support,0.8,0.5,1,0,0.5,,\n"
+                        "done,1,1,1,0,,retained,\n"
+                        "gone,1,1,1,0,,defected,\n");
+  ASSERT_TRUE(ds.empty()) << all(ds);
+  EXPECT_DOUBLE_EQ(result_.scenario.segments[0].segment.effort_sensitivity, 0.4);
+  const LoadedScenario l = load_scenario(path_, "");
+  EXPECT_DOUBLE_EQ(l.model.journey.effort_minutes()[*l.model.journey.find("order")], 30.0);
+  EXPECT_DOUBLE_EQ(l.model.journey.effort_minutes()[*l.model.journey.find("support")], 0.0);
+}
+
+TEST_F(ScenarioLoader, ASensitivityGivenInBothFormsIsAnErrorAtTheSecond) {
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    sensitivity: {reliability: 0.3}\n    walk_away: {failed: 0.2}\n"
+                                "    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:11:17: error:",
+              "the reliability sensitivity is given twice: as 'walk_away.failed' here and as "
+              "'sensitivity.reliability' at line 10; give one of them");
+}
+
+TEST_F(ScenarioLoader, AWalkAwayOddOfOneIsAnError) {
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    walk_away: {repeated: 1}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:10:27: error:", "'walk_away.repeated' is 1; a walk-away probability must be below 1");
+}
+
+TEST_F(ScenarioLoader, AWalkAwayOddBeyondTheSupportedHazardIsAnError) {
+  // value_gap 0.99999: -ln(1e-5) / 0.1 = 115 per unit of gap, above the supported 100.
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    walk_away: {value_gap: 0.99999}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:10:28: error:", "a hazard of 115.129 per unit of value gap; the largest cxsim supports is 100");
+}
+
+TEST_F(ScenarioLoader, UnknownWalkAwayKeySuggestsTheRightOne) {
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    walk_away: {fail: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:10:17: error:", "did you mean 'failed'");
+}
+
+TEST_F(ScenarioLoader, ASegmentWithoutSensitivitiesInEitherFormIsAnError) {
+  const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "    silent_churn: 0.2\n  - name: b"));
+  EXPECT_DIAG(ds, "scenario.yaml:7:5: error:", "give 'sensitivity' (hazards) or 'walk_away' (walk-away odds)");
+}
+
+TEST_F(ScenarioLoader, AVariantPatchMayGiveWalkAwayOdds) {
+  const auto ds = check(std::string(kScenario) + "    segments:\n      a: {walk_away: {effort_hour: 0.5}}\n");
+  ASSERT_TRUE(ds.empty()) << all(ds);
+  const LoadedScenario l = load_scenario(path_, "fix");
+  EXPECT_DOUBLE_EQ(l.model.population.segment(0).effort_sensitivity, -std::log(0.5));
+  EXPECT_DOUBLE_EQ(l.model.population.segment(0).reliability_sensitivity, 0.3);  // kept from the baseline
 }
 
 TEST_F(ScenarioLoader, UnknownCsvColumnIsAnError) {
