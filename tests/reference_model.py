@@ -21,7 +21,23 @@ import sys
 
 import yaml
 
-CAUSES = ("reliability", "relevance", "value")
+CAUSES = ("reliability", "relevance", "value", "effort")
+# Walk-away odds (model v1.3): the chance an average customer walks away after a failed visit,
+# a repeat, a value gap of 0.1 or an hour of effort, felt alone.
+WALK_AWAY = {"failed": ("reliability", 1.0), "repeated": ("relevance", 1.0),
+             "value_gap": ("value", 0.1), "effort_hour": ("effort", 1.0)}
+
+
+def as_hazards(fields):
+    """A segment (or a segment patch) with its walk-away odds turned into sensitivities."""
+    fields = dict(fields)
+    sens = dict(fields.pop("sensitivity", None) or {})
+    for key, p in (fields.pop("walk_away", None) or {}).items():
+        cause, unit = WALK_AWAY[key]
+        sens[cause] = -math.log(1.0 - float(p)) / unit
+    if sens:
+        fields["sensitivity"] = sens
+    return fields
 DEFAULT_SEGMENT = dict(name="everyone", share=1.0, value_expectation=0.5,
                        sensitivity=dict(reliability=0.5, relevance=0.25, value=0.5),
                        silent_churn=0.3, heterogeneity=0.0)
@@ -57,7 +73,7 @@ class Scenario:
         journey = doc["journey"]
         rows = read_table(journey["touchpoints"], folder)
         edges = read_table(journey["transitions"], folder)
-        self.segments = [dict(s) for s in doc.get("segments") or [DEFAULT_SEGMENT]]
+        self.segments = [as_hazards(s) for s in doc.get("segments") or [DEFAULT_SEGMENT]]
         if variant is not None:
             rows, edges = self.patch(next(v for v in doc["variants"] if v["name"] == variant), rows, edges)
 
@@ -69,6 +85,7 @@ class Scenario:
         self.v = [number(r["value"]) for r in rows]
         self.t = [number(r["trust"]) for r in rows]
         self.q = [number(r.get("recovery"), 0.0) for r in rows]
+        self.minutes = [number(r.get("effort_minutes"), 0.0) for r in rows]
         self.outcome = [(r.get("outcome") or "").strip() for r in rows]
 
         names = {s["name"]: i for i, s in enumerate(self.segments)}
@@ -92,7 +109,7 @@ class Scenario:
         for k, new in replaced.items():
             edges += [dict(text_row(e), **{"from": k}) for e in new]
         for seg in self.segments:
-            fields = dict((variant.get("segments") or {}).get(seg["name"]) or {})
+            fields = as_hazards((variant.get("segments") or {}).get(seg["name"]) or {})
             seg["sensitivity"] = dict(seg.get("sensitivity") or {}, **fields.pop("sensitivity", {}))
             seg.update(fields)
         return list(by_id.values()), edges
@@ -144,7 +161,7 @@ def walk(sc, add):
             break
     seg = sc.segments[s]
     sens = seg.get("sensitivity") or {}
-    a, b, c = (float(sens.get(x, 0.0)) for x in CAUSES)
+    a, b, c, d = (float(sens.get(x, 0.0)) for x in CAUSES)
     e = float(seg["value_expectation"])
     lam = float(seg["silent_churn"])
     h = float(seg.get("heterogeneity", 0.0))
@@ -190,7 +207,8 @@ def walk(sc, add):
         gap = max(0.0, e - sc.v[k])
         parts = {"reliability": m * a if failed else 0.0,
                  "relevance": m * b if repeated else 0.0,
-                 "value": m * c * gap}
+                 "value": m * c * gap,
+                 "effort": m * d * sc.minutes[k] / 60.0}
         delta = sum(parts.values())
         add(("touchpoint", sc.ids[k], "failures"), float(failed))
         add(("touchpoint", sc.ids[k], "repeats"), float(repeated))

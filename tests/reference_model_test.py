@@ -84,14 +84,18 @@ def generate(case, folder):
             "heterogeneity": rng.choice([0.0, 0.0, 0.4, 1.3]),
         })
     segments[-1]["share"] = round(1.0 - sum(s["share"] for s in segments[:-1]), 6)
+    for seg in segments:  # some segments state their sensitivities as walk-away odds (v1.3)
+        if rng.random() < 0.4:
+            seg["walk_away"] = walk_away_odds(seg.pop("sensitivity"))
 
     with open(os.path.join(folder, "touchpoints.csv"), "w") as f:
-        f.write("id,reliability,relevance,value,trust,recovery,outcome\n")
+        f.write("id,reliability,relevance,value,trust,recovery,outcome,effort_minutes\n")
         for k in inner:
             recovery = 0 if rng.random() < (0.3 if episodes else 0.6) else round(rng.uniform(0.05, 1), 3)
-            f.write(f"{k},{attribute(rng)},{attribute(rng)},{attribute(rng)},{attribute(rng)},{recovery},\n")
+            minutes = rng.choice(["", 0, round(rng.uniform(1, 90), 1)])
+            f.write(f"{k},{attribute(rng)},{attribute(rng)},{attribute(rng)},{attribute(rng)},{recovery},,{minutes}\n")
         for k, outcome in endings:
-            f.write(f"{k},1,1,1,0,0,{outcome}\n")
+            f.write(f"{k},1,1,1,0,0,{outcome},\n")
     ends = [k for k, _ in endings]
     with open(os.path.join(folder, "transitions.csv"), "w") as f:
         f.write("from,to,probability,when,segment\n")
@@ -113,6 +117,15 @@ def generate(case, folder):
     return path
 
 
+def walk_away_odds(sensitivity):
+    """Hazards as the walk-away odds a designer would write (rounded, as a person would)."""
+    out = {}
+    for key, (cause, unit) in reference_model.WALK_AWAY.items():
+        if cause in sensitivity:
+            out[key] = round(-math.expm1(-sensitivity[cause] * unit), 3)
+    return out
+
+
 def redesign(rng, inner, ends, segments):
     """A variant `redesign`: a touchpoint patched, a new touchpoint `detour` put after one
     (whose rows are all replaced, segment rows included), sometimes a touchpoint made an
@@ -132,9 +145,15 @@ def redesign(rng, inner, ends, segments):
         transitions[ending] = []
         touchpoints[ending] = {"outcome": "retained"}
     seg = rng.choice(segments)
+    patch = {"value_expectation": round(rng.random(), 3)}
+    if rng.random() < 0.5 and "sensitivity" in seg:  # one form per sensitivity within a segment
+        patch["sensitivity"] = {rng.choice(reference_model.CAUSES): 0.9}
+    else:
+        patch["walk_away"] = {rng.choice(list(reference_model.WALK_AWAY)): 0.4}
+    if rng.random() < 0.5:
+        touchpoints[patched]["effort_minutes"] = round(rng.uniform(0, 60), 1)
     return {"name": "redesign", "touchpoints": touchpoints, "transitions": transitions,
-            "segments": {seg["name"]: {"sensitivity": {rng.choice(reference_model.CAUSES): 0.9},
-                                       "value_expectation": round(rng.random(), 3)}}}
+            "segments": {seg["name"]: patch}}
 
 
 def exact_figures(doc):
