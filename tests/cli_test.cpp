@@ -1,6 +1,7 @@
 // The cxsim command as users meet it: exit codes, output files, formats, traces.
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -648,6 +649,36 @@ TEST_F(CliOutputs, DevStdoutIsWrittenDirectly) {
   const Result r = cxsim("run " + yaml_ + " --format json --out /dev/stdout");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["scenario"], "Tiny");
+}
+
+TEST_F(CliOutputs, DevStdoutAppendsToTheFileTheShellOpened) {
+  // `--out /dev/stdout >> log` must add to the log, not rename a new file over it.
+  const std::string log = dir_.write("t/app.log", "line 1\nline 2\n");
+  for (const char* option : {"--out /dev/stdout", "--out /dev/fd/1", "--trace 2 --trace-out /dev/stdout"}) {
+    const std::string before = content(log);
+    const std::string cmd = std::string(CXSIM_BINARY) + " run " + yaml_ + " --format csv " + std::string(option) + " >> " + log;
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << option;
+    const std::string after = content(log);
+    EXPECT_EQ(after.rfind(before, 0), 0u) << option << ": the earlier lines were lost";
+    EXPECT_GT(after.size(), before.size()) << option;
+  }
+  EXPECT_FALSE(leftovers());
+}
+
+TEST_F(CliOutputs, DevStdoutIntoAPipeIsWritten) {
+  const std::string got = dir_.path("t/piped.csv");
+  const std::string cmd = "set -o pipefail; " + std::string(CXSIM_BINARY) + " run " + yaml_ +
+                          " --format csv --out /dev/stdout 2>/dev/null | cat > " + got;
+  ASSERT_EQ(std::system(("bash -c '" + cmd + "'").c_str()), 0);
+  EXPECT_EQ(content(got).rfind("scenario,variant,scope,id,metric,value\n", 0), 0u);
+}
+
+TEST_F(CliOutputs, AFolderThatTakesNoNewFilesIsNamed) {
+  const Result r = cxsim("run " + yaml_ + " --out /proc/version");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("cannot write '/proc/version'"), std::string::npos) << r.err;
+  // As root the file itself opens for writing; the folder is what refuses.
+  if (::geteuid() == 0) EXPECT_NE(r.err.find("no new file can be made in its folder '/proc'"), std::string::npos) << r.err;
 }
 
 TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
