@@ -30,6 +30,7 @@
 #include "io/graphviz_svg.hpp"
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
+#include "io/staging_folder.hpp"
 #include "io/calibration_report.hpp"
 #include "io/fit_parameters.hpp"
 #include "io/fitted_scenario.hpp"
@@ -965,37 +966,47 @@ int run_import_paths(const ImportPathsOptions& o) {
   PathImportSettings settings;
   settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
   namespace fs = std::filesystem;
-  const fs::path dir(o.out);
+  const fs::path dir = fs::path(o.out).lexically_normal();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
   for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
-    if (fs::exists(dir / f, ec))
+    if (fs::exists(fs::symlink_status(dir / f, ec)))
       throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
   Diagnostics diag;
   const ImportedPaths imported = import_paths(o.paths, settings, diag);
   if (diag.has_errors()) throw InputError(diag.sorted());
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create the folder '" + o.out + "': " + ec.message());
-  // All three files are opened (and so checked) before any is written.
-  OutputFile yaml((dir / "scenario.yaml").string(), {o.paths});
-  OutputFile tps((dir / "touchpoints.csv").string(), {o.paths});
-  OutputFile trs((dir / "transitions.csv").string(), {o.paths});
-  tps.stream() << imported.touchpoints_csv;
-  trs.stream() << imported.transitions_csv;
-  yaml.stream() << imported.scenario_yaml;
-  tps.commit();
-  trs.commit();
-  yaml.commit();
+  // All three files or none: written and checked in a private folder beside DIR, then moved in.
+  fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  if (dir.filename().empty() || dir.filename() == "." || dir.filename() == "..") parent = dir;
+  if (!fs::is_directory(parent, ec))
+    throw UsageError("cannot import into '" + o.out + "': folder '" + parent.string() + "' does not exist");
+  StagingFolder staged(parent.string(), dir.filename().empty() || parent == dir ? "import" : dir.filename().string());
+  staged.write("touchpoints.csv", imported.touchpoints_csv);
+  staged.write("transitions.csv", imported.transitions_csv);
+  const std::string yaml = staged.write("scenario.yaml", imported.scenario_yaml);
   // The written scenario must load: anything else is a bug here, not in the data.
-  const CheckedScenario check = check_scenario((dir / "scenario.yaml").string());
+  const CheckedScenario check = check_scenario(yaml);
   if (check.diagnostics.has_errors()) {
     for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
     throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
   }
+  staged.move_into(dir.string());
   std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
             << (dir / "scenario.yaml").string() << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
+  if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
+    // Silent churn is a defection in the model, but the imported journey has no friction yet to
+    // produce it: these customers end at a retained ending, and every figure says so.
+    const auto share = [&](std::uint64_t n) {
+      return formatted("%.1f%%", 100.0 * static_cast<double>(n) / static_cast<double>(imported.customers));
+    };
+    std::cerr << "cxsim: warning: " << churned << " customers (" << share(churned)
+              << ") churned silently in the paths, but the imported journey ends them at 'ended_churned', a retained "
+                 "ending: its defection rate is " << share(imported.endings[2] + imported.endings[3])
+              << " where the paths show " << share(churned + imported.endings[2] + imported.endings[3])
+              << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
+  }
   return 0;
 }
 
@@ -1062,22 +1073,22 @@ int run_calibrate(const CalibrateOptions& o) {
     }
   });
   const std::string fitted = fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
-  // The fitted scenario must load: anything else is a bug here, and nothing is written.
+  // The fitted scenario must load: anything else is a bug here, and nothing is written. It is
+  // checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
+  // would let another user plant a symlink that this process then writes through.
   {
-    namespace fs = std::filesystem;
-    const fs::path probe = fs::temp_directory_path() / ("cxsim-fitted-" + std::to_string(::getpid()) + ".yaml");
-    bool probed = true;
+    std::optional<StagingFolder> scratch;
     try {
-      write_output(probe.string(), fitted);
+      scratch.emplace(std::filesystem::temp_directory_path().string(), "fitted");
     } catch (const std::exception&) {
-      probed = false;  // no writable temporary folder: the check is a safeguard, not a requirement
+      // no usable temporary folder: the check is a safeguard, not a requirement
     }
-    const CheckedScenario check = probed ? check_scenario(probe.string()) : CheckedScenario{};
-    std::error_code ec;
-    if (probed) fs::remove(probe, ec);
-    if (check.diagnostics.has_errors()) {
-      for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
-      throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+    if (scratch) {
+      const CheckedScenario check = check_scenario(scratch->write("fitted.yaml", fitted));
+      if (check.diagnostics.has_errors()) {
+        for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+        throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+      }
     }
   }
   out.stream() << fitted;

@@ -109,7 +109,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   };
   try {
     io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>, io::throw_on_overflow,
-                  io::single_and_empty_line_comment<'#'>>
+                  io::empty_line_comment>
         reader(path);
     reader.read_header(io::ignore_missing_column, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]);
     for (const int required : {c_customer, c_step, c_touchpoint, c_ending})
@@ -343,7 +343,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   yaml << "# Imported by cxsim import-paths from " << one_line(path) << ".\n"
        << "# Counted: " << out.customers << " customers, " << out.visits << " visits (rows), "
        << counts.touchpoints.size() << " touchpoints" << (has_segment ? ", " + std::to_string(segs) + " segments" : "")
-       << "; no rows skipped (every row is a visit; blank lines and lines starting with '#' are not rows).\n"
+       << "; no rows skipped (every line but the header and blank lines is a visit).\n"
        << "# Endings: " << endings[0] << " retained, " << endings[1] << " churned, " << endings[2] << " abandoned, "
        << endings[3] << " defected.\n"
        << "# Every transition has its maximum-likelihood probability: the times it was taken over the departures\n"
@@ -370,6 +370,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
          << ", value_expectation: 0, sensitivity: {reliability: 0, relevance: 0, value: 0}, silent_churn: 0}\n";
   }
   yaml << "simulation: {customers: " << std::max<std::uint64_t>(out.customers, 100000) << ", seed: 1}\n";
+  for (int e = 0; e < 4; ++e) out.endings[static_cast<std::size_t>(e)] = endings[e];
   out.scenario_yaml = yaml.str();
   out.touchpoints_csv = tps.str();
   out.transitions_csv = trs.str();

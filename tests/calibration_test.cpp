@@ -2,6 +2,7 @@
 // parameters from counts simulated by the Monte Carlo engine (fixed seeds), identifiability
 // warnings, OBSERVED.yaml checks with file:line, and FITTED.yaml round trips.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -601,6 +602,33 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first.rfind("# Fitted by cxsim calibrate", 0), 0u) << first;
+}
+
+TEST(CliCalibrate, ItsScratchFileCannotBeRedirectedBySomeoneElsesSymlink) {
+  // Another user plants links named like the check copy, for the next process ids, pointing at
+  // a file the victim may write: the check copy must be made privately, never through them.
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 20000, 9);
+  const std::string victim = dir.write("victim.txt", "precious\n");
+  const std::string tmp = dir.path("tmp");
+  std::filesystem::create_directories(tmp);
+  long last = 0;
+  std::ifstream("/proc/sys/kernel/ns_last_pid") >> last;
+  for (long pid = last; pid < last + 3000; ++pid)
+    std::filesystem::create_symlink(victim, tmp + "/cxsim-fitted-" + std::to_string(pid) + ".yaml");
+  const std::string env = "TMPDIR=" + tmp + " ";
+  const int status = std::system((env + CXSIM_BINARY + " calibrate " + test::scenario("broadband") + " --observed " +
+                                  observed + " --fit install.reliability --out " + dir.path("fitted2.yaml") +
+                                  " >/dev/null 2>&1").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(victim);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), "precious\n");
+  std::size_t left = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp)) left += !e.is_symlink();
+  EXPECT_EQ(left, 0u) << "the private check folder is removed";
 }
 
 TEST(CliCalibrate, BadObservedCountsExitTwoAndWriteNothing) {

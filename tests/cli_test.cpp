@@ -678,7 +678,9 @@ TEST_F(CliOutputs, AFolderThatTakesNoNewFilesIsNamed) {
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("cannot write '/proc/version'"), std::string::npos) << r.err;
   // As root the file itself opens for writing; the folder is what refuses.
-  if (::geteuid() == 0) EXPECT_NE(r.err.find("no new file can be made in its folder '/proc'"), std::string::npos) << r.err;
+  if (::geteuid() == 0) {
+    EXPECT_NE(r.err.find("no new file can be made in its folder '/proc'"), std::string::npos) << r.err;
+  }
 }
 
 TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
