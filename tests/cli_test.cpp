@@ -1,4 +1,6 @@
 // The cxsim command as users meet it: exit codes, output files, formats, traces.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -410,7 +412,8 @@ class CliBatch : public ::testing::Test {
                "  - name: fix_b\n    touchpoints:\n      b: {relevance: 0.95}\n");
   }
   std::string in() const { return dir_.path("in"); }
-  // The file's rows without the elapsed_seconds column (the one column that varies run to run).
+  // The file's rows without the elapsed_seconds column (the one column that varies run to run)
+  // and the shard (which differs between a sharded and an unsharded batch).
   static std::vector<std::string> rows(const std::string& path) {
     std::ifstream f(path);
     std::vector<std::string> out;
@@ -418,12 +421,24 @@ class CliBatch : public ::testing::Test {
       std::vector<std::string> cells;
       std::stringstream ss(line);
       for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+      if (cells.size() > 28) cells.erase(cells.begin() + 28);
       if (cells.size() > 20) cells.erase(cells.begin() + 20);
       std::string joined;
       for (const auto& c : cells) joined += c + ",";
       out.push_back(joined);
     }
     return out;
+  }
+  static std::string content(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  }
+  static std::string batch_header_line() {
+    return "scenario_file,scenario,variant,customers,seed,defection_rate,ci95_low,ci95_high,retained,abandoned,"
+           "routed_defection,silent_churn,unfinished,exact_defection_rate,difference_vs_baseline,difference_ci95_low,"
+           "difference_ci95_high,p_value,p_adjusted,scenario_sha256,elapsed_seconds,currency,cost_per_year,"
+           "defections_avoided_per_year,value_kept_per_year,net_benefit_per_year,net_benefit_ci95_low,"
+           "net_benefit_ci95_high,shard,batch_settings\n";
   }
   test::ScratchDir dir_;
 };
@@ -515,6 +530,135 @@ TEST_F(CliBatch, ABrokenScenarioIsReportedAndTheRestStillRun) {
   EXPECT_NE(r.err.find("broken.yaml is not a valid scenario"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("broken.yaml:2:"), std::string::npos) << "the loader's messages, with positions";
   EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+}
+
+TEST_F(CliBatch, ResumeChangesNothingInAFileThatIsNotABatch) {
+  for (const std::string& text : {std::string("line one\nhalf a line"), std::string("precious"),
+                                  batch_header_line() + "not,a,row\nhalf"}) {
+    const std::string out = dir_.write("notes.csv", text);
+    const Result r = cxsim("batch " + in() + " --resume --out " + out);
+    EXPECT_EQ(r.code, 2) << text;
+    EXPECT_EQ(content(out), text) << "not a byte changed";
+  }
+}
+
+TEST_F(CliBatch, AResultsFileWithNoWholeLineGetsItsHeader) {
+  const std::string header = batch_header_line();
+  for (const std::string& text : {std::string(), header.substr(0, 25)}) {
+    const std::string out = dir_.write("empty.csv", text);
+    const Result r = cxsim("batch " + in() + " --resume --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(content(out).rfind(header, 0), 0u) << "the header comes first";
+    EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+  }
+}
+
+TEST_F(CliBatch, ResumeWithOtherOptionsOrAnotherShardIsRefused) {
+  const std::string out = dir_.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --customers 1000 --out " + out).code, 0);
+  const std::string before = content(out);
+  const Result r = cxsim("batch " + in() + " --customers 2000 --resume --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("holds a batch run as shard 1/1 with customers=1000 seed=scenario; this run is shard 1/1 with "
+                       "customers=2000 seed=scenario"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(cxsim("batch " + in() + " --customers 1000 --shard 1/2 --resume --out " + out).code, 2);
+  EXPECT_EQ(content(out), before);
+}
+
+TEST_F(CliBatch, ResumeOverAnotherFolderKeepsTheEarlierRows) {
+  const std::string out = dir_.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + out).code, 0);
+  const auto before = rows(out);
+  // The same files spelt another way are the same scenarios: all kept, nothing run.
+  const Result spelt = cxsim("batch " + in() + "/./ --resume --out " + out);
+  ASSERT_EQ(spelt.code, 0) << spelt.err;
+  EXPECT_NE(spelt.err.find("0 scenarios run, 5 kept"), std::string::npos) << spelt.err;
+  // Only the odd ones this time: the others' rows stay.
+  const Result r = cxsim("batch " + dir_.path("in/odd") + " --resume --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("3 scenarios' earlier rows kept although this run does not include them"), std::string::npos) << r.err;
+  auto after = rows(out);
+  EXPECT_EQ(after.size(), before.size());
+  std::sort(after.begin(), after.end());
+  auto sorted = before;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(after, sorted);
+}
+
+TEST_F(CliBatch, ASecondBatchOnTheSameFileIsRefused) {
+  const std::string out = dir_.path("locked.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + out).code, 0);
+  const std::string before = content(out);
+  const int fd = ::open(out.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // as a running batch holds it
+  const Result r = cxsim("batch " + in() + " --resume --out " + out);
+  ::close(fd);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is being written by another cxsim batch"), std::string::npos) << r.err;
+  EXPECT_EQ(content(out), before);
+}
+
+TEST_F(CliBatch, AScenarioReachedTwiceRunsOnce) {
+  const std::string out = dir_.path("twice.csv");
+  const Result r = cxsim("batch " + in() + " " + in() + "/../in " + dir_.path("in/s0.yaml") + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+  EXPECT_NE(r.err.find("the same file as one already in the batch"), std::string::npos) << r.err;
+}
+
+TEST_F(CliBatch, SaysWhatItFoundAndSkippedAndWhy) {
+  dir_.write("in/more/t.yml", content(dir_.path("in/s0.yaml")));
+  dir_.write("in/notes.yaml", "owner: the CX team\nreviewed: 2024-05-01\n");
+  std::filesystem::create_symlink(dir_.path("in/odd"), dir_.path("in/linked"));
+  std::filesystem::create_symlink(dir_.path("in/gone.yaml"), dir_.path("in/broken.yaml"));
+  std::filesystem::create_symlink("loop.yaml", dir_.path("in/loop.yaml"));
+  const std::string out = dir_.path("found.csv");
+  const Result r = cxsim("batch " + in() + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(out).size(), 1u + 6 * 3) << "the .yml scenario runs too";
+  for (const char* why : {"linked: a symbolic link to a folder, not followed", "broken.yaml: a broken symbolic link",
+                          "loop.yaml: a symbolic link loop", "notes.yaml: not a scenario (no 'journey' at the top level)",
+                          "6 scenario files found, 4 skipped"})
+    EXPECT_NE(r.err.find(why), std::string::npos) << why << "\n" << r.err;
+}
+
+TEST_F(CliBatch, ABatchWithNoScenariosIsAnError) {
+  std::filesystem::create_directories(dir_.path("nothing"));
+  dir_.write("nothing/readme.txt", "no scenarios here");
+  const Result r = cxsim("batch " + dir_.path("nothing") + " --out " + dir_.path("none.csv"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no scenario files (*.yaml, *.yml) found in"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("none.csv")));
+}
+
+TEST_F(CliBatch, MergeRefusesMissingShardsAndMixedSettings) {
+  std::vector<std::string> parts;
+  for (int i = 1; i <= 3; ++i) {
+    parts.push_back(dir_.path("part" + std::to_string(i) + ".csv"));
+    ASSERT_EQ(cxsim("batch " + in() + " --shard " + std::to_string(i) + "/3 --out " + parts.back()).code, 0);
+  }
+  const Result two = cxsim("batch --merge " + dir_.path("m1.csv") + " " + parts[0] + " " + parts[1]);
+  EXPECT_EQ(two.code, 2);
+  EXPECT_NE(two.err.find("cannot merge: shard 3/3 is missing; a merge needs every shard of the batch"), std::string::npos)
+      << two.err;
+  const std::string other = dir_.path("other3.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --shard 3/3 --seed 99 --out " + other).code, 0);
+  const Result mixed = cxsim("batch --merge " + dir_.path("m2.csv") + " " + parts[0] + " " + parts[1] + " " + other);
+  EXPECT_EQ(mixed.code, 2);
+  EXPECT_NE(mixed.err.find("was run with customers=scenario seed=99 but"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("m1.csv")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("m2.csv")));
+}
+
+TEST_F(CliBatch, MergeAndResumeRefuseWhatIsNotARegularFile) {
+  const Result m = cxsim("batch --merge " + dir_.path("m.csv") + " /dev/zero");
+  EXPECT_EQ(m.code, 2);
+  EXPECT_NE(m.err.find("'/dev/zero' is not a regular file"), std::string::npos) << m.err;
+  const Result r = cxsim("batch " + in() + " --resume --out /dev/zero");
+  EXPECT_EQ(r.code, 2);
 }
 
 TEST_F(CliBatch, JsonLinesHoldTheSameRows) {
