@@ -833,7 +833,8 @@ int run_sensitivity(const SensitivityOptions& o) {
   const std::uint64_t threads = threads_option(o.threads);
   SensitivitySettings settings;
   settings.step = real_option(o.step, "--step", settings.step, 0.0, limits::max_sensitivity);
-  if (!(settings.step > 0.0)) throw UsageError("--step must be more than 0");
+  // Changed values are kept on a 1e-12 grid: a smaller step would change nothing at all.
+  if (!(settings.step >= 1e-9)) throw UsageError("--step must be at least 1e-9, not " + *o.step);
   settings.top = count_option(o.top, "--top", settings.top, 0, 1'000'000);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
@@ -893,6 +894,28 @@ int run_sweep(const SweepOptions& o) {
     return 0;
   });
   emit(out, format_sweep(report, format));
+  // As in `run`: customers stopped by max_steps count as unfinished, not as defections, so the
+  // estimates are biased low. Said once per curve, at its worst point, with the exact rate there.
+  if (settings.monte_carlo)
+    for (const auto& c : report.curves) {
+      const SweepPoint* worst = nullptr;
+      std::uint64_t most = 0;
+      for (const auto& p : c.points)
+        if (p.monte_carlo && p.monte_carlo->endings[static_cast<int>(Ending::unfinished)] > most) {
+          most = p.monte_carlo->endings[static_cast<int>(Ending::unfinished)];
+          worst = &p;
+        }
+      if (!worst || most * 1000 <= worst->monte_carlo->customers) continue;
+      std::cerr << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(worst->value) << ", "
+                << formatted("%llu customers (%.3f%%)", static_cast<unsigned long long>(most),
+                             100.0 * static_cast<double>(most) / static_cast<double>(worst->monte_carlo->customers))
+                << " were still walking after " << settings.monte_carlo->walk.max_steps
+                << " visits (max_steps) and count as unfinished, not as defections, so the Monte Carlo defection rates of "
+                   "this curve are biased low";
+      if (worst->exact) std::cerr << formatted("; the exact defection rate there, which has no step limit, is %.3f%%",
+                                               100.0 * worst->exact->defection_rate());
+      std::cerr << '\n';
+    }
   int failed = 0;
   for (const auto& c : report.curves)
     for (const auto& p : c.points)

@@ -246,6 +246,25 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
   EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
 }
 
+TEST(CliWarnings, CompareSaysWhenNoCustomerDifferedAndTheIntervalIsDegenerate) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("small.yaml",
+      "name: Small\njourney:\n  start: a\n  touchpoints:\n"
+      "    - {id: a, reliability: 0.999, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+      "simulation: {customers: 100, seed: 3}\n"
+      "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.9999}\n");
+  const Result r = cxsim("compare " + yaml);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cxsim: warning: 'sturdier': no customer's defection differed from the baseline in 100 "
+                       "customers, so its interval [0, 0] is degenerate: it only says the change is too small to show "
+                       "in this many customers; the exact difference is -0.043"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(cxsim("compare " + yaml + " --customers 2000000").err.find("degenerate"), std::string::npos);
+}
+
 TEST(CliWarnings, CompareWarnsAboutEachArmWithManyUnfinishedCustomers) {
   test::ScratchDir dir;
   const std::string yaml = looping_scenario(dir, "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
