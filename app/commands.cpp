@@ -1136,11 +1136,10 @@ std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loade
     if (p.at_bound) h << "  (at a bound of its range)";
     h << "\n";
   }
-  char line[256];
-  std::snprintf(line, sizeof line, "Log-likelihood %.10g, deviance %.6g over %zu counts. Defection rate %.4f%% (was %.4f%%).\n",
-                r.fit.log_likelihood, r.fit.deviance, r.fit.rows.size(), 100.0 * r.defection_rate_fitted,
-                100.0 * r.defection_rate_start);
-  h << line;
+  h << formatted("Log-likelihood %.10g, deviance %.6g over %zu counts", r.fit.log_likelihood, r.fit.deviance,
+                 r.fit.rows.size());
+  if (r.fit.degrees_of_freedom) h << formatted(" (%.0f degrees of freedom, p = %.2g)", *r.fit.degrees_of_freedom, *r.fit.p_value);
+  h << formatted(". Defection rate %.4f%% (was %.4f%%).\n", 100.0 * r.defection_rate_fitted, 100.0 * r.defection_rate_start);
   for (const auto& w : r.warnings) h << "Warning: " << one_line(w) << "\n";
   h << "\nEverything else is as in the scenario, whose comments are not carried over; the touchpoint\n"
        "and transition tables are written inline so this file stands alone.\n";
@@ -1183,6 +1182,24 @@ int run_calibrate(const CalibrateOptions& o) {
       throw UsageError(e.what());
     }
   });
+  // Starting values are not a fit, and a model far from the counts is no calibration: say why,
+  // print the report (its residuals show where), and write nothing.
+  const auto refuse = [&](const std::string& why) {
+    std::cout << format_calibration(CalibrationReport{loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name,
+                                                      o.observed, o.holdout, "", &result},
+                                    format)
+              << std::flush;
+    throw std::runtime_error(why + "; nothing was written to '" + o.out + "'");
+  };
+  if (result.unmoved)
+    refuse("the fit never moved from its starting point (every step made the likelihood worse or could not be solved), "
+           "so there are no fitted values to write");
+  if (result.fit.p_value && *result.fit.p_value < poor_fit_p &&
+      result.fit.deviance > poor_fit_ratio * *result.fit.degrees_of_freedom && !o.accept_poor_fit)
+    refuse(formatted("the model cannot fit the counts: deviance %.6g is more than %.0f times its %.0f degrees of freedom "
+                     "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
+                     "add --accept-poor-fit to write it anyway",
+                     result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
   const std::string fitted = fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
   // The fitted scenario must load: anything else is a bug here, and nothing is written. It is
   // checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
