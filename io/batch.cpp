@@ -325,7 +325,11 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
       const auto cells = csv_cells(record.substr(0, record.size() - 1));
       if (!cells || cells->size() != names.size())
         throw InputError(where, "this is not a row of a cxsim batch (" + std::to_string(names.size()) + " cells)");
-      const auto at = [&](const char* name) { return (*cells)[index(name)]; };
+      const auto at = [&](const char* name) {
+        const std::string& c = (*cells)[index(name)];
+        // csv_escape's quote before a formula-like cell is not part of the text.
+        return c.size() > 1 && c.front() == '\'' && formula_like(c.substr(1)) ? c.substr(1) : c;
+      };
       row = BatchGroup{at("scenario_file"), at("scenario_sha256"), number_of(at("seed"), where, "seed"),
                        number_of(at("customers"), where, "customers"), at("shard"), at("batch_settings"), {}, {}};
       variant = at("variant");

@@ -259,14 +259,14 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
 
   std::ostringstream tps;
   tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
-  tps << csv_escape(start_id) << ",1,1,1,0,0,\n";
+  tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
   for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
     const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
-    tps << csv_escape(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
+    tps << csv_escape_verbatim(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
   }
   for (int e = 0; e < 4; ++e)
     if (counts.ended[static_cast<std::size_t>(e)])
-      tps << csv_escape(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
+      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
   out.touchpoints = counts.touchpoints.size() + 1;
 
   // Rows of one set: to, probability = times taken / departures.
@@ -276,9 +276,9 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
     std::uint64_t total = 0;
     for (const auto& [t, n] : to) total += n;
     for (const auto& [t, n] : to) {
-      trs << csv_escape(id_of(from)) << ',' << csv_escape(to_id(t)) << ','
+      trs << csv_escape_verbatim(id_of(from)) << ',' << csv_escape_verbatim(to_id(t)) << ','
           << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ',' << set_names[static_cast<std::size_t>(set)]
-          << ',' << csv_escape(segment) << '\n';
+          << ',' << csv_escape_verbatim(segment) << '\n';
       ++out.transitions;
     }
   };

@@ -933,6 +933,63 @@ TEST_F(Cli, DotHeatColoursTouchpointsAndSizesArrowsByFlow) {
   EXPECT_NE(heat.out.find("tooltip="), std::string::npos);
 }
 
+TEST(CliSpreadsheets, FormulaLikeTextIsNeutralisedAndNumbersStayNumbers) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("f.yaml",
+      "name: \"=HYPERLINK(\\\"http://x\\\")\"\njourney:\n  start: \"@start\"\n  touchpoints:\n"
+      "    - {id: \"@start\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: \"-done\", reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: \"@start\", to: \"-done\", probability: 1}\n"
+      "simulation: {customers: 1000, seed: 5}\n");
+  const Result r = cxsim("run " + yaml + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",baseline,summary,,defection_rate,0."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",touchpoint,'@start,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",touchpoint,'-done,"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(",=HYPERLINK"), std::string::npos) << r.out;
+  const Result t = cxsim("run " + yaml + " --trace 1 --trace-out /dev/stdout --out /dev/null");
+  EXPECT_NE(t.out.find(",'@start,"), std::string::npos) << t.out;
+  // A batch reads its own neutralised cells back: resume keeps the row.
+  const std::string out = dir.path("b.csv");
+  ASSERT_EQ(cxsim("batch " + yaml + " --out " + out).code, 0);
+  const Result again = cxsim("batch " + yaml + " --resume --out " + out);
+  EXPECT_NE(again.err.find("0 scenarios run, 1 kept"), std::string::npos) << again.err;
+}
+
+TEST(CliNames, BidiOverridesAndC1ControlsAreRefused) {
+  test::ScratchDir dir;
+  for (const auto& [bad, code] : {std::pair<std::string, std::string>{"install\u202Edeliaf", "U+202E"},
+                                  {"install\u2066x", "U+2066"}, {"install\u0085x", "U+0085"}}) {
+    const std::string yaml = dir.write("n.yaml",
+        "name: N\njourney:\n  start: \"" + bad + "\"\n  touchpoints:\n"
+        "    - {id: \"" + bad + "\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+        "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+        "  transitions:\n    - {from: \"" + bad + "\", to: z, probability: 1}\n");
+    const Result r = cxsim("check " + yaml);
+    EXPECT_EQ(r.code, 2) << code;
+    EXPECT_NE(r.out.find(code), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliReport, BackslashesInNamesSurviveInTheMapAndItsTooltips) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("b.yaml",
+      "name: B\njourney:\n  start: 'C:\\Nightly\\Export'\n  touchpoints:\n"
+      "    - {id: 'C:\\Nightly\\Export', reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: 'C:\\Nightly\\Export', to: z, probability: 1}\n"
+      "simulation: {customers: 1000, seed: 3}\n");
+  const std::string html = dir.path("b.html");
+  const Result r = cxsim("report " + yaml + " --out " + html);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream f(html);
+  const std::string page((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("C:\\Nightly\\Export&#10;"), std::string::npos) << "the touchpoint's tooltip";
+  EXPECT_NE(page.find("C:\\Nightly\\Export &#45;&gt; z"), std::string::npos) << "the transition's tooltip";
+  EXPECT_EQ(page.find("ightlyxport"), std::string::npos) << "no \\N or \\E expanded by Graphviz";
+  EXPECT_EQ(page.find("C:NightlyExport"), std::string::npos);
+}
+
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {
   const std::string page = dir_.path("r.html");
   EXPECT_EQ(cxsim("report " + yaml_).code, 2);  // no --out
