@@ -14,6 +14,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include "io/graphviz_svg.hpp"
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
+#include "io/staging_folder.hpp"
 #include "io/calibration_report.hpp"
 #include "io/fit_parameters.hpp"
 #include "io/fitted_scenario.hpp"
@@ -74,6 +76,12 @@ std::uint64_t threads_option(const std::optional<std::string>& text) {
   const std::uint64_t threads = count_option(text, "--threads", 0, 0);
   if (threads > 4096) throw UsageError("--threads must be at most 4096 (0 uses every core)");
   return threads;
+}
+
+std::string name_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
 }
 
 Format format_option(const std::string& f) {
@@ -374,6 +382,12 @@ std::string clock_text(double seconds) {
   return buf;
 }
 
+std::string settings_words(const std::string& options) {
+  std::string words = options;
+  std::replace(words.begin(), words.end(), ';', ' ');
+  return words.empty() ? "(none)" : words;
+}
+
 int merge_batches(const BatchOptions& o, BatchFormat format) {
   const std::string& out = *o.merge;
   if (o.paths.empty()) throw UsageError("--merge OUT needs the shard files to merge");
@@ -383,20 +397,61 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
   OutputFile merged(out, o.paths);
   std::vector<BatchGroup> all;
   std::map<std::string, std::string> seen;  // scenario file -> the part it came from
+  // Every part must be a whole shard of one batch: the same settings, each I of N once.
+  std::optional<std::pair<std::string, std::string>> settings;  // the options, and the part they came from
+  std::map<std::uint64_t, std::string> shards;                   // I -> the part holding it
+  std::optional<std::uint64_t> count;
+  std::size_t empty_parts = 0;
   for (const auto& part : o.paths) {
-    for (auto& g : read_batch_file(part, format, false)) {
+    BatchFile file = read_batch_file(part, format);
+    if (file.partial_last_line || file.no_whole_line)
+      throw UsageError("'" + part + "' ends part-way through a line (a batch stopped while writing it); finish that "
+                       "batch with --resume first");
+    if (file.groups.empty()) ++empty_parts;
+    std::optional<std::string> shard_here;
+    for (auto& g : file.groups) {
+      if (!settings) settings.emplace(g.options, part);
+      if (g.options != settings->first)
+        throw UsageError("cannot merge: '" + part + "' was run with " + settings_words(g.options) + " but '" +
+                         settings->second + "' with " + settings_words(settings->first) + "; merge parts of one batch only");
+      if (shard_here && *shard_here != g.shard)
+        throw UsageError("cannot merge: '" + part + "' holds rows of shards " + *shard_here + " and " + g.shard);
+      shard_here = g.shard;
       auto [it, fresh] = seen.emplace(g.scenario_file, part);
       if (!fresh)
         throw UsageError("scenario '" + g.scenario_file + "' has rows in both '" + it->second + "' and '" + part +
                          "'; shards of one batch never share a scenario");
       all.push_back(std::move(g));
     }
+    if (!shard_here) continue;
+    const auto slash = shard_here->find('/');
+    std::string why;
+    const auto i = parse_count(shard_here->substr(0, slash == std::string::npos ? 0 : slash), why);
+    const auto n = parse_count(slash == std::string::npos ? "" : shard_here->substr(slash + 1), why);
+    if (!i || !n) throw UsageError("'" + part + "': the shard '" + *shard_here + "' is not I/N");
+    if (count && *count != *n)
+      throw UsageError("cannot merge: '" + part + "' is shard " + *shard_here + " but the other parts are of " +
+                       std::to_string(*count) + " shards");
+    count = *n;
+    auto [it, fresh] = shards.emplace(*i, part);
+    if (!fresh) throw UsageError("cannot merge: '" + it->second + "' and '" + part + "' are both shard " + *shard_here);
   }
+  // A part with no rows (every scenario of its shard failed, or it had none) cannot say which
+  // shard it is; it counts as one of the missing ones.
+  if (count && shards.size() + empty_parts < *count) {
+    std::string missing;
+    for (std::uint64_t i = 1; i <= *count; ++i)
+      if (!shards.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(*count);
+    throw UsageError("cannot merge: shard" + std::string(shards.size() + 1 < *count ? "s " : " ") + missing +
+                     (shards.size() + 1 < *count ? " are" : " is") + " missing; a merge needs every shard of the batch");
+  }
+  if (count && shards.size() + empty_parts > *count)
+    throw UsageError("cannot merge: " + std::to_string(o.paths.size()) + " parts for a batch of " + std::to_string(*count) +
+                     " shards");
   std::stable_sort(all.begin(), all.end(),
                    [](const BatchGroup& a, const BatchGroup& b) { return a.scenario_file < b.scenario_file; });
-  std::string text = batch_header(format);
-  for (const auto& g : all) text += g.lines;
-  merged.stream() << text;
+  merged.stream() << batch_header(format);
+  for (const auto& g : all) merged.stream() << g.lines;
   merged.commit();
   std::cerr << "cxsim: merged " << all.size() << " scenarios from " << o.paths.size() << " files into " << out << '\n';
   return 0;
@@ -411,12 +466,23 @@ int run_batch(const BatchOptions& o) {
   if (o.out.empty()) throw UsageError("batch needs --out FILE for its results");
   if (o.paths.empty()) throw UsageError("batch needs scenario files or folders");
   const std::uint64_t threads = threads_option(o.threads);
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
-  if (o.shard) shard = shard_option(*o.shard);
+  BatchSettings run;
+  if (o.shard) std::tie(run.shard, run.shards) = shard_option(*o.shard);
+  // Parsed once here so a bad value is a usage error before anything runs.
+  run.options = "customers=" + (o.customers ? std::to_string(customers_option(o.customers, 0)) : std::string("scenario")) +
+                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario"));
 
-  std::vector<std::string> files;
-  for (auto& f : find_scenario_files(o.paths))
-    if (!shard || in_shard(f, shard->first, shard->second)) files.push_back(std::move(f));
+  const ScenarioSearch search = find_scenario_files(o.paths);
+  for (const auto& s : search.skipped) std::cerr << "cxsim: skipped " << s << '\n';
+  if (search.files.empty())
+    throw UsageError("no scenario files (*.yaml, *.yml) found in " + name_list(o.paths) +
+                     (search.skipped.empty() ? "" : " (see the skipped files above)"));
+  std::vector<BatchScenario> files;
+  for (const auto& f : search.files)
+    if (in_shard(f.shard_key, run.shard, run.shards)) files.push_back(f);
+  std::cerr << "cxsim: " << search.files.size() << " scenario file" << (search.files.size() == 1 ? "" : "s") << " found"
+            << (o.shard ? ", " + std::to_string(files.size()) + " in shard " + run.shard_text() : std::string())
+            << (search.skipped.empty() ? "" : ", " + std::to_string(search.skipped.size()) + " skipped") << '\n';
 
   std::error_code ec;
   const bool exists = std::filesystem::exists(o.out, ec);
@@ -427,20 +493,36 @@ int run_batch(const BatchOptions& o) {
     std::vector<std::string> inputs;
     for (const auto& f : files) {
       Diagnostics ignored;
-      const Scenario sc = parse_scenario(f, ignored);
+      const Scenario sc = parse_scenario(f.path, ignored);
       inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
     }
     OutputFile probe(o.out, inputs);
   }
+  // Locked for the whole batch; an earlier file is checked whole before anything in it changes.
+  BatchResults results(o.out, format, !exists);
   std::vector<BatchGroup> previous;
-  if (exists) previous = read_batch_file(o.out, format, true);
+  if (exists) {
+    BatchFile earlier = read_batch_file(o.out, format);
+    for (const auto& g : earlier.groups)
+      if (g.shard != run.shard_text() || g.options != run.options)
+        throw UsageError("'" + o.out + "' holds a batch run as shard " + g.shard + " with " + settings_words(g.options) +
+                         "; this run is shard " + run.shard_text() + " with " + settings_words(run.options) +
+                         ". Resume with the options of that batch, or write to a new file");
+    results.repair(earlier);
+    previous = std::move(earlier.groups);
+  }
+  // Earlier rows are matched to this run's files by where the files really are.
+  std::vector<std::string> previous_canonical;
+  for (const auto& g : previous) previous_canonical.push_back(std::filesystem::weakly_canonical(g.scenario_file, ec).string());
 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> lines(files.size());  // each scenario's rows, for the final order
+  std::vector<bool> matched(previous.size(), false);
   std::size_t failed = 0, kept = 0, ran = 0;
   double run_seconds = 0.0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const std::string& file = files[i];
+    const std::string& file = files[i].path;
+    for (std::size_t g = 0; g < previous.size(); ++g) matched[g] = matched[g] || previous_canonical[g] == files[i].canonical;
     const auto start = std::chrono::steady_clock::now();
     std::string status;
     try {
@@ -455,12 +537,14 @@ int run_batch(const BatchOptions& o) {
       in.economics = sc.economics;
       std::vector<std::string> variants{"baseline"};
       for (const auto& v : sc.variants) variants.push_back(v.name);
-      const auto same = std::find_if(previous.begin(), previous.end(), [&](const BatchGroup& g) {
-        return g.scenario_file == file && g.sha256 == sha && g.seed == in.settings.walk.seed &&
-               g.customers == in.settings.customers && g.variants == variants;
-      });
-      if (same != previous.end()) {
-        lines[i] = same->lines;
+      std::optional<std::size_t> same;
+      for (std::size_t g = 0; g < previous.size() && !same; ++g)
+        if (previous_canonical[g] == files[i].canonical && previous[g].sha256 == sha &&
+            previous[g].seed == in.settings.walk.seed && previous[g].customers == in.settings.customers &&
+            previous[g].variants == variants)
+          same = g;
+      if (same) {
+        lines[i] = previous[*same].lines;
         ++kept;
         status = "kept from the earlier run";
       } else {
@@ -469,8 +553,8 @@ int run_batch(const BatchOptions& o) {
         const ComparisonResult result = run_comparison(in, threads);
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
         const double seconds = seconds_since(start);
-        for (const auto& row : batch_rows(result, file, sha, seconds)) lines[i] += format_batch_row(row, format);
-        append_synced(o.out, batch_header(format), lines[i]);
+        for (const auto& row : batch_rows(result, file, sha, seconds, run)) lines[i] += format_batch_row(row, format);
+        results.append(lines[i]);
         ++ran;
         run_seconds += seconds;
         status = std::to_string(in.arms.size()) + (in.arms.size() == 1 ? " arm in " : " arms in ") + clock_text(seconds);
@@ -491,13 +575,24 @@ int run_batch(const BatchOptions& o) {
               << clock_text(seconds_since(t0)) << " elapsed"
               << (left > 0 && ran > 0 ? ", about " + clock_text(per * static_cast<double>(left)) + " left" : "") << '\n';
   }
-  // A resumed batch ends as an uninterrupted one would: this batch's rows, in its order.
+  // A resumed batch ends as an uninterrupted one would: this batch's rows, in its order; then
+  // the rows of scenarios this run did not include (another folder, a file since removed),
+  // kept rather than silently dropped.
   if (!previous.empty()) {
     std::string text = batch_header(format);
     for (const auto& l : lines) text += l;
+    std::size_t outside = 0;
+    for (std::size_t g = 0; g < previous.size(); ++g)
+      if (!matched[g]) {
+        text += previous[g].lines;
+        if (outside++ == 0)
+          std::cerr << "cxsim: kept the earlier rows of scenarios this run does not include, starting with '"
+                    << previous[g].scenario_file << "'\n";
+      }
+    if (outside > 0)
+      std::cerr << "cxsim: " << outside << " scenario" << (outside == 1 ? "'s" : "s'")
+                << " earlier rows kept although this run does not include " << (outside == 1 ? "it" : "them") << '\n';
     write_output(o.out, text);
-  } else if (!std::filesystem::exists(o.out, ec)) {
-    append_synced(o.out, batch_header(format), "");  // a batch with no rows still has its header
   }
   std::cerr << "cxsim: " << ran << " scenario" << (ran == 1 ? "" : "s") << " run, " << kept << " kept, " << failed
             << " failed; results in " << o.out << '\n';
@@ -680,12 +775,6 @@ double real_option(const std::optional<std::string>& text, const std::string& na
   return *v;
 }
 
-std::string name_list(const std::vector<std::string>& names) {
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return list;
-}
-
 // The number named by touchpoint (or segment) and attribute, in the model; UsageError if unknown.
 ParameterRef number_named(const std::string& touchpoint, const std::string& segment, const std::string& attribute,
                           const ScenarioModel& m) {
@@ -760,7 +849,8 @@ int run_sensitivity(const SensitivityOptions& o) {
   const std::uint64_t threads = threads_option(o.threads);
   SensitivitySettings settings;
   settings.step = real_option(o.step, "--step", settings.step, 0.0, limits::max_sensitivity);
-  if (!(settings.step > 0.0)) throw UsageError("--step must be more than 0");
+  // Changed values are kept on a 1e-12 grid: a smaller step would change nothing at all.
+  if (!(settings.step >= 1e-9)) throw UsageError("--step must be at least 1e-9, not " + *o.step);
   settings.top = count_option(o.top, "--top", settings.top, 0, 1'000'000);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
@@ -820,6 +910,28 @@ int run_sweep(const SweepOptions& o) {
     return 0;
   });
   emit(out, format_sweep(report, format));
+  // As in `run`: customers stopped by max_steps count as unfinished, not as defections, so the
+  // estimates are biased low. Said once per curve, at its worst point, with the exact rate there.
+  if (settings.monte_carlo)
+    for (const auto& c : report.curves) {
+      const SweepPoint* worst = nullptr;
+      std::uint64_t most = 0;
+      for (const auto& p : c.points)
+        if (p.monte_carlo && p.monte_carlo->endings[static_cast<int>(Ending::unfinished)] > most) {
+          most = p.monte_carlo->endings[static_cast<int>(Ending::unfinished)];
+          worst = &p;
+        }
+      if (!worst || most * 1000 <= worst->monte_carlo->customers) continue;
+      std::cerr << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(worst->value) << ", "
+                << formatted("%llu customers (%.3f%%)", static_cast<unsigned long long>(most),
+                             100.0 * static_cast<double>(most) / static_cast<double>(worst->monte_carlo->customers))
+                << " were still walking after " << settings.monte_carlo->walk.max_steps
+                << " visits (max_steps) and count as unfinished, not as defections, so the Monte Carlo defection rates of "
+                   "this curve are biased low";
+      if (worst->exact) std::cerr << formatted("; the exact defection rate there, which has no step limit, is %.3f%%",
+                                               100.0 * worst->exact->defection_rate());
+      std::cerr << '\n';
+    }
   int failed = 0;
   for (const auto& c : report.curves)
     for (const auto& p : c.points)
@@ -981,37 +1093,47 @@ int run_import_paths(const ImportPathsOptions& o) {
   PathImportSettings settings;
   settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
   namespace fs = std::filesystem;
-  const fs::path dir(o.out);
+  const fs::path dir = fs::path(o.out).lexically_normal();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
   for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
-    if (fs::exists(dir / f, ec))
+    if (fs::exists(fs::symlink_status(dir / f, ec)))
       throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
   Diagnostics diag;
   const ImportedPaths imported = import_paths(o.paths, settings, diag);
   if (diag.has_errors()) throw InputError(diag.sorted());
-  fs::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create the folder '" + o.out + "': " + ec.message());
-  // All three files are opened (and so checked) before any is written.
-  OutputFile yaml((dir / "scenario.yaml").string(), {o.paths});
-  OutputFile tps((dir / "touchpoints.csv").string(), {o.paths});
-  OutputFile trs((dir / "transitions.csv").string(), {o.paths});
-  tps.stream() << imported.touchpoints_csv;
-  trs.stream() << imported.transitions_csv;
-  yaml.stream() << imported.scenario_yaml;
-  tps.commit();
-  trs.commit();
-  yaml.commit();
+  // All three files or none: written and checked in a private folder beside DIR, then moved in.
+  fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  if (dir.filename().empty() || dir.filename() == "." || dir.filename() == "..") parent = dir;
+  if (!fs::is_directory(parent, ec))
+    throw UsageError("cannot import into '" + o.out + "': folder '" + parent.string() + "' does not exist");
+  StagingFolder staged(parent.string(), dir.filename().empty() || parent == dir ? "import" : dir.filename().string());
+  staged.write("touchpoints.csv", imported.touchpoints_csv);
+  staged.write("transitions.csv", imported.transitions_csv);
+  const std::string yaml = staged.write("scenario.yaml", imported.scenario_yaml);
   // The written scenario must load: anything else is a bug here, not in the data.
-  const CheckedScenario check = check_scenario((dir / "scenario.yaml").string());
+  const CheckedScenario check = check_scenario(yaml);
   if (check.diagnostics.has_errors()) {
     for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
     throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
   }
+  staged.move_into(dir.string());
   std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
             << (dir / "scenario.yaml").string() << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
+  if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
+    // Silent churn is a defection in the model, but the imported journey has no friction yet to
+    // produce it: these customers end at a retained ending, and every figure says so.
+    const auto share = [&](std::uint64_t n) {
+      return formatted("%.1f%%", 100.0 * static_cast<double>(n) / static_cast<double>(imported.customers));
+    };
+    std::cerr << "cxsim: warning: " << churned << " customers (" << share(churned)
+              << ") churned silently in the paths, but the imported journey ends them at 'ended_churned', a retained "
+                 "ending: its defection rate is " << share(imported.endings[2] + imported.endings[3])
+              << " where the paths show " << share(churned + imported.endings[2] + imported.endings[3])
+              << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
+  }
   return 0;
 }
 
@@ -1030,11 +1152,10 @@ std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loade
     if (p.at_bound) h << "  (at a bound of its range)";
     h << "\n";
   }
-  char line[256];
-  std::snprintf(line, sizeof line, "Log-likelihood %.10g, deviance %.6g over %zu counts. Defection rate %.4f%% (was %.4f%%).\n",
-                r.fit.log_likelihood, r.fit.deviance, r.fit.rows.size(), 100.0 * r.defection_rate_fitted,
-                100.0 * r.defection_rate_start);
-  h << line;
+  h << formatted("Log-likelihood %.10g, deviance %.6g over %zu counts", r.fit.log_likelihood, r.fit.deviance,
+                 r.fit.rows.size());
+  if (r.fit.degrees_of_freedom) h << formatted(" (%.0f degrees of freedom, p = %.2g)", *r.fit.degrees_of_freedom, *r.fit.p_value);
+  h << formatted(". Defection rate %.4f%% (was %.4f%%).\n", 100.0 * r.defection_rate_fitted, 100.0 * r.defection_rate_start);
   for (const auto& w : r.warnings) h << "Warning: " << one_line(w) << "\n";
   h << "\nEverything else is as in the scenario, whose comments are not carried over; the touchpoint\n"
        "and transition tables are written inline so this file stands alone.\n";
@@ -1077,23 +1198,41 @@ int run_calibrate(const CalibrateOptions& o) {
       throw UsageError(e.what());
     }
   });
+  // Starting values are not a fit, and a model far from the counts is no calibration: say why,
+  // print the report (its residuals show where), and write nothing.
+  const auto refuse = [&](const std::string& why) {
+    std::cout << format_calibration(CalibrationReport{loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name,
+                                                      o.observed, o.holdout, "", &result},
+                                    format)
+              << std::flush;
+    throw std::runtime_error(why + "; nothing was written to '" + o.out + "'");
+  };
+  if (result.unmoved)
+    refuse("the fit never moved from its starting point (every step made the likelihood worse or could not be solved), "
+           "so there are no fitted values to write");
+  if (result.fit.p_value && *result.fit.p_value < poor_fit_p &&
+      result.fit.deviance > poor_fit_ratio * *result.fit.degrees_of_freedom && !o.accept_poor_fit)
+    refuse(formatted("the model cannot fit the counts: deviance %.6g is more than %.0f times its %.0f degrees of freedom "
+                     "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
+                     "add --accept-poor-fit to write it anyway",
+                     result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
   const std::string fitted = fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
-  // The fitted scenario must load: anything else is a bug here, and nothing is written.
+  // The fitted scenario must load: anything else is a bug here, and nothing is written. It is
+  // checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
+  // would let another user plant a symlink that this process then writes through.
   {
-    namespace fs = std::filesystem;
-    const fs::path probe = fs::temp_directory_path() / ("cxsim-fitted-" + std::to_string(::getpid()) + ".yaml");
-    bool probed = true;
+    std::optional<StagingFolder> scratch;
     try {
-      write_output(probe.string(), fitted);
+      scratch.emplace(std::filesystem::temp_directory_path().string(), "fitted");
     } catch (const std::exception&) {
-      probed = false;  // no writable temporary folder: the check is a safeguard, not a requirement
+      // no usable temporary folder: the check is a safeguard, not a requirement
     }
-    const CheckedScenario check = probed ? check_scenario(probe.string()) : CheckedScenario{};
-    std::error_code ec;
-    if (probed) fs::remove(probe, ec);
-    if (check.diagnostics.has_errors()) {
-      for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
-      throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+    if (scratch) {
+      const CheckedScenario check = check_scenario(scratch->write("fitted.yaml", fitted));
+      if (check.diagnostics.has_errors()) {
+        for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+        throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+      }
     }
   }
   out.stream() << fitted;

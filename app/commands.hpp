@@ -88,6 +88,7 @@ struct CalibrateOptions {
   std::vector<std::string> fit;  // what to fit, e.g. install.reliability, segment:*.silent_churn
   std::optional<std::string> starts, seed, threads;
   std::string format = "table";  // table | json (the report, on standard output)
+  bool accept_poor_fit = false;  // write a fit far from the counts anyway
 };
 
 int run_check(const CheckOptions& o);

@@ -170,6 +170,8 @@ int main(int argc, char** argv) {
   cb->add_option("--threads", cal.threads, "worker threads; 0 (default) = all cores");
   cb->add_option("--format", cal.format, "the report on standard output: table (default) or json");
   cb->add_option("--out", cal.out, "FITTED.yaml: the scenario with the fitted values")->required();
+  cb->add_flag("--accept-poor-fit", cal.accept_poor_fit,
+               "write the fit even when its deviance is more than 10 times its degrees of freedom (p < 0.001)");
 
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -16,6 +17,8 @@
 #include "io/csv_escape.hpp"
 #include "io/csv_table.hpp"
 #include "io/diagnostics.hpp"
+#include "io/yaml_tree.hpp"
+#include "models/limits.hpp"
 #include "io/number.hpp"
 #include "sim/journey.hpp"
 
@@ -25,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<const char*, 28> columns{
+constexpr std::array<const char*, 30> columns{
     "scenario_file",         "scenario",         "variant",
     "customers",             "seed",             "defection_rate",
     "ci95_low",              "ci95_high",        "retained",
@@ -35,7 +38,7 @@ constexpr std::array<const char*, 28> columns{
     "p_adjusted",            "scenario_sha256",  "elapsed_seconds",
     "currency",              "cost_per_year",    "defections_avoided_per_year",
     "value_kept_per_year",   "net_benefit_per_year", "net_benefit_ci95_low",
-    "net_benefit_ci95_high"};
+    "net_benefit_ci95_high", "shard",            "batch_settings"};
 
 std::string cell(const nlohmann::ordered_json& v) {
   if (v.is_null()) return "";
@@ -52,39 +55,94 @@ const std::vector<std::string>& batch_columns() {
   return names;
 }
 
-std::vector<std::string> find_scenario_files(const std::vector<std::string>& paths) {
-  std::vector<std::string> out;
+namespace {
+
+bool yaml_name(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+
+// Why a YAML file found in a folder is not a scenario, if it is not one: its top level has no
+// `journey`. A file that does not parse is left to the loader, which says where it breaks.
+std::optional<std::string> not_a_scenario(const std::string& path) {
+  Diagnostics quiet;
+  const auto text = read_text_file(path, quiet, {}, limits::max_table_file_bytes);
+  if (!text) return std::nullopt;
+  const auto root = parse_yaml(*text, path, quiet);
+  if (!root) return std::nullopt;
+  if (root->is_map() && root->find("journey")) return std::nullopt;
+  return std::string("not a scenario (no 'journey' at the top level)");
+}
+
+}  // namespace
+
+ScenarioSearch find_scenario_files(const std::vector<std::string>& paths) {
+  ScenarioSearch out;
+  std::vector<std::string> seen;  // canonical paths already taken
+  const auto take = [&](const fs::path& file, std::string key) {
+    std::error_code ec;
+    const std::string canonical = fs::weakly_canonical(file, ec).string();
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) {
+      out.skipped.push_back(file.string() + ": the same file as one already in the batch (" + canonical + ")");
+      return;
+    }
+    seen.push_back(canonical);
+    out.files.push_back(BatchScenario{file.string(), canonical, std::move(key)});
+  };
   for (const auto& path : paths) {
     std::error_code ec;
     const fs::file_status st = fs::status(path, ec);
-    if (ec || !fs::exists(st)) throw UsageError("'" + path + "' does not exist");
+    if (ec || !fs::exists(st)) {
+      if (fs::is_symlink(fs::symlink_status(path, ec))) throw UsageError("'" + path + "' is a broken symbolic link");
+      throw UsageError("'" + path + "' does not exist");
+    }
     if (!fs::is_directory(st)) {
-      out.push_back(path);
+      take(path, fs::path(path).filename().string());
       continue;
     }
-    std::vector<std::string> found;
+    std::vector<fs::path> found;
     for (fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec), end;
          !ec && it != end; it.increment(ec)) {
-      if (it->is_regular_file(ec) && it->path().extension() == ".yaml") found.push_back(it->path().string());
+      const fs::path& p = it->path();
+      std::error_code e2;
+      const bool link = it->is_symlink(e2);
+      const fs::file_status target = fs::status(p, e2);
+      if (link && fs::is_directory(target)) {
+        out.skipped.push_back(p.string() + ": a symbolic link to a folder, not followed (name it on the command line to include it)");
+      } else if (!yaml_name(p)) {
+        continue;
+      } else if (link && e2) {
+        out.skipped.push_back(p.string() + (e2 == std::errc::too_many_symbolic_link_levels
+                                                ? ": a symbolic link loop"
+                                                : ": a broken symbolic link (" + e2.message() + ")"));
+      } else if (fs::is_regular_file(target)) {
+        found.push_back(p);
+      } else if (!fs::is_directory(target)) {
+        out.skipped.push_back(p.string() + ": not a regular file");
+      }
     }
     if (ec) throw UsageError("cannot search folder '" + path + "': " + ec.message());
     std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
+    for (const auto& f : found) {
+      if (const auto why = not_a_scenario(f.string())) {
+        out.skipped.push_back(f.string() + ": " + *why);
+        continue;
+      }
+      take(f, f.lexically_relative(path).generic_string());
+    }
   }
-  // A file named twice (directly and inside a folder) runs once.
-  std::vector<std::string> unique;
-  for (const auto& p : out)
-    if (std::find(unique.begin(), unique.end(), p) == unique.end()) unique.push_back(p);
-  return unique;
+  return out;
 }
 
-bool in_shard(const std::string& path, std::uint64_t index, std::uint64_t count) {
-  const std::string normal = fs::path(path).lexically_normal().generic_string();
-  return touchpoint_key(normal) % count == index - 1;
+bool in_shard(const std::string& shard_key, std::uint64_t index, std::uint64_t count) {
+  // FNV-1a then a SplitMix64 finaliser: FNV alone leaves small moduli (3 shards) badly mixed.
+  std::uint64_t h = touchpoint_key(shard_key);
+  h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  h = (h ^ (h >> 27)) * 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h % count == index - 1;
 }
 
 std::vector<nlohmann::ordered_json> batch_rows(const ComparisonResult& r, const std::string& scenario_file,
-                                               const std::string& sha256, double elapsed_seconds) {
+                                               const std::string& sha256, double elapsed_seconds,
+                                               const BatchSettings& settings) {
   using json = nlohmann::ordered_json;
   std::vector<json> rows;
   for (std::size_t a = 0; a < r.reports.size(); ++a) {
@@ -119,6 +177,8 @@ std::vector<nlohmann::ordered_json> batch_rows(const ComparisonResult& r, const 
     row["net_benefit_per_year"] = m ? json(m->net_benefit) : money ? json(0.0) : json(nullptr);
     row["net_benefit_ci95_low"] = m ? json(m->net_benefit_ci95.lo) : money ? json(0.0) : json(nullptr);
     row["net_benefit_ci95_high"] = m ? json(m->net_benefit_ci95.hi) : money ? json(0.0) : json(nullptr);
+    row["shard"] = settings.shard_text();
+    row["batch_settings"] = settings.options;
     rows.push_back(std::move(row));
   }
   return rows;
@@ -140,13 +200,7 @@ std::string format_batch_row(const nlohmann::ordered_json& row, BatchFormat f) {
 
 namespace {
 
-std::string read_all(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("cannot read '" + path + "'");
-  std::ostringstream o;
-  o << in.rdbuf();
-  return o.str();
-}
+constexpr std::size_t max_line_bytes = 1 << 20;
 
 std::uint64_t number_of(const std::string& text, const SourceLocation& where, const char* what) {
   std::uint64_t v = 0;
@@ -157,93 +211,200 @@ std::uint64_t number_of(const std::string& text, const SourceLocation& where, co
 }
 
 // Adds a row to its scenario's group (rows of one scenario are written together).
-void add_row(std::vector<BatchGroup>& groups, const std::string& file, const std::string& sha, std::uint64_t seed,
-             std::uint64_t customers, const std::string& variant, const std::string& line) {
-  if (groups.empty() || groups.back().scenario_file != file || groups.back().sha256 != sha) {
-    groups.push_back(BatchGroup{file, sha, seed, customers, {}, {}});
-  }
+void add_row(std::vector<BatchGroup>& groups, BatchGroup row, const std::string& variant, const std::string& line) {
+  if (groups.empty() || groups.back().scenario_file != row.scenario_file || groups.back().sha256 != row.sha256)
+    groups.push_back(std::move(row));
   groups.back().variants.push_back(variant);
   groups.back().lines += line;
 }
 
+// The cells of one CSV record (quotes as csv_escape writes them), or nullopt when malformed.
+std::optional<std::vector<std::string>> csv_cells(const std::string& record) {
+  std::vector<std::string> cells(1);
+  bool quoted = false;
+  for (std::size_t i = 0; i < record.size(); ++i) {
+    const char c = record[i];
+    if (quoted) {
+      if (c != '"') cells.back() += c;
+      else if (i + 1 < record.size() && record[i + 1] == '"') cells.back() += '"', ++i;
+      else quoted = false;
+    } else if (c == ',') {
+      cells.emplace_back();
+    } else if (c == '"' && (cells.back().empty())) {
+      quoted = true;
+    } else {
+      cells.back() += c;
+    }
+  }
+  if (quoted) return std::nullopt;
+  return cells;
+}
+
+// Reads a file record by record (a CSV record may hold newlines inside quotes), without ever
+// holding more than one record.
+class RecordReader {
+ public:
+  RecordReader(int fd, bool csv) : fd_(fd), csv_(csv) {}
+  // The next whole record with its newline; false at the end. `partial` is set to what follows
+  // the last newline, if anything.
+  bool next(std::string& record, std::string& partial, const std::string& path, std::size_t line) {
+    record.clear();
+    bool quoted = false;
+    for (;;) {
+      if (at_ == size_) {
+        const ssize_t n = ::read(fd_, buffer_, sizeof buffer_);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::runtime_error("cannot read '" + path + "': " + std::strerror(errno));
+        if (n == 0) {
+          partial = record;
+          record.clear();
+          return false;
+        }
+        at_ = 0;
+        size_ = static_cast<std::size_t>(n);
+      }
+      const char c = buffer_[at_++];
+      record += c;
+      if (record.size() > max_line_bytes)
+        throw InputError({path, line, 0}, "a line longer than 1 MiB: this is not a cxsim batch results file");
+      if (csv_ && c == '"') quoted = !quoted;
+      if (c == '\n' && !quoted) return true;
+    }
+  }
+
+ private:
+  int fd_;
+  bool csv_;
+  char buffer_[1 << 16];
+  std::size_t at_ = 0, size_ = 0;
+};
+
+struct Descriptor {
+  int fd;
+  ~Descriptor() { if (fd >= 0) ::close(fd); }
+};
+
 }  // namespace
 
-std::vector<BatchGroup> read_batch_file(const std::string& path, BatchFormat f, bool repair) {
-  std::string text = read_all(path);
-  // A batch killed in the middle of a write leaves at most one partial last line.
-  const auto last_newline = text.rfind('\n');
-  const std::size_t whole = last_newline == std::string::npos ? 0 : last_newline + 1;
-  if (whole < text.size()) {
-    if (!repair)
-      throw InputError({path, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')) + 1, 0},
-                       "the last line is incomplete (a batch stopped while writing it); finish that batch with "
-                       "--resume first");
-    text.resize(whole);
-    if (::truncate(path.c_str(), static_cast<off_t>(whole)) != 0)
-      throw std::runtime_error("cannot cut the partial last line of '" + path + "': " + std::strerror(errno));
+BatchFile read_batch_file(const std::string& path, BatchFormat f) {
+  Descriptor in{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+  if (in.fd < 0) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(in.fd, &st) != 0 || !S_ISREG(st.st_mode))
+    throw UsageError("'" + path + "' is not a regular file, so it is not the results of a cxsim batch");
+  const bool csv = f == BatchFormat::csv;
+  const std::string header = batch_header(f);
+  const auto wrong_header = [&] {
+    return InputError({path, 1, 0}, "this is not the header of a cxsim batch file (or one from another version); "
+                                    "expected: " + header.substr(0, 60) + "...");
+  };
+  BatchFile out;
+  RecordReader reader(in.fd, csv);
+  std::string record, partial;
+  std::size_t line = 1;
+  if (csv) {
+    if (!reader.next(record, partial, path, line)) {
+      // No whole line: a batch stopped while writing its header, or an empty file.
+      if (header.compare(0, partial.size(), partial) != 0) throw wrong_header();
+      out.no_whole_line = true;
+      return out;
+    }
+    if (record != header) throw wrong_header();
+    out.whole_bytes = record.size();
+    ++line;
   }
-  std::vector<std::string> lines;
-  for (std::size_t at = 0; at < text.size();) {
-    const auto end = text.find('\n', at);
-    lines.push_back(text.substr(at, end + 1 - at));
-    at = end + 1;
-  }
-  std::vector<BatchGroup> groups;
-  if (f == BatchFormat::jsonl) {
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      const SourceLocation where{path, i + 1, 0};
-      nlohmann::json row;
+  const std::vector<std::string>& names = batch_columns();
+  const auto index = [&](const char* name) {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  while (reader.next(record, partial, path, line)) {
+    const SourceLocation where{path, line, 0};
+    BatchGroup row;
+    std::string variant;
+    if (csv) {
+      const auto cells = csv_cells(record.substr(0, record.size() - 1));
+      if (!cells || cells->size() != names.size())
+        throw InputError(where, "this is not a row of a cxsim batch (" + std::to_string(names.size()) + " cells)");
+      const auto at = [&](const char* name) {
+        const std::string& c = (*cells)[index(name)];
+        // csv_escape's quote before a formula-like cell is not part of the text.
+        return c.size() > 1 && c.front() == '\'' && formula_like(c.substr(1)) ? c.substr(1) : c;
+      };
+      row = BatchGroup{at("scenario_file"), at("scenario_sha256"), number_of(at("seed"), where, "seed"),
+                       number_of(at("customers"), where, "customers"), at("shard"), at("batch_settings"), {}, {}};
+      variant = at("variant");
+    } else {
       try {
-        row = nlohmann::json::parse(lines[i]);
-        add_row(groups, row.at("scenario_file").get<std::string>(), row.at("scenario_sha256").get<std::string>(),
-                row.at("seed").get<std::uint64_t>(), row.at("customers").get<std::uint64_t>(),
-                row.at("variant").get<std::string>(), lines[i]);
+        const nlohmann::json j = nlohmann::json::parse(record);
+        row = BatchGroup{j.at("scenario_file").get<std::string>(), j.at("scenario_sha256").get<std::string>(),
+                         j.at("seed").get<std::uint64_t>(), j.at("customers").get<std::uint64_t>(),
+                         j.at("shard").get<std::string>(), j.at("batch_settings").get<std::string>(), {}, {}};
+        variant = j.at("variant").get<std::string>();
       } catch (const nlohmann::json::exception&) {
         throw InputError(where, "this is not a row of a cxsim batch (JSON Lines)");
       }
     }
-    return groups;
+    add_row(out.groups, std::move(row), variant, record);
+    out.whole_bytes += record.size();
+    ++line;
   }
-  if (lines.empty()) return groups;
-  if (lines.front() != batch_header(BatchFormat::csv))
-    throw InputError({path, 1, 0}, "this is not the header of a cxsim batch file (or one from another version); "
-                                   "expected: " + batch_header(BatchFormat::csv).substr(0, 60) + "...");
-  // The rows are read by the CSV reader (quotes and all) from the file, now whole lines only.
-  Diagnostics diag;
-  const std::optional<CsvTable> table = read_csv(path, columns, diag, {});
-  if (!table || diag.has_errors()) throw InputError(diag.sorted());
-  for (const CsvRow& row : table->rows) {
-    const SourceLocation where{path, row.line, 0};
-    auto at = [&](const char* name) -> std::string {
-      const auto i = static_cast<std::size_t>(std::find(columns.begin(), columns.end(), std::string_view(name)) - columns.begin());
-      return row.cells[i].value_or("");
-    };
-    add_row(groups, at("scenario_file"), at("scenario_sha256"), number_of(at("seed"), where, "seed"),
-            number_of(at("customers"), where, "customers"), at("variant"), lines[row.line - 1]);
+  if (!partial.empty()) {
+    // Only the start of a row a killed batch was writing; anything else is some other file.
+    const std::string start = csv ? std::string() : std::string("{\"scenario_file\":");
+    if (start.compare(0, std::min(start.size(), partial.size()), partial, 0, std::min(start.size(), partial.size())) != 0)
+      throw InputError({path, line, 0}, "this is not a row of a cxsim batch (JSON Lines)");
+    out.partial_last_line = true;
   }
-  return groups;
+  return out;
 }
 
-void append_synced(const std::string& path, const std::string& header, const std::string& text) {
-  const bool fresh = ::access(path.c_str(), F_OK) != 0;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
-  if (fd < 0) throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
-  const std::string all = fresh ? header + text : text;
-  const char* p = all.data();
-  std::size_t left = all.size();
+BatchResults::BatchResults(const std::string& path, BatchFormat f, bool fresh) : path_(path), format_(f) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK | (fresh ? O_CREAT | O_EXCL : 0), 0666);
+  if (fd_ < 0 && fresh && errno == EEXIST)
+    throw UsageError("'" + path + "' already exists; add --resume to continue that batch, or choose another file");
+  if (fd_ < 0) throw UsageError("cannot write '" + path + "': " + std::strerror(errno));
+  struct stat st {};
+  if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd_);
+    throw UsageError("'" + path + "' is not a regular file; a batch keeps its results in one");
+  }
+  // An advisory lock: a second batch on the same file would interleave its rows with ours.
+  if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+    const int err = errno;
+    ::close(fd_);
+    if (err == EWOULDBLOCK)
+      throw UsageError("'" + path + "' is being written by another cxsim batch (it holds the file's lock); wait for "
+                       "it to finish, or give this batch its own --out");
+    throw UsageError("cannot lock '" + path + "': " + std::strerror(err));
+  }
+  if (fresh) append(batch_header(f));
+}
+
+BatchResults::~BatchResults() {
+  if (fd_ >= 0) ::close(fd_);  // releases the lock
+}
+
+void BatchResults::repair(const BatchFile& checked) {
+  if (checked.no_whole_line) {
+    if (::ftruncate(fd_, 0) != 0) throw std::runtime_error("cannot write '" + path_ + "': " + std::strerror(errno));
+    append(batch_header(format_));
+  } else if (checked.partial_last_line) {
+    if (::ftruncate(fd_, static_cast<off_t>(checked.whole_bytes)) != 0)
+      throw std::runtime_error("cannot cut the partial last line of '" + path_ + "': " + std::strerror(errno));
+  }
+}
+
+void BatchResults::append(const std::string& text) {
+  const char* p = text.data();
+  std::size_t left = text.size();
   while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
+    const ssize_t n = ::write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string why = n < 0 ? std::strerror(errno) : "nothing was written";
-      ::close(fd);
-      throw std::runtime_error("cannot write '" + path + "': " + why);
-    }
+    if (n <= 0) throw std::runtime_error("cannot write '" + path_ + "': " + (n < 0 ? std::strerror(errno) : "nothing was written"));
     p += n;
     left -= static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0)
-    throw std::runtime_error("cannot write '" + path + "': " + std::strerror(errno));
+  if (::fsync(fd_) != 0) throw std::runtime_error("cannot write '" + path_ + "': " + std::strerror(errno));
 }
 
 }  // namespace cxsim

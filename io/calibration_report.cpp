@@ -22,8 +22,11 @@ json fit_json(const GoodnessOfFit& g) {
     rows.push_back({{"measure", r.measure},
                     {"observed", r.observed},
                     {"expected", r.expected},
-                    {"pearson_residual", number_or_null(r.pearson_residual)}});
-  return {{"log_likelihood", g.log_likelihood}, {"deviance", g.deviance}, {"measures", g.rows.size()}, {"fit", rows}};
+                    {"pearson_residual", number_or_null(r.pearson_residual)},
+                    {"structural_zero", r.structural}});
+  return {{"log_likelihood", g.log_likelihood}, {"deviance", g.deviance}, {"measures", g.rows.size()},
+          {"degrees_of_freedom", number_or_null(g.degrees_of_freedom)}, {"p_value", number_or_null(g.p_value)},
+          {"fit", rows}};
 }
 
 void fit_table(const GoodnessOfFit& g, std::ostringstream& o) {
@@ -35,8 +38,15 @@ void fit_table(const GoodnessOfFit& g, std::ostringstream& o) {
     fit.add({r.measure, formatted("%.0f", r.observed), formatted("%.1f", r.expected),
              r.pearson_residual ? formatted("%.2f", *r.pearson_residual) : "-"},
             r.pearson_residual && std::fabs(*r.pearson_residual) > 3.0 ? "  <- |residual| > 3" : "");
-  o << fit.str() << formatted("  log-likelihood %.6g, deviance %.4g over %zu counts\n", g.log_likelihood, g.deviance,
+  o << fit.str() << formatted("  log-likelihood %.6g, deviance %.4g over %zu counts", g.log_likelihood, g.deviance,
                               g.rows.size());
+  if (const std::size_t zeros = g.rows.size() - g.informative_counts(); zeros > 0)
+    o << formatted(" (%zu structural zero%s left out)", zeros, zeros == 1 ? "" : "s");
+  if (g.degrees_of_freedom)
+    o << formatted("; %.0f degrees of freedom, p = %.2g", *g.degrees_of_freedom, *g.p_value);
+  else
+    o << "; no more counts than fitted parameters, so the fit cannot be tested";
+  o << "\n";
 }
 
 int reached_best(const CalibrationResult& c) {
@@ -78,6 +88,8 @@ json to_json(const CalibrationReport& r) {
            {"parameters", params},
            {"log_likelihood", c.fit.log_likelihood},
            {"deviance", c.fit.deviance},
+           {"degrees_of_freedom", fit["degrees_of_freedom"]},
+           {"p_value", fit["p_value"]},
            {"fit", fit["fit"]},
            {"holdout", nullptr},
            {"warnings", c.warnings},

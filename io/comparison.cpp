@@ -185,6 +185,16 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
     }
     if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year);
+    // No customer defected in one arm and not the other: the paired interval is [0, 0], which
+    // is no evidence that nothing changed, only that this many customers could not show it.
+    if (pair.defection.baseline_only == 0 && pair.defection.variant_only == 0) {
+      std::string w = formatted("'%s': no customer's defection differed from the baseline in %llu customers, so its "
+                                "interval [0, 0] is degenerate: it only says the change is too small to show in this "
+                                "many customers",
+                                arm.name.c_str(), static_cast<unsigned long long>(n));
+      if (v.defection.exact) w += formatted("; the exact difference is %+.4g percentage points", 100.0 * *v.defection.exact);
+      r.warnings.push_back(w);
+    }
     r.variants.push_back(std::move(v));
   }
 

@@ -12,10 +12,16 @@ namespace cxsim {
 
 namespace {
 
-std::string quote(const std::string& s) {
+// A DOT string. Graphviz expands its own escapes (\N, \E, \l...) once in labels but twice in
+// tooltips, so a backslash is doubled in a label and doubled twice in a tooltip.
+std::string quote(const std::string& s, bool tooltip = false) {
   std::string q = "\"";
   for (char c : s) {
-    if (c == '"' || c == '\\') q += '\\';
+    if (c == '\\') {
+      q += tooltip ? "\\\\\\\\" : "\\\\";
+      continue;
+    }
+    if (c == '"') q += '\\';
     if (c == '\n') {
       q += "\\n";
       continue;
@@ -75,7 +81,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
       const bool kept = t.outcome == Outcome::retained;
       a << ", label=" << quote(label + "\n" + to_string(t.outcome)) << ", shape="
         << (kept ? "doublecircle" : "doubleoctagon") << ", style=filled, fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"");
-      if (heat) a << ", tooltip=" << quote(t.id + ": reached by " + num(heat->touchpoints[k][fig_visits]) + " per customer");
+      if (heat) a << ", tooltip=" << quote(t.id + ": reached by " + num(heat->touchpoints[k][fig_visits]) + " per customer", true);
       a << "];\n";
       return a.str();
     }
@@ -89,7 +95,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
       style += std::string(style.empty() ? "" : ",") + "filled";
       a << ", fillcolor=\"" << heat_colours[static_cast<std::size_t>(c)] << "\"";
       if (heat_needs_light_text(c)) a << ", fontcolor=white";
-      a << ", tooltip=" << quote(touchpoint_tooltip(t, f));
+      a << ", tooltip=" << quote(touchpoint_tooltip(t, f), true);
     }
     a << ", label=" << quote(label) << ", shape=box";
     if (k == journey.start()) a << ", penwidth=2";
@@ -133,7 +139,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
       const double flow = heat->transitions[e];
       out << ", penwidth=" << num(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0)
           << ", tooltip=" << quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
-                                   num(flow) + " times per customer");
+                                   num(flow) + " times per customer", true);
     }
     out << "];\n";
   }

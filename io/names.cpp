@@ -135,13 +135,24 @@ std::optional<std::string> text_problem(const std::string& text, bool multiline)
            " may be at most " + std::to_string(most) + " bytes";
   if (const auto bad = invalid_utf8(text))
     return "is not valid UTF-8 (byte " + std::to_string(*bad + 1) + "); save the file as UTF-8";
-  for (const char ch : text) {
-    const auto u = static_cast<unsigned char>(ch);
-    if ((u < 0x20 || u == 0x7f) && !(multiline && (ch == '\n' || ch == '\t'))) {
-      char code[16];
-      std::snprintf(code, sizeof code, "U+%04X", u);
-      return std::string("contains the control character ") + code + "; names and ids must be one line of visible text";
-    }
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto u = static_cast<unsigned char>(text[i]);
+    const auto next = [&](std::size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0u; };
+    unsigned code = 0;
+    if ((u < 0x20 || u == 0x7f) && !(multiline && (text[i] == '\n' || text[i] == '\t'))) code = u;
+    // C1 controls U+0080-U+009F (UTF-8 C2 80-9F) are control characters too.
+    else if (u == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) code = next(1);
+    // Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what is shown:
+    // "install<U+202E>deliaf" reads as "installfailed".
+    else if (u == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) code = 0x2000 + (next(2) - 0x80);
+    else if (u == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) code = 0x2040 + (next(2) - 0x80);
+    if (code == 0) continue;
+    char hex[16];
+    std::snprintf(hex, sizeof hex, "U+%04X", code);
+    if (code >= 0x2000)
+      return std::string("contains the bidirectional control character ") + hex +
+             ", which changes the order in which the text is shown; names and ids must read as they are stored";
+    return std::string("contains the control character ") + hex + "; names and ids must be one line of visible text";
   }
   return std::nullopt;
 }

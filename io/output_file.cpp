@@ -28,6 +28,77 @@ char registry_path[registry_slots][path_room];
 std::atomic<bool> registry_used[registry_slots];
 
 int register_temp(const std::string& path) {
+  return remove_on_signal(path);
+}
+
+void unregister_temp(int slot) { keep_on_signal(slot); }
+
+extern "C" void remove_and_die(int sig) {
+  // Files first, then the (now empty) folders they were in.
+  for (int i = 0; i < registry_slots; ++i)
+    if (registry_used[i].load()) ::unlink(registry_path[i]);
+  for (int i = 0; i < registry_slots; ++i)
+    if (registry_used[i].load()) ::rmdir(registry_path[i]);
+  ::signal(sig, SIG_DFL);
+  ::raise(sig);
+}
+
+std::string why(int err) { return std::strerror(err); }
+
+// Bytes written straight into a file descriptor cxsim inherited (standard output, a pipe...).
+class DescriptorBuffer : public std::streambuf {
+ public:
+  explicit DescriptorBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  DescriptorBuffer(const DescriptorBuffer&) = delete;
+  DescriptorBuffer& operator=(const DescriptorBuffer&) = delete;
+  ~DescriptorBuffer() override { ::close(fd_); }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const char* p = pbase();
+    while (p < pptr()) {
+      const ssize_t n = ::write(fd_, p, static_cast<std::size_t>(pptr() - p));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      p += n;
+    }
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return true;
+  }
+  int fd_;
+  char buffer_[1 << 16];
+};
+
+// The descriptor N when `p` is an entry of this process's descriptor table (/proc/<pid>/fd/N,
+// which /dev/fd/N, /proc/self/fd/N and /proc/thread-self/fd/N lead to).
+std::optional<int> descriptor_named(const fs::path& p) {
+  std::error_code ec;
+  const fs::path table = fs::canonical(p.has_parent_path() ? p.parent_path() : fs::path("."), ec);
+  if (ec) return std::nullopt;
+  const std::string pid = std::to_string(::getpid());
+  const std::string t = table.string();
+  const bool ours = t == "/proc/" + pid + "/fd" ||
+                    (t.rfind("/proc/" + pid + "/task/", 0) == 0 && table.filename() == "fd");
+  if (!ours) return std::nullopt;
+  const std::string n = p.filename().string();
+  if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoi(n);
+}
+
+}  // namespace
+
+int remove_on_signal(const std::string& path) {
   if (path.size() >= path_room) return -1;
   for (int i = 0; i < registry_slots; ++i) {
     bool expected = false;
@@ -39,18 +110,11 @@ int register_temp(const std::string& path) {
   return -1;
 }
 
-void unregister_temp(int slot) {
+void keep_on_signal(int slot) {
   if (slot >= 0) registry_used[slot].store(false);
 }
 
-extern "C" void remove_and_die(int sig) {
-  for (int i = 0; i < registry_slots; ++i)
-    if (registry_used[i].load()) ::unlink(registry_path[i]);
-  ::signal(sig, SIG_DFL);
-  ::raise(sig);
-}
-
-std::string why(int err) { return std::strerror(err); }
+namespace {
 
 mode_t current_umask() {
   const mode_t m = ::umask(0);
@@ -92,6 +156,19 @@ OutputFile::OutputFile(std::string path, const std::vector<std::string>& inputs)
   fs::path at = path_;
   for (int hops = 0; fs::is_symlink(fs::symlink_status(at, ec)); ++hops) {
     if (hops == 40) throw UsageError("cannot write '" + path_ + "': too many levels of symbolic links (a symlink loop?)");
+    if (const auto fd = descriptor_named(at)) {
+      // An open descriptor (standard output, a pipe, `>> log`): write into it as the shell set
+      // it up; following its link to a file and renaming over that file would destroy it.
+      const int flags = ::fcntl(*fd, F_GETFL);
+      if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+        throw UsageError("cannot write '" + path_ + "': descriptor " + std::to_string(*fd) + " is not open for writing");
+      const int mine = ::fcntl(*fd, F_DUPFD_CLOEXEC, 0);
+      if (mine < 0) throw UsageError("cannot write '" + path_ + "': " + why(errno));
+      target_ = at.string();
+      descriptor_ = std::make_unique<DescriptorBuffer>(mine);
+      descriptor_out_.rdbuf(descriptor_.get());
+      return;
+    }
     const fs::path to = fs::read_symlink(at, ec);
     if (ec) throw UsageError("cannot write '" + path_ + "': the symlink cannot be followed (" + ec.message() + ")");
     at = to.is_absolute() ? to : at.parent_path() / to;
@@ -119,7 +196,9 @@ OutputFile::OutputFile(std::string path, const std::vector<std::string>& inputs)
   }
   std::string tmpl = (dir / ("." + target.filename().string() + ".cxsim-XXXXXX")).string();
   const int fd = ::mkstemp(tmpl.data());
-  if (fd < 0) throw UsageError("cannot write '" + path_ + "': folder '" + dir.string() + "': " + why(errno));
+  if (fd < 0)
+    throw UsageError("cannot write '" + path_ + "': no new file can be made in its folder '" + dir.string() +
+                     "' (" + why(errno) + "), and cxsim writes there first so nobody sees a partial file");
   temp_ = tmpl;
   slot_ = register_temp(temp_);
   // Keep an existing file's permissions (and owner, where we may); a new file gets 0666 less
@@ -144,6 +223,12 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::commit() {
+  if (descriptor_) {
+    descriptor_out_.flush();
+    if (!descriptor_out_) throw std::runtime_error("cannot write '" + path_ + "': the write failed (disk full, or the reader went away?)");
+    committed_ = true;
+    return;
+  }
   out_.flush();
   const bool written = static_cast<bool>(out_);
   out_.close();

@@ -6,7 +6,11 @@
 //  - A symlink is followed: the output goes to the file it points at, not over the link.
 //  - A regular file is written to a temporary file beside the final target and renamed over it
 //    on commit; an existing file keeps its permissions, a new one gets 0666 less the umask.
-//  - A character device (/dev/null), a FIFO or /dev/stdout is written directly.
+//  - A character device (/dev/null) or a FIFO is written directly.
+//  - An open file descriptor of this process (/dev/stdout, /dev/fd/N, /proc/self/fd/N, a
+//    process substitution) is a stream: cxsim writes into that descriptor as it is, so
+//    `--out /dev/stdout >> log` appends to the log and a pipe gets the bytes. It never replaces
+//    the file behind a descriptor.
 //  - Not committed (an error, an exception, SIGINT or SIGTERM): the temporary file is removed.
 #include <fstream>
 #include <optional>
@@ -24,7 +28,7 @@ class OutputFile {
   OutputFile& operator=(const OutputFile&) = delete;
   ~OutputFile();
 
-  std::ostream& stream() { return out_; }
+  std::ostream& stream() { return descriptor_ ? descriptor_out_ : out_; }
   // Writes everything out, syncs it and puts it in place. Throws std::runtime_error on any
   // failed or short write (the target is then left as it was).
   void commit();
@@ -38,12 +42,19 @@ class OutputFile {
   std::string target_;  // where the bytes end up (symlinks resolved)
   std::string temp_;    // empty when writing directly
   std::ofstream out_;
+  std::unique_ptr<std::streambuf> descriptor_;  // set when writing into an inherited descriptor
+  std::ostream descriptor_out_{nullptr};
   bool committed_ = false;
   int slot_ = -1;  // in the registry of files to remove on a signal
 };
 
 // Writes `content` to `path` as an OutputFile and commits it.
 void write_output(const std::string& path, const std::string& content, const std::vector<std::string>& inputs = {});
+
+// Paths (files, then empty folders) to remove if SIGINT or SIGTERM ends the process before
+// they are unregistered; -1 when the registry is full.
+int remove_on_signal(const std::string& path);
+void keep_on_signal(int slot);
 
 // Installs the SIGINT / SIGTERM handlers that remove unfinished outputs before the process
 // dies of the signal (so the exit status is 130 / 143 as usual).

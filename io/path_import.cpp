@@ -109,7 +109,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   };
   try {
     io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>, io::throw_on_overflow,
-                  io::single_and_empty_line_comment<'#'>>
+                  io::empty_line_comment>
         reader(path);
     reader.read_header(io::ignore_missing_column, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]);
     for (const int required : {c_customer, c_step, c_touchpoint, c_ending})
@@ -259,14 +259,14 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
 
   std::ostringstream tps;
   tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
-  tps << csv_escape(start_id) << ",1,1,1,0,0,\n";
+  tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
   for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
     const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
-    tps << csv_escape(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
+    tps << csv_escape_verbatim(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
   }
   for (int e = 0; e < 4; ++e)
     if (counts.ended[static_cast<std::size_t>(e)])
-      tps << csv_escape(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
+      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
   out.touchpoints = counts.touchpoints.size() + 1;
 
   // Rows of one set: to, probability = times taken / departures.
@@ -276,9 +276,9 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
     std::uint64_t total = 0;
     for (const auto& [t, n] : to) total += n;
     for (const auto& [t, n] : to) {
-      trs << csv_escape(id_of(from)) << ',' << csv_escape(to_id(t)) << ','
+      trs << csv_escape_verbatim(id_of(from)) << ',' << csv_escape_verbatim(to_id(t)) << ','
           << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ',' << set_names[static_cast<std::size_t>(set)]
-          << ',' << csv_escape(segment) << '\n';
+          << ',' << csv_escape_verbatim(segment) << '\n';
       ++out.transitions;
     }
   };
@@ -343,7 +343,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   yaml << "# Imported by cxsim import-paths from " << one_line(path) << ".\n"
        << "# Counted: " << out.customers << " customers, " << out.visits << " visits (rows), "
        << counts.touchpoints.size() << " touchpoints" << (has_segment ? ", " + std::to_string(segs) + " segments" : "")
-       << "; no rows skipped (every row is a visit; blank lines and lines starting with '#' are not rows).\n"
+       << "; no rows skipped (every line but the header and blank lines is a visit).\n"
        << "# Endings: " << endings[0] << " retained, " << endings[1] << " churned, " << endings[2] << " abandoned, "
        << endings[3] << " defected.\n"
        << "# Every transition has its maximum-likelihood probability: the times it was taken over the departures\n"
@@ -370,6 +370,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
          << ", value_expectation: 0, sensitivity: {reliability: 0, relevance: 0, value: 0}, silent_churn: 0}\n";
   }
   yaml << "simulation: {customers: " << std::max<std::uint64_t>(out.customers, 100000) << ", seed: 1}\n";
+  for (int e = 0; e < 4; ++e) out.endings[static_cast<std::size_t>(e)] = endings[e];
   out.scenario_yaml = yaml.str();
   out.touchpoints_csv = tps.str();
   out.transitions_csv = trs.str();

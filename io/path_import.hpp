@@ -5,6 +5,7 @@
 // The imported journey reproduces the observed visits and endings exactly: every transition has
 // its maximum-likelihood probability, and customers who left are routed to `defected` endings.
 // See docs/observed-data.md.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +22,8 @@ struct PathImportSettings {
 
 struct ImportedPaths {
   std::string scenario_yaml, touchpoints_csv, transitions_csv;
-  std::uint64_t customers = 0, visits = 0, comment_lines = 0;
+  std::uint64_t customers = 0, visits = 0;
+  std::array<std::uint64_t, 4> endings{};  // customers who ended retained, churned, abandoned, defected
   std::size_t touchpoints = 0, segments = 0, transitions = 0;
   std::vector<std::string> fallbacks;  // "segment S at touchpoint T (after a failed visit): n times"
 };

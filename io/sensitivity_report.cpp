@@ -1,5 +1,6 @@
 #include "io/sensitivity_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -40,7 +41,14 @@ std::string table(const SensitivityReport& r) {
   if (solved == 0 && s.top == 0) {
     o << "no candidate re-solved (--top 0); every derivative is in --format csv or json\n";
   } else if (solved == 0) {
-    o << "nothing to improve: every touchpoint attribute is already at its best value\n";
+    const bool at_best = std::all_of(s.parameters.begin(), s.parameters.end(), [](const SensitivityParameter& p) {
+      return !p.touchpoint || !(p.current < p.perfect);
+    });
+    if (at_best)
+      o << "nothing to improve: every touchpoint attribute is already at its best value\n";
+    else
+      o << "nothing re-solved: a step of " << shortest_text(s.step)
+        << " changes no attribute (values are kept to 12 decimals); use a larger --step\n";
   } else {
     const bool money = r.economics.has_value();
     std::vector<TextTable::Column> columns{

@@ -1,5 +1,7 @@
 #include "sim/calibration.hpp"
 
+#include <boost/math/distributions/chi_squared.hpp>
+
 #include <Eigen/Dense>
 #include <nlopt.hpp>
 
@@ -7,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
@@ -134,14 +137,17 @@ void outcome_terms(const ObservedGroup& g, const GroupFigures& gf, GoodnessOfFit
     const auto& n = g.outcomes[static_cast<std::size_t>(e)];
     if (!n) continue;
     const double p_raw = gf.outcomes[static_cast<std::size_t>(e)];
-    const double p = clamp_probability(p_raw);
-    ll += *n * std::log(p) - std::lgamma(*n + 1.0);
+    // Expected never (or always) and seen so: exact, no floor (its terms are then exactly 0).
+    const bool structural = (p_raw <= 0.0 && *n == 0.0) || (p_raw >= 1.0 && *n == N);
+    const double p = structural ? std::clamp(p_raw, 0.0, 1.0) : clamp_probability(p_raw);
+    ll += (*n > 0.0 ? *n * std::log(p) : 0.0) - std::lgamma(*n + 1.0);
     dev += 2.0 * xlog(*n, N * p);
-    w.outcomes[static_cast<std::size_t>(e)] += *n / p - (n_other > 0.0 ? n_other / p_other : 0.0);
+    w.outcomes[static_cast<std::size_t>(e)] += (*n > 0.0 ? *n / p : 0.0) - (n_other > 0.0 ? n_other / p_other : 0.0);
     const double var = N * p_raw * (1.0 - p_raw);
     FitRow row{measure_name(g, std::string("outcomes.") + ending_names[static_cast<std::size_t>(e)]), *n, N * p_raw, std::nullopt};
     if (var > 0.0) row.pearson_residual = (*n - N * p_raw) / std::sqrt(var);
     else if (*n == N * p_raw) row.pearson_residual = 0.0;
+    row.structural = structural;
     fit.rows.push_back(std::move(row));
   }
   fit.log_likelihood += ll;
@@ -160,12 +166,16 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
     const auto poisson = [&](int f, double x) {
       const double mean_raw = N * e[static_cast<std::size_t>(f)];
       const double mean = clamp_mean(mean_raw);
-      fit.log_likelihood += x * std::log(mean) - mean - std::lgamma(x + 1.0);
-      fit.deviance += 2.0 * (xlog(x, mean) - (x - mean));
+      const bool structural = mean_raw <= 0.0 && x == 0.0;  // its term is exactly 0: no floor
+      if (!structural) {
+        fit.log_likelihood += x * std::log(mean) - mean - std::lgamma(x + 1.0);
+        fit.deviance += 2.0 * (xlog(x, mean) - (x - mean));
+      }
       tw[static_cast<std::size_t>(f)] += N * (x / mean - 1.0);
       FitRow row{measure_name(g, id + "." + figure_word(f)), x, mean_raw, std::nullopt};
       if (mean_raw > 0.0) row.pearson_residual = (x - mean_raw) / std::sqrt(mean_raw);
       else if (x == 0.0) row.pearson_residual = 0.0;
+      row.structural = structural;
       fit.rows.push_back(std::move(row));
     };
     if (visits) poisson(weight_visits, *visits);
@@ -180,9 +190,14 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
       const double ev = e[weight_visits];
       const double q_raw = ev > 0.0 ? e[static_cast<std::size_t>(f)] / ev : 0.0;
       const double q = clamp_probability(q_raw);
-      fit.log_likelihood += std::lgamma(v + 1.0) - std::lgamma(*x + 1.0) - std::lgamma(v - *x + 1.0) + *x * std::log(q) +
-                            (v - *x) * std::log(1.0 - q);
-      fit.deviance += 2.0 * (xlog(*x, v * q) + xlog(v - *x, v * (1.0 - q)));
+      // Expected never (or always) and seen so: the term is exactly 0. With the floor instead, a
+      // perfect fit would gain a deviance in proportion to the visits.
+      const bool structural = (q_raw <= 0.0 && *x == 0.0) || (q_raw >= 1.0 && *x == v);
+      if (!structural) {
+        fit.log_likelihood += std::lgamma(v + 1.0) - std::lgamma(*x + 1.0) - std::lgamma(v - *x + 1.0) + *x * std::log(q) +
+                              (v - *x) * std::log(1.0 - q);
+        fit.deviance += 2.0 * (xlog(*x, v * q) + xlog(v - *x, v * (1.0 - q)));
+      }
       if (ev > 0.0) {
         const double dq = *x / q - (v - *x) / (1.0 - q);
         tw[static_cast<std::size_t>(f)] += dq / ev;
@@ -192,6 +207,7 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
       FitRow row{measure_name(g, id + "." + figure_word(f)), *x, v * q_raw, std::nullopt};
       if (var > 0.0) row.pearson_residual = (*x - v * q_raw) / std::sqrt(var);
       else if (*x == v * q_raw) row.pearson_residual = 0.0;
+      row.structural = structural;
       fit.rows.push_back(std::move(row));
     }
     w.touchpoints.emplace_back(o.touchpoint, tw);
@@ -214,6 +230,20 @@ struct StartDraws {
 };
 
 }  // namespace
+
+std::size_t GoodnessOfFit::informative_counts() const {
+  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const FitRow& r) { return !r.structural; }));
+}
+
+void test_goodness_of_fit(GoodnessOfFit& g, std::size_t fitted) {
+  const std::size_t counts = g.informative_counts();
+  g.degrees_of_freedom.reset();
+  g.p_value.reset();
+  if (counts <= fitted) return;
+  const double df = static_cast<double>(counts - fitted);
+  g.degrees_of_freedom = df;
+  g.p_value = g.deviance > 0.0 ? boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), g.deviance)) : 1.0;
+}
 
 std::pair<Journey, Population> with_values(const Journey& journey, const Population& population,
                                            const std::vector<ParameterRef>& refs, const std::vector<double>& values) {
@@ -354,7 +384,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
   }
 
   double best = -std::numeric_limits<double>::infinity();
-  std::vector<double> best_x;
+  std::vector<double> best_x, best_from;
   for (const auto& from : starts) {
     StartRun run;
     run.from = from;
@@ -410,6 +440,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     if (start_best > best) {
       best = start_best;
       best_x = start_x;
+      best_from = from;
     }
     result.starts.push_back(std::move(run));
   }
@@ -521,6 +552,20 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
   result.defection_rate_fitted = at.figures.defection_rate();
   result.fit = log_likelihood(result.journey, result.population, at, data, false).fit;
   if (holdout) result.holdout = log_likelihood(result.journey, result.population, at, *holdout, false).fit;
+  result.unmoved = best_x == best_from;
+  test_goodness_of_fit(result.fit, n);
+  if (result.holdout) test_goodness_of_fit(*result.holdout, 0);
+  if (result.unmoved)
+    result.warnings.push_back("no step of the optimiser improved on its starting point: the values are starting values, not a fit");
+  if (result.fit.p_value && *result.fit.p_value < poor_fit_p)
+  {
+    std::ostringstream w;
+    w << "the model does not fit the counts: deviance " << std::setprecision(6) << result.fit.deviance << " over "
+      << *result.fit.degrees_of_freedom << " degrees of freedom (p = " << std::setprecision(2) << *result.fit.p_value
+      << "); the fitted values and their intervals assume a model that fits, so read the largest Pearson residuals "
+         "before trusting them";
+    result.warnings.push_back(w.str());
+  }
   return result;
 }
 

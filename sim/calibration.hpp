@@ -51,13 +51,28 @@ struct FitRow {
   std::string measure;  // e.g. "outcomes.abandoned", "install.failures", "segment:web.outcomes.retained"
   double observed = 0.0, expected = 0.0;
   std::optional<double> pearson_residual;  // none where the expected variance is 0
+  // Expected exactly 0 (or all) and observed so: a structural zero, which says nothing about the
+  // fit and is left out of the likelihood, the deviance and the degrees of freedom.
+  bool structural = false;
 };
 
 struct GoodnessOfFit {
   double log_likelihood = 0.0;  // with every constant, so it compares across tools
   double deviance = 0.0;        // 2 (saturated - fitted log-likelihood)
   std::vector<FitRow> rows;
+  // The deviance against a chi-squared distribution: counts that carry information (structural
+  // zeros dropped) less the parameters fitted to them; none when there are no more counts
+  // than parameters.
+  std::size_t informative_counts() const;
+  std::optional<double> degrees_of_freedom, p_value;
 };
+
+// A fit worse than this is not written as fitted: the deviance over its degrees of freedom above
+// `poor_fit_ratio` while p < `poor_fit_p`. Between, a warning. (docs/calibration.md)
+inline constexpr double poor_fit_p = 0.001;
+inline constexpr double poor_fit_ratio = 10.0;
+// Sets `degrees_of_freedom` and `p_value` of `g` for `fitted` parameters.
+void test_goodness_of_fit(GoodnessOfFit& g, std::size_t fitted);
 
 struct FittedParameter {
   FitParameter parameter;
@@ -90,6 +105,9 @@ struct CalibrationResult {
   std::vector<std::string> warnings;
   std::vector<StartRun> starts;
   double defection_rate_start = 0.0, defection_rate_fitted = 0.0;
+  // The best point is the starting point it came from: no evaluation improved on it, so the
+  // values are starting values, not fitted ones.
+  bool unmoved = false;
   Journey journey;  // with the fitted values
   Population population;
 };

@@ -2,6 +2,7 @@
 // parameters from counts simulated by the Monte Carlo engine (fixed seeds), identifiability
 // warnings, OBSERVED.yaml checks with file:line, and FITTED.yaml round trips.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include <cmath>
 #include <cstdio>
@@ -550,6 +551,37 @@ TEST(FitParameters, RefusesWhatCannotBeFittedWithAReason) {
   refused("reliability", "expected TOUCHPOINT.ATTRIBUTE");
 }
 
+TEST(Likelihood, StructuralZerosAddNothingToTheDevianceHoweverManyCustomers) {
+  // Reliability 1: failures are expected exactly never, and none were seen. A perfect fit at
+  // 10^12 customers must have deviance 0, not one that grows with the visits.
+  const Journey j({test::touchpoint("a", 1.0), test::retained("z")}, {{0, 1, 1.0}}, 0);
+  const Population p({test::segment(0.5)});
+  const ExactSolution at = solve_exact(j, p);
+  ObservedGroup g;
+  g.segments = {0};
+  g.customers = 1e12;
+  g.outcomes[static_cast<int>(Ending::retained)] = 1e12;
+  g.outcomes[static_cast<int>(Ending::abandoned)] = 0.0;
+  ObservedTouchpoint o;
+  o.touchpoint = 0;
+  o.counts[weight_visits] = 1e12;
+  o.counts[weight_failures] = 0.0;
+  o.counts[weight_abandoned] = 0.0;
+  g.touchpoints.push_back(o);
+  ObservedData data;
+  data.groups.push_back(g);
+  GoodnessOfFit fit = log_likelihood(j, p, at, data, false).fit;
+  EXPECT_EQ(fit.deviance, 0.0);
+  EXPECT_EQ(fit.rows.size(), 5u);
+  EXPECT_EQ(fit.informative_counts(), 1u) << "the visits; everyone retained and nobody failing are structural";
+  test_goodness_of_fit(fit, 1);
+  EXPECT_FALSE(fit.degrees_of_freedom.has_value()) << "no more counts than parameters";
+  test_goodness_of_fit(fit, 0);
+  ASSERT_TRUE(fit.degrees_of_freedom.has_value());
+  EXPECT_EQ(*fit.degrees_of_freedom, 1.0);
+  EXPECT_EQ(*fit.p_value, 1.0);
+}
+
 // ---- the command ----
 
 std::string observed_for(const std::string& dir_path, const LoadedScenario& m, double customers, std::uint64_t seed) {
@@ -601,6 +633,68 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first.rfind("# Fitted by cxsim calibrate", 0), 0u) << first;
+}
+
+TEST(CliCalibrate, ItsScratchFileCannotBeRedirectedBySomeoneElsesSymlink) {
+  // Another user plants links named like the check copy, for the next process ids, pointing at
+  // a file the victim may write: the check copy must be made privately, never through them.
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 20000, 9);
+  const std::string victim = dir.write("victim.txt", "precious\n");
+  const std::string tmp = dir.path("tmp");
+  std::filesystem::create_directories(tmp);
+  long last = 0;
+  std::ifstream("/proc/sys/kernel/ns_last_pid") >> last;
+  for (long pid = last; pid < last + 3000; ++pid)
+    std::filesystem::create_symlink(victim, tmp + "/cxsim-fitted-" + std::to_string(pid) + ".yaml");
+  const std::string env = "TMPDIR=" + tmp + " ";
+  const int status = std::system((env + CXSIM_BINARY + " calibrate " + test::scenario("broadband") + " --observed " +
+                                  observed + " --fit install.reliability --out " + dir.path("fitted2.yaml") +
+                                  " >/dev/null 2>&1").c_str());
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  std::ifstream in(victim);
+  std::stringstream s;
+  s << in.rdbuf();
+  EXPECT_EQ(s.str(), "precious\n");
+  std::size_t left = 0;
+  for (const auto& e : std::filesystem::directory_iterator(tmp)) left += !e.is_symlink();
+  EXPECT_EQ(left, 0u) << "the private check folder is removed";
+}
+
+TEST(CliCalibrate, AModelThatCannotFitIsNotWrittenAsFitted) {
+  // Almost everyone abandons, but only the install's reliability may move: no value fits.
+  test::ScratchDir dir;
+  const std::string observed =
+      dir.write("observed.yaml", "customers: 100000\noutcomes: {retained: 10, abandoned: 99990, routed_defection: 0, silent_churn: 0}\n");
+  const std::string fitted = dir.path("fitted.yaml");
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit install.reliability --out " + fitted);
+  EXPECT_EQ(r.code, 1);
+  EXPECT_NE(r.err.find("the model cannot fit the counts: deviance "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("times its 3 degrees of freedom"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("nothing was written to '" + fitted + "'"), std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("degrees of freedom, p = "), std::string::npos) << "the report still shows the residuals";
+  EXPECT_FALSE(std::filesystem::exists(fitted));
+  // Asked for, it is written, with the warning in it.
+  const auto anyway = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                                  " --fit install.reliability --accept-poor-fit --out " + fitted);
+  EXPECT_EQ(anyway.code, 0) << anyway.err;
+  EXPECT_NE(anyway.err.find("the model does not fit the counts"), std::string::npos) << anyway.err;
+  EXPECT_TRUE(std::filesystem::exists(fitted));
+}
+
+TEST(CliCalibrate, AGoodFitSaysItsDegreesOfFreedom) {
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 50000, 9);
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                             " --fit install.reliability --format json --out " + dir.path("f.yaml"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  ASSERT_TRUE(j["degrees_of_freedom"].is_number()) << j.dump();
+  EXPECT_GT(j["p_value"].get<double>(), 0.001);
+  EXPECT_EQ(r.err.find("does not fit"), std::string::npos) << r.err;
 }
 
 TEST(CliCalibrate, BadObservedCountsExitTwoAndWriteNothing) {

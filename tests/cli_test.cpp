@@ -1,6 +1,9 @@
 // The cxsim command as users meet it: exit codes, output files, formats, traces.
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -243,6 +246,25 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
   EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
 }
 
+TEST(CliWarnings, CompareSaysWhenNoCustomerDifferedAndTheIntervalIsDegenerate) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("small.yaml",
+      "name: Small\njourney:\n  start: a\n  touchpoints:\n"
+      "    - {id: a, reliability: 0.999, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+      "simulation: {customers: 100, seed: 3}\n"
+      "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.9999}\n");
+  const Result r = cxsim("compare " + yaml);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cxsim: warning: 'sturdier': no customer's defection differed from the baseline in 100 "
+                       "customers, so its interval [0, 0] is degenerate: it only says the change is too small to show "
+                       "in this many customers; the exact difference is -0.043"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(cxsim("compare " + yaml + " --customers 2000000").err.find("degenerate"), std::string::npos);
+}
+
 TEST(CliWarnings, CompareWarnsAboutEachArmWithManyUnfinishedCustomers) {
   test::ScratchDir dir;
   const std::string yaml = looping_scenario(dir, "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
@@ -409,7 +431,8 @@ class CliBatch : public ::testing::Test {
                "  - name: fix_b\n    touchpoints:\n      b: {relevance: 0.95}\n");
   }
   std::string in() const { return dir_.path("in"); }
-  // The file's rows without the elapsed_seconds column (the one column that varies run to run).
+  // The file's rows without the elapsed_seconds column (the one column that varies run to run)
+  // and the shard (which differs between a sharded and an unsharded batch).
   static std::vector<std::string> rows(const std::string& path) {
     std::ifstream f(path);
     std::vector<std::string> out;
@@ -417,12 +440,24 @@ class CliBatch : public ::testing::Test {
       std::vector<std::string> cells;
       std::stringstream ss(line);
       for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+      if (cells.size() > 28) cells.erase(cells.begin() + 28);
       if (cells.size() > 20) cells.erase(cells.begin() + 20);
       std::string joined;
       for (const auto& c : cells) joined += c + ",";
       out.push_back(joined);
     }
     return out;
+  }
+  static std::string content(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  }
+  static std::string batch_header_line() {
+    return "scenario_file,scenario,variant,customers,seed,defection_rate,ci95_low,ci95_high,retained,abandoned,"
+           "routed_defection,silent_churn,unfinished,exact_defection_rate,difference_vs_baseline,difference_ci95_low,"
+           "difference_ci95_high,p_value,p_adjusted,scenario_sha256,elapsed_seconds,currency,cost_per_year,"
+           "defections_avoided_per_year,value_kept_per_year,net_benefit_per_year,net_benefit_ci95_low,"
+           "net_benefit_ci95_high,shard,batch_settings\n";
   }
   test::ScratchDir dir_;
 };
@@ -514,6 +549,135 @@ TEST_F(CliBatch, ABrokenScenarioIsReportedAndTheRestStillRun) {
   EXPECT_NE(r.err.find("broken.yaml is not a valid scenario"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("broken.yaml:2:"), std::string::npos) << "the loader's messages, with positions";
   EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+}
+
+TEST_F(CliBatch, ResumeChangesNothingInAFileThatIsNotABatch) {
+  for (const std::string& text : {std::string("line one\nhalf a line"), std::string("precious"),
+                                  batch_header_line() + "not,a,row\nhalf"}) {
+    const std::string out = dir_.write("notes.csv", text);
+    const Result r = cxsim("batch " + in() + " --resume --out " + out);
+    EXPECT_EQ(r.code, 2) << text;
+    EXPECT_EQ(content(out), text) << "not a byte changed";
+  }
+}
+
+TEST_F(CliBatch, AResultsFileWithNoWholeLineGetsItsHeader) {
+  const std::string header = batch_header_line();
+  for (const std::string& text : {std::string(), header.substr(0, 25)}) {
+    const std::string out = dir_.write("empty.csv", text);
+    const Result r = cxsim("batch " + in() + " --resume --out " + out);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(content(out).rfind(header, 0), 0u) << "the header comes first";
+    EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+  }
+}
+
+TEST_F(CliBatch, ResumeWithOtherOptionsOrAnotherShardIsRefused) {
+  const std::string out = dir_.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --customers 1000 --out " + out).code, 0);
+  const std::string before = content(out);
+  const Result r = cxsim("batch " + in() + " --customers 2000 --resume --out " + out);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("holds a batch run as shard 1/1 with customers=1000 seed=scenario; this run is shard 1/1 with "
+                       "customers=2000 seed=scenario"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(cxsim("batch " + in() + " --customers 1000 --shard 1/2 --resume --out " + out).code, 2);
+  EXPECT_EQ(content(out), before);
+}
+
+TEST_F(CliBatch, ResumeOverAnotherFolderKeepsTheEarlierRows) {
+  const std::string out = dir_.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + out).code, 0);
+  const auto before = rows(out);
+  // The same files spelt another way are the same scenarios: all kept, nothing run.
+  const Result spelt = cxsim("batch " + in() + "/./ --resume --out " + out);
+  ASSERT_EQ(spelt.code, 0) << spelt.err;
+  EXPECT_NE(spelt.err.find("0 scenarios run, 5 kept"), std::string::npos) << spelt.err;
+  // Only the odd ones this time: the others' rows stay.
+  const Result r = cxsim("batch " + dir_.path("in/odd") + " --resume --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("3 scenarios' earlier rows kept although this run does not include them"), std::string::npos) << r.err;
+  auto after = rows(out);
+  EXPECT_EQ(after.size(), before.size());
+  std::sort(after.begin(), after.end());
+  auto sorted = before;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(after, sorted);
+}
+
+TEST_F(CliBatch, ASecondBatchOnTheSameFileIsRefused) {
+  const std::string out = dir_.path("locked.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --out " + out).code, 0);
+  const std::string before = content(out);
+  const int fd = ::open(out.c_str(), O_RDONLY);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);  // as a running batch holds it
+  const Result r = cxsim("batch " + in() + " --resume --out " + out);
+  ::close(fd);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("is being written by another cxsim batch"), std::string::npos) << r.err;
+  EXPECT_EQ(content(out), before);
+}
+
+TEST_F(CliBatch, AScenarioReachedTwiceRunsOnce) {
+  const std::string out = dir_.path("twice.csv");
+  const Result r = cxsim("batch " + in() + " " + in() + "/../in " + dir_.path("in/s0.yaml") + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(out).size(), 1u + 5 * 3);
+  EXPECT_NE(r.err.find("the same file as one already in the batch"), std::string::npos) << r.err;
+}
+
+TEST_F(CliBatch, SaysWhatItFoundAndSkippedAndWhy) {
+  dir_.write("in/more/t.yml", content(dir_.path("in/s0.yaml")));
+  dir_.write("in/notes.yaml", "owner: the CX team\nreviewed: 2024-05-01\n");
+  std::filesystem::create_symlink(dir_.path("in/odd"), dir_.path("in/linked"));
+  std::filesystem::create_symlink(dir_.path("in/gone.yaml"), dir_.path("in/broken.yaml"));
+  std::filesystem::create_symlink("loop.yaml", dir_.path("in/loop.yaml"));
+  const std::string out = dir_.path("found.csv");
+  const Result r = cxsim("batch " + in() + " --out " + out);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(rows(out).size(), 1u + 6 * 3) << "the .yml scenario runs too";
+  for (const char* why : {"linked: a symbolic link to a folder, not followed", "broken.yaml: a broken symbolic link",
+                          "loop.yaml: a symbolic link loop", "notes.yaml: not a scenario (no 'journey' at the top level)",
+                          "6 scenario files found, 4 skipped"})
+    EXPECT_NE(r.err.find(why), std::string::npos) << why << "\n" << r.err;
+}
+
+TEST_F(CliBatch, ABatchWithNoScenariosIsAnError) {
+  std::filesystem::create_directories(dir_.path("nothing"));
+  dir_.write("nothing/readme.txt", "no scenarios here");
+  const Result r = cxsim("batch " + dir_.path("nothing") + " --out " + dir_.path("none.csv"));
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("no scenario files (*.yaml, *.yml) found in"), std::string::npos) << r.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("none.csv")));
+}
+
+TEST_F(CliBatch, MergeRefusesMissingShardsAndMixedSettings) {
+  std::vector<std::string> parts;
+  for (int i = 1; i <= 3; ++i) {
+    parts.push_back(dir_.path("part" + std::to_string(i) + ".csv"));
+    ASSERT_EQ(cxsim("batch " + in() + " --shard " + std::to_string(i) + "/3 --out " + parts.back()).code, 0);
+  }
+  const Result two = cxsim("batch --merge " + dir_.path("m1.csv") + " " + parts[0] + " " + parts[1]);
+  EXPECT_EQ(two.code, 2);
+  EXPECT_NE(two.err.find("cannot merge: shard 3/3 is missing; a merge needs every shard of the batch"), std::string::npos)
+      << two.err;
+  const std::string other = dir_.path("other3.csv");
+  ASSERT_EQ(cxsim("batch " + in() + " --shard 3/3 --seed 99 --out " + other).code, 0);
+  const Result mixed = cxsim("batch --merge " + dir_.path("m2.csv") + " " + parts[0] + " " + parts[1] + " " + other);
+  EXPECT_EQ(mixed.code, 2);
+  EXPECT_NE(mixed.err.find("was run with customers=scenario seed=99 but"), std::string::npos) << mixed.err;
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("m1.csv")));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path("m2.csv")));
+}
+
+TEST_F(CliBatch, MergeAndResumeRefuseWhatIsNotARegularFile) {
+  const Result m = cxsim("batch --merge " + dir_.path("m.csv") + " /dev/zero");
+  EXPECT_EQ(m.code, 2);
+  EXPECT_NE(m.err.find("'/dev/zero' is not a regular file"), std::string::npos) << m.err;
+  const Result r = cxsim("batch " + in() + " --resume --out /dev/zero");
+  EXPECT_EQ(r.code, 2);
 }
 
 TEST_F(CliBatch, JsonLinesHoldTheSameRows) {
@@ -650,6 +814,38 @@ TEST_F(CliOutputs, DevStdoutIsWrittenDirectly) {
   EXPECT_EQ(nlohmann::json::parse(r.out)["scenario"], "Tiny");
 }
 
+TEST_F(CliOutputs, DevStdoutAppendsToTheFileTheShellOpened) {
+  // `--out /dev/stdout >> log` must add to the log, not rename a new file over it.
+  const std::string log = dir_.write("t/app.log", "line 1\nline 2\n");
+  for (const char* option : {"--out /dev/stdout", "--out /dev/fd/1", "--trace 2 --trace-out /dev/stdout"}) {
+    const std::string before = content(log);
+    const std::string cmd = std::string(CXSIM_BINARY) + " run " + yaml_ + " --format csv " + std::string(option) + " >> " + log;
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << option;
+    const std::string after = content(log);
+    EXPECT_EQ(after.rfind(before, 0), 0u) << option << ": the earlier lines were lost";
+    EXPECT_GT(after.size(), before.size()) << option;
+  }
+  EXPECT_FALSE(leftovers());
+}
+
+TEST_F(CliOutputs, DevStdoutIntoAPipeIsWritten) {
+  const std::string got = dir_.path("t/piped.csv");
+  const std::string cmd = "set -o pipefail; " + std::string(CXSIM_BINARY) + " run " + yaml_ +
+                          " --format csv --out /dev/stdout 2>/dev/null | cat > " + got;
+  ASSERT_EQ(std::system(("bash -c '" + cmd + "'").c_str()), 0);
+  EXPECT_EQ(content(got).rfind("scenario,variant,scope,id,metric,value\n", 0), 0u);
+}
+
+TEST_F(CliOutputs, AFolderThatTakesNoNewFilesIsNamed) {
+  const Result r = cxsim("run " + yaml_ + " --out /proc/version");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("cannot write '/proc/version'"), std::string::npos) << r.err;
+  // As root the file itself opens for writing; the folder is what refuses.
+  if (::geteuid() == 0) {
+    EXPECT_NE(r.err.find("no new file can be made in its folder '/proc'"), std::string::npos) << r.err;
+  }
+}
+
 TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
   const std::string trace = dir_.path("t/trace.csv");
   const Result r = cxsim("run " + yaml_ + " --trace 10 --trace-out " + trace + " --out " + dir_.path("t/no/such/dir.json"));
@@ -735,6 +931,63 @@ TEST_F(Cli, DotHeatColoursTouchpointsAndSizesArrowsByFlow) {
   EXPECT_NE(heat.out.find("penwidth="), std::string::npos);
   EXPECT_NE(heat.out.find("lost per 1,000 customers"), std::string::npos);  // the legend
   EXPECT_NE(heat.out.find("tooltip="), std::string::npos);
+}
+
+TEST(CliSpreadsheets, FormulaLikeTextIsNeutralisedAndNumbersStayNumbers) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("f.yaml",
+      "name: \"=HYPERLINK(\\\"http://x\\\")\"\njourney:\n  start: \"@start\"\n  touchpoints:\n"
+      "    - {id: \"@start\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: \"-done\", reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: \"@start\", to: \"-done\", probability: 1}\n"
+      "simulation: {customers: 1000, seed: 5}\n");
+  const Result r = cxsim("run " + yaml + " --format csv");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",baseline,summary,,defection_rate,0."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",touchpoint,'@start,"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(",touchpoint,'-done,"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find(",=HYPERLINK"), std::string::npos) << r.out;
+  const Result t = cxsim("run " + yaml + " --trace 1 --trace-out /dev/stdout --out /dev/null");
+  EXPECT_NE(t.out.find(",'@start,"), std::string::npos) << t.out;
+  // A batch reads its own neutralised cells back: resume keeps the row.
+  const std::string out = dir.path("b.csv");
+  ASSERT_EQ(cxsim("batch " + yaml + " --out " + out).code, 0);
+  const Result again = cxsim("batch " + yaml + " --resume --out " + out);
+  EXPECT_NE(again.err.find("0 scenarios run, 1 kept"), std::string::npos) << again.err;
+}
+
+TEST(CliNames, BidiOverridesAndC1ControlsAreRefused) {
+  test::ScratchDir dir;
+  for (const auto& [bad, code] : {std::pair<std::string, std::string>{"install\u202Edeliaf", "U+202E"},
+                                  {"install\u2066x", "U+2066"}, {"install\u0085x", "U+0085"}}) {
+    const std::string yaml = dir.write("n.yaml",
+        "name: N\njourney:\n  start: \"" + bad + "\"\n  touchpoints:\n"
+        "    - {id: \"" + bad + "\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+        "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+        "  transitions:\n    - {from: \"" + bad + "\", to: z, probability: 1}\n");
+    const Result r = cxsim("check " + yaml);
+    EXPECT_EQ(r.code, 2) << code;
+    EXPECT_NE(r.out.find(code), std::string::npos) << r.out;
+  }
+}
+
+TEST(CliReport, BackslashesInNamesSurviveInTheMapAndItsTooltips) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("b.yaml",
+      "name: B\njourney:\n  start: 'C:\\Nightly\\Export'\n  touchpoints:\n"
+      "    - {id: 'C:\\Nightly\\Export', reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: 'C:\\Nightly\\Export', to: z, probability: 1}\n"
+      "simulation: {customers: 1000, seed: 3}\n");
+  const std::string html = dir.path("b.html");
+  const Result r = cxsim("report " + yaml + " --out " + html);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream f(html);
+  const std::string page((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(page.find("C:\\Nightly\\Export&#10;"), std::string::npos) << "the touchpoint's tooltip";
+  EXPECT_NE(page.find("C:\\Nightly\\Export &#45;&gt; z"), std::string::npos) << "the transition's tooltip";
+  EXPECT_EQ(page.find("ightlyxport"), std::string::npos) << "no \\N or \\E expanded by Graphviz";
+  EXPECT_EQ(page.find("C:NightlyExport"), std::string::npos);
 }
 
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {

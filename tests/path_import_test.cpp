@@ -225,6 +225,52 @@ TEST(ImportPaths, AnEmptyFileIsRefusedWithAClearMessage) {
   EXPECT_NE(r.err.find("the file is empty"), std::string::npos) << r.err;
 }
 
+TEST(ImportPaths, AFullDiskLeavesNoHalfWrittenFolder) {
+  // The transitions are larger than the 1 KiB a file may grow to here: the write fails part-way.
+  test::ScratchDir dir;
+  std::string rows = "customer,step,touchpoint,ending\n";
+  int n = 0;
+  for (int a = 0; a < 12; ++a)
+    for (int b = 0; b < 12; ++b, ++n)
+      rows += "c" + std::to_string(n) + ",1,page" + std::to_string(a) + ",\nc" + std::to_string(n) + ",2,page" +
+              std::to_string(b) + ",retained\n";
+  const std::string paths = dir.write("p.csv", rows);
+  for (const std::string& out : {dir.path("new"), dir.path("existing")}) {
+    if (out == dir.path("existing")) std::filesystem::create_directories(out);
+    const std::string cmd = "bash -c \"trap '' XFSZ; ulimit -f 1; " + std::string(CXSIM_BINARY) + " import-paths " +
+                            paths + " --out " + out + "\" >/dev/null 2>&1";
+    const int status = std::system(cmd.c_str());
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
+      EXPECT_FALSE(std::filesystem::exists(out + "/" + f)) << out << "/" << f;
+    for (const auto& e : std::filesystem::directory_iterator(dir.path("")))
+      EXPECT_EQ(e.path().filename().string().find(".cxsim-"), std::string::npos) << e.path();
+    // Nothing is in the way of the rerun.
+    EXPECT_EQ(cxsim("import-paths " + paths + " --out " + out).code, 0) << out;
+  }
+}
+
+TEST(ImportPaths, AnIdStartingWithAHashIsACustomerNotAComment) {
+  test::ScratchDir dir;
+  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\n#1,1,x,retained\n#2,1,x,abandoned\nc3,1,x,retained\n");
+  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("imported 3 customers, 3 visits"), std::string::npos) << r.out;
+}
+
+TEST(ImportPaths, ChurnedCustomersAtARetainedEndingAreWarnedAboutLoudly) {
+  test::ScratchDir dir;
+  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,abandoned\n"
+                                               "c,1,x,retained\nd,1,x,retained\n");
+  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cxsim: warning: 1 customers (25.0%) churned silently in the paths, but the imported journey "
+                       "ends them at 'ended_churned', a retained ending: its defection rate is 25.0% where the paths "
+                       "show 50.0%"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(ImportPaths, NeverOverwritesAnEarlierImport) {
   test::ScratchDir dir;
   const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,retained\n");

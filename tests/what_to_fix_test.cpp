@@ -141,6 +141,34 @@ TEST(Sensitivity, RefusesAStepOutOfRange) {
   EXPECT_EQ(cxsim("sensitivity " + scenario("car_repair") + " --step abc").code, 2);
 }
 
+TEST(Sensitivity, ATinyStepIsRefusedNotCalledAlreadyBest) {
+  const Result r = cxsim("sensitivity " + scenario("car_repair") + " --step 1e-13");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("--step must be at least 1e-9, not 1e-13"), std::string::npos) << r.err;
+  EXPECT_EQ(r.out.find("already at its best"), std::string::npos) << r.out;
+}
+
+TEST(Sweep, MonteCarloWarnsAboutCustomersStoppedByMaxSteps) {
+  test::ScratchDir dir;
+  const std::string yaml = dir.write("loop.yaml",
+      "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
+      "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
+      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
+      "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
+      "simulation: {customers: 5000, seed: 3, max_steps: 5}\n");
+  const Result r = cxsim("sweep " + yaml + " --touchpoint a --attribute reliability --steps 3 --customers 5000");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("cxsim: warning: at reliability = 1, "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("were still walking after 5 visits (max_steps) and count as unfinished, not as defections, so "
+                       "the Monte Carlo defection rates of this curve are biased low; the exact defection rate there, "
+                       "which has no step limit, is "),
+            std::string::npos)
+      << r.err;
+  const Result fine = cxsim("sweep " + yaml + " --touchpoint a --attribute reliability --steps 3 --customers 5000 --max-steps 100000");
+  EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
+}
+
 TEST(Sweep, ValuesIncludeBothEnds) {
   const auto v = sweep_values(0.2, 0.9, 8);
   ASSERT_EQ(v.size(), 8u);
