@@ -5,7 +5,7 @@ cxsim's Monte Carlo engine is measured against (bench/peer_benchmark.py runs bot
 It walks the journey of a walk table (bench/walk_table.cpp writes one from a scenario or a
 generated journey, with every routing table already resolved) by the same visit rules as
 cxsim (docs/model.md): reliability and the trust guard, relevance once the customer has been
-seen, the value gap, abandonment, recovery, trust, routing on ok / fail, and silent churn at a
+seen, the value gap, effort, abandonment, recovery, trust, routing on ok / fail, and silent churn at a
 retained ending. Customers are walked a step at a time in large batches: every array
 operation covers all customers still walking. It keeps the tallies cxsim keeps per touchpoint
 (visits, failures, repeats, abandonments, friction by kind) except the attribution of silent
@@ -41,6 +41,7 @@ class WalkTable:
         self.repeat_chance = 1.0 - attr("relevance")
         self.value = attr("value")
         self.trust = attr("trust")
+        self.effort_hours = attr("effort_minutes") / 60.0
         recovery = attr("recovery")
         self.forgive_chance = np.where(recovery > 0.0, FORGIVENESS_FLOOR + FORGIVENESS_SPAN * recovery, 0.0)
         self.terminal = np.array([t["terminal"] for t in tps], dtype=bool)
@@ -52,6 +53,7 @@ class WalkTable:
         self.share_cumulative /= self.share_cumulative[-1]
         self.expectation = seg("value_expectation")
         self.a, self.b, self.c = seg("reliability_sensitivity"), seg("relevance_sensitivity"), seg("value_sensitivity")
+        self.d = seg("effort_sensitivity")
         self.silent_churn = seg("silent_churn")
         self.heterogeneity = seg("heterogeneity")
 
@@ -95,7 +97,7 @@ def simulate(t, customers, seed=1, batch=1 << 20):
     K = t.size
     tally = {name: np.zeros(K) for name in
              ("visits", "failures", "repeats", "abandoned", "friction_reliability",
-              "friction_relevance", "friction_value")}
+              "friction_relevance", "friction_value", "friction_effort")}
     endings = dict(retained=0, abandoned=0, routed_defection=0, silent_churn=0, unfinished=0)
     steps = 0
     done = 0
@@ -107,6 +109,7 @@ def simulate(t, customers, seed=1, batch=1 << 20):
         m = multipliers(t, segment, rng)
         a, b = m * t.a[segment], m * t.b[segment]
         cgap = m * t.c[segment]
+        deffort = m * t.d[segment]
         expectation = t.expectation[segment]
         k = np.full(n, t.start, dtype=np.int64)
         load = np.zeros(n)
@@ -125,7 +128,8 @@ def simulate(t, customers, seed=1, batch=1 << 20):
                 endings["retained"] += int(churn.size - churn.sum())
                 walking = ~at_end
                 k, load, guard, seen = k[walking], load[walking], guard[walking], seen[walking]
-                segment, a, b, cgap, expectation = segment[walking], a[walking], b[walking], cgap[walking], expectation[walking]
+                segment, a, b, cgap, deffort, expectation = (segment[walking], a[walking], b[walking], cgap[walking],
+                                                              deffort[walking], expectation[walking])
             if k.size == 0:
                 break
             if step == MAX_STEPS:
@@ -141,12 +145,14 @@ def simulate(t, customers, seed=1, batch=1 << 20):
             f_rel = np.where(failed, a, 0.0)
             f_rep = np.where(repeated, b, 0.0)
             f_val = cgap * np.maximum(expectation - t.value[k], 0.0)
-            delta = f_rel + f_rep + f_val
+            f_eff = deffort * t.effort_hours[k]
+            delta = f_rel + f_rep + f_val + f_eff
             tally["failures"] += np.bincount(k, weights=failed, minlength=K)
             tally["repeats"] += np.bincount(k, weights=repeated, minlength=K)
             tally["friction_reliability"] += np.bincount(k, weights=f_rel, minlength=K)
             tally["friction_relevance"] += np.bincount(k, weights=f_rep, minlength=K)
             tally["friction_value"] += np.bincount(k, weights=f_val, minlength=K)
+            tally["friction_effort"] += np.bincount(k, weights=f_eff, minlength=K)
             abandons = (delta > 0.0) & (u[2] < -np.expm1(-delta))
             if abandons.any():
                 tally["abandoned"] += np.bincount(k[abandons], minlength=K)
@@ -159,7 +165,8 @@ def simulate(t, customers, seed=1, batch=1 << 20):
             k = t.next_touchpoint(segment, k, failed.astype(np.int64), u[5])
             stay = ~abandons
             k, load, guard, seen = k[stay], load[stay], guard[stay], seen[stay]
-            segment, a, b, cgap, expectation = segment[stay], a[stay], b[stay], cgap[stay], expectation[stay]
+            segment, a, b, cgap, deffort, expectation = (segment[stay], a[stay], b[stay], cgap[stay], deffort[stay],
+                                                          expectation[stay])
     visits_all = int(tally["visits"].sum())
     return dict(tally=tally, endings=endings, customers=customers, steps=steps, visits=visits_all)
 

@@ -30,6 +30,7 @@ nlohmann::json table(const cxsim::Journey& j, const cxsim::Population& p) {
                    {"value", t.value},
                    {"trust", t.trust},
                    {"recovery", t.recovery},
+                   {"effort_minutes", t.effort_minutes.value_or(0.0)},
                    {"terminal", j.is_terminal(k)},
                    {"outcome", cxsim::to_string(t.outcome)}});
   }
@@ -42,6 +43,7 @@ nlohmann::json table(const cxsim::Journey& j, const cxsim::Population& p) {
                     {"reliability_sensitivity", g.reliability_sensitivity},
                     {"relevance_sensitivity", g.relevance_sensitivity},
                     {"value_sensitivity", g.value_sensitivity},
+                    {"effort_sensitivity", g.effort_sensitivity},
                     {"silent_churn", g.silent_churn},
                     {"heterogeneity", g.heterogeneity}});
   }

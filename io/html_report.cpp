@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "models/friction.hpp"
+
 namespace cxsim {
 
 namespace {
@@ -96,8 +98,8 @@ const char* const script = R"js(
   var errors = [];
   window.addEventListener('error', function (e) { errors.push(String(e.message)); });
   var data = JSON.parse(document.getElementById('cxsim-data').textContent);
-  var causes = ['reliability', 'relevance', 'value', 'route'];
-  var colour = { reliability: '#0072B2', relevance: '#E69F00', value: '#009E73', route: '#999999' };
+  var causes = ['reliability', 'relevance', 'value', 'effort', 'route'];
+  var colour = { reliability: '#0072B2', relevance: '#E69F00', value: '#009E73', effort: '#CC79A7', route: '#999999' };
   Chart.defaults.animation = false;
   Chart.defaults.font.family = '"Helvetica Neue", Helvetica, Arial, sans-serif';
   Chart.defaults.maintainAspectRatio = false;
@@ -240,17 +242,18 @@ std::string html_report(const HtmlReportInput& in) {
        "touchpoint and one cause: where the customer gave up, the visit that sent them to a defection ending, or the "
        "last straw before they left silently. Customers per 1,000 who start the journey.</p>\n";
   o << "<table id=\"table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
-       "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th><th>reliability</th><th>"
-       "relevance</th><th>value</th><th>route</th></tr></thead><tbody>\n";
+       "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th>";
+  for (const char* cause : cause_names) o << "<th>" << cause << "</th>";
+  o << "</tr></thead><tbody>\n";
   for (const json* t : ranked) {
     ranked_ids.push_back((*t)["id"]);
     const json& c = (*t)["defections_by_cause"];
     o << "<tr><td class=\"text\">" << escape((*t)["id"].get<std::string>()) << "</td><td class=\"text\">"
       << escape((*t).value("stage", "")) << "</td><td class=\"text\">" << escape((*t).value("channel", "")) << "</td><td>"
       << per_1000(num(*t, "defections")) << "</td><td>" << per_1000(num(*t, "abandoned")) << "</td><td>"
-      << per_1000(num(*t, "routed")) << "</td><td>" << per_1000(num(*t, "silent")) << "</td><td>"
-      << per_1000(num(c, "reliability")) << "</td><td>" << per_1000(num(c, "relevance")) << "</td><td>"
-      << per_1000(num(c, "value")) << "</td><td>" << per_1000(num(c, "route")) << "</td></tr>\n";
+      << per_1000(num(*t, "routed")) << "</td><td>" << per_1000(num(*t, "silent")) << "</td>";
+    for (const char* cause : cause_names) o << "<td>" << per_1000(num(c, cause)) << "</td>";
+    o << "</tr>\n";
   }
   o << "</tbody></table>\n<div class=\"charts\">\n"
     << "<figure><div class=\"chart tall\"><canvas id=\"chart-touchpoints\"></canvas></div></figure>\n"

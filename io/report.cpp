@@ -92,6 +92,9 @@ nlohmann::ordered_json to_json(const Report& r) {
   json defections_by_cause = json::object();
   for (int c = 0; c < cause_count; ++c) defections_by_cause[cause_names[c]] = blamed[c];
   j["defections_by_cause"] = defections_by_cause;
+  const PerCustomer each = per_customer(r.figures, *r.journey);
+  j["effort_minutes_per_customer"] = each.effort_minutes;
+  j["cost_to_serve_per_customer"] = each.cost_to_serve ? json(*each.cost_to_serve) : json(nullptr);
 
   json tps = json::array();
   for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k) {
@@ -184,7 +187,10 @@ std::string table(const Report& r) {
   const auto causes = r.figures.defections_by_cause();
   o << "defections by cause:";
   for (int c = 0; c < cause_count; ++c) o << "  " << cause_names[c] << " " << pct(causes[c]);
-  o << "\n\n";
+  o << "\n  (route: the journey sent them to a defection ending after a visit that worked)\n";
+  const PerCustomer each = per_customer(r.figures, *r.journey);
+  o << "per customer: effort " << num(each.effort_minutes, 4) << " minutes, cost to serve "
+    << (each.cost_to_serve ? num(*each.cost_to_serve, 4) : std::string("unknown (no touchpoint gives a cost)")) << "\n\n";
 
   // Where customers are lost: every defection blamed on one touchpoint, biggest first.
   std::vector<std::size_t> order;
@@ -193,19 +199,27 @@ std::string table(const Report& r) {
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
     return r.figures.touchpoints[a].defections() > r.figures.touchpoints[b].defections();
   });
-  o << "where customers are lost (defections per 1,000 customers):\n";
-  TextTable lost({{"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
-                  {"lost", Align::right, 9}, {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
-                  {"silent", Align::right, 7}, {"reliab.", Align::right, 9}, {"relevance", Align::right, 9},
-                  {"value", Align::right, 7}, {"route", Align::right, 7}, {"visits", Align::right, 8},
-                  {"failures", Align::right, 9}});
+  o << "where customers are lost (defections per 1,000 customers, lost = abandoned + routed + silent = the causes; "
+       "visits and failures per customer):\n";
+  std::vector<TextTable::Column> lost_columns{
+      {"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
+      {"lost", Align::right, 9},       {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
+      {"silent", Align::right, 7}};
+  for (int c = 0; c < cause_count; ++c)
+    lost_columns.push_back({c == 0 ? "reliab." : cause_names[static_cast<std::size_t>(c)], Align::right, 9});
+  lost_columns.push_back({"visits", Align::right, 8});
+  lost_columns.push_back({"failures", Align::right, 9});
+  TextTable lost(std::move(lost_columns));
   for (auto k : order) {
     const auto& t = r.figures.touchpoints[k];
     const Touchpoint& tp = r.journey->touchpoint(k);
-    lost.add({tp.id, tp.stage.empty() ? "-" : tp.stage, tp.channel.empty() ? "-" : tp.channel,
-              per_1000(t.defections()), per_1000(t[fig_abandoned]), per_1000(t[fig_routed]), per_1000(t[fig_silent]),
-              per_1000(t[fig_cause]), per_1000(t[fig_cause + 1]), per_1000(t[fig_cause + 2]),
-              per_1000(t[fig_cause + 3]), num(t[fig_visits], 4), num(t[fig_failures], 4)});
+    std::vector<std::string> cells{tp.id, tp.stage.empty() ? "-" : tp.stage, tp.channel.empty() ? "-" : tp.channel,
+                                   per_1000(t.defections()), per_1000(t[fig_abandoned]), per_1000(t[fig_routed]),
+                                   per_1000(t[fig_silent])};
+    for (int c = 0; c < cause_count; ++c) cells.push_back(per_1000(t[fig_cause + c]));
+    cells.push_back(num(t[fig_visits], 4));
+    cells.push_back(num(t[fig_failures], 4));
+    lost.add(std::move(cells));
   }
   o << lost.str();
   auto groups = [&](const char* title, const std::vector<LossGroup>& gs) {
@@ -250,6 +264,9 @@ std::string csv(const Report& r) {
     put("summary", "", "defection_ci95_hi", ci.hi);
     put("summary", "", "customers", static_cast<double>(r.tally->customers));
   }
+  const PerCustomer each = per_customer(r.figures, *r.journey);
+  put("summary", "", "effort_minutes_per_customer", each.effort_minutes);
+  if (each.cost_to_serve) put("summary", "", "cost_to_serve_per_customer", *each.cost_to_serve);
   for (int e = 0; e < ending_count; ++e) put("outcome", ending_names[e], "share", r.figures.outcomes[e]);
   const auto causes = r.figures.abandonment_by_cause();
   for (int c = 0; c < friction_count; ++c) put("abandonment_by_cause", friction_names[c], "share", causes[c]);

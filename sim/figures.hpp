@@ -3,10 +3,12 @@
 // tally, the exact solver computes them. Touchpoint figures follow the table of
 // sim/figure_fields.hpp.
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "models/friction.hpp"
 #include "sim/figure_fields.hpp"
+#include "sim/journey.hpp"
 #include "sim/tally.hpp"
 
 namespace cxsim {
@@ -58,6 +60,24 @@ struct Figures {
     return out;
   }
 };
+
+// What a customer's visits add up to, per customer: effort minutes (the customer's time) and cost
+// to serve (the company's), each the expected visits of every touchpoint, endings included, times
+// its figure per visit. Cost is unknown (nullopt) when no touchpoint gives one.
+struct PerCustomer {
+  double effort_minutes = 0.0;
+  std::optional<double> cost_to_serve;
+};
+inline PerCustomer per_customer(const Figures& f, const Journey& j) {
+  PerCustomer out;
+  for (std::size_t k = 0; k < f.touchpoints.size() && k < j.size(); ++k) {
+    const Touchpoint& t = j.touchpoint(k);
+    const double visits = f.touchpoints[k][fig_visits];
+    out.effort_minutes += visits * t.effort_minutes.value_or(0.0);
+    if (t.cost) out.cost_to_serve = out.cost_to_serve.value_or(0.0) + visits * *t.cost;
+  }
+  return out;
+}
 
 // Means per customer of a Monte Carlo tally.
 inline Figures figures_of(const Tally& t) {

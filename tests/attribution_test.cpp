@@ -27,6 +27,38 @@ TEST(Attribution, RoutedDefectionIsBlamedOnTheVisitThatRoutedIt) {
   EXPECT_EQ(f.touchpoints[2].defections(), 0.0);
 }
 
+// Model v1.3: a 30-minute visit and an effort sensitivity of 0.4 per hour: friction 0.2 at every
+// visit, whatever else happens; abandonment 1 - e^-0.2, all of it blamed on effort. The survivors
+// carry load 0.2 into `done` and churn silently with 1 - e^-(lambda 0.2), the last straw the visit.
+TEST(Attribution, EffortIsFrictionPricedPerHourAndBlamedOnEffort) {
+  Touchpoint wait = touchpoint("wait");
+  wait.effort_minutes = 30.0;
+  Journey j({wait, retained("done")}, {{0, 1, 1.0, When::any}}, 0);
+  Segment s = segment(0.0, 0, 0, 0, /*lambda=*/0.5);
+  s.effort_sensitivity = 0.4;
+  const Population p({s});
+  const double quit = 1 - std::exp(-0.2), silent = std::exp(-0.2) * (1 - std::exp(-0.5 * 0.2));
+  const Figures f = exact(j, p);
+  EXPECT_NEAR(f.outcome(Ending::abandoned), quit, 1e-12);
+  EXPECT_NEAR(f.outcome(Ending::silent_churn), silent, 1e-12);
+  EXPECT_NEAR(f.touchpoints[0][fig_abandoned_by + static_cast<int>(Friction::effort)], quit, 1e-12);
+  EXPECT_NEAR(f.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], quit + silent, 1e-12);
+  EXPECT_NEAR(f.touchpoints[0][fig_friction + static_cast<int>(Friction::effort)], 0.2, 1e-12);
+  const Figures mc = figures_of(simulate(j, p, N));
+  expect_share_near(mc.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], quit + silent, N, "effort cause");
+  expect_share_near(mc.outcome(Ending::abandoned), quit, N, "abandoned");
+}
+
+TEST(Attribution, WithoutAnEffortSensitivityMinutesChangeNothing) {
+  Touchpoint wait = touchpoint("wait", 0.7);
+  wait.effort_minutes = 90.0;
+  const Population p({segment(0.5, 0, 0, 0, 0.3)});
+  const Figures with = exact(Journey({wait, retained("done")}, {{0, 1, 1.0, When::any}}, 0), p);
+  const Figures without = exact(Journey({touchpoint("wait", 0.7), retained("done")}, {{0, 1, 1.0, When::any}}, 0), p);
+  EXPECT_EQ(with.defection_rate(), without.defection_rate());
+  EXPECT_EQ(with.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], 0.0);
+}
+
 TEST(Attribution, RoutedDefectionAfterAVisitThatWorkedIsTheRoutesFault) {
   Journey j({touchpoint("A"), retained("done"), defected("cancel")},
             {{0, 1, 0.6, When::any}, {0, 2, 0.4, When::any}}, 0);

@@ -292,6 +292,24 @@ TEST(CliCheck, ListsTheVariantsItFound) {
   EXPECT_NE(r.out.find("\n  variant warranty_case_handler: "), std::string::npos) << r.out;
 }
 
+TEST(CliCheck, PrintsTheHazardsItDerivedFromWalkAwayOdds) {
+  test::ScratchDir dir;
+  const std::string path = dir.write(
+      "s.yaml",
+      "name: X\njourney:\n  start: a\n  touchpoints:\n"
+      "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0, effort_minutes: 20}\n"
+      "    - {id: done, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+      "  transitions:\n    - {from: a, to: done, probability: 1}\n"
+      "segments:\n  - {name: patients, share: 1, value_expectation: 0.5, silent_churn: 0.2,\n"
+      "     walk_away: {failed: 0.3, effort_hour: 0.2}}\n");
+  const Result r = cxsim("check " + path);
+  ASSERT_EQ(r.code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\n  segment patients: walk_away.failed 0.3 -> sensitivity.reliability 0.356675, "
+                       "walk_away.effort_hour 0.2 -> sensitivity.effort 0.223144 per hour\n"),
+            std::string::npos)
+      << r.out;
+}
+
 }  // namespace
 }  // namespace cxsim
 
