@@ -173,6 +173,8 @@ Report monte_carlo_report(const std::string& scenario, const ScenarioModel& mode
   Report r;
   r.scenario = scenario;
   r.variant = model.variant;
+  r.segment = model.segment;
+  r.segment_share = model.segment_share;
   r.journey = &model.journey;
   r.population = &model.population;
   r.figures = figures_of(run.tally);
@@ -190,6 +192,8 @@ Report exact_report(const std::string& scenario, const ScenarioModel& model, con
   Report r;
   r.scenario = scenario;
   r.variant = model.variant;
+  r.segment = model.segment;
+  r.segment_share = model.segment_share;
   r.method = "exact";
   r.threads = tbb::info::default_concurrency();  // quadrature nodes are solved in parallel
   r.journey = &model.journey;
@@ -610,6 +614,7 @@ int run_run(const RunOptions& o) {
 
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
   const ScenarioModel& model = loaded.model;
   // Under mpirun only the first process writes; a refused output stops every process.
@@ -669,6 +674,7 @@ int run_exact(const ExactOptions& o) {
   const Format format = format_option(o.output.format);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const auto out = open_output(o.output.out, loaded.scenario.inputs);
   if (loaded.model.journey.size() > limits::exact_solver_touchpoints)
     std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
@@ -746,6 +752,7 @@ int run_validate(const ValidateOptions& o) {
 int run_dot(const DotOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
+  if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const auto out = open_output(o.out, loaded.scenario.inputs);
   std::ostringstream dot;
   std::vector<std::string> segment_names;
@@ -755,7 +762,10 @@ int run_dot(const DotOptions& o) {
     warn_if_large_for_exact(loaded.model.journey);
     heat = solve_exact(loaded.model.journey, loaded.model.population);
   }
-  write_dot(dot, loaded.model.journey, loaded.scenario.name + " — " + loaded.model.variant, segment_names,
+  write_dot(dot, loaded.model.journey,
+            loaded.scenario.name + " — " + loaded.model.variant +
+                (loaded.model.segment.empty() ? "" : " — segment " + loaded.model.segment + " only"),
+            segment_names,
             heat ? &heat->figures : nullptr);
   emit(out, dot.str());
   return 0;

@@ -19,6 +19,7 @@ struct CheckOptions {
 
 struct RunOptions {
   std::string scenario, variant;
+  std::optional<std::string> segment;  // a persona view
   std::optional<std::string> customers, seed, threads, precision, max_steps;
   std::optional<std::string> trace, trace_out;
   OutputOptions output;
@@ -26,6 +27,7 @@ struct RunOptions {
 
 struct ExactOptions {
   std::string scenario, variant;
+  std::optional<std::string> segment;
   OutputOptions output;
 };
 
@@ -67,6 +69,7 @@ struct SweepOptions {
 
 struct DotOptions {
   std::string scenario, variant, out;
+  std::optional<std::string> segment;
   bool heat = false;  // colour by where customers are lost (exact figures)
 };
 

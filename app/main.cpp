@@ -60,6 +60,7 @@ int main(int argc, char** argv) {
   auto* r = app.add_subcommand("run", "simulate customers walking the journey (Monte Carlo)");
   r->add_option("scenario", run.scenario, "scenario YAML file")->required();
   r->add_option("--variant", run.variant, "a redesign defined in the scenario (default: baseline)");
+  r->add_option("--segment", run.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   r->add_option("--customers", run.customers, "customers to simulate (with --precision: at most)");
   r->add_option("--seed", run.seed, "random seed, 0..2^64-1");
   r->add_option("--threads", run.threads, "worker threads; 0 (default) = all cores");
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
   auto* e = app.add_subcommand("exact", "compute the expected figures exactly, without sampling");
   e->add_option("scenario", exact.scenario, "scenario YAML file")->required();
   e->add_option("--variant", exact.variant, "a redesign defined in the scenario (default: baseline)");
+  e->add_option("--segment", exact.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   add_output(e, exact.output);
 
   cxsim::ValidateOptions validate;
@@ -147,6 +149,7 @@ int main(int argc, char** argv) {
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
+  d->add_option("--segment", dot.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
   d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
 

@@ -55,6 +55,7 @@ nlohmann::ordered_json to_json(const Report& r) {
   json j;
   j["scenario"] = r.scenario;
   j["variant"] = r.variant;
+  j["segment"] = r.segment.empty() ? json(nullptr) : json(r.segment);
   j["method"] = r.method;
   if (r.monte_carlo()) {
     j["customers"] = r.tally->customers;
@@ -150,7 +151,11 @@ std::string per_1000(double x) {
 
 std::string table(const Report& r) {
   std::ostringstream o;
-  o << r.scenario << " — " << r.variant << "\n";
+  o << r.scenario << " — " << r.variant;
+  if (!r.segment.empty())
+    o << " — segment " << r.segment << " only (" << num(100.0 * r.segment_share, 4)
+      << "% of all customers; figures per customer of this segment)";
+  o << "\n";
   if (r.monte_carlo()) {
     o << "Monte Carlo: " << r.tally->customers << " customers, seed " << r.seed << ", " << r.threads
       << (r.threads == 1 ? " thread" : " threads")
@@ -257,6 +262,7 @@ std::string csv(const Report& r) {
   auto put = [&](const std::string& scope, const std::string& id, const std::string& metric, double v) {
     o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << shortest_text(v) << '\n';
   };
+  if (!r.segment.empty()) put("persona", r.segment, "share_of_customers", r.segment_share);
   put("summary", "", "defection_rate", r.figures.defection_rate());
   if (r.monte_carlo()) {
     const Interval ci = r.interval(r.tally->defections());

@@ -19,6 +19,8 @@ namespace cxsim {
 struct Report {
   std::string scenario;            // the scenario's name
   std::string variant = "baseline";
+  std::string segment;  // a persona view: the figures of this segment's customers alone ("" for all)
+  double segment_share = 1.0;
   std::string method = "monte_carlo";  // or "exact"
   const Journey* journey = nullptr;
   const Population* population = nullptr;

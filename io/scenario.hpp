@@ -155,6 +155,8 @@ struct Scenario {
 // What the engines run: one variant of the scenario ("baseline" for none).
 struct ScenarioModel {
   std::string variant = "baseline";
+  std::string segment;  // a persona view: only this segment's customers walk ("" for everyone)
+  double segment_share = 1.0;  // that segment's share of all customers
   Journey journey;
   Population population;
 };
@@ -169,6 +171,10 @@ Scenario parse_scenario(const std::string& path, Diagnostics& diagnostics);
 // shares sum to 1.
 std::optional<ScenarioModel> build_model(const Scenario& scenario, const VariantSource* variant,
                                          Diagnostics& diagnostics, bool references_only = false);
+
+// Narrows the model to the customers of one segment (`--segment NAME`); UsageError, with the
+// closest name, when the scenario has no such segment.
+void keep_only_segment(ScenarioModel& model, const std::string& segment);
 
 // The model of `variant` (nullptr: baseline) of a scenario already checked; InputError if it
 // cannot be built.

@@ -6,6 +6,7 @@
 #include <unordered_map>
 #include <set>
 
+#include "io/names.hpp"
 #include "io/scenario.hpp"
 #include "sim/chain_states.hpp"
 #include "sim/journey_graph.hpp"
@@ -255,6 +256,20 @@ CheckedScenario check_scenario(const std::string& path) {
     }
   }
   return c;
+}
+
+void keep_only_segment(ScenarioModel& model, const std::string& segment) {
+  std::vector<std::string> names;
+  for (std::size_t s = 0; s < model.population.size(); ++s) {
+    if (model.population.segment(s).name == segment) {
+      model.segment = segment;
+      model.segment_share = model.population.segment(s).share;
+      model.population = model.population.only(s);
+      return;
+    }
+    names.push_back(model.population.segment(s).name);
+  }
+  throw UsageError("--segment: " + unknown_name_message("segment", segment, names));
 }
 
 ScenarioModel checked_model(const Scenario& scenario, const VariantSource* variant) {

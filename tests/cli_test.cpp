@@ -316,6 +316,46 @@ TEST(CliCheck, PrintsTheHazardsItDerivedFromWalkAwayOdds) {
 namespace cxsim {
 namespace {
 
+// A persona view: the exact figures of one segment's customers are that segment's row of the
+// whole journey's solution, and a Monte Carlo run of them agrees within 5 standard errors
+// (binomial, fixed seed).
+TEST(CliPersona, ExactForOneSegmentIsThatSegmentsDefectionRate) {
+  const Result all = cxsim("exact " + scenario("car_repair") + " --format json");
+  const Result one = cxsim("exact " + scenario("car_repair") + " --segment tradespeople --format json");
+  ASSERT_EQ(all.code, 0) << all.err;
+  ASSERT_EQ(one.code, 0) << one.err;
+  const auto a = nlohmann::json::parse(all.out), o = nlohmann::json::parse(one.out);
+  double expected = -1;
+  for (const auto& s : a["segments"])
+    if (s["name"] == "tradespeople") expected = s["defection_rate"].get<double>();
+  EXPECT_NEAR(o["defection_rate"].get<double>(), expected, 1e-12);
+  EXPECT_EQ(o["segment"], "tradespeople");
+  EXPECT_TRUE(a["segment"].is_null());
+}
+
+TEST(CliPersona, MonteCarloForOneSegmentAgreesWithItsExactRate) {
+  const Result exact = cxsim("exact " + scenario("car_repair") + " --segment commuters --format json");
+  const Result run = cxsim("run " + scenario("car_repair") + " --segment commuters --customers 200000 --format json");
+  ASSERT_EQ(run.code, 0) << run.err;
+  const double p = nlohmann::json::parse(exact.out)["defection_rate"].get<double>();
+  const double mc = nlohmann::json::parse(run.out)["defection_rate"].get<double>();
+  EXPECT_LE(std::fabs(mc - p), 5.0 * std::sqrt(p * (1 - p) / 200000.0)) << mc << " vs " << p;
+}
+
+TEST(CliPersona, AnUnknownSegmentIsAUsageErrorWithTheClosestName) {
+  const Result r = cxsim("exact " + scenario("car_repair") + " --segment tradespeple");
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.err.find("unknown segment 'tradespeple' (did you mean 'tradespeople'?)"), std::string::npos) << r.err;
+}
+
+TEST(CliPersona, TheTableSaysWhoseFiguresTheyAre) {
+  const Result r = cxsim("exact " + scenario("car_repair") + " --segment commuters");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find(" — segment commuters only (50% of all customers; figures per customer of this segment)"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST(CliThreads, EveryCommandCapsTheThreadCount) {
   for (const char* command : {"run", "validate"}) {
     const Result r = cxsim(std::string(command) + " " + scenario("broadband") + " --threads 100000");
