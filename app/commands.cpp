@@ -732,9 +732,13 @@ int run_validate(const ValidateOptions& o) {
     j["figures"] = rows;
     std::cout << j.dump(2) << '\n';
   } else {
-    std::printf("%s — %s: Monte Carlo (%llu customers, seed %llu) against exact\n", sc.name.c_str(),
-                loaded.model.variant.c_str(), static_cast<unsigned long long>(customers),
-                static_cast<unsigned long long>(walk.seed));
+    // The answer first, the figures behind it after.
+    std::printf("%s — %s: %s: %zu figures compared, largest |z| = %.2f\n", sc.name.c_str(),
+                loaded.model.variant.c_str(),
+                ok ? "the engines agree (every |z| <= 5)" : "the engines DISAGREE (some |z| > 5)",
+                agreement.checks.size(), worst);
+    std::printf("Monte Carlo (%llu customers, seed %llu) against exact, figure by figure:\n",
+                static_cast<unsigned long long>(customers), static_cast<unsigned long long>(walk.seed));
     using Align = TextTable::Align;
     TextTable figures({{"figure", Align::left, 44}, {"monte carlo", Align::right, 14}, {"exact", Align::right, 14},
                        {"std error", Align::right, 11}, {"z", Align::right, 8}});
@@ -743,8 +747,6 @@ int run_validate(const ValidateOptions& o) {
                    formatted("%.3g", c.standard_error), formatted("%.2f", c.z)},
                   std::fabs(c.z) > 5.0 ? "  <-- disagrees" : "");
     std::fputs(figures.str().c_str(), stdout);
-    std::printf("\n%zu figures compared, largest |z| = %.2f: %s\n", agreement.checks.size(), worst,
-                ok ? "the engines agree (every |z| <= 5)" : "the engines DISAGREE (some |z| > 5)");
   }
   return ok ? 0 : 1;
 }

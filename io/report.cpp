@@ -8,6 +8,7 @@
 #include "io/csv_escape.hpp"
 #include "io/number.hpp"
 #include "io/text_table.hpp"
+#include "sim/journey_graph.hpp"
 
 namespace cxsim {
 
@@ -164,11 +165,7 @@ std::string table(const Report& r) {
       o << "Precision target ±" << num(*r.precision_target) << (r.precision_reached ? " reached" : " NOT reached")
         << " (95% half-width " << num(r.interval(r.tally->defections()).half_width()) << ")\n";
   } else {
-    o << "Exact solution" << (r.quadrature ? " (" + r.quadrature_rule + " quadrature over the customer multiplier, " +
-                                                 std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
-                                                 num(r.quadrature_change, 2) + ")"
-                                           : "")
-      << ", residual " << num(r.residual, 2) << "\n";
+    o << "Exact solution: expected figures, no sampling (how it was solved: at the end)\n";
   }
   o << "\n";
   const bool mc = r.monte_carlo();
@@ -250,6 +247,12 @@ std::string table(const Report& r) {
                   per_1000(f.has_customers ? f.share * f.defection_rate : 0.0)});
   }
   o << segments.str();
+  if (!r.monte_carlo())
+    o << "\nsolved exactly" << (r.quadrature ? " with " + r.quadrature_rule + " quadrature over the customer multiplier (" +
+                                                  std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
+                                                  num(r.quadrature_change, 2) + ")"
+                                            : "")
+      << ", residual " << num(r.residual, 2) << "\n";
   return o.str();
 }
 
@@ -302,8 +305,8 @@ std::string csv(const Report& r) {
 
 std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key) {
   std::vector<LossGroup> out;
-  for (std::size_t k = 0; k < r.figures.touchpoints.size(); ++k) {
-    if (r.journey->is_terminal(k)) continue;
+  for (const std::size_t k : journey_order(*r.journey)) {
+    if (k >= r.figures.touchpoints.size() || r.journey->is_terminal(k)) continue;
     const std::string& name = r.journey->touchpoint(k).*key;
     auto it = std::find_if(out.begin(), out.end(), [&](const LossGroup& g) { return g.name == name; });
     if (it == out.end()) {
@@ -318,8 +321,6 @@ std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key) {
     for (int c = 0; c < cause_count; ++c) it->by_cause[static_cast<std::size_t>(c)] += t[fig_cause + c];
     ++it->touchpoints;
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const LossGroup& a, const LossGroup& b) { return a.defections > b.defections; });
   return out;
 }
 

@@ -60,7 +60,8 @@ struct LossGroup {
   std::array<double, cause_count> by_cause{};
   std::size_t touchpoints = 0;
 };
-// Non-terminal touchpoints grouped by `key` (e.g. &Touchpoint::stage), biggest loss first.
+// Non-terminal touchpoints grouped by `key` (e.g. &Touchpoint::stage), in journey order (the group
+// of the touchpoint customers meet first comes first).
 std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key);
 
 nlohmann::ordered_json to_json(const Report& r);

@@ -101,6 +101,29 @@ UsableSets usable_sets(const Journey& journey, std::size_t k, std::size_t segmen
   return usable(journey, k, rows.at(k, group_of(journey, segment, k)), any_trust(journey));
 }
 
+std::vector<std::size_t> journey_order(const Journey& journey) {
+  const std::size_t n = journey.size();
+  constexpr std::size_t unreached = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> depth(n, unreached);
+  std::vector<std::vector<std::size_t>> next(n);
+  for (const auto& t : journey.transitions()) next[t.from].push_back(t.to);
+  std::vector<std::size_t> queue;
+  if (n > 0) {
+    depth[journey.start()] = 0;
+    queue.push_back(journey.start());
+  }
+  for (std::size_t i = 0; i < queue.size(); ++i)
+    for (const std::size_t to : next[queue[i]])
+      if (depth[to] == unreached) {
+        depth[to] = depth[queue[i]] + 1;
+        queue.push_back(to);
+      }
+  std::vector<std::size_t> order(n);
+  for (std::size_t k = 0; k < n; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return depth[a] < depth[b]; });
+  return order;
+}
+
 JourneyGraph full_graph(const Journey& journey) {
   JourneyGraph g(journey.size());
   const auto tr = journey.transitions();

@@ -22,6 +22,11 @@ JourneyGraph usable_graph(const Journey& journey, std::size_t segment = 0);
 // Every transition (for drawing).
 JourneyGraph full_graph(const Journey& journey);
 
+// Touchpoints in journey order: by the fewest steps from the start (breadth first along every
+// transition), ties and touchpoints the start cannot reach in file order. Stages and channels are
+// listed in the order their first touchpoint comes.
+std::vector<std::size_t> journey_order(const Journey& journey);
+
 struct JourneyProblem {
   bool error = true;  // false: a warning
   std::size_t touchpoint = 0;
