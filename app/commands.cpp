@@ -45,6 +45,7 @@
 #include "io/trace_writer.hpp"
 #include "sim/engine_agreement.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/headline_fit.hpp"
 #include "sim/monte_carlo.hpp"
 
 namespace cxsim {
@@ -1176,11 +1177,102 @@ std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loade
 
 }  // namespace
 
+// Writes a scenario that must load (anything else is a bug here, and then nothing is written). It
+// is checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
+// would let another user plant a symlink that this process then writes through.
+void write_checked_scenario(OutputFile& out, const std::string& yaml) {
+  std::optional<StagingFolder> scratch;
+  try {
+    scratch.emplace(std::filesystem::temp_directory_path().string(), "fitted");
+  } catch (const std::exception&) {
+    // no usable temporary folder: the check is a safeguard, not a requirement
+  }
+  if (scratch) {
+    const CheckedScenario check = check_scenario(scratch->write("fitted.yaml", yaml));
+    if (check.diagnostics.has_errors()) {
+      for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+      throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
+    }
+  }
+  out.stream() << yaml;
+  out.commit();
+}
+
+// calibrate --defection-rate R: one factor on every sensitivity meets a known headline.
+int run_headline_fit(const CalibrateOptions& o, Format format) {
+  std::string why;
+  const auto target = parse_real(*o.defection_rate, why);
+  if (!target) throw UsageError("--defection-rate " + *o.defection_rate + ": " + why);
+  if (!(*target >= 0.0 && *target <= 1.0))
+    throw UsageError("--defection-rate must be a share in [0, 1] (30% is 0.3)" +
+                     std::string(*target > 1.0 && *target <= 100.0 ? "; did you mean " + shortest_text(*target / 100.0) + "?" : ""));
+  LoadedScenario loaded = load_scenario(o.scenario, "");
+  print_warnings(loaded.warnings);
+  const ScenarioModel& m = loaded.model;
+  if (m.journey.size() > limits::exact_solver_touchpoints)
+    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
+                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
+                     std::to_string(m.journey.size()));
+  OutputFile out(o.out, loaded.scenario.inputs);
+  HeadlineFit fit;
+  try {
+    fit = fit_headline(m.journey, m.population, *target);
+  } catch (const std::domain_error& e) {
+    throw std::runtime_error(std::string(e.what()) + "; nothing was written to '" + o.out + "'");
+  }
+  std::ostringstream h;
+  h << "Fitted by cxsim calibrate " CXSIM_VERSION " --defection-rate " << shortest_text(*target) << " on " << utc_now()
+    << ".\nScenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n"
+    << "Every sensitivity of every segment (reliability, relevance, value, effort) multiplied by "
+    << formatted("%.6g", fit.factor) << formatted(": the exact defection rate goes from %.4f%% to %.4f%%.\n",
+                                                  100.0 * fit.defection_rate_before, 100.0 * fit.defection_rate_after)
+    << "Walk-away odds are written as the hazards they became. Everything else is as in the scenario,\n"
+       "whose comments are not carried over; the tables are written inline so this file stands alone.\n";
+  write_checked_scenario(out, scenario_yaml_with(loaded.scenario, m.journey, fit.population, true, h.str()));
+  // Variant patches that set sensitivities keep their own numbers: say so.
+  std::vector<std::string> unscaled;
+  for (const auto& v : loaded.scenario.variants)
+    for (const auto& s : v.segments)
+      for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
+        if (s.given.test(segment_field_count + i)) {
+          unscaled.push_back(v.name);
+          i = sensitivity_keys.size();
+        }
+  if (format == Format::json) {
+    nlohmann::ordered_json j;
+    j["scenario"] = loaded.scenario.name;
+    j["target_defection_rate"] = *target;
+    j["factor"] = fit.factor;
+    j["defection_rate_before"] = fit.defection_rate_before;
+    j["defection_rate_after"] = fit.defection_rate_after;
+    j["reachable"] = {fit.lowest, fit.highest};
+    j["exact_solves"] = fit.solves;
+    j["fitted_file"] = o.out;
+    std::cout << j.dump(2) << '\n';
+  } else {
+    std::cout << formatted("Every sensitivity of every segment times %.6g: defection rate %.4f%% -> %.4f%% (target %.4f%%; "
+                           "any factor reaches %.4f%% to %.4f%%)\n",
+                           fit.factor, 100.0 * fit.defection_rate_before, 100.0 * fit.defection_rate_after,
+                           100.0 * *target, 100.0 * fit.lowest, 100.0 * fit.highest)
+              << "fitted scenario written to " << o.out << '\n';
+  }
+  for (const auto& v : unscaled)
+    std::cerr << "cxsim: warning: variant '" << v << "' sets sensitivities of its own; they were not scaled\n";
+  return 0;
+}
+
 int run_calibrate(const CalibrateOptions& o) {
   Format format = format_option(o.format);
   if (format == Format::csv) throw UsageError("--format must be table or json for calibrate (the report is not one table)");
   const std::uint64_t threads = threads_option(o.threads);
   if (o.out.empty()) throw UsageError("calibrate needs --out FITTED.yaml, the file to write the fitted scenario to");
+  if (o.defection_rate) {
+    if (!o.observed.empty() || !o.fit.empty())
+      throw UsageError("--defection-rate fits one factor on every sensitivity; it takes no --observed or --fit");
+    return run_headline_fit(o, format);
+  }
+  if (o.observed.empty() || o.fit.empty())
+    throw UsageError("calibrate needs --observed OBSERVED.yaml and --fit PARAMETER (or --defection-rate RATE)");
   CalibrationSettings settings;
   settings.starts = static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(settings.starts), 1, 64));
   settings.seed = count_option(o.seed, "--seed", settings.seed, 0);
@@ -1228,27 +1320,7 @@ int run_calibrate(const CalibrateOptions& o) {
                      "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
                      "add --accept-poor-fit to write it anyway",
                      result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
-  const std::string fitted = fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result));
-  // The fitted scenario must load: anything else is a bug here, and nothing is written. It is
-  // checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
-  // would let another user plant a symlink that this process then writes through.
-  {
-    std::optional<StagingFolder> scratch;
-    try {
-      scratch.emplace(std::filesystem::temp_directory_path().string(), "fitted");
-    } catch (const std::exception&) {
-      // no usable temporary folder: the check is a safeguard, not a requirement
-    }
-    if (scratch) {
-      const CheckedScenario check = check_scenario(scratch->write("fitted.yaml", fitted));
-      if (check.diagnostics.has_errors()) {
-        for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
-        throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
-      }
-    }
-  }
-  out.stream() << fitted;
-  out.commit();
+  write_checked_scenario(out, fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result)));
   CalibrationReport report;
   report.scenario = loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name;
   report.observed = o.observed;

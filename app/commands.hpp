@@ -92,6 +92,8 @@ struct CalibrateOptions {
   std::optional<std::string> starts, seed, threads;
   std::string format = "table";  // table | json (the report, on standard output)
   bool accept_poor_fit = false;  // write a fit far from the counts anyway
+  // Fit to a known headline instead: one factor on every sensitivity meets this defection rate.
+  std::optional<std::string> defection_rate;
 };
 
 int run_check(const CheckOptions& o);

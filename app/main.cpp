@@ -163,10 +163,12 @@ int main(int argc, char** argv) {
   cxsim::CalibrateOptions cal;
   auto* cb = app.add_subcommand("calibrate", "fit touchpoint attributes and segment parameters to observed counts (maximum likelihood)");
   cb->add_option("scenario", cal.scenario, "scenario YAML file")->required();
-  cb->add_option("--observed", cal.observed, "OBSERVED.yaml: the counts to fit to")->required();
+  cb->add_option("--observed", cal.observed, "OBSERVED.yaml: the counts to fit to");
   cb->add_option("--fit", cal.fit,
-                 "what to fit (repeatable): TOUCHPOINT.ATTRIBUTE, *.ATTRIBUTE, segment:NAME.PARAMETER, segment:*.PARAMETER")
-      ->required();
+                 "what to fit (repeatable): TOUCHPOINT.ATTRIBUTE, *.ATTRIBUTE, segment:NAME.PARAMETER, segment:*.PARAMETER");
+  cb->add_option("--defection-rate", cal.defection_rate,
+                 "instead of --observed and --fit: scale every sensitivity of every segment by one factor so that "
+                 "the exact defection rate is this share (e.g. 0.3)");
   cb->add_option("--holdout", cal.holdout, "more observed counts, not used in the fit, to check it against");
   cb->add_option("--starts", cal.starts, "starting points, against local optima (default 4)");
   cb->add_option("--seed", cal.seed, "seed of the random starting points (default 1)");

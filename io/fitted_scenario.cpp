@@ -139,6 +139,11 @@ bool fits_a_segment(const CalibrationResult& r) {
 }  // namespace
 
 std::string fitted_scenario_yaml(const Scenario& sc, const CalibrationResult& result, const std::string& header) {
+  return scenario_yaml_with(sc, result.journey, result.population, fits_a_segment(result), header);
+}
+
+std::string scenario_yaml_with(const Scenario& sc, const Journey& journey, const Population& population,
+                               bool segments_changed, const std::string& header) {
   Diagnostics diag;
   const auto bytes = read_text_file(sc.path, diag, {}, limits::max_scenario_file_bytes);
   const auto root = bytes ? parse_yaml(*bytes, sc.path, diag) : std::nullopt;
@@ -155,22 +160,22 @@ std::string fitted_scenario_yaml(const Scenario& sc, const CalibrationResult& re
       out << YAML::BeginMap;
       for (const auto& j : e.value.entries) {
         out << YAML::Key << j.key.value << YAML::Value;
-        if (j.key.value == "touchpoints") touchpoints(out, sc, result.journey);
+        if (j.key.value == "touchpoints") touchpoints(out, sc, journey);
         else if (j.key.value == "transitions") transitions(out, sc);
         else copy(out, j.value);
       }
       out << YAML::EndMap;
     } else if (key == "segments") {
-      segments(out, result.population);
+      segments(out, population);
       wrote_segments = true;
     } else {
       copy(out, e.value);
     }
   }
   // A scenario without segments has the default one; a fitted parameter of it must be written.
-  if (!wrote_segments && fits_a_segment(result)) {
+  if (!wrote_segments && segments_changed) {
     out << YAML::Key << "segments" << YAML::Value;
-    segments(out, result.population);
+    segments(out, population);
   }
   out << YAML::EndMap;
   if (!out.good()) throw std::runtime_error(std::string("cannot write the fitted scenario: ") + out.GetLastError());

@@ -13,4 +13,9 @@ namespace cxsim {
 // Throws InputError if the scenario file can no longer be read.
 std::string fitted_scenario_yaml(const Scenario& scenario, const CalibrationResult& result, const std::string& header);
 
+// The same for any journey and population of the scenario's own touchpoints and segments;
+// `segments_changed` writes the segments even where the scenario has none (its default one).
+std::string scenario_yaml_with(const Scenario& scenario, const Journey& journey, const Population& population,
+                               bool segments_changed, const std::string& header);
+
 }  // namespace cxsim
