@@ -967,6 +967,37 @@ std::string utc_now() {
   return buf;
 }
 
+// Where each segment's own customers are lost: an exact solve with only that segment walking,
+// its three biggest losses with their main cause (per 1,000 customers of the segment).
+nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  const Population& pop = model.population;
+  for (std::size_t s = 0; s < pop.size(); ++s) {
+    if (!(pop.segment(s).share > 0.0)) continue;
+    const Figures f = solve_exact(model.journey, pop.only(s)).figures;
+    std::vector<std::size_t> order;
+    for (std::size_t k = 0; k < f.touchpoints.size(); ++k)
+      if (f.touchpoints[k].defections() > 0.0) order.push_back(k);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      return f.touchpoints[a].defections() > f.touchpoints[b].defections();
+    });
+    nlohmann::ordered_json where = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < order.size() && i < 3; ++i) {
+      const auto& t = f.touchpoints[order[i]];
+      int cause = 0;
+      for (int c = 1; c < cause_count; ++c)
+        if (t[fig_cause + c] > t[fig_cause + cause]) cause = c;
+      const Touchpoint& tp = model.journey.touchpoint(order[i]);
+      where.push_back({{"id", tp.id}, {"name", tp.name}, {"lost_per_1000", 1000.0 * t.defections()},
+                       {"cause", cause_names[static_cast<std::size_t>(cause)]}});
+    }
+    out.push_back({{"name", pop.segment(s).name}, {"share", pop.segment(s).share},
+                   {"defection_rate", f.defection_rate()}, {"lost_per_1000", 1000.0 * f.defection_rate()},
+                   {"where", where}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_report(const ReportOptions& o) {
@@ -1032,6 +1063,7 @@ int run_report(const ReportOptions& o) {
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
+      page.personas = persona_losses(model);
 
       std::cerr << "cxsim: report: what to fix first\n";
       try {

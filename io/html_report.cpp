@@ -261,6 +261,27 @@ std::string html_report(const HtmlReportInput& in) {
     << "<figure><div class=\"chart\"><canvas id=\"chart-channels\"></canvas></div></figure>\n"
     << "<figure><div class=\"chart\"><canvas id=\"chart-segments\"></canvas></div></figure>\n</div>\n</section>\n";
 
+  // ---- who is lost where: one persona at a time ----
+  if (in.personas && !in.personas->empty()) {
+    o << "<section id=\"personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
+         "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, per "
+         "1,000 customers of that segment, with the main cause.</p>\n"
+      << "<table id=\"table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
+         "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the segment)</th></tr></thead><tbody>\n";
+    for (const json& p : *in.personas) {
+      std::string where;
+      for (const json& w : p["where"]) {
+        const std::string name = w.value("name", "");
+        where += (where.empty() ? "" : "; ") + escape(name.empty() ? w["id"].get<std::string>() : name) + " " +
+                 fmt("%.1f", num(w, "lost_per_1000")) + " (" + escape(w["cause"].get<std::string>()) + ")";
+      }
+      o << "<tr><td class=\"text\">" << escape(p["name"].get<std::string>()) << "</td><td>" << pct(num(p, "share"))
+        << "</td><td>" << pct(num(p, "defection_rate")) << "</td><td class=\"text\">" << (where.empty() ? "-" : where)
+        << "</td></tr>\n";
+    }
+    o << "</tbody></table>\n</section>\n";
+  }
+
   // ---- redesigns ----
   if (in.comparison) {
     const json& c = *in.comparison;

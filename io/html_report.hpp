@@ -18,6 +18,9 @@ struct HtmlReportInput {
   std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
   std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
   std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
+  // Per segment (exact): [{name, share, defection_rate, lost_per_1000, where: [{id, name,
+  // lost_per_1000, cause}]}]: where each segment's own customers are lost (a persona view).
+  std::optional<nlohmann::ordered_json> personas;
   std::optional<nlohmann::ordered_json> validation;    // {agrees, figures, max_abs_z, worst}
   std::optional<nlohmann::ordered_json> economics;     // {customers_per_year, value_per_customer, currency}
   nlohmann::ordered_json reproduce;  // {scenario_file, sha256, seed, customers, version, date, command}

@@ -115,6 +115,13 @@ def main():
             check("tp-" + t["id"] in parser.ids, f"the map holds touchpoint {t['id']}")
         exact = json.loads(run([cxsim, "exact", scenario, "--format", "json"]).stdout)
         check(abs(data["exact"]["defection_rate"] - exact["defection_rate"]) < 1e-15, "the exact figures are `cxsim exact`'s")
+        # Who is lost where: each segment's row gives `cxsim exact --segment NAME`'s defection rate.
+        check("table-personas" in parser.ids, "the page has the per-segment loss table")
+        for seg in exact["segments"]:
+            alone = json.loads(run([cxsim, "exact", scenario, "--segment", seg["name"], "--format", "json"]).stdout)
+            row = re.search(r'<tr><td class="text">' + re.escape(seg["name"]) + r'</td><td>[^<]*</td><td>([^<]*)</td>', text)
+            check(row is not None and row.group(1) == "%.2f%%" % (100 * alone["defection_rate"]),
+                  f"segment {seg['name']}'s row shows its own defection rate")
 
         if chromium is None:
             return
