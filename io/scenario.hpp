@@ -5,6 +5,7 @@
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <string>
 #include <vector>
@@ -149,7 +150,13 @@ struct Scenario {
   std::vector<VariantSource> variants;
   std::vector<SweepSource> sweeps;
 
+  // A variant by name; `a+b` stacks a's patches and b's (io/stacked_variant.hpp): InputError
+  // where they disagree, nullptr when a name is unknown.
   const VariantSource* variant(const std::string& name) const;
+
+ private:
+  // Stacked variants built on demand; a deque, so a pointer handed out stays valid.
+  mutable std::deque<VariantSource> stacked_;
 };
 
 // What the engines run: one variant of the scenario ("baseline" for none).

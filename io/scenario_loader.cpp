@@ -9,6 +9,7 @@
 #include "io/names.hpp"
 #include "io/number.hpp"
 #include "io/scenario.hpp"
+#include "io/stacked_variant.hpp"
 #include "models/limits.hpp"
 #include "sim/attributes.hpp"
 #include "io/yaml_tree.hpp"
@@ -18,6 +19,9 @@ namespace cxsim {
 const VariantSource* Scenario::variant(const std::string& wanted) const {
   for (const auto& v : variants)
     if (v.name == wanted) return &v;
+  for (const auto& v : stacked_)
+    if (v.name == wanted) return &v;
+  if (auto stacked = stack_variants(*this, wanted)) return &stacked_.emplace_back(std::move(*stacked));
   return nullptr;
 }
 

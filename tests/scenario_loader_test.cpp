@@ -213,6 +213,38 @@ TEST_F(ScenarioLoader, AVariantPatchMayGiveWalkAwayOdds) {
   EXPECT_DOUBLE_EQ(l.model.population.segment(0).reliability_sensitivity, 0.3);  // kept from the baseline
 }
 
+// Stacked redesigns: `a+b` applies a's patches, then b's.
+TEST_F(ScenarioLoader, StackedVariantsApplyBothPatches) {
+  check(std::string(kScenario) + "  - name: cheaper\n    cost_per_year: 10\n    touchpoints:\n      support: {value: 0.7}\n"
+                                 "    segments:\n      a: {walk_away: {failed: 0.5}}\n");
+  const LoadedScenario l = load_scenario(path_, "fix+cheaper");
+  const Journey& j = l.model.journey;
+  EXPECT_EQ(l.model.variant, "fix+cheaper");
+  EXPECT_DOUBLE_EQ(j.touchpoint(*j.find("order")).reliability, 0.99);
+  EXPECT_DOUBLE_EQ(j.touchpoint(*j.find("support")).value, 0.7);
+  EXPECT_DOUBLE_EQ(l.model.population.segment(0).reliability_sensitivity, -std::log(0.5));
+  EXPECT_EQ(l.scenario.variant("fix+cheaper")->cost_per_year, 10.0);
+}
+
+TEST_F(ScenarioLoader, StackedVariantsThatSetOneFieldDifferentlyAreAnErrorNamingBoth) {
+  check(std::string(kScenario) + "  - name: other\n    touchpoints:\n      order: {reliability: 0.95}\n");
+  try {
+    load_scenario(path_, "fix+other");
+    FAIL() << "expected InputError";
+  } catch (const InputError& e) {
+    ASSERT_EQ(e.diagnostics().size(), 1u);
+    const std::string m = e.diagnostics()[0].to_string();
+    EXPECT_NE(m.find("scenario.yaml:23:"), std::string::npos) << m;
+    EXPECT_NE(m.find("variants 'fix' and 'other' both set order.reliability (0.99 at "), std::string::npos) << m;
+    EXPECT_NE(m.find("scenario.yaml:20, 0.95 here)"), std::string::npos) << m;
+  }
+}
+
+TEST_F(ScenarioLoader, StackingAnUnknownVariantIsAUsageError) {
+  check();
+  EXPECT_THROW(load_scenario(path_, "fix+nope"), UsageError);
+}
+
 TEST_F(ScenarioLoader, UnknownCsvColumnIsAnError) {
   const auto ds = check(kScenario, replace(kTouchpoints, "trust", "trsut"));
   EXPECT_DIAG(ds, "touchpoints.csv:1: error:", "unknown column 'trsut'");
