@@ -29,6 +29,7 @@
 #include "io/number.hpp"
 #include "io/report.hpp"
 #include "io/graphviz_svg.hpp"
+#include "io/stage_map.hpp"
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
@@ -956,6 +957,42 @@ std::string utc_now() {
 
 }  // namespace
 
+namespace {
+
+// The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
+// stage, else none (the tables still give every touchpoint). What was done is said in the notes.
+std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
+                        const Figures& heat, std::vector<std::string>& notes) {
+  const auto fits = [](std::size_t nodes, std::size_t edges) {
+    return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
+  };
+  const std::string limit = std::to_string(limits::map_touchpoints) + " touchpoints and " +
+                            std::to_string(limits::map_transitions) + " transitions";
+  std::ostringstream dot;
+  std::string what;
+  if (fits(j.size(), j.transitions().size())) {
+    write_dot(dot, j, title, segment_names, &heat);
+  } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
+    write_stage_dot(dot, j, title, heat);
+    what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+           std::to_string(j.transitions().size()) + " transitions, more than a map can lay out in reasonable time (" +
+           limit + "). The tables below give every touchpoint.";
+  } else {
+    notes.push_back("No map: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+                    std::to_string(j.transitions().size()) + " transitions in " + std::to_string(s.nodes) +
+                    " stages and endings, more than a map can lay out in reasonable time (" + limit +
+                    "). The tables below give every touchpoint.");
+    return "<p class=\"note\">No map: the journey is too large to draw (see the notes).</p>";
+  }
+  bool troubled = false;
+  std::string svg = dot_to_svg(dot.str(), &troubled);
+  if (!what.empty()) notes.push_back(what);
+  if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
+  return svg;
+}
+
+}  // namespace
+
 int run_report(const ReportOptions& o) {
   using json = nlohmann::ordered_json;
   if (o.out.empty()) throw UsageError("report needs --out FILE.html");
@@ -1013,9 +1050,7 @@ int run_report(const ReportOptions& o) {
         page.notes.push_back(std::string("No exact figures: ") + e.what());
       }
     }
-    std::ostringstream dot;
-    write_dot(dot, model.journey, sc.name, segment_names, exact ? &exact->figures : &mc.figures);
-    page.journey_svg = dot_to_svg(dot.str());
+    page.journey_svg = journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
