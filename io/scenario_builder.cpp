@@ -253,6 +253,7 @@ CheckedScenario check_scenario(const std::string& path) {
       (d.severity == Severity::error ? c.diagnostics.error(d.where, d.message)
                                      : c.diagnostics.warning(d.where, d.message));
     }
+    c.diagnostics.add_left_out(mine);
   }
   return c;
 }

@@ -449,6 +449,16 @@ class ObservedFileTest : public ::testing::Test {
   ObservedFile last;
 };
 
+TEST_F(ObservedFileTest, ErrorsInTheCountsTableAreCapped) {
+  std::string csv = "touchpoint,visits,failures,repeats,abandoned\n";
+  for (int i = 0; i < 20000; ++i) csv += "nowhere" + std::to_string(i) + ",1,,,\n";
+  const Diagnostics d = load("customers: 1000\ntouchpoints: tp.csv\n", csv);
+  ASSERT_TRUE(d.has_errors());
+  const auto lines = d.sorted();
+  EXPECT_LE(lines.size(), Diagnostics::shown_per_file + 2) << lines.size() << " lines";
+  EXPECT_NE(lines.back().to_string().find("more errors in "), std::string::npos) << lines.back().to_string();
+}
+
 TEST_F(ObservedFileTest, ReadsCountsTouchpointsAndSegments) {
   const Diagnostics d = load(
       "customers: 1000\noutcomes: {retained: 600, abandoned: 200}\ntouchpoints: tp.csv\n"
