@@ -299,14 +299,20 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   // A segment gets rows of its own at a touchpoint where it has seen enough of some set. Its own
   // rows replace the general ones there, so a set it has seen too little of gets the general
   // set's rows (and is reported).
+  // One pass over the counts (ordered by segment, then touchpoint): what every segment saw where,
+  // never segments x touchpoints, which thousands of segments would make quadratic.
   std::map<int, std::vector<std::size_t>> own;  // touchpoint -> segments with rows of their own
+  std::map<std::pair<std::size_t, int>, std::uint64_t> seen;  // (segment, touchpoint) -> departures
   if (segs > 1)
-    for (const auto& [touchpoint, sets] : sets_of)
-      for (std::size_t s = 0; s < segs; ++s) {
-        const int from = touchpoint;  // a lambda may not capture a structured binding (C++20, clang)
-        if (std::any_of(sets.begin(), sets.end(), [&](int set) { return departures(s, from, set) >= settings.min_count; }))
-          own[from].push_back(s);
-      }
+    for (const auto& [key, to] : counts.departures) {
+      const auto s = static_cast<std::size_t>(std::get<0>(key));
+      const int from = std::get<1>(key);
+      std::uint64_t n = 0;
+      for (const auto& [t, c] : to) n += c;
+      seen[{s, from}] += n;
+      auto& mine = own[from];
+      if (n >= settings.min_count && (mine.empty() || mine.back() != s)) mine.push_back(s);
+    }
   for (const auto& [from, sets] : sets_of) {
     // The general rows are needed unless every segment has its own here (a segment never seen
     // here may still get here in the model, through a route it shares).
@@ -325,15 +331,12 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
         }
       }
   }
-  for (std::size_t s = 0; s < segs && segs > 1; ++s)
-    for (const auto& [from, sets] : sets_of) {
-      const auto& mine = own[from];
-      std::uint64_t n = 0;
-      for (const int set : sets) n += departures(s, from, set);
-      if (n > 0 && std::find(mine.begin(), mine.end(), s) == mine.end())
-        out.fallbacks.push_back("segment '" + counts.segments[s] + "' at '" + id_of(from) + "': seen " + std::to_string(n) +
-                                " times, uses the route of all customers");
-    }
+  for (const auto& [where, n] : seen) {
+    const auto& mine = own[where.second];
+    if (n > 0 && !std::binary_search(mine.begin(), mine.end(), where.first))
+      out.fallbacks.push_back("segment '" + counts.segments[where.first] + "' at '" + id_of(where.second) + "': seen " +
+                              std::to_string(n) + " times, uses the route of all customers");
+  }
 
   std::ostringstream yaml;
   std::uint64_t endings[4] = {0, 0, 0, 0};
