@@ -1225,8 +1225,10 @@ int run_calibrate(const CalibrateOptions& o) {
   inputs.insert(inputs.end(), observed.inputs.begin(), observed.inputs.end());
   if (holdout) inputs.insert(inputs.end(), holdout->inputs.begin(), holdout->inputs.end());
   OutputFile out(o.out, inputs);
+  settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
   const CalibrationResult result = with_threads(threads, [&](int) {
     const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
+    std::cerr << "cxsim: calibrate: fitting " << parameters.size() << " parameter" << (parameters.size() == 1 ? "" : "s") << "\n";
     try {
       return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr, settings);
     } catch (const std::invalid_argument& e) {

@@ -620,6 +620,10 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
   const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
                              " --fit install.reliability --fit 'segment:*.silent_churn' --format json --out " + fitted);
   ASSERT_EQ(r.code, 0) << r.err;
+  // What the fit may cost, then how far it got, on stderr.
+  for (const char* line : {"cxsim: calibrate: fitting 4 parameters\n", "cxsim: calibrate: one evaluation (an exact solve and its gradient) takes ",
+                           "cxsim: calibrate: start 1 of 4: ", "cxsim: calibrate: start 4 of 4: ", "cxsim: calibrate: intervals: "})
+    EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
   const auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"parameters", "log_likelihood", "deviance", "fit", "holdout", "warnings"}) EXPECT_TRUE(j.contains(key)) << key;
   ASSERT_EQ(j["parameters"].size(), 4u);
