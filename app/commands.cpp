@@ -1127,11 +1127,12 @@ int run_import_paths(const ImportPathsOptions& o) {
   if (o.out.empty()) throw UsageError("import-paths needs --out DIR, the folder for scenario.yaml and its tables");
   PathImportSettings settings;
   settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
+  settings.left_to_friction = o.left_to_friction;
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(o.out).lexically_normal();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
-  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
+  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv", "observed.yaml", "observed_touchpoints.csv"})
     if (fs::exists(fs::symlink_status(dir / f, ec)))
       throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
   Diagnostics diag;
@@ -1146,18 +1147,40 @@ int run_import_paths(const ImportPathsOptions& o) {
   staged.write("touchpoints.csv", imported.touchpoints_csv);
   staged.write("transitions.csv", imported.transitions_csv);
   const std::string yaml = staged.write("scenario.yaml", imported.scenario_yaml);
-  // The written scenario must load: anything else is a bug here, not in the data.
+  std::string observed;
+  if (!imported.observed_yaml.empty()) {
+    staged.write("observed_touchpoints.csv", imported.observed_csv);
+    observed = staged.write("observed.yaml", imported.observed_yaml);
+  }
+  // The written scenario (and counts) must load: anything else is a bug here, not in the data.
   const CheckedScenario check = check_scenario(yaml);
   if (check.diagnostics.has_errors()) {
     for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
     throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
   }
+  if (!observed.empty()) {
+    const ScenarioModel m = checked_model(check.scenario, nullptr);
+    Diagnostics counts;
+    load_observed(observed, m.journey, m.population, counts);
+    if (counts.has_errors()) {
+      for (const auto& d : counts.sorted()) std::cerr << d.to_string() << '\n';
+      throw std::runtime_error("the observed counts of the import do not load; please report this with the paths file");
+    }
+  }
   staged.move_into(dir.string());
   std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
             << (dir / "scenario.yaml").string() << '\n';
+  if (!observed.empty())
+    std::cout << "the same paths as observed counts, for calibrate: " << (dir / "observed.yaml").string() << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
-  if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
+  if (o.left_to_friction) {
+    const std::uint64_t left = imported.endings[1] + imported.endings[2];
+    if (left > 0)
+      std::cerr << "cxsim: note: " << left << " customers abandoned or churned silently in the paths; that is left to "
+                << "friction, which is neutral until fitted: calibrate the journey to " << (dir / "observed.yaml").string()
+                << " before reading defection figures off it.\n";
+  } else if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
     // Silent churn is a defection in the model, but the imported journey has no friction yet to
     // produce it: these customers end at a retained ending, and every figure says so.
     const auto share = [&](std::uint64_t n) {
