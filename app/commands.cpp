@@ -29,6 +29,7 @@
 #include "io/number.hpp"
 #include "io/report.hpp"
 #include "io/graphviz_svg.hpp"
+#include "io/stage_map.hpp"
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
@@ -1000,6 +1001,42 @@ nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
 
 }  // namespace
 
+namespace {
+
+// The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
+// stage, else none (the tables still give every touchpoint). What was done is said in the notes.
+std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
+                        const Figures& heat, std::vector<std::string>& notes) {
+  const auto fits = [](std::size_t nodes, std::size_t edges) {
+    return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
+  };
+  const std::string limit = std::to_string(limits::map_touchpoints) + " touchpoints and " +
+                            std::to_string(limits::map_transitions) + " transitions";
+  std::ostringstream dot;
+  std::string what;
+  if (fits(j.size(), j.transitions().size())) {
+    write_dot(dot, j, title, segment_names, &heat);
+  } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
+    write_stage_dot(dot, j, title, heat);
+    what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+           std::to_string(j.transitions().size()) + " transitions, more than a map can lay out in reasonable time (" +
+           limit + "). The tables below give every touchpoint.";
+  } else {
+    notes.push_back("No map: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+                    std::to_string(j.transitions().size()) + " transitions in " + std::to_string(s.nodes) +
+                    " stages and endings, more than a map can lay out in reasonable time (" + limit +
+                    "). The tables below give every touchpoint.");
+    return "<p class=\"note\">No map: the journey is too large to draw (see the notes).</p>";
+  }
+  bool troubled = false;
+  std::string svg = dot_to_svg(dot.str(), &troubled);
+  if (!what.empty()) notes.push_back(what);
+  if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
+  return svg;
+}
+
+}  // namespace
+
 int run_report(const ReportOptions& o) {
   using json = nlohmann::ordered_json;
   if (o.out.empty()) throw UsageError("report needs --out FILE.html");
@@ -1057,9 +1094,7 @@ int run_report(const ReportOptions& o) {
         page.notes.push_back(std::string("No exact figures: ") + e.what());
       }
     }
-    std::ostringstream dot;
-    write_dot(dot, model.journey, sc.name, segment_names, exact ? &exact->figures : &mc.figures);
-    page.journey_svg = dot_to_svg(dot.str());
+    page.journey_svg = journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
@@ -1137,11 +1172,12 @@ int run_import_paths(const ImportPathsOptions& o) {
   if (o.out.empty()) throw UsageError("import-paths needs --out DIR, the folder for scenario.yaml and its tables");
   PathImportSettings settings;
   settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
+  settings.left_to_friction = o.left_to_friction;
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(o.out).lexically_normal();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
-  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv"})
+  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv", "observed.yaml", "observed_touchpoints.csv"})
     if (fs::exists(fs::symlink_status(dir / f, ec)))
       throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
   Diagnostics diag;
@@ -1156,18 +1192,40 @@ int run_import_paths(const ImportPathsOptions& o) {
   staged.write("touchpoints.csv", imported.touchpoints_csv);
   staged.write("transitions.csv", imported.transitions_csv);
   const std::string yaml = staged.write("scenario.yaml", imported.scenario_yaml);
-  // The written scenario must load: anything else is a bug here, not in the data.
+  std::string observed;
+  if (!imported.observed_yaml.empty()) {
+    staged.write("observed_touchpoints.csv", imported.observed_csv);
+    observed = staged.write("observed.yaml", imported.observed_yaml);
+  }
+  // The written scenario (and counts) must load: anything else is a bug here, not in the data.
   const CheckedScenario check = check_scenario(yaml);
   if (check.diagnostics.has_errors()) {
     for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
     throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
   }
+  if (!observed.empty()) {
+    const ScenarioModel m = checked_model(check.scenario, nullptr);
+    Diagnostics counts;
+    load_observed(observed, m.journey, m.population, counts);
+    if (counts.has_errors()) {
+      for (const auto& d : counts.sorted()) std::cerr << d.to_string() << '\n';
+      throw std::runtime_error("the observed counts of the import do not load; please report this with the paths file");
+    }
+  }
   staged.move_into(dir.string());
   std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
             << (dir / "scenario.yaml").string() << '\n';
+  if (!observed.empty())
+    std::cout << "the same paths as observed counts, for calibrate: " << (dir / "observed.yaml").string() << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
-  if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
+  if (o.left_to_friction) {
+    const std::uint64_t left = imported.endings[1] + imported.endings[2];
+    if (left > 0)
+      std::cerr << "cxsim: note: " << left << " customers abandoned or churned silently in the paths; that is left to "
+                << "friction, which is neutral until fitted: calibrate the journey to " << (dir / "observed.yaml").string()
+                << " before reading defection figures off it.\n";
+  } else if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
     // Silent churn is a defection in the model, but the imported journey has no friction yet to
     // produce it: these customers end at a retained ending, and every figure says so.
     const auto share = [&](std::uint64_t n) {
@@ -1326,8 +1384,10 @@ int run_calibrate(const CalibrateOptions& o) {
   inputs.insert(inputs.end(), observed.inputs.begin(), observed.inputs.end());
   if (holdout) inputs.insert(inputs.end(), holdout->inputs.begin(), holdout->inputs.end());
   OutputFile out(o.out, inputs);
+  settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
   const CalibrationResult result = with_threads(threads, [&](int) {
     const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
+    std::cerr << "cxsim: calibrate: fitting " << parameters.size() << " parameter" << (parameters.size() == 1 ? "" : "s") << "\n";
     try {
       return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr, settings);
     } catch (const std::invalid_argument& e) {

@@ -76,6 +76,7 @@ struct DotOptions {
 struct ImportPathsOptions {
   std::string paths, out;  // PATHS.csv and the folder to write the scenario into
   std::optional<std::string> min_count;
+  bool left_to_friction = false;  // abandonment and silent churn for calibrate; observed.yaml too
 };
 
 struct ReportOptions {

@@ -159,6 +159,8 @@ int main(int argc, char** argv) {
   ip->add_option("--out", import.out, "folder to write scenario.yaml, touchpoints.csv and transitions.csv into")->required();
   ip->add_option("--min-count", import.min_count,
                  "segment routes seen fewer times use the route of all customers (default 30)");
+  ip->add_flag("--left-to-friction", import.left_to_friction,
+               "leave abandonment and silent churn to friction (for calibrate) and write the paths as observed.yaml too");
 
   cxsim::CalibrateOptions cal;
   auto* cb = app.add_subcommand("calibrate", "fit touchpoint attributes and segment parameters to observed counts (maximum likelihood)");

@@ -112,8 +112,12 @@ template <std::size_t N>
 bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
                 const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t)>& on_header,
                 const std::function<void(const CsvRow&)>& on_row) {
-  const auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
+  auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
   if (!text) return false;
+  // Old Mac line endings (a lone CR, as some spreadsheets still save "CSV (Macintosh)") end a
+  // line like LF does; the CSV reader would otherwise see one long line.
+  for (std::size_t i = 0; i < text->size(); ++i)
+    if ((*text)[i] == '\r' && (i + 1 == text->size() || (*text)[i + 1] != '\n')) (*text)[i] = '\n';
   if (const auto nul = text->find('\0'); nul != std::string::npos) {
     const auto line = static_cast<std::size_t>(
                           std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')) +
@@ -170,6 +174,11 @@ bool stream_csv(const std::string& path, const std::array<const char*, N>& colum
             row.columns[static_cast<std::size_t>(known_at[pos])] = character_column(raw, starts[pos]);
       }
       on_row(row);
+      // Past the errors shown, the rest of a broken file only costs time: stop here.
+      if (diagnostics.saturated(path)) {
+        diagnostics.stopped_reading(path, row.line);
+        return false;  // like a malformed table: its rows are not all known
+      }
     }
     // A row whose first cell starts with '#' reads as a comment: say so where it looks like data.
     const auto commas = static_cast<std::size_t>(std::count(header.begin(), header.end(), ','));

@@ -34,6 +34,7 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
 
 // The same, streamed: on_header(present, most_rows) once, then on_row(row) for each row in file order. The
 // row is reused from one call to the next (copy what you keep). Returns false after reporting
+// a file with more errors than Diagnostics shows (it stops reading there), or
 // a file that cannot be read; rows before a malformed line may have been passed on already.
 // Instantiated for the scenario tables (5 and 12 columns).
 template <std::size_t N>

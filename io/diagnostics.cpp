@@ -52,13 +52,43 @@ std::string Diagnostic::to_string() const {
   return s;
 }
 
+bool Diagnostics::keep(const SourceLocation& where, Severity s) {
+  LeftOut& f = per_file_[where.file.str()];
+  const auto i = static_cast<std::size_t>(s);
+  if (f.shown[i] < shown_per_file) {
+    ++f.shown[i];
+    return true;
+  }
+  ++f.dropped[i];
+  return false;
+}
+
 void Diagnostics::error(SourceLocation where, std::string message) {
-  list_.push_back({Severity::error, std::move(where), std::move(message)});
   ++errors_;
+  if (keep(where, Severity::error)) list_.push_back({Severity::error, std::move(where), std::move(message)});
 }
 
 void Diagnostics::warning(SourceLocation where, std::string message) {
-  list_.push_back({Severity::warning, std::move(where), std::move(message)});
+  if (keep(where, Severity::warning)) list_.push_back({Severity::warning, std::move(where), std::move(message)});
+}
+
+bool Diagnostics::saturated(const std::string& file) const {
+  const auto it = per_file_.find(file);
+  return it != per_file_.end() && it->second.dropped[static_cast<std::size_t>(Severity::error)] > 0;
+}
+
+void Diagnostics::stopped_reading(const std::string& file, std::size_t line) {
+  auto& f = per_file_[file];
+  if (f.stopped_at == 0) f.stopped_at = line;
+}
+
+void Diagnostics::add_left_out(const Diagnostics& other) {
+  for (const auto& [file, o] : other.per_file_) {
+    auto& f = per_file_[file];
+    for (std::size_t i = 0; i < 2; ++i) f.dropped[i] += o.dropped[i];
+    if (f.stopped_at == 0) f.stopped_at = o.stopped_at;
+    errors_ += o.dropped[static_cast<std::size_t>(Severity::error)];
+  }
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
@@ -72,7 +102,29 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     if (a.where.line != b.where.line) return a.where.line < b.where.line;
     return a.where.column < b.where.column;
   });
-  return out;
+  // After each file's problems, what was left out of it.
+  std::vector<Diagnostic> with_counts;
+  with_counts.reserve(out.size() + 2 * per_file_.size());
+  const auto left_out = [&](const std::string& file) {
+    const auto it = per_file_.find(file);
+    if (it == per_file_.end()) return;
+    const LeftOut& f = it->second;
+    const char* const kinds[2] = {"error", "warning"};
+    for (std::size_t i = 0; i < 2; ++i) {
+      if (f.dropped[i] == 0) continue;
+      std::string m = f.stopped_at && i == 0
+                          ? "... and more errors in " + file + ": stopped reading it at line " + std::to_string(f.stopped_at) +
+                                " (the first " + std::to_string(shown_per_file) + " are shown)"
+                          : "... and " + std::to_string(f.dropped[i]) + " more " + kinds[i] + (f.dropped[i] == 1 ? "" : "s") +
+                                " in " + file + " (the first " + std::to_string(shown_per_file) + " are shown)";
+      with_counts.push_back({static_cast<Severity>(i), SourceLocation{file, 0, 0}, std::move(m)});
+    }
+  };
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    with_counts.push_back(std::move(out[i]));
+    if (i + 1 == out.size() || !(out[i + 1].where.file == with_counts.back().where.file)) left_out(with_counts.back().where.file);
+  }
+  return with_counts;
 }
 
 static std::string summary(const std::vector<Diagnostic>& ds) {

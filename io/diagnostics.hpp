@@ -1,6 +1,7 @@
 #pragma once
 // Problems found in input files, each with the place it was found.
 #include <cstddef>
+#include <map>
 #include <stdexcept>
 #include <memory>
 #include <string>
@@ -49,19 +50,39 @@ struct Diagnostic {
   std::string to_string() const;
 };
 
+// Every problem found, counted; the first `shown_per_file` errors and warnings of each file are
+// kept, the rest only counted: a file with millions of bad rows costs a few hundred messages,
+// and the report ends with one line "... and K more errors in FILE".
 class Diagnostics {
  public:
+  static constexpr std::size_t shown_per_file = 100;
+
   void error(SourceLocation where, std::string message);
   void warning(SourceLocation where, std::string message);
   bool has_errors() const { return errors_ > 0; }
   std::size_t error_count() const { return errors_; }
+  // The problems kept (at most shown_per_file errors and as many warnings per file).
   const std::vector<Diagnostic>& all() const { return list_; }
-  // Sorted by file, line and column (stable), so reports read top to bottom.
+  // Sorted by file, line and column (stable), so reports read top to bottom; each file's kept
+  // problems are followed by a count of those left out, if any.
   std::vector<Diagnostic> sorted() const;
+  // True once `file` has more errors than are shown: a reader may stop reading it.
+  bool saturated(const std::string& file) const;
+  // A reader that stopped early says where, so the count of errors left out says "at least".
+  void stopped_reading(const std::string& file, std::size_t line);
+  // Counts of problems `other` left out, added to this one's (when merging its all()).
+  void add_left_out(const Diagnostics& other);
 
  private:
+  struct LeftOut {
+    std::size_t shown[2] = {0, 0};    // by Severity
+    std::size_t dropped[2] = {0, 0};  // by Severity
+    std::size_t stopped_at = 0;       // line where reading stopped, 0 if it did not
+  };
+  bool keep(const SourceLocation& where, Severity s);
   std::vector<Diagnostic> list_;
   std::size_t errors_ = 0;
+  std::map<std::string, LeftOut> per_file_;
 };
 
 // Bad input: thrown with every problem found; the CLI prints them and exits 2.

@@ -3,16 +3,55 @@
 #include <graphviz/cgraph.h>
 #include <graphviz/gvc.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 
 namespace cxsim {
 
-std::string dot_to_svg(const std::string& dot) {
+namespace {
+
+// Graphviz's messages, swallowed: whether it had trouble is read from agerrors() instead.
+int swallow(char*) { return 0; }
+
+// Parts of Graphviz (its path router, libpath) print to stderr directly, bypassing agerr: the
+// process's stderr points at /dev/null while Graphviz runs. Nothing else prints meanwhile (the
+// report lays out its map between its progress lines, on one thread).
+class QuietStderr {
+ public:
+  QuietStderr() {
+    std::fflush(stderr);
+    saved_ = ::dup(STDERR_FILENO);
+    const int null = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    if (saved_ >= 0 && null >= 0) ::dup2(null, STDERR_FILENO);
+    if (null >= 0) ::close(null);
+  }
+  ~QuietStderr() {
+    std::fflush(stderr);
+    if (saved_ < 0) return;
+    ::dup2(saved_, STDERR_FILENO);
+    ::close(saved_);
+  }
+  QuietStderr(const QuietStderr&) = delete;
+  QuietStderr& operator=(const QuietStderr&) = delete;
+
+ private:
+  int saved_ = -1;
+};
+
+}  // namespace
+
+std::string dot_to_svg(const std::string& dot, bool* troubled) {
   // Graphviz keeps global state: one layout at a time.
   static std::mutex graphviz;
   const std::lock_guard<std::mutex> lock(graphviz);
+  agseterrf(swallow);
+  agreseterrors();
+  const QuietStderr quiet;
   const std::unique_ptr<GVC_t, int (*)(GVC_t*)> gvc(gvContext(), gvFreeContext);
   if (!gvc) throw std::runtime_error("Graphviz could not start");
   const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
@@ -24,6 +63,7 @@ std::string dot_to_svg(const std::string& dot) {
   std::string svg = rendered == 0 && data ? std::string(data, length) : std::string();
   gvFreeRenderData(data);
   gvFreeLayout(gvc.get(), g.get());
+  if (troubled) *troubled = agerrors() >= AGERR;
   if (svg.empty()) throw std::runtime_error("Graphviz could not render the journey to SVG");
   const auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);

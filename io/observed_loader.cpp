@@ -191,6 +191,10 @@ class ObservedLoader {
     for (std::size_t k = 0; k < j_.size(); ++k) ids.push_back(j_.touchpoint(k).id);
     std::map<std::size_t, std::size_t> seen;  // touchpoint -> line
     for (const auto& row : table->rows) {
+      if (diag_.saturated(table->file)) {  // past the errors shown, the rest only costs time
+        diag_.stopped_reading(table->file, row.line);
+        break;
+      }
       const auto at = [&](std::size_t i) { return SourceLocation{table->file, row.line, row.columns[i]}; };
       const std::string id = row.cells[0].value_or("");
       if (id.empty()) {

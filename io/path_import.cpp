@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <unordered_map>
 #include <unordered_set>
@@ -26,9 +27,13 @@ enum Column { c_customer, c_step, c_touchpoint, c_ending, c_segment, c_failed };
 constexpr std::array<const char*, 4> ending_names{"retained", "churned", "abandoned", "defected"};
 constexpr int no_ending = -1;
 
+// OBSERVED.yaml's words for the same endings, accepted here too: one vocabulary for both files.
+constexpr std::array<const char*, 4> outcome_names{"retained", "silent_churn", "abandoned", "routed_defection"};
+enum Ending : int { e_retained = 0, e_churned = 1, e_abandoned = 2, e_defected = 3 };
+
 int ending_of(const std::string& s) {
   for (int e = 0; e < 4; ++e)
-    if (s == ending_names[static_cast<std::size_t>(e)]) return e;
+    if (s == ending_names[static_cast<std::size_t>(e)] || s == outcome_names[static_cast<std::size_t>(e)]) return e;
   return no_ending;
 }
 
@@ -43,9 +48,9 @@ using Key = std::tuple<int, int, int>;
 struct Counts {
   std::vector<std::string> touchpoints, segments;
   std::unordered_map<std::string, int> touchpoint_index, segment_index;
-  std::vector<std::uint64_t> visits, failures, segment_customers;
+  std::vector<std::uint64_t> visits, failures, abandoned, segment_customers;
   std::map<Key, std::map<int, std::uint64_t>> departures;
-  std::array<bool, 4> ended{};
+  std::array<std::uint64_t, 4> endings{};  // customers by how their path ended
 
   int intern(std::vector<std::string>& names, std::unordered_map<std::string, int>& index, const std::string& s) {
     const auto [it, fresh] = index.emplace(s, static_cast<int>(names.size()));
@@ -102,8 +107,11 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       return error(p.line, "ending", "the path of customer '" + p.customer + "' ends here without an ending; " +
                                          "its last row needs retained, churned, abandoned or defected");
     const int set = !has_failed ? set_any : p.failed ? set_fail : set_ok;
-    ++counts.departures[{p.segment, p.touchpoint, set}][-1 - p.ending];
-    counts.ended[static_cast<std::size_t>(p.ending)] = true;
+    // Left to friction, silent churn is a customer who completed: one retained ending for both.
+    const int ending = settings.left_to_friction && p.ending == e_churned ? e_retained : p.ending;
+    ++counts.departures[{p.segment, p.touchpoint, set}][-1 - ending];
+    if (p.ending == e_abandoned) ++counts.abandoned[static_cast<std::size_t>(p.touchpoint)];
+    ++counts.endings[static_cast<std::size_t>(p.ending)];
     finished.insert(p.customer);
     return true;
   };
@@ -149,7 +157,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       if (!cell[c_ending].empty() && ending == no_ending) {
         going = error(line, "ending",
                       "unknown ending '" + one_line(cell[c_ending]) + "'; expected retained, churned, abandoned or defected "
-                      "(or nothing before the path's last row)");
+                      "(or OBSERVED.yaml's words: silent_churn, routed_defection; nothing before the path's last row)");
         ok = false;
       }
       bool failed = false;
@@ -168,6 +176,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       if (counts.visits.size() < counts.touchpoints.size()) {
         counts.visits.resize(counts.touchpoints.size(), 0);
         counts.failures.resize(counts.touchpoints.size(), 0);
+        counts.abandoned.resize(counts.touchpoints.size(), 0);
       }
       const int seg = has_segment ? counts.intern(counts.segments, counts.segment_index, cell[c_segment]) : 0;
       if (counts.segment_customers.size() < std::max<std::size_t>(1, counts.segments.size()))
@@ -257,25 +266,30 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
     return to >= 0 ? counts.touchpoints[static_cast<std::size_t>(to)] : ending_ids[static_cast<std::size_t>(-1 - to)];
   };
 
-  std::ostringstream tps;
-  tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
-  tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
-  for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
-    const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
-    tps << csv_escape_verbatim(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
-  }
-  for (int e = 0; e < 4; ++e)
-    if (counts.ended[static_cast<std::size_t>(e)])
-      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
-  out.touchpoints = counts.touchpoints.size() + 1;
-
   // Rows of one set: to, probability = times taken / departures.
   std::ostringstream trs;
   trs << "from,to,probability,when,segment\n";
-  const auto write_set = [&](int from, int set, const std::map<int, std::uint64_t>& to, const std::string& segment) {
+  std::array<bool, 4> ended{};
+  std::set<std::pair<int, int>> all_abandoned;  // (from, set) where every departure was an abandonment
+  const auto write_set = [&](int from, int set, const std::map<int, std::uint64_t>& all, const std::string& segment) {
+    // Left to friction, abandonment is the visit's own walk-away, not a route: the rows are the
+    // customers who went on. Where nobody went on, no friction can make walking away certain, so
+    // the abandonment stays a route (and is listed).
+    std::map<int, std::uint64_t> went_on;
+    if (settings.left_to_friction) {
+      for (const auto& [t, n] : all)
+        if (t != -1 - e_abandoned) went_on.emplace(t, n);
+      if (went_on.empty() && all_abandoned.insert({from, set}).second)
+        out.fallbacks.push_back("at '" + id_of(from) + "'" +
+                                (set == set_fail ? " after a failed visit" : set == set_ok ? " after a visit that worked" : "") +
+                                " every customer abandoned: routed to '" + ending_ids[e_abandoned] +
+                                "', since no friction makes walking away certain");
+    }
+    const auto& to = settings.left_to_friction && !went_on.empty() ? went_on : all;
     std::uint64_t total = 0;
     for (const auto& [t, n] : to) total += n;
     for (const auto& [t, n] : to) {
+      if (t < 0) ended[static_cast<std::size_t>(-1 - t)] = true;
       trs << csv_escape_verbatim(id_of(from)) << ',' << csv_escape_verbatim(to_id(t)) << ','
           << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ',' << set_names[static_cast<std::size_t>(set)]
           << ',' << csv_escape_verbatim(segment) << '\n';
@@ -299,14 +313,20 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   // A segment gets rows of its own at a touchpoint where it has seen enough of some set. Its own
   // rows replace the general ones there, so a set it has seen too little of gets the general
   // set's rows (and is reported).
+  // One pass over the counts (ordered by segment, then touchpoint): what every segment saw where,
+  // never segments x touchpoints, which thousands of segments would make quadratic.
   std::map<int, std::vector<std::size_t>> own;  // touchpoint -> segments with rows of their own
+  std::map<std::pair<std::size_t, int>, std::uint64_t> seen;  // (segment, touchpoint) -> departures
   if (segs > 1)
-    for (const auto& [touchpoint, sets] : sets_of)
-      for (std::size_t s = 0; s < segs; ++s) {
-        const int from = touchpoint;  // a lambda may not capture a structured binding (C++20, clang)
-        if (std::any_of(sets.begin(), sets.end(), [&](int set) { return departures(s, from, set) >= settings.min_count; }))
-          own[from].push_back(s);
-      }
+    for (const auto& [key, to] : counts.departures) {
+      const auto s = static_cast<std::size_t>(std::get<0>(key));
+      const int from = std::get<1>(key);
+      std::uint64_t n = 0;
+      for (const auto& [t, c] : to) n += c;
+      seen[{s, from}] += n;
+      auto& mine = own[from];
+      if (n >= settings.min_count && (mine.empty() || mine.back() != s)) mine.push_back(s);
+    }
   for (const auto& [from, sets] : sets_of) {
     // The general rows are needed unless every segment has its own here (a segment never seen
     // here may still get here in the model, through a route it shares).
@@ -325,21 +345,27 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
         }
       }
   }
-  for (std::size_t s = 0; s < segs && segs > 1; ++s)
-    for (const auto& [from, sets] : sets_of) {
-      const auto& mine = own[from];
-      std::uint64_t n = 0;
-      for (const int set : sets) n += departures(s, from, set);
-      if (n > 0 && std::find(mine.begin(), mine.end(), s) == mine.end())
-        out.fallbacks.push_back("segment '" + counts.segments[s] + "' at '" + id_of(from) + "': seen " + std::to_string(n) +
-                                " times, uses the route of all customers");
-    }
+  for (const auto& [where, n] : seen) {
+    const auto& mine = own[where.second];
+    if (n > 0 && !std::binary_search(mine.begin(), mine.end(), where.first))
+      out.fallbacks.push_back("segment '" + counts.segments[where.first] + "' at '" + id_of(where.second) + "': seen " +
+                              std::to_string(n) + " times, uses the route of all customers");
+  }
+
+  std::ostringstream tps;
+  tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
+  tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
+  for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
+    const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
+    tps << csv_escape_verbatim(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
+  }
+  for (int e = 0; e < 4; ++e)
+    if (ended[static_cast<std::size_t>(e)])
+      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
+  out.touchpoints = counts.touchpoints.size() + 1;
 
   std::ostringstream yaml;
-  std::uint64_t endings[4] = {0, 0, 0, 0};
-  for (const auto& [key, to] : counts.departures)
-    for (const auto& [t, n] : to)
-      if (t < 0) endings[-1 - t] += n;
+  const auto& endings = counts.endings;
   yaml << "# Imported by cxsim import-paths from " << one_line(path) << ".\n"
        << "# Counted: " << out.customers << " customers, " << out.visits << " visits (rows), "
        << counts.touchpoints.size() << " touchpoints" << (has_segment ? ", " + std::to_string(segs) + " segments" : "")
@@ -350,15 +376,24 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
        << "# from its touchpoint" << (has_failed ? " (after failed and working visits apart)" : "") << ".\n"
        << "# Friction is neutral: reliability " << (has_failed ? "as observed (the share of visits that did not fail)" : "1")
        << ", relevance 1, value 1, trust 0,\n"
-       << "# no recovery points, and the segments feel no friction and do not churn silently. Customers who\n"
-       << "# abandoned or defected are routed to the `defected` endings where they left, so this journey\n"
-       << "# reproduces the observed visits and endings exactly; churned customers end at a `retained`\n"
-       << "# ending. Fit friction and silent churn to observed counts with `cxsim calibrate`.\n";
+       << "# no recovery points, and the segments feel no friction and do not churn silently.";
+  if (settings.left_to_friction)
+    yaml << " Abandonment and\n"
+         << "# silent churn are left to friction (--left-to-friction): the transitions count the customers who\n"
+         << "# went on, churned customers end at `" << ending_ids[e_retained] << "`, and only defections are routed\n"
+         << "# to a `defected` ending. Until friction is fitted nobody abandons or churns here: fit it to\n"
+         << "# observed.yaml (written beside this file from the same paths) with `cxsim calibrate`.\n";
+  else
+    yaml << " Customers who\n"
+         << "# abandoned or defected are routed to the `defected` endings where they left, so this journey\n"
+         << "# reproduces the observed visits and endings exactly; churned customers end at a `retained`\n"
+         << "# ending. Fit friction and silent churn to observed counts with `cxsim calibrate`.\n";
   if (has_failed && has_segment)
     yaml << "# Reliability is a touchpoint's, the same for every segment: where segments fail at different\n"
          << "# rates, their own figures are reproduced only approximately.\n";
   if (!out.fallbacks.empty()) {
-    yaml << "# Segment routes seen fewer than " << settings.min_count << " times use the route of all customers:\n";
+    yaml << "# Segment routes seen fewer than " << settings.min_count << " times use the route of all customers"
+         << (settings.left_to_friction ? "; routes where everyone abandoned stay routes" : "") << ":\n";
     for (const auto& f : out.fallbacks) yaml << "#   " << one_line(f) << '\n';
   }
   yaml << "name: \"Imported paths\"\n"
@@ -371,6 +406,24 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
   }
   yaml << "simulation: {customers: " << std::max<std::uint64_t>(out.customers, 100000) << ", seed: 1}\n";
   for (int e = 0; e < 4; ++e) out.endings[static_cast<std::size_t>(e)] = endings[e];
+  if (settings.left_to_friction) {
+    // The same paths as OBSERVED counts, in OBSERVED.yaml's words, for `cxsim calibrate`.
+    std::ostringstream obs, table;
+    obs << "# Counted by cxsim import-paths from " << one_line(path) << " (the paths the journey beside it was\n"
+        << "# imported from). Every customer's ending, and each touchpoint's visits"
+        << (has_failed ? ", failures" : "") << " and abandonments.\n"
+        << "customers: " << out.customers << "\noutcomes: {retained: " << endings[e_retained]
+        << ", silent_churn: " << endings[e_churned] << ", abandoned: " << endings[e_abandoned]
+        << ", routed_defection: " << endings[e_defected] << "}\ntouchpoints: observed_touchpoints.csv\n";
+    table << "touchpoint,visits," << (has_failed ? "failures," : "") << "abandoned\n";
+    for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
+      table << csv_escape_verbatim(counts.touchpoints[k]) << ',' << counts.visits[k] << ',';
+      if (has_failed) table << counts.failures[k] << ',';
+      table << counts.abandoned[k] << '\n';
+    }
+    out.observed_yaml = obs.str();
+    out.observed_csv = table.str();
+  }
   out.scenario_yaml = yaml.str();
   out.touchpoints_csv = tps.str();
   out.transitions_csv = trs.str();

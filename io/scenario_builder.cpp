@@ -1,6 +1,7 @@
 // From a parsed scenario and one variant to the immutable model the engines run on, checking
 // the journey as a whole on the way.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <unordered_map>
@@ -19,6 +20,14 @@ constexpr double share_tolerance = 1e-6;
 
 std::string where_key(const SourceLocation& w) {
   return w.file.str() + ":" + std::to_string(w.line) + ":" + std::to_string(w.column);
+}
+
+// "FILE:LINE[:COL]", as a message shows a place.
+std::string where_text(const SourceLocation& w) {
+  std::string s = w.file.str();
+  if (w.line > 0) s += ":" + std::to_string(w.line);
+  if (w.line > 0 && w.column > 0) s += ":" + std::to_string(w.column);
+  return s;
 }
 
 void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
@@ -60,6 +69,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   // Touchpoints, patched or added by the variant.
   std::vector<Touchpoint> touchpoints;
   std::vector<SourceLocation> tp_where;
+  std::set<std::size_t> patched;  // touchpoints the variant patches or adds
   std::unordered_map<std::string, std::size_t> index;
   index.reserve(sc.touchpoints.size() + (variant ? variant->touchpoints.size() : 0));
   touchpoints.reserve(sc.touchpoints.size());
@@ -75,6 +85,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       if (auto it = index.find(patch.touchpoint.id); it != index.end()) {
         apply_touchpoint_patch(touchpoints[it->second], patch);
         tp_where[it->second] = patch.where;
+        patched.insert(it->second);
         continue;
       }
       bool complete = true;
@@ -86,6 +97,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
           complete = false;
         }
       if (!complete) continue;
+      patched.insert(touchpoints.size());
       index.emplace(patch.touchpoint.id, touchpoints.size());
       touchpoints.push_back(patch.touchpoint);
       tp_where.push_back(patch.where);
@@ -151,10 +163,12 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   // Segments, patched by the variant.
   std::vector<Segment> segments;
   for (const auto& s : sc.segments) segments.push_back(s.segment);
-  if (variant)
+  if (variant) {
+    std::unordered_map<std::string, std::size_t> by_name;
+    for (std::size_t s = 0; s < segments.size(); ++s) by_name.emplace(segments[s].name, s);
     for (const auto& patch : variant->segments) {
-      auto it = std::find_if(segments.begin(), segments.end(),
-                             [&](const Segment& s) { return s.name == patch.segment.name; });
+      const auto found = by_name.find(patch.segment.name);
+      const auto it = found == by_name.end() ? segments.end() : segments.begin() + static_cast<std::ptrdiff_t>(found->second);
       if (it == segments.end()) {
         diag.error(patch.where, prefix + "patches segment '" + patch.segment.name +
                                     "', which the scenario does not define");
@@ -162,6 +176,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       }
       apply_segment_patch(*it, patch);
     }
+  }
   double total = 0.0;
   for (const auto& s : segments) total += s.share;
   const bool shares_known =
@@ -179,27 +194,59 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
   for (const auto& seg : segments) segment_names.push_back(seg.name);
   model.journey = Journey(std::move(touchpoints), std::move(transitions), start, segments.size());
   model.population = Population(std::move(segments));
+  // A variant is checked on a valid baseline, so an error at a place the variant did not touch
+  // is the variant's doing: it is told at the variant's patch (the replaced transitions out of
+  // that touchpoint, else the variant itself), with the baseline's place in the message.
+  const auto variant_error = [&](std::size_t k, const std::optional<std::size_t>& transition, SourceLocation where,
+                                 std::string message) {
+    const bool from_variant = transition ? replaced.count(tr_source[*transition]->from) > 0 : patched.count(k) > 0;
+    if (variant && !from_variant) {
+      const auto r = replaced.find(model.journey.touchpoint(k).id);
+      message += " (at " + where_text(where) + ", which the variant does not change)";
+      where = r != replaced.end() ? r->second->where : variant->where;
+    }
+    diag.error(std::move(where), prefix + message);
+  };
   for (const auto& p : check_journey(model.journey, segment_names)) {
     const SourceLocation where = p.transition ? tr_source[*p.transition]->probability_where() : tp_where[p.touchpoint];
     if (p.error)
-      diag.error(where, prefix + p.message);
+      variant_error(p.touchpoint, p.transition, where, p.message);
     else
       diag.warning(where, prefix + p.message);
   }
   if (diag.error_count() > errors_before) return std::nullopt;
   // The journey graph can show a way out that no customer can take (an `ok` edge that only a
   // guard armed elsewhere opens, say): follow the states the exact solver follows.
+  // Segments without rows of their own whose friction is positive on the same visits follow the
+  // same states: one search for each such kind, not one per segment (thousands of segments on a
+  // large journey would make loading quadratic).
   std::set<std::vector<std::size_t>> reported;
+  std::vector<double> values(model.journey.value().begin(), model.journey.value().end());
+  std::sort(values.begin(), values.end());
+  std::vector<std::uint8_t> own_rows(model.population.size(), 0);
+  for (const auto& t : model.journey.transitions())
+    if (t.segment != every_segment && static_cast<std::size_t>(t.segment) < own_rows.size())
+      own_rows[static_cast<std::size_t>(t.segment)] = 1;
+  std::set<std::array<std::size_t, 5>> kinds;
   for (std::size_t s = 0; s < model.population.size(); ++s) {
     const Segment& seg = model.population.segment(s);
+    if (!own_rows[s]) {
+      // A visit's friction is positive where the segment is sensitive to a part that is there; a
+      // value gap is there at touchpoints whose value is below the expectation.
+      const auto below = static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), seg.value_expectation) - values.begin());
+      const std::array<std::size_t, 5> kind{seg.reliability_sensitivity > 0.0, seg.relevance_sensitivity > 0.0,
+                                            seg.effort_sensitivity > 0.0, seg.value_sensitivity > 0.0,
+                                            seg.value_sensitivity > 0.0 ? below : 0};
+      if (!kinds.insert(kind).second) continue;
+    }
     const ChainStates states = enumerate_chain_states(model.journey, s, seg);
     if (states.trapped.empty() || !reported.insert(states.trapped).second) continue;
     std::string names;
     for (std::size_t i = 0; i < states.trapped.size() && i < 8; ++i)
       names += (i ? ", '" : "'") + model.journey.touchpoint(states.trapped[i]).id + "'";
     if (states.trapped.size() > 8) names += " and " + std::to_string(states.trapped.size() - 8) + " more";
-    diag.error(tp_where[states.trapped.front()],
-               prefix + "customers" + (model.population.size() > 1 ? " of segment '" + seg.name + "'" : "") +
+    variant_error(states.trapped.front(), std::nullopt, tp_where[states.trapped.front()],
+               "customers" + (model.population.size() > 1 ? " of segment '" + seg.name + "'" : "") +
                    " who reach " + names +
                    " can never leave: from there no ending can be reached with the guard and history "
                    "they can have, and no friction lets them abandon");
@@ -254,6 +301,7 @@ CheckedScenario check_scenario(const std::string& path) {
       (d.severity == Severity::error ? c.diagnostics.error(d.where, d.message)
                                      : c.diagnostics.warning(d.where, d.message));
     }
+    c.diagnostics.add_left_out(mine);
   }
   return c;
 }

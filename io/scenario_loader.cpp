@@ -100,7 +100,8 @@ class Loader {
       return std::nullopt;
     }
     if (c.quoted) {
-      diag_.error(c.where, "'" + field + "' must be a number " + range() + ", not quoted text");
+      diag_.error(c.where, "'" + field + "' must be a number " + range() + ", not quoted text" + quoted_echo(c.text) +
+                               "; remove the quotes");
       return std::nullopt;
     }
     std::string why;
@@ -120,8 +121,14 @@ class Loader {
                                      std::uint64_t hi = UINT64_MAX) {
     const std::string range = hi == UINT64_MAX ? ">= " + std::to_string(lo)
                                                : "from " + std::to_string(lo) + " to " + fmt(static_cast<double>(hi));
-    if (c.wrong_kind || c.empty || c.quoted) {
-      diag_.error(c.where, "'" + field + "' must be a whole number " + range);
+    if (c.quoted) {
+      diag_.error(c.where, "'" + field + "' must be a whole number " + range + ", not quoted text" + quoted_echo(c.text) +
+                               "; remove the quotes");
+      return std::nullopt;
+    }
+    if (c.wrong_kind || c.empty) {
+      diag_.error(c.where, "'" + field + "' must be a whole number " + range +
+                               (c.wrong_kind ? std::string(", not ") + c.wrong_kind : std::string()));
       return std::nullopt;
     }
     std::string why;
@@ -135,6 +142,11 @@ class Loader {
       return std::nullopt;
     }
     return v;
+  }
+
+  // The quoted text, when short enough to show: `"1000"`.
+  static std::string quoted_echo(const std::string& text) {
+    return text.size() <= 40 ? " (\"" + text + "\")" : std::string();
   }
 
   static std::string fmt(double x) {

@@ -163,13 +163,12 @@ class TreeBuilder : public YAML::EventHandler {
 };
 
 // yaml-cpp accepts a quote left open at the end of the file; find it ourselves.
-bool quote_closes(const std::string& text, std::size_t line, std::size_t column) {
-  std::size_t pos = 0;
-  for (std::size_t l = 1; l < line && pos != std::string::npos; ++l) {
-    pos = text.find('\n', pos);
-    if (pos != std::string::npos) ++pos;
-  }
-  if (pos == std::string::npos) return true;
+// `line_starts`: the offset of each line's first byte (line 1 first), found once for the file: a
+// search from the top for every quoted scalar made a file of many quoted names quadratic.
+bool quote_closes(const std::string& text, const std::vector<std::size_t>& line_starts, std::size_t line,
+                  std::size_t column) {
+  if (line == 0 || line > line_starts.size()) return true;
+  std::size_t pos = line_starts[line - 1];
   pos += column - 1;
   if (pos >= text.size()) return true;
   const char q = text[pos];
@@ -190,13 +189,14 @@ bool quote_closes(const std::string& text, std::size_t line, std::size_t column)
   return false;
 }
 
-void check_quotes(const YamlNode& n, const std::string& text, Diagnostics& diag) {
-  if (n.is_scalar() && n.quoted && !quote_closes(text, n.where.line, n.where.column))
+void check_quotes(const YamlNode& n, const std::string& text, const std::vector<std::size_t>& line_starts,
+                  Diagnostics& diag) {
+  if (n.is_scalar() && n.quoted && !quote_closes(text, line_starts, n.where.line, n.where.column))
     diag.error(n.where, "this quoted text is never closed; add the closing quote");
-  for (const auto& i : n.items) check_quotes(i, text, diag);
+  for (const auto& i : n.items) check_quotes(i, text, line_starts, diag);
   for (const auto& [k, v] : n.entries) {
-    check_quotes(k, text, diag);
-    check_quotes(v, text, diag);
+    check_quotes(k, text, line_starts, diag);
+    check_quotes(v, text, line_starts, diag);
   }
 }
 
@@ -262,7 +262,10 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
     return std::nullopt;
   }
   const std::size_t before = diagnostics.error_count();
-  check_quotes(*builder.root, text, diagnostics);
+  std::vector<std::size_t> line_starts{0};
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (text[i] == '\n') line_starts.push_back(i + 1);
+  check_quotes(*builder.root, text, line_starts, diagnostics);
   if (diagnostics.error_count() > before) return std::nullopt;
   return std::move(builder.root);
 }

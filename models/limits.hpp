@@ -37,4 +37,10 @@ inline constexpr std::size_t max_description_bytes = 100'000;
 // warns before it starts.
 inline constexpr std::size_t exact_solver_touchpoints = 20'000;
 
+// The report's journey map: Graphviz's `dot` layout grows much faster than linearly with the
+// graph (a chain of 1,600 touchpoints took 40 s, 300 cross-linked ones over 5 minutes, 100,000
+// crashed it). A journey beyond either size is drawn by stage; a stage map beyond them, not at all.
+inline constexpr std::size_t map_touchpoints = 150;
+inline constexpr std::size_t map_transitions = 450;
+
 }  // namespace cxsim::limits

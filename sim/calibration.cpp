@@ -6,6 +6,7 @@
 #include <nlopt.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -383,9 +384,34 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     starts.push_back(std::move(x));
   }
 
+  // How long a fit takes grows with the journey and the parameters: say so up front, from the
+  // time of one evaluation, and after each start.
+  using Clock = std::chrono::steady_clock;
+  const auto seconds = [](Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); };
+  const auto tell = [&](const std::string& line) {
+    if (settings.progress) settings.progress(line);
+  };
+  double per_evaluation = 0.0;
+  if (settings.progress) {
+    const auto t0 = Clock::now();
+    std::vector<double> grad;
+    try {
+      evaluate(problem, starts.front(), &grad);
+    } catch (const SolverError&) {
+    }
+    per_evaluation = seconds(t0);
+    std::ostringstream m;
+    m << std::setprecision(2) << "one evaluation (an exact solve and its gradient) takes " << per_evaluation << " s; "
+      << starts.size() << " start" << (starts.size() == 1 ? "" : "s") << " of at most " << settings.max_evaluations
+      << " evaluations each: at most about " << per_evaluation * settings.max_evaluations * static_cast<double>(starts.size())
+      << " s, then " << 2 * n << " more for the intervals (about " << per_evaluation * 2.0 * static_cast<double>(n) << " s)";
+    tell(m.str());
+  }
+
   double best = -std::numeric_limits<double>::infinity();
   std::vector<double> best_x, best_from;
   for (const auto& from : starts) {
+    const auto started = Clock::now();
     StartRun run;
     run.from = from;
     double start_best = -std::numeric_limits<double>::infinity();
@@ -442,6 +468,12 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
       best_x = start_x;
       best_from = from;
     }
+    if (settings.progress) {
+      std::ostringstream m;
+      m << std::setprecision(3) << "start " << result.starts.size() + 1 << " of " << starts.size() << ": " << run.status
+        << " after " << run.evaluations << " evaluations, " << seconds(started) << " s";
+      tell(m.str());
+    }
     result.starts.push_back(std::move(run));
   }
   if (best_x.empty())
@@ -478,6 +510,12 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     }
   }
   if (!free.empty()) {
+    if (settings.progress) {
+      std::ostringstream m;
+      m << std::setprecision(2) << "intervals: " << 2 * free.size() << " evaluations, about "
+        << per_evaluation * 2.0 * static_cast<double>(free.size()) << " s";
+      tell(m.str());
+    }
     const Eigen::MatrixXd info = observed_information(problem, best_x, lower, upper, free);
     const auto m = info.rows();
     std::vector<std::string> uninformed;

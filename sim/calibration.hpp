@@ -5,6 +5,7 @@
 // solve. See docs/calibration.md.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +97,9 @@ struct CalibrationSettings {
   int starts = 4;           // the scenario's values, then random starts around them
   std::uint64_t seed = 1;   // for the random starts
   int max_evaluations = 400;  // per start
+  // Told, as one line of text, how long the fit will take and how far it has got (the command
+  // prints it on stderr); empty: nothing is told.
+  std::function<void(const std::string&)> progress;
 };
 
 struct CalibrationResult {

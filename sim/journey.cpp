@@ -1,8 +1,8 @@
 #include "sim/journey.hpp"
 
-#include <span>
-
 #include <algorithm>
+#include <span>
+#include <utility>
 
 namespace cxsim {
 
@@ -60,80 +60,104 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
     outcome_.push_back(t.outcome);
   }
 
-  // Rows grouped by (from, segment, when), file order kept within a group; group 0 of a
-  // touchpoint is "every segment", group 1 + s segment s. One flat array by a stable counting
-  // sort: a journey of 100,000 touchpoints needs no vector per touchpoint.
+  // Rows grouped by touchpoint (a stable counting sort), then by (segment, when) within it, file
+  // order kept within a set: one flat array, nothing per segment and touchpoint, so a journey of
+  // 100,000 touchpoints and thousands of segments costs what its rows cost.
   for (const auto& t : transitions_)
     if (t.segment != every_segment) segments_ = std::max(segments_, static_cast<std::size_t>(t.segment) + 1);
-  const std::size_t groups = segments_ + 1;
-  const auto set_of = [&](const Transition& t) {
-    const std::size_t g = t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
-    return (t.from * groups + g) * 3 + static_cast<std::size_t>(t.when);
+  const auto group = [](const Transition& t) {
+    return t.segment == every_segment ? std::size_t{0} : static_cast<std::size_t>(t.segment) + 1;
   };
-  std::vector<std::size_t> offset(n * groups * 3 + 1, 0);
-  for (const auto& t : transitions_) ++offset[set_of(t) + 1];
-  for (std::size_t i = 1; i < offset.size(); ++i) offset[i] += offset[i - 1];
-  std::vector<std::uint32_t> rows(transitions_.size());
+  rows_at_.assign(n + 1, 0);
+  for (const auto& t : transitions_) ++rows_at_[t.from + 1];
+  for (std::size_t k = 0; k < n; ++k) rows_at_[k + 1] += rows_at_[k];
+  rows_.resize(transitions_.size());
   {
-    std::vector<std::size_t> next(offset.begin(), offset.end() - 1);
-    for (std::size_t i = 0; i < transitions_.size(); ++i) rows[next[set_of(transitions_[i])]++] = static_cast<std::uint32_t>(i);
+    std::vector<std::uint32_t> next(rows_at_.begin(), rows_at_.end() - 1);
+    for (std::size_t i = 0; i < transitions_.size(); ++i) rows_[next[transitions_[i].from]++] = static_cast<std::uint32_t>(i);
   }
-  const auto set = [&](std::size_t k, std::size_t g, When w) {
-    const std::size_t at = (k * groups + g) * 3 + static_cast<std::size_t>(w);
-    return std::span<const std::uint32_t>(rows.data() + offset[at], offset[at + 1] - offset[at]);
-  };
+  const auto key = [&](std::uint32_t i) { return std::pair(group(transitions_[i]), static_cast<int>(transitions_[i].when)); };
+  for (std::size_t k = 0; k < n; ++k)
+    std::stable_sort(rows_.begin() + rows_at_[k], rows_.begin() + rows_at_[k + 1],
+                     [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); });
+
   terminal_.assign(n, 1);
-  own_rows_.assign(segments_ * n, 0);
   for (const auto& t : transitions_) {
     terminal_[t.from] = 0;
-    if (t.segment != every_segment) {
-      segment_routes_ = true;
-      own_rows_[static_cast<std::size_t>(t.segment) * n + t.from] = 1;
-    }
+    segment_routes_ = segment_routes_ || t.segment != every_segment;
   }
 
+  // Each set (touchpoint, segment, when) is a run of rows_: normalised over its own sum.
   normalised_.assign(transitions_.size(), 0.0);
-  for (std::size_t b = 0; b + 1 < offset.size(); ++b) {
+  for (std::size_t b = 0; b < rows_.size();) {
+    std::size_t e = b + 1;
+    while (e < rows_.size() && transitions_[rows_[e]].from == transitions_[rows_[b]].from && key(rows_[e]) == key(rows_[b])) ++e;
     double sum = 0.0;
-    for (std::size_t r = offset[b]; r < offset[b + 1]; ++r) sum += transitions_[rows[r]].probability;
-    for (std::size_t r = offset[b]; r < offset[b + 1]; ++r)
-      normalised_[rows[r]] = sum > 0.0 ? transitions_[rows[r]].probability / sum : 0.0;
+    for (std::size_t r = b; r < e; ++r) sum += transitions_[rows_[r]].probability;
+    for (std::size_t r = b; r < e; ++r) normalised_[rows_[r]] = sum > 0.0 ? transitions_[rows_[r]].probability / sum : 0.0;
+    b = e;
   }
 
-  stride_ = segment_routes_ ? n : 0;
-  const std::size_t tables = segment_routes_ ? segments_ : 1;
-  route_.assign(2 * n * tables, {0, 0});
-  for (std::size_t s = 0; s < tables; ++s)
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::size_t g = own_rows_[s * n + k] ? s + 1 : 0;
-      const auto ok = set(k, g, When::ok);
-      const auto fail = set(k, g, When::fail);
-      const auto any = set(k, g, When::any);
-      for (int r = 0; r < 2; ++r) {
-        const auto own = r == after_ok ? ok : fail;
-        const auto used = own.empty() ? any : own;
-        auto& range = route_[slot(s, k, static_cast<Route>(r))];
-        range[0] = static_cast<std::uint32_t>(route_edges_.size());
-        double cum = 0.0;
-        for (auto i : used) {
-          cum += normalised_[i];
-          route_edges_.push_back(i);
-          target_.push_back(static_cast<std::uint32_t>(transitions_[i].to));
-          cumulative_.push_back(cum);
-        }
-        // Rounding must never send a draw past the last transition that can happen.
-        for (auto e = route_edges_.size(); e > range[0]; --e)
-          if (normalised_[route_edges_[e - 1]] > 0.0) {
-            cumulative_[e - 1] = 1.0;
-            break;
-          }
-        range[1] = static_cast<std::uint32_t>(route_edges_.size());
-        index_guide(range);
+  route_.assign(2 * n, {0, 0});
+  own_at_.assign(segment_routes_ ? n + 1 : 0, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto rows = rows_from(k);
+    std::size_t r = 0;
+    // The rows of one group out of k, resolved into its after-ok and after-fail routes.
+    const auto resolve = [&](Range (&out)[2]) {
+      const std::size_t g = group(transitions_[rows[r]]);
+      std::array<std::span<const std::uint32_t>, 3> sets;  // by When
+      while (r < rows.size() && group(transitions_[rows[r]]) == g) {
+        const auto w = static_cast<std::size_t>(transitions_[rows[r]].when);
+        std::size_t e = r;
+        while (e < rows.size() && key(rows[e]) == key(rows[r])) ++e;
+        sets[w] = rows.subspan(r, e - r);
+        r = e;
       }
+      const auto& any = sets[static_cast<std::size_t>(When::any)];
+      const auto& ok = sets[static_cast<std::size_t>(When::ok)];
+      const auto& fail = sets[static_cast<std::size_t>(When::fail)];
+      out[after_ok] = add_route(ok.empty() ? any : ok);
+      out[after_fail] = add_route(fail.empty() ? any : fail);
+      return g;
+    };
+    if (r < rows.size() && group(transitions_[rows[r]]) == 0) {
+      Range shared[2];
+      resolve(shared);
+      route_[k * 2 + after_ok] = shared[after_ok];
+      route_[k * 2 + after_fail] = shared[after_fail];
     }
+    while (r < rows.size()) {
+      OwnRoute o{};
+      o.segment = static_cast<std::uint32_t>(resolve(o.range) - 1);
+      own_.push_back(o);
+    }
+    if (segment_routes_) own_at_[k + 1] = static_cast<std::uint32_t>(own_.size());
+  }
 }
 
-void Journey::index_guide(const std::array<std::uint32_t, 2>& range) {
+Journey::Range Journey::add_route(std::span<const std::uint32_t> used) {
+  Range range;
+  range[0] = static_cast<std::uint32_t>(route_edges_.size());
+  double cum = 0.0;
+  for (auto i : used) {
+    cum += normalised_[i];
+    route_edges_.push_back(i);
+    target_.push_back(static_cast<std::uint32_t>(transitions_[i].to));
+    cumulative_.push_back(cum);
+  }
+  // Rounding must never send a draw past the last transition that can happen.
+  for (auto e = route_edges_.size(); e > range[0]; --e)
+    if (normalised_[route_edges_[e - 1]] > 0.0) {
+      cumulative_[e - 1] = 1.0;
+      break;
+    }
+  range[1] = static_cast<std::uint32_t>(route_edges_.size());
+  index_guide(range);
+  return range;
+}
+
+void Journey::index_guide(const Range& range) {
   guide_.resize(cumulative_.size());
   const std::uint32_t n = range[1] - range[0];
   if (n <= short_set) return;

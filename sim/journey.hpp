@@ -69,8 +69,11 @@ class Journey {
   // True when some transition names a segment.
   bool has_segment_routes() const { return segment_routes_; }
   // True when segment s has rows of its own out of k.
-  bool has_own_rows(std::size_t s, std::size_t k) const {
-    return segment_routes_ && own_rows_[s * size() + k] != 0;
+  bool has_own_rows(std::size_t s, std::size_t k) const { return own_route(s, k) != nullptr; }
+  // The rows out of k ordered by (segment named, none first; when: ok, fail, any), file order
+  // kept within a set, as indices into transitions().
+  std::span<const std::uint32_t> rows_from(std::size_t k) const {
+    return {rows_.data() + rows_at_[k], rows_.data() + rows_at_[k + 1]};
   }
   // True when the engines can walk customers of `segments` segments on this journey.
   bool fits(std::size_t segments) const { return !segment_routes_ || segments <= segments_; }
@@ -78,7 +81,7 @@ class Journey {
   // The transitions a customer of segment s takes out of k after `route`, as indices into
   // transitions().
   std::span<const std::uint32_t> route(std::size_t s, std::size_t k, Route r) const {
-    const auto& range = route_[slot(s, k, r)];
+    const auto& range = range_of(s, k, r);
     return {route_edges_.data() + range[0], route_edges_.data() + range[1]};
   }
   // Normalised probability of transition i within the set it belongs to.
@@ -100,7 +103,7 @@ class Journey {
   // short scan for the usual handful of edges; for a home page with thousands, a guide table
   // (Chen & Asau) puts the scan within an edge or two of the answer, as the draw's bucket says.
   std::size_t next(std::size_t s, std::size_t k, Route r, double u) const {
-    const auto& range = route_[slot(s, k, r)];
+    const auto& range = range_of(s, k, r);
     std::uint32_t i = range[0];
     const std::uint32_t last = range[1] - 1;
     const std::uint32_t n = range[1] - range[0];
@@ -114,15 +117,35 @@ class Journey {
   }
   // True when visits of segment s to k after `route` have somewhere to go.
   bool has_route(std::size_t s, std::size_t k, Route r) const {
-    const auto& range = route_[slot(s, k, r)];
+    const auto& range = range_of(s, k, r);
     return range[1] > range[0];
   }
 
  private:
-  // Without segment routes every segment shares one table (stride 0).
-  std::size_t slot(std::size_t s, std::size_t k, Route r) const { return (s * stride_ + k) * 2 + r; }
+  using Range = std::array<std::uint32_t, 2>;  // [begin, end) into the route arrays
+  // A segment's own routes out of one touchpoint. Stored only where a segment has rows of its
+  // own: every other (segment, touchpoint) uses the shared table, so memory and loading time
+  // grow with the rows, not with segments x touchpoints.
+  struct OwnRoute {
+    std::uint32_t segment;
+    Range range[2];  // by Route
+  };
+  const OwnRoute* own_route(std::size_t s, std::size_t k) const {
+    if (!segment_routes_) return nullptr;
+    const OwnRoute* b = own_.data() + own_at_[k];
+    const OwnRoute* e = own_.data() + own_at_[k + 1];
+    if (b == e) return nullptr;
+    const OwnRoute* it = std::lower_bound(b, e, s, [](const OwnRoute& o, std::size_t x) { return o.segment < x; });
+    return it != e && it->segment == s ? it : nullptr;
+  }
+  const Range& range_of(std::size_t s, std::size_t k, Route r) const {
+    if (segment_routes_) [[unlikely]]
+      if (const OwnRoute* o = own_route(s, k)) return o->range[r];
+    return route_[k * 2 + r];
+  }
   static constexpr std::uint32_t short_set = 16;  // sets up to this size are scanned from the start
-  void index_guide(const std::array<std::uint32_t, 2>& range);
+  Range add_route(std::span<const std::uint32_t> used);
+  void index_guide(const Range& range);
 
   std::vector<Touchpoint> touchpoints_;
   std::vector<Transition> transitions_;
@@ -130,15 +153,17 @@ class Journey {
   std::size_t start_ = 0;
   std::size_t segments_ = 1;
   bool segment_routes_ = false;
-  std::size_t stride_ = 0;
 
   std::vector<double> reliability_, relevance_, value_, trust_, recovery_, effort_;
   std::vector<std::uint64_t> keys_;
   std::vector<Outcome> outcome_;
   std::vector<std::uint8_t> terminal_;
-  std::vector<std::uint8_t> own_rows_;  // by segment, then touchpoint
+  std::vector<std::uint32_t> rows_at_;  // by touchpoint, and one past: into rows_
+  std::vector<std::uint32_t> rows_;     // transition indices, see rows_from()
+  std::vector<std::uint32_t> own_at_;   // by touchpoint, and one past: into own_ (segment routes only)
+  std::vector<OwnRoute> own_;           // sorted by segment within a touchpoint
 
-  std::vector<std::array<std::uint32_t, 2>> route_;  // [begin, end) into the route arrays
+  std::vector<Range> route_;                          // by (touchpoint, Route): every segment's rows
   std::vector<std::uint32_t> route_edges_;            // transition index
   std::vector<std::uint32_t> target_;                 // parallel to route_edges_
   std::vector<double> cumulative_;                    // parallel to route_edges_

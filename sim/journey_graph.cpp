@@ -21,42 +21,45 @@ bool any_trust(const Journey& j) {
 }
 
 struct SetIndex {
-  std::array<std::span<const std::size_t>, 3> of;  // by When
+  std::array<std::span<const std::uint32_t>, 3> of;  // by When
   bool empty() const { return of[0].empty() && of[1].empty() && of[2].empty(); }
 };
 
-// Rows of each touchpoint by group: group 0 names no segment, group 1 + s names segment s. One
-// flat array sorted by (touchpoint, group, when) with offsets: no allocation per touchpoint.
+// Rows of each touchpoint by group: group 0 names no segment, group 1 + s names segment s. The
+// journey keeps the rows out of a touchpoint sorted by (group, when): a set is found by a binary
+// search there, with nothing stored per segment and touchpoint.
 struct RowGroups {
-  std::size_t groups = 1;
-  std::vector<std::size_t> offset;  // by ((touchpoint * groups + group) * 3 + when), and one past
-  std::vector<std::size_t> rows;
+  const Journey* j = nullptr;
+  static std::size_t group(const Transition& t) {
+    return t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
+  }
   SetIndex at(std::size_t k, std::size_t g) const {
     SetIndex s;
-    const std::size_t base = (k * groups + g) * 3;
-    for (std::size_t w = 0; w < 3; ++w)
-      s.of[w] = std::span<const std::size_t>(rows.data() + offset[base + w], offset[base + w + 1] - offset[base + w]);
+    const auto rows = j->rows_from(k);
+    const auto tr = j->transitions();
+    const auto lo = std::partition_point(rows.begin(), rows.end(), [&](std::uint32_t i) { return group(tr[i]) < g; });
+    auto it = lo;
+    for (std::size_t w = 0; w < 3; ++w) {
+      const auto end = std::partition_point(it, rows.end(), [&](std::uint32_t i) {
+        return group(tr[i]) == g && static_cast<std::size_t>(tr[i].when) <= w;
+      });
+      s.of[w] = rows.subspan(static_cast<std::size_t>(it - rows.begin()), static_cast<std::size_t>(end - it));
+      it = end;
+    }
     return s;
+  }
+  // The segment groups (1 + s) with rows out of k, ascending.
+  std::vector<std::size_t> segment_groups(std::size_t k) const {
+    std::vector<std::size_t> out;
+    for (const auto i : j->rows_from(k)) {
+      const std::size_t g = group(j->transitions()[i]);
+      if (g > 0 && (out.empty() || out.back() != g)) out.push_back(g);
+    }
+    return out;
   }
 };
 
-RowGroups rows_by_group(const Journey& j) {
-  RowGroups r;
-  r.groups = j.segments() + 1;
-  const auto tr = j.transitions();
-  const auto slot = [&](const Transition& t) {
-    const std::size_t g = t.segment == every_segment ? 0 : static_cast<std::size_t>(t.segment) + 1;
-    return (t.from * r.groups + g) * 3 + static_cast<std::size_t>(t.when);
-  };
-  // A counting sort, stable: rows keep their file order within a set.
-  r.offset.assign(j.size() * r.groups * 3 + 1, 0);
-  for (const auto& t : tr) ++r.offset[slot(t) + 1];
-  for (std::size_t i = 1; i < r.offset.size(); ++i) r.offset[i] += r.offset[i - 1];
-  std::vector<std::size_t> next(r.offset.begin(), r.offset.end() - 1);
-  r.rows.resize(tr.size());
-  for (std::size_t i = 0; i < tr.size(); ++i) r.rows[next[slot(tr[i])]++] = i;
-  return r;
-}
+RowGroups rows_by_group(const Journey& j) { return RowGroups{&j}; }
 
 // The group of rows a customer of segment s uses out of k.
 std::size_t group_of(const Journey& j, std::size_t s, std::size_t k) {
@@ -166,16 +169,41 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
     return s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s);
   };
 
-  // Which touchpoints each segment's customers can reach, and which of those can finish.
-  std::vector<std::vector<bool>> reachable(segments), finishing(segments);
+  // Which touchpoints each segment's customers can reach, and which of those can finish. Segments
+  // with no rows of their own walk the same graph: one search for all of them (class 0), and one
+  // for each segment with rows of its own, so the checks cost (1 + such segments) x the journey.
+  std::vector<std::uint8_t> has_rows(segments, 0);
+  for (const auto& t : j.transitions())
+    if (per_segment && t.segment != every_segment) has_rows[static_cast<std::size_t>(t.segment)] = 1;
+  std::vector<std::size_t> class_of(segments, 0), first_of(1, segments);  // first segment of each class
+  for (std::size_t s = 0; s < segments; ++s) {
+    if (has_rows[s]) {
+      class_of[s] = first_of.size();
+      first_of.push_back(s);
+    } else if (first_of[0] == segments) {
+      first_of[0] = s;
+    }
+  }
+  const std::size_t classes = first_of.size();
+  std::vector<std::vector<bool>> reachable(classes), finishing(classes);
   std::vector<std::size_t> terminals;
   for (std::size_t k = 0; k < j.size(); ++k)
     if (j.is_terminal(k)) terminals.push_back(k);
-  for (std::size_t s = 0; s < segments; ++s) {
-    const JourneyGraph g = usable_graph(j, s, rows);
-    reachable[s] = reached_from(g, {j.start()});
-    finishing[s] = reached_from(boost::make_reverse_graph(g), terminals);
+  for (std::size_t c = 0; c < classes; ++c) {
+    if (first_of[c] == segments) {  // every segment has rows of its own somewhere
+      reachable[c].assign(j.size(), false);
+      finishing[c].assign(j.size(), true);
+      continue;
+    }
+    const JourneyGraph g = usable_graph(j, first_of[c], rows);
+    reachable[c] = reached_from(g, {j.start()});
+    finishing[c] = reached_from(boost::make_reverse_graph(g), terminals);
   }
+  const auto reaches = [&](std::size_t s, std::size_t k) { return static_cast<bool>(reachable[class_of[s]][k]); };
+  // Classes in the order of their first segment: problems are told for the first segment they hit.
+  std::vector<std::size_t> class_order(classes);
+  for (std::size_t c = 0; c < classes; ++c) class_order[c] = c;
+  std::sort(class_order.begin(), class_order.end(), [&](std::size_t a, std::size_t b) { return first_of[a] < first_of[b]; });
 
   if (j.size() > 0 && j.is_terminal(j.start()))
     out.push_back({true, j.start(), std::nullopt,
@@ -197,17 +225,24 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
                          to_string(t.outcome) +
                          "'; only touchpoints that end the journey (no transitions) take an outcome"});
 
-    // Each group of rows out of k is checked once, for the segments that use it.
-    for (std::size_t g = 0; g < rows.groups; ++g) {
+    // Each group of rows out of k is checked once, for the segments that use it: group 0 by
+    // every segment without rows of its own out of k, group 1 + s by segment s alone.
+    const std::vector<std::size_t> own_groups = per_segment ? rows.segment_groups(k) : std::vector<std::size_t>{};
+    std::vector<std::size_t> groups{0};
+    groups.insert(groups.end(), own_groups.begin(), own_groups.end());
+    for (const std::size_t g : groups) {
       const SetIndex sets = rows.at(k, g);
-      std::vector<std::size_t> users;
-      for (std::size_t s = 0; s < segments; ++s)
-        if (group_of(j, s, k) == g) users.push_back(s);
-      if (g > 0 && sets.empty()) continue;
+      const bool shared_used = own_groups.size() < segments;  // some segment has no rows of its own here
       bool reached = false;
-      for (auto s : users) reached = reached || reachable[s][k];
+      if (g > 0) {
+        reached = reaches(g - 1, k);
+      } else if (shared_used) {
+        reached = first_of[0] != segments && reachable[0][k];
+        for (std::size_t c = 1; c < classes && !reached; ++c)
+          reached = reachable[c][k] && !std::binary_search(own_groups.begin(), own_groups.end(), first_of[c] + 1);
+      }
       const std::string whose = g == 0 ? "" : " for segment '" + segment_name(g - 1) + "'";
-      if (users.empty()) {
+      if (g == 0 && !shared_used) {
         if (!sets.empty())
           out.push_back({false, k, sets.of[0].empty() ? (sets.of[1].empty() ? sets.of[2].front() : sets.of[1].front())
                                                       : sets.of[0].front(),
@@ -217,12 +252,13 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
       }
       if (sets.empty()) {
         // Customers of a segment with no rows of their own, and no rows for everyone.
-        for (auto s : users)
-          if (reachable[s][k])
-            out.push_back({true, k, std::nullopt,
-                           "customers of segment '" + segment_name(s) + "' reach " + id(k) +
-                               " but no transition out of it applies to them; add rows for segment '" +
-                               segment_name(s) + "' or rows that name no segment"});
+        if (reached)
+          for (std::size_t s = 0; s < segments; ++s)
+            if (reaches(s, k) && !std::binary_search(own_groups.begin(), own_groups.end(), s + 1))
+              out.push_back({true, k, std::nullopt,
+                             "customers of segment '" + segment_name(s) + "' reach " + id(k) +
+                                 " but no transition out of it applies to them; add rows for segment '" +
+                                 segment_name(s) + "' or rows that name no segment"});
         continue;
       }
       // Unreached touchpoints keep their checks (a typo there is still a typo), except rows of
@@ -285,16 +321,16 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
 
   for (std::size_t k = 0; k < j.size(); ++k) {
     bool reached = false;
-    for (std::size_t s = 0; s < segments; ++s) reached = reached || reachable[s][k];
+    for (std::size_t c = 0; c < classes && !reached; ++c) reached = reachable[c][k];
     if (!reached) {
       out.push_back({false, k, std::nullopt,
                      "touchpoint " + id(k) + " cannot be reached from the start " + id(j.start())});
       continue;
     }
-    for (std::size_t s = 0; s < segments; ++s)
-      if (reachable[s][k] && !finishing[s][k]) {
+    for (const std::size_t c : class_order)
+      if (reachable[c][k] && !finishing[c][k]) {
         out.push_back({true, k, std::nullopt,
-                       "customers" + (per_segment ? " of segment '" + segment_name(s) + "'" : std::string()) +
+                       "customers" + (per_segment ? " of segment '" + segment_name(first_of[c]) + "'" : std::string()) +
                            " who reach " + id(k) +
                            " can never finish the journey: no touchpoint that ends it can be reached from there"});
         break;

@@ -449,6 +449,16 @@ class ObservedFileTest : public ::testing::Test {
   ObservedFile last;
 };
 
+TEST_F(ObservedFileTest, ErrorsInTheCountsTableAreCapped) {
+  std::string csv = "touchpoint,visits,failures,repeats,abandoned\n";
+  for (int i = 0; i < 20000; ++i) csv += "nowhere" + std::to_string(i) + ",1,,,\n";
+  const Diagnostics d = load("customers: 1000\ntouchpoints: tp.csv\n", csv);
+  ASSERT_TRUE(d.has_errors());
+  const auto lines = d.sorted();
+  EXPECT_LE(lines.size(), Diagnostics::shown_per_file + 2) << lines.size() << " lines";
+  EXPECT_NE(lines.back().to_string().find("more errors in "), std::string::npos) << lines.back().to_string();
+}
+
 TEST_F(ObservedFileTest, ReadsCountsTouchpointsAndSegments) {
   const Diagnostics d = load(
       "customers: 1000\noutcomes: {retained: 600, abandoned: 200}\ntouchpoints: tp.csv\n"
@@ -610,6 +620,10 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
   const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
                              " --fit install.reliability --fit 'segment:*.silent_churn' --format json --out " + fitted);
   ASSERT_EQ(r.code, 0) << r.err;
+  // What the fit may cost, then how far it got, on stderr.
+  for (const char* line : {"cxsim: calibrate: fitting 4 parameters\n", "cxsim: calibrate: one evaluation (an exact solve and its gradient) takes ",
+                           "cxsim: calibrate: start 1 of 4: ", "cxsim: calibrate: start 4 of 4: ", "cxsim: calibrate: intervals: "})
+    EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
   const auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"parameters", "log_likelihood", "deviance", "fit", "holdout", "warnings"}) EXPECT_TRUE(j.contains(key)) << key;
   ASSERT_EQ(j["parameters"].size(), 4u);

@@ -1048,6 +1048,70 @@ TEST(CliReport, BackslashesInNamesSurviveInTheMapAndItsTooltips) {
   EXPECT_EQ(page.find("C:NightlyExport"), std::string::npos);
 }
 
+// A journey of n touchpoints in stages of ten, each leading on to the next and, with
+// `cross`, also back or forward to a touchpoint picked by a fixed rule: Graphviz's hard case.
+std::string tangled_journey(const test::ScratchDir& dir, std::size_t n, bool cross) {
+  std::string tps = "id,stage,reliability,relevance,value,trust,recovery,outcome\n";
+  std::string trs = "from,to,probability\n";
+  for (std::size_t k = 0; k < n; ++k) {
+    tps += "t" + std::to_string(k) + ",s" + std::to_string(k / 10) + ",0.95,0.9,0.8,0,,\n";
+    const std::string next = k + 1 < n ? "t" + std::to_string(k + 1) : "done";
+    trs += "t" + std::to_string(k) + "," + next + (cross ? ",0.9\n" : ",1\n");
+    if (cross) trs += "t" + std::to_string(k) + ",t" + std::to_string((k * 7919 + 13) % n) + ",0.1\n";
+  }
+  tps += "done,end,1,1,1,0,,retained\n";
+  dir.write("touchpoints.csv", tps);
+  dir.write("transitions.csv", trs);
+  return dir.write("scenario.yaml", "name: Tangled\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
+                                    "  transitions: transitions.csv\nsegments:\n  - {name: a, share: 1, value_expectation: 0.5, "
+                                    "sensitivity: {reliability: 0.1, value: 0.1}, silent_churn: 0.1}\n"
+                                    "simulation: {customers: 2000, seed: 5, max_steps: 100000}\n");
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Only cxsim's own progress lines: nothing of Graphviz's internals.
+void expect_quiet(const std::string& err) {
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) EXPECT_EQ(line.rfind("cxsim: ", 0), 0u) << line;
+}
+
+TEST(CliReport, ATangledMapIsDrawnQuietly) {
+  test::ScratchDir dir;
+  const std::string yaml = tangled_journey(dir, 100, true);
+  const Result r = cxsim("report " + yaml + " --out " + dir.path("r.html"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  expect_quiet(r.err);
+  const std::string html = read_all(dir.path("r.html"));
+  EXPECT_NE(html.find("id=\"tp&#45;t99\""), std::string::npos) << "drawn touchpoint by touchpoint";
+}
+
+TEST(CliReport, AJourneyTooLargeToLayOutIsMappedByStage) {
+  test::ScratchDir dir;
+  const std::string yaml = tangled_journey(dir, 300, true);
+  const Result r = cxsim("report " + yaml + " --out " + dir.path("r.html"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  expect_quiet(r.err);
+  const std::string html = read_all(dir.path("r.html"));
+  EXPECT_NE(html.find("The map shows stages, not touchpoints: the journey has 301 touchpoints and 600 transitions"), std::string::npos);
+  EXPECT_EQ(html.find("id=\"tp&#45;t299\""), std::string::npos) << "no touchpoint-level map";
+  EXPECT_NE(html.find("<svg"), std::string::npos) << "a map is drawn";
+  EXPECT_NE(html.find(">s29<"), std::string::npos) << "the last stage";
+}
+
+TEST(CliReport, AJourneyWithTooManyStagesHasNoMapAndSaysWhy) {
+  test::ScratchDir dir;
+  std::string yaml = tangled_journey(dir, 2000, false);
+  const Result r = cxsim("report " + yaml + " --customers 1000 --out " + dir.path("r.html"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  expect_quiet(r.err);
+  const std::string html = read_all(dir.path("r.html"));
+  EXPECT_NE(html.find("No map: the journey has 2001 touchpoints and 2000 transitions in 201 stages and endings"), std::string::npos);
+}
+
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {
   const std::string page = dir_.path("r.html");
   EXPECT_EQ(cxsim("report " + yaml_).code, 2);  // no --out

@@ -11,6 +11,7 @@
 
 #include "cli_support.hpp"
 #include "dice.hpp"
+#include "io/observed_loader.hpp"
 #include "io/path_import.hpp"
 #include "io/scenario.hpp"
 #include "sim/exact_solver.hpp"
@@ -269,6 +270,78 @@ TEST(ImportPaths, ChurnedCustomersAtARetainedEndingAreWarnedAboutLoudly) {
                        "show 50.0%"),
             std::string::npos)
       << r.err;
+}
+
+TEST(ImportPaths, LeftToFrictionRoutesTheCustomersWhoWentOnAndWritesTheCounts) {
+  test::Dice dice(31);
+  const Chain chain = make_chain(dice);
+  const Observed o = walk_paths(chain, 3000, true, dice);
+  test::ScratchDir dir;
+  const std::string paths = dir.write("paths.csv", o.csv);
+  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("i") + " --left-to-friction --min-count 1000000");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("left to friction"), std::string::npos) << r.err;
+  const ScenarioModel m = load_scenario(dir.path("i/scenario.yaml"), "").model;
+  // Abandonment is the visit's own walk-away and churn ends at the retained ending: no ending
+  // for either, and the routes out of a touchpoint share only the customers who went on.
+  EXPECT_FALSE(m.journey.find("ended_abandoned").has_value());
+  EXPECT_FALSE(m.journey.find("ended_churned").has_value());
+  const std::size_t k = *m.journey.find("t2");
+  std::uint64_t went_on = 0;
+  for (int s = 0; s < 2; ++s)
+    for (int t = 0; t < Chain::nodes + 4; ++t) went_on += t == Chain::nodes + 2 ? 0 : o.taken[s][2][t];
+  for (const auto i : m.journey.route(0, k, Journey::after_ok)) {
+    const Transition& t = m.journey.transitions()[i];
+    const std::string to = m.journey.touchpoint(t.to).id;
+    std::uint64_t taken = 0;
+    for (int s = 0; s < 2; ++s)
+      for (int x = 0; x < Chain::nodes + 4; ++x) {
+        const std::string name = x < Chain::nodes ? "t" + std::to_string(x) : std::string("ended_") + endings[x - Chain::nodes];
+        if (name == to || (x == Chain::nodes + 1 && to == "ended_retained")) taken += o.taken[s][2][x];
+      }
+    EXPECT_NEAR(m.journey.probability(i), static_cast<double>(taken) / static_cast<double>(went_on), 1e-12) << to;
+  }
+  // The same paths as OBSERVED counts, in OBSERVED.yaml's words: they load against the journey.
+  Diagnostics d;
+  const ObservedFile counts = load_observed(dir.path("i/observed.yaml"), m.journey, m.population, d);
+  ASSERT_FALSE(d.has_errors()) << (d.all().empty() ? "" : d.all().front().to_string());
+  ASSERT_EQ(counts.data.groups.size(), 1u);
+  const ObservedGroup& g = counts.data.groups[0];
+  EXPECT_EQ(g.customers, static_cast<double>(o.customers));
+  EXPECT_EQ(g.outcomes[static_cast<int>(Ending::retained)], static_cast<double>(o.ended[0]));
+  EXPECT_EQ(g.outcomes[static_cast<int>(Ending::silent_churn)], static_cast<double>(o.ended[1]));
+  EXPECT_EQ(g.outcomes[static_cast<int>(Ending::abandoned)], static_cast<double>(o.ended[2]));
+  EXPECT_EQ(g.outcomes[static_cast<int>(Ending::routed_defection)], static_cast<double>(o.ended[3]));
+  double visits = 0.0;
+  for (const auto& t : g.touchpoints) visits += t.counts[weight_visits].value_or(0.0);
+  double observed_visits = 0.0;
+  for (const auto& [id, n] : o.visits) observed_visits += static_cast<double>(n);
+  EXPECT_EQ(visits, observed_visits);
+}
+
+TEST(ImportPaths, WhereEveryoneAbandonedTheAbandonmentStaysARouteAndIsListed) {
+  test::ScratchDir dir;
+  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,\na,2,y,abandoned\nb,1,x,retained\n");
+  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o") + " --left-to-friction");
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.out.find("at 'y' every customer abandoned: routed to 'ended_abandoned'"), std::string::npos) << r.out;
+  EXPECT_TRUE(load_scenario(dir.path("o/scenario.yaml"), "").model.journey.find("ended_abandoned").has_value());
+}
+
+TEST(ImportPaths, PathsSpeakObservedYamlsWordsToo) {
+  test::ScratchDir dir;
+  const std::string ours = dir.write("a.csv", "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,defected\nc,1,x,retained\n");
+  const std::string theirs =
+      dir.write("b.csv", "customer,step,touchpoint,ending\na,1,x,silent_churn\nb,1,x,routed_defection\nc,1,x,retained\n");
+  ASSERT_EQ(cxsim("import-paths " + ours + " --out " + dir.path("a")).code, 0);
+  ASSERT_EQ(cxsim("import-paths " + theirs + " --out " + dir.path("b")).code, 0);
+  for (const char* f : {"touchpoints.csv", "transitions.csv"}) {
+    std::ifstream x(dir.path(std::string("a/") + f)), y(dir.path(std::string("b/") + f));
+    std::stringstream sx, sy;
+    sx << x.rdbuf();
+    sy << y.rdbuf();
+    EXPECT_EQ(sx.str(), sy.str()) << f;
+  }
 }
 
 TEST(ImportPaths, NeverOverwritesAnEarlierImport) {

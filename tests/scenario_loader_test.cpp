@@ -374,7 +374,71 @@ TEST_F(ScenarioLoader, VariantTransitionsReplaceAllOutgoingOnes) {
   const LoadedScenario l = load_scenario(path_, "fix");
   const auto k = *l.model.journey.find("support");
   EXPECT_EQ(l.model.journey.route(0, k, Journey::after_ok).size(), 1u);
-  EXPECT_TRUE(has(check(std::string(kScenario) + "    transitions:\n      support: []\n"), "touchpoints.csv:3:1: error: variant 'fix':", "no outcome"));
+  // The variant emptied support's transitions: the error is the variant's, told at its patch.
+  const auto emptied = check(std::string(kScenario) + "    transitions:\n      support: []\n");
+  EXPECT_DIAG(emptied, "scenario.yaml:22:7: error: variant 'fix':", "no outcome; set outcome");
+  EXPECT_DIAG(emptied, "scenario.yaml:22:7: error: variant 'fix':", "touchpoints.csv:3:1, which the variant does not change)");
+}
+
+TEST_F(ScenarioLoader, VariantErrorsPointAtThePatchNotTheBaselineTable) {
+  // A loop the variant made: the baseline's table is fine, the patch at line 22 is the mistake.
+  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: support, probability: 1}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:22:7: error: variant 'fix':", "can never finish");
+  for (const auto& d : ds) {
+    if (d.find(": error: ") != std::string::npos) {
+      EXPECT_EQ(d.rfind("touchpoints.csv", 0), std::string::npos) << all(ds);
+    }
+  }
+  // A loop the baseline never reaches and the variant leads into: told at the variant, with the
+  // loop's place in the message.
+  const auto other = check(std::string(kScenario) + "    transitions:\n      order:\n        - {to: island, probability: 1}\n",
+                           std::string(kTouchpoints) + "island,1,1,1,0,,\n", std::string(kTransitions) + "island,island,1,\n");
+  EXPECT_DIAG(other, "scenario.yaml:18:", "who reach 'island' can never finish the journey: no touchpoint that ends it can be reached from there (at ");
+  EXPECT_DIAG(other, "scenario.yaml:18:", "touchpoints.csv:6:1, which the variant does not change)");
+  for (const auto& d : other) {
+    if (d.find(": error: ") != std::string::npos) {
+      EXPECT_EQ(d.rfind("touchpoints.csv", 0), std::string::npos) << all(other);
+    }
+  }
+}
+
+TEST_F(ScenarioLoader, QuotedNumbersInTheSimulationBlockSayTheyAreQuoted) {
+  const auto ds = check(std::string(kScenario) + "simulation: {max_steps: \"1000\"}\n");
+  EXPECT_DIAG(ds, "scenario.yaml:21:25: error:", "'max_steps' must be a whole number from 1 to 1e+09, not quoted text (\"1000\"); remove the quotes");
+}
+
+TEST_F(ScenarioLoader, OldMacLineEndingsAreRead) {
+  std::string tps = kTouchpoints, trs = kTransitions;
+  std::replace(tps.begin(), tps.end(), '\n', '\r');
+  std::replace(trs.begin(), trs.end(), '\n', '\r');
+  const auto ds = check(kScenario, tps, trs);
+  EXPECT_TRUE(ds.empty()) << all(ds);
+  const auto bad = check(kScenario, replace(tps, "order,0.9", "order,x"), trs);
+  EXPECT_DIAG(bad, "touchpoints.csv:2:7: error:", "reliability");
+}
+
+TEST_F(ScenarioLoader, ErrorsAreCappedPerFile) {
+  std::string tps = kTouchpoints;
+  for (int i = 0; i < 5000; ++i) tps += "bad" + std::to_string(i) + ",x,y,1,0,,\n";
+  const auto ds = check(kScenario, tps);
+  EXPECT_TRUE(result_.diagnostics.has_errors());
+  EXPECT_LE(ds.size(), 2 * Diagnostics::shown_per_file + 4) << ds.size() << " lines";
+  EXPECT_DIAG(ds, "touchpoints.csv: error: ... and more errors in ", "touchpoints.csv: stopped reading it at line ");
+}
+
+TEST(Diagnostics, KeepTheFirstOfEachFileAndCountTheRest) {
+  Diagnostics d;
+  for (std::size_t i = 0; i < 1000; ++i) d.error({"a.csv", i + 1, 0}, "bad");
+  for (std::size_t i = 0; i < 150; ++i) d.warning({"a.csv", i + 1, 0}, "odd");
+  d.error({"b.yaml", 3, 1}, "wrong");
+  EXPECT_EQ(d.error_count(), 1001u);
+  const auto s = d.sorted();
+  ASSERT_EQ(s.size(), 2 * Diagnostics::shown_per_file + 2 + 1);
+  EXPECT_EQ(s[2 * Diagnostics::shown_per_file].to_string(), "a.csv: error: ... and 900 more errors in a.csv (the first 100 are shown)");
+  EXPECT_EQ(s[2 * Diagnostics::shown_per_file + 1].to_string(), "a.csv: warning: ... and 50 more warnings in a.csv (the first 100 are shown)");
+  EXPECT_EQ(s.back().to_string(), "b.yaml:3:1: error: wrong");
+  EXPECT_TRUE(d.saturated("a.csv"));
+  EXPECT_FALSE(d.saturated("b.yaml"));
 }
 
 TEST_F(ScenarioLoader, WalkingForeverIsAnError) {
