@@ -91,6 +91,15 @@ Format format_option(const std::string& f) {
   throw UsageError("--format must be table, json or csv, not '" + f + "'");
 }
 
+// "has no variant 'X' (did you mean 'Y'?); it has: ..." for a --variant that names none.
+std::string no_variant_message(const Scenario& sc, const std::string& name) {
+  std::vector<std::string> known;
+  for (const auto& x : sc.variants) known.push_back(x.name);
+  const auto best = closest_name(name, known);
+  return "has no variant '" + name + "'" + (best ? " (did you mean '" + *best + "'?)" : "") +
+         "; it has: " + (known.empty() ? "none" : name_list(known));
+}
+
 void print_warnings(const std::vector<Diagnostic>& warnings) {
   for (const auto& w : warnings) std::cerr << w.to_string() << '\n';
 }
@@ -328,10 +337,7 @@ int run_compare(const CompareOptions& o) {
     for (const auto& name : wanted) {
       const VariantSource* v = first.variant(name);
       if (!v) {
-        std::string names;
-        for (const auto& x : first.variants) names += (names.empty() ? "" : ", ") + x.name;
-        throw UsageError("scenario '" + o.scenarios.front() + "' has no variant '" + name + "'; it has: " +
-                         (names.empty() ? "none" : names));
+        throw UsageError("scenario '" + o.scenarios.front() + "' " + no_variant_message(first, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       in.arms.push_back(variant_arm(first, *v));
@@ -801,8 +807,11 @@ ParameterRef number_named(const std::string& touchpoint, const std::string& segm
   std::vector<std::string> names;
   for (const auto& s : m.population.segments()) names.push_back(s.name);
   const auto it = std::find(names.begin(), names.end(), segment);
-  if (it == names.end())
-    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario; it has: " + name_list(names));
+  if (it == names.end()) {
+    const auto best = closest_name(segment, names);
+    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario" +
+                     (best ? " (did you mean '" + *best + "'?)" : "") + "; it has: " + name_list(names));
+  }
   const auto p = segment_parameter_named(attribute);
   if (!p)
     throw UsageError("--attribute '" + one_line(attribute) + "' is not a segment parameter; use one of: " +
@@ -970,9 +979,7 @@ int run_report(const ReportOptions& o) {
     for (const auto& name : o.variants) {
       const VariantSource* v = sc.variant(name);
       if (!v) {
-        std::string names;
-        for (const auto& x : sc.variants) names += (names.empty() ? "" : ", ") + x.name;
-        throw UsageError("scenario '" + o.scenario + "' has no variant '" + name + "'; it has: " + (names.empty() ? "none" : names));
+        throw UsageError("scenario '" + o.scenario + "' " + no_variant_message(sc, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       variants.push_back(v);
