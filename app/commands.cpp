@@ -32,6 +32,7 @@
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
+#include "io/starter_templates.hpp"
 #include "io/calibration_report.hpp"
 #include "io/fit_parameters.hpp"
 #include "io/fitted_scenario.hpp"
@@ -1141,6 +1142,60 @@ int run_import_paths(const ImportPathsOptions& o) {
               << " where the paths show " << share(churned + imported.endings[2] + imported.endings[3])
               << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
   }
+  return 0;
+}
+
+std::string shell_quote(const std::string& a) {
+  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
+                        std::string::npos)
+    return a;
+  std::string q = "'";
+  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+int run_new(const NewOptions& o) {
+  namespace fs = std::filesystem;
+  const std::vector<std::string> templates = starter_template_names();
+  if (std::find(templates.begin(), templates.end(), o.template_name) == templates.end())
+    throw UsageError(unknown_name("template", o.template_name, templates) + "; templates: " + name_list(templates));
+  if (o.dir.empty()) throw UsageError("new needs a folder to write the starter journey into");
+  const fs::path dir = fs::path(o.dir).lexically_normal();
+  std::error_code ec;
+  // A designer's files are never overwritten: only a new folder, or an empty one, is filled.
+  if (fs::exists(fs::symlink_status(dir, ec))) {
+    if (!fs::is_directory(dir, ec)) throw UsageError("'" + o.dir + "' exists and is not a folder; name a new folder");
+    if (!fs::is_empty(dir, ec))
+      throw UsageError("'" + o.dir + "' already exists and is not empty; name a new folder so nothing is overwritten");
+  }
+  fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  if (dir.filename().empty() || dir.filename() == "." || dir.filename() == "..") parent = dir;
+  if (!fs::is_directory(parent, ec))
+    throw UsageError("cannot write into '" + o.dir + "': folder '" + parent.string() + "' does not exist");
+  // All three files or none: written and checked in a private folder beside DIR, then moved in.
+  StagingFolder staged(parent.string(), dir.filename().empty() || parent == dir ? "new" : dir.filename().string());
+  std::string yaml;
+  for (const auto& f : starter_files())
+    if (f.template_name == o.template_name) {
+      const std::string written = staged.write(std::string(f.file_name), std::string(f.text));
+      if (f.file_name == "scenario.yaml") yaml = written;
+    }
+  // The starter must load: anything else is a bug in the template, not the designer's doing.
+  const CheckedScenario check = check_scenario(yaml);
+  if (check.diagnostics.has_errors()) {
+    for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+    throw std::runtime_error("the '" + o.template_name + "' template does not load; please report this");
+  }
+  staged.move_into(dir.string());
+  const std::string scenario = shell_quote((dir / "scenario.yaml").string());
+  std::cout << "wrote a " << o.template_name << " journey into " << dir.string()
+            << ": scenario.yaml, touchpoints.csv, transitions.csv\n"
+            << "every number has a comment saying what it means; change them to yours, then:\n"
+            << "  cxsim check " << scenario << "    # read back, with what the walk-away odds become\n"
+            << "  cxsim run " << scenario << "      # how many customers are lost, where and why\n"
+            << "  cxsim compare " << scenario << "  # the example redesign against the journey as it is\n"
+            << "  cxsim report " << scenario << " --out " << shell_quote((dir / "report.html").string())
+            << "  # one HTML page for everyone\n";
   return 0;
 }
 
