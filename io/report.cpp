@@ -197,7 +197,8 @@ std::string table(const Report& r) {
   TextTable lost({{"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
                   {"lost", Align::right, 9}, {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
                   {"silent", Align::right, 7}, {"reliab.", Align::right, 9}, {"relevance", Align::right, 9},
-                  {"value", Align::right, 7}, {"route", Align::right, 7}, {"visits", Align::right, 8},
+                  {"value", Align::right, 7}, {"effort", Align::right, 7}, {"route", Align::right, 7},
+                  {"visits", Align::right, 8},
                   {"failures", Align::right, 9}});
   for (auto k : order) {
     const auto& t = r.figures.touchpoints[k];
@@ -205,7 +206,8 @@ std::string table(const Report& r) {
     lost.add({tp.id, tp.stage.empty() ? "-" : tp.stage, tp.channel.empty() ? "-" : tp.channel,
               per_1000(t.defections()), per_1000(t[fig_abandoned]), per_1000(t[fig_routed]), per_1000(t[fig_silent]),
               per_1000(t[fig_cause]), per_1000(t[fig_cause + 1]), per_1000(t[fig_cause + 2]),
-              per_1000(t[fig_cause + 3]), num(t[fig_visits], 4), num(t[fig_failures], 4)});
+              per_1000(t[fig_cause + 3]), per_1000(t[fig_cause + 4]), num(t[fig_visits], 4),
+              num(t[fig_failures], 4)});
   }
   o << lost.str();
   auto groups = [&](const char* title, const std::vector<LossGroup>& gs) {
