@@ -4,7 +4,6 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 #include "cli_support.hpp"
@@ -69,17 +68,16 @@ TEST(StarterTemplates, EachExampleRedesignKeepsCustomers) {
     const std::string folder = dir.path("j");
     ASSERT_EQ(cxsim("new " + folder + " --template " + name).code, 0);
     const std::string yaml = folder + "/scenario.yaml";
+    // `check` lists each variant as "  variant NAME: description".
     const std::string check = cxsim("check " + yaml).out;
-    const std::smatch m = [&] {
-      std::smatch match;
-      std::regex_search(check, match, std::regex("  variant ([a-z_]+):"));
-      return match;
-    }();
-    ASSERT_FALSE(m.empty()) << check;
+    const auto at = check.find("\n  variant ");
+    ASSERT_NE(at, std::string::npos) << check;
+    const auto from = at + std::string("\n  variant ").size();
+    const std::string variant = check.substr(from, check.find(':', from) - from);
     const double base = nlohmann::json::parse(cxsim("exact " + yaml + " --format json").out)["defection_rate"];
     const double redesign =
-        nlohmann::json::parse(cxsim("exact " + yaml + " --format json --variant " + m[1].str()).out)["defection_rate"];
-    EXPECT_LT(redesign, base) << name << " " << m[1];
+        nlohmann::json::parse(cxsim("exact " + yaml + " --format json --variant " + variant).out)["defection_rate"];
+    EXPECT_LT(redesign, base) << name << " " << variant;
   }
 }
 
@@ -145,9 +143,15 @@ TEST(ReadmeFirstJourney, TheInlineScenarioPassesCheck) {
   const std::string section = readme.substr(begin, end - begin);
   // The fenced blocks, in order: the YAML file, then the touchpoints and the transitions.
   std::vector<std::string> yaml, csv;
-  const std::regex fence("\n```(yaml|csv)\n([\\s\\S]*?)\n```");
-  for (std::sregex_iterator it(section.begin(), section.end(), fence), last; it != last; ++it)
-    ((*it)[1] == "yaml" ? yaml : csv).push_back((*it)[2].str() + "\n");
+  for (auto open = section.find("\n```"); open != std::string::npos; open = section.find("\n```", open + 1)) {
+    const auto info_end = section.find('\n', open + 1);
+    const std::string info = section.substr(open + 4, info_end - open - 4);
+    const auto close = section.find("\n```", info_end);
+    ASSERT_NE(close, std::string::npos) << "an unclosed block";
+    if (info == "yaml" || info == "csv")
+      (info == "yaml" ? yaml : csv).push_back(section.substr(info_end + 1, close - info_end));
+    open = close + 1;
+  }
   ASSERT_EQ(yaml.size(), 1u);
   ASSERT_EQ(csv.size(), 2u);
   test::ScratchDir dir;
