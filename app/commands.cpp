@@ -33,6 +33,7 @@
 #include "io/html_report.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
+#include "io/starter_templates.hpp"
 #include "io/calibration_report.hpp"
 #include "io/fit_parameters.hpp"
 #include "io/fitted_scenario.hpp"
@@ -91,6 +92,15 @@ Format format_option(const std::string& f) {
   if (f == "json") return Format::json;
   if (f == "csv") return Format::csv;
   throw UsageError("--format must be table, json or csv, not '" + f + "'");
+}
+
+// "has no variant 'X' (did you mean 'Y'?); it has: ..." for a --variant that names none.
+std::string no_variant_message(const Scenario& sc, const std::string& name) {
+  std::vector<std::string> known;
+  for (const auto& x : sc.variants) known.push_back(x.name);
+  const auto best = closest_name(name, known);
+  return "has no variant '" + name + "'" + (best ? " (did you mean '" + *best + "'?)" : "") +
+         "; it has: " + (known.empty() ? "none" : name_list(known));
 }
 
 void print_warnings(const std::vector<Diagnostic>& warnings) {
@@ -334,10 +344,7 @@ int run_compare(const CompareOptions& o) {
     for (const auto& name : wanted) {
       const VariantSource* v = first.variant(name);
       if (!v) {
-        std::string names;
-        for (const auto& x : first.variants) names += (names.empty() ? "" : ", ") + x.name;
-        throw UsageError("scenario '" + o.scenarios.front() + "' has no variant '" + name + "'; it has: " +
-                         (names.empty() ? "none" : names));
+        throw UsageError("scenario '" + o.scenarios.front() + "' " + no_variant_message(first, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       in.arms.push_back(variant_arm(first, *v));
@@ -815,8 +822,11 @@ ParameterRef number_named(const std::string& touchpoint, const std::string& segm
   std::vector<std::string> names;
   for (const auto& s : m.population.segments()) names.push_back(s.name);
   const auto it = std::find(names.begin(), names.end(), segment);
-  if (it == names.end())
-    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario; it has: " + name_list(names));
+  if (it == names.end()) {
+    const auto best = closest_name(segment, names);
+    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario" +
+                     (best ? " (did you mean '" + *best + "'?)" : "") + "; it has: " + name_list(names));
+  }
   const auto p = segment_parameter_named(attribute);
   if (!p)
     throw UsageError("--attribute '" + one_line(attribute) + "' is not a segment parameter; use one of: " +
@@ -1051,9 +1061,7 @@ int run_report(const ReportOptions& o) {
     for (const auto& name : o.variants) {
       const VariantSource* v = sc.variant(name);
       if (!v) {
-        std::string names;
-        for (const auto& x : sc.variants) names += (names.empty() ? "" : ", ") + x.name;
-        throw UsageError("scenario '" + o.scenario + "' has no variant '" + name + "'; it has: " + (names.empty() ? "none" : names));
+        throw UsageError("scenario '" + o.scenario + "' " + no_variant_message(sc, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       variants.push_back(v);
@@ -1237,6 +1245,60 @@ int run_import_paths(const ImportPathsOptions& o) {
               << " where the paths show " << share(churned + imported.endings[2] + imported.endings[3])
               << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
   }
+  return 0;
+}
+
+std::string shell_quote(const std::string& a) {
+  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
+                        std::string::npos)
+    return a;
+  std::string q = "'";
+  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+int run_new(const NewOptions& o) {
+  namespace fs = std::filesystem;
+  const std::vector<std::string> templates = starter_template_names();
+  if (std::find(templates.begin(), templates.end(), o.template_name) == templates.end())
+    throw UsageError(unknown_name("template", o.template_name, templates) + "; templates: " + name_list(templates));
+  if (o.dir.empty()) throw UsageError("new needs a folder to write the starter journey into");
+  const fs::path dir = fs::path(o.dir).lexically_normal();
+  std::error_code ec;
+  // A designer's files are never overwritten: only a new folder, or an empty one, is filled.
+  if (fs::exists(fs::symlink_status(dir, ec))) {
+    if (!fs::is_directory(dir, ec)) throw UsageError("'" + o.dir + "' exists and is not a folder; name a new folder");
+    if (!fs::is_empty(dir, ec))
+      throw UsageError("'" + o.dir + "' already exists and is not empty; name a new folder so nothing is overwritten");
+  }
+  fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
+  if (dir.filename().empty() || dir.filename() == "." || dir.filename() == "..") parent = dir;
+  if (!fs::is_directory(parent, ec))
+    throw UsageError("cannot write into '" + o.dir + "': folder '" + parent.string() + "' does not exist");
+  // All three files or none: written and checked in a private folder beside DIR, then moved in.
+  StagingFolder staged(parent.string(), dir.filename().empty() || parent == dir ? "new" : dir.filename().string());
+  std::string yaml;
+  for (const auto& f : starter_files())
+    if (f.template_name == o.template_name) {
+      const std::string written = staged.write(std::string(f.file_name), std::string(f.text));
+      if (f.file_name == "scenario.yaml") yaml = written;
+    }
+  // The starter must load: anything else is a bug in the template, not the designer's doing.
+  const CheckedScenario check = check_scenario(yaml);
+  if (check.diagnostics.has_errors()) {
+    for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
+    throw std::runtime_error("the '" + o.template_name + "' template does not load; please report this");
+  }
+  staged.move_into(dir.string());
+  const std::string scenario = shell_quote((dir / "scenario.yaml").string());
+  std::cout << "wrote a " << o.template_name << " journey into " << dir.string()
+            << ": scenario.yaml, touchpoints.csv, transitions.csv\n"
+            << "every number has a comment saying what it means; change them to yours, then:\n"
+            << "  cxsim check " << scenario << "    # read back, with what the walk-away odds become\n"
+            << "  cxsim run " << scenario << "      # how many customers are lost, where and why\n"
+            << "  cxsim compare " << scenario << "  # the example redesign against the journey as it is\n"
+            << "  cxsim report " << scenario << " --out " << shell_quote((dir / "report.html").string())
+            << "  # one HTML page for everyone\n";
   return 0;
 }
 

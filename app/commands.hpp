@@ -87,6 +87,11 @@ struct ReportOptions {
   std::string command_line;  // as typed, for the page's "to reproduce" line
 };
 
+struct NewOptions {
+  std::string dir;                           // the folder to create (or an empty one to fill)
+  std::string template_name = "service-order";  // which starter journey
+};
+
 struct CalibrateOptions {
   std::string scenario, observed, holdout, out;
   std::vector<std::string> fit;  // what to fit, e.g. install.reliability, segment:*.silent_churn
@@ -109,5 +114,9 @@ int run_sweep(const SweepOptions& o);
 int run_report(const ReportOptions& o);
 int run_import_paths(const ImportPathsOptions& o);
 int run_calibrate(const CalibrateOptions& o);
+int run_new(const NewOptions& o);
+
+// One argument as a shell reads it back: quoted only when it has to be.
+std::string shell_quote(const std::string& a);
 
 }  // namespace cxsim

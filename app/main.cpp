@@ -20,16 +20,6 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
   cmd->add_option("--out", o.out, "write to FILE (atomically) instead of standard output");
 }
 
-// One argument as the shell reads it back: quoted only when it has to be.
-std::string shell_quote(const std::string& a) {
-  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
-                        std::string::npos)
-    return a;
-  std::string q = "'";
-  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 // Swallows what is written to it: the streams of every MPI process but the first.
 class Silence : public std::streambuf {
  protected:
@@ -180,6 +170,12 @@ int main(int argc, char** argv) {
   cb->add_flag("--accept-poor-fit", cal.accept_poor_fit,
                "write the fit even when its deviance is more than 10 times its degrees of freedom (p < 0.001)");
 
+  cxsim::NewOptions starter;
+  auto* nw = app.add_subcommand("new", "write a commented starter journey to fill in (scenario.yaml and its two tables)");
+  nw->add_option("dir", starter.dir, "a new (or empty) folder for the files")->required();
+  nw->add_option("--template", starter.template_name,
+                 "the journey's shape: service-order (default), subscription or support-case");
+
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
   rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
@@ -228,8 +224,9 @@ int main(int argc, char** argv) {
     else if (sw->parsed()) code = cxsim::run_sweep(sweep);
     else if (ip->parsed()) code = cxsim::run_import_paths(import);
     else if (cb->parsed()) code = cxsim::run_calibrate(cal);
+    else if (nw->parsed()) code = cxsim::run_new(starter);
     else if (rp->parsed()) {
-      for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + shell_quote(argv[i]);
+      for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + cxsim::shell_quote(argv[i]);
       code = cxsim::run_report(report);
     }
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).

@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "io/names.hpp"
 #include "io/yaml_tree.hpp"
 #include "models/limits.hpp"
 
@@ -35,7 +36,9 @@ std::string describe_csv_error(const io::error::base& e, const std::vector<std::
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   if (dynamic_cast<const io::error::extra_column_in_header*>(&e))
-    return "unknown column '" + column + "'; expected columns among: " + list;
+    return column.empty() ? "the header has a column without a name; name it or delete the column (expected "
+                            "columns among: " + list + ")"
+                          : unknown_name_message("column", column, known);
   if (dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
     return "column '" + column + "' appears twice in the header";
   if (dynamic_cast<const io::error::header_missing*>(&e))
@@ -96,21 +99,126 @@ class LineCursor {
   std::size_t number_ = 1;
 };
 
+// A row of nothing but commas: what a spreadsheet writes for a formatted but empty row.
+bool blank_of_commas(std::string_view line) {
+  const auto t = trim(line);
+  return !t.empty() && t.find_first_not_of(", \t") == std::string_view::npos;
+}
+
 // The header: the first line that is neither blank nor a comment.
 std::size_t header_line(std::string_view text) {
   LineCursor lines(text);
   for (std::size_t l = 1; !lines.past_end(l); ++l) {
     const auto t = trim(lines.line(l));
-    if (!t.empty() && t.front() != '#') return l;
+    if (!t.empty() && t.front() != '#' && !blank_of_commas(t)) return l;
   }
   return 1;
+}
+
+
+// The cells of one header line, trimmed and unquoted, split on `separator`.
+std::vector<std::string> header_names(std::string_view line, char separator) {
+  std::vector<std::string> names;
+  std::size_t begin = 0;
+  for (;;) {
+    const auto end = line.find(separator, begin);
+    auto name = trim(line.substr(begin, end == std::string_view::npos ? std::string_view::npos : end - begin));
+    if (name.rfind("\xEF\xBB\xBF", 0) == 0) name.remove_prefix(3);  // a byte-order mark
+    if (name.size() >= 2 && name.front() == '"' && name.back() == '"') name = name.substr(1, name.size() - 2);
+    names.emplace_back(name);
+    if (end == std::string_view::npos) return names;
+    begin = end + 1;
+  }
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "0,85": a number written with a decimal comma, somewhere in `line`.
+std::optional<std::string> decimal_comma(std::string_view line) {
+  for (std::size_t i = 1; i + 1 < line.size(); ++i)
+    if (line[i] == ',' && is_digit(line[i - 1]) && is_digit(line[i + 1])) {
+      std::size_t b = i - 1, e = i + 1;
+      while (b > 0 && is_digit(line[b - 1])) --b;
+      while (e + 1 < line.size() && is_digit(line[e + 1])) ++e;
+      return std::string(line.substr(b, e - b + 1));
+    }
+  return std::nullopt;
+}
+
+// A table saved by a spreadsheet with German or French settings: ';' between cells, and usually
+// decimal commas. Said in full, with how to save it again, rather than "unknown column 'id;name;...'".
+std::optional<std::string> semicolon_table(std::string_view text, std::size_t header_at,
+                                           const std::vector<std::string>& known) {
+  LineCursor lines(text);
+  const auto header = lines.line(header_at);
+  if (header.find(';') == std::string_view::npos) return std::nullopt;
+  const auto names = header_names(header, ';');
+  const auto known_names = std::count_if(names.begin(), names.end(), [&](const std::string& n) {
+    return std::find(known.begin(), known.end(), n) != known.end();
+  });
+  if (known_names < 2) return std::nullopt;
+  std::string found = "the cells of this file are separated by ';', not ',' (its header has " +
+                      std::to_string(names.size()) + " columns split by ';')";
+  for (std::size_t l = header_at + 1; !lines.past_end(l); ++l) {
+    const auto line = lines.line(l);
+    if (line.empty() || line.front() == '#') continue;
+    if (const auto number = decimal_comma(line)) {
+      found += ", and its numbers have decimal commas (line " + std::to_string(l) + ": '" + *number + "')";
+      break;
+    }
+  }
+  return found +
+         ": that is how Excel and LibreOffice save CSV with German or French settings. cxsim reads ',' between "
+         "cells and '.' in numbers (0.85). Save the file again with ',' as the separator and '.' as the decimal "
+         "point: in Excel untick File > Options > Advanced > 'Use system separators' and set the decimal separator "
+         "to '.', then save as 'CSV UTF-8 (Comma delimited)'; in LibreOffice use Save As, tick 'Edit filter "
+         "settings' and choose ',' as the field delimiter";
+}
+
+// Excel keeps the cells it once formatted: empty columns after the last named one (a header
+// ending in ",,") and rows of nothing but commas. Both are dropped here, keeping every line in
+// its place so messages still point at the right line; nullopt when there is nothing to drop.
+std::optional<std::string> without_spreadsheet_padding(std::string_view text, std::size_t header_at) {
+  LineCursor lines(text);
+  const auto header = lines.line(header_at);
+  const auto header_starts = cell_starts(header);
+  std::size_t named = header_starts.size();  // cells up to the last one with a name
+  while (named > 1 && trim(header.substr(header_starts[named - 1] - 1)).find_first_not_of(", \t") ==
+                          std::string_view::npos)
+    --named;
+  const bool padded_header = named < header_starts.size();
+  const bool comma_rows = text.rfind(",", 0) == 0 || text.find("\n,") != std::string_view::npos;
+  if (!padded_header && !comma_rows) return std::nullopt;
+  std::string out;
+  out.reserve(text.size());
+  std::size_t start = 0;
+  for (std::size_t l = 1;; ++l) {
+    const auto end = text.find('\n', start);
+    std::string_view line = text.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!line.empty() && line.front() == '#') {
+      // a comment stays as it is
+    } else if (blank_of_commas(line)) {
+      line = {};
+    } else if (l >= header_at && padded_header) {
+      // Only padding is cut: a row whose extra cells hold something keeps them (and is reported).
+      const auto starts = cell_starts(line);
+      if (starts.size() > named &&
+          trim(line.substr(starts[named] - 2)).find_first_not_of(", \t") == std::string_view::npos)
+        line = line.substr(0, starts[named] - 2);
+    }
+    out.append(line);
+    if (end == std::string_view::npos) break;
+    out.push_back('\n');
+    start = end + 1;
+  }
+  return out;
 }
 
 }  // namespace
 
 template <std::size_t N>
 bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
-                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t)>& on_header,
+                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
                 const std::function<void(const CsvRow&)>& on_row) {
   auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
   if (!text) return false;
@@ -127,15 +235,20 @@ bool stream_csv(const std::string& path, const std::array<const char*, N>& colum
   }
 
   const std::vector<std::string> known(columns.begin(), columns.end());
+  const std::size_t header_at = header_line(*text);
+  if (const auto found = semicolon_table(*text, header_at, known)) {
+    diagnostics.error({path, header_at, 0}, *found);
+    return false;
+  }
+  if (auto tidied = without_spreadsheet_padding(*text, header_at)) *text = std::move(*tidied);
   std::vector<bool> present;
   Reader<N> reader(path, text->data(), text->data() + text->size());
   const auto seq = std::make_index_sequence<N>{};
-  const std::size_t header_at = header_line(*text);
   try {
     read_header<N>(reader, columns, seq);
     for (const auto& c : known) present.push_back(reader.has_column(c));
     // At most this many rows follow (every line after the header), so callers can reserve.
-    on_header(present, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')));
+    on_header(present, static_cast<std::size_t>(std::count(text->begin(), text->end(), '\n')), header_at);
     // Which known column each header position holds, for the character column of each cell.
     std::vector<int> known_at;  // header position -> known column index
     LineCursor lines(*text);
@@ -208,7 +321,7 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
   table.file = path;
   table.columns.assign(columns.begin(), columns.end());
   const bool ok = stream_csv<N>(
-      path, columns, diagnostics, referenced_from, [&](const std::vector<bool>& present, std::size_t) { table.present = present; },
+      path, columns, diagnostics, referenced_from, [&](const std::vector<bool>& present, std::size_t, std::size_t) { table.present = present; },
       [&](const CsvRow& row) { table.rows.push_back(row); });
   if (!ok) return std::nullopt;
   return table;
@@ -225,7 +338,7 @@ template std::optional<CsvTable> read_csv<12>(const std::string&, const std::arr
 
 #define CXSIM_CSV_INSTANCES(N)                                                                                    \
   template bool stream_csv<N>(const std::string&, const std::array<const char*, N>&, Diagnostics&,                 \
-                              const SourceLocation&, const std::function<void(const std::vector<bool>&, std::size_t)>&,         \
+                              const SourceLocation&, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>&,         \
                               const std::function<void(const CsvRow&)>&);
 CXSIM_CSV_INSTANCES(5)
 CXSIM_CSV_INSTANCES(12)

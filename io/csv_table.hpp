@@ -27,19 +27,21 @@ struct CsvTable {
 
 // Reads `path`; its header may name the known `columns` in any order, or leave some out.
 // Unknown or repeated columns, ragged rows and unclosed quotes are reported. Blank lines and
-// lines starting with '#' are skipped.
+// lines starting with '#' are skipped, as are what spreadsheets leave behind: empty columns after
+// the last named one and rows of nothing but commas. A table saved with ';' between cells (German
+// or French settings) is refused with what was found and how to save it again.
 template <std::size_t N>
 std::optional<CsvTable> read_csv(const std::string& path, const std::array<const char*, N>& columns,
                                  Diagnostics& diagnostics, const SourceLocation& referenced_from);
 
-// The same, streamed: on_header(present, most_rows) once, then on_row(row) for each row in file order. The
+// The same, streamed: on_header(present, most_rows, header_line) once, then on_row(row) for each row in file order. The
 // row is reused from one call to the next (copy what you keep). Returns false after reporting
 // a file with more errors than Diagnostics shows (it stops reading there), or
 // a file that cannot be read; rows before a malformed line may have been passed on already.
 // Instantiated for the scenario tables (5 and 12 columns).
 template <std::size_t N>
 bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
-                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t)>& on_header,
+                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
                 const std::function<void(const CsvRow&)>& on_row);
 
 }  // namespace cxsim

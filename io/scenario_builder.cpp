@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <unordered_map>
 #include <set>
@@ -58,6 +59,29 @@ void apply_segment_patch(Segment& s, const SegmentSource& patch) {
       sensitivity_of(s, i) = sensitivity_of(p, i);
 }
 
+// " (did you mean 'install'?)" for a mistyped name, or nothing. Only the first few misses look
+// for the closest name: a table full of typos must not cost a search of every id for each.
+class NameHints {
+ public:
+  explicit NameHints(std::function<std::vector<std::string>()> names) : names_(std::move(names)) {}
+  std::string operator()(const std::string& name) {
+    // Names of one or two characters are all within two edits of each other: no guess there.
+    if (name.size() <= 2 || ++asked_ > 20) return "";
+    if (!loaded_) {
+      known_ = names_();
+      loaded_ = true;
+    }
+    const auto best = closest_name(name, known_);
+    return best ? " (did you mean '" + *best + "'?)" : "";
+  }
+
+ private:
+  std::function<std::vector<std::string>()> names_;
+  std::vector<std::string> known_;
+  bool loaded_ = false;
+  std::size_t asked_ = 0;
+};
+
 }  // namespace
 
 std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource* variant,
@@ -80,6 +104,17 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     touchpoints.push_back(src.touchpoint);
     tp_where.push_back(src.where);
   }
+  // Touchpoint ids in the order of the table, for "did you mean".
+  NameHints touchpoint_hint([&] {
+    std::vector<std::string> ids;
+    for (const auto& t : touchpoints) ids.push_back(t.id);
+    return ids;
+  });
+  NameHints segment_hint([&] {
+    std::vector<std::string> names;
+    for (const auto& seg : sc.segments) names.push_back(seg.segment.name);
+    return names;
+  });
   if (variant) {
     for (const auto& patch : variant->touchpoints) {
       if (auto it = index.find(patch.touchpoint.id); it != index.end()) {
@@ -91,9 +126,10 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       bool complete = true;
       for (int f : required_touchpoint_fields)
         if (!patch.given.test(static_cast<std::size_t>(f))) {
-          diag.error(patch.where, prefix + "'" + patch.touchpoint.id +
-                                      "' is not a touchpoint of the journey, so this adds it, and a new "
-                                      "touchpoint needs the field '" + touchpoint_fields[f] + "'");
+          diag.error(patch.where, prefix + "'" + patch.touchpoint.id + "' is not a touchpoint of the journey" +
+                                      touchpoint_hint(patch.touchpoint.id) +
+                                      ", so this adds it, and a new touchpoint needs the field '" +
+                                      touchpoint_fields[f] + "'");
           complete = false;
         }
       if (!complete) continue;
@@ -111,7 +147,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     for (const auto& r : variant->transitions) {
       if (!index.count(r.from))
         diag.error(r.where, prefix + "replaces the transitions out of '" + r.from +
-                                "', which is not a touchpoint of the journey");
+                                "', which is not a touchpoint of the journey" + touchpoint_hint(r.from));
       replaced[r.from] = &r;
     }
   sources.reserve(sc.transitions.size());
@@ -131,9 +167,9 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
     if (from == index.end())
-      diag.error(t->from_where(), prefix + "transition from unknown touchpoint '" + t->from + "'");
+      diag.error(t->from_where(), prefix + "transition from unknown touchpoint '" + t->from + "'" + touchpoint_hint(t->from));
     if (to == index.end())
-      diag.error(t->to_where(), prefix + "transition to unknown touchpoint '" + t->to + "'");
+      diag.error(t->to_where(), prefix + "transition to unknown touchpoint '" + t->to + "'" + touchpoint_hint(t->to));
     int segment = every_segment;
     if (!t->segment.empty()) {
       const auto it = segment_index.find(t->segment);
@@ -141,7 +177,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
         std::string names;
         for (const auto& seg : sc.segments) names += (names.empty() ? "" : ", ") + seg.segment.name;
         diag.error(t->segment_where(), prefix + "this transition is for segment '" + t->segment +
-                                         "', which the scenario does not define (segments: " + names + ")");
+                                         "', which the scenario does not define" + segment_hint(t->segment) +
+                                         " (segments: " + names + ")");
         continue;
       }
       segment = it->second;
@@ -158,7 +195,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     diag.error(sc.start_where.file.empty() ? SourceLocation{sc.path, 0, 0} : sc.start_where,
                "the journey has no touchpoints");
   else if (!variant && ids_known && !sc.start.empty())
-    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey");
+    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey" + touchpoint_hint(sc.start));
 
   // Segments, patched by the variant.
   std::vector<Segment> segments;
@@ -171,7 +208,7 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       const auto it = found == by_name.end() ? segments.end() : segments.begin() + static_cast<std::ptrdiff_t>(found->second);
       if (it == segments.end()) {
         diag.error(patch.where, prefix + "patches segment '" + patch.segment.name +
-                                    "', which the scenario does not define");
+                                    "', which the scenario does not define" + segment_hint(patch.segment.name));
         continue;
       }
       apply_segment_patch(*it, patch);
@@ -262,8 +299,13 @@ void check_sweeps(const Scenario& sc, const ScenarioModel& m, Diagnostics& diag)
   for (const auto& s : sc.sweeps) {
     if (!s.touchpoint.empty()) {
       const auto k = m.journey.find(s.touchpoint);
-      if (!k)
-        diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint + "' is not in the journey");
+      if (!k) {
+        std::vector<std::string> ids;
+        for (std::size_t i = 0; i < m.journey.size(); ++i) ids.push_back(m.journey.touchpoint(i).id);
+        const auto best = closest_name(s.touchpoint, ids);
+        diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint + "' is not in the journey" +
+                                     (best ? " (did you mean '" + *best + "'?)" : ""));
+      }
       else if (m.journey.is_terminal(*k))
         diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint +
                                      "' is an ending: customers do not visit it, so its attributes do nothing");
@@ -271,7 +313,13 @@ void check_sweeps(const Scenario& sc, const ScenarioModel& m, Diagnostics& diag)
     }
     const auto segs = m.population.segments();
     if (std::none_of(segs.begin(), segs.end(), [&](const Segment& g) { return g.name == s.segment; }))
-      diag.error(s.name_where, "the sweep's segment '" + s.segment + "' is not a segment of the scenario");
+    {
+      std::vector<std::string> names;
+      for (const auto& g : segs) names.push_back(g.name);
+      const auto best = closest_name(s.segment, names);
+      diag.error(s.name_where, "the sweep's segment '" + s.segment + "' is not a segment of the scenario" +
+                                   (best ? " (did you mean '" + *best + "'?)" : ""));
+    }
   }
 }
 
@@ -334,9 +382,13 @@ LoadedScenario load_scenario(const std::string& path, const std::string& variant
   if (!variant.empty() && variant != "baseline") {
     v = c.scenario.variant(variant);
     if (!v) {
-      std::string names = "baseline";
-      for (const auto& x : c.scenario.variants) names += ", " + x.name;
-      throw UsageError("scenario '" + path + "' has no variant '" + variant + "'; it has: " + names);
+      std::vector<std::string> known{"baseline"};
+      for (const auto& x : c.scenario.variants) known.push_back(x.name);
+      std::string names;
+      for (const auto& n : known) names += (names.empty() ? "" : ", ") + n;
+      const auto best = closest_name(variant, known);
+      throw UsageError("scenario '" + path + "' has no variant '" + variant + "'" +
+                       (best ? " (did you mean '" + *best + "'?)" : "") + "; it has: " + names);
     }
   }
   ScenarioModel model = checked_model(c.scenario, v);

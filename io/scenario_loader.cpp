@@ -107,11 +107,24 @@ class Loader {
     std::string why;
     const auto v = parse_real(c.text, why);
     if (!v) {
+      // A spreadsheet with German or French settings writes 0,85.
+      if (const auto comma = c.text.find(','); comma != std::string::npos && c.text.find(',', comma + 1) == std::string::npos) {
+        std::string point = c.text, ignored;
+        point[comma] = '.';
+        if (parse_real(point, ignored)) {
+          diag_.error(c.where, "'" + field + "' is " + c.text + ", written with a decimal comma; write " + point +
+                                   " (cxsim reads '.' as the decimal point)");
+          return std::nullopt;
+        }
+      }
       diag_.error(c.where, "'" + field + "': " + why + "; expected a number " + range());
       return std::nullopt;
     }
     if (*v < lo || *v > hi) {
-      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a number " + range());
+      // 85 where a probability goes is almost always a percentage.
+      const bool percent = lo == 0.0 && hi == 1.0 && *v > 1.0 && *v <= 100.0;
+      diag_.error(c.where, "'" + field + "' is " + c.text + "; expected a number " + range() +
+                               (percent ? " (if you meant " + c.text + "%, write " + fmt(*v / 100.0) + ")" : ""));
       return std::nullopt;
     }
     return v;
@@ -288,11 +301,11 @@ class Loader {
       bool header_ok = false;
       const bool read = stream_csv(
           path, touchpoint_fields, diag_, n.where,
-          [&](const std::vector<bool>& present, std::size_t most_rows) {
+          [&](const std::vector<bool>& present, std::size_t most_rows, std::size_t header_line) {
             out.reserve(most_rows);
             for (std::size_t f : required_touchpoint_fields)
               if (!present[f])
-                diag_.error({path, 1, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
+                diag_.error({path, header_line, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
                                               "', which is required");
             header_ok = present[tp_id];
           },
@@ -424,11 +437,11 @@ class Loader {
       bool columns_ok = false;
       const bool read = stream_csv(
           path, transition_fields, diag_, n.where,
-          [&](const std::vector<bool>& present, std::size_t most_rows) {
+          [&](const std::vector<bool>& present, std::size_t most_rows, std::size_t header_line) {
             out.reserve(most_rows);
             for (std::size_t f = 0; f < 3; ++f)
               if (!present[f])
-                diag_.error({path, 1, 0}, "the header has no column '" + std::string(transition_fields[f]) +
+                diag_.error({path, header_line, 0}, "the header has no column '" + std::string(transition_fields[f]) +
                                               "', which is required");
             columns_ok = present[0] && present[1] && present[2];
           },
@@ -638,12 +651,36 @@ class Loader {
                                            [](const TouchpointSource& t) { return !t.touchpoint.id.empty(); });
       if (const auto* n = required(*j, "transitions", "'journey'")) sc.transitions = transitions(*n, base_dir);
       std::map<std::string, SourceLocation> seen;
+      std::vector<const TouchpointSource*> duplicates;
       for (const auto& tp : sc.touchpoints) {
         if (tp.touchpoint.id.empty()) continue;
-        auto [it, fresh] = seen.emplace(tp.touchpoint.id, tp.where);
-        if (!fresh)
-          diag_.error(tp.where, "duplicate touchpoint id '" + tp.touchpoint.id + "' (first defined at " +
-                                    where_text(it->second) + ")");
+        if (!seen.emplace(tp.touchpoint.id, tp.where).second) duplicates.push_back(&tp);
+      }
+      if (!duplicates.empty()) {
+        // A duplicate is usually a row whose id was overwritten (order_call pasted over as order):
+        // the names the journey uses but no row defines say which id it was meant to have. Every
+        // "unknown touchpoint" would only echo that, so references wait until the ids are unique.
+        sc.touchpoint_ids_known = false;
+        std::set<std::string> missing;
+        const auto note = [&](const std::string& id) {
+          if (!id.empty() && !seen.count(id) && missing.size() < 3) missing.insert(id);
+        };
+        note(sc.start);
+        for (const auto& t : sc.transitions) {
+          note(t.from);
+          note(t.to);
+        }
+        std::string names;
+        for (const auto& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
+        for (const TouchpointSource* tp : duplicates)
+          diag_.error(tp->where, "duplicate touchpoint id '" + tp->touchpoint.id + "' (first defined at " +
+                                     where_text(seen.at(tp->touchpoint.id)) + ")" +
+                                     (missing.empty() ? ""
+                                      : missing.size() == 1
+                                          ? "; the journey also uses " + names +
+                                                ", which no row defines: is this row " + names + "?"
+                                          : "; the journey also uses " + names +
+                                                ", which no row defines: is this row one of them?"));
       }
     }
 

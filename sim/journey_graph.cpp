@@ -336,6 +336,30 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
         break;
       }
   }
+
+  // A journey in which nobody can end well is almost always a typo (an outcome swapped, an arrow
+  // to the wrong ending): run as it is, it would report that every customer is lost.
+  if (j.size() > 0 && !j.is_terminal(j.start())) {
+    std::vector<std::size_t> stranded;  // segments that can reach no retained ending
+    for (std::size_t s = 0; s < segments; ++s) {
+      const auto ends = [&](Outcome o) {
+        return std::any_of(terminals.begin(), terminals.end(),
+                           [&](std::size_t k) { return reaches(s, k) && j.outcomes()[k] == o; });
+      };
+      // (a segment that reaches no ending at all has been told so above)
+      if (ends(Outcome::defected) && !ends(Outcome::retained)) stranded.push_back(s);
+    }
+    const std::string fix = ": every ending they can reach is 'defected', so every one of them would count as lost; "
+                            "give the ending where the journey goes well the outcome 'retained'";
+    if (!stranded.empty() && stranded.size() == segments)
+      out.push_back({true, j.start(), std::nullopt,
+                     "no customer can reach a retained ending from the start " + id(j.start()) + fix});
+    else
+      for (std::size_t s : stranded)
+        out.push_back({true, j.start(), std::nullopt,
+                       "customers of segment '" + segment_name(s) + "' can reach no retained ending from the start " +
+                           id(j.start()) + fix});
+  }
   return out;
 }
 
