@@ -1053,8 +1053,20 @@ int run_report(const ReportOptions& o) {
   const std::uint64_t threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
+  if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
   const ScenarioModel& model = loaded.model;
+  // A persona's money: its own customers per year (the segment's share of them).
+  std::optional<Economics> economics = sc.economics;
+  if (economics) economics->customers_per_year *= model.segment_share;
+  std::vector<std::string> persona_notes;
+  if (o.segment)
+    persona_notes.push_back("Persona view: only the customers of segment '" + model.segment +
+                            "' walk, and every figure is per customer of that segment" +
+                            (economics ? "; money counts its customers only (" + formatted("%.0f", economics->customers_per_year) +
+                                             " a year), while each redesign's cost is its whole cost"
+                                       : std::string()) +
+                            ".");
   std::vector<const VariantSource*> variants;
   {
     std::set<std::string> seen;
@@ -1078,7 +1090,8 @@ int run_report(const ReportOptions& o) {
 
   HtmlReportInput page;
   page.scenario = sc.name;
-  page.variant = model.variant;
+  page.variant = model.variant + (model.segment.empty() ? "" : " — segment " + model.segment + " only");
+  page.notes = persona_notes;
   std::vector<std::string> segment_names;
   for (const auto& seg : model.population.segments()) segment_names.push_back(seg.name);
 
@@ -1115,7 +1128,7 @@ int run_report(const ReportOptions& o) {
         s.variant = model.variant;
         s.journey = &model.journey;
         s.population = &model.population;
-        s.economics = sc.economics;
+        s.economics = economics;
         s.result = analyse_sensitivity(model.journey, model.population, {0.05, 10});
         page.sensitivity = to_json(s);
         const auto top = std::find_if(s.result.parameters.begin(), s.result.parameters.end(),
@@ -1148,8 +1161,11 @@ int run_report(const ReportOptions& o) {
       std::cerr << "cxsim: report: comparing " << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
       ComparisonInput in;
       in.arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt});
-      for (const auto* v : variants) in.arms.push_back(variant_arm(sc, *v));
-      in.economics = sc.economics;
+      for (const auto* v : variants) {
+        in.arms.push_back(variant_arm(sc, *v));
+        if (o.segment) keep_only_segment(in.arms.back().model, *o.segment);
+      }
+      in.economics = economics;
       in.settings.walk = settings.walk;
       in.settings.customers = settings.customers;
       const ComparisonResult r = compare_arms(in);
@@ -1160,10 +1176,10 @@ int run_report(const ReportOptions& o) {
     }
     return 0;
   });
-  if (sc.economics)
-    page.economics = json{{"customers_per_year", sc.economics->customers_per_year},
-                          {"value_per_customer", sc.economics->value_per_customer},
-                          {"currency", sc.economics->currency}};
+  if (economics)
+    page.economics = json{{"customers_per_year", economics->customers_per_year},
+                          {"value_per_customer", economics->value_per_customer},
+                          {"currency", economics->currency}};
   page.reproduce = json{{"scenario_file", o.scenario},
                         {"sha256", sha256_of_files(sc.inputs)},
                         {"seed", settings.walk.seed},

@@ -180,6 +180,7 @@ int main(int argc, char** argv) {
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
   rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
+  rp->add_option("--segment", report.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
   rp->add_option("--seed", report.seed, "random seed, 0..2^64-1");
   rp->add_option("--threads", report.threads, "worker threads; 0 (default) = all cores");

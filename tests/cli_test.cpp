@@ -348,6 +348,18 @@ TEST(CliPersona, AnUnknownSegmentIsAUsageErrorWithTheClosestName) {
   EXPECT_NE(r.err.find("unknown segment 'tradespeple' (did you mean 'tradespeople'?)"), std::string::npos) << r.err;
 }
 
+TEST(CliPersona, TheReportOfOneSegmentSaysSoAndCountsItsCustomersOnly) {
+  test::ScratchDir dir;
+  const std::string page = dir.path("persona.html");
+  const Result r = cxsim("report " + scenario("broadband") + " --segment busy_families --customers 20000 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  std::ifstream in(page);
+  const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(html.find("\"segment\":\"busy_families\""), std::string::npos);
+  // busy_families are 20% of the 120,000 customers a year.
+  EXPECT_NE(html.find("money counts its customers only (24000 a year)"), std::string::npos);
+}
+
 TEST(CliPersona, TheTableSaysWhoseFiguresTheyAre) {
   const Result r = cxsim("exact " + scenario("car_repair") + " --segment commuters");
   ASSERT_EQ(r.code, 0) << r.err;
