@@ -1366,6 +1366,14 @@ void write_checked_scenario(OutputFile& out, const std::string& yaml) {
   out.commit();
 }
 
+// Every step of a fit is an exact solve: refuse early rather than run for hours.
+void refuse_if_too_large_to_fit(const Journey& journey) {
+  if (journey.size() > limits::exact_solver_touchpoints)
+    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
+                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
+                     std::to_string(journey.size()));
+}
+
 // calibrate --defection-rate R: one factor on every sensitivity meets a known headline.
 int run_headline_fit(const CalibrateOptions& o, Format format) {
   std::string why;
@@ -1377,10 +1385,7 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
   const ScenarioModel& m = loaded.model;
-  if (m.journey.size() > limits::exact_solver_touchpoints)
-    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
-                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
-                     std::to_string(m.journey.size()));
+  refuse_if_too_large_to_fit(m.journey);
   OutputFile out(o.out, loaded.scenario.inputs);
   HeadlineFit fit;
   try {
@@ -1447,11 +1452,7 @@ int run_calibrate(const CalibrateOptions& o) {
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
   const ScenarioModel& m = loaded.model;
-  // Every step of the fit is an exact solve: refuse early rather than run for hours.
-  if (m.journey.size() > limits::exact_solver_touchpoints)
-    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
-                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
-                     std::to_string(m.journey.size()));
+  refuse_if_too_large_to_fit(m.journey);
   Diagnostics diag;
   const ObservedFile observed = load_observed(o.observed, m.journey, m.population, diag);
   std::optional<ObservedFile> holdout;
