@@ -284,7 +284,7 @@ std::optional<double> precision_option(const std::optional<std::string>& text) {
 
 // A redesign of a checked scenario as an arm of a comparison.
 ComparisonArm variant_arm(const Scenario& sc, const VariantSource& v) {
-  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year};
+  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost};
 }
 
 ComparisonResult run_comparison(const ComparisonInput& in, std::uint64_t threads) {
@@ -330,10 +330,10 @@ int run_compare(const CompareOptions& o) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       std::string name = files[i].scenario.name;
       if (!names.insert(name).second) name = o.scenarios[i];
-      in.arms.push_back(ComparisonArm{name, files[i].scenario.name, std::move(files[i].model), std::nullopt});
+      in.arms.push_back(ComparisonArm{name, files[i].scenario.name, std::move(files[i].model), std::nullopt, std::nullopt});
     }
   } else {
-    in.arms.push_back(ComparisonArm{"baseline", first.name, std::move(files.front().model), std::nullopt});
+    in.arms.push_back(ComparisonArm{"baseline", first.name, std::move(files.front().model), std::nullopt, std::nullopt});
     std::vector<std::string> wanted = o.variants;
     if (wanted.empty())
       for (const auto& v : first.variants) wanted.push_back(v.name);
@@ -561,7 +561,7 @@ int run_batch(const BatchOptions& o) {
         ++kept;
         status = "kept from the earlier run";
       } else {
-        in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt});
+        in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt, std::nullopt});
         for (const auto& v : sc.variants) in.arms.push_back(variant_arm(sc, v));
         const ComparisonResult result = run_comparison(in, threads);
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
@@ -1160,7 +1160,7 @@ int run_report(const ReportOptions& o) {
     if (!variants.empty()) {
       std::cerr << "cxsim: report: comparing " << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
       ComparisonInput in;
-      in.arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt});
+      in.arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
       for (const auto* v : variants) {
         in.arms.push_back(variant_arm(sc, *v));
         if (o.segment) keep_only_segment(in.arms.back().model, *o.segment);

@@ -80,7 +80,8 @@ std::optional<double> exact_segment_rate(const ComparisonArm& arm, const ExactSo
   return std::nullopt;
 }
 
-RedesignValue value_of(const DifferenceFigure& d, const Economics& e, std::optional<double> cost) {
+RedesignValue value_of(const DifferenceFigure& d, const Economics& e, std::optional<double> cost,
+                       std::optional<double> one_off_cost) {
   RedesignValue v;
   v.defections_avoided = -d.difference * e.customers_per_year;
   v.defections_avoided_ci95 = {-d.ci95.hi * e.customers_per_year, -d.ci95.lo * e.customers_per_year};
@@ -90,10 +91,29 @@ RedesignValue value_of(const DifferenceFigure& d, const Economics& e, std::optio
   v.cost = cost.value_or(0.0);
   v.net_benefit = v.value_kept - v.cost;
   v.net_benefit_ci95 = {v.value_kept_ci95.lo - v.cost, v.value_kept_ci95.hi - v.cost};
+  if (d.exact) v.net_benefit_exact = -*d.exact * e.customers_per_year * e.value_per_customer - v.cost;
+  v.verdict = v.net_benefit_ci95.lo > 0.0   ? "pays"
+              : v.net_benefit_ci95.hi < 0.0 ? "does not pay"
+                                            : "cannot tell at this precision";
+  v.one_off_cost = one_off_cost.value_or(0.0);
+  if (e.horizon_years) {
+    const double a = annuity_factor(*e.horizon_years, e.discount_rate);
+    v.npv = a * v.net_benefit - v.one_off_cost;
+    v.npv_ci95 = {a * v.net_benefit_ci95.lo - v.one_off_cost, a * v.net_benefit_ci95.hi - v.one_off_cost};
+    if (v.net_benefit_exact) v.npv_exact = a * *v.net_benefit_exact - v.one_off_cost;
+    // Over a horizon the one-off cost counts too: the verdict is the NPV's.
+    v.verdict = v.npv_ci95.lo > 0.0 ? "pays" : v.npv_ci95.hi < 0.0 ? "does not pay" : "cannot tell at this precision";
+  }
   return v;
 }
 
 }  // namespace
+
+double annuity_factor(std::uint64_t horizon_years, double discount_rate) {
+  double sum = 0.0, factor = 1.0;
+  for (std::uint64_t y = 0; y < horizon_years; ++y, factor /= 1.0 + discount_rate) sum += factor;
+  return sum;
+}
 
 ComparisonResult compare_arms(const ComparisonInput& in) {
   const auto t0 = std::chrono::steady_clock::now();
@@ -184,7 +204,7 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       if (exact) x = blamed[k] - base_blamed[k];
       v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
     }
-    if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year);
+    if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year, arm.one_off_cost);
     // No customer defected in one arm and not the other: the paired interval is [0, 0], which
     // is no evidence that nothing changed, only that this many customers could not show it.
     if (pair.defection.baseline_only == 0 && pair.defection.variant_only == 0) {
@@ -211,7 +231,8 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   std::stable_sort(r.ranking.begin(), r.ranking.end(), [&](std::size_t a, std::size_t b) {
     const auto& x = r.variants[a];
     const auto& y = r.variants[b];
-    if (x.value && y.value) return x.value->net_benefit > y.value->net_benefit;
+    if (x.value && y.value)
+      return x.value->npv ? *x.value->npv > *y.value->npv : x.value->net_benefit > y.value->net_benefit;
     return x.defection.difference < y.defection.difference;
   });
   r.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -242,7 +263,14 @@ json value_json(const RedesignValue& v) {
           {"value_kept_per_year_ci95", interval_json(v.value_kept_ci95)},
           {"cost_per_year", v.cost},
           {"net_benefit_per_year", v.net_benefit},
-          {"net_benefit_per_year_ci95", interval_json(v.net_benefit_ci95)}};
+          {"net_benefit_per_year_ci95", interval_json(v.net_benefit_ci95)},
+          {"net_benefit_per_year_exact", optional_json(v.net_benefit_exact)},
+          {"interval_covers", "simulation noise"},
+          {"one_off_cost", v.one_off_cost},
+          {"npv", optional_json(v.npv)},
+          {"npv_ci95", v.npv ? interval_json(v.npv_ci95) : json(nullptr)},
+          {"npv_exact", optional_json(v.npv_exact)},
+          {"verdict", v.verdict}};
 }
 
 }  // namespace
@@ -258,7 +286,10 @@ json to_json(const ComparisonResult& r) {
   if (r.economics)
     j["economics"] = {{"customers_per_year", r.economics->customers_per_year},
                       {"value_per_customer", r.economics->value_per_customer},
-                      {"currency", r.economics->currency}};
+                      {"currency", r.economics->currency},
+                      {"horizon_years", r.economics->horizon_years ? json(*r.economics->horizon_years) : json(nullptr)},
+                      {"discount_rate", r.economics->discount_rate},
+                      {"ranked_by", r.economics->horizon_years ? "npv" : "net_benefit_per_year"}};
   json base = to_json(r.reports.front());
   if (r.exact.front()) base["exact_defection_rate"] = r.exact.front()->figures.defection_rate();
   j["baseline"] = base;
@@ -412,18 +443,30 @@ std::string table(const ComparisonResult& r) {
 
   if (r.economics) {
     const std::string cur = r.economics->currency.empty() ? "" : " " + r.economics->currency;
+    const auto& h = r.economics->horizon_years;
     o << "\nWhat each redesign is worth per year (" << money(r.economics->customers_per_year) << " customers a year, "
-      << money(r.economics->value_per_customer) << cur << " per defection); redesigns are ranked by net benefit:\n";
-    TextTable worth({{"redesign", Align::left, 28}, {"defections avoided", Align::left, 24},
-                     {"value kept" + cur, Align::left, 36}, {"cost" + cur, Align::left, 12},
-                     {"net benefit" + cur + " [95%]", Align::left, 0}});
+      << money(r.economics->value_per_customer) << cur << " per defection); redesigns are ranked by "
+      << (h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
+                  formatted("%.4g", 100.0 * r.economics->discount_rate) + "% a year"
+            : std::string("net benefit per year"))
+      << ". Intervals cover simulation noise only, not the assumptions; the verdict is the interval's:\n";
+    std::vector<TextTable::Column> columns{{"redesign", Align::left, 28}, {"defections avoided", Align::left, 24},
+                                           {"value kept" + cur, Align::left, 36}, {"cost" + cur, Align::left, 12},
+                                           {"net benefit" + cur + " [95%]", Align::left, 36}};
+    if (h) columns.push_back({"NPV" + cur + " [95%]", Align::left, 36});
+    columns.push_back({"money verdict", Align::left, 0});
+    TextTable worth(std::move(columns));
     auto interval = [](double x, const Interval& ci) { return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]"; };
     for (auto i : r.ranking) {
       const auto& v = r.variants[i];
       if (!v.value) continue;
       const RedesignValue& m = *v.value;
-      worth.add({v.name, interval(m.defections_avoided, m.defections_avoided_ci95), interval(m.value_kept, m.value_kept_ci95),
-                 money(m.cost), interval(m.net_benefit, m.net_benefit_ci95)});
+      std::vector<std::string> cells{v.name, interval(m.defections_avoided, m.defections_avoided_ci95),
+                                     interval(m.value_kept, m.value_kept_ci95), money(m.cost),
+                                     interval(m.net_benefit, m.net_benefit_ci95)};
+      if (h) cells.push_back(m.npv ? interval(*m.npv, m.npv_ci95) : "-");
+      cells.push_back(m.verdict);
+      worth.add(std::move(cells));
     }
     o << worth.str();
   }
@@ -472,13 +515,16 @@ std::string csv(const ComparisonResult& r) {
     for (const auto& s : v.segments) put("segment", s.name, s.difference, std::nullopt);
     for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
     if (v.value) {
-      auto money_row = [&](const char* id, double x, const Interval& ci) {
+      auto money_row = [&](const char* id, double x, const Interval& ci, std::optional<double> exact = std::nullopt) {
         o << lead << csv_escape(v.name) << ",economics," << id << ',' << shortest_text(x) << ','
-          << shortest_text(ci.lo) << ',' << shortest_text(ci.hi) << ",,,,,\n";
+          << shortest_text(ci.lo) << ',' << shortest_text(ci.hi) << ",,,";
+        if (exact) o << shortest_text(*exact);
+        o << ",,\n";
       };
       money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
       money_row("value_kept_per_year", v.value->value_kept, v.value->value_kept_ci95);
-      money_row("net_benefit_per_year", v.value->net_benefit, v.value->net_benefit_ci95);
+      money_row("net_benefit_per_year", v.value->net_benefit, v.value->net_benefit_ci95, v.value->net_benefit_exact);
+      if (v.value->npv) money_row("npv", *v.value->npv, v.value->npv_ci95, v.value->npv_exact);
     }
   }
   return o.str();

@@ -24,6 +24,7 @@ struct ComparisonArm {
   std::string scenario;  // the scenario's name
   ScenarioModel model;
   std::optional<double> cost_per_year;
+  std::optional<double> one_off_cost = std::nullopt;
 };
 
 struct ComparisonInput {
@@ -53,8 +54,19 @@ struct RedesignValue {
   Interval value_kept_ci95;
   double cost = 0.0;
   double net_benefit = 0.0;
-  Interval net_benefit_ci95;
+  Interval net_benefit_ci95;  // simulation noise only: the paired interval of the defection change
+  std::optional<double> net_benefit_exact;  // from the exact difference
+  // "pays" / "does not pay" / "cannot tell at this precision": from net_benefit_ci95 alone, so the
+  // verdict and the interval shown beside it never disagree.
+  std::string verdict;
+  // With a horizon: -one_off_cost + sum over y < H of net benefit / (1 + r)^y.
+  double one_off_cost = 0.0;
+  std::optional<double> npv, npv_exact;
+  Interval npv_ci95;
 };
+
+// Sum over y = 0..H-1 of 1 / (1 + r)^y: what a yearly amount is worth today over the horizon.
+double annuity_factor(std::uint64_t horizon_years, double discount_rate);
 
 struct VariantComparison {
   std::string name;

@@ -292,8 +292,8 @@ std::string html_report(const HtmlReportInput& in) {
       << "<table id=\"table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>defection rate</th><th>change (pp)</th>"
          "<th>95% interval (pp)</th><th>exact change (pp)</th><th>kept per 1,000</th>";
     const bool value = in.economics.has_value();
-    if (value) o << "<th>net benefit per year</th><th>95% interval</th>";
-    o << "<th class=\"text\">verdict</th></tr></thead><tbody>\n";
+    if (value) o << "<th>net benefit per year</th><th>95% interval (simulation noise)</th><th class=\"text\">money</th>";
+    o << "<th class=\"text\">defections</th></tr></thead><tbody>\n";
     std::vector<const json*> vs;
     for (const auto& v : c["variants"]) vs.push_back(&v);
     std::stable_sort(vs.begin(), vs.end(), [](const json* a, const json* b) { return (*a)["rank"] < (*b)["rank"]; });
@@ -305,16 +305,22 @@ std::string html_report(const HtmlReportInput& in) {
         << fmt("%+.2f", 100 * (*v)["difference_ci95"][1].get<double>()) << "</td><td>"
         << ((*v)["exact_difference"].is_number() ? fmt("%+.2f", 100 * (*v)["exact_difference"].get<double>()) : "-")
         << "</td><td>" << fmt("%.1f", num(*v, "customers_kept_per_1000")) << "</td>";
+      // With money on the page, green is for a redesign that pays, whatever it does to defections.
+      std::string money_verdict;
       if (value) {
         if ((*v).contains("economics")) {
           const json& e = (*v)["economics"];
+          money_verdict = e.value("verdict", "");
           o << "<td>" << money(num(e, "net_benefit_per_year")) << "</td><td>" << money(e["net_benefit_per_year_ci95"][0].get<double>())
-            << " to " << money(e["net_benefit_per_year_ci95"][1].get<double>()) << "</td>";
+            << " to " << money(e["net_benefit_per_year_ci95"][1].get<double>()) << "</td><td class=\"text verdict-"
+            << (money_verdict == "pays" ? "better" : money_verdict == "does not pay" ? "worse" : "none") << "\">"
+            << escape(money_verdict) << "</td>";
         } else {
-          o << "<td>-</td><td>-</td>";
+          o << "<td>-</td><td>-</td><td>-</td>";
         }
       }
-      o << "<td class=\"text verdict-" << (verdict == "better" ? "better" : verdict == "worse" ? "worse" : "none") << "\">"
+      const bool green = verdict == "better" && (!value || money_verdict == "pays");
+      o << "<td class=\"text verdict-" << (green ? "better" : verdict == "worse" ? "worse" : "none") << "\">"
         << escape(verdict) << "</td></tr>\n";
     }
     o << "</tbody></table>\n</section>\n";

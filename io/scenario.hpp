@@ -105,6 +105,7 @@ struct VariantSource {
   SourceLocation where;
   std::optional<double> cost_per_year;  // what the redesign costs to run, per year
   SourceLocation cost_where;
+  std::optional<double> one_off_cost;  // what it costs once, to build (counts in the NPV)
   std::vector<TouchpointSource> touchpoints;  // patches or additions, by id
   std::vector<TransitionReplacement> transitions;
   std::vector<SegmentSource> segments;  // patches, by name
@@ -116,6 +117,10 @@ struct Economics {
   double value_per_customer = 0.0;  // what one defection loses
   std::string currency;
   SourceLocation where;
+  // The net present value of a redesign: NPV = -one_off_cost + sum over years y = 0..H-1 of its
+  // net benefit per year / (1 + r)^y. Without a horizon no NPV is reported.
+  std::optional<std::uint64_t> horizon_years = std::nullopt;
+  double discount_rate = 0.0;
 };
 
 // A response curve the scenario asks for (`cxsim sweep SCENARIO` draws them all).

@@ -723,7 +723,8 @@ class Loader {
     }
 
     if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {
-      static constexpr std::array<const char*, 3> keys{"customers_per_year", "value_per_customer", "currency"};
+      static constexpr std::array<const char*, 5> keys{"customers_per_year", "value_per_customer", "currency",
+                                                       "horizon_years", "discount_rate"};
       only_keys(*n, keys, "'economics'");
       Economics e;
       e.where = n->where;
@@ -740,6 +741,14 @@ class Loader {
       }
       if (const auto* x = n->find("currency")) {
         if (auto t = text(cell_of(*x), "currency", false)) e.currency = *t;
+        else ok = false;
+      }
+      if (const auto* x = n->find("horizon_years")) {
+        if (auto y = count(cell_of(*x), "horizon_years", 1, 100)) e.horizon_years = *y;
+        else ok = false;
+      }
+      if (const auto* x = n->find("discount_rate")) {
+        if (auto r = real(cell_of(*x), "discount_rate", 0.0, 1.0)) e.discount_rate = *r;
         else ok = false;
       }
       if (ok && c && v) sc.economics = e;
@@ -784,13 +793,14 @@ class Loader {
   VariantSource variant(const YamlNode& n) {
     VariantSource v;
     v.where = n.where;
-    static constexpr std::array<const char*, 6> keys{"name",        "description", "touchpoints",
-                                                     "transitions", "segments",    "cost_per_year"};
+    static constexpr std::array<const char*, 7> keys{"name",     "description",   "touchpoints", "transitions",
+                                                     "segments", "cost_per_year", "one_off_cost"};
     only_keys(n, keys, "a variant");
     if (const auto* x = n.find("cost_per_year")) {
       v.cost_where = x->where;
       v.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
     }
+    if (const auto* x = n.find("one_off_cost")) v.one_off_cost = real(cell_of(*x), "one_off_cost", 0.0, max_money);
     if (const auto* x = required(n, "name", "this variant"))
       if (auto t = text(cell_of(*x), "name", true)) v.name = *t;
     if (const auto* x = n.find("description"))

@@ -107,6 +107,7 @@ std::optional<VariantSource> stack_variants(const Scenario& sc, const std::strin
       out.cost_per_year = out.cost_per_year.value_or(0.0) + *v->cost_per_year;
       out.cost_where = v->cost_where;
     }
+    if (v->one_off_cost) out.one_off_cost = out.one_off_cost.value_or(0.0) + *v->one_off_cost;
     for (const auto& patch : v->touchpoints) {
       std::size_t i = 0;
       while (i < out.touchpoints.size() && out.touchpoints[i].touchpoint.id != patch.touchpoint.id) ++i;

@@ -175,6 +175,54 @@ TEST(PairedComparison, EconomicsTurnTheDifferenceIntoMoney) {
   EXPECT_DOUBLE_EQ(v.value->net_benefit_ci95.hi, -lo * 120000 * 850 - 25000);
 }
 
+TEST(PairedComparison, NetPresentValueDiscountsEachYearAndTakesTheOneOffCost) {
+  EXPECT_DOUBLE_EQ(annuity_factor(1, 0.08), 1.0);
+  EXPECT_DOUBLE_EQ(annuity_factor(3, 0.0), 3.0);
+  EXPECT_NEAR(annuity_factor(3, 0.1), 1.0 + 1.0 / 1.1 + 1.0 / 1.21, 1e-15);
+  std::vector<ComparisonArm> arms;
+  arms.push_back(arm("baseline", two_step(0.8, 0.7), people()));
+  arms.push_back(arm("redesign", two_step(0.95, 0.7), people(), 25000.0));
+  arms.back().one_off_cost = 400000.0;
+  ComparisonInput in = input(std::move(arms), 20000);
+  Economics e{120000, 850, "EUR", {}};
+  e.horizon_years = 3;
+  e.discount_rate = 0.1;
+  in.economics = e;
+  const ComparisonResult r = compare_arms(in);
+  const RedesignValue& v = *r.variants.at(0).value;
+  const double a = 1.0 + 1.0 / 1.1 + 1.0 / 1.21;
+  ASSERT_TRUE(v.npv && v.npv_exact && v.net_benefit_exact);
+  EXPECT_NEAR(*v.npv, a * v.net_benefit - 400000.0, 1e-6);
+  EXPECT_NEAR(v.npv_ci95.lo, a * v.net_benefit_ci95.lo - 400000.0, 1e-6);
+  // The exact money is the exact difference priced the same way.
+  const double exact = *r.variants.at(0).defection.exact;
+  EXPECT_NEAR(*v.net_benefit_exact, -exact * 120000 * 850 - 25000, 1e-6);
+  EXPECT_NEAR(*v.npv_exact, a * *v.net_benefit_exact - 400000.0, 1e-6);
+}
+
+TEST(PairedComparison, TheMoneyVerdictIsItsOwnIntervals) {
+  // One redesign that pays, one whose cost swamps it, one too small to tell at 2,000 customers.
+  std::vector<ComparisonArm> arms;
+  arms.push_back(arm("baseline", two_step(0.8, 0.7), people()));
+  arms.push_back(arm("pays", two_step(0.99, 0.7), people(), 0.0));
+  arms.push_back(arm("dear", two_step(0.99, 0.7), people(), 1e9));
+  arms.push_back(arm("tiny", two_step(0.801, 0.7), people(), 0.0));
+  ComparisonInput in = input(std::move(arms), 2000);
+  in.economics = Economics{1000, 100, "", {}};
+  const ComparisonResult r = compare_arms(in);
+  for (const auto& v : r.variants) {
+    const RedesignValue& m = *v.value;
+    const std::string expected = m.net_benefit_ci95.lo > 0   ? "pays"
+                                 : m.net_benefit_ci95.hi < 0 ? "does not pay"
+                                                             : "cannot tell at this precision";
+    EXPECT_EQ(m.verdict, expected) << v.name;
+  }
+  EXPECT_EQ(r.variants[0].value->verdict, "pays");
+  EXPECT_EQ(r.variants[1].value->verdict, "does not pay");
+  EXPECT_EQ(r.variants[1].verdict, "better") << "fewer defections, and still not worth it";
+  EXPECT_EQ(r.variants[2].value->verdict, "cannot tell at this precision");
+}
+
 TEST(PairedComparison, RanksByNetBenefitWhenThereAreEconomics) {
   // The bigger improvement costs more than it is worth: it ranks second.
   std::vector<ComparisonArm> arms;

@@ -631,6 +631,22 @@ TEST_F(ScenarioLoader, EconomicsBlockIsRead) {
   EXPECT_EQ(result_.scenario.variants[0].cost_per_year, 2500);
 }
 
+TEST_F(ScenarioLoader, AHorizonADiscountRateAndAOneOffCostAreRead) {
+  const auto ds = check(std::string(kScenario) + "    one_off_cost: 400000\n" +
+                        "economics:\n  customers_per_year: 120000\n  value_per_customer: 850\n"
+                        "  horizon_years: 3\n  discount_rate: 0.08\n");
+  ASSERT_TRUE(ds.empty()) << all(ds);
+  EXPECT_EQ(result_.scenario.economics->horizon_years, 3u);
+  EXPECT_EQ(result_.scenario.economics->discount_rate, 0.08);
+  EXPECT_EQ(result_.scenario.variants[0].one_off_cost, 400000);
+}
+
+TEST_F(ScenarioLoader, AFractionalHorizonIsAnError) {
+  const auto ds = check(std::string(kScenario) +
+                        "economics:\n  customers_per_year: 120000\n  value_per_customer: 850\n  horizon_years: 2.5\n");
+  EXPECT_DIAG(ds, "scenario.yaml:24:18: error:", "'horizon_years'");
+}
+
 TEST_F(ScenarioLoader, EconomicsBlockIsCheckedLikeEveryOther) {
   const auto ds = check(std::string(kScenario) + "economics:\n  customers_per_year: -5\n  value_per_cust: 3\n");
   EXPECT_DIAG(ds, "scenario.yaml:22:23: error:", "'customers_per_year' is -5; expected a number in [0, ");
