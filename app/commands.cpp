@@ -995,12 +995,9 @@ nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
     nlohmann::ordered_json where = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < order.size() && i < 3; ++i) {
       const auto& t = f.touchpoints[order[i]];
-      int cause = 0;
-      for (int c = 1; c < cause_count; ++c)
-        if (t[fig_cause + c] > t[fig_cause + cause]) cause = c;
       const Touchpoint& tp = model.journey.touchpoint(order[i]);
       where.push_back({{"id", tp.id}, {"name", tp.name}, {"lost_per_1000", 1000.0 * t.defections()},
-                       {"cause", cause_names[static_cast<std::size_t>(cause)]}});
+                       {"cause", cause_names[static_cast<std::size_t>(t.main_cause())]}});
     }
     out.push_back({{"name", pop.segment(s).name}, {"share", pop.segment(s).share},
                    {"defection_rate", f.defection_rate()}, {"lost_per_1000", 1000.0 * f.defection_rate()},

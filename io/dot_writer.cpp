@@ -1,10 +1,10 @@
 #include "io/dot_writer.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <sstream>
 
+#include "io/dot_text.hpp"
 #include "io/heat_scale.hpp"
 #include "models/friction.hpp"
 
@@ -12,47 +12,14 @@ namespace cxsim {
 
 namespace {
 
-// A DOT string. Graphviz expands its own escapes (\N, \E, \l...) once in labels but twice in
-// tooltips, so a backslash is doubled in a label and doubled twice in a tooltip.
-std::string quote(const std::string& s, bool tooltip = false) {
-  std::string q = "\"";
-  for (char c : s) {
-    if (c == '\\') {
-      q += tooltip ? "\\\\\\\\" : "\\\\";
-      continue;
-    }
-    if (c == '"') q += '\\';
-    if (c == '\n') {
-      q += "\\n";
-      continue;
-    }
-    q += c;
-  }
-  return q + "\"";
-}
-
-std::string num(double x, const char* format = "%.3g") {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, x);
-  return buf;
-}
-
-// The cause most of a touchpoint's defections are blamed on.
-int dominant_cause(const TouchpointFigures& t) {
-  int best = 0;
-  for (int c = 1; c < cause_count; ++c)
-    if (t[fig_cause + c] > t[fig_cause + best]) best = c;
-  return best;
-}
-
 std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) {
   std::string s = t.id + (t.name.empty() || t.name == t.id ? "" : " - " + t.name);
-  s += "\nvisits per customer " + num(f[fig_visits]) + ", failures " + num(f[fig_failures]) + ", repeats " +
-       num(f[fig_repeats]);
-  s += "\nlost per 1,000 customers " + num(1000 * f.defections(), "%.2f") + ": abandoned " +
-       num(1000 * f[fig_abandoned], "%.2f") + ", routed " + num(1000 * f[fig_routed], "%.2f") + ", silent " +
-       num(1000 * f[fig_silent], "%.2f");
-  if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(dominant_cause(f))]);
+  s += "\nvisits per customer " + dot_number(f[fig_visits]) + ", failures " + dot_number(f[fig_failures]) + ", repeats " +
+       dot_number(f[fig_repeats]);
+  s += "\nlost per 1,000 customers " + dot_number(1000 * f.defections(), "%.2f") + ": abandoned " +
+       dot_number(1000 * f[fig_abandoned], "%.2f") + ", routed " + dot_number(1000 * f[fig_routed], "%.2f") + ", silent " +
+       dot_number(1000 * f[fig_silent], "%.2f");
+  if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
   return s;
 }
 
@@ -68,7 +35,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
       if (!journey.is_terminal(k)) most_lost = std::max(most_lost, heat->touchpoints[k].defections());
     for (const double f : heat->transitions) most_flow = std::max(most_flow, f);
   }
-  out << "digraph journey {\n  label=" << quote(title) << ";\n  labelloc=t;\n  rankdir=LR;\n"
+  out << "digraph journey {\n  label=" << dot_quote(title) << ";\n  labelloc=t;\n  rankdir=LR;\n"
       << "  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n";
 
   auto node = [&](std::size_t k) {
@@ -76,30 +43,30 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     std::string label = t.id;
     if (!t.name.empty() && t.name != t.id) label += "\n" + t.name;
     std::ostringstream a;
-    a << dot_node_name(k) << " [id=" << quote("tp-" + t.id);
+    a << dot_node_name(k) << " [id=" << dot_quote("tp-" + t.id);
     if (journey.is_terminal(k)) {
       const bool kept = t.outcome == Outcome::retained;
-      a << ", label=" << quote(label + "\n" + to_string(t.outcome)) << ", shape="
+      a << ", label=" << dot_quote(label + "\n" + to_string(t.outcome)) << ", shape="
         << (kept ? "doublecircle" : "doubleoctagon") << ", style=filled, fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"");
-      if (heat) a << ", tooltip=" << quote(t.id + ": reached by " + num(heat->touchpoints[k][fig_visits]) + " per customer", true);
+      if (heat) a << ", tooltip=" << dot_quote(t.id + ": reached by " + dot_number(heat->touchpoints[k][fig_visits]) + " per customer", true);
       a << "];\n";
       return a.str();
     }
-    label += "\nr=" + num(t.reliability) + " l=" + num(t.relevance) + " v=" + num(t.value) + " t=" + num(t.trust);
-    if (t.recovery > 0) label += " q=" + num(t.recovery);
+    label += "\nr=" + dot_number(t.reliability) + " l=" + dot_number(t.relevance) + " v=" + dot_number(t.value) + " t=" + dot_number(t.trust);
+    if (t.recovery > 0) label += " q=" + dot_number(t.recovery);
     std::string style = t.recovery > 0 ? "rounded" : "";
     if (heat) {
       const TouchpointFigures& f = heat->touchpoints[k];
-      label += "\nlost " + num(1000 * f.defections(), "%.1f") + " per 1,000";
+      label += "\nlost " + dot_number(1000 * f.defections(), "%.1f") + " per 1,000";
       const int c = heat_class(f.defections(), most_lost);
       style += std::string(style.empty() ? "" : ",") + "filled";
       a << ", fillcolor=\"" << heat_colours[static_cast<std::size_t>(c)] << "\"";
       if (heat_needs_light_text(c)) a << ", fontcolor=white";
-      a << ", tooltip=" << quote(touchpoint_tooltip(t, f), true);
+      a << ", tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
     }
-    a << ", label=" << quote(label) << ", shape=box";
+    a << ", label=" << dot_quote(label) << ", shape=box";
     if (k == journey.start()) a << ", penwidth=2";
-    if (!style.empty()) a << ", style=" << quote(style);
+    if (!style.empty()) a << ", style=" << dot_quote(style);
     a << "];\n";
     return a.str();
   };
@@ -115,7 +82,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     by_stage[stage].push_back(k);
   }
   for (std::size_t i = 0; i < stages.size(); ++i) {
-    out << "  subgraph cluster_" << i << " {\n    label=" << quote(stages[i])
+    out << "  subgraph cluster_" << i << " {\n    label=" << dot_quote(stages[i])
         << ";\n    style=rounded;\n    color=\"#999999\";\n    fontcolor=\"#555555\";\n";
     for (const auto k : by_stage[stages[i]]) out << "    " << node(k);
     out << "  }\n";
@@ -125,21 +92,21 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
 
   for (std::size_t e = 0; e < journey.transitions().size(); ++e) {
     const Transition& tr = journey.transitions()[e];
-    std::string label = num(tr.probability);
+    std::string label = dot_number(tr.probability);
     if (tr.when != When::any) label = std::string(to_string(tr.when)) + " " + label;
     if (tr.segment != every_segment) {
       const auto s = static_cast<std::size_t>(tr.segment);
       label = (s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s)) + ": " + label;
     }
-    out << "  " << dot_node_name(tr.from) << " -> " << dot_node_name(tr.to) << " [label=" << quote(label);
+    out << "  " << dot_node_name(tr.from) << " -> " << dot_node_name(tr.to) << " [label=" << dot_quote(label);
     if (tr.segment != every_segment) out << ", style=dashed";
     if (tr.when == When::fail) out << ", color=red, fontcolor=red";
     if (tr.when == When::ok) out << ", color=darkgreen, fontcolor=darkgreen";
     if (heat && e < heat->transitions.size()) {
       const double flow = heat->transitions[e];
-      out << ", penwidth=" << num(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0)
-          << ", tooltip=" << quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
-                                   num(flow) + " times per customer", true);
+      out << ", penwidth=" << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0)
+          << ", tooltip=" << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
+                                   dot_number(flow) + " times per customer", true);
     }
     out << "];\n";
   }
@@ -150,7 +117,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     for (std::size_t c = 0; c < heat_colours.size(); ++c) {
       const double lo = 1000 * most_lost * static_cast<double>(c) / static_cast<double>(heat_colours.size());
       out << "<td bgcolor=\"" << heat_colours[c] << "\"><font color=\"" << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "black")
-          << "\">" << num(lo, "%.1f") << "+</font></td>";
+          << "\">" << dot_number(lo, "%.1f") << "+</font></td>";
     }
     out << "</tr></table>>];\n";
   }

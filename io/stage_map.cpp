@@ -1,11 +1,11 @@
 #include "io/stage_map.hpp"
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 #include <utility>
 #include <vector>
 
+#include "io/dot_text.hpp"
 #include "io/heat_scale.hpp"
 
 namespace cxsim {
@@ -41,28 +41,6 @@ struct StageNodes {
   }
 };
 
-// A DOT string: a backslash stays a backslash (Graphviz reads \N, \l... as escapes, once in
-// labels and twice in tooltips), a line break is Graphviz's \n.
-std::string quote(const std::string& s, bool tooltip = false) {
-  std::string q = "\"";
-  for (const char c : s) {
-    if (c == '\n') {
-      q += "\\n";
-    } else if (c == '\\') {
-      q += tooltip ? "\\\\\\\\" : "\\\\";
-    } else {
-      if (c == '"') q += '\\';
-      q += c;
-    }
-  }
-  return q + "\"";
-}
-
-std::string num(double x, const char* format = "%.3g") {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, format, x);
-  return buf;
-}
 
 }  // namespace
 
@@ -86,14 +64,14 @@ void write_stage_dot(std::ostream& out, const Journey& journey, const std::strin
     most_flow = std::max(most_flow, flow);
   }
 
-  out << "digraph journey {\n  label=" << quote(title + " (by stage)") << ";\n  labelloc=t;\n  rankdir=LR;\n"
+  out << "digraph journey {\n  label=" << dot_quote(title + " (by stage)") << ";\n  labelloc=t;\n  rankdir=LR;\n"
       << "  node [fontname=\"Helvetica\", fontsize=10];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
   for (std::size_t i = 0; i < n.names.size(); ++i) {
     const bool ending = n.names[i].rfind("ending: ", 0) == 0;
     const std::string label = n.names[i] + "\\n" + std::to_string(n.touchpoints[i]) + " touchpoint" +
-                              (n.touchpoints[i] == 1 ? "" : "s") + (ending ? "" : "\\nlost " + num(1000 * lost[i], "%.1f") + " per 1,000");
-    out << "  st" << i << " [label=" << quote(label);
-    // quote() escaped the backslash of "\n": undo it for the line breaks meant.
+                              (n.touchpoints[i] == 1 ? "" : "s") + (ending ? "" : "\\nlost " + dot_number(1000 * lost[i], "%.1f") + " per 1,000");
+    out << "  st" << i << " [label=" << dot_quote(label);
+    // dot_quote() escaped the backslash of "\n": undo it for the line breaks meant.
     out << ", shape=" << (ending ? "ellipse" : "box");
     if (!ending) {
       const int c = heat_class(lost[i], most_lost);
@@ -104,8 +82,8 @@ void write_stage_dot(std::ostream& out, const Journey& journey, const std::strin
   }
   for (const auto& [ends, flow] : flows)
     out << "  st" << ends.first << " -> st" << ends.second << " [penwidth="
-        << num(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0) << ", tooltip="
-        << quote(n.names[ends.first] + " -> " + n.names[ends.second] + ": " + num(flow) + " moves per customer", true)
+        << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0) << ", tooltip="
+        << dot_quote(n.names[ends.first] + " -> " + n.names[ends.second] + ": " + dot_number(flow) + " moves per customer", true)
         << "];\n";  // a tooltip, not a label: labels cost dot a virtual node each
   out << "}\n";
 }

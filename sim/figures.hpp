@@ -20,6 +20,13 @@ struct TouchpointFigures {
   double operator[](int f) const { return value[static_cast<std::size_t>(f)]; }
   // Every defection blamed on this touchpoint: abandoned here, routed or silent from a visit here.
   double defections() const { return (*this)[fig_abandoned] + (*this)[fig_routed] + (*this)[fig_silent]; }
+  // The cause most of those defections are blamed on (the first of equals).
+  int main_cause() const {
+    int best = 0;
+    for (int c = 1; c < cause_count; ++c)
+      if ((*this)[fig_cause + c] > (*this)[fig_cause + best]) best = c;
+    return best;
+  }
 };
 
 struct SegmentFigures {
