@@ -503,11 +503,11 @@ std::string csv(const ComparisonResult& r) {
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
   for (const auto& v : r.variants) {
     auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
-      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << shortest_text(d.difference)
-        << ',' << shortest_text(d.ci95.lo) << ',' << shortest_text(d.ci95.hi) << ',' << shortest_text(d.p_value) << ',';
-      if (adjusted) o << shortest_text(*adjusted);
+      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << table_number(d.difference)
+        << ',' << table_number(d.ci95.lo) << ',' << table_number(d.ci95.hi) << ',' << table_number(d.p_value) << ',';
+      if (adjusted) o << table_number(*adjusted);
       o << ',';
-      if (d.exact) o << shortest_text(*d.exact);
+      if (d.exact) o << table_number(*d.exact);
       o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << '\n';
     };
     put("defection_rate", "", v.defection, v.p_adjusted);
@@ -516,9 +516,9 @@ std::string csv(const ComparisonResult& r) {
     for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
     if (v.value) {
       auto money_row = [&](const char* id, double x, const Interval& ci, std::optional<double> exact = std::nullopt) {
-        o << lead << csv_escape(v.name) << ",economics," << id << ',' << shortest_text(x) << ','
-          << shortest_text(ci.lo) << ',' << shortest_text(ci.hi) << ",,,";
-        if (exact) o << shortest_text(*exact);
+        o << lead << csv_escape(v.name) << ",economics," << id << ',' << table_number(x) << ','
+          << table_number(ci.lo) << ',' << table_number(ci.hi) << ",,,";
+        if (exact) o << table_number(*exact);
         o << ",,\n";
       };
       money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
