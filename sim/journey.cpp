@@ -1,7 +1,10 @@
 #include "sim/journey.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <span>
+#include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace cxsim {
@@ -46,6 +49,24 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
       start_(start),
       segments_(std::max<std::size_t>(segments, 1)) {
   const std::size_t n = touchpoints_.size();
+  // The engines index and divide without checking: a journey that breaks these is refused here,
+  // in every build, rather than read out of bounds later. (The loader's checks, with file and
+  // line, come first; these guard every other way a journey is made.)
+  const auto refuse = [](const std::string& why) { throw std::invalid_argument("invalid journey: " + why); };
+  if (n == 0) refuse("no touchpoints");
+  if (start_ >= n) refuse("the start is not a touchpoint");
+  const auto unit = [](double x) { return x >= 0.0 && x <= 1.0; };
+  for (const auto& t : touchpoints_) {
+    if (!unit(t.reliability) || !unit(t.relevance) || !unit(t.value) || !unit(t.trust) || !unit(t.recovery))
+      refuse("touchpoint '" + t.id + "' has an attribute outside [0, 1]");
+    for (const auto& x : {t.effort_minutes, t.cost})
+      if (x && !(*x >= 0.0 && std::isfinite(*x))) refuse("touchpoint '" + t.id + "' has a negative or infinite effort or cost");
+  }
+  for (const auto& t : transitions_) {
+    if (t.from >= n || t.to >= n) refuse("a transition names no touchpoint");
+    if (!(t.probability >= 0.0 && std::isfinite(t.probability))) refuse("a transition probability is negative or not finite");
+    if (t.segment != every_segment && t.segment < 0) refuse("a transition names a negative segment");
+  }
   for (auto* v : {&reliability_, &relevance_, &value_, &trust_, &recovery_, &effort_}) v->reserve(n);
   keys_.reserve(n);
   outcome_.reserve(n);

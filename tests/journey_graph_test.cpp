@@ -1,6 +1,7 @@
 // Whole-journey checks on the Boost.Graph view of the journey.
 #include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 #include "sim/journey_graph.hpp"
 #include "dice.hpp"
@@ -15,6 +16,50 @@ bool has(const std::vector<JourneyProblem>& ps, bool error, const std::string& p
   return std::any_of(ps.begin(), ps.end(), [&](const JourneyProblem& p) {
     return p.error == error && p.message.find(part) != std::string::npos;
   });
+}
+
+// Every way of making a journey, not only the loader, is refused when it breaks what the engines
+// rely on (release builds included).
+Touchpoint plain(const std::string& id) {
+  Touchpoint t;
+  t.id = id;
+  return t;
+}
+
+TEST(JourneyInvariants, AStartOutsideTheJourneyIsRefused) {
+  EXPECT_THROW(Journey({plain("a")}, {}, 1), std::invalid_argument);
+}
+
+TEST(JourneyInvariants, ATransitionToNoTouchpointIsRefused) {
+  EXPECT_THROW(Journey({plain("a")}, {Transition{0, 3, 1.0}}, 0), std::invalid_argument);
+}
+
+TEST(JourneyInvariants, AnAttributeOutsideZeroToOneIsRefused) {
+  Touchpoint t = plain("a");
+  t.trust = 1.5;
+  EXPECT_THROW(Journey({t}, {}, 0), std::invalid_argument);
+}
+
+TEST(JourneyInvariants, ANegativeProbabilityIsRefused) {
+  EXPECT_THROW(Journey({plain("a"), plain("z")}, {Transition{0, 1, -0.5}}, 0), std::invalid_argument);
+}
+
+TEST(PopulationInvariants, ANegativeShareIsRefused) {
+  Segment s;
+  s.share = -1.0;
+  EXPECT_THROW(Population({s}), std::invalid_argument);
+}
+
+TEST(PopulationInvariants, ASensitivityBeyondItsRangeIsRefused) {
+  Segment s;
+  s.value_sensitivity = 1e6;
+  EXPECT_THROW(Population({s}), std::invalid_argument);
+}
+
+TEST(PopulationInvariants, SharesThatAreAllZeroAreRefused) {
+  Segment s;
+  s.share = 0.0;
+  EXPECT_THROW(Population({s}), std::invalid_argument);
 }
 
 TEST(JourneyGraph, FailSetIsUnusedWhenReliabilityIsOne) {
