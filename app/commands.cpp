@@ -23,6 +23,7 @@
 #include "analysis/threads.hpp"
 #include "app/processes.hpp"
 #include "app/progress.hpp"
+#include "io/csv_escape.hpp"
 #include "io/output_file.hpp"
 #include "io/batch.hpp"
 #include "io/file_digest.hpp"
@@ -560,7 +561,8 @@ int run_exact(const ExactOptions& o) {
 }
 
 int run_validate(const ValidateOptions& o) {
-  if (o.format != "table" && o.format != "json") throw UsageError("--format must be table or json");
+  if (o.format != "table" && o.format != "json" && o.format != "csv")
+    throw UsageError("--format must be table, json or csv");
   const std::uint64_t threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
@@ -581,7 +583,15 @@ int run_validate(const ValidateOptions& o) {
   const double worst = agreement.max_abs_z();
   const bool ok = agreement.agrees(5.0);
 
-  if (o.format == "json") {
+  if (o.format == "csv") {
+    // One figure a row, the scenario and variant in each, like every other table.
+    std::cout << "scenario,variant,customers,seed,figure,monte_carlo,exact,standard_error,z,agrees\n";
+    for (const auto& c : agreement.checks)
+      std::cout << csv_escape(sc.name) << ',' << csv_escape(loaded.model.variant) << ',' << customers << ','
+                << walk.seed << ',' << csv_escape(c.figure) << ',' << table_number(c.monte_carlo) << ','
+                << table_number(c.exact) << ',' << table_number(c.standard_error) << ',' << table_number(c.z) << ','
+                << (std::fabs(c.z) <= 5.0 ? "true" : "false") << '\n';
+  } else if (o.format == "json") {
     nlohmann::ordered_json j;
     j["scenario"] = sc.name;
     j["variant"] = loaded.model.variant;

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   v->add_option("--customers", validate.customers, "Monte Carlo customers");
   v->add_option("--seed", validate.seed, "random seed");
   v->add_option("--threads", validate.threads, "worker threads; 0 (default) = all cores");
-  v->add_option("--format", validate.format, "table (default) or json");
+  v->add_option("--format", validate.format, "table (default), json or csv");
 
   cxsim::CompareOptions compare;
   auto* cmp = app.add_subcommand(

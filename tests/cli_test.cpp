@@ -224,6 +224,25 @@ TEST_F(Cli, ValidateAgreesOnABundledScenario) {
   EXPECT_NE(r.out.find("agree"), std::string::npos);
 }
 
+TEST_F(Cli, ValidateCsvHasOneRowPerFigureOfTheJson) {
+  const Result json = cxsim("validate " + yaml_ + " --customers 20000 --format json");
+  const Result csv = cxsim("validate " + yaml_ + " --customers 20000 --format csv");
+  ASSERT_EQ(json.code, 0) << json.err;
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  const auto figures = nlohmann::json::parse(json.out)["figures"];
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "scenario,variant,customers,seed,figure,monte_carlo,exact,standard_error,z,agrees");
+  std::size_t rows = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_LT(rows, figures.size());
+    EXPECT_NE(line.find("," + figures[rows]["figure"].get<std::string>() + ","), std::string::npos) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, figures.size());
+}
+
 }  // namespace
 }  // namespace cxsim
 
