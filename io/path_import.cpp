@@ -82,21 +82,28 @@ std::string unique_id(const std::string& want, const std::unordered_map<std::str
   return id;
 }
 
-}  // namespace
+// What PATHS.csv held: the counts, and which optional columns it had.
+struct PathCounts {
+  Counts counts;
+  bool has_segment = false, has_failed = false;
+};
 
-ImportedPaths import_paths(const std::string& path, const PathImportSettings& settings, Diagnostics& diag) {
-  ImportedPaths out;
+// Step 1: reads PATHS.csv into counts (the visits, failures and departures of every touchpoint and
+// segment), every problem at its line. False when there were errors.
+bool count_paths(const std::string& path, const PathImportSettings& settings, Diagnostics& diag, ImportedPaths& out,
+                 PathCounts& pc) {
+  Counts& counts = pc.counts;
+  bool& has_segment = pc.has_segment;
+  bool& has_failed = pc.has_failed;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     diag.error({path, 0, 0}, std::filesystem::exists(path, ec) ? "not a regular file; expected a CSV file of paths"
                                                                 : "cannot read: no such file");
-    return out;
+    return false;
   }
   const std::size_t max_errors = 50;
-  Counts counts;
   std::unordered_set<std::string> finished;  // customers whose rows are behind us
   std::optional<Path> current;
-  bool has_segment = false, has_failed = false;
   const auto error = [&](std::size_t line, const std::string& column, const std::string& message) {
     diag.error({path, line, 0}, (column.empty() ? "" : "'" + column + "': ") + message);
     return diag.error_count() < max_errors;
@@ -124,7 +131,7 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       if (!reader.has_column(columns[static_cast<std::size_t>(required)])) {
         error(1, "", std::string("the header has no column '") + columns[static_cast<std::size_t>(required)] +
                          "'; PATHS.csv needs customer,step,touchpoint,ending (and may have segment, failed)");
-        return out;
+        return false;
       }
     has_segment = reader.has_column("segment");
     has_failed = reader.has_column("failed");
@@ -242,34 +249,54 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
     else if (dynamic_cast<const io::error::header_missing*>(&e))
       message = "the file is empty; expected a header line customer,step,touchpoint,ending (and segment, failed if known)";
     diag.error({path, line, 0}, message);
-    return out;
+    return false;
   }
   if (diag.error_count() >= max_errors)
     diag.error({path, 0, 0}, "stopped after " + std::to_string(max_errors) + " errors");
-  if (diag.has_errors()) return out;
+  if (diag.has_errors()) return false;
   if (out.customers == 0) {
     diag.error({path, 0, 0}, "no paths: the file has a header but no rows");
-    return out;
+    return false;
   }
+  return true;
+}
 
-  // ---- the journey ----
-  const std::size_t segs = std::max<std::size_t>(1, counts.segments.size());
-  const std::string start_id = unique_id("start", counts.touchpoint_index);
-  std::array<std::string, 4> ending_ids;
+// The ids of the imported journey: its start and its four endings, none clashing with a
+// touchpoint's own id.
+struct JourneyIds {
+  std::string start;
+  std::array<std::string, 4> endings;
+  const Counts* counts = nullptr;
+  const std::string& of(int node) const {
+    return node == start_node ? start : counts->touchpoints[static_cast<std::size_t>(node)];
+  }
+  const std::string& to(int to) const {
+    return to >= 0 ? counts->touchpoints[static_cast<std::size_t>(to)] : endings[static_cast<std::size_t>(-1 - to)];
+  }
+};
+
+JourneyIds journey_ids(const Counts& counts) {
+  JourneyIds ids;
+  ids.counts = &counts;
+  ids.start = unique_id("start", counts.touchpoint_index);
   for (int e = 0; e < 4; ++e)
-    ending_ids[static_cast<std::size_t>(e)] = unique_id(std::string("ended_") + ending_names[static_cast<std::size_t>(e)],
-                                                        counts.touchpoint_index);
-  const auto id_of = [&](int node) -> const std::string& {
-    return node == start_node ? start_id : counts.touchpoints[static_cast<std::size_t>(node)];
-  };
-  const auto to_id = [&](int to) -> const std::string& {
-    return to >= 0 ? counts.touchpoints[static_cast<std::size_t>(to)] : ending_ids[static_cast<std::size_t>(-1 - to)];
-  };
+    ids.endings[static_cast<std::size_t>(e)] =
+        unique_id(std::string("ended_") + ending_names[static_cast<std::size_t>(e)], counts.touchpoint_index);
+  return ids;
+}
 
+// Step 2: transitions.csv, every set with its maximum-likelihood probabilities; segments seen often
+// enough get rows of their own. `ended` says which endings some row reaches.
+std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathImportSettings& settings,
+                              ImportedPaths& out, std::array<bool, 4>& ended) {
+  Counts& counts = pc.counts;
+  const std::size_t segs = std::max<std::size_t>(1, counts.segments.size());
+  const auto id_of = [&](int node) -> const std::string& { return ids.of(node); };
+  const auto to_id = [&](int to) -> const std::string& { return ids.to(to); };
+  const auto& ending_ids = ids.endings;
   // Rows of one set: to, probability = times taken / departures.
   std::ostringstream trs;
   trs << "from,to,probability,when,segment\n";
-  std::array<bool, 4> ended{};
   std::set<std::pair<int, int>> all_abandoned;  // (from, set) where every departure was an abandonment
   const auto write_set = [&](int from, int set, const std::map<int, std::uint64_t>& all, const std::string& segment) {
     // Left to friction, abandonment is the visit's own walk-away, not a route: the rows are the
@@ -352,6 +379,15 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
                               std::to_string(n) + " times, uses the route of all customers");
   }
 
+  return trs.str();
+}
+
+// Step 3: touchpoints.csv: neutral friction, reliability as observed where failures were recorded.
+std::string touchpoints_table(const PathCounts& pc, const JourneyIds& ids, const std::array<bool, 4>& ended,
+                              ImportedPaths& out) {
+  const Counts& counts = pc.counts;
+  const std::string& start_id = ids.start;
+  const auto& ending_ids = ids.endings;
   std::ostringstream tps;
   tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
   tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
@@ -364,6 +400,17 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
       tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
   out.touchpoints = counts.touchpoints.size() + 1;
 
+  return tps.str();
+}
+
+// Step 4: scenario.yaml, with comments saying what was counted and what was assumed.
+std::string scenario_yaml(const std::string& path, const PathCounts& pc, const JourneyIds& ids,
+                          const PathImportSettings& settings, ImportedPaths& out) {
+  const Counts& counts = pc.counts;
+  const bool has_segment = pc.has_segment, has_failed = pc.has_failed;
+  const std::size_t segs = std::max<std::size_t>(1, counts.segments.size());
+  const std::string& start_id = ids.start;
+  const auto& ending_ids = ids.endings;
   std::ostringstream yaml;
   const auto& endings = counts.endings;
   yaml << "# Imported by cxsim import-paths from " << one_line(path) << ".\n"
@@ -405,29 +452,45 @@ ImportedPaths import_paths(const std::string& path, const PathImportSettings& se
          << ", value_expectation: 0, sensitivity: {reliability: 0, relevance: 0, value: 0}, silent_churn: 0}\n";
   }
   yaml << "simulation: {customers: " << std::max<std::uint64_t>(out.customers, 100000) << ", seed: 1}\n";
-  for (int e = 0; e < 4; ++e) out.endings[static_cast<std::size_t>(e)] = endings[e];
-  if (settings.left_to_friction) {
-    // The same paths as OBSERVED counts, in OBSERVED.yaml's words, for `cxsim calibrate`.
-    std::ostringstream obs, table;
-    obs << "# Counted by cxsim import-paths from " << one_line(path) << " (the paths the journey beside it was\n"
-        << "# imported from). Every customer's ending, and each touchpoint's visits"
-        << (has_failed ? ", failures" : "") << " and abandonments.\n"
-        << "customers: " << out.customers << "\noutcomes: {retained: " << endings[e_retained]
-        << ", silent_churn: " << endings[e_churned] << ", abandoned: " << endings[e_abandoned]
-        << ", routed_defection: " << endings[e_defected] << "}\ntouchpoints: observed_touchpoints.csv\n";
-    table << "touchpoint,visits," << (has_failed ? "failures," : "") << "abandoned\n";
-    for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
-      table << csv_escape_verbatim(counts.touchpoints[k]) << ',' << counts.visits[k] << ',';
-      if (has_failed) table << counts.failures[k] << ',';
-      table << counts.abandoned[k] << '\n';
-    }
-    out.observed_yaml = obs.str();
-    out.observed_csv = table.str();
+  return yaml.str();
+}
+
+// Step 5 (--left-to-friction): the same paths as OBSERVED counts, for `cxsim calibrate`.
+void observed_counts(const std::string& path, const PathCounts& pc, ImportedPaths& out) {
+  const Counts& counts = pc.counts;
+  const bool has_failed = pc.has_failed;
+  const auto& endings = counts.endings;
+  std::ostringstream obs, table;
+  obs << "# Counted by cxsim import-paths from " << one_line(path) << " (the paths the journey beside it was\n"
+      << "# imported from). Every customer's ending, and each touchpoint's visits"
+      << (has_failed ? ", failures" : "") << " and abandonments.\n"
+      << "customers: " << out.customers << "\noutcomes: {retained: " << endings[e_retained]
+      << ", silent_churn: " << endings[e_churned] << ", abandoned: " << endings[e_abandoned]
+      << ", routed_defection: " << endings[e_defected] << "}\ntouchpoints: observed_touchpoints.csv\n";
+  table << "touchpoint,visits," << (has_failed ? "failures," : "") << "abandoned\n";
+  for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
+    table << csv_escape_verbatim(counts.touchpoints[k]) << ',' << counts.visits[k] << ',';
+    if (has_failed) table << counts.failures[k] << ',';
+    table << counts.abandoned[k] << '\n';
   }
-  out.scenario_yaml = yaml.str();
-  out.touchpoints_csv = tps.str();
-  out.transitions_csv = trs.str();
-  out.segments = segs;
+  out.observed_yaml = obs.str();
+  out.observed_csv = table.str();
+}
+
+}  // namespace
+
+ImportedPaths import_paths(const std::string& path, const PathImportSettings& settings, Diagnostics& diag) {
+  ImportedPaths out;
+  PathCounts pc;
+  if (!count_paths(path, settings, diag, out, pc)) return out;
+  const JourneyIds ids = journey_ids(pc.counts);
+  std::array<bool, 4> ended{};
+  out.transitions_csv = transitions_table(pc, ids, settings, out, ended);
+  out.touchpoints_csv = touchpoints_table(pc, ids, ended, out);
+  out.scenario_yaml = scenario_yaml(path, pc, ids, settings, out);
+  if (settings.left_to_friction) observed_counts(path, pc, out);
+  for (std::size_t e = 0; e < 4; ++e) out.endings[e] = pc.counts.endings[e];
+  out.segments = std::max<std::size_t>(1, pc.counts.segments.size());
   return out;
 }
 
