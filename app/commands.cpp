@@ -31,6 +31,8 @@
 #include "io/graphviz_svg.hpp"
 #include "io/stage_map.hpp"
 #include "io/html_report.hpp"
+#include "io/journey_map.hpp"
+#include "io/report_context.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
 #include "io/starter_templates.hpp"
@@ -761,6 +763,8 @@ int run_validate(const ValidateOptions& o) {
 }
 
 int run_dot(const DotOptions& o) {
+  if (o.format != "dot" && o.format != "svg" && o.format != "png")
+    throw UsageError("--format must be dot, svg or png, not '" + o.format + "'");
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
@@ -778,7 +782,7 @@ int run_dot(const DotOptions& o) {
                 (loaded.model.segment.empty() ? "" : " — segment " + loaded.model.segment + " only"),
             segment_names,
             heat ? &heat->figures : nullptr);
-  emit(out, dot.str());
+  emit(out, o.format == "dot" ? dot.str() : render_dot(dot.str(), o.format));
   return 0;
 }
 
@@ -1013,7 +1017,7 @@ namespace {
 // The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
 // stage, else none (the tables still give every touchpoint). What was done is said in the notes.
 std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
-                        const Figures& heat, std::vector<std::string>& notes) {
+                        const Figures& heat, std::vector<std::string>& notes, std::string& legend) {
   const auto fits = [](std::size_t nodes, std::size_t edges) {
     return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
   };
@@ -1022,7 +1026,8 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
   std::ostringstream dot;
   std::string what;
   if (fits(j.size(), j.transitions().size())) {
-    write_dot(dot, j, title, segment_names, &heat);
+    write_journey_map(dot, j, segment_names, heat);
+    legend = journey_map_legend(j, heat);
   } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
     write_stage_dot(dot, j, title, heat);
     what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
@@ -1112,7 +1117,8 @@ int run_report(const ReportOptions& o) {
         page.notes.push_back(std::string("No exact figures: ") + e.what());
       }
     }
-    page.journey_svg = journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes);
+    page.journey_svg =
+        journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
@@ -1177,13 +1183,15 @@ int run_report(const ReportOptions& o) {
     page.economics = json{{"customers_per_year", economics->customers_per_year},
                           {"value_per_customer", economics->value_per_customer},
                           {"currency", economics->currency}};
-  page.reproduce = json{{"scenario_file", o.scenario},
+  page.context = report_context(sc, model, variants, economics);
+  page.reproduce = json{{"scenario_file", relative_to_output(o.scenario, o.out)},
                         {"sha256", sha256_of_files(sc.inputs)},
                         {"seed", settings.walk.seed},
                         {"customers", settings.customers},
                         {"version", "cxsim " CXSIM_VERSION},
                         {"date", utc_now()},
-                        {"command", o.command_line}};
+                        {"command", reproduce_command({o.scenario, o.out, settings.walk.seed, settings.customers,
+                                                       o.segment, o.variants})}};
   emit(out, html_report(page));
   std::cerr << "cxsim: report written to " << o.out << '\n';
   return 0;

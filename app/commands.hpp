@@ -71,6 +71,7 @@ struct DotOptions {
   std::string scenario, variant, out;
   std::optional<std::string> segment;
   bool heat = false;  // colour by where customers are lost (exact figures)
+  std::string format = "dot";  // dot (text), svg or png (rendered by the linked Graphviz library)
 };
 
 struct ImportPathsOptions {

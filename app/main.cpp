@@ -136,11 +136,12 @@ int main(int argc, char** argv) {
   add_output(sw, sweep.output);
 
   cxsim::DotOptions dot;
-  auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
+  auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph, or drawn as SVG or PNG");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
   d->add_option("--segment", dot.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
+  d->add_option("--format", dot.format, "dot (the graph as text, default), svg or png (drawn by the Graphviz library)");
   d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
 
   cxsim::ImportPathsOptions import;

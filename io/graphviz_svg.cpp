@@ -45,7 +45,7 @@ class QuietStderr {
 
 }  // namespace
 
-std::string dot_to_svg(const std::string& dot, bool* troubled) {
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled) {
   // Graphviz keeps global state: one layout at a time.
   static std::mutex graphviz;
   const std::lock_guard<std::mutex> lock(graphviz);
@@ -59,12 +59,17 @@ std::string dot_to_svg(const std::string& dot, bool* troubled) {
   if (gvLayout(gvc.get(), g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
   char* data = nullptr;
   unsigned int length = 0;
-  const int rendered = gvRenderData(gvc.get(), g.get(), "svg", &data, &length);
-  std::string svg = rendered == 0 && data ? std::string(data, length) : std::string();
+  const int rendered = gvRenderData(gvc.get(), g.get(), format.c_str(), &data, &length);
+  std::string file = rendered == 0 && data ? std::string(data, length) : std::string();
   gvFreeRenderData(data);
   gvFreeLayout(gvc.get(), g.get());
   if (troubled) *troubled = agerrors() >= AGERR;
-  if (svg.empty()) throw std::runtime_error("Graphviz could not render the journey to SVG");
+  if (file.empty()) throw std::runtime_error("Graphviz could not render the journey as " + format);
+  return file;
+}
+
+std::string dot_to_svg(const std::string& dot, bool* troubled) {
+  const std::string svg = render_dot(dot, "svg", troubled);
   const auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);
 }

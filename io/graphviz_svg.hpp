@@ -11,4 +11,8 @@ namespace cxsim {
 // error while laying it out (some edges may then be missing from the drawing).
 std::string dot_to_svg(const std::string& dot, bool* troubled = nullptr);
 
+// The whole file Graphviz renders in `format` ("svg": a standalone SVG document, "png": the
+// PNG's bytes). Throws std::runtime_error like dot_to_svg.
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled = nullptr);
+
 }  // namespace cxsim

@@ -5,6 +5,7 @@
 // in the page (<script type="application/json" id="cxsim-data">).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,6 +16,7 @@ struct HtmlReportInput {
   nlohmann::ordered_json run;                          // `run --format json` of the Monte Carlo run
   std::optional<nlohmann::ordered_json> exact;         // `exact --format json`, when it could be solved
   std::string journey_svg;                             // the heat map (Graphviz)
+  std::string map_legend;                              // HTML below the map (io/journey_map.hpp)
   std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
   std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
   std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
@@ -23,7 +25,10 @@ struct HtmlReportInput {
   std::optional<nlohmann::ordered_json> personas;
   std::optional<nlohmann::ordered_json> validation;    // {agrees, figures, max_abs_z, worst}
   std::optional<nlohmann::ordered_json> economics;     // {customers_per_year, value_per_customer, currency}
-  nlohmann::ordered_json reproduce;  // {scenario_file, sha256, seed, customers, version, date, command}
+  // io/report_context.hpp: redesign descriptions and costs, segments, economics inputs.
+  nlohmann::ordered_json context = nlohmann::ordered_json::object();
+  // {scenario_file (relative to the page), sha256, seed, customers, version, date, command}
+  nlohmann::ordered_json reproduce;
   std::vector<std::string> notes;    // what was left out and why
 };
 

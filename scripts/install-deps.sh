@@ -13,7 +13,7 @@ packages=(
   libgtest-dev libbenchmark-dev
 )
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3 python3-numpy python3-yaml chromium)
+  packages+=(python3 python3-numpy python3-yaml chromium chromium-driver python3-selenium)
 fi
 # An MPI build (CXSIM_MPI=ON, see docs/analysis.md) needs Open MPI and its launcher.
 if [ "${CXSIM_MPI:-OFF}" = "ON" ]; then

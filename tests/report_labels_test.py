@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+"""`cxsim report` read as a manager reads it, in real headless Chromium driven by Selenium: for
+the bundled scenarios and a generated hospital journey of 18 touchpoints with 12 redesigns,
+at 800, 1,280 and 1,920 pixels wide,
+- every category label of every bar chart is drawn: the labels Chart.js drew (each scale's
+  `_labelItems` after rendering, not the data given to it) are the page's own table rows, all of
+  them, in the same order, and no two overlap;
+- the redesigns' chart and table are in one order, best first;
+- the journey map fits the width without a horizontal scroll bar at its default zoom, and the
+  page as a whole does not scroll sideways;
+- no console messages, no network requests, a screenshot that is not blank;
+- no "-0" anywhere in the text or the drawn labels, a currency on every money figure, and a
+  reproduce line with no absolute path.
+
+Usage: report_labels_test.py CXSIM_BINARY SOURCE_DIR   (run with Debian's /usr/bin/python3)
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import hospital_scenario  # noqa: E402
+
+FAILURES = []
+
+
+def check(ok, what):
+    print(("ok    " if ok else "FAIL  ") + what)
+    if not ok:
+        FAILURES.append(what)
+
+
+# The drawn labels of every chart's category axis, read from Chart.js after rendering.
+READ_CHARTS = """
+var out = [];
+Object.keys(Chart.instances).forEach(function (k) {
+  var c = Chart.instances[k];
+  var axis = c.options.indexAxis === 'y' ? 'y' : 'x';
+  var s = c.scales[axis];
+  var items = (s._labelItems || []).map(function (it) {
+    var lines = Array.isArray(it.label) ? it.label.length : 1;
+    return { label: Array.isArray(it.label) ? it.label.join(' ') : String(it.label),
+             y: it.translation[1], x: it.translation[0], lines: lines, lineHeight: it.font.lineHeight };
+  });
+  var other = c.scales[axis === 'y' ? 'x' : 'y'];
+  var otherLabels = (other._labelItems || []).map(function (it) { return String(it.label); });
+  out.push({ id: c.canvas.id, type: s.type, items: items, other: otherLabels,
+             canvasHeight: c.height, canvasWidth: c.width, top: s.top, bottom: s.bottom, left: s.left });
+});
+return out;
+"""
+
+READ_PAGE = """
+var view = document.querySelector('#journey-map .map-view');
+var svg = view && view.querySelector('svg');
+var cells = function (sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) { return e.textContent.trim(); }); };
+return {
+  scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
+  view: view ? { scrollWidth: view.scrollWidth, clientWidth: view.clientWidth } : null,
+  svg: svg ? svg.getBoundingClientRect().width : null,
+  text: document.body.innerText,
+  resources: performance.getEntriesByType('resource').map(function (e) { return e.name; }),
+  lost: Array.prototype.map.call(document.querySelectorAll('#table-lost tbody tr td:first-child'), function (td) {
+    return td.childNodes[0].textContent.trim(); }),
+  redesigns: cells('#table-redesigns tbody tr td:first-child b'),
+  segments: cells('#table-segments tbody tr td:first-child'),
+  money: cells('#table-redesigns tbody tr td:nth-last-child(4), #table-redesigns tbody tr td:nth-last-child(3)'),
+  costs: cells('#table-redesigns tbody tr td:nth-child(2)'),
+  value: cells('#headline-value'),
+  reproduce: document.querySelector('#reproduce code:last-of-type').textContent,
+  data: JSON.parse(document.getElementById('cxsim-data').textContent)
+};
+"""
+
+
+def driver_for(profile):
+    from selenium import webdriver
+    o = webdriver.ChromeOptions()
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND", "--hide-scrollbars",
+                 "--user-data-dir=" + profile]:
+        o.add_argument(flag)
+    o.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return webdriver.Chrome(options=o)
+
+
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0(?:\.0+)?(?![\w.])")
+
+
+def check_page(driver, page, name, width, scenario_file):
+    driver.set_window_size(width, 1200)
+    driver.get("file://" + page)
+    driver.execute_script("return document.readyState")
+    charts = driver.execute_script(READ_CHARTS)
+    p = driver.execute_script(READ_PAGE)
+    at = f"{name} at {width}px"
+    data = p["data"]
+    fig = data["figures"]
+    expected = {
+        "chart-touchpoints": p["lost"],
+        "chart-stages": [s["stage"] or "(no stage)" for s in fig["stages"]],
+        "chart-channels": [s["channel"] or "(no channel)" for s in fig["channels"]],
+        "chart-segments": p["segments"],
+    }
+    if data["comparison"]:
+        expected["chart-forest"] = p["redesigns"]
+    by_id = {c["id"]: c for c in charts}
+    for cid, labels in expected.items():
+        c = by_id.get(cid)
+        check(c is not None, f"{at}: {cid} is drawn")
+        if c is None:
+            continue
+        drawn = [i["label"] for i in c["items"]]
+        check(drawn == labels, f"{at}: {cid} draws all {len(labels)} labels in order (drew {len(drawn)}: "
+                               f"{[x for x in labels if x not in drawn][:3]} missing)")
+        ys = [i["y"] for i in c["items"]]
+        tight = [(c["items"][k]["label"], c["items"][k + 1]["label"]) for k in range(len(ys) - 1)
+                 if abs(ys[k + 1] - ys[k]) < (c["items"][k]["lines"] + c["items"][k + 1]["lines"]) / 2 * c["items"][k]["lineHeight"]]
+        check(not tight, f"{at}: {cid}'s labels do not overlap {tight[:2]}")
+        inside = all(c["top"] - 1 <= y <= c["bottom"] + 1 for y in ys)
+        check(inside, f"{at}: {cid}'s labels lie within its axis")
+        for label in drawn + c["other"]:
+            if NEGATIVE_ZERO.search(label):
+                check(False, f"{at}: {cid} draws '{label}'")
+    if "chart-forest" in expected:
+        check(len(p["redesigns"]) == len(data["comparison"]["variants"]), f"{at}: the table lists every redesign")
+    # The map: no sideways scrolling at its default zoom.
+    check(p["scrollWidth"] <= p["innerWidth"], f"{at}: the page does not scroll sideways ({p['scrollWidth']} > {p['innerWidth']})")
+    if p["view"]:
+        check(p["view"]["scrollWidth"] <= p["view"]["clientWidth"] + 1 and p["svg"] <= p["view"]["clientWidth"] + 1,
+              f"{at}: the map fits its box at the default zoom {p['view']} svg {p['svg']}")
+    bad = NEGATIVE_ZERO.findall(p["text"])
+    check(not bad, f"{at}: no '-0' in the page's text {bad[:3]}")
+    if data["context"].get("economics"):
+        currency = data["context"]["economics"]["currency"]
+        check(p["value"] and p["value"][0].endswith(" " + currency), f"{at}: the value at stake carries {currency}: {p['value']}")
+        money = [m for m in p["money"] if m and m != "-"]
+        check(money and all(m.endswith(currency) for m in money),
+              f"{at}: every net benefit and its interval carry {currency} {money[:4]}")
+        check(p["costs"] and all(c.endswith(currency) or c == "none given" for c in p["costs"]),
+              f"{at}: every redesign's cost carries {currency} {p['costs'][:4]}")
+    words = p["reproduce"].split()
+    named = words[2] if len(words) > 2 else ""
+    check(words[:2] == ["cxsim", "report"] and not os.path.isabs(named) and " /" not in p["reproduce"]
+          and os.path.realpath(os.path.join(os.path.dirname(page), named)) == os.path.realpath(scenario_file)
+          and words[-2:] == ["--out", os.path.basename(page)],
+          f"{at}: the reproduce line names the files relative to the page: {p['reproduce']}")
+    check(re.search(r"\d{1,3}(,\d{3})+ customers\.", p["text"]) is not None or data["reproduce"]["customers"] < 1000,
+          f"{at}: the footer's customer count has thousands separators")
+    logs = driver.get_log("browser")
+    check(not logs, f"{at}: no console messages {[l['message'][:120] for l in logs[:3]]}")
+    requests = []
+    for entry in driver.get_log("performance"):
+        msg = json.loads(entry["message"])["message"]
+        if msg.get("method") == "Network.requestWillBeSent":
+            url = msg["params"]["request"]["url"]
+            if not url.startswith(("file://", "data:", "about:", "chrome://", "chrome-untrusted://", "devtools://")):
+                requests.append(url)
+    check(not requests and not [r for r in p["resources"] if not r.startswith(("file:", "data:"))],
+          f"{at}: no network requests {requests[:3]} {p['resources'][:3]}")
+    png = driver.get_screenshot_as_png()
+    check(len(png) > 20000, f"{at}: the screenshot is not blank ({len(png)} bytes)")
+
+
+def main():
+    cxsim, source = sys.argv[1], sys.argv[2]
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        check(False, "Selenium is installed (scripts/install-deps.sh --tests installs python3-selenium)")
+        return
+    with tempfile.TemporaryDirectory() as d:
+        scenarios = [(n, os.path.join(source, "scenarios", n, "scenario.yaml")) for n in ["broadband", "car_repair", "b2b_onboarding"]]
+        scenarios.append(("hospital", hospital_scenario.write(os.path.join(d, "hospital"))))
+        pages = []
+        for name, scenario in scenarios:
+            page = os.path.join(d, "out", name + ".html")
+            os.makedirs(os.path.dirname(page), exist_ok=True)
+            r = subprocess.run([cxsim, "report", scenario, "--customers", "20000", "--seed", "3", "--threads", "2",
+                                "--out", page], capture_output=True, text=True, timeout=600)
+            check(r.returncode == 0, f"cxsim report {name} exits 0: {r.stderr.strip()[-300:]}")
+            if r.returncode == 0:
+                pages.append((name, page, scenario))
+        hospital = [p for p in pages if p[0] == "hospital"]
+        if hospital:
+            data = json.loads(re.search(r'<script type="application/json" id="cxsim-data">(.*?)</script>',
+                                        open(hospital[0][1], encoding="utf-8").read(), re.S).group(1))
+            check(len(data["run"]["touchpoints"]) >= 16 and len(data["comparison"]["variants"]) == 12,
+                  "the hospital journey has 16+ touchpoints and 12 redesigns")
+        driver = driver_for(os.path.join(d, "profile"))
+        try:
+            for name, page, scenario in pages:
+                for width in [800, 1280, 1920]:
+                    check_page(driver, page, name, width, scenario)
+        finally:
+            driver.quit()
+
+
+if __name__ == "__main__":
+    main()
+    print(f"{len(FAILURES)} failure(s)")
+    sys.exit(1 if FAILURES else 0)
