@@ -15,11 +15,13 @@ namespace cxsim {
 
 namespace {
 
-// Text inside a Graphviz HTML-like label (and inside the page).
+// Text inside a Graphviz HTML-like label. Graphviz expands its escapes (\N, \E...) there too,
+// so a backslash is doubled.
 std::string xml(const std::string& s) {
   std::string out;
   for (const char c : s) {
     switch (c) {
+      case '\\': out += "\\\\"; break;
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
       case '>': out += "&gt;"; break;

@@ -167,6 +167,25 @@ TEST_F(Cli, DotDrawsTheJourney) {
   EXPECT_NE(r.out.find("retained"), std::string::npos);
 }
 
+TEST_F(Cli, DotDrawsSvgAndPngThroughTheLinkedGraphvizLibrary) {
+  const Result svg = cxsim("dot " + yaml_ + " --heat --format svg");
+  ASSERT_EQ(svg.code, 0) << svg.err;
+  EXPECT_NE(svg.out.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.out.find("</svg>"), std::string::npos);
+  EXPECT_NE(svg.out.find("id=\"tp&#45;a\""), std::string::npos) << "a drawn touchpoint, not DOT text";
+  EXPECT_EQ(svg.out.find("digraph"), std::string::npos);
+  const std::string png = dir_.path("map.png");
+  const Result drawn = cxsim("dot " + yaml_ + " --format png --out " + png);
+  ASSERT_EQ(drawn.code, 0) << drawn.err;
+  std::ifstream in(png, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 200u);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  const Result bad = cxsim("dot " + yaml_ + " --format jpeg");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--format must be dot, svg or png, not 'jpeg'"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, TableShowsOutcomesAndRankedTouchpoints) {
   const Result r = cxsim("run " + yaml_);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -1122,6 +1141,20 @@ TEST(CliReport, AJourneyWithTooManyStagesHasNoMapAndSaysWhy) {
   expect_quiet(r.err);
   const std::string html = read_all(dir.path("r.html"));
   EXPECT_NE(html.find("No map: the journey has 2001 touchpoints and 2000 transitions in 201 stages and endings"), std::string::npos);
+}
+
+TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim) {
+  test::ScratchDir dir;
+  const std::string yaml = tangled_journey(dir, 12, false);
+  std::filesystem::create_directories(dir.path("pages"));
+  const Result r = cxsim("report " + yaml + " --customers 1500 --seed 9 --out " + dir.path("pages/r.html"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = read_all(dir.path("pages/r.html"));
+  EXPECT_NE(html.find("<code>cxsim report ../scenario.yaml --seed 9 --customers 1500 --out r.html</code>"), std::string::npos);
+  EXPECT_NE(html.find("Scenario <code>../scenario.yaml</code>"), std::string::npos);
+  EXPECT_NE(html.find("1,500 customers."), std::string::npos) << "thousands separated";
+  EXPECT_EQ(html.find(CXSIM_BINARY), std::string::npos) << "no path of the binary";
+  EXPECT_EQ(html.find(dir.path("")), std::string::npos) << "no absolute path";
 }
 
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {

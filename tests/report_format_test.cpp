@@ -1,5 +1,6 @@
 // The report's number formats: no "-0", thousands separators, money with its currency.
 #include "io/report_format.hpp"
+#include "io/report_context.hpp"
 
 #include <gtest/gtest.h>
 
@@ -32,6 +33,25 @@ TEST(ReportFormat, MoneyCarriesItsCurrency) {
   EXPECT_EQ(money_text(-1200000, "GBP"), "-1,200,000 GBP");
   EXPECT_EQ(money_text(-0.2, "EUR"), "0 EUR");
   EXPECT_EQ(money_text(5, ""), "5");
+}
+
+TEST(ReportReproduce, FilesAreNamedRelativeToThePage) {
+  EXPECT_EQ(relative_to_output("/a/b/scenarios/x/scenario.yaml", "/a/b/out/report.html"), "../scenarios/x/scenario.yaml");
+  EXPECT_EQ(relative_to_output("/a/b/s.yaml", "/a/b/r.html"), "s.yaml");
+  EXPECT_EQ(relative_to_output("/a/b/s.yaml", "/a/b/c/d/r.html"), "../../s.yaml");
+}
+
+TEST(ReportReproduce, TheCommandIsCxsimWithEverySettingThatChangesThePage) {
+  ReproduceRequest r;
+  r.scenario = "/home/me/work/s.yaml";
+  r.out = "/home/me/work/pages/report.html";
+  r.seed = 7;
+  r.customers = 40000;
+  EXPECT_EQ(reproduce_command(r), "cxsim report ../s.yaml --seed 7 --customers 40000 --out report.html");
+  r.segment = "busy families";
+  r.variants = {"a", "b+c"};
+  EXPECT_EQ(reproduce_command(r), "cxsim report ../s.yaml --segment 'busy families' --variant a --variant b+c --seed 7 "
+                                  "--customers 40000 --out report.html");
 }
 
 }  // namespace
