@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <functional>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -1049,11 +1050,15 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
 
 }  // namespace
 
-int run_report(const ReportOptions& o) {
+namespace {
+
+// One scenario's page. `loaded_hook` sees the scenario once it is read and checked, before the
+// runs (the report of one scenario opens its output there, so a bad --out fails fast).
+HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_path,
+                            const std::function<void(const Scenario&)>& loaded_hook) {
   using json = nlohmann::ordered_json;
-  if (o.out.empty()) throw UsageError("report needs --out FILE.html");
   const std::uint64_t threads = threads_option(o.threads);
-  LoadedScenario loaded = load_scenario(o.scenario, "");
+  LoadedScenario loaded = load_scenario(scenario_path, "");
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
@@ -1075,7 +1080,7 @@ int run_report(const ReportOptions& o) {
     for (const auto& name : o.variants) {
       const VariantSource* v = sc.variant(name);
       if (!v) {
-        throw UsageError("scenario '" + o.scenario + "' " + no_variant_message(sc, name));
+        throw UsageError("scenario '" + scenario_path + "' " + no_variant_message(sc, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       variants.push_back(v);
@@ -1083,7 +1088,7 @@ int run_report(const ReportOptions& o) {
     if (o.variants.empty())
       for (const auto& v : sc.variants) variants.push_back(&v);
   }
-  const auto out = open_output(o.out, sc.inputs);
+  loaded_hook(sc);
 
   MonteCarloSettings settings;
   settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
@@ -1184,15 +1189,49 @@ int run_report(const ReportOptions& o) {
                           {"value_per_customer", economics->value_per_customer},
                           {"currency", economics->currency}};
   page.context = report_context(sc, model, variants, economics);
-  page.reproduce = json{{"scenario_file", relative_to_output(o.scenario, o.out)},
+  page.reproduce = json{{"scenario_file", relative_to_output(scenario_path, o.out)},
                         {"sha256", sha256_of_files(sc.inputs)},
                         {"seed", settings.walk.seed},
                         {"customers", settings.customers},
                         {"version", "cxsim " CXSIM_VERSION},
                         {"date", utc_now()},
-                        {"command", reproduce_command({o.scenario, o.out, settings.walk.seed, settings.customers,
+                        {"command", reproduce_command({scenario_path, o.out, settings.walk.seed, settings.customers,
                                                        o.segment, o.variants})}};
-  emit(out, html_report(page));
+  return page;
+}
+
+}  // namespace
+
+int run_report(const ReportOptions& o) {
+  if (o.out.empty()) throw UsageError("report needs --out FILE.html");
+  if (o.scenarios.empty()) throw UsageError("report needs a scenario");
+  std::unique_ptr<OutputFile> out;
+  if (o.scenarios.size() == 1) {
+    const HtmlReportInput page =
+        report_page(o, o.scenarios.front(), [&](const Scenario& sc) { out = open_output(o.out, sc.inputs); });
+    emit(out, html_report(page));
+  } else {
+    if (o.segment || !o.variants.empty())
+      throw UsageError("--segment and --variant are for the report of one scenario; a portfolio compares every "
+                       "redesign of each scenario");
+    PortfolioInput portfolio;
+    std::vector<std::string> inputs;
+    for (const auto& path : o.scenarios) {
+      std::cerr << "cxsim: report: " << path << '\n';
+      portfolio.scenarios.push_back(report_page(o, path, [&](const Scenario& sc) {
+        inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
+      }));
+    }
+    out = open_output(o.out, inputs);
+    const std::optional<std::uint64_t> seed =
+        o.seed ? std::optional<std::uint64_t>(count_option(o.seed, "--seed", 0, 0)) : std::nullopt;
+    const std::optional<std::uint64_t> customers =
+        o.customers ? std::optional<std::uint64_t>(customers_option(o.customers, 0)) : std::nullopt;
+    portfolio.command = reproduce_portfolio_command(o.scenarios, o.out, seed, customers);
+    portfolio.version = "cxsim " CXSIM_VERSION;
+    portfolio.date = utc_now();
+    emit(out, html_portfolio(portfolio));
+  }
   std::cerr << "cxsim: report written to " << o.out << '\n';
   return 0;
 }

@@ -81,7 +81,7 @@ struct ImportPathsOptions {
 };
 
 struct ReportOptions {
-  std::string scenario;
+  std::vector<std::string> scenarios;  // one: its page; several: one portfolio page
   std::optional<std::string> segment;  // a persona view
   std::vector<std::string> variants;  // redesigns to compare (default: every variant)
   std::optional<std::string> customers, seed, threads;

@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
                  "the journey's shape: service-order (default), subscription or support-case");
 
   cxsim::ReportOptions report;
-  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
-  rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
+  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes (several scenarios: a portfolio)");
+  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
   rp->add_option("--segment", report.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");

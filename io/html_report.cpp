@@ -115,6 +115,9 @@ figure { margin: 0; }
 .chart { position: relative; height: 280px; }
 .verdict-better { color: var(--good); font-weight: 600; }
 .verdict-worse { color: var(--accent); font-weight: 600; }
+article.scenario { border-top: 6px solid var(--ink); margin-top: 56px; padding-top: 8px; }
+nav ul { columns: 2; margin: 8px 0; }
+#table-decisions tr.first td { border-top: 2px solid var(--ink); }
 footer { margin-top: 40px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--rule); padding-top: 8px; }
 footer code { word-break: break-all; }
 @media (max-width: 640px) { body { padding: 12px; } .charts { grid-template-columns: 1fr; } }
@@ -130,6 +133,7 @@ footer code { word-break: break-all; }
   figure, .card, tr, .legend { break-inside: avoid; }
   figure { margin-bottom: 12px; }
   h2 { break-after: avoid; }
+  article.scenario { break-before: page; }
   .chart canvas { max-width: 100%; }
   table { font-size: 10px; }
 }
@@ -142,7 +146,6 @@ const char* const script = R"js(
 (function () {
   var errors = [];
   window.addEventListener('error', function (e) { errors.push(String(e.message)); });
-  var data = JSON.parse(document.getElementById('cxsim-data').textContent);
   var causes = ['reliability', 'relevance', 'value', 'effort', 'route'];
   var colour = { reliability: '#0072B2', relevance: '#E69F00', value: '#009E73', effort: '#CC79A7', route: '#999999' };
   Chart.defaults.animation = false;
@@ -182,14 +185,19 @@ const char* const script = R"js(
                            y: { stacked: true, ticks: categoryTicks } } }
     });
   }
+  // One scenario's charts and map: its data and the prefix of its ids (a portfolio has several).
+  function render(node) {
+  var P = node.getAttribute('data-prefix') || '';
+  var data = JSON.parse(node.textContent);
+  var el = function (id) { return document.getElementById(P + id); };
   var fig = data.figures;
   var byId = {};
   fig.touchpoints.forEach(function (t) { byId[t.id] = t; });
   var ranked = data.ranked.map(function (id) { return byId[id]; });
-  byCause('chart-touchpoints', ranked.map(function (t) { return t.name || t.id; }), ranked, 'Where customers are lost, by cause');
-  byCause('chart-stages', fig.stages.map(function (s) { return s.stage || '(no stage)'; }), fig.stages, 'By stage');
-  byCause('chart-channels', fig.channels.map(function (s) { return s.channel || '(no channel)'; }), fig.channels, 'By channel');
-  var seg = document.getElementById('chart-segments');
+  byCause(P + 'chart-touchpoints', ranked.map(function (t) { return t.name || t.id; }), ranked, 'Where customers are lost, by cause');
+  byCause(P + 'chart-stages', fig.stages.map(function (s) { return s.stage || '(no stage)'; }), fig.stages, 'By stage');
+  byCause(P + 'chart-channels', fig.channels.map(function (s) { return s.channel || '(no channel)'; }), fig.channels, 'By channel');
+  var seg = el('chart-segments');
   if (seg) {
     var segLabels = fig.segments.map(function (s) { return wrap(s.name, 26); });
     sizeFor(seg, segLabels, 90);
@@ -202,7 +210,7 @@ const char* const script = R"js(
                  scales: { x: { title: { display: true, text: 'defection rate (%)' } }, y: { ticks: categoryTicks } } }
     });
   }
-  var forest = document.getElementById('chart-forest');
+  var forest = el('chart-forest');
   if (forest && data.comparison) {
     // The table's order: best first.
     var vs = data.comparison.variants.slice().sort(function (a, b) { return a.rank - b.rank; });
@@ -225,7 +233,7 @@ const char* const script = R"js(
                            y: { type: 'category', labels: names, ticks: categoryTicks } } }
     });
   }
-  var response = document.getElementById('chart-response');
+  var response = el('chart-response');
   if (response && data.response) {
     var curve = data.response.sweeps[0];
     new Chart(response, {
@@ -242,13 +250,9 @@ const char* const script = R"js(
                            y: { title: { display: true, text: 'defection rate (%)' } } } }
     });
   }
-  // Printing: every chart redrawn at the page's width, and again after.
-  function resizeAll() { Object.keys(Chart.instances).forEach(function (k) { Chart.instances[k].resize(); }); }
-  window.addEventListener('beforeprint', resizeAll);
-  window.addEventListener('afterprint', resizeAll);
-
   // The map: fitted to the page's width (never wider than drawn), zoom buttons, drag to pan.
-  var view = document.querySelector('#journey-map .map-view');
+  var section = el('journey-map');
+  var view = section && section.querySelector('.map-view');
   var svg = view && view.querySelector('svg');
   if (svg) {
     var natural = svg.width && svg.width.baseVal ? svg.width.baseVal.value : 0;
@@ -262,7 +266,7 @@ const char* const script = R"js(
     };
     apply();
     window.addEventListener('resize', function () { if (zoom === 1) apply(); });
-    document.querySelectorAll('#journey-map [data-zoom]').forEach(function (b) {
+    section.querySelectorAll('[data-zoom]').forEach(function (b) {
       b.addEventListener('click', function () {
         var how = b.getAttribute('data-zoom');
         zoom = how === 'in' ? Math.min(8, zoom * 1.5) : how === 'out' ? Math.max(1, zoom / 1.5) : 1;
@@ -278,12 +282,20 @@ const char* const script = R"js(
       view.scrollTop = drag.t - (e.clientY - drag.y);
     });
   }
+  }
+  document.querySelectorAll('script.cxsim-data').forEach(render);
+  // Printing: every chart redrawn at the page's width, and again after.
+  function resizeAll() { Object.keys(Chart.instances).forEach(function (k) { Chart.instances[k].resize(); }); }
+  window.addEventListener('beforeprint', resizeAll);
+  window.addEventListener('afterprint', resizeAll);
+
   // What a test (or a curious reader) can check: every chart and the map drawn, with a size.
   var check = { errors: errors, charts: [], map: null };
   document.querySelectorAll('canvas').forEach(function (c) {
     var r = c.getBoundingClientRect();
     check.charts.push({ id: c.id, width: r.width, height: r.height, drawn: !!Chart.getChart(c) });
   });
+  var svg = document.querySelector('.map-view svg');
   if (svg) { var b = svg.getBoundingClientRect(); check.map = { width: b.width, height: b.height, nodes: svg.querySelectorAll('g.node').length }; }
   document.body.setAttribute('data-render-check', JSON.stringify(check));
 })();
@@ -295,9 +307,12 @@ std::string named(const std::string& name, const std::string& id) {
   return escape(name) + "<span class=\"id\">" + escape(id) + "</span>";
 }
 
-}  // namespace
+std::string page_title(const HtmlReportInput& in) {
+  return in.scenario + (in.variant == "baseline" ? "" : " — " + in.variant);
+}
 
-std::string html_report(const HtmlReportInput& in) {
+// One scenario's sections; every id starts with `P` (empty on a page of one scenario).
+void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std::string& P) {
   const json& run = in.run;
   // The figures the page shows: exact when the journey could be solved, else the estimates.
   const json& fig = in.exact ? *in.exact : run;
@@ -311,12 +326,7 @@ std::string html_report(const HtmlReportInput& in) {
   if (context.contains("redesigns"))
     for (const auto& r : context["redesigns"]) redesign_of[r["name"].get<std::string>()] = &r;
 
-  std::ostringstream o;
-  const std::string title = in.scenario + (in.variant == "baseline" ? "" : " — " + in.variant);
-  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-    << "<meta name=\"generator\" content=\"" << escape(in.reproduce.value("version", "cxsim")) << "\">\n"
-    << "<title>" << escape(title) << " — cxsim report</title>\n<style>" << style << "</style>\n</head>\n<body>\n";
+  const std::string title = page_title(in);
 
   // ---- the first screen: the answers ----
   const double mc_rate = num(run, "defection_rate");
@@ -326,8 +336,8 @@ std::string html_report(const HtmlReportInput& in) {
   o << "<p class=\"sub\">Customer journey friction report: " << grouped_text(num(run, "customers"))
     << " simulated customers, seed " << escape(std::to_string(run.value("seed", std::uint64_t{0}))) << ", "
     << escape(in.reproduce.value("date", "")) << "</p>\n</header>\n";
-  o << "<section id=\"headline\">\n<div class=\"cards\">\n";
-  o << "<div class=\"card\" id=\"card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"headline-rate\">"
+  o << "<section id=\"" << P << "headline\">\n<div class=\"cards\">\n";
+  o << "<div class=\"card\" id=\"" << P << "card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"" << P << "headline-rate\">"
     << pct(rate) << "</div><div class=\"what\">";
   if (exact)
     o << "exact expected rate; the simulation of " << grouped_text(num(run, "customers")) << " customers, the check, gives "
@@ -339,7 +349,7 @@ std::string html_report(const HtmlReportInput& in) {
   o << "</div></div>\n";
   if (in.economics) {
     const double customers = num(*in.economics, "customers_per_year"), each = num(*in.economics, "value_per_customer");
-    o << "<div class=\"card\" id=\"card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"headline-value\">"
+    o << "<div class=\"card\" id=\"" << P << "card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"" << P << "headline-value\">"
       << money(rate * customers * each) << "</div><div class=\"what\">lost to defection each year: " << grouped_text(customers)
       << " customers a year, " << money(each) << " each</div></div>\n";
   }
@@ -352,8 +362,8 @@ std::string html_report(const HtmlReportInput& in) {
   if (!ranked.empty()) {
     const json& t = *ranked.front();
     const std::string cause = main_cause(t);
-    o << "<div class=\"card\" id=\"card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
-         "id=\"headline-where\">"
+    o << "<div class=\"card\" id=\"" << P << "card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
+         "id=\"" << P << "headline-where\">"
       << escape(text_of(t, "name").empty() ? text_of(t, "id") : text_of(t, "name")) << "</div><div class=\"what\">"
       << per_1000(num(t, "defections")) << " of every 1,000 customers are lost here"
       << (cause.empty() ? "" : ", mostly through " + std::string(cause_words(cause)) + " (" + cause + ")") << "</div></div>\n";
@@ -364,15 +374,15 @@ std::string html_report(const HtmlReportInput& in) {
       if (!best || v["rank"].get<int>() < (*best)["rank"].get<int>()) best = &v;
     const json& v = *best;
     const std::string name = v["name"].get<std::string>();
-    o << "<div class=\"card\" id=\"card-best\"><div class=\"label\">Best redesign</div>";
+    o << "<div class=\"card\" id=\"" << P << "card-best\"><div class=\"label\">Best redesign</div>";
     if (v.contains("economics")) {
       const json& e = v["economics"];
       const std::string verdict = e.value("verdict", "");
       const bool npv = e["npv"].is_number();
       const char* what = npv ? "npv" : "net_benefit_per_year";
       const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
-      o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"headline-best\">" << escape(name)
-        << "</div><div class=\"what\"><span id=\"headline-verdict\">" << escape(verdict) << "</span>: "
+      o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"" << P << "headline-best\">" << escape(name)
+        << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict) << "</span>: "
         << (npv ? "net present value " : "net benefit ") << money(num(e, what)) << (npv ? "" : " a year") << " (95% interval "
         << money(ci[0].get<double>()) << " to " << money(ci[1].get<double>()) << ", simulation noise only";
       const char* exact_key = npv ? "npv_exact" : "net_benefit_per_year_exact";
@@ -384,8 +394,8 @@ std::string html_report(const HtmlReportInput& in) {
         << "</div></div>\n";
     } else {
       const std::string verdict = v.value("verdict", "");
-      o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"headline-best\">" << escape(name)
-        << "</div><div class=\"what\"><span id=\"headline-verdict\">" << escape(verdict) << "</span>: changes the defection rate by "
+      o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"" << P << "headline-best\">" << escape(name)
+        << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict) << "</span>: changes the defection rate by "
         << pp(num(v, "difference")) << " points (95% interval " << pp(v["difference_ci95"][0].get<double>()) << " to "
         << pp(v["difference_ci95"][1].get<double>()) << "). No economics in the scenario, so no money verdict.</div></div>\n";
     }
@@ -393,7 +403,7 @@ std::string html_report(const HtmlReportInput& in) {
   o << "</div>\n</section>\n";
 
   // ---- the map ----
-  o << "<section id=\"journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order; "
+  o << "<section id=\"" << P << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order; "
        "touchpoints coloured by the customers lost there. "
     << (exact ? "Exact expected figures." : "Simulated figures.")
     << " Hover over a touchpoint for its figures; zoom in to read a large map, then drag to move around.</p>\n"
@@ -402,16 +412,16 @@ std::string html_report(const HtmlReportInput& in) {
     << in.journey_svg << "</div>" << in.map_legend << "</div>\n</section>\n";
 
   // ---- where customers are lost ----
-  o << "<section id=\"where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
+  o << "<section id=\"" << P << "where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
        "touchpoint and one cause: where the customer gave up, the visit that sent them to a defection ending, or the "
        "last straw before they left silently. Customers per 1,000 who start the journey; "
     << (exact ? "exact expected figures (the simulation's estimates are in the data embedded in the page)." : "simulated.")
     << "</p>\n<div class=\"charts\">\n"
-    << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"chart-touchpoints\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"chart-stages\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"chart-channels\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"chart-segments\"></canvas></div></figure>\n</div>\n";
-  o << "<div class=\"table-wrap\"><table id=\"table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
+    << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"" << P << "chart-touchpoints\"></canvas></div></figure>\n"
+    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-stages\"></canvas></div></figure>\n"
+    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-channels\"></canvas></div></figure>\n"
+    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-segments\"></canvas></div></figure>\n</div>\n";
+  o << "<div class=\"table-wrap\"><table id=\"" << P << "table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
        "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th>";
   for (const char* cause : cause_names) o << "<th>" << cause << "</th>";
   o << "</tr></thead><tbody>\n";
@@ -429,10 +439,10 @@ std::string html_report(const HtmlReportInput& in) {
 
   // ---- who is lost where: one persona at a time ----
   if (in.personas && !in.personas->empty()) {
-    o << "<section id=\"personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
+    o << "<section id=\"" << P << "personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
          "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, per "
          "1,000 customers of that segment, with the main cause.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
+      << "<div class=\"table-wrap\"><table id=\"" << P << "table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
          "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the segment)</th></tr></thead><tbody>\n";
     for (const json& p : *in.personas) {
       std::string where;
@@ -453,14 +463,14 @@ std::string html_report(const HtmlReportInput& in) {
     const json& c = *in.comparison;
     const bool value = in.economics.has_value();
     const bool npv = value && c.contains("economics") && c["economics"].value("ranked_by", "") == "npv";
-    o << "<section id=\"redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
+    o << "<section id=\"" << P << "redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
          "the same " << grouped_text(num(c, "customers")) << " customers as the baseline (paired on common random numbers), "
          "so the differences are measured precisely. Intervals are 95% and cover simulation noise only, not the "
          "assumptions; the exact difference is shown beside each. Best first"
       << (value ? (npv ? ", by net present value." : ", by net benefit per year.") : ", by the change of the defection rate.")
       << (value ? " Green: the redesign pays (its whole interval is above zero)." : "") << "</p>\n"
-      << "<figure><div class=\"chart\"><canvas id=\"chart-forest\"></canvas></div></figure>\n"
-      << "<div class=\"table-wrap\"><table id=\"table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
+      << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-forest\"></canvas></div></figure>\n"
+      << "<div class=\"table-wrap\"><table id=\"" << P << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
       << (npv ? "<th>one-off cost</th>" : "")
       << "<th>defection rate</th><th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>kept per 1,000</th>";
     if (value)
@@ -511,10 +521,10 @@ std::string html_report(const HtmlReportInput& in) {
   std::string response_name;
   if (in.sensitivity) {
     const json& s = *in.sensitivity;
-    o << "<section id=\"what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
+    o << "<section id=\"" << P << "what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
       << fixed_text(s["step"].get<double>(), 2) << " better on its own, exactly re-solved, ranked by customers kept. "
          "\"If perfect\" sets the attribute to 1.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
+      << "<div class=\"table-wrap\"><table id=\"" << P << "table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
          "<th>tried</th><th>kept per 1,000</th><th>kept if perfect</th>";
     const bool value = in.economics.has_value();
     if (value) o << "<th>value kept per year</th>";
@@ -534,18 +544,18 @@ std::string html_report(const HtmlReportInput& in) {
     }
     o << "</tbody></table></div>\n";
     if (in.response)
-      o << "<figure><div class=\"chart\"><canvas id=\"chart-response\"></canvas></div><figcaption>How the defection rate "
+      o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-response\"></canvas></div><figcaption>How the defection rate "
            "responds as the top pick moves from 0 to 1 (exact, one solve per point).</figcaption></figure>\n";
     o << "</section>\n";
   }
 
   // ---- what the figures rest on ----
-  o << "<section id=\"assumptions\">\n<h2>What the figures rest on</h2>\n";
+  o << "<section id=\"" << P << "assumptions\">\n<h2>What the figures rest on</h2>\n";
   if (context.contains("segments") && !context["segments"].empty()) {
     o << "<p class=\"note\">The customers, segment by segment"
       << (context.value("default_segments", false) ? " (the scenario names none: the model's default segment)" : "")
       << ". Walk-away odds are for a customer of average sensitivity; customers differ around them by the spread "
-         "shown.</p>\n<div class=\"table-wrap\"><table id=\"table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
+         "shown.</p>\n<div class=\"table-wrap\"><table id=\"" << P << "table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
          "<th>walk away after a failed visit</th><th>after repeating themselves</th><th>per 0.1 of value short</th>"
          "<th>per hour of effort</th><th>silent churn</th><th>spread between customers</th></tr></thead><tbody>\n";
     for (const auto& s : context["segments"]) {
@@ -556,7 +566,7 @@ std::string html_report(const HtmlReportInput& in) {
         << "</td><td>" << percent_text(num(w, "effort_hour"), 1) << "</td><td>" << fixed_text(num(s, "silent_churn"), 2)
         << "</td><td>" << fixed_text(num(s, "heterogeneity"), 2) << "</td></tr>\n";
     }
-    o << "</tbody></table></div>\n<ul id=\"segments-in-words\">\n";
+    o << "</tbody></table></div>\n<ul id=\"" << P << "segments-in-words\">\n";
     for (const auto& s : context["segments"]) {
       const json& w = s["walk_away"];
       o << "<li><b>" << escape(text_of(s, "name")) << "</b> are " << percent_text(num(s, "share"), 0)
@@ -572,7 +582,7 @@ std::string html_report(const HtmlReportInput& in) {
   }
   if (context.contains("economics") && context["economics"].is_object()) {
     const json& e = context["economics"];
-    o << "<div class=\"table-wrap\"><table id=\"table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
+    o << "<div class=\"table-wrap\"><table id=\"" << P << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
       << "<tr><td class=\"text\">customers entering the journey per year</td><td>" << grouped_text(num(e, "customers_per_year"))
       << "</td></tr>\n<tr><td class=\"text\">value of one customer lost</td><td>" << money(num(e, "value_per_customer"))
       << "</td></tr>\n<tr><td class=\"text\">currency</td><td>" << (currency.empty() ? "not given" : escape(currency))
@@ -588,8 +598,8 @@ std::string html_report(const HtmlReportInput& in) {
   o << "</section>\n";
 
   // ---- exact beside the estimate ----
-  o << "<section id=\"exact\">\n<h2>Estimates and exact figures</h2>\n";
-  o << "<div class=\"table-wrap\"><table id=\"table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>"
+  o << "<section id=\"" << P << "exact\">\n<h2>Estimates and exact figures</h2>\n";
+  o << "<div class=\"table-wrap\"><table id=\"" << P << "table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>"
     << (exact ? "<th>exact</th>" : "") << "</tr></thead><tbody>\n";
   const auto row = [&](const std::string& what, const std::string& a, const std::string& b) {
     o << "<tr><td class=\"text\">" << what << "</td><td>" << a << "</td>" << (exact ? "<td>" + b + "</td>" : "") << "</tr>\n";
@@ -600,7 +610,7 @@ std::string html_report(const HtmlReportInput& in) {
   o << "</tbody></table></div>\n";
   if (in.validation) {
     const json& v = *in.validation;
-    o << "<p id=\"validation\">" << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>" : "<strong>The two engines disagree</strong>")
+    o << "<p id=\"" << P << "validation\">" << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>" : "<strong>The two engines disagree</strong>")
       << ": " << grouped_text(v["figures"].get<double>()) << " figures compared, the largest difference is "
       << fixed_text(v["max_abs_z"].get<double>(), 2) << " standard errors (" << escape(v["worst"].get<std::string>())
       << "); they agree when no figure is more than 5 apart.</p>\n";
@@ -608,14 +618,14 @@ std::string html_report(const HtmlReportInput& in) {
   o << "</section>\n";
 
   if (!in.notes.empty()) {
-    o << "<section id=\"notes\">\n<h2>Notes</h2>\n<ul>\n";
+    o << "<section id=\"" << P << "notes\">\n<h2>Notes</h2>\n<ul>\n";
     for (const auto& n : in.notes) o << "<li>" << escape(n) << "</li>\n";
     o << "</ul>\n</section>\n";
   }
 
   // ---- reproduce ----
   const json& r = in.reproduce;
-  o << "<footer id=\"reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on " << escape(r.value("date", ""))
+  o << "<footer id=\"" << P << "reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on " << escape(r.value("date", ""))
     << ". Scenario <code>" << escape(r.value("scenario_file", "")) << "</code>, SHA-256 <code>"
     << escape(r.value("sha256", "")) << "</code>; seed " << escape(std::to_string(r.value("seed", std::uint64_t{0}))) << ", "
     << grouped_text(num(r, "customers")) << " customers.<br>To reproduce, in the folder of this page: <code>"
@@ -635,8 +645,151 @@ std::string html_report(const HtmlReportInput& in) {
   data["validation"] = in.validation ? *in.validation : json(nullptr);
   data["context"] = context;
   data["reproduce"] = in.reproduce;
-  o << "<script type=\"application/json\" id=\"cxsim-data\">" << script_json(data) << "</script>\n";
+  o << "<script type=\"application/json\" id=\"" << P << "cxsim-data\" class=\"cxsim-data\" data-prefix=\"" << P << "\">"
+    << script_json(data) << "</script>\n";
+}
+
+void write_head(std::ostringstream& o, const std::string& title, const std::string& version) {
+  o << "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+    << "<meta name=\"generator\" content=\"" << escape(version) << "\">\n"
+    << "<title>" << escape(title) << "</title>\n<style>" << style << "</style>\n</head>\n<body>\n";
+}
+
+void write_scripts(std::ostringstream& o) {
   o << "<script>" << chart_js() << "</script>\n<script>" << script << "</script>\n</body>\n</html>\n";
+}
+
+// The best redesign of a comparison (rank 1: by money when there is economics), or nullptr.
+const json* best_redesign(const HtmlReportInput& in) {
+  if (!in.comparison) return nullptr;
+  const json* best = nullptr;
+  for (const auto& v : (*in.comparison)["variants"])
+    if (!best || v["rank"].get<int>() < (*best)["rank"].get<int>()) best = &v;
+  return best;
+}
+
+}  // namespace
+
+std::string html_portfolio(const PortfolioInput& in) {
+  std::ostringstream o;
+  std::size_t redesigns = 0;
+  for (const auto& p : in.scenarios)
+    if (p.comparison) redesigns += (*p.comparison)["variants"].size();
+  write_head(o, "Portfolio of " + std::to_string(in.scenarios.size()) + " journeys — cxsim report", in.version);
+  o << "<header>\n<h1>Portfolio: " << in.scenarios.size() << " journeys, " << redesigns << " redesign"
+    << (redesigns == 1 ? "" : "s") << "</h1>\n<p class=\"sub\">Customer journey friction report, " << escape(in.date)
+    << ". Each journey in full below the decision table.</p>\n<nav><ul>\n";
+  for (std::size_t i = 0; i < in.scenarios.size(); ++i)
+    o << "<li><a href=\"#s" << i + 1 << "-scenario\">" << escape(page_title(in.scenarios[i])) << "</a></li>\n";
+  o << "</ul></nav>\n</header>\n";
+
+  // ---- one line per journey ----
+  o << "<section id=\"portfolio-summary\">\n<h2>The journeys</h2>\n<div class=\"table-wrap\"><table id=\"table-journeys\"><thead><tr>"
+       "<th class=\"text\">journey</th><th>customers who defect</th><th>value at stake per year</th><th class=\"text\">where "
+       "most are lost</th><th class=\"text\">best redesign</th></tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
+    const HtmlReportInput& p = in.scenarios[i];
+    const json& fig = p.exact ? *p.exact : p.run;
+    const std::string currency = p.economics ? p.economics->value("currency", "") : "";
+    const double rate = num(fig, "defection_rate");
+    const json* worst = nullptr;
+    for (const auto& t : fig["touchpoints"])
+      if (num(t, "defections") > 0.0 && (!worst || num(t, "defections") > num(*worst, "defections"))) worst = &t;
+    const json* best = best_redesign(p);
+    std::string best_text = "no redesigns";
+    if (best) {
+      const std::string verdict = best->contains("economics") ? (*best)["economics"].value("verdict", "") : best->value("verdict", "");
+      best_text = "<b>" + escape((*best)["name"].get<std::string>()) + "</b>: <span class=\"verdict-" +
+                  (verdict == "pays" || (verdict == "better" && !best->contains("economics")) ? "better"
+                   : verdict == "does not pay" || verdict == "worse"                        ? "worse"
+                                                                                             : "none") +
+                  "\">" + escape(verdict) + "</span>";
+    }
+    o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(page_title(p)) << "</a></td><td>"
+      << pct(rate) << (p.exact ? "" : " (simulated)") << "</td><td>"
+      << (p.economics ? money_text(rate * num(*p.economics, "customers_per_year") * num(*p.economics, "value_per_customer"), currency)
+                      : std::string("-"))
+      << "</td><td class=\"text\">"
+      << (worst ? escape(text_of(*worst, "name").empty() ? text_of(*worst, "id") : text_of(*worst, "name")) + " (" +
+                      per_1000(num(*worst, "defections")) + " per 1,000, " + main_cause(*worst) + ")"
+                : std::string("-"))
+      << "</td><td class=\"text\">" << best_text << "</td></tr>\n";
+  }
+  o << "</tbody></table></div>\n</section>\n";
+
+  // ---- the decision table: every journey x redesign ----
+  o << "<section id=\"decisions\">\n<h2>Every redesign, journey by journey</h2>\n<p class=\"note\">Best first within each "
+       "journey. Changes in percentage points of the defection rate with their paired 95% intervals (simulation noise "
+       "only), the exact change beside; money in each journey's own currency, as net benefit per year or, where the "
+       "scenario gives a horizon, as net present value. Green: the redesign pays.</p>\n<div class=\"table-wrap\"><table "
+       "id=\"table-decisions\"><thead><tr><th class=\"text\">journey</th><th class=\"text\">redesign</th><th>cost per year</th>"
+       "<th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>net benefit</th><th>95% interval</th>"
+       "<th class=\"text\">money</th><th class=\"text\">defections</th></tr></thead><tbody>\n";
+  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
+    const HtmlReportInput& p = in.scenarios[i];
+    const std::string currency = p.economics ? p.economics->value("currency", "") : "";
+    const std::string journey = "<a href=\"#s" + std::to_string(i + 1) + "-scenario\">" + escape(page_title(p)) + "</a>";
+    if (!p.comparison || (*p.comparison)["variants"].empty()) {
+      o << "<tr><td class=\"text\">" << journey << "</td><td class=\"text\" colspan=\"9\">no redesigns</td></tr>\n";
+      continue;
+    }
+    std::map<std::string, const json*> described;
+    if (p.context.contains("redesigns"))
+      for (const auto& r : p.context["redesigns"]) described[r["name"].get<std::string>()] = &r;
+    std::vector<const json*> vs;
+    for (const auto& v : (*p.comparison)["variants"]) vs.push_back(&v);
+    std::stable_sort(vs.begin(), vs.end(), [](const json* a, const json* b) { return (*a)["rank"] < (*b)["rank"]; });
+    for (const json* v : vs) {
+      const std::string name = (*v)["name"].get<std::string>();
+      const json* d = described.count(name) ? described[name] : nullptr;
+      const std::string verdict = v->value("verdict", "");
+      o << "<tr class=\"" << (v == vs.front() ? "first" : "more") << "\">";
+      if (v == vs.front()) o << "<td class=\"text journey\" rowspan=\"" << vs.size() << "\">" << journey << "</td>";
+      o << "<td class=\"text\"><b>" << escape(name) << "</b>"
+        << (d && !text_of(*d, "description").empty() ? "<span class=\"desc\">" + escape(text_of(*d, "description")) + "</span>" : "")
+        << "</td><td>" << (d && (*d)["cost_per_year"].is_number() ? money_text((*d)["cost_per_year"].get<double>(), currency) : "none given")
+        << "</td><td>" << pp(num(*v, "difference")) << "</td><td>" << pp((*v)["difference_ci95"][0].get<double>()) << " to "
+        << pp((*v)["difference_ci95"][1].get<double>()) << "</td><td>"
+        << ((*v)["exact_difference"].is_number() ? pp((*v)["exact_difference"].get<double>()) : "-") << "</td>";
+      std::string money_verdict;
+      if (v->contains("economics")) {
+        const json& e = (*v)["economics"];
+        const bool npv = e["npv"].is_number();
+        const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
+        money_verdict = e.value("verdict", "");
+        o << "<td>" << money_text(num(e, npv ? "npv" : "net_benefit_per_year"), currency) << (npv ? " NPV" : " a year")
+          << "</td><td>" << money_text(ci[0].get<double>(), currency) << " to " << money_text(ci[1].get<double>(), currency)
+          << "</td><td class=\"text verdict-"
+          << (money_verdict == "pays" ? "better" : money_verdict == "does not pay" ? "worse" : "none") << "\">"
+          << escape(money_verdict) << "</td>";
+      } else {
+        o << "<td>-</td><td>-</td><td class=\"text\">no economics</td>";
+      }
+      const bool green = verdict == "better" && (!v->contains("economics") || money_verdict == "pays");
+      o << "<td class=\"text verdict-" << (green ? "better" : verdict == "worse" ? "worse" : "none") << "\">" << escape(verdict)
+        << "</td></tr>\n";
+    }
+  }
+  o << "</tbody></table></div>\n</section>\n";
+
+  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
+    const std::string P = "s" + std::to_string(i + 1) + "-";
+    o << "<article class=\"scenario\" id=\"" << P << "scenario\">\n";
+    write_scenario(o, in.scenarios[i], P);
+    o << "</article>\n";
+  }
+  o << "<footer id=\"portfolio-reproduce\">\n<p>Made by " << escape(in.version) << " on " << escape(in.date)
+    << ". To reproduce the whole page, in its folder: <code>" << escape(in.command) << "</code></p>\n</footer>\n";
+  write_scripts(o);
+  return o.str();
+}
+
+std::string html_report(const HtmlReportInput& in) {
+  std::ostringstream o;
+  write_head(o, page_title(in) + " — cxsim report", in.reproduce.value("version", "cxsim"));
+  write_scenario(o, in, "");
+  write_scripts(o);
   return o.str();
 }
 

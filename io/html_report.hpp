@@ -34,6 +34,15 @@ struct HtmlReportInput {
 
 std::string html_report(const HtmlReportInput& in);
 
+// `cxsim report A.yaml B.yaml ...`: one page for a portfolio of scenarios. First the decision
+// table (every scenario x redesign: change, interval, net benefit, verdict) and a line per
+// scenario, then each scenario's sections as on its own page (ids prefixed "s1-", "s2-"...).
+struct PortfolioInput {
+  std::vector<HtmlReportInput> scenarios;
+  std::string command, version, date;  // how to make the page again, from its folder
+};
+std::string html_portfolio(const PortfolioInput& in);
+
 // The whole of Chart.js (minified), embedded at build time from Debian's libjs-chart.js.
 std::string_view chart_js();
 

@@ -85,4 +85,14 @@ std::string reproduce_command(const ReproduceRequest& r) {
   return c;
 }
 
+std::string reproduce_portfolio_command(const std::vector<std::string>& scenarios, const std::string& out,
+                                        const std::optional<std::uint64_t>& seed,
+                                        const std::optional<std::uint64_t>& customers) {
+  std::string c = "cxsim report";
+  for (const auto& s : scenarios) c += " " + quoted(relative_to_output(s, out));
+  if (seed) c += " --seed " + std::to_string(*seed);
+  if (customers) c += " --customers " + std::to_string(*customers);
+  return c + " --out " + quoted(std::filesystem::path(out).filename().generic_string());
+}
+
 }  // namespace cxsim

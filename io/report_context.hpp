@@ -3,6 +3,7 @@
 // (description, costs), the segments and economics the figures rest on, and a reproduce line
 // that names files relative to the page and the program as `cxsim` (no paths of the author's
 // machine).
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,5 +36,11 @@ struct ReproduceRequest {
 // The command that makes the same page again, run from the folder the page is in:
 // `cxsim report scenario.yaml --seed 7 --customers 40000 --out report.html`.
 std::string reproduce_command(const ReproduceRequest& r);
+
+// The command that makes the same portfolio page again, from its folder: every scenario relative
+// to the page, and --seed / --customers only when they were given (else each scenario's own).
+std::string reproduce_portfolio_command(const std::vector<std::string>& scenarios, const std::string& out,
+                                        const std::optional<std::uint64_t>& seed,
+                                        const std::optional<std::uint64_t>& customers);
 
 }  // namespace cxsim

@@ -1157,6 +1157,34 @@ TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim)
   EXPECT_EQ(html.find(dir.path("")), std::string::npos) << "no absolute path";
 }
 
+TEST(CliReport, SeveralScenariosMakeOnePortfolioPage) {
+  test::ScratchDir dir;
+  const std::string page = dir.path("portfolio.html");
+  const Result r = cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --customers 3000 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("<h1>Portfolio: 2 journeys, 5 redesigns</h1>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"table-decisions\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"s2-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("right_first_time_install"), std::string::npos) << "broadband's redesigns";
+  EXPECT_NE(html.find("body_shop_owner"), std::string::npos) << "car repair's redesigns";
+  EXPECT_NE(html.find("--customers 3000 --out portfolio.html</code>"), std::string::npos);
+  // One scenario's options do not apply to several, and no input is overwritten.
+  const Result v = cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --variant x --out " +
+                         dir.path("p2.html"));
+  EXPECT_EQ(v.code, 2);
+  EXPECT_NE(v.err.find("--segment and --variant are for the report of one scenario"), std::string::npos) << v.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("p2.html")));
+  const std::string source = std::string(CXSIM_SOURCE_DIR) + "/scenarios/car_repair/";
+  dir.write("touchpoints.csv", read_all(source + "touchpoints.csv"));
+  const std::string table = dir.write("transitions.csv", read_all(source + "transitions.csv"));
+  const std::string copy = dir.write("s.yaml", read_all(scenario("car_repair")));
+  const Result overwrite = cxsim("report " + scenario("broadband") + " " + copy + " --customers 1000 --out " + table);
+  EXPECT_EQ(overwrite.code, 2);
+  EXPECT_EQ(read_all(table), read_all(source + "transitions.csv")) << "an input is never overwritten";
+}
+
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {
   const std::string page = dir_.path("r.html");
   EXPECT_EQ(cxsim("report " + yaml_).code, 2);  // no --out

@@ -9,6 +9,8 @@ at 800, 1,280 and 1,920 pixels wide,
 - the journey map fits the width without a horizontal scroll bar at its default zoom, and the
   page as a whole does not scroll sideways;
 - no console messages, no network requests, a screenshot that is not blank;
+- the portfolio page of all four (`cxsim report A.yaml B.yaml ...`) likewise, section by
+  section, with a decision table of every scenario's every redesign;
 - no "-0" anywhere in the text or the drawn labels, a currency on every money figure, and a
   reproduce line with no absolute path.
 
@@ -54,24 +56,36 @@ return out;
 """
 
 READ_PAGE = """
-var view = document.querySelector('#journey-map .map-view');
-var svg = view && view.querySelector('svg');
+var view = document.querySelector('.map-view');
 var cells = function (sel) { return Array.prototype.map.call(document.querySelectorAll(sel), function (e) { return e.textContent.trim(); }); };
+var sections = Array.prototype.map.call(document.querySelectorAll('script.cxsim-data'), function (node) {
+  var P = node.getAttribute('data-prefix') || '';
+  var q = function (rest) { return '#' + P + rest; };
+  var views = document.querySelector(q('journey-map')).querySelector('.map-view');
+  var svg = views && views.querySelector('svg');
+  return {
+    P: P,
+    view: views ? { scrollWidth: views.scrollWidth, clientWidth: views.clientWidth } : null,
+    svg: svg ? svg.getBoundingClientRect().width : null,
+    lost: Array.prototype.map.call(document.querySelectorAll(q('table-lost') + ' tbody tr td:first-child'), function (td) {
+      return td.childNodes[0].textContent.trim(); }),
+    redesigns: cells(q('table-redesigns') + ' tbody tr td:first-child b'),
+    segments: cells(q('table-segments') + ' tbody tr td:first-child'),
+    money: cells(q('table-redesigns') + ' tbody tr td:nth-last-child(4), ' + q('table-redesigns') + ' tbody tr td:nth-last-child(3)'),
+    costs: cells(q('table-redesigns') + ' tbody tr td:nth-child(2)'),
+    value: cells(q('headline-value')),
+    reproduce: document.querySelector(q('reproduce') + ' code:last-of-type').textContent,
+    data: JSON.parse(node.textContent)
+  };
+});
+var whole = document.querySelector('#portfolio-reproduce code');
 return {
   scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth,
-  view: view ? { scrollWidth: view.scrollWidth, clientWidth: view.clientWidth } : null,
-  svg: svg ? svg.getBoundingClientRect().width : null,
   text: document.body.innerText,
   resources: performance.getEntriesByType('resource').map(function (e) { return e.name; }),
-  lost: Array.prototype.map.call(document.querySelectorAll('#table-lost tbody tr td:first-child'), function (td) {
-    return td.childNodes[0].textContent.trim(); }),
-  redesigns: cells('#table-redesigns tbody tr td:first-child b'),
-  segments: cells('#table-segments tbody tr td:first-child'),
-  money: cells('#table-redesigns tbody tr td:nth-last-child(4), #table-redesigns tbody tr td:nth-last-child(3)'),
-  costs: cells('#table-redesigns tbody tr td:nth-child(2)'),
-  value: cells('#headline-value'),
-  reproduce: document.querySelector('#reproduce code:last-of-type').textContent,
-  data: JSON.parse(document.getElementById('cxsim-data').textContent)
+  sections: sections,
+  portfolio: whole ? whole.textContent : null,
+  decisions: cells('#table-decisions tbody tr td b')
 };
 """
 
@@ -91,66 +105,80 @@ def driver_for(profile):
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0(?:\.0+)?(?![\w.])")
 
 
-def check_page(driver, page, name, width, scenario_file):
-    driver.set_window_size(width, 1200)
-    driver.get("file://" + page)
-    driver.execute_script("return document.readyState")
-    charts = driver.execute_script(READ_CHARTS)
-    p = driver.execute_script(READ_PAGE)
-    at = f"{name} at {width}px"
-    data = p["data"]
+def check_reproduce(at, command, page, scenario_files):
+    """The command names the scenarios relative to the page's folder and the page by its name."""
+    words = command.split()
+    named = [w for w in words[2:] if not w.startswith("--")][:len(scenario_files)]
+    resolved = [os.path.realpath(os.path.join(os.path.dirname(page), w)) for w in named]
+    check(words[:2] == ["cxsim", "report"] and not any(os.path.isabs(w) for w in named) and " /" not in command
+          and resolved == [os.path.realpath(f) for f in scenario_files] and words[-2:] == ["--out", os.path.basename(page)],
+          f"{at}: the reproduce line names the files relative to the page: {command}")
+
+
+def check_section(at, sec, charts, page, scenario_file):
+    P = sec["P"]
+    data = sec["data"]
     fig = data["figures"]
     expected = {
-        "chart-touchpoints": p["lost"],
+        "chart-touchpoints": sec["lost"],
         "chart-stages": [s["stage"] or "(no stage)" for s in fig["stages"]],
         "chart-channels": [s["channel"] or "(no channel)" for s in fig["channels"]],
-        "chart-segments": p["segments"],
+        "chart-segments": sec["segments"],
     }
     if data["comparison"]:
-        expected["chart-forest"] = p["redesigns"]
+        expected["chart-forest"] = sec["redesigns"]
     by_id = {c["id"]: c for c in charts}
     for cid, labels in expected.items():
-        c = by_id.get(cid)
-        check(c is not None, f"{at}: {cid} is drawn")
+        c = by_id.get(P + cid)
+        check(c is not None, f"{at}: {P}{cid} is drawn")
         if c is None:
             continue
         drawn = [i["label"] for i in c["items"]]
-        check(drawn == labels, f"{at}: {cid} draws all {len(labels)} labels in order (drew {len(drawn)}: "
+        check(drawn == labels, f"{at}: {P}{cid} draws all {len(labels)} labels in order (drew {len(drawn)}: "
                                f"{[x for x in labels if x not in drawn][:3]} missing)")
         ys = [i["y"] for i in c["items"]]
         tight = [(c["items"][k]["label"], c["items"][k + 1]["label"]) for k in range(len(ys) - 1)
                  if abs(ys[k + 1] - ys[k]) < (c["items"][k]["lines"] + c["items"][k + 1]["lines"]) / 2 * c["items"][k]["lineHeight"]]
-        check(not tight, f"{at}: {cid}'s labels do not overlap {tight[:2]}")
+        check(not tight, f"{at}: {P}{cid}'s labels do not overlap {tight[:2]}")
         inside = all(c["top"] - 1 <= y <= c["bottom"] + 1 for y in ys)
-        check(inside, f"{at}: {cid}'s labels lie within its axis")
+        check(inside, f"{at}: {P}{cid}'s labels lie within its axis")
         for label in drawn + c["other"]:
             if NEGATIVE_ZERO.search(label):
-                check(False, f"{at}: {cid} draws '{label}'")
+                check(False, f"{at}: {P}{cid} draws '{label}'")
     if "chart-forest" in expected:
-        check(len(p["redesigns"]) == len(data["comparison"]["variants"]), f"{at}: the table lists every redesign")
-    # The map: no sideways scrolling at its default zoom.
-    check(p["scrollWidth"] <= p["innerWidth"], f"{at}: the page does not scroll sideways ({p['scrollWidth']} > {p['innerWidth']})")
-    if p["view"]:
-        check(p["view"]["scrollWidth"] <= p["view"]["clientWidth"] + 1 and p["svg"] <= p["view"]["clientWidth"] + 1,
-              f"{at}: the map fits its box at the default zoom {p['view']} svg {p['svg']}")
-    bad = NEGATIVE_ZERO.findall(p["text"])
-    check(not bad, f"{at}: no '-0' in the page's text {bad[:3]}")
+        check(len(sec["redesigns"]) == len(data["comparison"]["variants"]), f"{at}: {P} the table lists every redesign")
+    if sec["view"]:
+        check(sec["view"]["scrollWidth"] <= sec["view"]["clientWidth"] + 1 and sec["svg"] <= sec["view"]["clientWidth"] + 1,
+              f"{at}: {P} the map fits its box at the default zoom {sec['view']} svg {sec['svg']}")
     if data["context"].get("economics"):
         currency = data["context"]["economics"]["currency"]
-        check(p["value"] and p["value"][0].endswith(" " + currency), f"{at}: the value at stake carries {currency}: {p['value']}")
-        money = [m for m in p["money"] if m and m != "-"]
+        check(sec["value"] and sec["value"][0].endswith(" " + currency),
+              f"{at}: {P} the value at stake carries {currency}: {sec['value']}")
+        money = [m for m in sec["money"] if m and m != "-"]
         check(money and all(m.endswith(currency) for m in money),
-              f"{at}: every net benefit and its interval carry {currency} {money[:4]}")
-        check(p["costs"] and all(c.endswith(currency) or c == "none given" for c in p["costs"]),
-              f"{at}: every redesign's cost carries {currency} {p['costs'][:4]}")
-    words = p["reproduce"].split()
-    named = words[2] if len(words) > 2 else ""
-    check(words[:2] == ["cxsim", "report"] and not os.path.isabs(named) and " /" not in p["reproduce"]
-          and os.path.realpath(os.path.join(os.path.dirname(page), named)) == os.path.realpath(scenario_file)
-          and words[-2:] == ["--out", os.path.basename(page)],
-          f"{at}: the reproduce line names the files relative to the page: {p['reproduce']}")
-    check(re.search(r"\d{1,3}(,\d{3})+ customers\.", p["text"]) is not None or data["reproduce"]["customers"] < 1000,
-          f"{at}: the footer's customer count has thousands separators")
+              f"{at}: {P} every net benefit and its interval carry {currency} {money[:4]}")
+        check(sec["costs"] and all(c.endswith(currency) or c == "none given" for c in sec["costs"]),
+              f"{at}: {P} every redesign's cost carries {currency} {sec['costs'][:4]}")
+    check_reproduce(f"{at} {P}", sec["reproduce"], page, [scenario_file])
+
+
+def check_page(driver, page, name, width, scenario_files):
+    driver.set_window_size(width, 1200)
+    driver.get("file://" + page)
+    charts = driver.execute_script(READ_CHARTS)
+    p = driver.execute_script(READ_PAGE)
+    at = f"{name} at {width}px"
+    check(len(p["sections"]) == len(scenario_files), f"{at}: one section per scenario")
+    for sec, scenario_file in zip(p["sections"], scenario_files):
+        check_section(at, sec, charts, page, scenario_file)
+    if p["portfolio"] is not None:
+        check_reproduce(at, p["portfolio"], page, scenario_files)
+        total = sum(len(s["data"]["comparison"]["variants"]) for s in p["sections"] if s["data"]["comparison"])
+        check(len(p["decisions"]) == total, f"{at}: the decision table has every scenario's every redesign ({total})")
+    check(p["scrollWidth"] <= p["innerWidth"], f"{at}: the page does not scroll sideways ({p['scrollWidth']} > {p['innerWidth']})")
+    bad = NEGATIVE_ZERO.findall(p["text"])
+    check(not bad, f"{at}: no '-0' in the page's text {bad[:3]}")
+    check(re.search(r"\d{1,3}(,\d{3})+ customers\.", p["text"]) is not None, f"{at}: the footer's customer count has thousands separators")
     logs = driver.get_log("browser")
     check(not logs, f"{at}: no console messages {[l['message'][:120] for l in logs[:3]]}")
     requests = []
@@ -184,18 +212,26 @@ def main():
                                 "--out", page], capture_output=True, text=True, timeout=600)
             check(r.returncode == 0, f"cxsim report {name} exits 0: {r.stderr.strip()[-300:]}")
             if r.returncode == 0:
-                pages.append((name, page, scenario))
+                pages.append((name, page, [scenario]))
+        # A portfolio: every scenario on one page.
+        page = os.path.join(d, "out", "portfolio.html")
+        r = subprocess.run([cxsim, "report"] + [s for _, s in scenarios] + ["--customers", "20000", "--threads", "2",
+                                                                             "--out", page],
+                           capture_output=True, text=True, timeout=900)
+        check(r.returncode == 0, f"cxsim report (portfolio) exits 0: {r.stderr.strip()[-300:]}")
+        if r.returncode == 0:
+            pages.append(("portfolio", page, [s for _, s in scenarios]))
         hospital = [p for p in pages if p[0] == "hospital"]
         if hospital:
-            data = json.loads(re.search(r'<script type="application/json" id="cxsim-data">(.*?)</script>',
+            data = json.loads(re.search(r'<script type="application/json" id="cxsim-data"[^>]*>(.*?)</script>',
                                         open(hospital[0][1], encoding="utf-8").read(), re.S).group(1))
             check(len(data["run"]["touchpoints"]) >= 16 and len(data["comparison"]["variants"]) == 12,
                   "the hospital journey has 16+ touchpoints and 12 redesigns")
         driver = driver_for(os.path.join(d, "profile"))
         try:
-            for name, page, scenario in pages:
+            for name, page, files in pages:
                 for width in [800, 1280, 1920]:
-                    check_page(driver, page, name, width, scenario)
+                    check_page(driver, page, name, width, files)
         finally:
             driver.quit()
 

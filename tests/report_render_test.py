@@ -104,7 +104,7 @@ def main():
 
         mc = json.loads(run([cxsim, "run", scenario, "--customers", "40000", "--seed", "7", "--threads", "1",
                              "--format", "json"]).stdout)
-        data = json.loads(re.search(r'<script type="application/json" id="cxsim-data">(.*?)</script>', text, re.S).group(1))
+        data = json.loads(re.search(r'<script type="application/json" id="cxsim-data"[^>]*>(.*?)</script>', text, re.S).group(1))
         for key in ["elapsed_seconds", "visits_per_second", "threads"]:
             mc.pop(key, None)
             data["run"].pop(key, None)
