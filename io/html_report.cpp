@@ -580,6 +580,28 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
     }
     o << "</ul>\n";
   }
+  if (in.sensitivity) {
+    // How much the answer moves with each number that describes the customers (not fixes: these
+    // are assumptions, usually not measured), largest first.
+    std::vector<const json*> rests;
+    for (const auto& p : (*in.sensitivity)["parameters"])
+      if (p["segment"].is_string() && p["derivative"].is_number()) rests.push_back(&p);
+    std::stable_sort(rests.begin(), rests.end(), [](const json* a, const json* b) {
+      return std::fabs(num(*a, "derivative")) > std::fabs(num(*b, "derivative"));
+    });
+    if (!rests.empty()) {
+      o << "<p class=\"note\">How the defection rate moves with each number that describes the customers: these are "
+           "assumptions, not fixes, and a large change says the answer rests on that number (a good place to spend effort "
+           "on data; <code>cxsim sweep</code> shows its whole effect). Exact derivatives.</p>\n<div class=\"table-wrap\">"
+           "<table id=\"" << P << "table-rests-on\"><thead><tr><th class=\"text\">segment</th><th class=\"text\">number</th>"
+           "<th>now</th><th>change of the defection rate per +0.1 (pp)</th></tr></thead><tbody>\n";
+      for (const json* p : rests)
+        o << "<tr><td class=\"text\">" << escape(text_of(*p, "segment")) << "</td><td class=\"text\">"
+          << escape(text_of(*p, "attribute")) << "</td><td>" << attribute_text(num(*p, "current")) << "</td><td>"
+          << fixed_text(0.1 * 100.0 * num(*p, "derivative"), 2, true) << "</td></tr>\n";
+      o << "</tbody></table></div>\n";
+    }
+  }
   if (context.contains("economics") && context["economics"].is_object()) {
     const json& e = context["economics"];
     o << "<div class=\"table-wrap\"><table id=\"" << P << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"

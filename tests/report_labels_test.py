@@ -12,7 +12,9 @@ at 800, 1,280 and 1,920 pixels wide,
 - the portfolio page of all four (`cxsim report A.yaml B.yaml ...`) likewise, section by
   section, with a decision table of every scenario's every redesign;
 - no "-0" anywhere in the text or the drawn labels, a currency on every money figure, and a
-  reproduce line with no absolute path.
+  reproduce line with no absolute path;
+- printed (print media on A4's width): every label still drawn, no chart wider than the paper,
+  taller than a page or split across two.
 
 Usage: report_labels_test.py CXSIM_BINARY SOURCE_DIR   (run with Debian's /usr/bin/python3)
 """
@@ -194,6 +196,43 @@ def check_page(driver, page, name, width, scenario_files):
     check(len(png) > 20000, f"{at}: the screenshot is not blank ({len(png)} bytes)")
 
 
+PRINT_LAYOUT = """
+window.dispatchEvent(new Event('beforeprint'));
+return {
+  figures: Array.prototype.map.call(document.querySelectorAll('figure'), function (f) {
+    var r = f.getBoundingClientRect(); return { right: r.right, height: r.height, breakInside: getComputedStyle(f).breakInside }; }),
+  canvases: Array.prototype.map.call(document.querySelectorAll('canvas'), function (c) { return c.getBoundingClientRect().right; }),
+  innerWidth: window.innerWidth,
+  printStyles: getComputedStyle(document.querySelector('.map-tools')).display === 'none'
+};
+"""
+
+
+def check_print(driver, page, name, scenario_files):
+    """As printed on A4 (794 x 1123 CSS pixels): every label still drawn, no chart wider than
+    the paper or taller than a page, none split across pages."""
+    at = f"{name} printed"
+    driver.set_window_size(794, 1123)
+    driver.get("file://" + page)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        layout = driver.execute_script(PRINT_LAYOUT)
+        charts = driver.execute_script(READ_CHARTS)
+        p = driver.execute_script(READ_PAGE)
+        for sec, scenario_file in zip(p["sections"], scenario_files):
+            check_section(at, sec, charts, page, scenario_file)
+        check(layout["printStyles"], f"{at}: the print stylesheet applies (the zoom buttons are hidden)")
+        wide = [r for r in layout["canvases"] if r > layout["innerWidth"] + 1]
+        check(not wide, f"{at}: no chart is wider than the paper {wide[:3]}")
+        tall = [f for f in layout["figures"] if f["height"] > 1000]
+        check(not tall, f"{at}: no chart is taller than a page {tall[:3]}")
+        check(all(f["breakInside"] == "avoid" for f in layout["figures"]), f"{at}: no chart is split across two pages")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    driver.get_log("browser")
+    driver.get_log("performance")
+
+
 def main():
     cxsim, source = sys.argv[1], sys.argv[2]
     try:
@@ -232,6 +271,7 @@ def main():
             for name, page, files in pages:
                 for width in [800, 1280, 1920]:
                     check_page(driver, page, name, width, files)
+                check_print(driver, page, name, files)
         finally:
             driver.quit()
 
