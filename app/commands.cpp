@@ -1052,6 +1052,23 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
 
 namespace {
 
+// The response curves the scenario's `sweeps` ask for (exact), as `cxsim sweep --format json`.
+nlohmann::ordered_json scenario_sweeps(const Scenario& sc, const ScenarioModel& model) {
+  SweepReport r;
+  r.scenario = sc.name;
+  r.variant = model.variant;
+  r.journey = &model.journey;
+  r.population = &model.population;
+  for (const auto& s : sc.sweeps) {
+    SweepSettings settings;
+    settings.values = sweep_values(s.from, s.to, s.steps);
+    const ParameterRef number = number_named(s.touchpoint, s.segment, s.attribute, model);
+    r.curves.push_back(SweepCurve{number, number.value(model.journey, model.population),
+                                  sweep(model.journey, model.population, number, settings)});
+  }
+  return to_json(r);
+}
+
 // One scenario's page. `loaded_hook` sees the scenario once it is read and checked, before the
 // runs (the report of one scenario opens its output there, so a bad --out fails fast).
 HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_path,
@@ -1151,6 +1168,13 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
           r.population = &model.population;
           r.curves.push_back(SweepCurve{*top, top->current, sweep(model.journey, model.population, *top, curve)});
           page.response = to_json(r);
+        }
+        if (!sc.sweeps.empty()) {
+          try {
+            page.sweeps = scenario_sweeps(sc, model);
+          } catch (const UsageError& e) {  // a sweep of a segment the persona view left out
+            page.notes.push_back(std::string("No response curves of the scenario's sweeps: ") + e.what());
+          }
         }
       } catch (const SolverError& e) {
         page.notes.push_back(std::string("No what-to-fix-first: ") + e.what());

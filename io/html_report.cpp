@@ -233,10 +233,10 @@ const char* const script = R"js(
                            y: { type: 'category', labels: names, ticks: categoryTicks } } }
     });
   }
-  var response = el('chart-response');
-  if (response && data.response) {
-    var curve = data.response.sweeps[0];
-    new Chart(response, {
+  // A response curve: the exact defection rate as one number moves, with today's value marked.
+  function responseChart(canvas, curve, name) {
+    var xs = curve.points.map(function (p) { return p.value; });
+    new Chart(canvas, {
       type: 'line',
       data: { datasets: [
         { label: 'defection rate (exact, %)', borderColor: '#0072B2', backgroundColor: '#0072B2', pointRadius: 2,
@@ -244,12 +244,23 @@ const char* const script = R"js(
         { type: 'scatter', label: 'today', backgroundColor: '#D55E00', pointRadius: 6,
           data: [{ x: curve.current, y: data.exact_defection_rate * 100 }] }
       ] },
-      options: { plugins: { title: { display: true, text: 'Response curve: ' + (data.response_name || curve.touchpoint || curve.segment) + ', ' + curve.attribute },
+      options: { plugins: { title: { display: true, text: 'Response curve: ' + name + ', ' + curve.attribute },
                             legend: { position: 'bottom' } },
-                 scales: { x: { type: 'linear', min: 0, max: 1, title: { display: true, text: curve.attribute } },
+                 scales: { x: { type: 'linear', min: Math.min.apply(null, xs.concat([curve.current])),
+                                max: Math.max.apply(null, xs.concat([curve.current])), title: { display: true, text: curve.attribute } },
                            y: { title: { display: true, text: 'defection rate (%)' } } } }
     });
   }
+  var response = el('chart-response');
+  if (response && data.response) {
+    var top = data.response.sweeps[0];
+    responseChart(response, top, data.response_name || top.touchpoint || top.segment);
+  }
+  if (data.sweeps) data.sweeps.sweeps.forEach(function (curve, i) {
+    var canvas = el('chart-sweep-' + i);
+    var t = curve.touchpoint && byId[curve.touchpoint];
+    if (canvas) responseChart(canvas, curve, t ? (t.name || t.id) : (curve.touchpoint || 'segment ' + curve.segment));
+  });
   // The map: fitted to the page's width (never wider than drawn), zoom buttons, drag to pan.
   var section = el('journey-map');
   var view = section && section.querySelector('.map-view');
@@ -549,6 +560,16 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
     o << "</section>\n";
   }
 
+  // ---- the scenario's own response curves ----
+  if (in.sweeps && !(*in.sweeps)["sweeps"].empty()) {
+    o << "<section id=\"" << P << "sweeps\">\n<h2>The response curves the scenario asks for</h2>\n<p class=\"note\">Each "
+         "curve of the scenario's <code>sweeps</code>: the exact defection rate as one number moves over its range, "
+         "everything else as it is; the dot is today.</p>\n<div class=\"charts\">\n";
+    for (std::size_t i = 0; i < (*in.sweeps)["sweeps"].size(); ++i)
+      o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-sweep-" << i << "\"></canvas></div></figure>\n";
+    o << "</div>\n</section>\n";
+  }
+
   // ---- what the figures rest on ----
   o << "<section id=\"" << P << "assumptions\">\n<h2>What the figures rest on</h2>\n";
   if (context.contains("segments") && !context["segments"].empty()) {
@@ -663,6 +684,7 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   data["sensitivity"] = in.sensitivity ? *in.sensitivity : json(nullptr);
   data["response"] = in.response ? *in.response : json(nullptr);
   data["response_name"] = response_name;
+  data["sweeps"] = in.sweeps ? *in.sweeps : json(nullptr);
   data["exact"] = in.exact ? *in.exact : json(nullptr);
   data["validation"] = in.validation ? *in.validation : json(nullptr);
   data["context"] = context;

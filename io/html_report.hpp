@@ -20,6 +20,7 @@ struct HtmlReportInput {
   std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
   std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
   std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
+  std::optional<nlohmann::ordered_json> sweeps;        // `sweep --format json` of the scenario's own `sweeps`
   // Per segment (exact): [{name, share, defection_rate, lost_per_1000, where: [{id, name,
   // lost_per_1000, cause}]}]: where each segment's own customers are lost (a persona view).
   std::optional<nlohmann::ordered_json> personas;

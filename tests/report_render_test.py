@@ -96,9 +96,10 @@ def main():
         parser.feed(text)
         parser.close()
         check(not parser.problems and not parser.stack, "the HTML is well formed " + str(parser.problems[:3] + parser.stack[:3]))
-        for section in ["headline", "journey-map", "where-lost", "redesigns", "what-to-fix", "exact", "reproduce",
-                        "chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest",
-                        "chart-response", "cxsim-data"]:
+        for section in ["headline", "journey-map", "where-lost", "redesigns", "what-to-fix", "sweeps", "assumptions",
+                        "exact", "reproduce", "chart-touchpoints", "chart-stages", "chart-channels", "chart-segments",
+                        "chart-forest", "chart-response", "chart-sweep-0", "chart-sweep-1", "table-segments",
+                        "table-economics", "table-rests-on", "cxsim-data"]:
             check(section in parser.ids, f"the page has #{section}")
         check(not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the page fetches nothing from the network")
 
@@ -114,6 +115,8 @@ def main():
             check("tp-" + t["id"] in parser.ids, f"the map holds touchpoint {t['id']}")
         exact = json.loads(run([cxsim, "exact", scenario, "--format", "json"]).stdout)
         check(abs(data["exact"]["defection_rate"] - exact["defection_rate"]) < 1e-15, "the exact figures are `cxsim exact`'s")
+        sweeps = json.loads(run([cxsim, "sweep", scenario, "--format", "json"]).stdout)
+        check(data["sweeps"]["sweeps"] == sweeps["sweeps"], "the scenario's response curves are `cxsim sweep`'s")
         # The first screen gives one rate, the exact one, with the simulation's as the check.
         check(headline == "%.2f%%" % (100 * exact["defection_rate"]), f"the headline rate {headline} is the exact one")
         card = re.search(r'id="card-rate">(.*?)</div></div>', text, re.S).group(1)
@@ -144,7 +147,8 @@ def main():
             rendered = json.loads(html.unescape(m.group(1)))
             check(rendered["errors"] == [], "no script errors: " + str(rendered["errors"]))
             charts = {c["id"]: c for c in rendered["charts"]}
-            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response"]:
+            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response",
+                      "chart-sweep-0", "chart-sweep-1"]:
                 ok = c in charts and charts[c]["drawn"] and charts[c]["width"] > 50 and charts[c]["height"] > 50
                 check(ok, f"{c} is drawn with a size {charts.get(c)}")
             mp = rendered["map"]
