@@ -7,7 +7,7 @@ at 800, 1,280 and 1,920 pixels wide,
   them, in the same order, and no two overlap;
 - the redesigns' chart and table are in one order, best first;
 - the journey map fits the width without a horizontal scroll bar at its default zoom, and the
-  page as a whole does not scroll sideways;
+  page as a whole does not scroll sideways; '+' zooms it, a drag moves it, 'fit' restores it;
 - no console messages, no network requests, a screenshot that is not blank;
 - the portfolio page of all four (`cxsim report A.yaml B.yaml ...`) likewise, section by
   section, with a decision table of every scenario's every redesign;
@@ -164,6 +164,38 @@ def check_section(at, sec, charts, page, scenario_file):
     check_reproduce(f"{at} {P}", sec["reproduce"], page, [scenario_file])
 
 
+ZOOM_STATE = """
+var view = document.querySelector('.map-view');
+var svg = view.querySelector('svg');
+return { width: svg.getBoundingClientRect().width, scrollWidth: view.scrollWidth, clientWidth: view.clientWidth,
+         scrollLeft: view.scrollLeft };
+"""
+
+
+def check_zoom(driver, at):
+    """The first map zooms in with '+', is dragged sideways, and 'fit' brings it back."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    view = driver.find_elements(By.CSS_SELECTOR, ".map-view")
+    if not view:
+        return
+    before = driver.execute_script(ZOOM_STATE)
+    tools = driver.find_element(By.CSS_SELECTOR, ".map-tools")
+    driver.execute_script("arguments[0].scrollIntoView()", tools)
+    tools.find_element(By.CSS_SELECTOR, "[data-zoom=in]").click()
+    tools.find_element(By.CSS_SELECTOR, "[data-zoom=in]").click()
+    zoomed = driver.execute_script(ZOOM_STATE)
+    check(zoomed["width"] > 2.0 * before["width"] and zoomed["scrollWidth"] > zoomed["clientWidth"],
+          f"{at}: '+' zooms the map in, wider than its box ({before['width']:.0f} -> {zoomed['width']:.0f})")
+    ActionChains(driver).move_to_element(view[0]).click_and_hold().move_by_offset(-300, 0).release().perform()
+    dragged = driver.execute_script(ZOOM_STATE)
+    check(dragged["scrollLeft"] > zoomed["scrollLeft"] + 100, f"{at}: dragging the zoomed map moves it ({dragged['scrollLeft']})")
+    tools.find_element(By.CSS_SELECTOR, "[data-zoom=fit]").click()
+    fitted = driver.execute_script(ZOOM_STATE)
+    check(abs(fitted["width"] - before["width"]) < 1 and fitted["scrollWidth"] <= fitted["clientWidth"] + 1,
+          f"{at}: 'fit' brings the map back to the page's width")
+
+
 def check_page(driver, page, name, width, scenario_files):
     driver.set_window_size(width, 1200)
     driver.get("file://" + page)
@@ -181,6 +213,8 @@ def check_page(driver, page, name, width, scenario_files):
     bad = NEGATIVE_ZERO.findall(p["text"])
     check(not bad, f"{at}: no '-0' in the page's text {bad[:3]}")
     check(re.search(r"\d{1,3}(,\d{3})+ customers\.", p["text"]) is not None, f"{at}: the footer's customer count has thousands separators")
+    if width == 1280:
+        check_zoom(driver, at)
     logs = driver.get_log("browser")
     check(not logs, f"{at}: no console messages {[l['message'][:120] for l in logs[:3]]}")
     requests = []
