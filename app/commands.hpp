@@ -86,7 +86,6 @@ struct ReportOptions {
   std::vector<std::string> variants;  // redesigns to compare (default: every variant)
   std::optional<std::string> customers, seed, threads;
   std::string out;
-  std::string command_line;  // as typed, for the page's "to reproduce" line
 };
 
 struct NewOptions {

@@ -227,10 +227,7 @@ int main(int argc, char** argv) {
     else if (ip->parsed()) code = cxsim::run_import_paths(import);
     else if (cb->parsed()) code = cxsim::run_calibrate(cal);
     else if (nw->parsed()) code = cxsim::run_new(starter);
-    else if (rp->parsed()) {
-      for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + cxsim::shell_quote(argv[i]);
-      code = cxsim::run_report(report);
-    }
+    else if (rp->parsed()) code = cxsim::run_report(report);
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {
