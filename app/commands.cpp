@@ -783,7 +783,7 @@ int run_dot(const DotOptions& o) {
                 (loaded.model.segment.empty() ? "" : " — segment " + loaded.model.segment + " only"),
             segment_names,
             heat ? &heat->figures : nullptr);
-  emit(out, o.format == "dot" ? dot.str() : render_dot(dot.str(), o.format));
+  emit(out, o.format == "dot" ? dot.str() : render_dot(dot.str(), o.format, nullptr, true));
   return 0;
 }
 

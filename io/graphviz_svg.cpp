@@ -43,9 +43,26 @@ class QuietStderr {
   int saved_ = -1;
 };
 
+// Every edge label as an xlabel (placed after the layout, so it never enters flat_edges).
+void labels_beside_edges(Agraph_t* g) {
+  char label_key[] = "label", xlabel_key[] = "xlabel", forcelabels[] = "forcelabels", yes[] = "true", none[] = "";
+  bool moved = false;
+  for (Agnode_t* n = agfstnode(g); n; n = agnxtnode(g, n))
+    for (Agedge_t* e = agfstout(g, n); e; e = agnxtout(g, e)) {
+      char* label = agget(e, label_key);
+      if (!label || !*label) continue;
+      const std::string text = label;
+      std::string copy = text;
+      agsafeset(e, xlabel_key, copy.data(), none);
+      agset(e, label_key, none);
+      moved = true;
+    }
+  if (moved) agsafeset(g, forcelabels, yes, none);
+}
+
 }  // namespace
 
-std::string render_dot(const std::string& dot, const std::string& format, bool* troubled) {
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled, bool beside_edges) {
   // Graphviz keeps global state: one layout at a time.
   static std::mutex graphviz;
   const std::lock_guard<std::mutex> lock(graphviz);
@@ -56,6 +73,7 @@ std::string render_dot(const std::string& dot, const std::string& format, bool* 
   if (!gvc) throw std::runtime_error("Graphviz could not start");
   const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
   if (!g) throw std::runtime_error("Graphviz could not read the journey graph");
+  if (beside_edges) labels_beside_edges(g.get());
   if (gvLayout(gvc.get(), g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
   char* data = nullptr;
   unsigned int length = 0;
