@@ -163,11 +163,13 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
   std::vector<int> arrows_in(n, 0);
   for (const Transition& tr : journey.transitions())
     if (column[tr.from] >= 0 && column[tr.to] >= 0 && column[tr.from] != column[tr.to]) ++arrows_in[tr.to];
-  // An arrow into an ending is a stub unless its touchpoint is in the last column (or has none);
-  // so is one into a shared touchpoint that is not in the same or the next column.
+  // An arrow into an ending where customers are lost is a stub unless its touchpoint is in the
+  // last column (or has none); so is one into a shared touchpoint that is not in the same or the
+  // next column. The way to a good ending is drawn in full.
   auto stub = [&](const Transition& tr) {
     if (journey.is_terminal(tr.from) || column[tr.from] < 0) return false;
-    if (journey.is_terminal(tr.to)) return column[tr.from] < last_column;
+    if (journey.is_terminal(tr.to))
+      return journey.touchpoint(tr.to).outcome != Outcome::retained && column[tr.from] < last_column;
     return arrows_in[tr.to] >= 3 && column[tr.to] >= 0 && column[tr.to] != column[tr.from] &&
            column[tr.to] != column[tr.from] + 1;
   };

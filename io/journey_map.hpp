@@ -2,9 +2,10 @@
 // The journey map of `cxsim report`, drawn as designers draw journey maps: stages as columns in
 // journey order (the order a breadth-first walk from the start meets them), touchpoints by their
 // human names with their attributes in words, coloured by the customers lost there; the endings
-// in a last column with the share of customers who reach each; and an arrow into an ending from
-// any column but the last drawn as a short stub beside its touchpoint ("→ Gave up 2.0%") rather
-// than across the page. Rendered by Graphviz (io/graphviz_svg.hpp).
+// in a last column with the share of customers who reach each; and an arrow into an ending where
+// customers are lost from any column but the last, or into a touchpoint many columns share (a
+// complaints team), drawn as a short stub beside its touchpoint ("→ Gave up 2.0%") rather than
+// across the page. Rendered by Graphviz (io/graphviz_svg.hpp).
 #include <ostream>
 #include <string>
 #include <vector>
