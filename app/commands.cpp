@@ -5,13 +5,13 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
-#include <functional>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <iostream>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
