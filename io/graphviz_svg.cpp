@@ -69,18 +69,21 @@ std::string render_dot(const std::string& dot, const std::string& format, bool* 
   agseterrf(swallow);
   agreseterrors();
   const QuietStderr quiet;
-  const std::unique_ptr<GVC_t, int (*)(GVC_t*)> gvc(gvContext(), gvFreeContext);
+  // One context for the life of the process: Graphviz 2.42's text layout (the pango plugin)
+  // keeps a pointer to the last font name it measured, which the context owns, so a context
+  // freed after one layout left the next layout reading freed memory (valgrind, on a portfolio).
+  static GVC_t* const gvc = gvContext();
   if (!gvc) throw std::runtime_error("Graphviz could not start");
   const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
   if (!g) throw std::runtime_error("Graphviz could not read the journey graph");
   if (beside_edges) labels_beside_edges(g.get());
-  if (gvLayout(gvc.get(), g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
+  if (gvLayout(gvc, g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
   char* data = nullptr;
   unsigned int length = 0;
-  const int rendered = gvRenderData(gvc.get(), g.get(), format.c_str(), &data, &length);
+  const int rendered = gvRenderData(gvc, g.get(), format.c_str(), &data, &length);
   std::string file = rendered == 0 && data ? std::string(data, length) : std::string();
   gvFreeRenderData(data);
-  gvFreeLayout(gvc.get(), g.get());
+  gvFreeLayout(gvc, g.get());
   if (troubled) *troubled = agerrors() >= AGERR;
   if (file.empty()) throw std::runtime_error("Graphviz could not render the journey as " + format);
   return file;
