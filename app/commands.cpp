@@ -11,6 +11,7 @@
 #include <ctime>
 #include <iostream>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -35,6 +36,8 @@
 #include "io/graphviz_svg.hpp"
 #include "io/stage_map.hpp"
 #include "io/html_report.hpp"
+#include "io/journey_map.hpp"
+#include "io/report_context.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
 #include "io/starter_templates.hpp"
@@ -629,6 +632,8 @@ int run_validate(const ValidateOptions& o) {
 }
 
 int run_dot(const DotOptions& o) {
+  if (o.format != "dot" && o.format != "svg" && o.format != "png")
+    throw UsageError("--format must be dot, svg or png, not '" + o.format + "'");
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
@@ -646,7 +651,7 @@ int run_dot(const DotOptions& o) {
                 (loaded.model.segment.empty() ? "" : " — segment " + loaded.model.segment + " only"),
             segment_names,
             heat ? &heat->figures : nullptr);
-  emit(out, dot.str());
+  emit(out, o.format == "dot" ? dot.str() : render_dot(dot.str(), o.format, nullptr, true));
   return 0;
 }
 
@@ -881,7 +886,7 @@ namespace {
 // The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
 // stage, else none (the tables still give every touchpoint). What was done is said in the notes.
 std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
-                        const Figures& heat, std::vector<std::string>& notes) {
+                        const Figures& heat, std::vector<std::string>& notes, std::string& legend) {
   const auto fits = [](std::size_t nodes, std::size_t edges) {
     return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
   };
@@ -890,7 +895,8 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
   std::ostringstream dot;
   std::string what;
   if (fits(j.size(), j.transitions().size())) {
-    write_dot(dot, j, title, segment_names, &heat);
+    write_journey_map(dot, j, segment_names, heat);
+    legend = journey_map_legend(j, heat);
   } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
     write_stage_dot(dot, j, title, heat);
     what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
@@ -912,11 +918,32 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
 
 }  // namespace
 
-int run_report(const ReportOptions& o) {
+namespace {
+
+// The response curves the scenario's `sweeps` ask for (exact), as `cxsim sweep --format json`.
+nlohmann::ordered_json scenario_sweeps(const Scenario& sc, const ScenarioModel& model) {
+  SweepReport r;
+  r.scenario = sc.name;
+  r.variant = model.variant;
+  r.journey = &model.journey;
+  r.population = &model.population;
+  for (const auto& s : sc.sweeps) {
+    SweepSettings settings;
+    settings.values = sweep_values(s.from, s.to, s.steps);
+    const ParameterRef number = number_named(s.touchpoint, s.segment, s.attribute, model);
+    r.curves.push_back(SweepCurve{number, number.value(model.journey, model.population),
+                                  sweep(model.journey, model.population, number, settings)});
+  }
+  return to_json(r);
+}
+
+// One scenario's page. `loaded_hook` sees the scenario once it is read and checked, before the
+// runs (the report of one scenario opens its output there, so a bad --out fails fast).
+HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_path,
+                            const std::function<void(const Scenario&)>& loaded_hook) {
   using json = nlohmann::ordered_json;
-  if (o.out.empty()) throw UsageError("report needs --out FILE.html");
   const std::uint64_t threads = threads_option(o.threads);
-  LoadedScenario loaded = load_scenario(o.scenario, "");
+  LoadedScenario loaded = load_scenario(scenario_path, "");
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
@@ -938,7 +965,7 @@ int run_report(const ReportOptions& o) {
     for (const auto& name : o.variants) {
       const VariantSource* v = sc.variant(name);
       if (!v) {
-        throw UsageError("scenario '" + o.scenario + "' " + no_variant_message(sc, name));
+        throw UsageError("scenario '" + scenario_path + "' " + no_variant_message(sc, name));
       }
       if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
       variants.push_back(v);
@@ -946,7 +973,7 @@ int run_report(const ReportOptions& o) {
     if (o.variants.empty())
       for (const auto& v : sc.variants) variants.push_back(&v);
   }
-  const auto out = open_output(o.out, sc.inputs);
+  loaded_hook(sc);
 
   MonteCarloSettings settings;
   settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
@@ -980,7 +1007,8 @@ int run_report(const ReportOptions& o) {
         page.notes.push_back(std::string("No exact figures: ") + e.what());
       }
     }
-    page.journey_svg = journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes);
+    page.journey_svg =
+        journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
@@ -1008,6 +1036,13 @@ int run_report(const ReportOptions& o) {
           r.population = &model.population;
           r.curves.push_back(SweepCurve{*top, top->current, sweep(model.journey, model.population, *top, curve)});
           page.response = to_json(r);
+        }
+        if (!sc.sweeps.empty()) {
+          try {
+            page.sweeps = scenario_sweeps(sc, model);
+          } catch (const UsageError& e) {  // a sweep of a segment the persona view left out
+            page.notes.push_back(std::string("No response curves of the scenario's sweeps: ") + e.what());
+          }
         }
       } catch (const SolverError& e) {
         page.notes.push_back(std::string("No what-to-fix-first: ") + e.what());
@@ -1045,14 +1080,50 @@ int run_report(const ReportOptions& o) {
     page.economics = json{{"customers_per_year", economics->customers_per_year},
                           {"value_per_customer", economics->value_per_customer},
                           {"currency", economics->currency}};
-  page.reproduce = json{{"scenario_file", o.scenario},
+  page.context = report_context(sc, model, variants, economics);
+  page.reproduce = json{{"scenario_file", relative_to_output(scenario_path, o.out)},
                         {"sha256", sha256_of_files(sc.inputs)},
                         {"seed", settings.walk.seed},
                         {"customers", settings.customers},
                         {"version", "cxsim " CXSIM_VERSION},
                         {"date", utc_now()},
-                        {"command", o.command_line}};
-  emit(out, html_report(page));
+                        {"command", reproduce_command({scenario_path, o.out, settings.walk.seed, settings.customers,
+                                                       o.segment, o.variants})}};
+  return page;
+}
+
+}  // namespace
+
+int run_report(const ReportOptions& o) {
+  if (o.out.empty()) throw UsageError("report needs --out FILE.html");
+  if (o.scenarios.empty()) throw UsageError("report needs a scenario");
+  std::unique_ptr<OutputFile> out;
+  if (o.scenarios.size() == 1) {
+    const HtmlReportInput page =
+        report_page(o, o.scenarios.front(), [&](const Scenario& sc) { out = open_output(o.out, sc.inputs); });
+    emit(out, html_report(page));
+  } else {
+    if (o.segment || !o.variants.empty())
+      throw UsageError("--segment and --variant are for the report of one scenario; a portfolio compares every "
+                       "redesign of each scenario");
+    PortfolioInput portfolio;
+    std::vector<std::string> inputs;
+    for (const auto& path : o.scenarios) {
+      std::cerr << "cxsim: report: " << path << '\n';
+      portfolio.scenarios.push_back(report_page(o, path, [&](const Scenario& sc) {
+        inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
+      }));
+    }
+    out = open_output(o.out, inputs);
+    const std::optional<std::uint64_t> seed =
+        o.seed ? std::optional<std::uint64_t>(count_option(o.seed, "--seed", 0, 0)) : std::nullopt;
+    const std::optional<std::uint64_t> customers =
+        o.customers ? std::optional<std::uint64_t>(customers_option(o.customers, 0)) : std::nullopt;
+    portfolio.command = reproduce_portfolio_command(o.scenarios, o.out, seed, customers);
+    portfolio.version = "cxsim " CXSIM_VERSION;
+    portfolio.date = utc_now();
+    emit(out, html_portfolio(portfolio));
+  }
   std::cerr << "cxsim: report written to " << o.out << '\n';
   return 0;
 }

@@ -71,6 +71,7 @@ struct DotOptions {
   std::string scenario, variant, out;
   std::optional<std::string> segment;
   bool heat = false;  // colour by where customers are lost (exact figures)
+  std::string format = "dot";  // dot (text), svg or png (rendered by the linked Graphviz library)
 };
 
 struct ImportPathsOptions {
@@ -80,12 +81,11 @@ struct ImportPathsOptions {
 };
 
 struct ReportOptions {
-  std::string scenario;
+  std::vector<std::string> scenarios;  // one: its page; several: one portfolio page
   std::optional<std::string> segment;  // a persona view
   std::vector<std::string> variants;  // redesigns to compare (default: every variant)
   std::optional<std::string> customers, seed, threads;
   std::string out;
-  std::string command_line;  // as typed, for the page's "to reproduce" line
 };
 
 struct NewOptions {

@@ -157,11 +157,12 @@ int main(int argc, char** argv) {
   add_output(sw, sweep.output);
 
   cxsim::DotOptions dot;
-  auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph");
+  auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph, or drawn as SVG or PNG");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
   d->add_option("--segment", dot.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
+  d->add_option("--format", dot.format, "dot (the graph as text, default), svg or png (drawn by the Graphviz library)");
   d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
 
   cxsim::ImportPathsOptions import;
@@ -198,8 +199,8 @@ int main(int argc, char** argv) {
                  "the journey's shape: service-order (default), subscription or support-case");
 
   cxsim::ReportOptions report;
-  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes");
-  rp->add_option("scenario", report.scenario, "scenario YAML file")->required();
+  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes (several scenarios: a portfolio)");
+  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
   rp->add_option("--segment", report.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
   rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
@@ -248,10 +249,7 @@ int main(int argc, char** argv) {
     else if (ip->parsed()) code = cxsim::run_import_paths(import);
     else if (cb->parsed()) code = cxsim::run_calibrate(cal);
     else if (nw->parsed()) code = cxsim::run_new(starter);
-    else if (rp->parsed()) {
-      for (int i = 0; i < argc; ++i) report.command_line += (i ? " " : "") + cxsim::shell_quote(argv[i]);
-      code = cxsim::run_report(report);
-    }
+    else if (rp->parsed()) code = cxsim::run_report(report);
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {

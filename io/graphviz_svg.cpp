@@ -43,28 +43,54 @@ class QuietStderr {
   int saved_ = -1;
 };
 
+// Every edge label as an xlabel (placed after the layout, so it never enters flat_edges).
+void labels_beside_edges(Agraph_t* g) {
+  char label_key[] = "label", xlabel_key[] = "xlabel", forcelabels[] = "forcelabels", yes[] = "true", none[] = "";
+  bool moved = false;
+  for (Agnode_t* n = agfstnode(g); n; n = agnxtnode(g, n))
+    for (Agedge_t* e = agfstout(g, n); e; e = agnxtout(g, e)) {
+      char* label = agget(e, label_key);
+      if (!label || !*label) continue;
+      const std::string text = label;
+      std::string copy = text;
+      agsafeset(e, xlabel_key, copy.data(), none);
+      agset(e, label_key, none);
+      moved = true;
+    }
+  if (moved) agsafeset(g, forcelabels, yes, none);
+}
+
 }  // namespace
 
-std::string dot_to_svg(const std::string& dot, bool* troubled) {
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled, bool beside_edges) {
   // Graphviz keeps global state: one layout at a time.
   static std::mutex graphviz;
   const std::lock_guard<std::mutex> lock(graphviz);
   agseterrf(swallow);
   agreseterrors();
   const QuietStderr quiet;
-  const std::unique_ptr<GVC_t, int (*)(GVC_t*)> gvc(gvContext(), gvFreeContext);
+  // One context for the life of the process: Graphviz 2.42's text layout (the pango plugin)
+  // keeps a pointer to the last font name it measured, which the context owns, so a context
+  // freed after one layout left the next layout reading freed memory (valgrind, on a portfolio).
+  static GVC_t* const gvc = gvContext();
   if (!gvc) throw std::runtime_error("Graphviz could not start");
   const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
   if (!g) throw std::runtime_error("Graphviz could not read the journey graph");
-  if (gvLayout(gvc.get(), g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
+  if (beside_edges) labels_beside_edges(g.get());
+  if (gvLayout(gvc, g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
   char* data = nullptr;
   unsigned int length = 0;
-  const int rendered = gvRenderData(gvc.get(), g.get(), "svg", &data, &length);
-  std::string svg = rendered == 0 && data ? std::string(data, length) : std::string();
+  const int rendered = gvRenderData(gvc, g.get(), format.c_str(), &data, &length);
+  std::string file = rendered == 0 && data ? std::string(data, length) : std::string();
   gvFreeRenderData(data);
-  gvFreeLayout(gvc.get(), g.get());
+  gvFreeLayout(gvc, g.get());
   if (troubled) *troubled = agerrors() >= AGERR;
-  if (svg.empty()) throw std::runtime_error("Graphviz could not render the journey to SVG");
+  if (file.empty()) throw std::runtime_error("Graphviz could not render the journey as " + format);
+  return file;
+}
+
+std::string dot_to_svg(const std::string& dot, bool* troubled) {
+  const std::string svg = render_dot(dot, "svg", troubled);
   const auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);
 }

@@ -11,4 +11,12 @@ namespace cxsim {
 // error while laying it out (some edges may then be missing from the drawing).
 std::string dot_to_svg(const std::string& dot, bool* troubled = nullptr);
 
+// The whole file Graphviz renders in `format` ("svg": a standalone SVG document, "png": the
+// PNG's bytes). Throws std::runtime_error like dot_to_svg.
+// With `labels_beside_edges`, every edge label is drawn as an external label (xlabel) instead:
+// Graphviz 2.42 frees memory twice after laying out a label on an arrow between two nodes of one
+// rank (flat_edges), which a graph not written for it (`cxsim dot`'s) may have.
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled = nullptr,
+                       bool labels_beside_edges = false);
+
 }  // namespace cxsim

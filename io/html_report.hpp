@@ -5,6 +5,7 @@
 // in the page (<script type="application/json" id="cxsim-data">).
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -15,19 +16,33 @@ struct HtmlReportInput {
   nlohmann::ordered_json run;                          // `run --format json` of the Monte Carlo run
   std::optional<nlohmann::ordered_json> exact;         // `exact --format json`, when it could be solved
   std::string journey_svg;                             // the heat map (Graphviz)
+  std::string map_legend;                              // HTML below the map (io/journey_map.hpp)
   std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
   std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
   std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
+  std::optional<nlohmann::ordered_json> sweeps;        // `sweep --format json` of the scenario's own `sweeps`
   // Per segment (exact): [{name, share, defection_rate, lost_per_1000, where: [{id, name,
   // lost_per_1000, cause}]}]: where each segment's own customers are lost (a persona view).
   std::optional<nlohmann::ordered_json> personas;
   std::optional<nlohmann::ordered_json> validation;    // {agrees, figures, max_abs_z, worst}
   std::optional<nlohmann::ordered_json> economics;     // {customers_per_year, value_per_customer, currency}
-  nlohmann::ordered_json reproduce;  // {scenario_file, sha256, seed, customers, version, date, command}
+  // io/report_context.hpp: redesign descriptions and costs, segments, economics inputs.
+  nlohmann::ordered_json context = nlohmann::ordered_json::object();
+  // {scenario_file (relative to the page), sha256, seed, customers, version, date, command}
+  nlohmann::ordered_json reproduce;
   std::vector<std::string> notes;    // what was left out and why
 };
 
 std::string html_report(const HtmlReportInput& in);
+
+// `cxsim report A.yaml B.yaml ...`: one page for a portfolio of scenarios. First the decision
+// table (every scenario x redesign: change, interval, net benefit, verdict) and a line per
+// scenario, then each scenario's sections as on its own page (ids prefixed "s1-", "s2-"...).
+struct PortfolioInput {
+  std::vector<HtmlReportInput> scenarios;
+  std::string command, version, date;  // how to make the page again, from its folder
+};
+std::string html_portfolio(const PortfolioInput& in);
 
 // The whole of Chart.js (minified), embedded at build time from Debian's libjs-chart.js.
 std::string_view chart_js();

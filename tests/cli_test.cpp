@@ -178,6 +178,25 @@ TEST_F(Cli, DotDrawsTheJourney) {
   EXPECT_NE(r.out.find("retained"), std::string::npos);
 }
 
+TEST_F(Cli, DotDrawsSvgAndPngThroughTheLinkedGraphvizLibrary) {
+  const Result svg = cxsim("dot " + yaml_ + " --heat --format svg");
+  ASSERT_EQ(svg.code, 0) << svg.err;
+  EXPECT_NE(svg.out.find("<svg"), std::string::npos);
+  EXPECT_NE(svg.out.find("</svg>"), std::string::npos);
+  EXPECT_NE(svg.out.find("id=\"tp&#45;a\""), std::string::npos) << "a drawn touchpoint, not DOT text";
+  EXPECT_EQ(svg.out.find("digraph"), std::string::npos);
+  const std::string png = dir_.path("map.png");
+  const Result drawn = cxsim("dot " + yaml_ + " --format png --out " + png);
+  ASSERT_EQ(drawn.code, 0) << drawn.err;
+  std::ifstream in(png, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_GT(bytes.size(), 200u);
+  EXPECT_EQ(bytes.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  const Result bad = cxsim("dot " + yaml_ + " --format jpeg");
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_NE(bad.err.find("--format must be dot, svg or png, not 'jpeg'"), std::string::npos) << bad.err;
+}
+
 TEST_F(Cli, TableShowsOutcomesAndRankedTouchpoints) {
   const Result r = cxsim("run " + yaml_);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -1152,6 +1171,48 @@ TEST(CliReport, AJourneyWithTooManyStagesHasNoMapAndSaysWhy) {
   expect_quiet(r.err);
   const std::string html = read_all(dir.path("r.html"));
   EXPECT_NE(html.find("No map: the journey has 2001 touchpoints and 2000 transitions in 201 stages and endings"), std::string::npos);
+}
+
+TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim) {
+  test::ScratchDir dir;
+  const std::string yaml = tangled_journey(dir, 12, false);
+  std::filesystem::create_directories(dir.path("pages"));
+  const Result r = cxsim("report " + yaml + " --customers 1500 --seed 9 --out " + dir.path("pages/r.html"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = read_all(dir.path("pages/r.html"));
+  EXPECT_NE(html.find("<code>cxsim report ../scenario.yaml --seed 9 --customers 1500 --out r.html</code>"), std::string::npos);
+  EXPECT_NE(html.find("Scenario <code>../scenario.yaml</code>"), std::string::npos);
+  EXPECT_NE(html.find("1,500 customers."), std::string::npos) << "thousands separated";
+  EXPECT_EQ(html.find(CXSIM_BINARY), std::string::npos) << "no path of the binary";
+  EXPECT_EQ(html.find(dir.path("")), std::string::npos) << "no absolute path";
+}
+
+TEST(CliReport, SeveralScenariosMakeOnePortfolioPage) {
+  test::ScratchDir dir;
+  const std::string page = dir.path("portfolio.html");
+  const Result r = cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --customers 3000 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("<h1>Portfolio: 2 journeys, 5 redesigns</h1>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"table-decisions\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"s2-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("right_first_time_install"), std::string::npos) << "broadband's redesigns";
+  EXPECT_NE(html.find("body_shop_owner"), std::string::npos) << "car repair's redesigns";
+  EXPECT_NE(html.find("--customers 3000 --out portfolio.html</code>"), std::string::npos);
+  // One scenario's options do not apply to several, and no input is overwritten.
+  const Result v = cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --variant x --out " +
+                         dir.path("p2.html"));
+  EXPECT_EQ(v.code, 2);
+  EXPECT_NE(v.err.find("--segment and --variant are for the report of one scenario"), std::string::npos) << v.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.path("p2.html")));
+  const std::string source = std::string(CXSIM_SOURCE_DIR) + "/scenarios/car_repair/";
+  dir.write("touchpoints.csv", read_all(source + "touchpoints.csv"));
+  const std::string table = dir.write("transitions.csv", read_all(source + "transitions.csv"));
+  const std::string copy = dir.write("s.yaml", read_all(scenario("car_repair")));
+  const Result overwrite = cxsim("report " + scenario("broadband") + " " + copy + " --customers 1000 --out " + table);
+  EXPECT_EQ(overwrite.code, 2);
+  EXPECT_EQ(read_all(table), read_all(source + "transitions.csv")) << "an input is never overwritten";
 }
 
 TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {

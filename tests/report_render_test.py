@@ -96,25 +96,31 @@ def main():
         parser.feed(text)
         parser.close()
         check(not parser.problems and not parser.stack, "the HTML is well formed " + str(parser.problems[:3] + parser.stack[:3]))
-        for section in ["headline", "journey-map", "where-lost", "redesigns", "what-to-fix", "exact", "reproduce",
-                        "chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest",
-                        "chart-response", "cxsim-data"]:
+        for section in ["headline", "journey-map", "where-lost", "redesigns", "what-to-fix", "sweeps", "assumptions",
+                        "exact", "reproduce", "chart-touchpoints", "chart-stages", "chart-channels", "chart-segments",
+                        "chart-forest", "chart-response", "chart-sweep-0", "chart-sweep-1", "table-segments",
+                        "table-economics", "table-rests-on", "cxsim-data"]:
             check(section in parser.ids, f"the page has #{section}")
         check(not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the page fetches nothing from the network")
 
         mc = json.loads(run([cxsim, "run", scenario, "--customers", "40000", "--seed", "7", "--threads", "1",
                              "--format", "json"]).stdout)
-        data = json.loads(re.search(r'<script type="application/json" id="cxsim-data">(.*?)</script>', text, re.S).group(1))
+        data = json.loads(re.search(r'<script type="application/json" id="cxsim-data"[^>]*>(.*?)</script>', text, re.S).group(1))
         for key in ["elapsed_seconds", "visits_per_second", "threads"]:
             mc.pop(key, None)
             data["run"].pop(key, None)
         check(data["run"] == mc, "the page's figures equal `cxsim run --format json` with the same seed")
         headline = re.search(r'id="headline-rate">([^<]*)<', text).group(1)
-        check(headline == "%.2f%%" % (100 * mc["defection_rate"]), f"the headline rate {headline} is the run's")
         for t in mc["touchpoints"]:
             check("tp-" + t["id"] in parser.ids, f"the map holds touchpoint {t['id']}")
         exact = json.loads(run([cxsim, "exact", scenario, "--format", "json"]).stdout)
         check(abs(data["exact"]["defection_rate"] - exact["defection_rate"]) < 1e-15, "the exact figures are `cxsim exact`'s")
+        sweeps = json.loads(run([cxsim, "sweep", scenario, "--format", "json"]).stdout)
+        check(data["sweeps"]["sweeps"] == sweeps["sweeps"], "the scenario's response curves are `cxsim sweep`'s")
+        # The first screen gives one rate, the exact one, with the simulation's as the check.
+        check(headline == "%.2f%%" % (100 * exact["defection_rate"]), f"the headline rate {headline} is the exact one")
+        card = re.search(r'id="card-rate">(.*?)</div></div>', text, re.S).group(1)
+        check("%.2f%%" % (100 * mc["defection_rate"]) in card, "the rate's card gives the simulation's rate as the check")
         # Who is lost where: each segment's row gives `cxsim exact --segment NAME`'s defection rate.
         check("table-personas" in parser.ids, "the page has the per-segment loss table")
         for seg in exact["segments"]:
@@ -141,7 +147,8 @@ def main():
             rendered = json.loads(html.unescape(m.group(1)))
             check(rendered["errors"] == [], "no script errors: " + str(rendered["errors"]))
             charts = {c["id"]: c for c in rendered["charts"]}
-            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response"]:
+            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response",
+                      "chart-sweep-0", "chart-sweep-1"]:
                 ok = c in charts and charts[c]["drawn"] and charts[c]["width"] > 50 and charts[c]["height"] > 50
                 check(ok, f"{c} is drawn with a size {charts.get(c)}")
             mp = rendered["map"]

@@ -1,0 +1,27 @@
+#pragma once
+// The journey map of `cxsim report`, drawn as designers draw journey maps: stages as columns in
+// journey order (the order a breadth-first walk from the start meets them), touchpoints by their
+// human names with their attributes in words, coloured by the customers lost there; the endings
+// in a last column with the share of customers who reach each; and an arrow into an ending where
+// customers are lost from any column but the last, or into a touchpoint many columns share (a
+// complaints team), drawn as a short stub beside its touchpoint ("→ Gave up 2.0%") rather than
+// across the page. Rendered by Graphviz (io/graphviz_svg.hpp).
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "sim/figures.hpp"
+#include "sim/journey.hpp"
+
+namespace cxsim {
+
+// `heat`: figures of the same journey (exact, or Monte Carlo). Every touchpoint and ending is a
+// node with the SVG id "tp-" + its id, as in write_dot.
+void write_journey_map(std::ostream& out, const Journey& journey, const std::vector<std::string>& segment_names,
+                       const Figures& heat);
+
+// The map's legend, as HTML for the page: the colour classes (customers lost per 1,000) and what
+// the words on a touchpoint mean.
+std::string journey_map_legend(const Journey& journey, const Figures& heat);
+
+}  // namespace cxsim
