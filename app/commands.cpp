@@ -284,7 +284,7 @@ std::optional<double> precision_option(const std::optional<std::string>& text) {
 
 // A redesign of a checked scenario as an arm of a comparison.
 ComparisonArm variant_arm(const Scenario& sc, const VariantSource& v) {
-  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost};
+  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost, v.description};
 }
 
 ComparisonResult run_comparison(const ComparisonInput& in, std::uint64_t threads) {
@@ -330,8 +330,11 @@ int run_compare(const CompareOptions& o) {
     for (std::size_t i = 0; i < files.size(); ++i) {
       std::string name = files[i].scenario.name;
       if (!names.insert(name).second) name = o.scenarios[i];
-      in.arms.push_back(ComparisonArm{name, files[i].scenario.name, std::move(files[i].model), std::nullopt, std::nullopt});
+      in.arms.push_back(whole_file_arm(name, files[i].scenario, std::move(files[i].model)));
     }
+    std::vector<const Scenario*> scenarios;
+    for (const auto& f : files) scenarios.push_back(&f.scenario);
+    whole_file_economics(in, scenarios);
   } else {
     in.arms.push_back(ComparisonArm{"baseline", first.name, std::move(files.front().model), std::nullopt, std::nullopt});
     std::vector<std::string> wanted = o.variants;

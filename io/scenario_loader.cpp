@@ -628,8 +628,8 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 8> top{"name",       "description", "journey",  "segments",
-                                                    "simulation", "economics",   "variants", "sweeps"};
+    static constexpr std::array<const char*, 9> top{"name",       "description", "journey", "segments", "simulation",
+                                                    "economics",  "variants",    "sweeps",  "redesign"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -723,8 +723,8 @@ class Loader {
     }
 
     if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {
-      static constexpr std::array<const char*, 5> keys{"customers_per_year", "value_per_customer", "currency",
-                                                       "horizon_years", "discount_rate"};
+      static constexpr std::array<const char*, 6> keys{"customers_per_year", "value_per_customer", "currency",
+                                                       "horizon_years", "discount_rate", "value_by_stage"};
       only_keys(*n, keys, "'economics'");
       Economics e;
       e.where = n->where;
@@ -751,7 +751,29 @@ class Loader {
         if (auto r = real(cell_of(*x), "discount_rate", 0.0, 1.0)) e.discount_rate = *r;
         else ok = false;
       }
+      if (const auto* x = n->find("value_by_stage"); x && is_map(*x, "'value_by_stage'")) {
+        for (const auto& [k, value] : x->entries) {
+          if (auto y = real(cell_of(value), "value_by_stage." + k.value, 0.0, max_money)) {
+            e.value_by_stage.emplace_back(k.value, *y);
+            stage_keys_.push_back(k);
+          } else {
+            ok = false;
+          }
+        }
+      }
       if (ok && c && v) sc.economics = e;
+    }
+
+    if (const auto* n = root->find("redesign"); n && is_map(*n, "'redesign'")) {
+      static constexpr std::array<const char*, 3> keys{"description", "cost_per_year", "one_off_cost"};
+      only_keys(*n, keys, "'redesign'");
+      RedesignSource r;
+      r.where = n->where;
+      if (const auto* x = n->find("description"))
+        if (auto t = text(cell_of(*x), "description", false)) r.description = *t;
+      if (const auto* x = n->find("cost_per_year")) r.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
+      if (const auto* x = n->find("one_off_cost")) r.one_off_cost = real(cell_of(*x), "one_off_cost", 0.0, max_money);
+      sc.redesign = r;
     }
 
     if (const auto* n = root->find("sweeps")) {
@@ -786,6 +808,21 @@ class Loader {
           sc.variants.push_back(std::move(v));
         }
       }
+    }
+    // Every stage valued must be the stage of some touchpoint (of the journey or a variant).
+    if (!stage_keys_.empty() && touchpoints_read_) {
+      std::vector<std::string> stages;
+      const auto note = [&](const TouchpointSource& t) {
+        if (!t.touchpoint.stage.empty() &&
+            std::find(stages.begin(), stages.end(), t.touchpoint.stage) == stages.end())
+          stages.push_back(t.touchpoint.stage);
+      };
+      for (const auto& t : sc.touchpoints) note(t);
+      for (const auto& v : sc.variants)
+        for (const auto& t : v.touchpoints) note(t);
+      for (const auto& k : stage_keys_)
+        if (std::find(stages.begin(), stages.end(), k.value) == stages.end())
+          diag_.error(k.where, "'value_by_stage': no touchpoint has this stage; " + unknown_among("stage", k.value, stages));
     }
     return sc;
   }
@@ -852,6 +889,7 @@ class Loader {
  private:
   Diagnostics& diag_;
   bool touchpoints_read_ = false;
+  std::vector<YamlNode> stage_keys_;  // the stages `value_by_stage` names, where they are named
   std::vector<std::string> inputs_;  // the CSV tables named, in the order read
 
  public:
