@@ -23,6 +23,7 @@
 #include "io/output_file.hpp"
 #include "io/batch.hpp"
 #include "io/file_digest.hpp"
+#include "io/assumptions.hpp"
 #include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
 #include "io/dot_writer.hpp"
@@ -363,7 +364,14 @@ int run_compare(const CompareOptions& o) {
     in.settings.on_estimate = announce_estimate(*precision, in.settings.customers);
   }
 
-  const ComparisonResult result = run_comparison(in, threads);
+  if (o.assumptions && files.size() > 1)
+    throw UsageError("--assumptions draws the numbers of one scenario with variants, not of whole files");
+  ComparisonResult result = run_comparison(in, threads);
+  if (o.assumptions) {
+    std::vector<std::string> variants{""};
+    for (std::size_t a = 1; a < in.arms.size(); ++a) variants.push_back(in.arms[a].name);
+    with_threads(threads, [&](int) { add_assumptions(result, first, in, variants, *o.assumptions); return 0; });
+  }
   for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << w << '\n';
   emit(out, format_comparison(result, format));
   if (precision && !result.precision_reached)

@@ -42,6 +42,8 @@ struct CompareOptions {
   std::vector<std::string> variants;
   std::optional<std::string> customers, seed, threads, precision, max_steps;
   std::string adjust = "holm";
+  // Draws of the assumptions analysis ("" with the option but no number: the scenario's default).
+  std::optional<std::string> assumptions;
   OutputOptions output;
 };
 

@@ -92,6 +92,9 @@ int main(int argc, char** argv) {
                   "(0.001 = 0.1 percentage points)");
   cmp->add_option("--max-steps", compare.max_steps, "visits before a walk counts as unfinished");
   cmp->add_option("--adjust", compare.adjust, "p-value adjustment for several redesigns: holm (default), bonferroni, none");
+  cmp->add_option("--assumptions", compare.assumptions,
+                  "draw N sets of the scenario's assumptions and solve every arm exactly for each (default N from the scenario)")
+      ->expected(0, 1);
   add_output(cmp, compare.output);
 
   cxsim::BatchOptions batch;

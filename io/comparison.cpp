@@ -536,6 +536,7 @@ json to_json(const ComparisonResult& r) {
       tps.push_back(row);
     }
     x["touchpoints"] = tps;
+    if (r.assumptions) x["assumptions"] = to_json(r.assumptions->redesigns[i]);
     if (v.value) {
       x["economics"] = value_json(*v.value, *r.economics);
     } else if (!r.money_unavailable.empty()) {
@@ -562,6 +563,11 @@ json to_json(const ComparisonResult& r) {
   j["pairs"] = pairs;
   j["pairs_adjust"] = std::string(to_string(r.adjust)) + " over the " + std::to_string(r.pairs.size()) +
                       " pairs of redesigns (a family of its own, apart from the comparisons with the baseline)";
+  if (r.assumptions) {
+    j["assumptions"] = to_json(*r.assumptions);
+    if (j.contains("economics") && j["economics"].is_object())
+      j["economics"]["ranked_by"] = "mean " + r.assumptions->decided_by + " under your assumptions";
+  }
   j["warnings"] = r.warnings;
   j["threads"] = r.threads;
   j["elapsed_seconds"] = r.elapsed_seconds;
@@ -678,7 +684,8 @@ std::string table(const ComparisonResult& r) {
       << (r.economics->value_by_stage.empty() ? "" : " unless its stage is valued otherwise")
       << "); net benefit = value kept" << (serve ? " - change in cost to serve" : "")
       << " - cost per year; redesigns are ranked by "
-      << (h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
+      << (r.assumptions ? std::string("their mean under your assumptions (below)")
+          : h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
                   formatted("%.4g", 100.0 * r.economics->discount_rate) + "% a year"
             : std::string("net benefit per year"))
       << ". Intervals cover simulation noise only, not the assumptions; the verdict is the interval's:\n";
@@ -734,6 +741,8 @@ std::string table(const ComparisonResult& r) {
       o << each.str();
     }
   }
+
+  if (r.assumptions) o << format_assumptions(*r.assumptions, r.economics ? r.economics->currency : std::string());
 
   if (!r.pairs.empty()) {
     const std::string cur = r.economics && !r.economics->currency.empty() ? " " + r.economics->currency : "";
@@ -823,6 +832,21 @@ std::string csv(const ComparisonResult& r) {
                   v.value->cost_to_serve_change_exact);
       money_row("net_benefit_per_year", v.value->net_benefit, v.value->net_benefit_ci95, v.value->net_benefit_exact);
       if (v.value->npv) money_row("npv", *v.value->npv, v.value->npv_ci95, v.value->npv_exact);
+    }
+  }
+  if (r.assumptions) {
+    // Under the assumptions: the mean, and the 5-95% range in the interval columns.
+    const std::string tail = r.economics ? "," + csv_escape(r.economics->currency) + ",your assumptions\n" : ",,your assumptions\n";
+    for (const auto& x : r.assumptions->redesigns) {
+      const auto row = [&](const char* id, const DrawSummary& d, const std::string& end) {
+        o << lead << csv_escape(x.name) << ",assumptions," << id << ',' << shortest_text(d.mean) << ','
+          << shortest_text(d.p5) << ',' << shortest_text(d.p95) << ",,,,," << end;
+      };
+      row("defection_change", x.defection_change, ",,your assumptions\n");
+      row("net_benefit_per_year", x.net_benefit, tail);
+      row("value_kept_per_year", x.value_kept, tail);
+      o << lead << csv_escape(x.name) << ",assumptions,p_pays," << shortest_text(x.p_pays) << ",,,,,,," << tail;
+      o << lead << csv_escape(x.name) << ",assumptions,p_best," << shortest_text(x.p_best) << ",,,,,,," << tail;
     }
   }
   for (const auto& p : r.pairs) {

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/assumption_result.hpp"
 #include "io/report.hpp"
 #include "io/scenario.hpp"
 #include "sim/exact_solver.hpp"
@@ -138,6 +139,7 @@ struct ComparisonResult {
   std::string money_unavailable;
   std::vector<std::string> descriptions;  // by arm
   std::vector<PairComparison> pairs;      // every two redesigns, in the order given
+  std::optional<AssumptionResult> assumptions;  // with `--assumptions`
   Adjustment adjust = Adjustment::holm;
   std::uint64_t customers = 0, seed = 0;
   std::optional<double> precision_target;

@@ -136,6 +136,24 @@ struct RedesignSource {
   SourceLocation where = {};
 };
 
+// One uncertain number of the `assumptions` block: uniform on [low, high], or triangular with a
+// mode. Its name is resolved against the scenario when the assumptions are used
+// (io/assumptions.hpp); inputs with the same group move together.
+struct AssumptionInput {
+  std::string name, group;
+  std::optional<When> when = std::nullopt;  // transition rows: which set
+  std::string segment = {};                 // transition rows: whose route
+  double low = 0.0, high = 0.0;
+  std::optional<double> mode = std::nullopt;
+  SourceLocation where = {}, name_where = {};
+};
+struct AssumptionsSource {
+  std::optional<std::uint64_t> draws = std::nullopt;  // default for --assumptions
+  std::uint64_t seed = 1;
+  std::vector<AssumptionInput> inputs = {};
+  SourceLocation where = {};
+};
+
 // A response curve the scenario asks for (`cxsim sweep SCENARIO` draws them all).
 struct SweepSource {
   std::string touchpoint, segment;  // exactly one is given
@@ -166,6 +184,7 @@ struct Scenario {
   SimulationDefaults simulation;
   std::optional<Economics> economics;
   std::optional<RedesignSource> redesign;
+  std::optional<AssumptionsSource> assumptions;
   std::vector<VariantSource> variants;
   std::vector<SweepSource> sweeps;
 

@@ -628,8 +628,9 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 9> top{"name",       "description", "journey", "segments", "simulation",
-                                                    "economics",  "variants",    "sweeps",  "redesign"};
+    static constexpr std::array<const char*, 10> top{"name",      "description", "journey",  "segments",
+                                                     "simulation", "economics",  "variants", "sweeps",
+                                                     "redesign",   "assumptions"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -824,7 +825,81 @@ class Loader {
         if (std::find(stages.begin(), stages.end(), k.value) == stages.end())
           diag_.error(k.where, "'value_by_stage': no touchpoint has this stage; " + unknown_among("stage", k.value, stages));
     }
+    if (const auto* n = root->find("assumptions"); n && is_map(*n, "'assumptions'")) sc.assumptions = assumptions(*n);
     return sc;
+  }
+
+  // The `assumptions` block: ranges are checked here, names when the assumptions are used.
+  AssumptionsSource assumptions(const YamlNode& n) {
+    AssumptionsSource a;
+    a.where = n.where;
+    static constexpr std::array<const char*, 3> keys{"draws", "seed", "inputs"};
+    only_keys(n, keys, "'assumptions'");
+    if (const auto* x = n.find("draws"))
+      if (auto d = count(cell_of(*x), "draws", 2, limits::max_assumption_draws)) a.draws = *d;
+    if (const auto* x = n.find("seed"))
+      if (auto d = count(cell_of(*x), "seed", 0)) a.seed = *d;
+    const auto* list = required(n, "inputs", "'assumptions'");
+    if (!list) return a;
+    if (!list->is_sequence() || list->items.empty()) {
+      diag_.error(list->where, "'inputs' must be a non-empty list of {name, low, high} (and optionally mode, group)");
+      return a;
+    }
+    for (const auto& item : list->items) {
+      if (!is_map(item, "an assumption input")) continue;
+      static constexpr std::array<const char*, 7> input_keys{"name", "low", "mode", "high", "group", "when", "segment"};
+      only_keys(item, input_keys, "an assumption input");
+      AssumptionInput in;
+      in.where = item.where;
+      bool ok = true;
+      if (const auto* x = required(item, "name", "this assumption input")) {
+        in.name_where = x->where;
+        if (auto t = text(cell_of(*x), "name", true)) in.name = *t;
+        else ok = false;
+      } else {
+        ok = false;
+      }
+      const auto number = [&](const char* key, bool needed) -> std::optional<double> {
+        const auto* x = needed ? required(item, key, "this assumption input") : item.find(key);
+        if (!x) {
+          if (needed) ok = false;
+          return std::nullopt;
+        }
+        auto v = real(cell_of(*x), key, -max_money, max_money);
+        if (!v) ok = false;
+        return v;
+      };
+      const auto low = number("low", true), high = number("high", true), mode = number("mode", false);
+      if (const auto* x = item.find("group"))
+        if (auto t = text(cell_of(*x), "group", true)) in.group = *t;
+      if (const auto* x = item.find("segment"))
+        if (auto t = text(cell_of(*x), "segment", true)) in.segment = *t;
+      if (const auto* x = item.find("when")) {
+        const auto w = text(cell_of(*x), "when", true);
+        if (w && *w == "ok") in.when = When::ok;
+        else if (w && *w == "fail") in.when = When::fail;
+        else if (w && *w == "any") in.when = When::any;
+        else if (w) {
+          diag_.error(x->where, "'when' is '" + *w + "'; expected 'ok', 'fail' or 'any'");
+          ok = false;
+        }
+      }
+      if (low && high) {
+        in.low = *low;
+        in.high = *high;
+        in.mode = mode;
+        if (*low > *high) {
+          diag_.error(item.where, "assumption '" + in.name + "': low " + fmt(*low) + " is above high " + fmt(*high));
+          ok = false;
+        } else if (mode && (*mode < *low || *mode > *high)) {
+          diag_.error(item.where, "assumption '" + in.name + "': mode " + fmt(*mode) + " lies outside [" + fmt(*low) +
+                                      ", " + fmt(*high) + "]");
+          ok = false;
+        }
+      }
+      if (ok) a.inputs.push_back(std::move(in));
+    }
+    return a;
   }
 
   VariantSource variant(const YamlNode& n) {
