@@ -308,7 +308,7 @@ std::string html_report(const HtmlReportInput& in) {
       // With money on the page, green is for a redesign that pays, whatever it does to defections.
       std::string money_verdict;
       if (value) {
-        if ((*v).contains("economics")) {
+        if ((*v).contains("economics") && (*v)["economics"].is_object()) {
           const json& e = (*v)["economics"];
           money_verdict = e.value("verdict", "");
           o << "<td>" << money(num(e, "net_benefit_per_year")) << "</td><td>" << money(e["net_benefit_per_year_ci95"][0].get<double>())
