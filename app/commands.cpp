@@ -224,6 +224,7 @@ Report exact_report(const std::string& scenario, const ScenarioModel& model, con
 
 int run_check(const CheckOptions& o) {
   CheckedScenario c = check_scenario(o.scenario);
+  check_assumptions(c.scenario, c.diagnostics);
   std::size_t warnings = 0;
   // The problems are what `check` reports, so they go to standard output, like a linter's.
   for (const auto& d : c.diagnostics.sorted()) {

@@ -466,6 +466,24 @@ std::vector<std::vector<double>> latin_hypercube(std::size_t dimensions, std::ui
 
 }  // namespace
 
+void check_assumptions(const Scenario& sc, Diagnostics& diagnostics) {
+  if (!sc.assumptions || diagnostics.has_errors()) return;
+  std::vector<ComparisonArm> arms{ComparisonArm{"baseline", sc.name, checked_model(sc, nullptr), std::nullopt}};
+  std::vector<std::string> variants{""};
+  for (const auto& v : sc.variants) {
+    arms.push_back(ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost});
+    variants.push_back(v.name);
+  }
+  Resolver resolver(sc, arms, variants);
+  for (const AssumptionInput& in : sc.assumptions->inputs) {
+    try {
+      resolver.resolve(in);
+    } catch (const InputError& e) {
+      for (const auto& d : e.diagnostics()) diagnostics.error(d.where, d.message);
+    }
+  }
+}
+
 double assumption_quantile(const AssumptionInput& in, double u) {
   const double a = in.low, b = in.high;
   if (!(b > a)) return a;

@@ -30,6 +30,10 @@ struct AssumptionSettings {
 AssumptionResult analyse_assumptions(const Scenario& scenario, const std::vector<ComparisonArm>& arms,
                                      const std::vector<std::string>& variants, const AssumptionSettings& settings);
 
+// What `cxsim check` adds: every input of the `assumptions` block resolved against the baseline
+// and every variant, each problem at its line (nothing is drawn).
+void check_assumptions(const Scenario& scenario, Diagnostics& diagnostics);
+
 // The inverse distribution function of an input: uniform, or triangular with a mode.
 double assumption_quantile(const AssumptionInput& in, double u);
 

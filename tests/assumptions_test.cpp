@@ -257,5 +257,17 @@ TEST(Assumptions, RangeErrorsAreReportedAtTheirLine) {
   expect_error_at("    - {name: economics.value_per_custmer, low: 1, high: 900}\n", "27:", "value_per_custmer");
 }
 
+TEST(Assumptions, CheckReportsTheirErrorsToo) {
+  ScratchDir dir;
+  const std::string path =
+      dir.write("shop.yaml", shop("    - {name: A.reliability, low: 0.6, high: 0.8}\n"
+                                  "    - {name: variant:fix/cost_per_yeer, low: 1, high: 2}\n"));
+  const Result r = cxsim("check " + path);
+  EXPECT_EQ(r.code, 2);
+  EXPECT_NE(r.out.find("shop.yaml:28:"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("shop.yaml:27:"), std::string::npos) << r.out;
+  EXPECT_EQ(cxsim("check " + dir.write("good.yaml", shop(kRanges))).code, 0);
+}
+
 }  // namespace
 }  // namespace cxsim
