@@ -495,7 +495,8 @@ int run_batch(const BatchOptions& o) {
   if (o.shard) std::tie(run.shard, run.shards) = shard_option(*o.shard);
   // Parsed once here so a bad value is a usage error before anything runs.
   run.options = "customers=" + (o.customers ? std::to_string(customers_option(o.customers, 0)) : std::string("scenario")) +
-                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario"));
+                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario")) +
+                (o.assumptions ? ";assumptions=" + (o.assumptions->empty() ? std::string("scenario") : *o.assumptions) : "");
 
   const ScenarioSearch search = find_scenario_files(o.paths);
   for (const auto& s : search.skipped) std::cerr << "cxsim: skipped " << s << '\n';
@@ -575,7 +576,12 @@ int run_batch(const BatchOptions& o) {
       } else {
         in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt, std::nullopt});
         for (const auto& v : sc.variants) in.arms.push_back(variant_arm(sc, v));
-        const ComparisonResult result = run_comparison(in, threads);
+        ComparisonResult result = run_comparison(in, threads);
+        if (o.assumptions && sc.assumptions) {
+          std::vector<std::string> names{""};
+          for (const auto& v : sc.variants) names.push_back(v.name);
+          with_threads(threads, [&](int) { add_assumptions(result, sc, in, names, *o.assumptions); return 0; });
+        }
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
         const double seconds = seconds_since(start);
         for (const auto& row : batch_rows(result, file, sha, seconds, run)) lines[i] += format_batch_row(row, format);

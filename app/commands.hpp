@@ -53,6 +53,7 @@ struct BatchOptions {
   std::optional<std::string> customers, seed, threads, shard, merge;
   bool resume = false;
   std::string format = "csv";  // csv | json (JSON Lines)
+  std::optional<std::string> assumptions;  // as CompareOptions::assumptions
 };
 
 struct SensitivityOptions {

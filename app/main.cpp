@@ -109,6 +109,9 @@ int main(int argc, char** argv) {
   b->add_option("--shard", batch.shard, "I/N: run only shard I of N (a stable split by path)");
   b->add_option("--merge", batch.merge, "OUT: merge the shard files given as paths into OUT");
   b->add_option("--format", batch.format, "csv (default) or json (JSON Lines)");
+  b->add_option("--assumptions", batch.assumptions,
+                "N draws of each scenario's assumptions block (default N from the block); rows gain P(pays) and more")
+      ->expected(0, 1);
 
   cxsim::SensitivityOptions sens;
   auto* sn = app.add_subcommand("sensitivity", "what to fix first: exact derivatives, and the effect of each improvement");

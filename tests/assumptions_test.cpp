@@ -5,6 +5,7 @@
 #include <tbb/task_arena.h>
 
 #include <cmath>
+#include <fstream>
 #include <random>
 
 #include <nlohmann/json.hpp>
@@ -255,6 +256,30 @@ TEST(Assumptions, RangeErrorsAreReportedAtTheirLine) {
   expect_error_at("    - {name: variant:fix/B.reliability, low: 0.9, high: 1}\n", "27:", "does not patch B.reliability");
   expect_error_at("    - {name: transition:B->done, low: 0.9, high: 1}\n", "27:", "its probability is 1");
   expect_error_at("    - {name: economics.value_per_custmer, low: 1, high: 900}\n", "27:", "value_per_custmer");
+}
+
+TEST(Assumptions, BatchRowsCarryTheSameFiguresAsCompare) {
+  ScratchDir dir;
+  const std::string path = dir.write("shop.yaml", shop(kRanges));
+  const std::string out = dir.path("rows.json");
+  const Result b = cxsim("batch " + path + " --customers 2000 --assumptions 100 --format json --out " + out);
+  ASSERT_EQ(b.code, 0) << b.err;
+  const Result c = cxsim("compare " + path + " --customers 2000 --assumptions 100 --format json");
+  ASSERT_EQ(c.code, 0) << c.err;
+  const auto j = nlohmann::json::parse(c.out);
+  std::ifstream rows(out);
+  std::string line;
+  std::vector<nlohmann::json> parsed;
+  while (std::getline(rows, line)) parsed.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(parsed.size(), 3u);
+  EXPECT_EQ(parsed[0]["p_best_under_assumptions"], j["assumptions"]["p_best_nothing"]);
+  EXPECT_EQ(parsed[0]["evpi_per_year"], j["assumptions"]["evpi_per_year"]);
+  for (std::size_t i = 1; i < 3; ++i) {
+    const auto& x = j["variants"][i - 1]["assumptions"];
+    EXPECT_EQ(parsed[i]["net_benefit_mean_under_assumptions"], x["net_benefit_per_year"]["mean"]);
+    EXPECT_EQ(parsed[i]["p_pays_under_assumptions"], x["p_pays"]);
+    EXPECT_EQ(parsed[i]["assumptions_draws"], 100);
+  }
 }
 
 TEST(Assumptions, CheckReportsTheirErrorsToo) {

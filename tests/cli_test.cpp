@@ -529,7 +529,9 @@ class CliBatch : public ::testing::Test {
            "defections_avoided_per_year,value_kept_per_year,net_benefit_per_year,net_benefit_ci95_low,"
            "net_benefit_ci95_high,shard,batch_settings,cost_to_serve_per_customer,cost_to_serve_per_customer_exact,"
            "effort_minutes_per_customer,effort_minutes_per_customer_exact,cost_to_serve_change_per_year,"
-           "value_kept_per_year_exact,net_benefit_per_year_exact,one_off_cost,npv,npv_exact,money_basis,money_terms\n";
+           "value_kept_per_year_exact,net_benefit_per_year_exact,one_off_cost,npv,npv_exact,money_basis,money_terms,"
+           "assumptions_draws,net_benefit_mean_under_assumptions,net_benefit_p5_under_assumptions,"
+           "net_benefit_p95_under_assumptions,p_pays_under_assumptions,p_best_under_assumptions,evpi_per_year\n";
   }
   test::ScratchDir dir_;
 };
