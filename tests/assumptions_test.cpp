@@ -128,6 +128,32 @@ TEST(Assumptions, RangesThatArePointsGiveThePointResults) {
   for (const auto& b : a.tornado) EXPECT_NEAR(b.net_benefit_at_high, b.net_benefit_at_low, 1e-6) << b.input;
 }
 
+TEST(Assumptions, WithAHorizonTheDecisionIsTheNetPresentValue) {
+  ScratchDir dir;
+  std::string yaml = shop(kPoints);
+  const std::string from = "currency: EUR}", to = "currency: EUR, horizon_years: 3, discount_rate: 0.1}";
+  yaml.replace(yaml.find(from), from.size(), to);
+  yaml.replace(yaml.find("cost_per_year: 45000,"), 21, "cost_per_year: 45000, one_off_cost: 9000,");
+  Loaded l{load_scenario(dir.write("shop.yaml", yaml), ""), {}};
+  const Scenario& sc = l.file.scenario;
+  l.input.arms.push_back(ComparisonArm{"baseline", sc.name, l.file.model, std::nullopt});
+  for (const auto& v : sc.variants)
+    l.input.arms.push_back(ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost});
+  l.input.economics = sc.economics;
+  l.input.settings.customers = 2000;
+  const ComparisonResult c = compare_arms(l.input);
+  const AssumptionResult a = analyse_assumptions(sc, l.input.arms, l.variants, {20, 1});
+  EXPECT_EQ(a.decided_by, "npv");
+  const double annuity = 1 + 1 / 1.1 + 1 / 1.21;
+  const Numbers base{0.7, 0.5, 0.2, 500, 1000}, fix{0.9, 0.5, 0.2, 500, 1000};
+  ASSERT_TRUE(a.redesigns[0].npv);
+  EXPECT_NEAR(a.redesigns[0].npv->mean, annuity * net_benefit(base, fix, 45000) - 9000, 1e-6);
+  EXPECT_NEAR(a.redesigns[0].npv->mean, *c.variants[0].value->npv_exact, 1e-6);
+  EXPECT_EQ(a.redesigns[0].p_pays, *c.variants[0].value->npv_exact > 0 ? 1.0 : 0.0);
+  ASSERT_TRUE(a.evpi_npv);
+  EXPECT_NEAR(*a.evpi_npv, 0.0, 1e-6);
+}
+
 TEST(Assumptions, MeanAndProbabilityOfPayingAgreeWithAnIndependentSampling) {
   ScratchDir dir;
   const Loaded l = load(dir, kRanges);
