@@ -18,6 +18,9 @@
 
 #include <unistd.h>
 
+#include "analysis/compare_study.hpp"
+#include "analysis/run_study.hpp"
+#include "analysis/threads.hpp"
 #include "app/processes.hpp"
 #include "app/progress.hpp"
 #include "io/output_file.hpp"
@@ -78,7 +81,8 @@ std::uint64_t max_steps_option(const std::optional<std::string>& text, std::uint
 // --threads: 0 (all cores) up to a cap every command shares.
 std::uint64_t threads_option(const std::optional<std::string>& text) {
   const std::uint64_t threads = count_option(text, "--threads", 0, 0);
-  if (threads > 4096) throw UsageError("--threads must be at most 4096 (0 uses every core)");
+  if (threads > max_threads)
+    throw UsageError("--threads must be at most " + std::to_string(max_threads) + " (0 uses every core)");
   return threads;
 }
 
@@ -93,15 +97,6 @@ Format format_option(const std::string& f) {
   if (f == "json") return Format::json;
   if (f == "csv") return Format::csv;
   throw UsageError("--format must be table, json or csv, not '" + f + "'");
-}
-
-// "has no variant 'X' (did you mean 'Y'?); it has: ..." for a --variant that names none.
-std::string no_variant_message(const Scenario& sc, const std::string& name) {
-  std::vector<std::string> known;
-  for (const auto& x : sc.variants) known.push_back(x.name);
-  const auto best = closest_name(name, known);
-  return "has no variant '" + name + "'" + (best ? " (did you mean '" + *best + "'?)" : "") +
-         "; it has: " + (known.empty() ? "none" : name_list(known));
 }
 
 void print_warnings(const std::vector<Diagnostic>& warnings) {
@@ -125,40 +120,6 @@ void emit(const std::unique_ptr<OutputFile>& out, const std::string& text) {
   out->commit();
 }
 
-// Runs `f` on exactly `threads` worker threads (0: all cores).
-template <class F>
-auto with_threads(std::uint64_t threads, F&& f) {
-  const int n = threads == 0 ? tbb::info::default_concurrency() : static_cast<int>(threads);
-  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(n));
-  tbb::task_arena arena(n);
-  return arena.execute([&] { return f(n); });
-}
-
-// More than 0.1% of customers hitting max_steps biases the defection rate low: say so, with the
-// exact figure (which has no step limit) beside it.
-std::optional<std::string> unfinished_warning(const Tally& tally, std::uint64_t max_steps,
-                                              const ScenarioModel& model) {
-  const std::uint64_t unfinished = tally.endings[static_cast<int>(Ending::unfinished)];
-  if (tally.customers == 0 || unfinished * 1000 <= tally.customers) return std::nullopt;
-  char text[512];
-  std::string exact;
-  try {
-    const ExactSolution x = solve_exact(model.journey, model.population);
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.3f%%", 100.0 * x.figures.defection_rate());
-    exact = std::string("the exact defection rate, which has no step limit, is ") + buf;
-  } catch (const SolverError& e) {
-    exact = std::string("the exact solver could not give the unbiased rate: ") + e.what();
-  }
-  std::snprintf(text, sizeof text,
-                "%llu customers (%.3f%%) were still walking after %llu visits (max_steps) and count as "
-                "unfinished, not as defections, so the defection rate is biased low; ",
-                static_cast<unsigned long long>(unfinished),
-                100.0 * static_cast<double>(unfinished) / static_cast<double>(tally.customers),
-                static_cast<unsigned long long>(max_steps));
-  return std::string(text) + exact;
-}
-
 // Says up front what a precision target will take.
 std::function<void(std::uint64_t)> announce_estimate(double target, std::uint64_t most) {
   return [target, most](std::uint64_t needed) {
@@ -175,49 +136,11 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 void warn_if_large_for_exact(const Journey& j) {
-  if (j.size() > limits::exact_solver_touchpoints)
-    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
-              << " touchpoints; this one has " << j.size() << ", so it may take minutes and gigabytes\n";
+  if (const auto w = exact_size_warning(j)) std::cerr << "cxsim: warning: " << *w << '\n';
 }
 
-// The report of a Monte Carlo run of `model`.
-Report monte_carlo_report(const std::string& scenario, const ScenarioModel& model, const MonteCarloRun& run,
-                          const WalkSettings& walk, int threads, double seconds) {
-  Report r;
-  r.scenario = scenario;
-  r.variant = model.variant;
-  r.segment = model.segment;
-  r.segment_share = model.segment_share;
-  r.journey = &model.journey;
-  r.population = &model.population;
-  r.figures = figures_of(run.tally);
-  r.tally = run.tally;
-  r.seed = walk.seed;
-  r.max_steps = walk.max_steps;
-  r.precision_reached = run.precision_reached;
-  r.threads = threads;
-  r.elapsed_seconds = seconds;
-  return r;
-}
-
-// The report of the exact solution of `model`.
-Report exact_report(const std::string& scenario, const ScenarioModel& model, const ExactSolution& solution) {
-  Report r;
-  r.scenario = scenario;
-  r.variant = model.variant;
-  r.segment = model.segment;
-  r.segment_share = model.segment_share;
-  r.method = "exact";
-  r.threads = tbb::info::default_concurrency();  // quadrature nodes are solved in parallel
-  r.journey = &model.journey;
-  r.population = &model.population;
-  r.figures = solution.figures;
-  r.quadrature = solution.quadrature;
-  r.quadrature_nodes = solution.quadrature_nodes;
-  r.quadrature_rule = solution.quadrature_rule;
-  r.quadrature_change = solution.quadrature_change;
-  r.residual = solution.residual;
-  return r;
+void print_study_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "cxsim: warning: " << w << '\n';
 }
 
 }  // namespace
@@ -284,19 +207,6 @@ std::optional<double> precision_option(const std::optional<std::string>& text) {
   return precision;
 }
 
-// A redesign of a checked scenario as an arm of a comparison.
-ComparisonArm variant_arm(const Scenario& sc, const VariantSource& v) {
-  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost, v.description};
-}
-
-ComparisonResult run_comparison(const ComparisonInput& in, std::uint64_t threads) {
-  return with_threads(threads, [&](int n) {
-    ComparisonResult r = compare_arms(in);
-    r.threads = n;
-    return r;
-  });
-}
-
 Adjustment adjust_option(const std::string& a) {
   if (a == "holm") return Adjustment::holm;
   if (a == "bonferroni") return Adjustment::bonferroni;
@@ -306,17 +216,29 @@ Adjustment adjust_option(const std::string& a) {
 
 }  // namespace
 
+// The options every Monte Carlo command shares, typed.
+WalkRequest walk_request(const std::optional<std::string>& customers, const std::optional<std::string>& seed,
+                         const std::optional<std::string>& max_steps, const std::optional<std::string>& precision,
+                         const std::optional<std::string>& threads) {
+  WalkRequest r;
+  r.precision = precision_option(precision);
+  if (customers) r.customers = customers_option(customers, 0);
+  if (seed) r.seed = count_option(seed, "--seed", 0, 0);
+  if (max_steps) r.max_steps = max_steps_option(max_steps, 0);
+  r.threads = threads_option(threads);
+  if (r.precision) r.on_estimate = announce_estimate(*r.precision, r.customers.value_or(precision_customer_cap));
+  return r;
+}
+
 int run_compare(const CompareOptions& o) {
   const Format format = format_option(o.output.format);
-  const std::optional<double> precision = precision_option(o.precision);
-  const std::uint64_t threads = threads_option(o.threads);
-  const Adjustment adjust = adjust_option(o.adjust);
+  CompareRequest request;
+  request.walk = walk_request(o.customers, o.seed, o.max_steps, o.precision, o.threads);
+  request.adjust = adjust_option(o.adjust);
   if (o.scenarios.empty()) throw UsageError("compare needs a scenario file");
   if (o.scenarios.size() > 1 && !o.variants.empty())
     throw UsageError("--variant compares the variants of one scenario; with several scenario files, each file is an arm");
 
-  ComparisonInput in;
-  in.adjust = adjust;
   std::vector<LoadedScenario> files;
   for (const auto& path : o.scenarios) {
     files.push_back(load_scenario(path, ""));
@@ -325,59 +247,14 @@ int run_compare(const CompareOptions& o) {
   std::vector<std::string> inputs;
   for (const auto& f : files) inputs.insert(inputs.end(), f.scenario.inputs.begin(), f.scenario.inputs.end());
   const auto out = open_output(o.output.out, inputs);
-  const Scenario& first = files.front().scenario;
-  if (files.size() > 1) {
-    // Whole files as the arms: named by their scenario names (by path where two share a name).
-    std::set<std::string> names;
-    for (std::size_t i = 0; i < files.size(); ++i) {
-      std::string name = files[i].scenario.name;
-      if (!names.insert(name).second) name = o.scenarios[i];
-      in.arms.push_back(whole_file_arm(name, files[i].scenario, std::move(files[i].model)));
-    }
-    std::vector<const Scenario*> scenarios;
-    for (const auto& f : files) scenarios.push_back(&f.scenario);
-    whole_file_economics(in, scenarios);
-  } else {
-    in.arms.push_back(ComparisonArm{"baseline", first.name, std::move(files.front().model), std::nullopt, std::nullopt});
-    std::vector<std::string> wanted = o.variants;
-    if (wanted.empty())
-      for (const auto& v : first.variants) wanted.push_back(v.name);
-    if (wanted.empty())
-      throw UsageError("scenario '" + o.scenarios.front() +
-                       "' has no variants to compare; add variants to it, or compare whole scenario files");
-    std::set<std::string> seen;
-    for (const auto& name : wanted) {
-      const VariantSource* v = first.variant(name);
-      if (!v) {
-        throw UsageError("scenario '" + o.scenarios.front() + "' " + no_variant_message(first, name));
-      }
-      if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
-      in.arms.push_back(variant_arm(first, *v));
-    }
-    in.economics = first.economics;
-  }
-  in.settings.walk.seed = count_option(o.seed, "--seed", first.simulation.seed, 0);
-  in.settings.walk.max_steps = max_steps_option(o.max_steps, first.simulation.max_steps);
-  in.settings.customers =
-      customers_option(o.customers, precision ? 1'000'000'000ULL : first.simulation.customers);
-  if (precision) {
-    in.settings.precision = *precision;
-    in.settings.on_estimate = announce_estimate(*precision, in.settings.customers);
-  }
-
   if (o.assumptions && files.size() > 1)
     throw UsageError("--assumptions draws the numbers of one scenario with variants, not of whole files");
-  ComparisonResult result = run_comparison(in, threads);
-  if (o.assumptions) {
-    std::vector<std::string> variants{""};
-    for (std::size_t a = 1; a < in.arms.size(); ++a) variants.push_back(in.arms[a].name);
-    with_threads(threads, [&](int) { add_assumptions(result, first, in, variants, *o.assumptions); return 0; });
-  }
-  for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << w << '\n';
-  emit(out, format_comparison(result, format));
-  if (precision && !result.precision_reached)
-    std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
-              << in.settings.customers << " customers\n";
+  ComparisonStudy study =
+      files.size() > 1 ? compare_files(std::move(files), o.scenarios, request)
+                       : compare_variants(files.front().scenario, std::move(files.front().model), o.variants, request);
+  if (o.assumptions) add_assumptions(study, files.front().scenario, *o.assumptions, request.walk.threads);
+  print_study_warnings(study.result.warnings);
+  emit(out, format_comparison(study.result, format));
   return 0;
 }
 
@@ -556,17 +433,18 @@ int run_batch(const BatchOptions& o) {
       for (const auto& w : base.warnings) std::cerr << w.to_string() << '\n';
       const Scenario& sc = base.scenario;
       const std::string sha = sha256_of_files(sc.inputs);
-      ComparisonInput in;
-      in.settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
-      in.settings.walk.max_steps = sc.simulation.max_steps;
-      in.settings.customers = customers_option(o.customers, sc.simulation.customers);
-      in.economics = sc.economics;
+      CompareRequest request;
+      request.walk.customers = o.customers ? std::optional(customers_option(o.customers, 0)) : std::nullopt;
+      request.walk.seed = o.seed ? std::optional(count_option(o.seed, "--seed", 0, 0)) : std::nullopt;
+      request.walk.threads = threads;
+      const WalkSettings walk = walk_settings(request.walk, sc.simulation);
+      const std::uint64_t customers = customers_of(request.walk, sc.simulation);
       std::vector<std::string> variants{"baseline"};
       for (const auto& v : sc.variants) variants.push_back(v.name);
       std::optional<std::size_t> same;
       for (std::size_t g = 0; g < previous.size() && !same; ++g)
         if (previous_canonical[g] == files[i].canonical && previous[g].sha256 == sha &&
-            previous[g].seed == in.settings.walk.seed && previous[g].customers == in.settings.customers &&
+            previous[g].seed == walk.seed && previous[g].customers == customers &&
             previous[g].variants == variants)
           same = g;
       if (same) {
@@ -574,21 +452,21 @@ int run_batch(const BatchOptions& o) {
         ++kept;
         status = "kept from the earlier run";
       } else {
-        in.arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt, std::nullopt});
-        for (const auto& v : sc.variants) in.arms.push_back(variant_arm(sc, v));
-        ComparisonResult result = run_comparison(in, threads);
-        if (o.assumptions && sc.assumptions) {
-          std::vector<std::string> names{""};
-          for (const auto& v : sc.variants) names.push_back(v.name);
-          with_threads(threads, [&](int) { add_assumptions(result, sc, in, names, *o.assumptions); return 0; });
-        }
+        auto in = std::make_shared<ComparisonInput>();
+        in->arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt, std::nullopt});
+        for (const auto& v : sc.variants) in->arms.push_back(variant_arm(sc, v));
+        in->economics = sc.economics;
+        ComparisonStudy study = compare_study(in, request, sc.simulation);
+        if (o.assumptions && sc.assumptions) add_assumptions(study, sc, *o.assumptions, request.walk.threads);
+        const ComparisonResult& result = study.result;
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
         const double seconds = seconds_since(start);
         for (const auto& row : batch_rows(result, file, sha, seconds, run)) lines[i] += format_batch_row(row, format);
         results.append(lines[i]);
         ++ran;
         run_seconds += seconds;
-        status = std::to_string(in.arms.size()) + (in.arms.size() == 1 ? " arm in " : " arms in ") + clock_text(seconds);
+        status = std::to_string(result.arm_names.size()) + (result.arm_names.size() == 1 ? " arm in " : " arms in ") +
+                 clock_text(seconds);
       }
     } catch (const InputError& err) {
       ++failed;
@@ -636,14 +514,16 @@ int run_run(const RunOptions& o) {
     throw UsageError("--trace N and --trace-out FILE go together");
   if (o.trace_out && !o.output.out.empty() && OutputFile::same_file(*o.trace_out, o.output.out))
     throw UsageError("--trace-out and --out name the same file; give each its own");
-  const std::optional<double> precision = precision_option(o.precision);
-  const std::uint64_t threads = threads_option(o.threads);
+  RunRequest request;
+  request.walk = walk_request(o.customers, o.seed, o.max_steps, o.precision, o.threads);
+  const std::uint64_t trace_count = count_option(o.trace, "--trace", 0, 1);
+  if (trace_count > 1'000'000) throw UsageError("--trace is limited to 1000000 customers");
 
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
-  const ScenarioModel& model = loaded.model;
+  const auto model = std::make_shared<const ScenarioModel>(std::move(loaded.model));
   // Under mpirun only the first process writes; a refused output stops every process.
   const Processes& processes = Processes::current();
   std::unique_ptr<OutputFile> out, trace_out;
@@ -652,48 +532,24 @@ int run_run(const RunOptions& o) {
     out = open_output(o.output.out, sc.inputs);
     if (o.trace_out) trace_out = open_output(*o.trace_out, sc.inputs);
   });
+  request.processes = processes.share();
 
-  MonteCarloSettings settings;
-  settings.processes = processes.share();
-  settings.walk.seed = count_option(o.seed, "--seed", sc.simulation.seed, 0);
-  settings.walk.max_steps = max_steps_option(o.max_steps, sc.simulation.max_steps);
-  // With --precision, --customers is the most to simulate (default a billion).
-  settings.customers = customers_option(o.customers, precision ? 1'000'000'000ULL : sc.simulation.customers);
-  if (precision) {
-    settings.precision = *precision;
-    settings.on_estimate = announce_estimate(*precision, settings.customers);
-  }
-
-  const std::uint64_t trace_count = count_option(o.trace, "--trace", 0, 1);
-  if (trace_count > 1'000'000) throw UsageError("--trace is limited to 1000000 customers");
-
-  const auto t0 = std::chrono::steady_clock::now();
-  MonteCarloRun run;
-  int used_threads = 1;
+  StudyResult run;
   {
-    ProgressBar bar(precision ? 0 : settings.customers);
-    run = with_threads(threads, [&](int n) {
-      used_threads = n;
-      return run_monte_carlo(model.journey, model.population, settings, bar.counter());
-    });
+    ProgressBar bar(request.walk.precision ? 0 : customers_of(request.walk, sc.simulation));
+    request.progress = bar.counter();
+    run = run_study(model, sc.name, sc.simulation, request);
   }
-  Report report = monte_carlo_report(sc.name, model, run, settings.walk, used_threads, seconds_since(t0));
-  report.processes = processes.count();
-  report.precision_target = precision;
-  report.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
-  if (report.unfinished_warning) std::cerr << "cxsim: warning: " << *report.unfinished_warning << '\n';
+  run.report.processes = processes.count();
+  print_study_warnings(run.warnings);
 
   if (trace_out) {
     // Streamed to the file as the customers walk: memory stays flat however long the trace.
-    write_trace(trace_out->stream(), model.journey, model.population, settings.walk, trace_count, sc.name,
-                model.variant);
+    write_trace(trace_out->stream(), model->journey, model->population, walk_settings(request.walk, sc.simulation),
+                trace_count, sc.name, model->variant);
     trace_out->commit();
   }
-  if (processes.first()) emit(out, format_report(report, format));
-  if (precision && !run.precision_reached) {
-    std::cerr << "cxsim: warning: the precision target " << *precision << " was not reached within "
-              << settings.customers << " customers\n";
-  }
+  if (processes.first()) emit(out, format_report(run.report, format));
   return 0;
 }
 
@@ -703,19 +559,11 @@ int run_exact(const ExactOptions& o) {
   print_warnings(loaded.warnings);
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const auto out = open_output(o.output.out, loaded.scenario.inputs);
-  if (loaded.model.journey.size() > limits::exact_solver_touchpoints)
-    std::cerr << "cxsim: warning: the exact solver is meant for journeys of up to " << limits::exact_solver_touchpoints
-              << " touchpoints; this one has " << loaded.model.journey.size()
-              << ", so it may take minutes and gigabytes\n";
-  const auto t0 = std::chrono::steady_clock::now();
-  const ExactSolution solution = solve_exact(loaded.model.journey, loaded.model.population);
-  Report report = exact_report(loaded.scenario.name, loaded.model, solution);
-  report.elapsed_seconds = seconds_since(t0);
-  emit(out, format_report(report, format));
-  if (solution.quadrature && solution.quadrature_change > 1e-9)
-    std::cerr << "cxsim: warning: the quadrature over the customer multiplier settled only to "
-              << solution.quadrature_change << " with " << solution.quadrature_nodes
-              << " points; treat the last digits with care\n";
+  warn_if_large_for_exact(loaded.model.journey);
+  const StudyResult exact =
+      exact_study(std::make_shared<const ScenarioModel>(std::move(loaded.model)), loaded.scenario.name);
+  emit(out, format_report(exact.report, format));
+  print_study_warnings(exact.warnings);
   return 0;
 }
 

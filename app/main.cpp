@@ -20,6 +20,28 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
   cmd->add_option("--out", o.out, "write to FILE (atomically) instead of standard output");
 }
 
+// What each option takes, shown in --help (INT, not TEXT): one table for every command. The
+// values are still read by app/commands.cpp, which gives each bad value its own message.
+void label_option_types(CLI::App& app) {
+  static const std::vector<std::pair<std::vector<std::string>, std::string>> kinds{
+      {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--min-count", "--trace",
+        "--assumptions"},
+       "INT"},
+      {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
+      {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
+      {{"--variant", "--segment", "--touchpoint", "--attribute", "--template"}, "NAME"},
+      {{"--fit"}, "PATTERN"},
+      {{"--shard"}, "I/N"},
+      {{"--format", "--adjust"}, "WORD"},
+  };
+  for (auto* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    for (auto* opt : sub->get_options()) {
+      const std::string name = opt->get_name(false, true);
+      for (const auto& [names, kind] : kinds)
+        if (std::find(names.begin(), names.end(), name) != names.end()) opt->type_name(kind);
+    }
+}
+
 // Swallows what is written to it: the streams of every MPI process but the first.
 class Silence : public std::streambuf {
  protected:
@@ -206,6 +228,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  label_option_types(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& err) {

@@ -51,7 +51,7 @@ std::string cell(const nlohmann::ordered_json& v) {
   if (v.is_null()) return "";
   if (v.is_string()) return csv_escape(v.get<std::string>());
   if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
-  if (v.is_number()) return shortest_text(v.get<double>());
+  if (v.is_number()) return table_number(v.get<double>());
   return csv_escape(v.dump());
 }
 

@@ -807,11 +807,11 @@ std::string csv(const ComparisonResult& r) {
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
   for (const auto& v : r.variants) {
     auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
-      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << shortest_text(d.difference)
-        << ',' << shortest_text(d.ci95.lo) << ',' << shortest_text(d.ci95.hi) << ',' << shortest_text(d.p_value) << ',';
-      if (adjusted) o << shortest_text(*adjusted);
+      o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << table_number(d.difference)
+        << ',' << table_number(d.ci95.lo) << ',' << table_number(d.ci95.hi) << ',' << table_number(d.p_value) << ',';
+      if (adjusted) o << table_number(*adjusted);
       o << ',';
-      if (d.exact) o << shortest_text(*d.exact);
+      if (d.exact) o << table_number(*d.exact);
       o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << ",,\n";
     };
     put("defection_rate", "", v.defection, v.p_adjusted);
@@ -820,9 +820,9 @@ std::string csv(const ComparisonResult& r) {
     for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
     if (v.value) {
       auto money_row = [&](const char* id, double x, const Interval& ci, std::optional<double> exact = std::nullopt) {
-        o << lead << csv_escape(v.name) << ",economics," << id << ',' << shortest_text(x) << ','
-          << shortest_text(ci.lo) << ',' << shortest_text(ci.hi) << ",,,";
-        if (exact) o << shortest_text(*exact);
+        o << lead << csv_escape(v.name) << ",economics," << id << ',' << table_number(x) << ','
+          << table_number(ci.lo) << ',' << table_number(ci.hi) << ",,,";
+        if (exact) o << table_number(*exact);
         o << ",," << money_tail;
       };
       money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
@@ -839,28 +839,28 @@ std::string csv(const ComparisonResult& r) {
     const std::string tail = r.economics ? "," + csv_escape(r.economics->currency) + ",your assumptions\n" : ",,your assumptions\n";
     for (const auto& x : r.assumptions->redesigns) {
       const auto row = [&](const char* id, const DrawSummary& d, const std::string& end) {
-        o << lead << csv_escape(x.name) << ",assumptions," << id << ',' << shortest_text(d.mean) << ','
-          << shortest_text(d.p5) << ',' << shortest_text(d.p95) << ",,,,," << end;
+        o << lead << csv_escape(x.name) << ",assumptions," << id << ',' << table_number(d.mean) << ','
+          << table_number(d.p5) << ',' << table_number(d.p95) << ",,,,," << end;
       };
       row("defection_change", x.defection_change, ",,your assumptions\n");
       row("net_benefit_per_year", x.net_benefit, tail);
       row("value_kept_per_year", x.value_kept, tail);
-      o << lead << csv_escape(x.name) << ",assumptions,p_pays," << shortest_text(x.p_pays) << ",,,,,,," << tail;
-      o << lead << csv_escape(x.name) << ",assumptions,p_best," << shortest_text(x.p_best) << ",,,,,,," << tail;
+      o << lead << csv_escape(x.name) << ",assumptions,p_pays," << table_number(x.p_pays) << ",,,,,,," << tail;
+      o << lead << csv_escape(x.name) << ",assumptions,p_best," << table_number(x.p_best) << ",,,,,,," << tail;
     }
   }
   for (const auto& p : r.pairs) {
     const std::string lead_pair = csv_escape(r.scenario) + ',' + csv_escape(p.b) + ',' + csv_escape(p.a) + ",pair,";
     const DifferenceFigure& d = p.defection;
-    o << lead_pair << "defection_rate," << shortest_text(d.difference) << ',' << shortest_text(d.ci95.lo) << ','
-      << shortest_text(d.ci95.hi) << ',' << shortest_text(d.p_value) << ',' << shortest_text(p.p_adjusted) << ',';
-    if (d.exact) o << shortest_text(*d.exact);
+    o << lead_pair << "defection_rate," << table_number(d.difference) << ',' << table_number(d.ci95.lo) << ','
+      << table_number(d.ci95.hi) << ',' << table_number(d.p_value) << ',' << table_number(p.p_adjusted) << ',';
+    if (d.exact) o << table_number(*d.exact);
     o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << ",,\n";
     if (p.net_benefit_difference) {
-      o << lead_pair << "net_benefit_per_year," << shortest_text(*p.net_benefit_difference) << ','
-        << shortest_text(p.net_benefit_difference_ci95.lo) << ',' << shortest_text(p.net_benefit_difference_ci95.hi)
+      o << lead_pair << "net_benefit_per_year," << table_number(*p.net_benefit_difference) << ','
+        << table_number(p.net_benefit_difference_ci95.lo) << ',' << table_number(p.net_benefit_difference_ci95.hi)
         << ",,,";
-      if (p.net_benefit_difference_exact) o << shortest_text(*p.net_benefit_difference_exact);
+      if (p.net_benefit_difference_exact) o << table_number(*p.net_benefit_difference_exact);
       o << ",," << money_tail;
     }
   }

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace cxsim {
 
@@ -80,6 +82,19 @@ std::optional<std::uint64_t> parse_count(std::string_view text, std::string& why
 std::string shortest_text(double x) {
   char buf[32];
   const auto r = std::to_chars(buf, buf + sizeof buf, x);
+  return std::string(buf, r.ptr);
+}
+
+std::string table_number(double x) {
+  if (x == 0.0) return "0";  // and -0
+  if (!std::isfinite(x)) return shortest_text(x);
+  char rounded[40];
+  std::snprintf(rounded, sizeof rounded, "%.15g", x);
+  const double y = std::strtod(rounded, nullptr);
+  const double size = std::fabs(y);
+  char buf[400];
+  const auto r = size >= 1e-6 && size < 1e15 ? std::to_chars(buf, buf + sizeof buf, y, std::chars_format::fixed)
+                                             : std::to_chars(buf, buf + sizeof buf, y);
   return std::string(buf, r.ptr);
 }
 

@@ -15,4 +15,9 @@ std::optional<std::uint64_t> parse_count(std::string_view text, std::string& why
 // The shortest decimal text that reads back as exactly x (0.1, not 0.10000000000000001).
 std::string shortest_text(double x);
 
+// A number for a table a spreadsheet or pandas reads (CSV): 15 significant digits, so sums and
+// products carry no binary noise (0.255059, not 0.25505900000000004); plain decimals for money
+// and counts (900000, not 9e+05); exponents only for the very small or very large; never -0.
+std::string table_number(double x);
+
 }  // namespace cxsim

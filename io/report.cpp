@@ -263,14 +263,14 @@ std::string csv(const Report& r) {
   o << "scenario,variant,scope,id,metric,value\n";
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.variant) + ',';
   auto put = [&](const std::string& scope, const std::string& id, const std::string& metric, double v) {
-    o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << shortest_text(v) << '\n';
+    o << lead << scope << ',' << csv_escape(id) << ',' << metric << ',' << table_number(v) << '\n';
   };
   if (!r.segment.empty()) put("persona", r.segment, "share_of_customers", r.segment_share);
   put("summary", "", "defection_rate", r.figures.defection_rate());
   if (r.monte_carlo()) {
     const Interval ci = r.interval(r.tally->defections());
-    put("summary", "", "defection_ci95_lo", ci.lo);
-    put("summary", "", "defection_ci95_hi", ci.hi);
+    put("summary", "", "defection_ci95_low", ci.lo);
+    put("summary", "", "defection_ci95_high", ci.hi);
     put("summary", "", "customers", static_cast<double>(r.tally->customers));
   }
   const PerCustomer each = per_customer(r.figures, *r.journey);

@@ -27,7 +27,7 @@ std::optional<double> value_kept(const SensitivityParameter& p, const std::optio
 
 json maybe(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
 
-std::string cell(const std::optional<double>& v) { return v ? shortest_text(*v) : std::string(); }
+std::string cell(const std::optional<double>& v) { return v ? table_number(*v) : std::string(); }
 
 std::string table(const SensitivityReport& r) {
   const SensitivityResult& s = r.result;
@@ -103,7 +103,7 @@ std::string csv(const SensitivityReport& r) {
     o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << ++rank << ','
       << (t ? csv_escape(t->id) : "") << ',' << (t ? "" : csv_escape(r.population->segment(*p.segment).name)) << ','
       << (t ? csv_escape(t->stage) : "") << ',' << (t ? csv_escape(t->channel) : "") << ',' << p.attribute_name()
-      << ',' << shortest_text(p.current) << ',' << cell(p.derivative) << ',' << shortest_text(p.improved) << ','
+      << ',' << table_number(p.current) << ',' << cell(p.derivative) << ',' << table_number(p.improved) << ','
       << cell(p.delta_step) << ',' << cell(p.delta_perfect) << ',' << cell(kept_per_1000(p));
     if (money) o << ',' << cell(value_kept(p, r.economics));
     o << '\n';

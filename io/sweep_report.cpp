@@ -66,14 +66,14 @@ std::string table(const SweepReport& r) {
   return o.str();
 }
 
-std::string cell(double v) { return shortest_text(v); }
+std::string cell(double v) { return table_number(v); }
 
 std::string csv(const SweepReport& r) {
   std::ostringstream o;
   const bool mc = r.monte_carlo();
   o << "scenario,variant,sweep,touchpoint,segment,attribute,point,value,defection_rate_exact,abandoned_exact,"
        "routed_exact,silent_exact";
-  if (mc) o << ",customers,defection_rate,defection_ci95_lo,defection_ci95_hi";
+  if (mc) o << ",customers,defection_rate,defection_ci95_low,defection_ci95_high";
   o << '\n';
   for (std::size_t c = 0; c < r.curves.size(); ++c) {
   const SweepCurve& curve = r.curves[c];

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages cxsim needs (as root, or through sudo). Safe to run every time:
-# it only calls apt-get when something is missing. With --tests, also what the tests need
-# beyond the build: Python with NumPy (the peer of bench/) and Chromium, which renders
-# `cxsim report` pages headless.
+# it only calls apt-get when something is missing. With --python, also pandas for the Python
+# module. With --tests, also what the tests need beyond the build: pandas, NumPy (the peer of
+# bench/), Chromium, which renders `cxsim report` pages headless, and what runs the notebook.
 set -euo pipefail
 
 packages=(
@@ -11,9 +11,15 @@ packages=(
   libcli11-dev nlohmann-json3-dev libeigen3-dev libssl-dev
   libgraphviz-dev libjs-chart.js libsuitesparse-dev libnlopt-cxx-dev libjemalloc-dev
   libgtest-dev libbenchmark-dev
+  python3-dev pybind11-dev
 )
+# The Python module's users (scripts/install-python.sh) get pandas; the tests also run the
+# notebook in docs/notebooks/ (nbclient, a kernel, matplotlib).
+if [ "${1:-}" = "--python" ] || [ "${1:-}" = "--tests" ]; then
+  packages+=(python3 python3-pandas)
+fi
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3 python3-numpy python3-yaml chromium)
+  packages+=(python3-numpy python3-yaml chromium python3-nbclient python3-nbformat python3-ipykernel python3-matplotlib)
 fi
 # An MPI build (CXSIM_MPI=ON, see docs/analysis.md) needs Open MPI and its launcher.
 if [ "${CXSIM_MPI:-OFF}" = "ON" ]; then

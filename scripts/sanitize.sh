@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --tests
 build=build-sanitize
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_BUILD_BENCH=OFF -DCXSIM_JEMALLOC=OFF \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_BUILD_BENCH=OFF -DCXSIM_JEMALLOC=OFF -DCXSIM_PYTHON=OFF \
   -DCMAKE_CXX_FLAGS="-O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined" >/dev/null
 cmake --build "$build" --parallel "$(nproc)"
 cd "$build"

@@ -12,7 +12,7 @@ scripts/install-deps.sh --tests
 build=build-tsan
 engine_tests=(monte_carlo_test comparison_test exact_solver_test attribution_test engine_agreement_test
               sensitivity_test bundled_scenarios_test)
-cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_BUILD_BENCH=OFF -DCXSIM_JEMALLOC=OFF \
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_BUILD_BENCH=OFF -DCXSIM_JEMALLOC=OFF -DCXSIM_PYTHON=OFF \
   -DCXSIM_MPI=OFF -DCMAKE_CXX_FLAGS="-O1 -g -fno-omit-frame-pointer -fsanitize=thread" >/dev/null
 cmake --build "$build" --parallel "$(nproc)" --target tsan_canary "${engine_tests[@]}"
 export TSAN_OPTIONS="halt_on_error=0 history_size=7 second_deadlock_stack=1 suppressions=$PWD/scripts/tsan.supp"

@@ -4,7 +4,9 @@
 // depends on the thread count or on how the customers were split.
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_group.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <functional>
@@ -36,7 +38,13 @@ void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& m
   parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
                      [&](const tbb::blocked_range<std::uint64_t>& r) {
                        auto& mine = workers.local();
-                       for (std::uint64_t c = r.begin(); c != r.end(); ++c) walk(mine, c);
+                       // TBB may hand one task millions of customers: a study that is cancelled
+                       // (analysis/threads.hpp) stops between chunks, and its tally is thrown away.
+                       for (std::uint64_t c = r.begin(); c != r.end();) {
+                         const std::uint64_t end = std::min(r.end(), c + customers_per_chunk);
+                         for (; c != end; ++c) walk(mine, c);
+                         if (c != r.end() && tbb::is_current_task_group_canceling()) return;
+                       }
                        if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
                      });
   for (const auto& w : workers) add(w);

@@ -53,6 +53,17 @@ TEST_F(Cli, CheckReportsBadInputWithExitCodeTwo) {
   EXPECT_NE(r.out.find("2 errors"), std::string::npos) << r.out;
 }
 
+TEST_F(Cli, HelpNamesWhatEachOptionTakes) {
+  for (const char* command : {"run", "compare", "batch", "sweep", "sensitivity", "report", "calibrate", "validate"}) {
+    const Result r = cxsim(std::string(command) + " --help");
+    EXPECT_EQ(r.code, 0) << command;
+    EXPECT_EQ(r.out.find("TEXT"), std::string::npos) << command << " --help still says TEXT:\n" << r.out;
+  }
+  const Result run = cxsim("run --help");
+  EXPECT_NE(run.out.find("--customers INT"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("--precision NUMBER"), std::string::npos) << run.out;
+}
+
 TEST_F(Cli, RunWritesTheJsonContract) {
   const Result r = cxsim("run " + yaml_ + " --format json --threads 2");
   ASSERT_EQ(r.code, 0) << r.err;

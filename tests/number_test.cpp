@@ -55,3 +55,31 @@ TEST(ParseCount, RefusesSignsFractionsOctalAndOverflow) {
 
 }  // namespace
 }  // namespace cxsim
+
+namespace cxsim {
+namespace {
+
+TEST(TableNumber, MoneyIsWrittenInPlainDecimals) {
+  EXPECT_EQ(table_number(900000.0), "900000");
+  EXPECT_EQ(table_number(1.5e12), "1500000000000");
+}
+
+TEST(TableNumber, ArithmeticNoiseIsRoundedAway) {
+  EXPECT_EQ(table_number(0.1 + 0.2), "0.3");
+  EXPECT_EQ(table_number(0.25505900000000004), "0.255059");
+}
+
+TEST(TableNumber, NegativeZeroIsZero) { EXPECT_EQ(table_number(-0.0), "0"); }
+
+TEST(TableNumber, TinyAndHugeNumbersKeepAnExponent) {
+  EXPECT_EQ(table_number(1.792084053092923e-205), "1.79208405309292e-205");
+  EXPECT_EQ(table_number(3e20), "3e+20");
+}
+
+TEST(TableNumber, FifteenSignificantDigitsSurvive) {
+  EXPECT_EQ(table_number(0.338243126370618), "0.338243126370618");
+  EXPECT_EQ(table_number(-0.0447637218911108), "-0.0447637218911108");
+}
+
+}  // namespace
+}  // namespace cxsim

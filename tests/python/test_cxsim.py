@@ -1,0 +1,292 @@
+"""The Python front door (`import cxsim`), specified against the cxsim command.
+
+Run by CTest with the module *installed* (cmake --install ... --component python) into a
+folder on PYTHONPATH, never imported from the build tree:
+    test_cxsim.py CXSIM_BINARY REPO_ROOT
+Every figure must equal the CLI's JSON bit for bit for the same scenario, seed and options.
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+
+import cxsim
+
+CLI = sys.argv[1]
+ROOT = sys.argv[2]
+BROADBAND = os.path.join(ROOT, "scenarios", "broadband", "scenario.yaml")
+SCENARIOS = os.path.join(ROOT, "scenarios")
+
+# Figures that are about the machine, not the journey.
+VOLATILE = {"elapsed_seconds", "visits_per_second", "threads"}
+
+
+def cli_json(*args):
+    out = subprocess.run([CLI, *args, "--format", "json"], check=True, capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+def strip(d):
+    if isinstance(d, dict):
+        return {k: strip(v) for k, v in d.items() if k not in VOLATILE}
+    if isinstance(d, list):
+        return [strip(v) for v in d]
+    return d
+
+
+class SameFiguresAsTheCommand(unittest.TestCase):
+    def test_exact_equals_cli_json(self):
+        self.assertEqual(strip(cxsim.load(BROADBAND).exact().to_dict()), strip(cli_json("exact", BROADBAND)))
+
+    def test_exact_of_a_variant_and_a_persona_equals_cli_json(self):
+        s = cxsim.load(BROADBAND)
+        v = s.variants[0]
+        seg = s.segments["segment"][0]
+        got = s.exact(variant=v, segment=seg).to_dict()
+        self.assertEqual(strip(got), strip(cli_json("exact", BROADBAND, "--variant", v, "--segment", seg)))
+
+    def test_run_equals_cli_json(self):
+        got = cxsim.load(BROADBAND).run(customers=30000, seed=11).to_dict()
+        want = cli_json("run", BROADBAND, "--customers", "30000", "--seed", "11")
+        self.assertEqual(strip(got), strip(want))
+
+    def test_run_is_the_same_on_any_thread_count(self):
+        s = cxsim.load(BROADBAND)
+        one = s.run(customers=20000, seed=5, threads=1).to_dict()
+        two = s.run(customers=20000, seed=5, threads=2).to_dict()
+        self.assertEqual(strip(one), strip(two))
+
+    def test_compare_equals_cli_json(self):
+        got = cxsim.load(BROADBAND).compare(customers=20000, seed=3).to_dict()
+        want = cli_json("compare", BROADBAND, "--customers", "20000", "--seed", "3")
+        self.assertEqual(strip(got), strip(want))
+
+    def test_compare_files_equals_cli_json(self):
+        a = os.path.join(SCENARIOS, "broadband", "scenario.yaml")
+        b = os.path.join(SCENARIOS, "car_repair", "scenario.yaml")
+        got = cxsim.compare_files([a, b], customers=10000, seed=2).to_dict()
+        want = cli_json("compare", a, b, "--customers", "10000", "--seed", "2")
+        self.assertEqual(strip(got), strip(want))
+
+    def test_sensitivity_equals_cli_json(self):
+        got = cxsim.load(BROADBAND).sensitivity(top=5).to_dict()
+        self.assertEqual(strip(got), strip(cli_json("sensitivity", BROADBAND, "--top", "5")))
+
+
+class TidyTables(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.s = cxsim.load(BROADBAND)
+        cls.exact = cls.s.exact()
+        cls.comparison = cls.s.compare(customers=20000, seed=3)
+
+    def test_touchpoints_have_one_row_per_touchpoint_with_scenario_and_variant(self):
+        t = self.exact.touchpoints
+        self.assertEqual(len(t), len(self.exact.to_dict()["touchpoints"]))
+        self.assertTrue(t["id"].is_unique)
+        self.assertEqual(set(t["scenario"]), {self.s.name})
+        self.assertEqual(set(t["variant"]), {"baseline"})
+
+    def test_numbers_are_numbers(self):
+        t = self.exact.touchpoints
+        for column in ("visits", "defections", "abandoned_by_reliability", "defections_by_cause_effort"):
+            self.assertEqual(t[column].dtype.kind, "f", column)
+
+    def test_touchpoint_losses_add_up_to_the_defection_rate(self):
+        self.assertAlmostEqual(self.exact.touchpoints["defections"].sum(), self.exact.defection_rate, places=12)
+
+    def test_outcomes_sum_to_one(self):
+        self.assertAlmostEqual(self.exact.outcomes["share"].sum(), 1.0, places=12)
+
+    def test_redesigns_have_one_row_each_with_ci95_low_and_high(self):
+        r = self.comparison.redesigns
+        self.assertEqual(list(r["variant"]), self.s.variants)
+        for column in ("difference", "ci95_low", "ci95_high", "exact_difference", "net_benefit_per_year",
+                       "net_benefit_per_year_ci95_low", "money_verdict", "currency"):
+            self.assertIn(column, r.columns)
+        self.assertTrue(((r["ci95_low"] <= r["difference"]) & (r["difference"] <= r["ci95_high"])).all())
+
+    def test_redesign_rows_carry_the_json_figures(self):
+        data = self.comparison.to_dict()
+        for row, v in zip(self.comparison.redesigns.itertuples(), data["variants"]):
+            self.assertEqual(row.difference, v["difference"])
+            self.assertEqual(row.net_benefit_per_year_exact, v["economics"]["net_benefit_per_year_exact"])
+
+    def test_comparison_outcome_rows_are_per_redesign_and_outcome(self):
+        o = self.comparison.outcomes
+        self.assertEqual(len(o), len(self.s.variants) * 5)
+        self.assertIn("ci95_low", o.columns)
+
+    def test_arms_list_the_baseline_first(self):
+        a = self.comparison.arms
+        self.assertEqual(list(a["variant"]), ["baseline"] + self.s.variants)
+
+
+def copy_scenario(name):
+    folder = tempfile.mkdtemp(prefix="cxsim-py-")
+    target = os.path.join(folder, name)
+    shutil.copytree(os.path.join(SCENARIOS, name), target)
+    return target
+
+
+class WhatIf(unittest.TestCase):
+    def test_touchpoint_change_equals_editing_the_table(self):
+        folder = copy_scenario("broadband")
+        path = os.path.join(folder, "touchpoints.csv")
+        with open(path, newline="") as f:
+            rows = list(csv.reader(f))
+        header = rows[0]
+        for r in rows[1:]:
+            if r[header.index("id")] == "install":
+                r[header.index("reliability")] = "0.95"
+        with open(path, "w", newline="") as f:
+            csv.writer(f).writerows(rows)
+        edited = cxsim.load(os.path.join(folder, "scenario.yaml")).exact()
+        changed = cxsim.load(BROADBAND).with_changes({"install.reliability": 0.95}).exact()
+        self.assertEqual(changed.defection_rate, edited.defection_rate)
+        self.assertEqual(changed.to_dict()["touchpoints"], edited.to_dict()["touchpoints"])
+
+    def test_segment_change_equals_editing_the_file(self):
+        import yaml
+
+        folder = copy_scenario("broadband")
+        path = os.path.join(folder, "scenario.yaml")
+        with open(path) as f:
+            doc = yaml.safe_load(f)
+        seg = doc["segments"][0]
+        seg["silent_churn"] = 0.5
+        with open(path, "w") as f:
+            yaml.safe_dump(doc, f, sort_keys=False)
+        edited = cxsim.load(path).exact()
+        changed = cxsim.load(BROADBAND).with_changes({f"segment:{seg['name']}.silent_churn": 0.5}).exact()
+        self.assertEqual(changed.defection_rate, edited.defection_rate)
+
+    def test_changes_leave_the_original_scenario_alone(self):
+        s = cxsim.load(BROADBAND)
+        before = s.exact().defection_rate
+        s.with_changes({"install.reliability": 0.5})
+        self.assertEqual(s.exact().defection_rate, before)
+
+    def test_a_better_touchpoint_loses_fewer_customers(self):
+        s = cxsim.load(BROADBAND)
+        self.assertLess(s.with_changes({"install.reliability": 0.99}).exact().defection_rate,
+                        s.with_changes({"install.reliability": 0.6}).exact().defection_rate)
+
+    def test_walk_away_odds_become_the_hazard(self):
+        s = cxsim.load(BROADBAND)
+        name = s.segments["segment"][0]
+        import math
+
+        by_odds = s.with_changes({f"segment:{name}.walk_away.failed": 0.2}).exact().defection_rate
+        by_hazard = s.with_changes({f"segment:{name}.sensitivity.reliability": -math.log(0.8)}).exact().defection_rate
+        self.assertEqual(by_odds, by_hazard)
+
+    def test_unknown_touchpoint_names_the_closest(self):
+        with self.assertRaisesRegex(cxsim.UsageError, "did you mean 'install'"):
+            cxsim.load(BROADBAND).with_changes({"instal.reliability": 0.9})
+
+    def test_value_out_of_range_is_refused(self):
+        with self.assertRaisesRegex(ValueError, "between 0 and 1"):
+            cxsim.load(BROADBAND).with_changes({"install.reliability": 1.5})
+
+    def test_sweep_gives_one_row_per_value_matching_with_changes(self):
+        s = cxsim.load(BROADBAND)
+        curve = s.sweep("install.reliability", 0.5, 1.0, steps=3)
+        self.assertEqual(list(curve["value"]), [0.5, 0.75, 1.0])
+        self.assertEqual(curve["defection_rate"][1], s.with_changes({"install.reliability": 0.75}).exact().defection_rate)
+
+
+class BadInput(unittest.TestCase):
+    def bad_scenario(self):
+        folder = copy_scenario("broadband")
+        path = os.path.join(folder, "touchpoints.csv")
+        with open(path) as f:
+            lines = f.read().splitlines()
+        cells = lines[2].split(",")
+        header = lines[0].split(",")
+        cells[header.index("reliability")] = "1.7"
+        lines[2] = ",".join(cells)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return os.path.join(folder, "scenario.yaml"), path
+
+    def test_input_error_is_a_value_error_with_file_line_and_column(self):
+        scenario, table = self.bad_scenario()
+        with self.assertRaises(cxsim.InputError) as caught:
+            cxsim.load(scenario)
+        e = caught.exception
+        self.assertIsInstance(e, ValueError)
+        self.assertEqual(e.file, table)
+        self.assertEqual(e.line, 3)
+        self.assertIsNotNone(e.column)
+
+    def test_input_error_message_is_the_clis(self):
+        scenario, _ = self.bad_scenario()
+        cli = subprocess.run([CLI, "exact", scenario], capture_output=True, text=True)
+        self.assertEqual(cli.returncode, 2)
+        with self.assertRaises(cxsim.InputError) as caught:
+            cxsim.load(scenario)
+        self.assertEqual(str(caught.exception), cli.stderr.strip())
+
+    def test_unknown_variant_suggests_the_closest(self):
+        s = cxsim.load(BROADBAND)
+        with self.assertRaisesRegex(cxsim.UsageError, "did you mean"):
+            s.exact(variant=s.variants[0][:-1])
+
+    def test_bad_counts_are_usage_errors(self):
+        s = cxsim.load(BROADBAND)
+        for kwargs in ({"customers": 0}, {"customers": 2.5}, {"seed": -1}, {"threads": 5000}, {"precision": 0.7}):
+            with self.assertRaises(cxsim.UsageError, msg=str(kwargs)):
+                s.run(**kwargs)
+
+    def test_missing_file_is_an_input_error_naming_it(self):
+        with self.assertRaisesRegex(cxsim.InputError, "nowhere.yaml"):
+            cxsim.load(os.path.join(ROOT, "nowhere.yaml"))
+
+
+class Interrupt(unittest.TestCase):
+    def test_ctrl_c_stops_a_long_run_and_raises_keyboard_interrupt(self):
+        s = cxsim.load(BROADBAND)
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        started = time.monotonic()
+        # A trillion customers would take days: only the interrupt can end this call.
+        with self.assertRaises(KeyboardInterrupt):
+            s.run(customers=10**12, seed=1)
+        timer.join()
+        self.assertLess(time.monotonic() - started, 60.0)
+        # The module still works afterwards.
+        self.assertGreater(s.run(customers=1000, seed=1).defection_rate, 0.0)
+
+
+class Portfolio(unittest.TestCase):
+    def test_batch_gives_one_row_per_scenario_and_redesign(self):
+        p = cxsim.batch(SCENARIOS, customers=5000, seed=1)
+        expected = sum(len(cxsim.load(f).variants) for f in p.files)
+        self.assertEqual(len(p.redesigns), expected)
+        self.assertEqual(set(p.redesigns["scenario_file"]), set(p.files))
+        self.assertEqual(len(p.files), 3)
+
+    def test_batch_skips_invalid_files_when_asked(self):
+        folder = tempfile.mkdtemp(prefix="cxsim-py-")
+        shutil.copytree(os.path.join(SCENARIOS, "broadband"), os.path.join(folder, "good"))
+        os.makedirs(os.path.join(folder, "bad"))
+        with open(os.path.join(folder, "bad", "scenario.yaml"), "w") as f:
+            f.write("name: [unclosed\n")
+        with self.assertRaises(cxsim.InputError):
+            cxsim.batch(folder, customers=2000)
+        p = cxsim.batch(folder, customers=2000, errors="skip")
+        self.assertEqual(len(p.files), 1)
+        self.assertEqual(list(p.failed), [os.path.join(folder, "bad", "scenario.yaml")])
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
