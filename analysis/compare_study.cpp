@@ -3,6 +3,7 @@
 #include <set>
 
 #include "analysis/threads.hpp"
+#include "io/assumptions.hpp"
 #include "io/diagnostics.hpp"
 #include "io/names.hpp"
 #include "io/number.hpp"
@@ -28,7 +29,7 @@ std::string no_variant_message(const Scenario& sc, const std::string& name) {
 }
 
 ComparisonArm variant_arm(const Scenario& sc, const VariantSource& v) {
-  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost};
+  return ComparisonArm{v.name, sc.name, checked_model(sc, &v), v.cost_per_year, v.one_off_cost, v.description};
 }
 
 ComparisonStudy compare_study(std::shared_ptr<ComparisonInput> input, const CompareRequest& request,
@@ -83,9 +84,22 @@ ComparisonStudy compare_files(std::vector<LoadedScenario> files, const std::vect
   for (std::size_t i = 0; i < files.size(); ++i) {
     std::string name = files[i].scenario.name;
     if (!names.insert(name).second) name = paths[i];
-    in->arms.push_back(ComparisonArm{name, files[i].scenario.name, std::move(files[i].model), std::nullopt, std::nullopt});
+    in->arms.push_back(whole_file_arm(name, files[i].scenario, std::move(files[i].model)));
   }
+  // The baseline's file prices every arm; money that cannot be computed is said, not dropped.
+  std::vector<const Scenario*> scenarios;
+  for (const auto& f : files) scenarios.push_back(&f.scenario);
+  whole_file_economics(*in, scenarios);
   return compare_study(std::move(in), request, defaults);
+}
+
+void add_assumptions(ComparisonStudy& study, const Scenario& scenario, const std::string& draws, std::uint64_t threads) {
+  std::vector<std::string> variants{""};
+  for (std::size_t a = 1; a < study.input->arms.size(); ++a) variants.push_back(study.input->arms[a].name);
+  with_threads(threads, [&](int) {
+    add_assumptions(study.result, scenario, *study.input, variants, draws);
+    return 0;
+  });
 }
 
 }  // namespace cxsim

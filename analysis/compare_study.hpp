@@ -36,6 +36,11 @@ ComparisonStudy compare_files(std::vector<LoadedScenario> files, const std::vect
 ComparisonStudy compare_study(std::shared_ptr<ComparisonInput> input, const CompareRequest& request,
                               const SimulationDefaults& defaults);
 
+// `--assumptions [N]` on a comparison of `scenario`'s variants (io/assumptions.hpp): every arm
+// solved exactly for N draws of the scenario's assumptions ("" draws: the block's default), on
+// `threads` threads; the ranking follows the assumptions.
+void add_assumptions(ComparisonStudy& study, const Scenario& scenario, const std::string& draws, std::uint64_t threads);
+
 // A redesign of a checked scenario as an arm of a comparison.
 ComparisonArm variant_arm(const Scenario& scenario, const VariantSource& variant);
 

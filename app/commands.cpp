@@ -28,6 +28,7 @@
 #include "io/output_file.hpp"
 #include "io/batch.hpp"
 #include "io/file_digest.hpp"
+#include "io/assumptions.hpp"
 #include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
 #include "io/dot_writer.hpp"
@@ -150,6 +151,7 @@ void print_study_warnings(const std::vector<std::string>& warnings) {
 
 int run_check(const CheckOptions& o) {
   CheckedScenario c = check_scenario(o.scenario);
+  check_assumptions(c.scenario, c.diagnostics);
   std::size_t warnings = 0;
   // The problems are what `check` reports, so they go to standard output, like a linter's.
   for (const auto& d : c.diagnostics.sorted()) {
@@ -249,9 +251,12 @@ int run_compare(const CompareOptions& o) {
   std::vector<std::string> inputs;
   for (const auto& f : files) inputs.insert(inputs.end(), f.scenario.inputs.begin(), f.scenario.inputs.end());
   const auto out = open_output(o.output.out, inputs);
-  const ComparisonStudy study =
+  if (o.assumptions && files.size() > 1)
+    throw UsageError("--assumptions draws the numbers of one scenario with variants, not of whole files");
+  ComparisonStudy study =
       files.size() > 1 ? compare_files(std::move(files), o.scenarios, request)
                        : compare_variants(files.front().scenario, std::move(files.front().model), o.variants, request);
+  if (o.assumptions) add_assumptions(study, files.front().scenario, *o.assumptions, request.walk.threads);
   print_study_warnings(study.result.warnings);
   emit(out, format_comparison(study.result, format));
   return 0;
@@ -371,7 +376,8 @@ int run_batch(const BatchOptions& o) {
   if (o.shard) std::tie(run.shard, run.shards) = shard_option(*o.shard);
   // Parsed once here so a bad value is a usage error before anything runs.
   run.options = "customers=" + (o.customers ? std::to_string(customers_option(o.customers, 0)) : std::string("scenario")) +
-                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario"));
+                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario")) +
+                (o.assumptions ? ";assumptions=" + (o.assumptions->empty() ? std::string("scenario") : *o.assumptions) : "");
 
   const ScenarioSearch search = find_scenario_files(o.paths);
   for (const auto& s : search.skipped) std::cerr << "cxsim: skipped " << s << '\n';
@@ -454,7 +460,9 @@ int run_batch(const BatchOptions& o) {
         in->arms.push_back(ComparisonArm{"baseline", sc.name, std::move(base.model), std::nullopt, std::nullopt});
         for (const auto& v : sc.variants) in->arms.push_back(variant_arm(sc, v));
         in->economics = sc.economics;
-        const ComparisonResult result = compare_study(in, request, sc.simulation).result;
+        ComparisonStudy study = compare_study(in, request, sc.simulation);
+        if (o.assumptions && sc.assumptions) add_assumptions(study, sc, *o.assumptions, request.walk.threads);
+        const ComparisonResult& result = study.result;
         for (const auto& w : result.warnings) std::cerr << file << ": warning: " << w << '\n';
         const double seconds = seconds_since(start);
         for (const auto& row : batch_rows(result, file, sha, seconds, run)) lines[i] += format_batch_row(row, format);

@@ -42,6 +42,8 @@ struct CompareOptions {
   std::vector<std::string> variants;
   std::optional<std::string> customers, seed, threads, precision, max_steps;
   std::string adjust = "holm";
+  // Draws of the assumptions analysis ("" with the option but no number: the scenario's default).
+  std::optional<std::string> assumptions;
   OutputOptions output;
 };
 
@@ -51,6 +53,7 @@ struct BatchOptions {
   std::optional<std::string> customers, seed, threads, shard, merge;
   bool resume = false;
   std::string format = "csv";  // csv | json (JSON Lines)
+  std::optional<std::string> assumptions;  // as CompareOptions::assumptions
 };
 
 struct SensitivityOptions {

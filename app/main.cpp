@@ -24,7 +24,8 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
 // values are still read by app/commands.cpp, which gives each bad value its own message.
 void label_option_types(CLI::App& app) {
   static const std::vector<std::pair<std::vector<std::string>, std::string>> kinds{
-      {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--min-count", "--trace"},
+      {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--min-count", "--trace",
+        "--assumptions"},
        "INT"},
       {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
       {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
@@ -113,6 +114,9 @@ int main(int argc, char** argv) {
                   "(0.001 = 0.1 percentage points)");
   cmp->add_option("--max-steps", compare.max_steps, "visits before a walk counts as unfinished");
   cmp->add_option("--adjust", compare.adjust, "p-value adjustment for several redesigns: holm (default), bonferroni, none");
+  cmp->add_option("--assumptions", compare.assumptions,
+                  "draw N sets of the scenario's assumptions and solve every arm exactly for each (default N from the scenario)")
+      ->expected(0, 1);
   add_output(cmp, compare.output);
 
   cxsim::BatchOptions batch;
@@ -127,6 +131,9 @@ int main(int argc, char** argv) {
   b->add_option("--shard", batch.shard, "I/N: run only shard I of N (a stable split by path)");
   b->add_option("--merge", batch.merge, "OUT: merge the shard files given as paths into OUT");
   b->add_option("--format", batch.format, "csv (default) or json (JSON Lines)");
+  b->add_option("--assumptions", batch.assumptions,
+                "N draws of each scenario's assumptions block (default N from the block); rows gain P(pays) and more")
+      ->expected(0, 1);
 
   cxsim::SensitivityOptions sens;
   auto* sn = app.add_subcommand("sensitivity", "what to fix first: exact derivatives, and the effect of each improvement");

@@ -28,7 +28,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr std::array<const char*, 30> columns{
+constexpr std::array<const char*, 49> columns{
     "scenario_file",         "scenario",         "variant",
     "customers",             "seed",             "defection_rate",
     "ci95_low",              "ci95_high",        "retained",
@@ -38,7 +38,14 @@ constexpr std::array<const char*, 30> columns{
     "p_adjusted",            "scenario_sha256",  "elapsed_seconds",
     "currency",              "cost_per_year",    "defections_avoided_per_year",
     "value_kept_per_year",   "net_benefit_per_year", "net_benefit_ci95_low",
-    "net_benefit_ci95_high", "shard",            "batch_settings"};
+    "net_benefit_ci95_high", "shard",            "batch_settings",
+    // Added with cost to serve and money by stage (issue 23): at the end, as the contract allows.
+    "cost_to_serve_per_customer", "cost_to_serve_per_customer_exact", "effort_minutes_per_customer",
+    "effort_minutes_per_customer_exact", "cost_to_serve_change_per_year", "value_kept_per_year_exact",
+    "net_benefit_per_year_exact", "one_off_cost", "npv", "npv_exact", "money_basis", "money_terms",
+    // With --assumptions: the spread over the draws (your assumptions, not simulation noise).
+    "assumptions_draws", "net_benefit_mean_under_assumptions", "net_benefit_p5_under_assumptions",
+    "net_benefit_p95_under_assumptions", "p_pays_under_assumptions", "p_best_under_assumptions", "evpi_per_year"};
 
 std::string cell(const nlohmann::ordered_json& v) {
   if (v.is_null()) return "";
@@ -179,6 +186,35 @@ std::vector<nlohmann::ordered_json> batch_rows(const ComparisonResult& r, const 
     row["net_benefit_ci95_high"] = m ? json(m->net_benefit_ci95.hi) : money ? json(0.0) : json(nullptr);
     row["shard"] = settings.shard_text();
     row["batch_settings"] = settings.options;
+    const PerCustomer each = per_customer(f, *rep.journey);
+    std::optional<PerCustomer> exact_each;
+    if (r.exact[a]) exact_each = per_customer(r.exact[a]->figures, *rep.journey);
+    const auto opt = [](const std::optional<double>& x) { return x ? json(*x) : json(nullptr); };
+    row["cost_to_serve_per_customer"] = opt(each.cost_to_serve);
+    row["cost_to_serve_per_customer_exact"] = exact_each ? opt(exact_each->cost_to_serve) : json(nullptr);
+    row["effort_minutes_per_customer"] = each.effort_minutes;
+    row["effort_minutes_per_customer_exact"] = exact_each ? json(exact_each->effort_minutes) : json(nullptr);
+    row["cost_to_serve_change_per_year"] = m ? opt(m->cost_to_serve_change) : json(nullptr);
+    row["value_kept_per_year_exact"] = m ? opt(m->value_kept_exact) : json(nullptr);
+    row["net_benefit_per_year_exact"] = m ? opt(m->net_benefit_exact) : json(nullptr);
+    row["one_off_cost"] = m ? json(m->one_off_cost) : json(nullptr);
+    row["npv"] = m ? opt(m->npv) : json(nullptr);
+    row["npv_exact"] = m ? opt(m->npv_exact) : json(nullptr);
+    std::string terms;
+    if (m)
+      for (const auto& t : m->terms) terms += (terms.empty() ? "" : ";") + t;
+    row["money_basis"] = money ? json(money_basis(*r.economics)) : json(nullptr);
+    row["money_terms"] = m ? json(terms) : json(nullptr);
+    const AssumptionResult* as = r.assumptions ? &*r.assumptions : nullptr;
+    const RedesignUnderAssumptions* ra = as && a > 0 ? &as->redesigns[a - 1] : nullptr;
+    row["assumptions_draws"] = as ? json(as->draws) : json(nullptr);
+    row["net_benefit_mean_under_assumptions"] = ra ? json(ra->net_benefit.mean) : json(nullptr);
+    row["net_benefit_p5_under_assumptions"] = ra ? json(ra->net_benefit.p5) : json(nullptr);
+    row["net_benefit_p95_under_assumptions"] = ra ? json(ra->net_benefit.p95) : json(nullptr);
+    row["p_pays_under_assumptions"] = ra ? json(ra->p_pays) : json(nullptr);
+    // The baseline row: doing nothing.
+    row["p_best_under_assumptions"] = ra ? json(ra->p_best) : as ? json(as->p_best_nothing) : json(nullptr);
+    row["evpi_per_year"] = as ? json(as->evpi_per_year) : json(nullptr);
     rows.push_back(std::move(row));
   }
   return rows;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "io/csv_escape.hpp"
+#include "io/money.hpp"
 #include "models/limits.hpp"
 #include "io/number.hpp"
 #include "io/text_table.hpp"
@@ -80,29 +81,93 @@ std::optional<double> exact_segment_rate(const ComparisonArm& arm, const ExactSo
   return std::nullopt;
 }
 
-RedesignValue value_of(const DifferenceFigure& d, const Economics& e, std::optional<double> cost,
-                       std::optional<double> one_off_cost) {
+bool has_cost(const Journey& j) {
+  for (const Touchpoint& t : j.touchpoints())
+    if (t.cost) return true;
+  return false;
+}
+
+std::string verdict_of(const Interval& ci) {
+  return ci.lo > 0.0 ? "pays" : ci.hi < 0.0 ? "does not pay" : "cannot tell at this precision";
+}
+
+// What arm `a` (> 0) is worth against the baseline. With per-customer money tallies, the value
+// kept (by stage), the cost to serve and the net benefit each get the paired interval of their
+// own per-customer differences; without, everything follows from the defection difference.
+struct MoneyContext {
+  const Economics& e;
+  const std::vector<ComparisonArm>& arms;
+  const std::vector<std::optional<ExactSolution>>& exact;
+  const PairedTally& tally;
+  std::uint64_t n;
+  double scale;
+};
+
+RedesignValue value_of(const DifferenceFigure& d, const MoneyContext& c, std::size_t a,
+                       std::vector<std::string>& warnings) {
+  const Economics& e = c.e;
+  const ComparisonArm& base = c.arms.front();
+  const ComparisonArm& arm = c.arms[a];
+  const double per_year = e.customers_per_year;
   RedesignValue v;
-  v.defections_avoided = -d.difference * e.customers_per_year;
-  v.defections_avoided_ci95 = {-d.ci95.hi * e.customers_per_year, -d.ci95.lo * e.customers_per_year};
+  v.defections_avoided = -d.difference * per_year;
+  v.defections_avoided_ci95 = {-d.ci95.hi * per_year, -d.ci95.lo * per_year};
   v.value_kept = v.defections_avoided * e.value_per_customer;
   v.value_kept_ci95 = {v.defections_avoided_ci95.lo * e.value_per_customer,
                        v.defections_avoided_ci95.hi * e.value_per_customer};
-  v.cost = cost.value_or(0.0);
-  v.net_benefit = v.value_kept - v.cost;
-  v.net_benefit_ci95 = {v.value_kept_ci95.lo - v.cost, v.value_kept_ci95.hi - v.cost};
-  if (d.exact) v.net_benefit_exact = -*d.exact * e.customers_per_year * e.value_per_customer - v.cost;
-  v.verdict = v.net_benefit_ci95.lo > 0.0   ? "pays"
-              : v.net_benefit_ci95.hi < 0.0 ? "does not pay"
-                                            : "cannot tell at this precision";
-  v.one_off_cost = one_off_cost.value_or(0.0);
+  const MoneyPairTally* m =
+      c.tally.money_pairs.empty() ? nullptr : &c.tally.money_pairs[arm_pair_index(0, a, c.arms.size())];
+  if (m && !e.value_by_stage.empty()) {
+    const MeanEstimate kept = mean_estimate(m->loss.value(), m->loss_sq.value(), c.n, c.scale * per_year);
+    v.value_kept = kept.mean;
+    v.value_kept_ci95 = kept.ci95;
+  }
+  const auto& bx = c.exact.front();
+  const auto& vx = c.exact[a];
+  if (bx && vx)
+    v.value_kept_exact = per_year * (expected_loss(bx->figures, base.model.journey, e) -
+                                     expected_loss(vx->figures, arm.model.journey, e));
+  v.cost = arm.cost_per_year.value_or(0.0);
+  v.terms.push_back("value_kept_per_year");
+  // Cost to serve: included when both journeys give costs.
+  const bool cost_b = has_cost(base.model.journey), cost_v = has_cost(arm.model.journey);
+  if (cost_b && cost_v && m) {
+    const MeanEstimate saved = mean_estimate(m->cost.value(), m->cost_sq.value(), c.n, c.scale * per_year);
+    v.cost_to_serve_change = -saved.mean;
+    v.cost_to_serve_change_ci95 = {-saved.ci95.hi, -saved.ci95.lo};
+    if (bx && vx) {
+      const auto pb = per_customer(bx->figures, base.model.journey), pv = per_customer(vx->figures, arm.model.journey);
+      v.cost_to_serve_change_exact = per_year * (pv.cost_to_serve.value_or(0.0) - pb.cost_to_serve.value_or(0.0));
+    }
+    v.terms.push_back("cost_to_serve_change_per_year");
+  } else if (cost_b != cost_v) {
+    v.cost_to_serve_missing = "'" + (cost_b ? arm.name : base.name) +
+                              "' gives no touchpoint a cost, so its cost to serve is unknown and the change in "
+                              "cost to serve is left out of the net benefit";
+    warnings.push_back(v.cost_to_serve_missing);
+  } else {
+    v.cost_to_serve_missing = "no touchpoint gives a cost";
+  }
+  v.terms.push_back("cost_per_year");
+  if (v.cost_to_serve_change) {
+    const MeanEstimate total = mean_estimate(m->total.value(), m->total_sq.value(), c.n, c.scale * per_year);
+    v.net_benefit = total.mean - v.cost;
+    v.net_benefit_ci95 = {total.ci95.lo - v.cost, total.ci95.hi - v.cost};
+  } else {
+    v.net_benefit = v.value_kept - v.cost;
+    v.net_benefit_ci95 = {v.value_kept_ci95.lo - v.cost, v.value_kept_ci95.hi - v.cost};
+  }
+  if (v.value_kept_exact)
+    v.net_benefit_exact = *v.value_kept_exact - v.cost_to_serve_change_exact.value_or(0.0) - v.cost;
+  v.verdict = verdict_of(v.net_benefit_ci95);
+  v.one_off_cost = arm.one_off_cost.value_or(0.0);
   if (e.horizon_years) {
-    const double a = annuity_factor(*e.horizon_years, e.discount_rate);
-    v.npv = a * v.net_benefit - v.one_off_cost;
-    v.npv_ci95 = {a * v.net_benefit_ci95.lo - v.one_off_cost, a * v.net_benefit_ci95.hi - v.one_off_cost};
-    if (v.net_benefit_exact) v.npv_exact = a * *v.net_benefit_exact - v.one_off_cost;
+    const double af = annuity_factor(*e.horizon_years, e.discount_rate);
+    v.npv = af * v.net_benefit - v.one_off_cost;
+    v.npv_ci95 = {af * v.net_benefit_ci95.lo - v.one_off_cost, af * v.net_benefit_ci95.hi - v.one_off_cost};
+    if (v.net_benefit_exact) v.npv_exact = af * *v.net_benefit_exact - v.one_off_cost;
     // Over a horizon the one-off cost counts too: the verdict is the NPV's.
-    v.verdict = v.npv_ci95.lo > 0.0 ? "pays" : v.npv_ci95.hi < 0.0 ? "does not pay" : "cannot tell at this precision";
+    v.verdict = verdict_of(v.npv_ci95);
   }
   return v;
 }
@@ -115,6 +180,46 @@ double annuity_factor(std::uint64_t horizon_years, double discount_rate) {
   return sum;
 }
 
+// "per year", or with a horizon also the NPV's basis: the words every money figure is stated in.
+std::string money_basis(const Economics& e) {
+  std::string b = "per year";
+  if (e.horizon_years)
+    b += formatted("; npv over %llu years at %.6g%% a year, the first year undiscounted, less the one-off cost",
+                   static_cast<unsigned long long>(*e.horizon_years), 100.0 * e.discount_rate);
+  return b;
+}
+
+ComparisonArm whole_file_arm(std::string name, const Scenario& sc, ScenarioModel model) {
+  ComparisonArm arm{std::move(name), sc.name, std::move(model), std::nullopt};
+  if (sc.redesign) {
+    arm.cost_per_year = sc.redesign->cost_per_year;
+    arm.one_off_cost = sc.redesign->one_off_cost;
+    arm.description = sc.redesign->description;
+  }
+  if (arm.description.empty()) arm.description = sc.description;
+  return arm;
+}
+
+void whole_file_economics(ComparisonInput& in, const std::vector<const Scenario*>& files) {
+  const Scenario& base = *files.front();
+  in.economics = base.economics;
+  bool priced = false;
+  for (std::size_t i = 1; i < files.size(); ++i) {
+    const Scenario& f = *files[i];
+    priced = priced || f.economics || (f.redesign && (f.redesign->cost_per_year || f.redesign->one_off_cost));
+    if (base.economics && f.economics &&
+        (f.economics->customers_per_year != base.economics->customers_per_year ||
+         f.economics->value_per_customer != base.economics->value_per_customer ||
+         f.economics->currency != base.economics->currency))
+      in.notes.push_back("'" + f.path + "' has an 'economics' block of its own; the baseline's ('" + base.path +
+                         "') prices every arm");
+  }
+  if (!base.economics && priced)
+    in.money_unavailable = "the baseline's file '" + base.path +
+                           "' has no 'economics' block (customers_per_year, value_per_customer), so no redesign's "
+                           "money can be computed; add one to it";
+}
+
 ComparisonResult compare_arms(const ComparisonInput& in) {
   const auto t0 = std::chrono::steady_clock::now();
   ComparisonResult r;
@@ -125,8 +230,24 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   if (in.settings.precision > 0.0) r.precision_target = in.settings.precision;
   for (const auto& a : in.arms) r.arm_names.push_back(a.name);
 
+  r.money_unavailable = in.money_unavailable;
+  r.warnings = in.notes;
+  if (!in.money_unavailable.empty()) r.warnings.push_back("no money figures: " + in.money_unavailable);
+  for (const auto& a : in.arms) r.descriptions.push_back(a.description);
+
   std::vector<Arm> arms;
   const std::vector<std::string> ids = shared_touchpoints(in.arms, arms);
+  // Money customer by customer where values by stage or costs to serve make it more than a
+  // multiple of the defection counts.
+  std::vector<const Journey*> journeys;
+  for (const auto& a : in.arms) journeys.push_back(&a.model.journey);
+  std::vector<ArmMoney> money;
+  double scale = 1.0;
+  if (in.economics && money_per_customer(journeys, *in.economics)) {
+    scale = money_scale(journeys, *in.economics);
+    for (const auto* j : journeys) money.push_back(arm_money(*j, *in.economics, scale));
+    for (std::size_t a = 0; a < arms.size(); ++a) arms[a].money = &money[a];
+  }
   const PairedRun run = run_paired(arms, ids.size(), in.settings);
   r.customers = run.tally.arms.front().customers;
   r.precision_reached = run.precision_reached;
@@ -204,7 +325,8 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       if (exact) x = blamed[k] - base_blamed[k];
       v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
     }
-    if (in.economics) v.value = value_of(v.defection, *in.economics, arm.cost_per_year, arm.one_off_cost);
+    if (in.economics)
+      v.value = value_of(v.defection, MoneyContext{*in.economics, in.arms, r.exact, run.tally, n, scale}, a, r.warnings);
     // No customer defected in one arm and not the other: the paired interval is [0, 0], which
     // is no evidence that nothing changed, only that this many customers could not show it.
     if (pair.defection.baseline_only == 0 && pair.defection.variant_only == 0) {
@@ -235,6 +357,47 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       return x.value->npv ? *x.value->npv > *y.value->npv : x.value->net_benefit > y.value->net_benefit;
     return x.defection.difference < y.defection.difference;
   });
+
+  // Redesign against redesign: every two redesigns on the same customers, a minus b.
+  const std::size_t count = in.arms.size();
+  for (std::size_t i = 1; i < count; ++i)
+    for (std::size_t j = i + 1; j < count; ++j) {
+      const std::size_t at = arm_pair_index(i, j, count);
+      const Discordant& between = run.tally.between[at];
+      PairComparison pc;
+      pc.a = in.arms[i].name;
+      pc.b = in.arms[j].name;
+      std::optional<double> exact;
+      if (r.exact[i] && r.exact[j]) exact = r.exact[i]->figures.defection_rate() - r.exact[j]->figures.defection_rate();
+      // As "baseline" b, as "variant" a: the difference is a minus b.
+      pc.defection = difference_of(Discordant{between.variant_only, between.baseline_only}, n, exact);
+      const auto& va = r.variants[i - 1].value;
+      const auto& vb = r.variants[j - 1].value;
+      if (va && vb) {
+        const double dc = va->cost - vb->cost;
+        const double per_year = in.economics->customers_per_year;
+        const bool costs = va->cost_to_serve_change && vb->cost_to_serve_change;
+        if (!run.tally.money_pairs.empty() && (costs || !in.economics->value_by_stage.empty())) {
+          // Per customer, money lost in a minus in b: a is worth the opposite.
+          const MoneyPairTally& m = run.tally.money_pairs[at];
+          const MeanEstimate lost = costs ? mean_estimate(m.total.value(), m.total_sq.value(), n, scale * per_year)
+                                          : mean_estimate(m.loss.value(), m.loss_sq.value(), n, scale * per_year);
+          pc.net_benefit_difference = -lost.mean - dc;
+          pc.net_benefit_difference_ci95 = {-lost.ci95.hi - dc, -lost.ci95.lo - dc};
+        } else {
+          const double v = per_year * in.economics->value_per_customer;
+          pc.net_benefit_difference = -pc.defection.difference * v - dc;
+          pc.net_benefit_difference_ci95 = {-pc.defection.ci95.hi * v - dc, -pc.defection.ci95.lo * v - dc};
+        }
+        if (va->net_benefit_exact && vb->net_benefit_exact)
+          pc.net_benefit_difference_exact = *va->net_benefit_exact - *vb->net_benefit_exact;
+      }
+      r.pairs.push_back(std::move(pc));
+    }
+  std::vector<double> pair_p;
+  for (const auto& pc : r.pairs) pair_p.push_back(pc.defection.p_value);
+  const std::vector<double> pair_adjusted = adjust_p_values(pair_p, in.adjust);
+  for (std::size_t i = 0; i < r.pairs.size(); ++i) r.pairs[i].p_adjusted = pair_adjusted[i];
   r.elapsed_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return r;
 }
@@ -256,21 +419,50 @@ json difference_json(const DifferenceFigure& d) {
           {"z_vs_exact", d.exact ? json(d.z_vs_exact) : json(nullptr)}};
 }
 
-json value_json(const RedesignValue& v) {
-  return {{"defections_avoided_per_year", v.defections_avoided},
-          {"defections_avoided_per_year_ci95", interval_json(v.defections_avoided_ci95)},
-          {"value_kept_per_year", v.value_kept},
-          {"value_kept_per_year_ci95", interval_json(v.value_kept_ci95)},
-          {"cost_per_year", v.cost},
-          {"net_benefit_per_year", v.net_benefit},
-          {"net_benefit_per_year_ci95", interval_json(v.net_benefit_ci95)},
-          {"net_benefit_per_year_exact", optional_json(v.net_benefit_exact)},
-          {"interval_covers", "simulation noise"},
-          {"one_off_cost", v.one_off_cost},
-          {"npv", optional_json(v.npv)},
-          {"npv_ci95", v.npv ? interval_json(v.npv_ci95) : json(nullptr)},
-          {"npv_exact", optional_json(v.npv_exact)},
-          {"verdict", v.verdict}};
+json value_json(const RedesignValue& v, const Economics& e) {
+  json j = {{"defections_avoided_per_year", v.defections_avoided},
+            {"defections_avoided_per_year_ci95", interval_json(v.defections_avoided_ci95)},
+            {"value_kept_per_year", v.value_kept},
+            {"value_kept_per_year_ci95", interval_json(v.value_kept_ci95)},
+            {"cost_per_year", v.cost},
+            {"net_benefit_per_year", v.net_benefit},
+            {"net_benefit_per_year_ci95", interval_json(v.net_benefit_ci95)},
+            {"net_benefit_per_year_exact", optional_json(v.net_benefit_exact)},
+            {"interval_covers", "simulation noise"},
+            {"one_off_cost", v.one_off_cost},
+            {"npv", optional_json(v.npv)},
+            {"npv_ci95", v.npv ? interval_json(v.npv_ci95) : json(nullptr)},
+            {"npv_exact", optional_json(v.npv_exact)},
+            {"verdict", v.verdict}};
+  j["currency"] = e.currency;
+  j["basis"] = money_basis(e);
+  j["terms"] = v.terms;
+  j["value_kept_per_year_exact"] = optional_json(v.value_kept_exact);
+  j["cost_to_serve_change_per_year"] = optional_json(v.cost_to_serve_change);
+  j["cost_to_serve_change_per_year_ci95"] =
+      v.cost_to_serve_change ? interval_json(v.cost_to_serve_change_ci95) : json(nullptr);
+  j["cost_to_serve_change_per_year_exact"] = optional_json(v.cost_to_serve_change_exact);
+  if (!v.cost_to_serve_change) j["cost_to_serve_change_unavailable"] = v.cost_to_serve_missing;
+  return j;
+}
+
+// An arm's exact cost to serve and effort per customer, and where its customers leave by stage.
+void exact_arm_json(json& j, const ComparisonResult& r, std::size_t a) {
+  const auto& x = r.exact[a];
+  const Journey* journey = r.reports[a].journey;
+  if (!x || !journey) {
+    j["effort_minutes_per_customer_exact"] = nullptr;
+    j["cost_to_serve_per_customer_exact"] = nullptr;
+    return;
+  }
+  const PerCustomer each = per_customer(x->figures, *journey);
+  j["effort_minutes_per_customer_exact"] = each.effort_minutes;
+  j["cost_to_serve_per_customer_exact"] = optional_json(each.cost_to_serve);
+  if (r.economics && !r.economics->value_by_stage.empty()) {
+    json stages = json::object();
+    for (const auto& [stage, share] : leaving_by_stage(x->figures, *journey)) stages[stage] = share;
+    j["leaving_by_stage_exact"] = stages;
+  }
 }
 
 }  // namespace
@@ -290,16 +482,28 @@ json to_json(const ComparisonResult& r) {
                       {"horizon_years", r.economics->horizon_years ? json(*r.economics->horizon_years) : json(nullptr)},
                       {"discount_rate", r.economics->discount_rate},
                       {"ranked_by", r.economics->horizon_years ? "npv" : "net_benefit_per_year"}};
+  if (r.economics) {
+    json stages = json::object();
+    for (const auto& [stage, value] : r.economics->value_by_stage) stages[stage] = value;
+    j["economics"]["value_by_stage"] = stages;
+    j["economics"]["basis"] = money_basis(*r.economics);
+  } else if (!r.money_unavailable.empty()) {
+    j["economics"] = nullptr;
+    j["economics_unavailable"] = r.money_unavailable;
+  }
   json base = to_json(r.reports.front());
   if (r.exact.front()) base["exact_defection_rate"] = r.exact.front()->figures.defection_rate();
+  exact_arm_json(base, r, 0);
   j["baseline"] = base;
   json variants = json::array();
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     const auto& v = r.variants[i];
     json result = to_json(r.reports[i + 1]);
     if (r.exact[i + 1]) result["exact_defection_rate"] = r.exact[i + 1]->figures.defection_rate();
+    exact_arm_json(result, r, i + 1);
     json x;
     x["name"] = v.name;
+    if (i + 1 < r.descriptions.size() && !r.descriptions[i + 1].empty()) x["description"] = r.descriptions[i + 1];
     x["rank"] = std::find(r.ranking.begin(), r.ranking.end(), i) - r.ranking.begin() + 1;
     x["verdict"] = v.verdict;
     x["result"] = result;
@@ -332,10 +536,38 @@ json to_json(const ComparisonResult& r) {
       tps.push_back(row);
     }
     x["touchpoints"] = tps;
-    if (v.value) x["economics"] = value_json(*v.value);
+    if (r.assumptions) x["assumptions"] = to_json(r.assumptions->redesigns[i]);
+    if (v.value) {
+      x["economics"] = value_json(*v.value, *r.economics);
+    } else if (!r.money_unavailable.empty()) {
+      x["economics"] = nullptr;
+      x["economics_unavailable"] = r.money_unavailable;
+    }
     variants.push_back(x);
   }
   j["variants"] = variants;
+  json pairs = json::array();
+  for (const auto& p : r.pairs) {
+    json row = {{"a", p.a}, {"b", p.b}};
+    row.update(difference_json(p.defection));
+    row["p_adjusted"] = p.p_adjusted;
+    if (r.economics) {
+      row["net_benefit_difference_per_year"] = optional_json(p.net_benefit_difference);
+      row["net_benefit_difference_per_year_ci95"] =
+          p.net_benefit_difference ? interval_json(p.net_benefit_difference_ci95) : json(nullptr);
+      row["net_benefit_difference_per_year_exact"] = optional_json(p.net_benefit_difference_exact);
+      row["currency"] = r.economics->currency;
+    }
+    pairs.push_back(row);
+  }
+  j["pairs"] = pairs;
+  j["pairs_adjust"] = std::string(to_string(r.adjust)) + " over the " + std::to_string(r.pairs.size()) +
+                      " pairs of redesigns (a family of its own, apart from the comparisons with the baseline)";
+  if (r.assumptions) {
+    j["assumptions"] = to_json(*r.assumptions);
+    if (j.contains("economics") && j["economics"].is_object())
+      j["economics"]["ranked_by"] = "mean " + r.assumptions->decided_by + " under your assumptions";
+  }
   j["warnings"] = r.warnings;
   j["threads"] = r.threads;
   j["elapsed_seconds"] = r.elapsed_seconds;
@@ -441,18 +673,28 @@ std::string table(const ComparisonResult& r) {
                         " customers");
   o << "\nIn words, at the 5% level after " << to_string(r.adjust) << " adjustment: " << list(sentences) << ".\n";
 
+  if (!r.money_unavailable.empty()) o << "\nNo money figures: " << r.money_unavailable << "\n";
   if (r.economics) {
     const std::string cur = r.economics->currency.empty() ? "" : " " + r.economics->currency;
     const auto& h = r.economics->horizon_years;
+    bool serve = false;
+    for (const auto& v : r.variants) serve = serve || (v.value && v.value->cost_to_serve_change);
     o << "\nWhat each redesign is worth per year (" << money(r.economics->customers_per_year) << " customers a year, "
-      << money(r.economics->value_per_customer) << cur << " per defection); redesigns are ranked by "
-      << (h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
+      << money(r.economics->value_per_customer) << cur << " per defection"
+      << (r.economics->value_by_stage.empty() ? "" : " unless its stage is valued otherwise")
+      << "); net benefit = value kept" << (serve ? " - change in cost to serve" : "")
+      << " - cost per year; redesigns are ranked by "
+      << (r.assumptions ? std::string("their mean under your assumptions (below)")
+          : h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
                   formatted("%.4g", 100.0 * r.economics->discount_rate) + "% a year"
             : std::string("net benefit per year"))
       << ". Intervals cover simulation noise only, not the assumptions; the verdict is the interval's:\n";
-    std::vector<TextTable::Column> columns{{"redesign", Align::left, 28}, {"defections avoided", Align::left, 24},
-                                           {"value kept" + cur, Align::left, 36}, {"cost" + cur, Align::left, 12},
-                                           {"net benefit" + cur + " [95%]", Align::left, 36}};
+    std::vector<TextTable::Column> columns{{"redesign", Align::left, 28}, {"defections avoided/yr", Align::left, 24},
+                                           {"value kept" + cur + "/yr", Align::left, 36}};
+    if (serve) columns.push_back({"cost to serve change" + cur + "/yr", Align::left, 36});
+    columns.push_back({"cost" + cur + "/yr", Align::left, 12});
+    columns.push_back({"net benefit" + cur + "/yr [95%]", Align::left, 36});
+    columns.push_back({"exact" + cur + "/yr", Align::left, 14});
     if (h) columns.push_back({"NPV" + cur + " [95%]", Align::left, 36});
     columns.push_back({"money verdict", Align::left, 0});
     TextTable worth(std::move(columns));
@@ -462,13 +704,72 @@ std::string table(const ComparisonResult& r) {
       if (!v.value) continue;
       const RedesignValue& m = *v.value;
       std::vector<std::string> cells{v.name, interval(m.defections_avoided, m.defections_avoided_ci95),
-                                     interval(m.value_kept, m.value_kept_ci95), money(m.cost),
-                                     interval(m.net_benefit, m.net_benefit_ci95)};
+                                     interval(m.value_kept, m.value_kept_ci95)};
+      if (serve)
+        cells.push_back(m.cost_to_serve_change ? interval(*m.cost_to_serve_change, m.cost_to_serve_change_ci95)
+                                               : "unknown");
+      cells.push_back(money(m.cost));
+      cells.push_back(interval(m.net_benefit, m.net_benefit_ci95));
+      cells.push_back(m.net_benefit_exact ? money(*m.net_benefit_exact) : "-");
       if (h) cells.push_back(m.npv ? interval(*m.npv, m.npv_ci95) : "-");
       cells.push_back(m.verdict);
       worth.add(std::move(cells));
     }
     o << worth.str();
+  }
+
+  // Cost to serve and customer effort per customer, every arm.
+  {
+    bool any = false;
+    for (const auto& rep : r.reports) any = any || per_customer(rep.figures, *rep.journey).cost_to_serve.has_value();
+    for (const auto& rep : r.reports)
+      any = any || per_customer(rep.figures, *rep.journey).effort_minutes > 0.0;
+    if (any) {
+      const std::string cur = r.economics && !r.economics->currency.empty() ? " " + r.economics->currency : "";
+      o << "\nPer customer (estimate, exact):\n";
+      TextTable each({{"arm", Align::left, 28}, {"cost to serve" + cur, Align::left, 24}, {"effort minutes", Align::left, 0}});
+      for (std::size_t a = 0; a < r.reports.size(); ++a) {
+        const PerCustomer mc = per_customer(r.reports[a].figures, *r.reports[a].journey);
+        std::optional<PerCustomer> x;
+        if (r.exact[a]) x = per_customer(r.exact[a]->figures, *r.reports[a].journey);
+        each.add({r.arm_names[a],
+                  mc.cost_to_serve ? formatted("%.4g", *mc.cost_to_serve) +
+                                         (x && x->cost_to_serve ? formatted(", %.4g", *x->cost_to_serve) : "")
+                                   : "unknown (no touchpoint gives a cost)",
+                  formatted("%.4g", mc.effort_minutes) + (x ? formatted(", %.4g", x->effort_minutes) : "")});
+      }
+      o << each.str();
+    }
+  }
+
+  if (r.assumptions) o << format_assumptions(*r.assumptions, r.economics ? r.economics->currency : std::string());
+
+  if (!r.pairs.empty()) {
+    const std::string cur = r.economics && !r.economics->currency.empty() ? " " + r.economics->currency : "";
+    o << "\nRedesign against redesign (a minus b, on the same customers; p-values adjusted by " << to_string(r.adjust)
+      << " over the " << r.pairs.size() << (r.pairs.size() == 1 ? " pair" : " pairs") << "):\n";
+    std::vector<TextTable::Column> columns{{"a", Align::left, 26},          {"b", Align::left, 26},
+                                           {"diff pp", Align::right, 9},    {"95% interval pp", Align::left, 20},
+                                           {"exact pp", Align::right, 9},   {"p adj.", Align::right, 9}};
+    if (r.economics) {
+      columns.push_back({" net benefit a-b" + cur + "/yr [95%]", Align::left, 40});
+      columns.push_back({"exact", Align::left, 0});
+    }
+    TextTable pairs(std::move(columns));
+    for (const auto& p : r.pairs) {
+      std::vector<std::string> cells{p.a, p.b, pp(p.defection.difference),
+                                     "[" + pp(p.defection.ci95.lo) + ", " + pp(p.defection.ci95.hi) + "]",
+                                     p.defection.exact ? pp(*p.defection.exact) : "-", pvalue(p.p_adjusted)};
+      if (r.economics) {
+        cells.push_back(p.net_benefit_difference
+                            ? " " + money(*p.net_benefit_difference) + " [" + money(p.net_benefit_difference_ci95.lo) +
+                                  ", " + money(p.net_benefit_difference_ci95.hi) + "]"
+                            : " -");
+        cells.push_back(p.net_benefit_difference_exact ? money(*p.net_benefit_difference_exact) : "-");
+      }
+      pairs.add(std::move(cells));
+    }
+    o << pairs.str();
   }
 
   // Where each redesign moves defections: the touchpoints with the largest changes.
@@ -499,7 +800,10 @@ std::string table(const ComparisonResult& r) {
 std::string csv(const ComparisonResult& r) {
   std::ostringstream o;
   o << "scenario,baseline,variant,scope,id,difference,ci95_low,ci95_high,p_value,p_adjusted,exact_difference,"
-       "baseline_only,variant_only\n";
+       "baseline_only,variant_only,currency,basis\n";
+  const std::string money_tail = r.economics ? "," + csv_escape(r.economics->currency) + "," +
+                                                   csv_escape(money_basis(*r.economics)) + "\n"
+                                             : ",,\n";
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
   for (const auto& v : r.variants) {
     auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
@@ -508,7 +812,7 @@ std::string csv(const ComparisonResult& r) {
       if (adjusted) o << table_number(*adjusted);
       o << ',';
       if (d.exact) o << table_number(*d.exact);
-      o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << '\n';
+      o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << ",,\n";
     };
     put("defection_rate", "", v.defection, v.p_adjusted);
     for (int e = 0; e < ending_count; ++e) put("outcome", ending_names[e], v.outcomes[e], std::nullopt);
@@ -519,12 +823,45 @@ std::string csv(const ComparisonResult& r) {
         o << lead << csv_escape(v.name) << ",economics," << id << ',' << table_number(x) << ','
           << table_number(ci.lo) << ',' << table_number(ci.hi) << ",,,";
         if (exact) o << table_number(*exact);
-        o << ",,\n";
+        o << ",," << money_tail;
       };
       money_row("defections_avoided_per_year", v.value->defections_avoided, v.value->defections_avoided_ci95);
-      money_row("value_kept_per_year", v.value->value_kept, v.value->value_kept_ci95);
+      money_row("value_kept_per_year", v.value->value_kept, v.value->value_kept_ci95, v.value->value_kept_exact);
+      if (v.value->cost_to_serve_change)
+        money_row("cost_to_serve_change_per_year", *v.value->cost_to_serve_change, v.value->cost_to_serve_change_ci95,
+                  v.value->cost_to_serve_change_exact);
       money_row("net_benefit_per_year", v.value->net_benefit, v.value->net_benefit_ci95, v.value->net_benefit_exact);
       if (v.value->npv) money_row("npv", *v.value->npv, v.value->npv_ci95, v.value->npv_exact);
+    }
+  }
+  if (r.assumptions) {
+    // Under the assumptions: the mean, and the 5-95% range in the interval columns.
+    const std::string tail = r.economics ? "," + csv_escape(r.economics->currency) + ",your assumptions\n" : ",,your assumptions\n";
+    for (const auto& x : r.assumptions->redesigns) {
+      const auto row = [&](const char* id, const DrawSummary& d, const std::string& end) {
+        o << lead << csv_escape(x.name) << ",assumptions," << id << ',' << table_number(d.mean) << ','
+          << table_number(d.p5) << ',' << table_number(d.p95) << ",,,,," << end;
+      };
+      row("defection_change", x.defection_change, ",,your assumptions\n");
+      row("net_benefit_per_year", x.net_benefit, tail);
+      row("value_kept_per_year", x.value_kept, tail);
+      o << lead << csv_escape(x.name) << ",assumptions,p_pays," << table_number(x.p_pays) << ",,,,,,," << tail;
+      o << lead << csv_escape(x.name) << ",assumptions,p_best," << table_number(x.p_best) << ",,,,,,," << tail;
+    }
+  }
+  for (const auto& p : r.pairs) {
+    const std::string lead_pair = csv_escape(r.scenario) + ',' + csv_escape(p.b) + ',' + csv_escape(p.a) + ",pair,";
+    const DifferenceFigure& d = p.defection;
+    o << lead_pair << "defection_rate," << table_number(d.difference) << ',' << table_number(d.ci95.lo) << ','
+      << table_number(d.ci95.hi) << ',' << table_number(d.p_value) << ',' << table_number(p.p_adjusted) << ',';
+    if (d.exact) o << table_number(*d.exact);
+    o << ',' << d.discordant.baseline_only << ',' << d.discordant.variant_only << ",,\n";
+    if (p.net_benefit_difference) {
+      o << lead_pair << "net_benefit_per_year," << table_number(*p.net_benefit_difference) << ','
+        << table_number(p.net_benefit_difference_ci95.lo) << ',' << table_number(p.net_benefit_difference_ci95.hi)
+        << ",,,";
+      if (p.net_benefit_difference_exact) o << table_number(*p.net_benefit_difference_exact);
+      o << ",," << money_tail;
     }
   }
   return o.str();

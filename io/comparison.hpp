@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/assumption_result.hpp"
 #include "io/report.hpp"
 #include "io/scenario.hpp"
 #include "sim/exact_solver.hpp"
@@ -25,6 +26,7 @@ struct ComparisonArm {
   ScenarioModel model;
   std::optional<double> cost_per_year;
   std::optional<double> one_off_cost = std::nullopt;
+  std::string description = {};
 };
 
 struct ComparisonInput {
@@ -32,6 +34,10 @@ struct ComparisonInput {
   std::optional<Economics> economics;
   PairedSettings settings;
   Adjustment adjust = Adjustment::holm;
+  // Why there is no money although some was asked for (a whole-file arm with costs but no
+  // `economics` in the baseline's file): reported as null with this reason, and warned.
+  std::string money_unavailable = {};
+  std::vector<std::string> notes = {};  // warnings from putting the arms together
 };
 
 // A difference (variant minus baseline) of one share, estimated on paired customers.
@@ -63,7 +69,39 @@ struct RedesignValue {
   double one_off_cost = 0.0;
   std::optional<double> npv, npv_exact;
   Interval npv_ci95;
+  // Value kept from where customers leave (value_by_stage), exact.
+  std::optional<double> value_kept_exact = std::nullopt;
+  // Cost to serve of the redesign minus the baseline's, per customer x customers_per_year (a
+  // saving is negative); nullopt when not included, with the reason.
+  std::optional<double> cost_to_serve_change = std::nullopt;
+  Interval cost_to_serve_change_ci95 = {};
+  std::optional<double> cost_to_serve_change_exact = std::nullopt;
+  std::string cost_to_serve_missing = {};
+  // The terms of net_benefit: value_kept_per_year, cost_to_serve_change_per_year (when included),
+  // cost_per_year.
+  std::vector<std::string> terms = {};
 };
+
+// One redesign against another (a minus b), on the same customers.
+struct PairComparison {
+  std::string a, b;
+  DifferenceFigure defection;  // difference in defection rate
+  double p_adjusted = 1.0;     // over all pairs
+  // With economics: net benefit per year of a minus b.
+  std::optional<double> net_benefit_difference = std::nullopt;
+  Interval net_benefit_difference_ci95 = {};
+  std::optional<double> net_benefit_difference_exact = std::nullopt;
+};
+
+// The words every money figure is stated in: "per year", and with a horizon the NPV's basis.
+std::string money_basis(const Economics& e);
+
+// A whole scenario file as an arm: its costs and description from its top-level `redesign` block.
+ComparisonArm whole_file_arm(std::string name, const Scenario& sc, ScenarioModel model);
+// Whole files as arms: the baseline's file prices every arm; a redesign file with economics of its
+// own that differ is a warning, and costs with no economics in the baseline's file make every
+// money figure unavailable with the reason (never silently dropped).
+void whole_file_economics(ComparisonInput& in, const std::vector<const Scenario*>& files);
 
 // Sum over y = 0..H-1 of 1 / (1 + r)^y: what a yearly amount is worth today over the horizon.
 double annuity_factor(std::uint64_t horizon_years, double discount_rate);
@@ -98,6 +136,10 @@ struct ComparisonResult {
   std::vector<VariantComparison> variants;  // in the order given
   std::vector<std::size_t> ranking;         // indices into variants, best first
   std::optional<Economics> economics;
+  std::string money_unavailable;
+  std::vector<std::string> descriptions;  // by arm
+  std::vector<PairComparison> pairs;      // every two redesigns, in the order given
+  std::optional<AssumptionResult> assumptions;  // with `--assumptions`
   Adjustment adjust = Adjustment::holm;
   std::uint64_t customers = 0, seed = 0;
   std::optional<double> precision_target;

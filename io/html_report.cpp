@@ -508,7 +508,7 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       // With money on the page, green is for a redesign that pays, whatever it does to defections.
       std::string money_verdict;
       if (value) {
-        if ((*v).contains("economics")) {
+        if ((*v).contains("economics") && (*v)["economics"].is_object()) {
           const json& e = (*v)["economics"];
           money_verdict = e.value("verdict", "");
           const char* key = npv ? "npv" : "net_benefit_per_year";

@@ -121,6 +121,37 @@ struct Economics {
   // net benefit per year / (1 + r)^y. Without a horizon no NPV is reported.
   std::optional<std::uint64_t> horizon_years = std::nullopt;
   double discount_rate = 0.0;
+  // The value lost when a customer leaves the journey in a stage (where they leave: abandoned at
+  // a touchpoint -> its stage; routed defection -> the stage of the `defected` ending; silent
+  // churn -> the stage of the `retained` ending); stages not listed use value_per_customer.
+  std::vector<std::pair<std::string, double>> value_by_stage = {};
+};
+
+// A whole scenario file as a redesign (`compare BASELINE.yaml REDESIGN.yaml`): its own costs and
+// description, from the top-level `redesign` block.
+struct RedesignSource {
+  std::string description;
+  std::optional<double> cost_per_year = std::nullopt;
+  std::optional<double> one_off_cost = std::nullopt;
+  SourceLocation where = {};
+};
+
+// One uncertain number of the `assumptions` block: uniform on [low, high], or triangular with a
+// mode. Its name is resolved against the scenario when the assumptions are used
+// (io/assumptions.hpp); inputs with the same group move together.
+struct AssumptionInput {
+  std::string name, group;
+  std::optional<When> when = std::nullopt;  // transition rows: which set
+  std::string segment = {};                 // transition rows: whose route
+  double low = 0.0, high = 0.0;
+  std::optional<double> mode = std::nullopt;
+  SourceLocation where = {}, name_where = {};
+};
+struct AssumptionsSource {
+  std::optional<std::uint64_t> draws = std::nullopt;  // default for --assumptions
+  std::uint64_t seed = 1;
+  std::vector<AssumptionInput> inputs = {};
+  SourceLocation where = {};
 };
 
 // A response curve the scenario asks for (`cxsim sweep SCENARIO` draws them all).
@@ -152,6 +183,8 @@ struct Scenario {
   SourceLocation segments_where;
   SimulationDefaults simulation;
   std::optional<Economics> economics;
+  std::optional<RedesignSource> redesign;
+  std::optional<AssumptionsSource> assumptions;
   std::vector<VariantSource> variants;
   std::vector<SweepSource> sweeps;
 

@@ -628,8 +628,9 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 8> top{"name",       "description", "journey",  "segments",
-                                                    "simulation", "economics",   "variants", "sweeps"};
+    static constexpr std::array<const char*, 10> top{"name",      "description", "journey",  "segments",
+                                                     "simulation", "economics",  "variants", "sweeps",
+                                                     "redesign",   "assumptions"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -723,8 +724,8 @@ class Loader {
     }
 
     if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {
-      static constexpr std::array<const char*, 5> keys{"customers_per_year", "value_per_customer", "currency",
-                                                       "horizon_years", "discount_rate"};
+      static constexpr std::array<const char*, 6> keys{"customers_per_year", "value_per_customer", "currency",
+                                                       "horizon_years", "discount_rate", "value_by_stage"};
       only_keys(*n, keys, "'economics'");
       Economics e;
       e.where = n->where;
@@ -751,7 +752,29 @@ class Loader {
         if (auto r = real(cell_of(*x), "discount_rate", 0.0, 1.0)) e.discount_rate = *r;
         else ok = false;
       }
+      if (const auto* x = n->find("value_by_stage"); x && is_map(*x, "'value_by_stage'")) {
+        for (const auto& [k, value] : x->entries) {
+          if (auto y = real(cell_of(value), "value_by_stage." + k.value, 0.0, max_money)) {
+            e.value_by_stage.emplace_back(k.value, *y);
+            stage_keys_.push_back(k);
+          } else {
+            ok = false;
+          }
+        }
+      }
       if (ok && c && v) sc.economics = e;
+    }
+
+    if (const auto* n = root->find("redesign"); n && is_map(*n, "'redesign'")) {
+      static constexpr std::array<const char*, 3> keys{"description", "cost_per_year", "one_off_cost"};
+      only_keys(*n, keys, "'redesign'");
+      RedesignSource r;
+      r.where = n->where;
+      if (const auto* x = n->find("description"))
+        if (auto t = text(cell_of(*x), "description", false)) r.description = *t;
+      if (const auto* x = n->find("cost_per_year")) r.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
+      if (const auto* x = n->find("one_off_cost")) r.one_off_cost = real(cell_of(*x), "one_off_cost", 0.0, max_money);
+      sc.redesign = r;
     }
 
     if (const auto* n = root->find("sweeps")) {
@@ -787,7 +810,96 @@ class Loader {
         }
       }
     }
+    // Every stage valued must be the stage of some touchpoint (of the journey or a variant).
+    if (!stage_keys_.empty() && touchpoints_read_) {
+      std::vector<std::string> stages;
+      const auto note = [&](const TouchpointSource& t) {
+        if (!t.touchpoint.stage.empty() &&
+            std::find(stages.begin(), stages.end(), t.touchpoint.stage) == stages.end())
+          stages.push_back(t.touchpoint.stage);
+      };
+      for (const auto& t : sc.touchpoints) note(t);
+      for (const auto& v : sc.variants)
+        for (const auto& t : v.touchpoints) note(t);
+      for (const auto& k : stage_keys_)
+        if (std::find(stages.begin(), stages.end(), k.value) == stages.end())
+          diag_.error(k.where, "'value_by_stage': no touchpoint has this stage; " + unknown_among("stage", k.value, stages));
+    }
+    if (const auto* n = root->find("assumptions"); n && is_map(*n, "'assumptions'")) sc.assumptions = assumptions(*n);
     return sc;
+  }
+
+  // The `assumptions` block: ranges are checked here, names when the assumptions are used.
+  AssumptionsSource assumptions(const YamlNode& n) {
+    AssumptionsSource a;
+    a.where = n.where;
+    static constexpr std::array<const char*, 3> keys{"draws", "seed", "inputs"};
+    only_keys(n, keys, "'assumptions'");
+    if (const auto* x = n.find("draws"))
+      if (auto d = count(cell_of(*x), "draws", 2, limits::max_assumption_draws)) a.draws = *d;
+    if (const auto* x = n.find("seed"))
+      if (auto d = count(cell_of(*x), "seed", 0)) a.seed = *d;
+    const auto* list = required(n, "inputs", "'assumptions'");
+    if (!list) return a;
+    if (!list->is_sequence() || list->items.empty()) {
+      diag_.error(list->where, "'inputs' must be a non-empty list of {name, low, high} (and optionally mode, group)");
+      return a;
+    }
+    for (const auto& item : list->items) {
+      if (!is_map(item, "an assumption input")) continue;
+      static constexpr std::array<const char*, 7> input_keys{"name", "low", "mode", "high", "group", "when", "segment"};
+      only_keys(item, input_keys, "an assumption input");
+      AssumptionInput in;
+      in.where = item.where;
+      bool ok = true;
+      if (const auto* x = required(item, "name", "this assumption input")) {
+        in.name_where = x->where;
+        if (auto t = text(cell_of(*x), "name", true)) in.name = *t;
+        else ok = false;
+      } else {
+        ok = false;
+      }
+      const auto number = [&](const char* key, bool needed) -> std::optional<double> {
+        const auto* x = needed ? required(item, key, "this assumption input") : item.find(key);
+        if (!x) {
+          if (needed) ok = false;
+          return std::nullopt;
+        }
+        auto v = real(cell_of(*x), key, -max_money, max_money);
+        if (!v) ok = false;
+        return v;
+      };
+      const auto low = number("low", true), high = number("high", true), mode = number("mode", false);
+      if (const auto* x = item.find("group"))
+        if (auto t = text(cell_of(*x), "group", true)) in.group = *t;
+      if (const auto* x = item.find("segment"))
+        if (auto t = text(cell_of(*x), "segment", true)) in.segment = *t;
+      if (const auto* x = item.find("when")) {
+        const auto w = text(cell_of(*x), "when", true);
+        if (w && *w == "ok") in.when = When::ok;
+        else if (w && *w == "fail") in.when = When::fail;
+        else if (w && *w == "any") in.when = When::any;
+        else if (w) {
+          diag_.error(x->where, "'when' is '" + *w + "'; expected 'ok', 'fail' or 'any'");
+          ok = false;
+        }
+      }
+      if (low && high) {
+        in.low = *low;
+        in.high = *high;
+        in.mode = mode;
+        if (*low > *high) {
+          diag_.error(item.where, "assumption '" + in.name + "': low " + fmt(*low) + " is above high " + fmt(*high));
+          ok = false;
+        } else if (mode && (*mode < *low || *mode > *high)) {
+          diag_.error(item.where, "assumption '" + in.name + "': mode " + fmt(*mode) + " lies outside [" + fmt(*low) +
+                                      ", " + fmt(*high) + "]");
+          ok = false;
+        }
+      }
+      if (ok) a.inputs.push_back(std::move(in));
+    }
+    return a;
   }
 
   VariantSource variant(const YamlNode& n) {
@@ -852,6 +964,7 @@ class Loader {
  private:
   Diagnostics& diag_;
   bool touchpoints_read_ = false;
+  std::vector<YamlNode> stage_keys_;  // the stages `value_by_stage` names, where they are named
   std::vector<std::string> inputs_;  // the CSV tables named, in the order read
 
  public:

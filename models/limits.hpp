@@ -19,6 +19,8 @@ inline constexpr double max_effort_or_cost = 1e12;
 inline constexpr double max_money = 1e15;
 // Customers per run and visits per customer.
 inline constexpr std::uint64_t max_customers = 1'000'000'000'000ULL;
+// Draws of an assumptions analysis (each solves every arm exactly).
+inline constexpr std::uint64_t max_assumption_draws = 1'000'000ULL;
 inline constexpr std::uint64_t max_steps = 1'000'000'000ULL;
 
 // Input files: a scenario's YAML file, and each CSV table it names. A 100,000-touchpoint table

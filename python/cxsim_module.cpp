@@ -161,7 +161,7 @@ Answer exact(const PyScenario& s, const std::optional<std::string>& variant, con
 
 Answer compare(const PyScenario& s, const std::vector<std::string>& variants, std::optional<std::uint64_t> customers,
                std::optional<std::uint64_t> seed, std::optional<double> precision, std::optional<std::uint64_t> max_steps,
-               std::uint64_t threads, const std::string& adjust) {
+               std::uint64_t threads, const std::string& adjust, std::optional<std::uint64_t> assumptions) {
   CompareRequest request;
   request.walk = walk_request(customers, seed, precision, max_steps, threads);
   if (adjust == "holm") request.adjust = Adjustment::holm;
@@ -169,11 +169,14 @@ Answer compare(const PyScenario& s, const std::vector<std::string>& variants, st
   else if (adjust == "none") request.adjust = Adjustment::none;
   else throw UsageError("adjust must be holm, bonferroni or none, not '" + adjust + "'");
   ScenarioModel baseline = checked_model(s.source(), nullptr);
-  const ComparisonStudy study = cancellable([&](tbb::task_group_context* cancel) {
+  ComparisonStudy study = cancellable([&](tbb::task_group_context* cancel) {
     CompareRequest mine = request;
     mine.walk.cancel = cancel;
     return compare_variants(s.source(), baseline, variants, mine);
   });
+  // As `--assumptions N` (0: the scenario's own number of draws).
+  if (assumptions)
+    add_assumptions(study, s.source(), *assumptions == 0 ? std::string() : std::to_string(*assumptions), threads);
   return {format_comparison(study.result, Format::json), study.result.warnings};
 }
 
@@ -329,7 +332,7 @@ PYBIND11_MODULE(_cxsim, m) {
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"));
   m.def("exact", &exact, py::arg("scenario"), py::arg("variant"), py::arg("segment"));
   m.def("compare", &compare, py::arg("scenario"), py::arg("variants"), py::arg("customers"), py::arg("seed"),
-        py::arg("precision"), py::arg("max_steps"), py::arg("threads"), py::arg("adjust"));
+        py::arg("precision"), py::arg("max_steps"), py::arg("threads"), py::arg("adjust"), py::arg("assumptions"));
   m.def("compare_files", &compare_scenarios, py::arg("scenarios"), py::arg("customers"), py::arg("seed"),
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"));
   m.def("sensitivity", &sensitivity, py::arg("scenario"), py::arg("variant"), py::arg("step"), py::arg("top"),

@@ -33,6 +33,8 @@ void add_scaled(Figures& into, const Figures& f, double w) {
     for (int i = 0; i < touchpoint_figure_count; ++i) into.touchpoints[k][i] += w * f.touchpoints[k][i];
   if (into.transitions.size() < f.transitions.size()) into.transitions.resize(f.transitions.size());
   for (std::size_t e = 0; e < f.transitions.size(); ++e) into.transitions[e] += w * f.transitions[e];
+  if (into.silent_churn_at.size() < f.silent_churn_at.size()) into.silent_churn_at.resize(f.silent_churn_at.size());
+  for (std::size_t k = 0; k < f.silent_churn_at.size(); ++k) into.silent_churn_at[k] += w * f.silent_churn_at[k];
 }
 
 // Largest change of any figure between two estimates: absolute for shares and figures below 1,

@@ -42,6 +42,9 @@ struct Figures {
   // Expected times each transition is taken per customer, by index into Journey::transitions()
   // (exact solver only; empty from Monte Carlo).
   std::vector<double> transitions;
+  // Silent churn by the retained ending where it happens, by touchpoint (0 elsewhere; exact solver
+  // only; empty when nobody can churn silently). Money follows where customers leave.
+  std::vector<double> silent_churn_at;
 
   double outcome(Ending e) const { return outcomes[static_cast<int>(e)]; }
   double defection_rate() const {
@@ -82,6 +85,23 @@ inline PerCustomer per_customer(const Figures& f, const Journey& j) {
     const double visits = f.touchpoints[k][fig_visits];
     out.effort_minutes += visits * t.effort_minutes.value_or(0.0);
     if (t.cost) out.cost_to_serve = out.cost_to_serve.value_or(0.0) + visits * *t.cost;
+  }
+  return out;
+}
+
+// Where customers leave the journey, per customer, by touchpoint: abandoned at a touchpoint there;
+// routed defection at the `defected` ending reached; silent churn at the `retained` ending reached
+// (Figures::silent_churn_at, exact solver only: empty there means none). They sum to the defection
+// rate. Blame differs: the attribution tables blame the last straw, money follows the exit.
+inline std::vector<double> leaving_at(const Figures& f, const Journey& j) {
+  std::vector<double> out(j.size(), 0.0);
+  for (std::size_t k = 0; k < j.size() && k < f.touchpoints.size(); ++k) {
+    if (!j.is_terminal(k))
+      out[k] = f.touchpoints[k][fig_abandoned];
+    else if (j.outcomes()[k] == Outcome::defected)
+      out[k] = f.touchpoints[k][fig_visits];
+    else if (k < f.silent_churn_at.size())
+      out[k] = f.silent_churn_at[k];
   }
   return out;
 }

@@ -11,6 +11,11 @@ PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_
   for (const Arm& a : arms) t.arms.emplace_back(a.journey->size(), a.population->size());
   for (std::size_t a = 1; a < arms.size(); ++a)
     t.pairs.emplace_back(shared_touchpoints, arms[0].population->size());
+  t.between.resize(arms.size() < 2 ? 0 : arms.size() * (arms.size() - 1) / 2);
+  if (!arms.empty() && arms.front().money) {
+    t.arm_money.resize(arms.size());
+    t.money_pairs.resize(t.between.size());
+  }
   return t;
 }
 

@@ -88,6 +88,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
   Assembly& a = *assembly_;
   a.endings.clear();
   a.edge_flows.clear();
+  a.retained_arrivals.clear();
   const std::size_t n = chain_.states.size();
   const int ni = static_cast<int>(n);
   a.n = ni;
@@ -160,6 +161,9 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
               t[fig_routed] += w;
               t[fig_cause + Model::routed_cause(br.failed)] += w;
             } else if (a.churn) {
+              if (!for_gradient)
+                a.retained_arrivals.push_back({i, static_cast<std::uint32_t>(c.to), c.forgiven ? 0.0 : w * churn_weight,
+                                               c.forgiven ? w : 0.0});
               if (c.forgiven) {
                 a.b[i] += w;
               } else {
@@ -281,11 +285,22 @@ void SegmentChain::silent_churn(const Assembly& a, const Vec& x, Figures& fig, d
   }
   fig.outcomes[static_cast<int>(Ending::retained)] = retained;
   fig.outcomes[static_cast<int>(Ending::silent_churn)] = std::max(0.0, reach_retained - retained);
+  // Where the churned customers leave: at each retained ending, its arrivals less those retained
+  // there (the forgiven ones, and the others weighted by the expected e^{-lambda L} at arrival).
+  fig.silent_churn_at.assign(j_.size(), 0.0);
+  std::vector<double> kept(j_.size(), 0.0);
+  for (const auto& r : a.retained_arrivals) kept[r.ending] += x[r.from] * r.b;
+  Vec phi;
+  if (a.need_a) {
+    Vec rhs = a.R() * x;
+    rhs[0] += 1.0;
+    phi = solve_checked(churn_a_.lu, true, a.Ma(), rhs, "load-at-arrival", worst);
+    for (const auto& r : a.retained_arrivals) kept[r.ending] += phi[r.from] * r.a;
+  }
+  for (std::size_t k = 0; k < j_.size(); ++k)
+    if (j_.is_terminal(k) && retained_ending(j_, k))
+      fig.silent_churn_at[k] = std::max(0.0, fig.touchpoints[k][fig_visits] - kept[k]);
   if (!a.need_a) return;
-
-  Vec rhs = a.R() * x;
-  rhs[0] += 1.0;
-  const Vec phi = solve_checked(churn_a_.lu, true, a.Ma(), rhs, "load-at-arrival", worst);
   const Vec W = chain_.resets ? solve_checked(no_reset_.lu, false, a.Mn(), a.w, "no-forgiveness", worst)
                               : solve_checked(visits_.lu, true, a.Mt(), a.w, "no-forgiveness", worst);
   for (int c = 0; c < friction_count; ++c) {

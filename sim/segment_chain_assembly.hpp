@@ -80,6 +80,14 @@ struct SegmentChain::Assembly {
     double p;
   };
   std::vector<EdgeFlow> edge_flows;  // per visit to `from`, the probability of taking `edge`
+  // Arrivals at retained endings with silent churn, per visit to `from`: `a` not forgiven (weighted
+  // by e^{-lambda delta}, retained with the load's e^{-lambda L}), `b` forgiven (always retained).
+  struct RetainedArrival {
+    std::int32_t from;
+    std::uint32_t ending;
+    double a, b;
+  };
+  std::vector<RetainedArrival> retained_arrivals;
   // Views of the matrices above (valid until the next assembly).
   const SpMat* mt_ = nullptr;
   const SpMat& Mt() const { return *mt_; }  // (I - Q)^T

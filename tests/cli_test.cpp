@@ -576,7 +576,11 @@ class CliBatch : public ::testing::Test {
            "routed_defection,silent_churn,unfinished,exact_defection_rate,difference_vs_baseline,difference_ci95_low,"
            "difference_ci95_high,p_value,p_adjusted,scenario_sha256,elapsed_seconds,currency,cost_per_year,"
            "defections_avoided_per_year,value_kept_per_year,net_benefit_per_year,net_benefit_ci95_low,"
-           "net_benefit_ci95_high,shard,batch_settings\n";
+           "net_benefit_ci95_high,shard,batch_settings,cost_to_serve_per_customer,cost_to_serve_per_customer_exact,"
+           "effort_minutes_per_customer,effort_minutes_per_customer_exact,cost_to_serve_change_per_year,"
+           "value_kept_per_year_exact,net_benefit_per_year_exact,one_off_cost,npv,npv_exact,money_basis,money_terms,"
+           "assumptions_draws,net_benefit_mean_under_assumptions,net_benefit_p5_under_assumptions,"
+           "net_benefit_p95_under_assumptions,p_pays_under_assumptions,p_best_under_assumptions,evpi_per_year\n";
   }
   test::ScratchDir dir_;
 };

@@ -421,15 +421,18 @@ class Scenario:
 
     def compare(self, variants: Optional[Sequence[str]] = None, customers: Optional[int] = None,
                 seed: Optional[int] = None, threads: int = 0, precision: Optional[float] = None,
-                max_steps: Optional[int] = None, adjust: str = "holm") -> Comparison:
+                max_steps: Optional[int] = None, adjust: str = "holm",
+                assumptions: Optional[int] = None) -> Comparison:
         """The baseline against `variants` (every redesign when None; "a+b" stacks two), every arm
-        walking the same customers."""
+        walking the same customers. `assumptions=N` also draws N sets of the scenario's
+        `assumptions` block (0: its own number) and solves every arm exactly for each, as
+        `cxsim compare --assumptions N`."""
         if isinstance(variants, str):
             variants = [variants]
         text, warnings = _cxsim.compare(
             self._native, list(variants or []), _count("customers", customers, 1), _count("seed", seed),
             None if precision is None else float(precision), _count("max_steps", max_steps, 1),
-            _count("threads", threads) or 0, adjust,
+            _count("threads", threads) or 0, adjust, _count("assumptions", assumptions),
         )
         _warn(warnings)
         return Comparison(_json.loads(text), warnings)

@@ -69,6 +69,12 @@ class SameFiguresAsTheCommand(unittest.TestCase):
         want = cli_json("compare", BROADBAND, "--customers", "20000", "--seed", "3")
         self.assertEqual(strip(got), strip(want))
 
+    def test_compare_with_assumptions_equals_cli_json(self):
+        got = cxsim.load(BROADBAND).compare(customers=5000, seed=3, assumptions=50).to_dict()
+        want = cli_json("compare", BROADBAND, "--customers", "5000", "--seed", "3", "--assumptions", "50")
+        self.assertEqual(strip(got), strip(want))
+        self.assertEqual(got["assumptions"]["draws"], 50)
+
     def test_compare_files_equals_cli_json(self):
         a = os.path.join(SCENARIOS, "broadband", "scenario.yaml")
         b = os.path.join(SCENARIOS, "car_repair", "scenario.yaml")
