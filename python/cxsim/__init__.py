@@ -291,6 +291,42 @@ class Comparison:
         """One row per redesign and touchpoint: the change in defections blamed there."""
         return self._differences("touchpoints", "id")
 
+    @property
+    def pairs(self):
+        """One row per pair of redesigns (a minus b), paired on the same customers, with the
+        exact difference and the adjustment for many pairs (`pairs_adjust`)."""
+        rows = []
+        for p in self._data.get("pairs", []):
+            row = {"scenario": self.scenario}
+            row.update(_interval_columns(_flat(p)))
+            row["pairs_adjust"] = self._data.get("pairs_adjust")
+            rows.append(row)
+        return _pandas().DataFrame(rows)
+
+    @property
+    def assumptions(self):
+        """With `assumptions=N`: one row per redesign, the spread of its figures over the drawn
+        assumption sets (mean, p5, p95), P(pays) and P(best). Empty without assumptions."""
+        rows = []
+        for v in self._variant_rows():
+            a = v.get("assumptions")
+            if a:
+                rows.append(dict({"scenario": self.scenario, "variant": v["name"]}, **_flat(a)))
+        return _pandas().DataFrame(rows)
+
+    @property
+    def tornado(self):
+        """With `assumptions=N`: the best redesign's net benefit with each uncertain input at its
+        low and at its high end, every other number as the scenario gives it; widest swing first."""
+        a = self._data.get("assumptions") or {}
+        rows = []
+        for t in a.get("tornado", []):
+            row = {"scenario": self.scenario, "variant": a.get("tornado_for")}
+            row.update({k: v for k, v in t.items() if not isinstance(v, list)})
+            row["members"] = ", ".join(t.get("members", []))
+            rows.append(row)
+        return _pandas().DataFrame(rows)
+
     def __repr__(self) -> str:
         names = ", ".join(v["name"] for v in self._data["variants"])
         return f"<cxsim.Comparison {self.scenario!r}: baseline against {names}>"

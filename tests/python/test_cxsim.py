@@ -131,6 +131,24 @@ class TidyTables(unittest.TestCase):
         self.assertEqual(len(o), len(self.s.variants) * 5)
         self.assertIn("ci95_low", o.columns)
 
+    def test_pairs_have_one_row_per_pair_of_redesigns(self):
+        n = len(self.s.variants)
+        pairs = self.comparison.pairs
+        self.assertEqual(len(pairs), n * (n - 1) // 2)
+        first = self.comparison.to_dict()["pairs"][0]
+        self.assertEqual(pairs["difference"][0], first["difference"])
+        self.assertEqual(pairs["ci95_low"][0], first["difference_ci95"][0])
+
+    def test_assumptions_give_one_row_per_redesign_and_a_tornado(self):
+        c = self.s.compare(customers=2000, seed=3, assumptions=50)
+        a = c.assumptions
+        self.assertEqual(list(a["variant"]), self.s.variants)
+        self.assertTrue(((a["p_pays"] >= 0) & (a["p_pays"] <= 1)).all())
+        self.assertTrue((a["net_benefit_per_year_p5"] <= a["net_benefit_per_year_p95"]).all())
+        swings = (c.tornado["net_benefit_at_high"] - c.tornado["net_benefit_at_low"]).abs()
+        self.assertTrue(swings.is_monotonic_decreasing)
+        self.assertTrue(self.comparison.assumptions.empty)
+
     def test_arms_list_the_baseline_first(self):
         a = self.comparison.arms
         self.assertEqual(list(a["variant"]), ["baseline"] + self.s.variants)
