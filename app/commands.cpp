@@ -1067,18 +1067,25 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
 
     if (!variants.empty()) {
       std::cerr << "cxsim: report: comparing " << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
-      ComparisonInput in;
-      in.arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
+      auto in = std::make_shared<ComparisonInput>();
+      in->arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
       for (const auto* v : variants) {
-        in.arms.push_back(variant_arm(sc, *v));
-        if (o.segment) keep_only_segment(in.arms.back().model, *o.segment);
+        in->arms.push_back(variant_arm(sc, *v));
+        if (o.segment) keep_only_segment(in->arms.back().model, *o.segment);
       }
-      in.economics = economics;
-      in.settings.walk = settings.walk;
-      in.settings.customers = settings.customers;
-      const ComparisonResult r = compare_arms(in);
-      for (const auto& w : r.warnings) page.notes.push_back(w);
-      page.comparison = to_json(r);
+      in->economics = economics;
+      in->settings.walk = settings.walk;
+      in->settings.customers = settings.customers;
+      ComparisonStudy study{in, compare_arms(*in)};
+      // The scenario's own assumptions block: how sure the decision is over its guessed numbers.
+      if (sc.assumptions && economics) {
+        if (o.segment)
+          page.notes.push_back("The scenario's assumptions are not drawn in a persona view: they price every customer.");
+        else
+          add_assumptions(study, sc, "", static_cast<std::uint64_t>(n));
+      }
+      for (const auto& w : study.result.warnings) page.notes.push_back(w);
+      page.comparison = to_json(study.result);
     } else {
       page.notes.push_back("No redesigns: the scenario has no variants.");
     }

@@ -233,6 +233,27 @@ const char* const script = R"js(
                            y: { type: 'category', labels: names, ticks: categoryTicks } } }
     });
   }
+  // The tornado: the best redesign's net benefit with each uncertain input at its low and at its
+  // high end, widest swing first (the table's order).
+  var tornado = el('chart-tornado');
+  if (tornado && data.comparison && data.comparison.assumptions) {
+    var bars = data.comparison.assumptions.tornado;
+    var inputs = bars.map(function (t) { return wrap(t.input, 30); });
+    sizeFor(tornado, inputs, 120);
+    var money = function (x) { return noNegativeZero(Math.round(x)); };
+    new Chart(tornado, {
+      type: 'bar',
+      data: { labels: inputs, datasets: [
+        { label: 'net benefit per year as the input goes from its low to its high end', backgroundColor: 'rgba(230,159,0,0.6)',
+          data: bars.map(function (t) { return [money(Math.min(t.net_benefit_at_low, t.net_benefit_at_high)),
+                                                money(Math.max(t.net_benefit_at_low, t.net_benefit_at_high))]; }) }
+      ] },
+      options: { indexAxis: 'y', plugins: { title: { display: true, text: 'Which assumption moves the decision most: ' + data.comparison.assumptions.tornado_for },
+                 legend: { position: 'bottom' } },
+                 scales: { x: { title: { display: true, text: 'net benefit per year' + (data.economics && data.economics.currency ? ' (' + data.economics.currency + ')' : '') } },
+                           y: { ticks: categoryTicks } } }
+    });
+  }
   // A response curve: the exact defection rate as one number moves, with today's value marked.
   function responseChart(canvas, curve, name) {
     var xs = curve.points.map(function (p) { return p.value; });
@@ -478,7 +499,11 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
          "the same " << grouped_text(num(c, "customers")) << " customers as the baseline (paired on common random numbers), "
          "so the differences are measured precisely. Intervals are 95% and cover simulation noise only, not the "
          "assumptions; the exact difference is shown beside each. Best first"
-      << (value ? (npv ? ", by net present value." : ", by net benefit per year.") : ", by the change of the defection rate.")
+      << (c.contains("assumptions") && c["assumptions"].is_object()
+              ? std::string(", by the mean ") + (npv ? "net present value" : "net benefit per year") +
+                    " over your assumptions (next section)."
+              : value ? (npv ? ", by net present value." : ", by net benefit per year.")
+                      : ", by the change of the defection rate.")
       << (value ? " Green: the redesign pays (its whole interval is above zero)." : "") << "</p>\n"
       << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-forest\"></canvas></div></figure>\n"
       << "<div class=\"table-wrap\"><table id=\"" << P << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
@@ -526,6 +551,44 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
         << escape(verdict) << "</td></tr>\n";
     }
     o << "</tbody></table></div>\n</section>\n";
+
+    // ---- how sure, over the ranges the scenario puts on its guesses ----
+    if (c.contains("assumptions") && c["assumptions"].is_object()) {
+      const json& a = c["assumptions"];
+      std::string inputs;
+      for (const auto& i : a["inputs"]) inputs += (inputs.empty() ? "" : ", ") + escape(i.get<std::string>());
+      o << "<section id=\"" << P << "uncertainty\">\n<h2>How sure: over your assumptions</h2>\n<p class=\"note\">The "
+           "scenario puts ranges on " << a["inputs"].size() << " numbers it can only guess (" << inputs << "). Every "
+           "redesign was solved exactly for " << grouped_text(num(a, "draws")) << " draws of them ("
+        << escape(a.value("sampling", std::string("latin hypercube"))) << ", seed " << a["seed"].dump()
+        << "). The ranges below run from the 5th to the 95th percentile of those draws: they cover your "
+           "assumptions, not simulation noise.</p>\n"
+        << "<div class=\"table-wrap\"><table id=\"" << P << "table-uncertainty\"><thead><tr><th class=\"text\">redesign</th>"
+           "<th>net benefit per year, mean</th><th>5% to 95%</th><th>chance it pays</th><th>chance it is best</th>"
+           "<th>change (pp), mean</th></tr></thead><tbody>\n";
+      for (const json* v : vs) {
+        if (!(*v).contains("assumptions") || !(*v)["assumptions"].is_object()) continue;
+        const json& u = (*v)["assumptions"];
+        const json& nb = u["net_benefit_per_year"];
+        o << "<tr><td class=\"text\"><b>" << escape((*v)["name"].get<std::string>()) << "</b></td><td>"
+          << money(num(nb, "mean")) << "</td><td>" << money(num(nb, "p5")) << " to " << money(num(nb, "p95"))
+          << "</td><td>" << pct(num(u, "p_pays")) << "</td><td>" << pct(num(u, "p_best")) << "</td><td>"
+          << pp(num(u["defection_change"], "mean")) << "</td></tr>\n";
+      }
+      o << "</tbody></table></div>\n<p>Doing nothing is best in " << pct(num(a, "p_best_nothing"))
+        << " of the draws. Knowing every guessed number exactly would be worth " << money(num(a, "evpi_per_year"))
+        << " a year (the expected value of perfect information): what it could be worth to firm them up.</p>\n";
+      if (a.contains("tornado") && !a["tornado"].empty()) {
+        o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-tornado\"></canvas></div></figure>\n"
+          << "<div class=\"table-wrap\"><table id=\"" << P << "table-tornado\"><thead><tr><th class=\"text\">assumption</th>"
+             "<th>net benefit at its low end</th><th>at its high end</th></tr></thead><tbody>\n";
+        for (const auto& t : a["tornado"])
+          o << "<tr><td class=\"text\">" << escape(t["input"].get<std::string>()) << "</td><td>"
+            << money(num(t, "net_benefit_at_low")) << "</td><td>" << money(num(t, "net_benefit_at_high")) << "</td></tr>\n";
+        o << "</tbody></table></div>\n";
+      }
+      o << "</section>\n";
+    }
   }
 
   // ---- what to fix first ----

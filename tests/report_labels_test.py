@@ -72,6 +72,8 @@ var sections = Array.prototype.map.call(document.querySelectorAll('script.cxsim-
     lost: Array.prototype.map.call(document.querySelectorAll(q('table-lost') + ' tbody tr td:first-child'), function (td) {
       return td.childNodes[0].textContent.trim(); }),
     redesigns: cells(q('table-redesigns') + ' tbody tr td:first-child b'),
+    tornado: cells(q('table-tornado') + ' tbody tr td:first-child'),
+    uncertainty: cells(q('table-uncertainty') + ' tbody tr td:first-child b'),
     segments: cells(q('table-segments') + ' tbody tr td:first-child'),
     money: cells(q('table-redesigns') + ' tbody tr td:nth-last-child(4), ' + q('table-redesigns') + ' tbody tr td:nth-last-child(3)'),
     costs: cells(q('table-redesigns') + ' tbody tr td:nth-child(2)'),
@@ -129,6 +131,12 @@ def check_section(at, sec, charts, page, scenario_file):
     }
     if data["comparison"]:
         expected["chart-forest"] = sec["redesigns"]
+        if data["comparison"].get("assumptions"):
+            # The scenario's assumptions: a tornado of every input, and every redesign's spread.
+            a = data["comparison"]["assumptions"]
+            expected["chart-tornado"] = sec["tornado"]
+            check(sec["tornado"] == [t["input"] for t in a["tornado"]], f"{at}: {P} the tornado table lists every input")
+            check(sec["uncertainty"] == sec["redesigns"], f"{at}: {P} the uncertainty table lists the redesigns in order")
     by_id = {c["id"]: c for c in charts}
     for cid, labels in expected.items():
         c = by_id.get(P + cid)
