@@ -1215,14 +1215,6 @@ int run_import_paths(const ImportPathsOptions& o) {
   return 0;
 }
 
-std::string shell_quote(const std::string& a) {
-  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
-                        std::string::npos)
-    return a;
-  std::string q = "'";
-  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
 
 int run_new(const NewOptions& o) {
   namespace fs = std::filesystem;

@@ -120,7 +120,5 @@ int run_import_paths(const ImportPathsOptions& o);
 int run_calibrate(const CalibrateOptions& o);
 int run_new(const NewOptions& o);
 
-// One argument as a shell reads it back: quoted only when it has to be.
-std::string shell_quote(const std::string& a);
 
 }  // namespace cxsim

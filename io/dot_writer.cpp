@@ -10,8 +10,7 @@
 
 namespace cxsim {
 
-namespace {
-
+// What a map shows on hovering over a touchpoint: its visits, failures and losses.
 std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) {
   std::string s = t.id + (t.name.empty() || t.name == t.id ? "" : " - " + t.name);
   s += "\nvisits per customer " + dot_number(f[fig_visits]) + ", failures " + dot_number(f[fig_failures]) + ", repeats " +
@@ -22,8 +21,6 @@ std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) 
   if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
   return s;
 }
-
-}  // namespace
 
 std::string dot_node_name(std::size_t k) { return "tp" + std::to_string(k); }
 

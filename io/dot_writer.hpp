@@ -19,4 +19,7 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
 // The DOT node name of touchpoint k ("tp<k>"), and the id its SVG element gets ("tp-" + its id).
 std::string dot_node_name(std::size_t k);
 
+// The tooltip of a touchpoint on a map: id and name, visits, failures, losses and main cause.
+std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f);
+
 }  // namespace cxsim

@@ -49,16 +49,6 @@ std::string wrapped(const std::string& text, std::size_t width) {
 
 std::string human_name(const Touchpoint& t) { return t.name.empty() ? t.id : t.name; }
 
-std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) {
-  std::string s = t.id + (t.name.empty() || t.name == t.id ? "" : " - " + t.name);
-  s += "\nvisits per customer " + dot_number(f[fig_visits]) + ", failures " + dot_number(f[fig_failures]) + ", repeats " +
-       dot_number(f[fig_repeats]);
-  s += "\nlost per 1,000 customers " + dot_number(1000 * f.defections(), "%.2f") + ": abandoned " +
-       dot_number(1000 * f[fig_abandoned], "%.2f") + ", routed " + dot_number(1000 * f[fig_routed], "%.2f") + ", silent " +
-       dot_number(1000 * f[fig_silent], "%.2f");
-  if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
-  return s;
-}
 
 double most_lost_of(const Journey& journey, const Figures& heat) {
   double most = 0.0;

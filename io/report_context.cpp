@@ -11,16 +11,6 @@ using json = nlohmann::ordered_json;
 
 json optional_number(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
 
-// A word for the shell: as is when it holds nothing a shell treats specially, else single-quoted.
-std::string quoted(const std::string& a) {
-  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
-                        std::string::npos)
-    return a;
-  std::string q = "'";
-  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return q + "'";
-}
-
 }  // namespace
 
 json report_context(const Scenario& scenario, const ScenarioModel& model, const std::vector<const VariantSource*>& redesigns,
@@ -61,6 +51,15 @@ json report_context(const Scenario& scenario, const ScenarioModel& model, const 
   return j;
 }
 
+std::string shell_quote(const std::string& a) {
+  if (!a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%") ==
+                        std::string::npos)
+    return a;
+  std::string q = "'";
+  for (const char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
 std::string relative_to_output(const std::string& path, const std::string& out) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -77,11 +76,11 @@ std::string relative_to_output(const std::string& path, const std::string& out) 
 }
 
 std::string reproduce_command(const ReproduceRequest& r) {
-  std::string c = "cxsim report " + quoted(relative_to_output(r.scenario, r.out));
-  if (r.segment) c += " --segment " + quoted(*r.segment);
-  for (const auto& v : r.variants) c += " --variant " + quoted(v);
+  std::string c = "cxsim report " + shell_quote(relative_to_output(r.scenario, r.out));
+  if (r.segment) c += " --segment " + shell_quote(*r.segment);
+  for (const auto& v : r.variants) c += " --variant " + shell_quote(v);
   c += " --seed " + std::to_string(r.seed) + " --customers " + std::to_string(r.customers);
-  c += " --out " + quoted(std::filesystem::path(r.out).filename().generic_string());
+  c += " --out " + shell_quote(std::filesystem::path(r.out).filename().generic_string());
   return c;
 }
 
@@ -89,10 +88,10 @@ std::string reproduce_portfolio_command(const std::vector<std::string>& scenario
                                         const std::optional<std::uint64_t>& seed,
                                         const std::optional<std::uint64_t>& customers) {
   std::string c = "cxsim report";
-  for (const auto& s : scenarios) c += " " + quoted(relative_to_output(s, out));
+  for (const auto& s : scenarios) c += " " + shell_quote(relative_to_output(s, out));
   if (seed) c += " --seed " + std::to_string(*seed);
   if (customers) c += " --customers " + std::to_string(*customers);
-  return c + " --out " + quoted(std::filesystem::path(out).filename().generic_string());
+  return c + " --out " + shell_quote(std::filesystem::path(out).filename().generic_string());
 }
 
 }  // namespace cxsim

@@ -27,6 +27,10 @@ nlohmann::ordered_json report_context(const Scenario& scenario, const ScenarioMo
 // "../scenarios/broadband/scenario.yaml"), with '/' separators.
 std::string relative_to_output(const std::string& path, const std::string& out);
 
+// One word as a shell reads it back: as is when it holds nothing a shell treats specially, else
+// single-quoted.
+std::string shell_quote(const std::string& a);
+
 struct ReproduceRequest {
   std::string scenario, out;  // as given on the command line
   std::uint64_t seed = 0, customers = 0;
