@@ -996,25 +996,62 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
   for (const auto& seg : model.population.segments()) segment_names.push_back(seg.name);
 
   with_threads(threads, [&](int n) {
-    std::cerr << "cxsim: report: simulating " << settings.customers << " customers\n";
-    const auto t0 = std::chrono::steady_clock::now();
-    const MonteCarloRun run = run_monte_carlo(model.journey, model.population, settings);
-    Report mc = monte_carlo_report(sc.name, model, run, settings.walk, n, seconds_since(t0));
-    mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
-    if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
-    page.run = to_json(mc);
-
-    std::optional<ExactSolution> exact;
-    if (model.journey.size() > limits::exact_solver_touchpoints) {
-      page.notes.push_back("No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
-                           "exact solver is meant for (" + std::to_string(limits::exact_solver_touchpoints) + ").");
-    } else {
-      try {
-        exact = solve_exact(model.journey, model.population);
-      } catch (const SolverError& e) {
-        page.notes.push_back(std::string("No exact figures: ") + e.what());
+    // Each arm is walked once and solved once: with redesigns, the comparison's baseline arm is
+    // the run (the same customers a run alone would walk, so the same figures) and its exact
+    // solution the exact figures.
+    std::optional<ComparisonStudy> study;
+    if (!variants.empty()) {
+      std::cerr << "cxsim: report: simulating " << settings.customers << " customers through the baseline and "
+                << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
+      auto in = std::make_shared<ComparisonInput>();
+      in->arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
+      for (const auto* v : variants) {
+        in->arms.push_back(variant_arm(sc, *v));
+        if (o.segment) keep_only_segment(in->arms.back().model, *o.segment);
+      }
+      in->economics = economics;
+      in->settings.walk = settings.walk;
+      in->settings.customers = settings.customers;
+      study.emplace(ComparisonStudy{in, compare_arms(*in)});
+      study->result.threads = n;
+      // The scenario's own assumptions block: how sure the decision is over its guessed numbers.
+      if (sc.assumptions && economics) {
+        if (o.segment)
+          page.notes.push_back("The scenario's assumptions are not drawn in a persona view: they price every customer.");
+        else
+          add_assumptions(*study, sc, "", static_cast<std::uint64_t>(n));
       }
     }
+
+    Report mc;
+    std::optional<ExactSolution> exact;
+    if (study) {
+      mc = study->result.reports.front();
+      mc.threads = n;
+      mc.elapsed_seconds = study->result.elapsed_seconds;
+      exact = study->result.exact.front();
+      if (!exact)
+        page.notes.push_back("No exact figures, what-to-fix-first or validation for the baseline (see the notes on the "
+                             "redesigns for why).");
+    } else {
+      std::cerr << "cxsim: report: simulating " << settings.customers << " customers\n";
+      const auto t0 = std::chrono::steady_clock::now();
+      const MonteCarloRun run = run_monte_carlo(model.journey, model.population, settings);
+      mc = monte_carlo_report(sc.name, model, run, settings.walk, n, seconds_since(t0));
+      mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
+      if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
+      if (model.journey.size() > limits::exact_solver_touchpoints) {
+        page.notes.push_back("No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
+                             "exact solver is meant for (" + std::to_string(limits::exact_solver_touchpoints) + ").");
+      } else {
+        try {
+          exact = solve_exact(model.journey, model.population);
+        } catch (const SolverError& e) {
+          page.notes.push_back(std::string("No exact figures: ") + e.what());
+        }
+      }
+    }
+    page.run = to_json(mc);
     page.journey_svg =
         journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
 
@@ -1065,27 +1102,9 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
                              {"worst", worst ? worst->figure : std::string()}};
     }
 
-    if (!variants.empty()) {
-      std::cerr << "cxsim: report: comparing " << variants.size() << " redesign" << (variants.size() == 1 ? "" : "s") << "\n";
-      auto in = std::make_shared<ComparisonInput>();
-      in->arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
-      for (const auto* v : variants) {
-        in->arms.push_back(variant_arm(sc, *v));
-        if (o.segment) keep_only_segment(in->arms.back().model, *o.segment);
-      }
-      in->economics = economics;
-      in->settings.walk = settings.walk;
-      in->settings.customers = settings.customers;
-      ComparisonStudy study{in, compare_arms(*in)};
-      // The scenario's own assumptions block: how sure the decision is over its guessed numbers.
-      if (sc.assumptions && economics) {
-        if (o.segment)
-          page.notes.push_back("The scenario's assumptions are not drawn in a persona view: they price every customer.");
-        else
-          add_assumptions(study, sc, "", static_cast<std::uint64_t>(n));
-      }
-      for (const auto& w : study.result.warnings) page.notes.push_back(w);
-      page.comparison = to_json(study.result);
+    if (study) {
+      for (const auto& w : study->result.warnings) page.notes.push_back(w);
+      page.comparison = to_json(study->result);
     } else {
       page.notes.push_back("No redesigns: the scenario has no variants.");
     }
