@@ -894,7 +894,8 @@ namespace {
 // The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
 // stage, else none (the tables still give every touchpoint). What was done is said in the notes.
 std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
-                        const Figures& heat, std::vector<std::string>& notes, std::string& legend) {
+                        const Figures& heat, std::vector<std::string>& notes, std::string& legend,
+                        const MapBaseline* against = nullptr) {
   const auto fits = [](std::size_t nodes, std::size_t edges) {
     return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
   };
@@ -903,8 +904,10 @@ std::string journey_map(const Journey& j, const std::string& title, const std::v
   std::ostringstream dot;
   std::string what;
   if (fits(j.size(), j.transitions().size())) {
-    write_journey_map(dot, j, segment_names, heat);
-    legend = journey_map_legend(j, heat);
+    write_journey_map(dot, j, segment_names, heat, against);
+    legend = against ? journey_difference_legend(j, heat, *against) : journey_map_legend(j, heat);
+  } else if (against) {
+    return "";  // a difference map is drawn touchpoint by touchpoint, or not at all
   } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
     write_stage_dot(dot, j, title, heat);
     what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
@@ -1105,6 +1108,18 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
     if (study) {
       for (const auto& w : study->result.warnings) page.notes.push_back(w);
       page.comparison = to_json(study->result);
+      // The best redesign (rank 1, as the table ranks them) on the map, against the baseline.
+      const ComparisonResult& r = study->result;
+      if (exact && !r.ranking.empty()) {
+        const std::size_t best = r.ranking.front() + 1;  // arm 0 is the baseline
+        if (best < r.exact.size() && r.exact[best]) {
+          const MapBaseline against{&model.journey, &exact->figures};
+          std::vector<std::string> ignored;
+          page.redesign_map_svg = journey_map(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
+                                              r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
+          page.redesign_map_name = r.arm_names[best];
+        }
+      }
     } else {
       page.notes.push_back("No redesigns: the scenario has no variants.");
     }

@@ -283,7 +283,10 @@ const char* const script = R"js(
     if (canvas) responseChart(canvas, curve, t ? (t.name || t.id) : (curve.touchpoint || 'segment ' + curve.segment));
   });
   // The map: fitted to the page's width (never wider than drawn), zoom buttons, drag to pan.
-  var section = el('journey-map');
+  // A map that fits the width, with zoom buttons and drag to move: the journey, and the best
+  // redesign against it.
+  ['journey-map', 'redesign-map'].forEach(function (id) {
+  var section = el(id);
   var view = section && section.querySelector('.map-view');
   var svg = view && view.querySelector('svg');
   if (svg) {
@@ -314,6 +317,7 @@ const char* const script = R"js(
       view.scrollTop = drag.t - (e.clientY - drag.y);
     });
   }
+  });
   }
   document.querySelectorAll('script.cxsim-data').forEach(render);
   // Printing: every chart redrawn at the page's width, and again after.
@@ -589,6 +593,18 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       }
       o << "</section>\n";
     }
+  }
+
+  // ---- the best redesign on the map, against the baseline ----
+  if (!in.redesign_map_svg.empty()) {
+    o << "<section id=\"" << P << "redesign-map\">\n<h2>The best redesign on the map: " << escape(in.redesign_map_name)
+      << "</h2>\n<p class=\"note\">The journey as this redesign makes it, each touchpoint coloured by the change in "
+         "customers lost there against the baseline (green: fewer, red: more); what the redesign changes reads "
+         "\"(was ...)\". Exact expected figures.</p>\n"
+      << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
+         "type=\"button\" data-zoom=\"fit\">fit</button><button type=\"button\" data-zoom=\"in\">+</button></div><div "
+         "class=\"map-view\">"
+      << in.redesign_map_svg << "</div>" << in.redesign_map_legend << "</div>\n</section>\n";
   }
 
   // ---- what to fix first ----

@@ -17,6 +17,8 @@ struct HtmlReportInput {
   std::optional<nlohmann::ordered_json> exact;         // `exact --format json`, when it could be solved
   std::string journey_svg;                             // the heat map (Graphviz)
   std::string map_legend;                              // HTML below the map (io/journey_map.hpp)
+  // The best redesign drawn against the baseline (a difference map), when there is one to draw.
+  std::string redesign_map_name, redesign_map_svg, redesign_map_legend;
   std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
   std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
   std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick

@@ -1,7 +1,10 @@
 #include "io/journey_map.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <deque>
+#include <optional>
 #include <map>
 #include <sstream>
 
@@ -59,10 +62,40 @@ double most_lost_of(const Journey& journey, const Figures& heat) {
 
 }  // namespace
 
+namespace {
+
+// ColorBrewer's diverging RdYlGn, green first: fewer customers lost on the left, more on the right.
+constexpr std::array<const char*, 7> change_colours{"#1a9850", "#91cf60", "#d9ef8b", "#f7f7f7",
+                                                    "#fee08b", "#fc8d59", "#d73027"};
+
+// Customers lost at touchpoint k of the redesign minus at the baseline's touchpoint of that id.
+double lost_change(const Journey& journey, const Figures& heat, const MapBaseline& against, std::size_t k) {
+  const auto b = against.journey->find(journey.touchpoint(k).id);
+  const double before = b && !against.journey->is_terminal(*b) ? against.figures->touchpoints[*b].defections() : 0.0;
+  return heat.touchpoints[k].defections() - before;
+}
+
+double largest_change(const Journey& journey, const Figures& heat, const MapBaseline& against) {
+  double most = 0.0;
+  for (std::size_t k = 0; k < journey.size(); ++k)
+    if (!journey.is_terminal(k)) most = std::max(most, std::fabs(lost_change(journey, heat, against, k)));
+  return most;
+}
+
+// The class of a change between -most and +most: 3 is no change (within 1% of the largest).
+int change_class(double change, double most) {
+  if (!(most > 0.0) || std::fabs(change) <= 0.01 * most) return 3;
+  const int c = 3 + static_cast<int>(std::copysign(std::ceil(std::fabs(change) / most * 3.0), change));
+  return std::clamp(c, 0, 6);
+}
+
+}  // namespace
+
 void write_journey_map(std::ostream& out, const Journey& journey, const std::vector<std::string>& segment_names,
-                       const Figures& heat) {
+                       const Figures& heat, const MapBaseline* against) {
   const std::size_t n = journey.size();
   const double most_lost = most_lost_of(journey, heat);
+  const double most_change = against ? largest_change(journey, heat, *against) : 0.0;
   double most_flow = 0.0;
   for (const double f : heat.transitions) most_flow = std::max(most_flow, f);
 
@@ -126,13 +159,35 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     }
     const int c = heat_class(f.defections(), most_lost);
     const char* ink = heat_needs_light_text(c) ? "white" : "#1d232b";
-    std::string words = "reliable " + percent_text(t.reliability, 0) + " · relevant " + percent_text(t.relevance, 0) +
-                        "<br/>value " + fixed_text(t.value, 2) + " · trust " + fixed_text(t.trust, 2);
+    // On a difference map, what the redesign changed reads "(was ...)".
+    const auto b = against ? against->journey->find(t.id) : std::nullopt;
+    const Touchpoint* before = b ? &against->journey->touchpoint(*b) : nullptr;
+    const auto was = [&](double now, double then, const std::string& text) {
+      return before && now != then ? " <b>(was " + text + ")</b>" : std::string();
+    };
+    std::string words =
+        "reliable " + percent_text(t.reliability, 0) +
+        was(t.reliability, before ? before->reliability : 0, percent_text(before ? before->reliability : 0, 0)) +
+        " · relevant " + percent_text(t.relevance, 0) +
+        was(t.relevance, before ? before->relevance : 0, percent_text(before ? before->relevance : 0, 0)) + "<br/>value " +
+        fixed_text(t.value, 2) + was(t.value, before ? before->value : 0, fixed_text(before ? before->value : 0, 2)) +
+        " · trust " + fixed_text(t.trust, 2) + was(t.trust, before ? before->trust : 0, fixed_text(before ? before->trust : 0, 2));
     if (t.recovery > 0) words += "<br/>recovery " + fixed_text(t.recovery, 2);
     if (t.effort_minutes && *t.effort_minutes > 0) words += (t.recovery > 0 ? " · " : "<br/>") + grouped_text(*t.effort_minutes) + " min";
     std::string lost = "lost " + fixed_text(1000 * f.defections(), 1) + " per 1,000";
-    if (f.defections() > 0) lost += " · " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
-    a << ", fillcolor=\"" << heat_colours[static_cast<std::size_t>(c)] << "\", fontcolor=\"" << ink << "\", label=<<b>"
+    if (against) {
+      const double change = lost_change(journey, heat, *against, k);
+      lost += " (" + fixed_text(1000 * change, 1, true) + ")";
+    } else if (f.defections() > 0) {
+      lost += " · " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
+    }
+    const char* fill = heat_colours[static_cast<std::size_t>(c)];
+    if (against) {
+      const int d = change_class(lost_change(journey, heat, *against, k), most_change);
+      fill = change_colours[static_cast<std::size_t>(d)];
+      ink = d == 0 || d == 6 ? "white" : "#1d232b";
+    }
+    a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<<b>"
       << wrapped(human_name(t), 22) << "</b><br/><font point-size=\"9\">" << words << "<br/>" << xml(lost)
       << "</font>>, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
     if (k == journey.start()) a << ", penwidth=2.5";
@@ -266,6 +321,23 @@ std::string journey_map_legend(const Journey& journey, const Figures& heat) {
        "Green arrows are taken after a visit that worked, red ones after a failure, dashed ones by one segment only; "
        "an arrow's width is the flow of customers along it. <b>→ ending N%</b>: the share of all customers who go "
        "from that touchpoint to that ending. The thick border marks where the journey starts.</p>\n";
+  return o.str();
+}
+
+std::string journey_difference_legend(const Journey& journey, const Figures& heat, const MapBaseline& against) {
+  const double most = largest_change(journey, heat, against);
+  std::ostringstream o;
+  o << "<div class=\"legend\"><span class=\"legend-title\">Change in customers lost per 1,000 who start, against the "
+       "baseline:</span>";
+  const char* words[] = {"much fewer", "fewer", "a few fewer", "no change", "a few more", "more", "much more"};
+  for (std::size_t c = 0; c < change_colours.size(); ++c) {
+    const double hi = 1000 * most * std::fabs(static_cast<double>(c) - 3.0) / 3.0;
+    o << "<span class=\"swatch\" style=\"background:" << change_colours[c] << ";color:"
+      << (c == 0 || c == 6 ? "white" : "#1d232b") << "\">" << words[c]
+      << (c == 3 ? std::string() : std::string(c < 3 ? " (to -" : " (to +") + fixed_text(hi, 1) + ")") << "</span>";
+  }
+  o << "<span class=\"legend-words\">A changed attribute reads <b>(was ...)</b>; the figure in brackets after "
+       "\"lost\" is the change.</span></div>";
   return o.str();
 }
 

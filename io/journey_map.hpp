@@ -15,10 +15,22 @@
 
 namespace cxsim {
 
+// A redesign drawn against its baseline: the colours say where the redesign loses fewer (green)
+// or more (red) customers than the baseline at each touchpoint (matched by id), and an attribute
+// the redesign changed reads "(was ...)".
+struct MapBaseline {
+  const Journey* journey = nullptr;
+  const Figures* figures = nullptr;
+};
+
 // `heat`: figures of the same journey (exact, or Monte Carlo). Every touchpoint and ending is a
-// node with the SVG id "tp-" + its id, as in write_dot.
+// node with the SVG id "tp-" + its id, as in write_dot. With `against`, a difference map.
 void write_journey_map(std::ostream& out, const Journey& journey, const std::vector<std::string>& segment_names,
-                       const Figures& heat);
+                       const Figures& heat, const MapBaseline* against = nullptr);
+
+// The legend of a difference map, as HTML: the colour classes of the change in customers lost
+// per 1,000 who start.
+std::string journey_difference_legend(const Journey& journey, const Figures& heat, const MapBaseline& against);
 
 // The map's legend, as HTML for the page: the colour classes (customers lost per 1,000) and what
 // the words on a touchpoint mean.

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <sstream>
 #include <string>
@@ -84,6 +85,76 @@ TEST(JourneyMap, TheLegendSaysWhatTheWordsMean) {
   const std::string legend = journey_map_legend(m.loaded.model.journey, m.exact.figures);
   for (const char* word : {"<b>reliable</b>", "<b>relevant</b>", "<b>value</b>", "<b>trust</b>", "<b>lost</b>"})
     EXPECT_NE(legend.find(word), std::string::npos) << word;
+}
+
+// A redesign against its baseline: green where it loses fewer customers, red where more, and what
+// it changed reads "(was ...)".
+struct DifferenceMap {
+  LoadedScenario baseline, redesign;
+  ExactSolution before, after;
+  std::string dot;
+};
+
+DifferenceMap right_first_time() {
+  const std::string path = std::string(CXSIM_SOURCE_DIR) + "/scenarios/broadband/scenario.yaml";
+  DifferenceMap d{load_scenario(path, ""), load_scenario(path, "right_first_time_install"), {}, {}, {}};
+  d.before = solve_exact(d.baseline.model.journey, d.baseline.model.population);
+  d.after = solve_exact(d.redesign.model.journey, d.redesign.model.population);
+  const MapBaseline against{&d.baseline.model.journey, &d.before.figures};
+  std::ostringstream dot;
+  write_journey_map(dot, d.redesign.model.journey, {}, d.after.figures, &against);
+  d.dot = dot.str();
+  return d;
+}
+
+// The attribute list of one node's line in the DOT text.
+std::string node_line(const std::string& dot, const std::string& name) {
+  const std::size_t at = dot.find("    " + name + " [id=");
+  if (at == std::string::npos) return "";
+  return dot.substr(at, dot.find('\n', at) - at);
+}
+
+TEST(JourneyDifferenceMap, WhatTheRedesignChangedReadsWas) {
+  const DifferenceMap d = right_first_time();
+  const Journey& j = d.redesign.model.journey;
+  const std::string install = node_line(d.dot, node(j, "install"));
+  const double was = d.baseline.model.journey.touchpoint(*d.baseline.model.journey.find("install")).reliability;
+  const double now = j.touchpoint(*j.find("install")).reliability;
+  ASSERT_NE(was, now);
+  EXPECT_NE(install.find("(was " + std::to_string(static_cast<int>(std::lround(100 * was))) + "%)"), std::string::npos)
+      << install;
+  // A touchpoint the redesign leaves alone says nothing of the kind.
+  EXPECT_EQ(node_line(d.dot, node(j, "first_bill")).find("(was"), std::string::npos);
+}
+
+TEST(JourneyDifferenceMap, FewerLostIsGreenAndMoreLostIsNotGreen) {
+  const DifferenceMap d = right_first_time();
+  const Journey& j = d.redesign.model.journey;
+  const auto change = [&](const char* id) {
+    const auto& b = d.baseline.model.journey;
+    return d.after.figures.touchpoints[*j.find(id)].defections() - d.before.figures.touchpoints[*b.find(id)].defections();
+  };
+  ASSERT_LT(change("install"), 0.0) << "a more reliable installation loses fewer customers there";
+  const std::string install = node_line(d.dot, node(j, "install"));
+  EXPECT_TRUE(install.find("#1a9850") != std::string::npos || install.find("#91cf60") != std::string::npos) << install;
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    if (j.is_terminal(k) || !(change(j.touchpoint(k).id.c_str()) > 0.0)) continue;
+    const std::string line = node_line(d.dot, dot_node_name(k));
+    EXPECT_EQ(line.find("#1a9850"), std::string::npos) << line;
+    EXPECT_EQ(line.find("#91cf60"), std::string::npos) << line;
+  }
+}
+
+TEST(JourneyDifferenceMap, GraphvizLaysItOutAndTheLegendSaysWhatTheColoursMean) {
+  const DifferenceMap d = right_first_time();
+  bool troubled = false;
+  const std::string svg = dot_to_svg(d.dot, &troubled);
+  EXPECT_FALSE(troubled);
+  EXPECT_NE(svg.find("<svg"), std::string::npos);
+  const MapBaseline against{&d.baseline.model.journey, &d.before.figures};
+  const std::string legend = journey_difference_legend(d.redesign.model.journey, d.after.figures, against);
+  EXPECT_NE(legend.find("against the baseline"), std::string::npos);
+  EXPECT_NE(legend.find("(was ...)"), std::string::npos);
 }
 
 }  // namespace

@@ -65,7 +65,11 @@ var sections = Array.prototype.map.call(document.querySelectorAll('script.cxsim-
   var q = function (rest) { return '#' + P + rest; };
   var views = document.querySelector(q('journey-map')).querySelector('.map-view');
   var svg = views && views.querySelector('svg');
+  var rsec = document.querySelector(q('redesign-map'));
+  var rview = rsec && rsec.querySelector('.map-view');
+  var rsvg = rview && rview.querySelector('svg');
   return {
+    redesign_map: rsvg ? { scrollWidth: rview.scrollWidth, clientWidth: rview.clientWidth, svg: rsvg.getBoundingClientRect().width } : null,
     P: P,
     view: views ? { scrollWidth: views.scrollWidth, clientWidth: views.clientWidth } : null,
     svg: svg ? svg.getBoundingClientRect().width : null,
@@ -157,6 +161,12 @@ def check_section(at, sec, charts, page, scenario_file):
                 check(False, f"{at}: {P}{cid} draws '{label}'")
     if "chart-forest" in expected:
         check(len(sec["redesigns"]) == len(data["comparison"]["variants"]), f"{at}: {P} the table lists every redesign")
+    if data["comparison"] and data["comparison"]["variants"] and data.get("exact"):
+        r = sec["redesign_map"]
+        check(r is not None, f"{at}: {P} the best redesign is drawn on a map against the baseline")
+        if r:
+            check(r["scrollWidth"] <= r["clientWidth"] + 1 and r["svg"] <= r["clientWidth"] + 1,
+                  f"{at}: {P} the redesign's map fits its box at the default zoom {r}")
     if sec["view"]:
         check(sec["view"]["scrollWidth"] <= sec["view"]["clientWidth"] + 1 and sec["svg"] <= sec["view"]["clientWidth"] + 1,
               f"{at}: {P} the map fits its box at the default zoom {sec['view']} svg {sec['svg']}")
