@@ -18,7 +18,13 @@ fi
 cmake --build "$build" --target _cxsim --parallel "$(nproc)"
 
 # The module is built for one Python version: refuse another rather than install a broken import.
-built="$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "$build/CMakeCache.txt")"
+# (CMake keeps the interpreter it found as _Python3_EXECUTABLE, or as Python3_EXECUTABLE when named.)
+built="$(sed -n 's/^_\{0,1\}Python3_EXECUTABLE:[A-Z]*=//p' "$build/CMakeCache.txt" | head -n 1)"
+if [ -z "$built" ]; then
+  echo "install-python: $build has no Python module configured (needs python3-dev and pybind11-dev;" \
+       "configure again without -DCXSIM_PYTHON=OFF)" >&2
+  exit 2
+fi
 want="$("$python" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 have="$("$built" -c 'import sys; print("%d.%d" % sys.version_info[:2])')"
 if [ "$want" != "$have" ]; then
