@@ -544,7 +544,6 @@ int run_run(const RunOptions& o) {
     request.progress = bar.counter();
     run = run_study(model, sc.name, sc.simulation, request);
   }
-  run.report.processes = processes.count();
   print_study_warnings(run.warnings);
 
   if (trace_out) {

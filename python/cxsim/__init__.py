@@ -102,16 +102,20 @@ def _interval_columns(row: dict) -> dict:
     return row
 
 
-class Result:
-    """One arm studied on its own: a Monte Carlo run (`run`) or the exact solution (`exact`)."""
+class _FromJson:
+    """A result the command would print as JSON: that JSON, and the warnings it gave."""
 
     def __init__(self, data: dict, warnings: Sequence[str]):
         self._data = data
         self.warnings = list(warnings)
 
     def to_dict(self) -> dict:
-        """The JSON of `cxsim run|exact --format json`, as Python objects."""
+        """The JSON the command prints with --format json, as Python objects (a copy)."""
         return _json.loads(_json.dumps(self._data))
+
+
+class Result(_FromJson):
+    """One arm studied on its own: a Monte Carlo run (`run`) or the exact solution (`exact`)."""
 
     @property
     def defection_rate(self) -> float:
@@ -191,17 +195,10 @@ class Result:
         )
 
 
-class Comparison:
+class Comparison(_FromJson):
     """A baseline against its redesigns, paired on common random numbers, with the exact
     difference beside every estimate and, with an economics block, the money decision."""
 
-    def __init__(self, data: dict, warnings: Sequence[str]):
-        self._data = data
-        self.warnings = list(warnings)
-
-    def to_dict(self) -> dict:
-        """The JSON of `cxsim compare --format json`, as Python objects."""
-        return _json.loads(_json.dumps(self._data))
 
     @property
     def scenario(self) -> str:
@@ -332,16 +329,8 @@ class Comparison:
         return f"<cxsim.Comparison {self.scenario!r}: baseline against {names}>"
 
 
-class Sensitivity:
+class Sensitivity(_FromJson):
     """What to fix first: each number's effect on the defection rate, from the exact solver."""
-
-    def __init__(self, data: dict, warnings: Sequence[str]):
-        self._data = data
-        self.warnings = list(warnings)
-
-    def to_dict(self) -> dict:
-        """The JSON of `cxsim sensitivity --format json`, as Python objects."""
-        return _json.loads(_json.dumps(self._data))
 
     @property
     def parameters(self):
