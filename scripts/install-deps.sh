@@ -10,7 +10,7 @@ packages=(
   libboost-graph-dev libtbb-dev libyaml-cpp-dev libfccp-dev librandom123-dev
   libcli11-dev nlohmann-json3-dev libeigen3-dev libssl-dev
   libgraphviz-dev libjs-chart.js libsuitesparse-dev libnlopt-cxx-dev libjemalloc-dev
-  libgtest-dev libbenchmark-dev
+  libgtest-dev libbenchmark-dev libhwy-dev libcpp-httplib-dev
   python3-dev pybind11-dev
 )
 # The Python module's users (scripts/install-python.sh) get pandas; the tests also run the
