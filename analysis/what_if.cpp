@@ -1,10 +1,13 @@
 #include "analysis/what_if.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "io/diagnostics.hpp"
 #include "io/names.hpp"
 #include "io/number.hpp"
+#include "io/text_table.hpp"
 #include "models/limits.hpp"
 
 namespace cxsim {
@@ -26,20 +29,13 @@ void require_range(const std::string& name, double value, double lo, double hi) 
                    (best ? " (did you mean '" + *best + "'?)" : std::string()) + "; known: " + list);
 }
 
-void change_touchpoint(Scenario& sc, const std::string& name, const std::string& id, const std::string& field,
-                       double value) {
-  TouchpointSource* tp = nullptr;
-  std::vector<std::string> ids;
-  for (auto& t : sc.touchpoints) {
-    ids.push_back(t.touchpoint.id);
-    if (t.touchpoint.id == id) tp = &t;
-  }
-  if (!tp) unknown(name, "touchpoint", id, ids);
-  Touchpoint& t = tp->touchpoint;
+// Sets one touchpoint number (row or patch), after checking its range.
+void set_touchpoint_number(TouchpointSource& tp, const std::string& name, const std::string& field, double value) {
+  Touchpoint& t = tp.touchpoint;
   const auto set = [&](double& member, int bit, double hi) {
     require_range(name, value, 0.0, hi);
     member = value;
-    tp->given.set(static_cast<std::size_t>(bit));
+    tp.given.set(static_cast<std::size_t>(bit));
   };
   if (field == "reliability") return set(t.reliability, tp_reliability, 1.0);
   if (field == "relevance") return set(t.relevance, tp_relevance, 1.0);
@@ -49,27 +45,36 @@ void change_touchpoint(Scenario& sc, const std::string& name, const std::string&
   if (field == "effort_minutes" || field == "cost") {
     require_range(name, value, 0.0, limits::max_effort_or_cost);
     (field == "cost" ? t.cost : t.effort_minutes) = value;
-    tp->given.set(field == "cost" ? tp_cost : tp_effort_minutes);
+    tp.given.set(field == "cost" ? tp_cost : tp_effort_minutes);
     return;
   }
   unknown(name, "touchpoint attribute", field,
           {"reliability", "relevance", "value", "trust", "recovery", "effort_minutes", "cost"});
 }
 
-void change_segment(Scenario& sc, const std::string& name, const std::string& segment, const std::string& field,
-                    double value) {
-  SegmentSource* src = nullptr;
-  std::vector<std::string> names;
-  for (auto& s : sc.segments) {
-    names.push_back(s.segment.name);
-    if (s.segment.name == segment) src = &s;
-  }
-  if (!src) unknown(name, "segment", segment, names);
-  Segment& s = src->segment;
+std::vector<std::string> touchpoint_ids(const Scenario& sc, const VariantSource* added) {
+  std::vector<std::string> ids;
+  for (const auto& t : sc.touchpoints) ids.push_back(t.touchpoint.id);
+  if (added)
+    for (const auto& t : added->touchpoints)
+      if (std::find(ids.begin(), ids.end(), t.touchpoint.id) == ids.end()) ids.push_back(t.touchpoint.id);
+  return ids;
+}
+
+void change_touchpoint(Scenario& sc, const std::string& name, const std::string& id, const std::string& field,
+                       double value) {
+  for (auto& t : sc.touchpoints)
+    if (t.touchpoint.id == id) return set_touchpoint_number(t, name, field, value);
+  unknown(name, "touchpoint", id, touchpoint_ids(sc, nullptr));
+}
+
+// Sets one segment number (the segment or a patch of it), after checking its range.
+void set_segment_number(SegmentSource& src, const std::string& name, const std::string& field, double value) {
+  Segment& s = src.segment;
   const auto set = [&](double& member, int bit, double hi) {
     require_range(name, value, 0.0, hi);
     member = value;
-    src->given.set(static_cast<std::size_t>(bit));
+    src.given.set(static_cast<std::size_t>(bit));
   };
   if (field == "value_expectation") return set(s.value_expectation, seg_value_expectation, 1.0);
   if (field == "silent_churn") return set(s.silent_churn, seg_silent_churn, limits::max_silent_churn);
@@ -79,8 +84,8 @@ void change_segment(Scenario& sc, const std::string& name, const std::string& se
     if (field == std::string("sensitivity.") + sensitivity_keys[i]) {
       require_range(name, value, 0.0, limits::max_sensitivity);
       sensitivity_of(s, i) = value;
-      src->walk_away[i].reset();
-      src->given.set(bit);
+      src.walk_away[i].reset();
+      src.given.set(bit);
       return;
     }
     if (field == std::string("walk_away.") + walk_away_keys[i]) {
@@ -91,8 +96,8 @@ void change_segment(Scenario& sc, const std::string& name, const std::string& se
       const double hazard = -std::log1p(-value) / walk_away_units[i];
       require_range(name + " (as a sensitivity)", hazard, 0.0, limits::max_sensitivity);
       sensitivity_of(s, i) = hazard;
-      src->walk_away[i] = value;
-      src->given.set(bit);
+      src.walk_away[i] = value;
+      src.given.set(bit);
       return;
     }
   }
@@ -100,6 +105,19 @@ void change_segment(Scenario& sc, const std::string& name, const std::string& se
   for (const char* k : sensitivity_keys) fields.push_back(std::string("sensitivity.") + k);
   for (const char* k : walk_away_keys) fields.push_back(std::string("walk_away.") + k);
   unknown(name, "segment parameter", field, fields);
+}
+
+std::vector<std::string> segment_names(const Scenario& sc) {
+  std::vector<std::string> names;
+  for (const auto& s : sc.segments) names.push_back(s.segment.name);
+  return names;
+}
+
+void change_segment(Scenario& sc, const std::string& name, const std::string& segment, const std::string& field,
+                    double value) {
+  for (auto& s : sc.segments)
+    if (s.segment.name == segment) return set_segment_number(s, name, field, value);
+  unknown(name, "segment", segment, segment_names(sc));
 }
 
 void change_economics(Scenario& sc, const std::string& name, const std::string& field, double value) {
@@ -118,6 +136,129 @@ void change_economics(Scenario& sc, const std::string& name, const std::string& 
   } else {
     unknown(name, "economics field", field, {"customers_per_year", "value_per_customer", "discount_rate"});
   }
+}
+
+// A transition row named as `transition:FROM->TO`, qualified by " when=ok|fail|any" and
+// " segment=NAME" where several rows from FROM to TO differ only in those.
+struct RowName {
+  std::string from, to, segment;
+  std::optional<When> when;
+  bool segment_given = false;
+};
+
+RowName row_name(const std::string& name, const std::string& spec, const std::vector<std::string>& ids,
+                 const std::vector<std::string>& segments) {
+  RowName r;
+  std::string rest = spec;
+  if (const auto at = rest.rfind(" segment="); at != std::string::npos) {
+    r.segment = rest.substr(at + 9);
+    if (std::find(segments.begin(), segments.end(), r.segment) == segments.end())
+      unknown(name, "segment", r.segment, segments);
+    r.segment_given = true;
+    rest.resize(at);
+  }
+  if (const auto at = rest.rfind(" when="); at != std::string::npos) {
+    const std::string w = rest.substr(at + 6);
+    if (w == "ok") r.when = When::ok;
+    else if (w == "fail") r.when = When::fail;
+    else if (w == "any") r.when = When::any;
+    else throw UsageError("change '" + one_line(name) + "': when= takes ok, fail or any, not '" + one_line(w) + "'");
+    rest.resize(at);
+  }
+  // Ids may hold "->" themselves: take the split where both sides are touchpoints.
+  for (auto arrow = rest.find("->"); arrow != std::string::npos; arrow = rest.find("->", arrow + 1)) {
+    const std::string from = rest.substr(0, arrow), to = rest.substr(arrow + 2);
+    if (std::find(ids.begin(), ids.end(), from) != ids.end() && std::find(ids.begin(), ids.end(), to) != ids.end()) {
+      r.from = from;
+      r.to = to;
+      return r;
+    }
+  }
+  const auto arrow = rest.find("->");
+  if (arrow == std::string::npos)
+    throw UsageError("change '" + one_line(name) + "': name a transition as transition:FROM->TO, like transition:install->support");
+  const std::string from = rest.substr(0, arrow);
+  if (std::find(ids.begin(), ids.end(), from) == ids.end()) unknown(name, "touchpoint", from, ids);
+  unknown(name, "touchpoint", rest.substr(arrow + 2), ids);
+}
+
+const char* when_text(When w) { return w == When::ok ? "ok" : w == When::fail ? "fail" : "any"; }
+
+// The transitions out of `from` that `variant` runs: its replacement, else the baseline's rows.
+std::vector<TransitionSource> transitions_out(const Scenario& sc, const VariantSource& variant, const std::string& from) {
+  for (const auto& r : variant.transitions)
+    if (r.from == from) return r.transitions;
+  std::vector<TransitionSource> rows;
+  for (const auto& t : sc.transitions)
+    if (t.from == from) rows.push_back(t);
+  return rows;
+}
+
+// One row of a set set to `p`; the set's other rows rescaled so it still sums to 1 (shared out
+// evenly when they were all 0).
+void change_transition(const Scenario& sc, VariantSource& v, const std::string& name, const std::string& spec,
+                       double p) {
+  const RowName r = row_name(name, spec, touchpoint_ids(sc, &v), segment_names(sc));
+  std::vector<TransitionSource> rows = transitions_out(sc, v, r.from);
+  std::vector<std::size_t> hits;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].to == r.to && (!r.when || rows[i].when == *r.when) && (!r.segment_given || rows[i].segment == r.segment))
+      hits.push_back(i);
+  if (hits.empty())
+    throw UsageError("change '" + one_line(name) + "': no transition row from '" + one_line(r.from) + "' to '" +
+                     one_line(r.to) + "'" + (r.when ? std::string(" when ") + when_text(*r.when) : std::string()) +
+                     (r.segment_given ? " for segment '" + one_line(r.segment) + "'" : std::string()));
+  if (hits.size() > 1)
+    throw UsageError("change '" + one_line(name) + "': " + std::to_string(hits.size()) + " transition rows go from '" +
+                     one_line(r.from) + "' to '" + one_line(r.to) +
+                     "'; say which with \" when=ok|fail|any\" and \" segment=NAME\" after the name");
+  require_range(name, p, 0.0, 1.0);
+  TransitionSource& row = rows[hits.front()];
+  std::vector<std::size_t> others;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (i != hits.front() && rows[i].when == row.when && rows[i].segment == row.segment) others.push_back(i);
+  if (others.empty() && p != 1.0)
+    throw UsageError("change '" + one_line(name) + "' = " + shortest_text(p) + ": it is the only route out of '" +
+                     one_line(r.from) + "' (when " + when_text(row.when) + "), so its probability stays 1");
+  const double rest = 1.0 - row.probability;
+  // Rounded to 12 significant digits, so the file reads 0.5, not 0.5000000000000001 (the set then
+  // sums to 1 within 1e-11, far inside the check's tolerance, and the engines normalise it).
+  const auto tidy = [](double x) { return x == 0.0 ? 0.0 : std::stod(formatted("%.12g", x)); };
+  for (std::size_t i : others)
+    rows[i].probability =
+        tidy(rest > 0.0 ? rows[i].probability * (1.0 - p) / rest : (1.0 - p) / static_cast<double>(others.size()));
+  row.probability = p;
+  const auto it = std::find_if(v.transitions.begin(), v.transitions.end(),
+                               [&](const TransitionReplacement& t) { return t.from == r.from; });
+  if (it != v.transitions.end()) {
+    it->transitions = std::move(rows);
+  } else {
+    TransitionReplacement replacement;
+    replacement.from = r.from;
+    replacement.transitions = std::move(rows);
+    v.transitions.push_back(std::move(replacement));
+  }
+}
+
+// The patch of `id` in `v`, added (naming only the id) when `v` has none yet.
+TouchpointSource& touchpoint_patch(VariantSource& v, const std::string& id) {
+  for (auto& t : v.touchpoints)
+    if (t.touchpoint.id == id) return t;
+  TouchpointSource patch;
+  patch.touchpoint.id = id;
+  patch.given.set(tp_id);
+  v.touchpoints.push_back(std::move(patch));
+  return v.touchpoints.back();
+}
+
+SegmentSource& segment_patch(VariantSource& v, const std::string& segment) {
+  for (auto& s : v.segments)
+    if (s.segment.name == segment) return s;
+  SegmentSource patch;
+  patch.segment.name = segment;
+  patch.given.set(seg_name);
+  v.segments.push_back(std::move(patch));
+  return v.segments.back();
 }
 
 }  // namespace
@@ -147,6 +288,51 @@ Scenario with_changes(const Scenario& scenario, const std::vector<NamedChange>& 
   (void)checked_model(sc, nullptr);
   for (const auto& v : sc.variants) (void)checked_model(sc, &v);
   return sc;
+}
+
+}  // namespace cxsim
+
+namespace cxsim {
+
+VariantSource edited_variant(const Scenario& scenario, const VariantSource* base, const std::vector<NamedChange>& changes,
+                             const std::string& name) {
+  VariantSource v = base ? *base : VariantSource{};
+  v.name = name;
+  for (const auto& [change, value] : changes) {
+    if (!std::isfinite(value)) throw UsageError("change '" + one_line(change) + "': the value must be a finite number");
+    if (change.rfind("transition:", 0) == 0) {
+      change_transition(scenario, v, change, change.substr(11), value);
+    } else if (change.rfind("segment:", 0) == 0) {
+      const std::string rest = change.substr(8);
+      const auto dot = rest.find('.');
+      if (dot == std::string::npos || dot == 0)
+        throw UsageError("change '" + one_line(change) + "': name a segment parameter as segment:NAME.PARAMETER");
+      const std::string segment = rest.substr(0, dot);
+      const auto names = segment_names(scenario);
+      if (std::find(names.begin(), names.end(), segment) == names.end()) unknown(change, "segment", segment, names);
+      SegmentSource& patch = segment_patch(v, segment);
+      set_segment_number(patch, change, rest.substr(dot + 1), value);
+    } else if (change.rfind("economics.", 0) == 0) {
+      throw UsageError("change '" + one_line(change) +
+                       "': the economics are the same for every redesign; change them in the scenario file");
+    } else {
+      const auto dot = change.rfind('.');
+      if (dot == std::string::npos || dot == 0)
+        throw UsageError("change '" + one_line(change) +
+                         "': name a number as TOUCHPOINT.ATTRIBUTE, segment:NAME.PARAMETER or transition:FROM->TO");
+      const std::string id = change.substr(0, dot);
+      const auto ids = touchpoint_ids(scenario, &v);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) unknown(change, "touchpoint", id, ids);
+      set_touchpoint_number(touchpoint_patch(v, id), change, change.substr(dot + 1), value);
+    }
+  }
+  return v;
+}
+
+ScenarioModel edited_model(const Scenario& scenario, const VariantSource& edited, const std::string& label) {
+  ScenarioModel model = checked_model(scenario, &edited);
+  model.variant = label;
+  return model;
 }
 
 }  // namespace cxsim

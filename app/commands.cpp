@@ -55,6 +55,7 @@
 #include "io/trace_writer.hpp"
 #include "sim/engine_agreement.hpp"
 #include "sim/exact_solver.hpp"
+#include "studio/studio_server.hpp"
 #include "sim/headline_fit.hpp"
 #include "sim/monte_carlo.hpp"
 
@@ -888,45 +889,6 @@ nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
 
 }  // namespace
 
-namespace {
-
-// The report's map: touchpoint by touchpoint up to the sizes Graphviz lays out quickly, else by
-// stage, else none (the tables still give every touchpoint). What was done is said in the notes.
-std::string journey_map(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
-                        const Figures& heat, std::vector<std::string>& notes, std::string& legend,
-                        const MapBaseline* against = nullptr) {
-  const auto fits = [](std::size_t nodes, std::size_t edges) {
-    return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
-  };
-  const std::string limit = std::to_string(limits::map_touchpoints) + " touchpoints and " +
-                            std::to_string(limits::map_transitions) + " transitions";
-  std::ostringstream dot;
-  std::string what;
-  if (fits(j.size(), j.transitions().size())) {
-    write_journey_map(dot, j, segment_names, heat, against);
-    legend = against ? journey_difference_legend(j, heat, *against) : journey_map_legend(j, heat);
-  } else if (against) {
-    return "";  // a difference map is drawn touchpoint by touchpoint, or not at all
-  } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
-    write_stage_dot(dot, j, title, heat);
-    what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
-           std::to_string(j.transitions().size()) + " transitions, more than a map can lay out in reasonable time (" +
-           limit + "). The tables below give every touchpoint.";
-  } else {
-    notes.push_back("No map: the journey has " + std::to_string(j.size()) + " touchpoints and " +
-                    std::to_string(j.transitions().size()) + " transitions in " + std::to_string(s.nodes) +
-                    " stages and endings, more than a map can lay out in reasonable time (" + limit +
-                    "). The tables below give every touchpoint.");
-    return "<p class=\"note\">No map: the journey is too large to draw (see the notes).</p>";
-  }
-  bool troubled = false;
-  std::string svg = dot_to_svg(dot.str(), &troubled);
-  if (!what.empty()) notes.push_back(what);
-  if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
-  return svg;
-}
-
-}  // namespace
 
 namespace {
 
@@ -1055,7 +1017,7 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
     }
     page.run = to_json(mc);
     page.journey_svg =
-        journey_map(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
+        journey_map_svg(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
@@ -1114,7 +1076,7 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
         if (best < r.exact.size() && r.exact[best]) {
           const MapBaseline against{&model.journey, &exact->figures};
           std::vector<std::string> ignored;
-          page.redesign_map_svg = journey_map(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
+          page.redesign_map_svg = journey_map_svg(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
                                               r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
           page.redesign_map_name = r.arm_names[best];
         }
@@ -1248,6 +1210,17 @@ int run_import_paths(const ImportPathsOptions& o) {
   return 0;
 }
 
+
+int run_studio(const StudioCommandOptions& o) {
+  std::string why;
+  const auto port = parse_count(o.port, why);
+  if (!port || *port > 65535) throw UsageError("--port must be a port number from 0 to 65535 (0: any free port), not '" + one_line(o.port) + "'");
+  StudioOptions studio;
+  studio.scenario = o.scenario;
+  studio.port = static_cast<std::uint16_t>(*port);
+  studio.open_browser = !o.no_browser;
+  return serve_studio(studio);
+}
 
 int run_new(const NewOptions& o) {
   namespace fs = std::filesystem;

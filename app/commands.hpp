@@ -96,6 +96,12 @@ struct NewOptions {
   std::string template_name = "service-order";  // which starter journey
 };
 
+struct StudioCommandOptions {
+  std::string scenario;
+  std::string port = "0";  // 0: any free port
+  bool no_browser = false;
+};
+
 struct CalibrateOptions {
   std::string scenario, observed, holdout, out;
   std::vector<std::string> fit;  // what to fit, e.g. install.reliability, segment:*.silent_churn
@@ -119,6 +125,7 @@ int run_report(const ReportOptions& o);
 int run_import_paths(const ImportPathsOptions& o);
 int run_calibrate(const CalibrateOptions& o);
 int run_new(const NewOptions& o);
+int run_studio(const StudioCommandOptions& o);
 
 
 }  // namespace cxsim

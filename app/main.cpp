@@ -25,7 +25,7 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
 void label_option_types(CLI::App& app) {
   static const std::vector<std::pair<std::vector<std::string>, std::string>> kinds{
       {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--min-count", "--trace",
-        "--assumptions"},
+        "--assumptions", "--port"},
        "INT"},
       {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
       {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
@@ -205,6 +205,12 @@ int main(int argc, char** argv) {
   nw->add_option("--template", starter.template_name,
                  "the journey's shape: service-order (default), subscription or support-case");
 
+  cxsim::StudioCommandOptions studio;
+  auto* st = app.add_subcommand("studio", "a local page to change the journey and see what it does to defection as you drag (exact solver)");
+  st->add_option("scenario", studio.scenario, "scenario YAML file")->required();
+  st->add_option("--port", studio.port, "port on 127.0.0.1 and ::1 (default 0: any free port)");
+  st->add_flag("--no-browser", studio.no_browser, "only print the page's address; do not open a browser");
+
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes (several scenarios: a portfolio)");
   rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
@@ -257,6 +263,7 @@ int main(int argc, char** argv) {
     else if (cb->parsed()) code = cxsim::run_calibrate(cal);
     else if (nw->parsed()) code = cxsim::run_new(starter);
     else if (rp->parsed()) code = cxsim::run_report(report);
+    else if (st->parsed()) code = cxsim::run_studio(studio);
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {

@@ -10,9 +10,12 @@
 
 #include "io/dot_text.hpp"
 #include "io/dot_writer.hpp"
+#include "io/graphviz_svg.hpp"
 #include "io/heat_scale.hpp"
 #include "io/report_format.hpp"
+#include "io/stage_map.hpp"
 #include "models/friction.hpp"
+#include "models/limits.hpp"
 
 namespace cxsim {
 
@@ -340,5 +343,40 @@ std::string journey_difference_legend(const Journey& journey, const Figures& hea
        "\"lost\" is the change.</span></div>";
   return o.str();
 }
+
+std::string journey_map_svg(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
+                        const Figures& heat, std::vector<std::string>& notes, std::string& legend,
+                        const MapBaseline* against) {
+  const auto fits = [](std::size_t nodes, std::size_t edges) {
+    return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
+  };
+  const std::string limit = std::to_string(limits::map_touchpoints) + " touchpoints and " +
+                            std::to_string(limits::map_transitions) + " transitions";
+  std::ostringstream dot;
+  std::string what;
+  if (fits(j.size(), j.transitions().size())) {
+    write_journey_map(dot, j, segment_names, heat, against);
+    legend = against ? journey_difference_legend(j, heat, *against) : journey_map_legend(j, heat);
+  } else if (against) {
+    return "";  // a difference map is drawn touchpoint by touchpoint, or not at all
+  } else if (const StageMapSize s = stage_map_size(j); fits(s.nodes, s.edges)) {
+    write_stage_dot(dot, j, title, heat);
+    what = "The map shows stages, not touchpoints: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+           std::to_string(j.transitions().size()) + " transitions, more than a map can lay out in reasonable time (" +
+           limit + "). The tables below give every touchpoint.";
+  } else {
+    notes.push_back("No map: the journey has " + std::to_string(j.size()) + " touchpoints and " +
+                    std::to_string(j.transitions().size()) + " transitions in " + std::to_string(s.nodes) +
+                    " stages and endings, more than a map can lay out in reasonable time (" + limit +
+                    "). The tables below give every touchpoint.");
+    return "<p class=\"note\">No map: the journey is too large to draw (see the notes).</p>";
+  }
+  bool troubled = false;
+  std::string svg = dot_to_svg(dot.str(), &troubled);
+  if (!what.empty()) notes.push_back(what);
+  if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
+  return svg;
+}
+
 
 }  // namespace cxsim

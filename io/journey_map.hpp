@@ -36,4 +36,12 @@ std::string journey_difference_legend(const Journey& journey, const Figures& hea
 // the words on a touchpoint mean.
 std::string journey_map_legend(const Journey& journey, const Figures& heat);
 
+// The map as an <svg> element for a page, as large as it can be drawn: touchpoint by touchpoint up
+// to the sizes Graphviz lays out quickly (models/limits.hpp), else by stage, else a note instead
+// (the tables still give every touchpoint). What was done goes to `notes`; the legend to `legend`.
+// A difference map (`against`) is drawn touchpoint by touchpoint or not at all ("").
+std::string journey_map_svg(const Journey& journey, const std::string& title,
+                            const std::vector<std::string>& segment_names, const Figures& heat,
+                            std::vector<std::string>& notes, std::string& legend, const MapBaseline* against = nullptr);
+
 }  // namespace cxsim

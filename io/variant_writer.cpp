@@ -1,0 +1,180 @@
+#include "io/variant_writer.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <regex>
+#include <sstream>
+#include <vector>
+
+#include "io/diagnostics.hpp"
+#include "io/number.hpp"
+
+namespace cxsim {
+
+namespace {
+
+// A double-quoted YAML scalar: ids and names may hold anything a YAML plain scalar cannot.
+std::string quoted(const std::string& s) {
+  YAML::Emitter out;
+  out << YAML::DoubleQuoted << s;
+  return out.c_str();
+}
+
+std::string touchpoint_patch(const TouchpointSource& p) {
+  const Touchpoint& t = p.touchpoint;
+  std::vector<std::string> fields;
+  for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
+    if (f == tp_id || !p.given.test(f)) continue;
+    const std::string key = touchpoint_fields[f];
+    switch (static_cast<int>(f)) {
+      case tp_name: fields.push_back(key + ": " + quoted(t.name)); break;
+      case tp_stage: fields.push_back(key + ": " + quoted(t.stage)); break;
+      case tp_channel: fields.push_back(key + ": " + quoted(t.channel)); break;
+      case tp_reliability: fields.push_back(key + ": " + shortest_text(t.reliability)); break;
+      case tp_relevance: fields.push_back(key + ": " + shortest_text(t.relevance)); break;
+      case tp_value: fields.push_back(key + ": " + shortest_text(t.value)); break;
+      case tp_trust: fields.push_back(key + ": " + shortest_text(t.trust)); break;
+      case tp_recovery: fields.push_back(key + ": " + shortest_text(t.recovery)); break;
+      case tp_outcome:
+        fields.push_back(key + ": " + (t.outcome == Outcome::none ? std::string("~") : to_string(t.outcome)));
+        break;
+      case tp_effort_minutes:
+        if (t.effort_minutes) fields.push_back(key + ": " + shortest_text(*t.effort_minutes));
+        break;
+      case tp_cost:
+        if (t.cost) fields.push_back(key + ": " + shortest_text(*t.cost));
+        break;
+      default: break;
+    }
+  }
+  std::string out = "{";
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i];
+  return out + "}";
+}
+
+std::string segment_patch(const SegmentSource& p) {
+  const Segment& s = p.segment;
+  std::vector<std::string> fields;
+  if (p.given.test(seg_share)) fields.push_back("share: " + shortest_text(s.share));
+  if (p.given.test(seg_value_expectation)) fields.push_back("value_expectation: " + shortest_text(s.value_expectation));
+  std::string hazards, odds;
+  for (std::size_t k = 0; k < sensitivity_keys.size(); ++k) {
+    if (!p.given.test(segment_field_count + k)) continue;
+    if (p.walk_away[k])
+      odds += (odds.empty() ? "" : ", ") + std::string(walk_away_keys[k]) + ": " + shortest_text(*p.walk_away[k]);
+    else
+      hazards += (hazards.empty() ? "" : ", ") + std::string(sensitivity_keys[k]) + ": " +
+                 shortest_text(sensitivity_of(s, k));
+  }
+  if (!hazards.empty()) fields.push_back("sensitivity: {" + hazards + "}");
+  if (!odds.empty()) fields.push_back("walk_away: {" + odds + "}");
+  if (p.given.test(seg_silent_churn)) fields.push_back("silent_churn: " + shortest_text(s.silent_churn));
+  if (p.given.test(seg_heterogeneity)) fields.push_back("heterogeneity: " + shortest_text(s.heterogeneity));
+  std::string out = "{";
+  for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i];
+  return out + "}";
+}
+
+struct Line {
+  std::size_t begin = 0, end = 0;  // [begin, end) without the line break
+  std::size_t next = 0;            // where the next line begins
+};
+
+std::vector<Line> lines_of(const std::string& text) {
+  std::vector<Line> lines;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto nl = text.find('\n', at);
+    const std::size_t stop = nl == std::string::npos ? text.size() : nl;
+    Line l{at, stop, nl == std::string::npos ? text.size() : nl + 1};
+    if (l.end > l.begin && text[l.end - 1] == '\r') --l.end;
+    lines.push_back(l);
+    at = l.next;
+  }
+  return lines;
+}
+
+}  // namespace
+
+std::string variant_yaml(const VariantSource& v, std::size_t indent, const std::string& newline) {
+  const std::string dash(indent, ' '), in(indent + 2, ' '), in2(indent + 4, ' '), in3(indent + 6, ' ');
+  std::ostringstream out;
+  out << dash << "- name: " << quoted(v.name) << newline;
+  if (!v.description.empty()) out << in << "description: " << quoted(v.description) << newline;
+  if (v.cost_per_year) out << in << "cost_per_year: " << shortest_text(*v.cost_per_year) << newline;
+  if (v.one_off_cost) out << in << "one_off_cost: " << shortest_text(*v.one_off_cost) << newline;
+  if (!v.touchpoints.empty()) {
+    out << in << "touchpoints:" << newline;
+    for (const auto& p : v.touchpoints) out << in2 << quoted(p.touchpoint.id) << ": " << touchpoint_patch(p) << newline;
+  }
+  if (!v.transitions.empty()) {
+    out << in << "transitions:" << newline;
+    for (const auto& r : v.transitions) {
+      out << in2 << quoted(r.from) << ":" << (r.transitions.empty() ? " []" : "") << newline;
+      for (const auto& t : r.transitions) {
+        out << in3 << "- {to: " << quoted(t.to) << ", probability: " << shortest_text(t.probability);
+        if (t.when != When::any) out << ", when: " << to_string(t.when);
+        if (!t.segment.empty()) out << ", segment: " << quoted(t.segment);
+        out << "}" << newline;
+      }
+    }
+  }
+  if (!v.segments.empty()) {
+    out << in << "segments:" << newline;
+    for (const auto& p : v.segments) out << in2 << quoted(p.segment.name) << ": " << segment_patch(p) << newline;
+  }
+  return out.str();
+}
+
+std::string with_variant_added(const std::string& text, const std::string& file, const VariantSource& variant) {
+  const std::string newline = text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
+  const auto lines = lines_of(text);
+  // The top-level key, alone on its line (a block list follows), or with an empty flow list.
+  static const std::regex block_key(R"(^(variants|"variants"|'variants')[ \t]*:[ \t]*(#.*)?$)");
+  static const std::regex empty_flow(R"(^((variants|"variants"|'variants')[ \t]*:)[ \t]*\[[ \t]*\]([ \t]*#.*)?$)");
+  static const std::regex any_key(R"(^(variants|"variants"|'variants')[ \t]*:)");
+  const auto fail = [&](std::size_t line, const std::string& why) {
+    throw UsageError(file + ":" + std::to_string(line + 1) + ": cannot add the redesign: " + why);
+  };
+
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    const std::string line = text.substr(lines[k].begin, lines[k].end - lines[k].begin);
+    std::smatch m;
+    if (std::regex_match(line, m, empty_flow)) {
+      // `variants: []` becomes `variants:` (its comment kept) with the new item below it.
+      const std::string key_line = m[1].str() + (m[3].matched ? m[3].str() : std::string());
+      return text.substr(0, lines[k].begin) + key_line + newline + variant_yaml(variant, 2, newline) +
+             text.substr(lines[k].next);
+    }
+    if (std::regex_search(line, any_key) && !std::regex_match(line, block_key))
+      fail(k, "its 'variants' list is written in flow style ([...]); write it as a block list (one '- name:' per "
+              "redesign) and save again");
+    if (!std::regex_match(line, block_key)) continue;
+
+    // The list runs until the next line at column 0 that is not a list item, a comment or blank.
+    std::optional<std::size_t> last, indent;
+    for (std::size_t i = k + 1; i < lines.size(); ++i) {
+      const std::string l = text.substr(lines[i].begin, lines[i].end - lines[i].begin);
+      const auto first = l.find_first_not_of(" \t");
+      if (first == std::string::npos || l[first] == '#') continue;
+      if (first == 0 && l[0] != '-') break;
+      if (!indent) {
+        if (l[first] != '-') fail(i, "the first entry under 'variants' is not a list item ('- name: ...')");
+        indent = first;
+      }
+      last = i;
+    }
+    if (!last) {
+      const std::size_t at = lines[k].next;
+      const std::string before = at == lines[k].end ? newline : "";
+      return text.substr(0, at) + before + variant_yaml(variant, 2, newline) + text.substr(at);
+    }
+    const std::size_t at = lines[*last].next;
+    const std::string before = at == lines[*last].end ? newline : "";  // the file had no final line break
+    return text.substr(0, at) + before + variant_yaml(variant, *indent, newline) + text.substr(at);
+  }
+  const std::string before = text.empty() || text.back() == '\n' ? "" : newline;
+  return text + before + "variants:" + newline + variant_yaml(variant, 2, newline);
+}
+
+}  // namespace cxsim
