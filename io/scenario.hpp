@@ -241,4 +241,8 @@ struct LoadedScenario {
 };
 LoadedScenario load_scenario(const std::string& path, const std::string& variant);
 
+// "scenario 'PATH' has no variant 'X' (did you mean 'Y'?); it has: baseline, ...", as the
+// commands say it.
+std::string unknown_variant_message(const Scenario& scenario, const std::string& path, const std::string& variant);
+
 }  // namespace cxsim

@@ -325,6 +325,16 @@ void check_sweeps(const Scenario& sc, const ScenarioModel& m, Diagnostics& diag)
 
 }  // namespace
 
+std::string unknown_variant_message(const Scenario& scenario, const std::string& path, const std::string& variant) {
+  std::vector<std::string> known{"baseline"};
+  for (const auto& x : scenario.variants) known.push_back(x.name);
+  std::string names;
+  for (const auto& n : known) names += (names.empty() ? "" : ", ") + n;
+  const auto best = closest_name(variant, known);
+  return "scenario '" + path + "' has no variant '" + variant + "'" + (best ? " (did you mean '" + *best + "'?)" : "") +
+         "; it has: " + names;
+}
+
 CheckedScenario check_scenario(const std::string& path) {
   CheckedScenario c;
   c.scenario = parse_scenario(path, c.diagnostics);
@@ -381,15 +391,7 @@ LoadedScenario load_scenario(const std::string& path, const std::string& variant
   const VariantSource* v = nullptr;
   if (!variant.empty() && variant != "baseline") {
     v = c.scenario.variant(variant);
-    if (!v) {
-      std::vector<std::string> known{"baseline"};
-      for (const auto& x : c.scenario.variants) known.push_back(x.name);
-      std::string names;
-      for (const auto& n : known) names += (names.empty() ? "" : ", ") + n;
-      const auto best = closest_name(variant, known);
-      throw UsageError("scenario '" + path + "' has no variant '" + variant + "'" +
-                       (best ? " (did you mean '" + *best + "'?)" : "") + "; it has: " + names);
-    }
+    if (!v) throw UsageError(unknown_variant_message(c.scenario, path, variant));
   }
   ScenarioModel model = checked_model(c.scenario, v);
   LoadedScenario out{std::move(c.scenario), std::move(model), {}};

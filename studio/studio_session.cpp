@@ -114,7 +114,7 @@ std::vector<NamedChange> changes_of(const ordered_json& j) {
 const VariantSource* base_of(const Scenario& sc, const std::optional<std::string>& variant) {
   if (!variant || *variant == "baseline") return nullptr;
   const VariantSource* v = sc.variant(*variant);
-  if (!v) throw UsageError(no_variant_message(sc, *variant));
+  if (!v) throw UsageError(unknown_variant_message(sc, sc.path, *variant));
   return v;
 }
 

@@ -19,6 +19,7 @@ const state = {
   view: null,          // the last /api/view answer
   sequence: 0,         // answers to older requests are dropped
   timer: null,
+  busy: false,         // a solve is scheduled or on its way
   viewBox: null,       // the map's zoom and pan
   mapSize: null,
 };
@@ -48,6 +49,7 @@ function fixed(x, digits) {
   return /^-0\.?0*$/.test(s) ? s.slice(1) : s;
 }
 const percent = (x) => `${fixed(100 * x, 2)}%`;
+const minus = (text) => text.replace(/^-/, "−");
 function money(x, currency) {
   if (x === null || x === undefined) return "—";
   const n = Math.round(x);
@@ -67,18 +69,21 @@ const changeCount = () => Object.keys(state.changes).length;
 
 // ---- solving ----
 function schedule(delayMs) {
+  state.busy = true;
   clearTimeout(state.timer);
   state.timer = setTimeout(refresh, delayMs);
 }
 
 async function refresh() {
   const mine = ++state.sequence;
+  state.busy = true;
   const started = performance.now();
   $("solve-status").textContent = "solving…";
   try {
     const body = request();
     const [solved, view] = await Promise.all([api("/api/solve", body), api("/api/view", body)]);
     if (mine !== state.sequence) return;
+    state.busy = false;
     state.solved = solved;
     state.view = view;
     hideError();
@@ -88,6 +93,7 @@ async function refresh() {
       ` — a journey of ${state.scenario.journey.touchpoints.length} touchpoints: figures update when you let go`);
   } catch (err) {
     if (mine !== state.sequence) return;
+    state.busy = false;
     showError(err.message);
     $("solve-status").textContent = "not solved: see the message above";
   }
@@ -516,7 +522,7 @@ async function compareSaved() {
       if (e && e.verdict) tr.className = e.verdict === "pays" ? "pays" : e.verdict === "costs" ? "costs" : "";
       const name = tr.insertCell(); name.textContent = v.description ? `${v.name}: ${v.description.trim()}` : v.name;
       tr.insertCell().textContent = signed(100 * v.difference, 2, " pts");
-      tr.insertCell().textContent = `${fixed(100 * v.difference_ci95[0], 2)} to ${fixed(100 * v.difference_ci95[1], 2)}`;
+      tr.insertCell().textContent = `${minus(fixed(100 * v.difference_ci95[0], 2))} to ${minus(fixed(100 * v.difference_ci95[1], 2))} pts`;
       tr.insertCell().textContent = v.exact_difference === null ? "—" : signed(100 * v.exact_difference, 2, " pts");
       tr.insertCell().textContent = fixed(v.customers_kept_per_1000, 1);
       tr.insertCell().textContent = e && e.net_benefit_per_year !== null && e.net_benefit_per_year !== undefined
