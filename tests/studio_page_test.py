@@ -106,10 +106,11 @@ def main():
 
         # drag the reliability slider to the right, as a hand would
         before = float(slider.get_attribute("value"))
-        ActionChains(driver).click_and_hold(slider).move_by_offset(15, 0).pause(0.3).move_by_offset(15, 0).release().perform()
+        # (grabbing the slider's middle sets about 0.5; then right, well past where it was)
+        ActionChains(driver).click_and_hold(slider).move_by_offset(40, 0).pause(0.3).move_by_offset(40, 0).release().perform()
         moved = headline(driver)
         x = float(driver.find_element(By.CSS_SELECTOR, "input[type=number][data-change='install.reliability']").get_attribute("value"))
-        check(x != before, f"dragging moved install.reliability from {before} to {x}")
+        check(x > before, f"dragging moved install.reliability from {before} up to {x}")
         check(moved != shown(base), f"the headline follows the drag ({shown(base)} -> {moved})")
         if SHOTS:
             driver.save_screenshot(os.path.join(SHOTS, "studio-drag.png"))
