@@ -87,6 +87,8 @@ void answer(httplib::Response& res, const std::function<std::string()>& call, co
 void routes(httplib::Server& server, StudioSession& session, const std::string& token, const int& port) {
   server.set_payload_max_length(studio_limits::max_body_bytes);
   server.set_keep_alive_max_count(100);
+  // An idle browser connection is let go within a second, so Ctrl-C never waits long for one.
+  server.set_keep_alive_timeout(1);
   server.set_pre_routing_handler([&token, &port](const httplib::Request& req, httplib::Response& res) {
     res.set_header("Cache-Control", "no-store");
     res.set_header("X-Content-Type-Options", "nosniff");

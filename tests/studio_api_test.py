@@ -107,6 +107,8 @@ def main():
         if studio.proc.poll() is None:
             studio.proc.kill()
     start_errors(work)
+    large_journey(work)
+    interrupt_with_open_connection(folder)
     shutil.rmtree(work, ignore_errors=True)
     if failures:
         print(f"{len(failures)} check(s) failed")
@@ -321,6 +323,51 @@ def only_inserted(before, after):
 
 def sc_baseline(studio):
     return studio.json("POST", "/api/solve", {})[1]["defection_rate"]
+
+
+def large_journey(work):
+    """A journey too large to re-solve while dragging says so; it is still solved on request."""
+    folder = os.path.join(work, "long")
+    os.makedirs(folder)
+    n = 450
+    with open(os.path.join(folder, "touchpoints.csv"), "w") as f:
+        f.write("id,reliability,relevance,value,trust,outcome\n")
+        for i in range(n):
+            f.write(f"t{i},0.99,1,1,0,\n")
+        f.write("done,1,1,1,0,retained\n")
+    with open(os.path.join(folder, "transitions.csv"), "w") as f:
+        f.write("from,to,probability\n")
+        for i in range(n):
+            f.write(f"t{i},{'t%d' % (i + 1) if i + 1 < n else 'done'},1\n")
+    with open(os.path.join(folder, "scenario.yaml"), "w") as f:
+        f.write("name: Long\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\n"
+                "segments:\n  - {name: s, share: 1, value_expectation: 0, silent_churn: 0, sensitivity: {reliability: 0.1}}\n")
+    studio = Studio(folder)
+    try:
+        status, sc = studio.json("GET", "/api/scenario")
+        check(status == 200 and sc["live"] is False, f"a {n + 1}-touchpoint journey is marked as not live (re-solved on release)")
+        status, solved = studio.json("POST", "/api/solve", {"changes": {"t3.reliability": 0.5}})
+        check(status == 200 and solved["defection_rate"] > 0, "and is still solved on request")
+    finally:
+        check(studio.stop() == 0, "the large-journey studio stops cleanly")
+
+
+def interrupt_with_open_connection(folder):
+    """Ctrl-C with a browser's idle keep-alive connection open stops within a couple of seconds."""
+    studio = Studio(folder)
+    conn = http.client.HTTPConnection("127.0.0.1", studio.port, timeout=10)
+    conn.request("GET", "/api/status", headers={"X-Cxsim-Token": studio.token, "Host": f"127.0.0.1:{studio.port}"})
+    conn.getresponse().read()
+    started = time.time()
+    studio.proc.send_signal(signal.SIGINT)
+    try:
+        code = studio.proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        studio.proc.kill()
+        code = None
+    took = time.time() - started
+    check(code == 0 and took < 3, f"Ctrl-C with an open connection stops it cleanly in {took:.1f} s (exit {code})")
+    conn.close()
 
 
 def start_errors(work):
