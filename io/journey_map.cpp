@@ -191,7 +191,8 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
       ink = d == 0 || d == 6 ? "white" : "#1d232b";
     }
     a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<<b>"
-      << wrapped(human_name(t), 22) << "</b><br/><font point-size=\"9\">" << words << "<br/>" << xml(lost)
+      << wrapped(human_name(t), 22) << "</b><br/><font point-size=\"9\">"
+      << (t.channel.empty() ? std::string() : "<i>" + wrapped(t.channel, 26) + "</i><br/>") << words << "<br/>" << xml(lost)
       << "</font>>, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
     if (k == journey.start()) a << ", penwidth=2.5";
     a << "];\n";

@@ -65,6 +65,8 @@ TEST(JourneyMap, NodesCarryNamesAttributesInWordsAndEndingsTheirShare) {
   EXPECT_NE(m.dot.find("<b>Engineer installation</b>"), std::string::npos);
   EXPECT_NE(m.dot.find("reliable 75% · relevant 70%"), std::string::npos);
   EXPECT_EQ(m.dot.find("r=0.75"), std::string::npos) << "no cryptic attributes";
+  EXPECT_NE(m.dot.find("<b>Engineer installation</b><br/><font point-size=\"9\"><i>field</i><br/>"), std::string::npos)
+      << "the channel under the name";
   char share[64];
   std::snprintf(share, sizeof share, "retained: %.1f%% of customers end here",
                 100.0 * m.exact.figures.touchpoints[*j.find("renewed")][fig_visits]);

@@ -152,8 +152,9 @@ def main():
         check(all(open(os.path.join(folder, f), "rb").read() == b for f, b in tables.items()), "the CSV tables are unchanged")
         check(shown(exact_rate(path, "--variant", "workshop_idea")) == rate_shown,
               f"the headline {rate_shown} equals cxsim exact of the saved change")
+        after_save = headline(driver)
         check(Select(driver.find_element(By.ID, "variant")).first_selected_option.get_attribute("value") == "workshop_idea"
-              and headline(driver) == rate_shown, "after saving, the page shows the new redesign with the same figure")
+              and after_save == rate_shown, "after saving, the page shows the new redesign with the same figure")
 
         # switch persona
         Select(driver.find_element(By.ID, "segment")).select_by_value("home_workers")

@@ -550,6 +550,7 @@ async function confirmSave(event) {
   const body = { name, description: $("save-description").value, variant: state.variant, changes: state.changes };
   if ($("save-cost").value !== "") body.cost_per_year = Number($("save-cost").value);
   if ($("save-one-off").value !== "") body.one_off_cost = Number($("save-one-off").value);
+  state.busy = true;  // until the saved redesign is shown
   try {
     await api("/api/save-variant", body);
     $("save-dialog").close();
@@ -563,6 +564,7 @@ async function confirmSave(event) {
     renderChanges();
     await refresh();
   } catch (err) {
+    state.busy = false;
     $("save-error").textContent = err.message;
   }
 }
