@@ -101,7 +101,7 @@ void set_segment_number(SegmentSource& src, const std::string& name, const std::
       return;
     }
   }
-  std::vector<std::string> fields{"value_expectation", "silent_churn", "heterogeneity"};
+  std::vector<std::string> fields{"share", "value_expectation", "silent_churn", "heterogeneity"};
   for (const char* k : sensitivity_keys) fields.push_back(std::string("sensitivity.") + k);
   for (const char* k : walk_away_keys) fields.push_back(std::string("walk_away.") + k);
   unknown(name, "segment parameter", field, fields);
@@ -113,10 +113,38 @@ std::vector<std::string> segment_names(const Scenario& sc) {
   return names;
 }
 
+// Shares with segment `which` set to `x` and the others rescaled so they still sum to 1 (shared
+// out evenly when they were all 0), rounded to 12 significant digits like re-balanced routes.
+std::vector<double> rebalanced_shares(std::vector<double> shares, std::size_t which, double x, const std::string& name,
+                                      const std::string& segment) {
+  require_range(name, x, 0.0, 1.0);
+  if (shares.size() == 1 && x != 1.0)
+    throw UsageError("change '" + one_line(name) + "' = " + shortest_text(x) + ": '" + one_line(segment) +
+                     "' is the only segment, so its share stays 1");
+  const double rest = 1.0 - shares[which];
+  for (std::size_t i = 0; i < shares.size(); ++i)
+    if (i != which)
+      shares[i] = std::stod(formatted(
+          "%.12g", rest > 0.0 ? shares[i] * (1.0 - x) / rest : (1.0 - x) / static_cast<double>(shares.size() - 1)));
+  shares[which] = x;
+  return shares;
+}
+
 void change_segment(Scenario& sc, const std::string& name, const std::string& segment, const std::string& field,
                     double value) {
-  for (auto& s : sc.segments)
-    if (s.segment.name == segment) return set_segment_number(s, name, field, value);
+  for (std::size_t k = 0; k < sc.segments.size(); ++k) {
+    if (sc.segments[k].segment.name != segment) continue;
+    if (field != "share") return set_segment_number(sc.segments[k], name, field, value);
+    std::vector<double> shares;
+    for (const auto& s : sc.segments) shares.push_back(s.segment.share);
+    shares = rebalanced_shares(shares, k, value, name, segment);
+    for (std::size_t i = 0; i < shares.size(); ++i) {
+      sc.segments[i].segment.share = shares[i];
+      sc.segments[i].given.set(seg_share);
+      sc.segments[i].share_valid = true;
+    }
+    return;
+  }
   unknown(name, "segment", segment, segment_names(sc));
 }
 
@@ -310,8 +338,28 @@ VariantSource edited_variant(const Scenario& scenario, const VariantSource* base
       const std::string segment = rest.substr(0, dot);
       const auto names = segment_names(scenario);
       if (std::find(names.begin(), names.end(), segment) == names.end()) unknown(change, "segment", segment, names);
-      SegmentSource& patch = segment_patch(v, segment);
-      set_segment_number(patch, change, rest.substr(dot + 1), value);
+      const std::string field = rest.substr(dot + 1);
+      if (field == "share") {
+        // The shares the redesign runs (its patches, else the file's), re-balanced around this one.
+        std::vector<double> shares;
+        std::size_t which = 0;
+        for (const auto& s : scenario.segments) {
+          double share = s.segment.share;
+          for (const auto& p : v.segments)
+            if (p.segment.name == s.segment.name && p.given.test(seg_share)) share = p.segment.share;
+          if (s.segment.name == segment) which = shares.size();
+          shares.push_back(share);
+        }
+        shares = rebalanced_shares(shares, which, value, change, segment);
+        for (std::size_t i = 0; i < shares.size(); ++i) {
+          SegmentSource& patch = segment_patch(v, scenario.segments[i].segment.name);
+          patch.segment.share = shares[i];
+          patch.given.set(seg_share);
+          patch.share_valid = true;
+        }
+      } else {
+        set_segment_number(segment_patch(v, segment), change, field, value);
+      }
     } else if (change.rfind("economics.", 0) == 0) {
       throw UsageError("change '" + one_line(change) +
                        "': the economics are the same for every redesign; change them in the scenario file");

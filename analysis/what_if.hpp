@@ -5,7 +5,8 @@
 //
 // Names, as `calibrate --fit` and `sensitivity` name numbers:
 //   TOUCHPOINT.ATTRIBUTE     reliability, relevance, value, trust, recovery, effort_minutes, cost
-//   segment:NAME.PARAMETER   value_expectation, silent_churn, heterogeneity,
+//   segment:NAME.PARAMETER   share (the other segments' shares rescaled so they still sum to 1),
+//                            value_expectation, silent_churn, heterogeneity,
 //                            sensitivity.reliability|relevance|value|effort,
 //                            walk_away.failed|repeated|value_gap|effort_hour (odds, turned into
 //                            the sensitivity exactly as the scenario file does)

@@ -151,6 +151,17 @@ TEST(EditedVariant, ValuesOutsideTheirRangeAreRefused) {
   EXPECT_NE(message_of([&] { f.model({{"a.reliability", std::nan("")}}); }).find("finite"), std::string::npos);
 }
 
+TEST(EditedVariant, ASegmentShareRescalesTheOtherSegments) {
+  const Fixture f;
+  const ScenarioModel m = f.model({{"segment:s.share", 0.75}});
+  EXPECT_EQ(m.population.segment(0).share, 0.75);
+  EXPECT_NEAR(m.population.segment(1).share, 0.25, 1e-12);
+  // with_changes re-balances the same way
+  const ScenarioModel direct = checked_model(with_changes(f.scenario, {{"segment:s.share", 0.75}}), nullptr);
+  EXPECT_EQ(direct.population.segment(1).share, m.population.segment(1).share);
+  EXPECT_NE(message_of([&] { f.model({{"segment:s.share", 1.5}}); }).find("between 0 and 1"), std::string::npos);
+}
+
 TEST(EditedVariant, EconomicsAreNotPartOfARedesign) {
   const Fixture f;
   EXPECT_NE(message_of([&] { f.model({{"economics.value_per_customer", 10}}); }).find("same for every redesign"),

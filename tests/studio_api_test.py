@@ -172,7 +172,8 @@ def run_checks(studio, folder, path):
               f"/api/solve {request} equals cxsim exact {' '.join(args)}, figure for figure")
 
     changes = {"install.reliability": 0.93, "segment:value_seekers.walk_away.failed": 0.2,
-               "transition:support_call->engineer_revisit when=ok": 0.3, "complaint.recovery": 0.7}
+               "transition:support_call->engineer_revisit when=ok": 0.3, "complaint.recovery": 0.7,
+               "segment:busy_families.share": 0.25}
     status, solved = studio.json("POST", "/api/solve", {"changes": changes})
     check(status == 200 and solved["defection_rate"] < sc_baseline(studio), "changes that help lower the defection rate")
 

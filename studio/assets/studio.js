@@ -399,6 +399,8 @@ function renderSegments() {
     h.textContent = `${s.name} (${fixed(100 * s.share, 1)}% of customers)`;
     box.append(h);
     const p = `segment:${s.name}.`;
+    if (state.view.journey.segments.length > 1)
+      numberField(box, p + "share", "Share", "its share of customers; the other segments' shares re-balance", s.share, 0, 1, 0.005);
     numberField(box, p + "value_expectation", "Expects value", "the value for money this segment expects", s.value_expectation, 0, 1, 0.005);
     for (const k of Object.keys(units)) {
       const odds = 1 - Math.exp(-s.sensitivity[frictions[k]] * units[k]);
