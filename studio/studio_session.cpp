@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <vector>
@@ -33,6 +34,9 @@ struct StudioSession::Loaded {
   Scenario scenario;
   std::string digest;       // SHA-256 of every input file, as loaded
   std::string fingerprint;  // their sizes and modification times, for a cheap "changed?" check
+  // The file's baseline solved once per persona ("" for everyone): every view compares with it.
+  mutable std::mutex baseline_mutex;
+  mutable std::map<std::string, Figures> baseline;
 };
 
 namespace {
@@ -296,8 +300,16 @@ std::string StudioSession::view(const std::string& body) const {
   const Figures figures = solve_exact(model.journey, model.population).figures;
 
   ScenarioModel baseline = checked_model(sc, nullptr);
-  if (const auto segment = optional_text(request, "segment")) keep_only_segment(baseline, *segment);
-  const Figures baseline_figures = solve_exact(baseline.journey, baseline.population).figures;
+  const auto segment = optional_text(request, "segment");
+  if (segment) keep_only_segment(baseline, *segment);
+  Figures baseline_figures;
+  {
+    const std::lock_guard<std::mutex> lock(l->baseline_mutex);
+    auto it = l->baseline.find(segment.value_or(""));
+    if (it == l->baseline.end())
+      it = l->baseline.emplace(segment.value_or(""), solve_exact(baseline.journey, baseline.population).figures).first;
+    baseline_figures = it->second;
+  }
 
   std::vector<std::string> segment_names, notes;
   for (const Segment& s : model.population.segments()) segment_names.push_back(s.name);
