@@ -20,6 +20,7 @@ const state = {
   sequence: 0,         // answers to older requests are dropped
   timer: null,
   busy: false,         // a solve is scheduled or on its way
+  slow: false,         // the last solve was too slow to re-solve while dragging
   viewBox: null,       // the map's zoom and pan
   mapSize: null,
 };
@@ -89,8 +90,11 @@ async function refresh() {
     hideError();
     render();
     const ms = Math.round(performance.now() - started);
-    $("solve-status").textContent = `solved in ${ms} ms` + (state.scenario.live ? "" :
-      ` — a journey of ${state.scenario.journey.touchpoints.length} touchpoints: figures update when you let go`);
+    // Too slow to follow a drag (a large journey, a busy machine): update when the slider is let go.
+    state.slow = ms > 400;
+    $("solve-status").textContent = `solved in ${ms} ms` + (!state.scenario.live
+      ? ` — a journey of ${state.scenario.journey.touchpoints.length} touchpoints: figures update when you let go`
+      : state.slow ? " — too slow to follow a drag: figures update when you let go" : "");
   } catch (err) {
     if (mine !== state.sequence) return;
     state.busy = false;
@@ -114,6 +118,8 @@ function commitEdit() {
   updateButtons();
   renderChanges();
 }
+const followsDrag = () => state.scenario.live && !state.slow;
+
 function setChange(name, value, live) {
   beginEdit();
   delete state.changes[name];  // a number changed again moves to the end: it is applied last
@@ -260,8 +266,8 @@ function numberField(container, name, text, hint, value, min, max, step) {
   num.value = value === null ? "" : +Number(value).toPrecision(6);
   num.dataset.change = name;
   num.setAttribute("aria-label", text + " (number)");
-  range.addEventListener("input", () => { num.value = range.value; setChange(name, Number(range.value), true); });
-  range.addEventListener("change", () => { commitEdit(); if (!state.scenario.live) refresh(); });
+  range.addEventListener("input", () => { num.value = range.value; setChange(name, Number(range.value), followsDrag()); });
+  range.addEventListener("change", () => { commitEdit(); if (!followsDrag()) refresh(); });
   num.addEventListener("change", () => {
     if (num.value === "" || !isFinite(Number(num.value))) return;
     setChange(name, Number(num.value), false);
