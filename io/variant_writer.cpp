@@ -2,7 +2,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
+#include <string_view>
 #include <sstream>
 #include <vector>
 
@@ -126,30 +126,45 @@ std::string variant_yaml(const VariantSource& v, std::size_t indent, const std::
   return out.str();
 }
 
-std::string with_variant_added(const std::string& text, const std::string& file, const VariantSource& variant) {
+namespace {
+
+std::string inserted(const std::string& text, const std::string& file, const VariantSource& variant) {
   const std::string newline = text.find("\r\n") != std::string::npos ? "\r\n" : "\n";
   const auto lines = lines_of(text);
-  // The top-level key, alone on its line (a block list follows), or with an empty flow list.
-  static const std::regex block_key(R"(^(variants|"variants"|'variants')[ \t]*:[ \t]*(#.*)?$)");
-  static const std::regex empty_flow(R"(^((variants|"variants"|'variants')[ \t]*:)[ \t]*\[[ \t]*\]([ \t]*#.*)?$)");
-  static const std::regex any_key(R"(^(variants|"variants"|'variants')[ \t]*:)");
   const auto fail = [&](std::size_t line, const std::string& why) {
     throw UsageError(file + ":" + std::to_string(line + 1) + ": cannot add the redesign: " + why);
   };
 
   for (std::size_t k = 0; k < lines.size(); ++k) {
-    const std::string line = text.substr(lines[k].begin, lines[k].end - lines[k].begin);
-    std::smatch m;
-    if (std::regex_match(line, m, empty_flow)) {
-      // `variants: []` becomes `variants:` (its comment kept) with the new item below it.
-      const std::string key_line = m[1].str() + (m[3].matched ? m[3].str() : std::string());
-      return text.substr(0, lines[k].begin) + key_line + newline + variant_yaml(variant, 2, newline) +
-             text.substr(lines[k].next);
+    // The top-level key (plain or quoted), then what follows its colon. Read by hand, not by
+    // std::regex, which recurses once per character and overflows the stack on a long line.
+    const std::string_view line(text.data() + lines[k].begin, lines[k].end - lines[k].begin);
+    std::size_t at = std::string_view::npos;
+    for (std::string_view key : {"variants", "\"variants\"", "'variants'"})
+      if (line.substr(0, key.size()) == key) at = key.size();
+    if (at == std::string_view::npos) continue;
+    const auto blank = [&](std::size_t i) {
+      while (i < line.size() && (line[i] == ' ' || line[i] == '\t')) ++i;
+      return i;
+    };
+    at = blank(at);
+    if (at >= line.size() || line[at] != ':') continue;  // `variants_old:` and the like
+    const std::size_t colon = at;
+    at = blank(at + 1);
+    const bool ends = at >= line.size() || line[at] == '#';
+    if (!ends && line[at] == '[') {
+      const std::size_t close = blank(at + 1);
+      const std::size_t after = close < line.size() && line[close] == ']' ? blank(close + 1) : std::string_view::npos;
+      if (after != std::string_view::npos && (after >= line.size() || line[after] == '#')) {
+        // `variants: []` becomes `variants:` (its comment kept) with the new item below it.
+        const std::string comment = after < line.size() ? "  " + std::string(line.substr(after)) : "";
+        return text.substr(0, lines[k].begin) + std::string(line.substr(0, colon + 1)) + comment + newline +
+               variant_yaml(variant, 2, newline) + text.substr(lines[k].next);
+      }
     }
-    if (std::regex_search(line, any_key) && !std::regex_match(line, block_key))
+    if (!ends)
       fail(k, "its 'variants' list is written in flow style ([...]); write it as a block list (one '- name:' per "
               "redesign) and save again");
-    if (!std::regex_match(line, block_key)) continue;
 
     // The list runs until the next line at column 0 that is not a list item, a comment or blank.
     std::optional<std::size_t> last, indent;
@@ -164,17 +179,53 @@ std::string with_variant_added(const std::string& text, const std::string& file,
       }
       last = i;
     }
-    if (!last) {
-      const std::size_t at = lines[k].next;
-      const std::string before = at == lines[k].end ? newline : "";
-      return text.substr(0, at) + before + variant_yaml(variant, 2, newline) + text.substr(at);
-    }
-    const std::size_t at = lines[*last].next;
-    const std::string before = at == lines[*last].end ? newline : "";  // the file had no final line break
-    return text.substr(0, at) + before + variant_yaml(variant, *indent, newline) + text.substr(at);
+    // After the list's last line (or right below the key when it has none); a last line without a
+    // line break (the end of the file) gets one first.
+    const Line& after = lines[last ? *last : k];
+    const std::string before = after.next == after.end ? newline : "";
+    return text.substr(0, after.next) + before + variant_yaml(variant, last ? *indent : 2, newline) +
+           text.substr(after.next);
   }
   const std::string before = text.empty() || text.back() == '\n' ? "" : newline;
   return text + before + "variants:" + newline + variant_yaml(variant, 2, newline);
+}
+
+}  // namespace
+
+std::string with_variant_added(const std::string& text, const std::string& file, const VariantSource& variant) {
+  std::string out = inserted(text, file, variant);
+  // The text was edited as text, so read both back: every key but `variants` must be as it was,
+  // the earlier redesigns too, and the new one last. Anything else (a layout this writer did not
+  // foresee) is refused rather than written.
+  bool same = false;
+  try {
+    const YAML::Node before = YAML::Load(text), after = YAML::Load(out);
+    const auto dump = [](const YAML::Node& n) { return YAML::Dump(n); };
+    same = after.IsMap() && (before.IsMap() || before.IsNull());
+    if (same && before.IsMap())
+      for (const auto& kv : before) {
+        const std::string key = kv.first.as<std::string>();
+        if (key == "variants") continue;
+        same = same && after[key] && dump(after[key]) == dump(kv.second);
+      }
+    std::size_t keys_before = before.IsMap() ? before.size() : 0, keys_after = after.size();
+    const YAML::Node old_list = before.IsMap() ? before["variants"] : YAML::Node();
+    const bool had_list = old_list && !old_list.IsNull();
+    if (!had_list && before.IsMap() && before["variants"]) --keys_before;  // `variants:` with nothing under it
+    same = same && keys_after == keys_before + (had_list ? 0 : 1);
+    const YAML::Node list = after["variants"];
+    const std::size_t n = had_list && old_list.IsSequence() ? old_list.size() : 0;
+    same = same && list && list.IsSequence() && list.size() == n + 1 && (!had_list || old_list.IsSequence());
+    for (std::size_t i = 0; same && i < n; ++i) same = dump(list[i]) == dump(old_list[i]);
+    same = same && list[n]["name"] && list[n]["name"].as<std::string>() == variant.name;
+  } catch (const YAML::Exception&) {
+    same = false;
+  }
+  if (!same)
+    throw UsageError(file + ": cannot add the redesign without changing the rest of the file (its layout is one this "
+                            "writer does not handle); nothing was written. Add it by hand, or as a block list "
+                            "('variants:' then '- name: ...' items)");
+  return out;
 }
 
 }  // namespace cxsim

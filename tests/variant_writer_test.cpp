@@ -89,6 +89,22 @@ TEST(VariantWriter, RefusesAFlowListWithItemsNamingTheLine) {
   }
 }
 
+TEST(VariantWriter, ChecksWhatItWroteAndRefusesALayoutItDoesNotHandle) {
+  // A second YAML document after the list: the item would land in it. Read back, the first
+  // document has no new redesign, so nothing is returned to be written.
+  try {
+    with_variant_added("variants:\n  - name: one\n---\nname: other\n", "s.yaml", small_variant());
+    FAIL() << "a layout the writer does not handle was written";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("nothing was written"), std::string::npos) << e.what();
+  }
+}
+
+TEST(VariantWriter, AVeryLongLineIsReadWithoutTrouble) {
+  const std::string before = "variants:  # " + std::string(4 << 20, 'x') + "\n  - name: one\n";
+  expect_only_added(before, with_variant_added(before, "s.yaml", small_variant()), small_variant(), 2);
+}
+
 TEST(VariantWriter, AnEmptyVariantsKeyGetsTheItemRightBelowIt) {
   EXPECT_EQ(with_variant_added("variants:\nsweeps: []\n", "s.yaml", small_variant()),
             "variants:\n" + variant_yaml(small_variant(), 2, "\n") + "sweeps: []\n");
