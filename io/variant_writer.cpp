@@ -8,6 +8,7 @@
 
 #include "io/diagnostics.hpp"
 #include "io/number.hpp"
+#include "io/yaml_tree.hpp"
 
 namespace cxsim {
 
@@ -190,38 +191,53 @@ std::string inserted(const std::string& text, const std::string& file, const Var
   return text + before + "variants:" + newline + variant_yaml(variant, 2, newline);
 }
 
+// Whether two nodes say the same thing (where they were written aside).
+bool same_yaml(const YamlNode& a, const YamlNode& b) {
+  if (a.kind != b.kind || a.value != b.value || a.quoted != b.quoted || a.items.size() != b.items.size() ||
+      a.entries.size() != b.entries.size())
+    return false;
+  for (std::size_t i = 0; i < a.items.size(); ++i)
+    if (!same_yaml(a.items[i], b.items[i])) return false;
+  for (std::size_t i = 0; i < a.entries.size(); ++i)
+    if (!same_yaml(a.entries[i].key, b.entries[i].key) || !same_yaml(a.entries[i].value, b.entries[i].value)) return false;
+  return true;
+}
+
+// `after` is `before` with `name` appended to its variants list, and nothing else changed.
+bool only_added(const YamlNode& before, const YamlNode& after, const std::string& name) {
+  if (!after.is_map() || !(before.is_map() || before.is_null())) return false;
+  const auto is_variants = [](const YamlEntry& e) { return e.key.value == "variants"; };
+  std::vector<const YamlEntry*> rest_before, rest_after;
+  for (const auto& e : before.entries)
+    if (!is_variants(e)) rest_before.push_back(&e);
+  for (const auto& e : after.entries)
+    if (!is_variants(e)) rest_after.push_back(&e);
+  if (rest_before.size() != rest_after.size()) return false;
+  for (std::size_t i = 0; i < rest_before.size(); ++i)
+    if (!same_yaml(rest_before[i]->key, rest_after[i]->key) || !same_yaml(rest_before[i]->value, rest_after[i]->value))
+      return false;
+  const YamlNode* old_list = before.is_map() ? before.find("variants") : nullptr;
+  const YamlNode* list = after.find("variants");
+  const std::size_t n = old_list && old_list->is_sequence() ? old_list->items.size() : 0;
+  if (old_list && !old_list->is_sequence() && !old_list->is_null()) return false;
+  if (!list || !list->is_sequence() || list->items.size() != n + 1) return false;
+  for (std::size_t i = 0; i < n; ++i)
+    if (!same_yaml(old_list->items[i], list->items[i])) return false;
+  const YamlNode* added = list->items[n].find("name");
+  return added && added->is_scalar() && added->value == name;
+}
+
 }  // namespace
 
 std::string with_variant_added(const std::string& text, const std::string& file, const VariantSource& variant) {
   std::string out = inserted(text, file, variant);
-  // The text was edited as text, so read both back: every key but `variants` must be as it was,
-  // the earlier redesigns too, and the new one last. Anything else (a layout this writer did not
-  // foresee) is refused rather than written.
-  bool same = false;
-  try {
-    const YAML::Node before = YAML::Load(text), after = YAML::Load(out);
-    const auto dump = [](const YAML::Node& n) { return YAML::Dump(n); };
-    same = after.IsMap() && (before.IsMap() || before.IsNull());
-    if (same && before.IsMap())
-      for (const auto& kv : before) {
-        const std::string key = kv.first.as<std::string>();
-        if (key == "variants") continue;
-        same = same && after[key] && dump(after[key]) == dump(kv.second);
-      }
-    std::size_t keys_before = before.IsMap() ? before.size() : 0, keys_after = after.size();
-    const YAML::Node old_list = before.IsMap() ? before["variants"] : YAML::Node();
-    const bool had_list = old_list && !old_list.IsNull();
-    if (!had_list && before.IsMap() && before["variants"]) --keys_before;  // `variants:` with nothing under it
-    same = same && keys_after == keys_before + (had_list ? 0 : 1);
-    const YAML::Node list = after["variants"];
-    const std::size_t n = had_list && old_list.IsSequence() ? old_list.size() : 0;
-    same = same && list && list.IsSequence() && list.size() == n + 1 && (!had_list || old_list.IsSequence());
-    for (std::size_t i = 0; same && i < n; ++i) same = dump(list[i]) == dump(old_list[i]);
-    same = same && list[n]["name"] && list[n]["name"].as<std::string>() == variant.name;
-  } catch (const YAML::Exception&) {
-    same = false;
-  }
-  if (!same)
+  // The text was edited as text, so read both back (strictly: no aliases, one document): every
+  // key but `variants` must be as it was, the earlier redesigns too, and the new one last.
+  // Anything else (a layout this writer did not foresee) is refused rather than written.
+  Diagnostics quiet;
+  const auto before = parse_yaml(text, file, quiet);
+  const auto after = parse_yaml(out, file, quiet);
+  if (!before || !after || !only_added(*before, *after, variant.name))
     throw UsageError(file + ": cannot add the redesign without changing the rest of the file (its layout is one this "
                             "writer does not handle); nothing was written. Add it by hand, or as a block list "
                             "('variants:' then '- name: ...' items)");
