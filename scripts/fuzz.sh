@@ -10,9 +10,9 @@ scripts/install-deps.sh
 build=build-fuzz
 CXX=clang++ cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCXSIM_FUZZ=ON -DCXSIM_BUILD_TESTS=OFF -DCXSIM_PYTHON=OFF \
   -DCXSIM_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS="-O1 -g -fsanitize=fuzzer-no-link,address,undefined" >/dev/null
-cmake --build "$build" --parallel "$(nproc)" --target yaml_fuzz csv_fuzz scenario_fuzz
+cmake --build "$build" --parallel "$(nproc)" --target yaml_fuzz csv_fuzz scenario_fuzz variant_writer_fuzz
 mkdir -p fuzz-out
-for target in yaml_fuzz csv_fuzz scenario_fuzz; do
+for target in yaml_fuzz csv_fuzz scenario_fuzz variant_writer_fuzz; do
   corpus="$build/corpus-$target"
   mkdir -p "$corpus"
   case "$target" in
