@@ -48,6 +48,14 @@ class SegmentChain {
   FigureGradient gradient(double m, const FigureWeights& weights, double& residual);
 
   const std::vector<ChainStates::DeadEnd>& dead_ends() const { return chain_.dead_ends; }
+  const ChainStates& states() const { return chain_; }
+
+  // The same chain with new numbers: the journey and segment must have the chain's pattern
+  // (sim/chain_pattern.hpp says whether they do). Both must outlive the next solve.
+  void renumber(const Journey& journey, const Segment& segment) {
+    j_ = &journey;
+    seg_ = &segment;
+  }
 
  private:
   using SpMat = Eigen::SparseMatrix<double>;
@@ -70,9 +78,9 @@ class SegmentChain {
   void check_figures(const Figures& fig) const;
   [[noreturn]] void fail(const std::string& what) const;
 
-  const Journey& j_;
+  const Journey* j_;
   std::size_t s_;
-  const Segment& seg_;
+  const Segment* seg_;
   Reach reach_;
   ChainStates chain_;
   Factor visits_, churn_a_, zero_load_, no_reset_;
