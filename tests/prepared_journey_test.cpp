@@ -17,6 +17,8 @@
 #include "dice.hpp"
 #include "random_journeys.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/sensitivity.hpp"
+#include "sim/sweep.hpp"
 #include "test_support.hpp"
 
 namespace cxsim {
@@ -30,10 +32,8 @@ void expect_close(double warm, double cold, const std::string& what) {
   EXPECT_LE(std::fabs(warm - cold), tight * std::max(1.0, std::fabs(cold))) << what << ": " << warm << " vs " << cold;
 }
 
-// Every figure of the two solutions, and the integral's rule and node counts.
-void expect_same_figures(const ExactSolution& warm, const ExactSolution& cold, const std::string& what) {
-  const Figures& a = warm.figures;
-  const Figures& b = cold.figures;
+// Every figure of the two.
+void expect_same_figures(const Figures& a, const Figures& b, const std::string& what) {
   for (int e = 0; e < ending_count; ++e) expect_close(a.outcomes[e], b.outcomes[e], what + " outcome");
   ASSERT_EQ(a.touchpoints.size(), b.touchpoints.size()) << what;
   for (std::size_t k = 0; k < a.touchpoints.size(); ++k)
@@ -47,6 +47,11 @@ void expect_same_figures(const ExactSolution& warm, const ExactSolution& cold, c
   ASSERT_EQ(a.segments.size(), b.segments.size()) << what;
   for (std::size_t s = 0; s < a.segments.size(); ++s)
     expect_close(a.segments[s].defection_rate, b.segments[s].defection_rate, what + " segment");
+}
+
+// Every figure of the two solutions, and the integral's rule and node counts.
+void expect_same_figures(const ExactSolution& warm, const ExactSolution& cold, const std::string& what) {
+  expect_same_figures(warm.figures, cold.figures, what);
   EXPECT_EQ(warm.quadrature_rule, cold.quadrature_rule) << what;
   EXPECT_EQ(warm.quadrature_nodes, cold.quadrature_nodes) << what;
   EXPECT_EQ(warm.quadrature_solves, cold.quadrature_solves) << what;
@@ -228,6 +233,57 @@ TEST(PreparedJourney, SameBitsOnOneAndTwoThreadsInAParallelLoop) {
   };
   const auto one = run(1), two = run(2);
   for (std::size_t d = 0; d < draws.size(); ++d) EXPECT_TRUE(test::same_bits(one[d], two[d])) << d;
+}
+
+// Where the solver is re-run: a sweep's points (prepared once, warm between its ends) and
+// sensitivity's re-solves give the figures of cold solves.
+TEST(PreparedJourney, SweepPointsAreColdSolvesFromEndToEnd) {
+  auto scenarios = test::scenarios();
+  scenarios.resize(20);
+  for (const auto& sc : scenarios) {
+    ParameterRef r;
+    r.touchpoint = sc.journey.start();
+    r.attribute = TouchpointAttribute::reliability;
+    SweepSettings settings;
+    settings.values = sweep_values(0.0, 1.0, 6);  // both ends change the pattern
+    const auto points = sweep(sc.journey, sc.population, r, settings);
+    for (const auto& p : points)
+      with_value(sc.journey, sc.population, r, p.value, [&](const Journey& j, const Population& pop) {
+        ExactSolution cold;
+        std::string error;
+        if (cold_solve({j, pop}, cold, error)) {
+          EXPECT_TRUE(p.exact.has_value()) << p.value;
+          if (p.exact) expect_same_figures(*p.exact, cold.figures, "sweep at " + std::to_string(p.value));
+        } else {
+          EXPECT_EQ(p.exact_error.value_or(""), error);
+        }
+        return 0;
+      });
+  }
+}
+
+SensitivityResult sensitivity_on(int threads, const test::RandomScenario& sc) {
+  tbb::task_arena arena(threads);
+  return arena.execute([&] { return analyse_sensitivity(sc.journey, sc.population, {0.05, 8}); });
+}
+
+TEST(PreparedJourney, SensitivityReSolvesAreColdSolvesAndTheSameOnAnyThreadCount) {
+  auto scenarios = test::scenarios();
+  scenarios.resize(15);
+  for (const auto& sc : scenarios) {
+    const SensitivityResult one = sensitivity_on(1, sc), two = sensitivity_on(2, sc);
+    const double base = solve_exact(sc.journey, sc.population).figures.defection_rate();
+    ASSERT_EQ(one.parameters.size(), two.parameters.size());
+    for (std::size_t i = 0; i < one.parameters.size(); ++i) {
+      const auto& p = one.parameters[i];
+      EXPECT_EQ(p.delta_step.has_value(), two.parameters[i].delta_step.has_value());
+      if (!p.delta_step || !two.parameters[i].delta_step) continue;
+      EXPECT_TRUE(test::same_bits(*p.delta_step, *two.parameters[i].delta_step)) << i;
+      EXPECT_TRUE(test::same_bits(*p.delta_perfect, *two.parameters[i].delta_perfect)) << i;
+      const double cold = defection_rate_with(sc.journey, sc.population, p, p.improved) - base;
+      EXPECT_NEAR(*p.delta_step, cold, tight);
+    }
+  }
 }
 
 }  // namespace
