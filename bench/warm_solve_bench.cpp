@@ -9,8 +9,13 @@
 #include <memory>
 #include <vector>
 
+#include <Eigen/Dense>
+#include <Eigen/Sparse>
+
 #include "bench/generated_journeys.hpp"
+#include "sim/chain_states.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/klu_factor.hpp"
 #include "sim/prepared_journey.hpp"
 
 namespace {
@@ -118,8 +123,57 @@ void BM_JourneyRebuild(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(with_reliability(j, j.size() / 2, 0.9).size());
 }
 
+// The expected-visits system (I - Q)^T of a segment's chain at m = 1, as the solver assembles it
+// (visit-to-visit flows: branch probability x e^-delta x continuation probability).
+Eigen::SparseMatrix<double> visits_system(const Journey& j, const Segment& seg) {
+  const ChainStates c = enumerate_chain_states(j, 0, seg);
+  std::vector<Eigen::Triplet<double>> t;
+  const auto n = static_cast<int>(c.states.size());
+  for (int i = 0; i < n; ++i) t.emplace_back(i, i, 1.0);
+  for (int i = 0; i < n; ++i) {
+    double carry = 0.0;
+    for_each_visit_outcome(
+        j, 0, seg, 1.0, c.states[static_cast<std::size_t>(i)],
+        [&](const VisitBranch& b) { carry = b.p * std::exp(-b.delta); },
+        [&](const VisitBranch&, const VisitContinuation& v) {
+          if (!j.is_terminal(v.to)) t.emplace_back(c.at(v.next), i, -carry * v.p);
+        });
+  }
+  Eigen::SparseMatrix<double> m(n, n);
+  m.setFromTriplets(t.begin(), t.end());
+  m.makeCompressed();
+  return m;
+}
+
+// One factorisation and solve of the 20-touchpoint journey's visits system, refactored with the
+// kept pivots by KLU (what a warm re-solve does) or by dense partial-pivoting LU (Eigen): is
+// dense LU faster for chains this small?
+void BM_SmallChainFactor(benchmark::State& state, bool dense) {
+  const Journey j = bench::big_journey(20, 2027);
+  const Eigen::SparseMatrix<double> m = visits_system(j, three_segments(0.0).segment(2));
+  Eigen::VectorXd e = Eigen::VectorXd::Zero(m.rows());
+  e[0] = 1.0;
+  KluFactor klu;
+  klu.factorize(m);
+  const Eigen::MatrixXd full = Eigen::MatrixXd(m);
+  Eigen::PartialPivLU<Eigen::MatrixXd> lu(full.rows());
+  for (auto _ : state) {
+    if (dense) {
+      lu.compute(full);
+      benchmark::DoNotOptimize(lu.solve(e).eval().data());
+    } else {
+      klu.factorize(m);
+      benchmark::DoNotOptimize(klu.solve(e).data());
+    }
+  }
+  state.counters["states"] = static_cast<double>(m.rows());
+  state.counters["nonzeros"] = static_cast<double>(m.nonZeros());
+}
+
 }  // namespace
 
+BENCHMARK_CAPTURE(BM_SmallChainFactor, klu, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_SmallChainFactor, dense, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_ArmSolves, h0_cold, 0.0, false)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ArmSolves, h0_warm, 0.0, true)->Unit(benchmark::kMicrosecond)->UseRealTime();
 BENCHMARK_CAPTURE(BM_ArmSolves, h0_4_cold, 0.4, false)->Unit(benchmark::kMicrosecond)->UseRealTime();

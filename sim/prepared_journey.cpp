@@ -38,38 +38,41 @@ ExactSolution PreparedJourney::solve(const Journey& journey, const Population& p
     segments_.resize(population.size());
   }
   return solution_from_segments(journey, population, [&](std::size_t s, double& residual) {
-    if (segments_[s]) {
-      const ChainPattern now = chain_pattern(journey, s, population.segment(s), segments_[s]->chain->states());
-      if (now != segments_[s]->pattern) {
-        if (!options_.adopt_new_pattern) {
-          ++cold_;
-          return solve_segment_cold(journey, s, population.segment(s), residual);
+    const cxsim::Segment& numbers = population.segment(s);
+    auto& slot = segments_[s];
+    // The chain's state index is laid out by touchpoint: another count is another journey.
+    if (slot && slot->chain->states().index.size() == 4 * journey.size()) {
+      slot->chain->renumber(journey, numbers);
+      if (!(numbers.heterogeneity > 0.0)) {
+        // One solve: the pattern is checked by the assembly itself.
+        if (auto figures = slot->chain->solve_if_same_pattern(slot->pattern, residual)) {
+          ++warm_;
+          SegmentSolution out;
+          out.figures = std::move(*figures);
+          return out;
         }
-        segments_[s].reset();
+      } else if (chain_pattern(journey, s, numbers, slot->chain->states()) == slot->pattern) {
+        ++warm_;
+        return integrate(*slot, journey, s, numbers, residual);
       }
     }
-    return solve_segment(segments_[s], journey, s, population.segment(s), residual);
-  });
-}
-
-SegmentSolution PreparedJourney::solve_segment(std::unique_ptr<Segment>& slot, const Journey& journey, std::size_t s,
-                                               const cxsim::Segment& numbers, double& residual) {
-  if (slot) {
-    ++warm_;
-    slot->chain->renumber(journey, numbers);
-  } else {
     ++cold_;
+    if (slot && !options_.adopt_new_pattern) return solve_segment_cold(journey, s, numbers, residual);
     auto fresh = std::make_unique<Segment>();
     fresh->chain = std::make_unique<SegmentChain>(journey, s, numbers);
     fresh->pattern = chain_pattern(journey, s, numbers, fresh->chain->states());
     slot = std::move(fresh);
-  }
-  Segment& prepared = *slot;
-  if (!(numbers.heterogeneity > 0.0)) {
-    SegmentSolution out;
-    out.figures = prepared.chain->solve(1.0, residual);
-    return out;
-  }
+    if (!(numbers.heterogeneity > 0.0)) {
+      SegmentSolution out;
+      out.figures = slot->chain->solve(1.0, residual);
+      return out;
+    }
+    return integrate(*slot, journey, s, numbers, residual);
+  });
+}
+
+SegmentSolution PreparedJourney::integrate(Segment& prepared, const Journey& journey, std::size_t s,
+                                           const cxsim::Segment& numbers, double& residual) {
   // The calling thread solves on the prepared chain; any other on one of its own.
   const auto caller = std::this_thread::get_id();
   const NodeChains chains{[&, caller]() -> SegmentChain& {

@@ -48,8 +48,8 @@ class PreparedJourney {
 
  private:
   struct Segment;
-  SegmentSolution solve_segment(std::unique_ptr<Segment>& slot, const Journey& journey, std::size_t s,
-                                const cxsim::Segment& numbers, double& residual);
+  SegmentSolution integrate(Segment& prepared, const Journey& journey, std::size_t s, const cxsim::Segment& numbers,
+                            double& residual);
 
   Options options_;
   std::vector<std::unique_ptr<Segment>> segments_;

@@ -82,7 +82,7 @@ void SegmentChain::fail(const std::string& what) const {
 
 SegmentChain::~SegmentChain() = default;
 
-const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient) {
+const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient, ChainPatternWriter* check) {
   using Model = FrictionModel;
   if (!assembly_) assembly_ = std::make_unique<Assembly>();
   Assembly& a = *assembly_;
@@ -118,8 +118,10 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
   a.w = Vec::Zero(ni);
   for (auto& v : a.straw) v = Vec::Zero(ni);
 
+  if (check) check->start(*j_, *seg_, chain_);
   for (int i = 0; i < ni; ++i) {
     const ChainState st = chain_.states[static_cast<std::size_t>(i)];
+    if (check) check->state(st);
     TouchpointFigures& t = a.per_visit[static_cast<std::size_t>(i)];
     double carry = 0.0;        // probability of the branch and of not abandoning
     double churn_weight = 1.0;  // e^{-lambda delta}
@@ -128,6 +130,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
     for_each_visit_outcome(
         *j_, s_, *seg_, m, st,
         [&](const VisitBranch& br) {
+          if (check) check->branch(br);
           t[fig_failures] += br.p * br.failed;
           t[fig_averted] += br.p * br.averted;
           t[fig_repeats] += br.p * br.repeated;
@@ -148,6 +151,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
           straw = a.churn ? carry * Model::silent_churn_probability(lambda, br.delta) : 0.0;
         },
         [&](const VisitBranch& br, const VisitContinuation& c) {
+          if (check) check->continuation(*j_, chain_, c);
           const double w = carry * c.p;
           if (!for_gradient) a.edge_flows.push_back({i, c.edge, w});
           if (c.forgiven) {
@@ -175,6 +179,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
             return;
           }
           const std::int32_t to = chain_.at(c.next);
+          if (to < 0) return;  // a state the chain lacks: only with numbers of another pattern (check says so)
           q.emplace_back(to, i, -w);  // transposed: column i holds the flow out of i
           if (a.churn) {
             // Explicit zeros keep the pattern the same for every m (analysed once).
@@ -331,6 +336,23 @@ void SegmentChain::check_figures(const Figures& fig) const {
 }
 
 Figures SegmentChain::solve(double m, double& residual) {
+  if (chain_.states.empty()) return solve_assembled(Assembly{}, residual);
+  return solve_assembled(assemble(m), residual);
+}
+
+std::optional<Figures> SegmentChain::solve_if_same_pattern(const ChainPattern& pattern, double& residual) {
+  ChainPatternWriter check(pattern);
+  if (chain_.states.empty()) {
+    check.start(*j_, *seg_, chain_);
+    if (!check.same()) return std::nullopt;
+    return solve_assembled(Assembly{}, residual);
+  }
+  const Assembly& a = assemble(1.0, false, &check);
+  if (!check.same()) return std::nullopt;
+  return solve_assembled(a, residual);
+}
+
+Figures SegmentChain::solve_assembled(const Assembly& a, double& residual) {
   Figures fig;
   fig.touchpoints.resize(j_->size());
   if (chain_.states.empty()) {  // the journey starts at an ending
@@ -339,7 +361,6 @@ Figures SegmentChain::solve(double m, double& residual) {
     fig.outcomes[static_cast<int>(retained_ending(*j_, start) ? Ending::retained : Ending::routed_defection)] = 1.0;
     return fig;
   }
-  const Assembly& a = assemble(m);
   // Isolated: while waiting, this thread must not pick up another quadrature node, which would
   // reuse this (thread-local) chain in the middle of its solve.
   tbb::this_task_arena::isolate([&] {
