@@ -2,7 +2,7 @@
 // relative above 1), whether the numbers keep the chain's pattern or change it: random journeys
 // (tests/random_journeys.hpp) with numbers moved a little, and with edits that change the
 // pattern (an attribute reaching 0 or 1, a transition removed or added, silent churn switched
-// off, a segment added).
+// off, a value gap opened, a segment or a touchpoint added).
 #include "sim/prepared_journey.hpp"
 
 #include <gtest/gtest.h>
@@ -127,9 +127,22 @@ test::RandomScenario new_pattern(Dice& dice, const test::RandomScenario& sc, int
     case 6:  // a recovery point made or unmade
       start.recovery = start.recovery > 0.0 ? 0.0 : 0.7;
       break;
-    default:  // the start's value gap closed for every segment, or opened
+    case 7:  // the start's value gap closed for every segment, or opened
       start.value = start.value < 1.0 ? 1.0 : 0.1;
       break;
+    default: {  // a touchpoint added, on a new way from the start to where its first row leads
+      const auto first = sc.journey.transitions()[sc.journey.rows_from(sc.journey.start()).front()];
+      Touchpoint added;
+      added.id = "added";
+      added.reliability = 0.8;
+      tps.push_back(added);
+      const std::size_t k = tps.size() - 1;
+      edges.push_back(Transition{k, first.to, 1.0, When::any});
+      for (auto& e : edges)
+        if (e.from == first.from && e.when == first.when && e.segment == first.segment) e.probability *= 0.8;
+      edges.push_back(Transition{first.from, k, 0.2, first.when, first.segment});
+      break;
+    }
   }
   return {Journey(tps, edges, sc.journey.start(), segs.size()), Population(segs)};
 }
@@ -174,7 +187,7 @@ void warm_equals_cold(PreparedJourney::Options options) {
     for (int round = 0; round < 3; ++round) expect_warm_is_cold(prepared, moved(dice, sc), name + " moved");
     warm += prepared.warm_solves() - warm_before;
     solves += prepared.warm_solves() + prepared.cold_solves() - before;
-    for (int kind = 0; kind < 8; ++kind) {
+    for (int kind = 0; kind < 9; ++kind) {
       const std::string edit = name + " edit " + std::to_string(kind);
       expect_warm_is_cold(prepared, new_pattern(dice, sc, kind), edit);
       expect_warm_is_cold(prepared, moved(dice, sc), edit + ", then moved back");
