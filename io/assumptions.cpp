@@ -1,10 +1,12 @@
 #include "io/assumptions.hpp"
 
 #include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <sstream>
@@ -17,6 +19,7 @@
 #include "models/limits.hpp"
 #include "sim/attributes.hpp"
 #include "sim/exact_solver.hpp"
+#include "sim/prepared_journey.hpp"
 
 namespace cxsim {
 
@@ -404,13 +407,33 @@ struct DrawOutcome {
   std::vector<double> cost_per_year, one_off_cost;
 };
 
-DrawOutcome solve_world(const World& w) {
+Journey journey_of(const ArmNumbers& a) { return Journey(a.touchpoints, a.transitions, a.start, a.route_segments); }
+
+// Every arm prepared for warm re-solves, on one thread, from one world's numbers.
+using PreparedArms = std::vector<std::unique_ptr<PreparedJourney>>;
+
+// With `prepared` (one thread's), each arm is re-solved warm where its numbers keep the pattern
+// of the world it was prepared on; the figures are those of a cold solve to rounding, and, as
+// the prepared journeys keep their first pattern and pivots, the same whichever draws a thread
+// solved before.
+DrawOutcome solve_world(const World& w, const World* base = nullptr, PreparedArms* prepared = nullptr) {
   DrawOutcome o;
   o.economics = w.economics;
-  for (const ArmNumbers& a : w.arms) {
-    const Journey j(a.touchpoints, a.transitions, a.start, a.route_segments);
+  if (prepared && prepared->empty()) prepared->resize(w.arms.size());
+  for (std::size_t arm = 0; arm < w.arms.size(); ++arm) {
+    const ArmNumbers& a = w.arms[arm];
+    const Journey j = journey_of(a);
     const Population p(a.segments);
-    const ExactSolution x = solve_exact(j, p);
+    ExactSolution x;
+    if (prepared) {
+      auto& mine = (*prepared)[arm];
+      if (!mine)
+        mine = std::make_unique<PreparedJourney>(journey_of(base->arms[arm]), Population(base->arms[arm].segments),
+                                                 PreparedJourney::Options{.adopt_new_pattern = false, .nodes_in_parallel = false});
+      x = mine->solve(j, p);
+    } else {
+      x = solve_exact(j, p);
+    }
     o.arms.push_back({x.figures.defection_rate(), expected_loss(x.figures, j, w.economics),
                       per_customer(x.figures, j).cost_to_serve});
     o.cost_per_year.push_back(a.cost_per_year);
@@ -545,16 +568,22 @@ AssumptionResult analyse_assumptions(const Scenario& sc, const std::vector<Compa
     return w;
   };
 
-  // Every draw solved on its own: the results do not depend on how draws meet threads.
+  // Every draw solved on its own: the results do not depend on how draws meet threads. Each
+  // thread prepares every arm once, on the first draw's numbers (inside every range, unlike the
+  // scenario's own, which may sit on a range's end: a pattern of its own), and re-solves it warm.
   const auto u = latin_hypercube(dimension_names.size(), settings.draws, settings.seed);
+  const auto draw_values = [&](std::size_t d) {
+    std::vector<double> value(inputs.size());
+    for (std::size_t i = 0; i < inputs.size(); ++i) value[i] = assumption_quantile(inputs[i].source, u[inputs[i].dimension][d]);
+    return value;
+  };
+  const World base = settings.draws > 0 ? world_at(draw_values(0)) : point;
+  tbb::enumerable_thread_specific<PreparedArms> prepared;
   std::vector<DrawOutcome> outcomes(settings.draws);
   tbb::parallel_for(tbb::blocked_range<std::size_t>(0, settings.draws, 1), [&](const tbb::blocked_range<std::size_t>& range) {
-    for (std::size_t d = range.begin(); d != range.end(); ++d) {
-      std::vector<double> value(inputs.size());
-      for (std::size_t i = 0; i < inputs.size(); ++i)
-        value[i] = assumption_quantile(inputs[i].source, u[inputs[i].dimension][d]);
-      outcomes[d] = solve_world(world_at(value));
-    }
+    for (std::size_t d = range.begin(); d != range.end(); ++d)
+      outcomes[d] = settings.warm ? solve_world(world_at(draw_values(d)), &base, &prepared.local())
+                                  : solve_world(world_at(draw_values(d)));
   });
 
   // Per redesign, over the draws.

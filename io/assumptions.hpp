@@ -19,6 +19,9 @@ namespace cxsim {
 struct AssumptionSettings {
   std::uint64_t draws = 1000;
   std::uint64_t seed = 1;
+  // Each thread re-solves every arm warm (sim/prepared_journey.hpp); false solves every draw
+  // cold, which gives the same figures to rounding, slower (kept to compare the two).
+  bool warm = true;
 };
 
 // Resolves every input against the scenario and the arms (InputError at the input's line for

@@ -19,12 +19,14 @@ constexpr double refactor_rcond_floor = 1e-10;
 struct KluFactor::State {
   klu_common common;
   klu_symbolic* symbolic = nullptr;
-  klu_numeric* numeric = nullptr;
+  klu_numeric* numeric = nullptr;  // the first factorisation's pivots, refactored in place
+  klu_numeric* fresh = nullptr;    // pivots of its own, for the current values only
   int n = 0;
   std::vector<int> pattern_p, pattern_i;  // the pattern analysed
 
   State() { klu_defaults(&common); }
   ~State() {
+    if (fresh) klu_free_numeric(&fresh, &common);
     if (numeric) klu_free_numeric(&numeric, &common);
     if (symbolic) klu_free_symbolic(&symbolic, &common);
   }
@@ -42,6 +44,7 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
   const auto nnz = static_cast<std::size_t>(a.nonZeros());
   const bool same = s.symbolic && s.n == a.cols() && s.pattern_i.size() == nnz &&
                     std::equal(s.pattern_p.begin(), s.pattern_p.end(), ap) && std::equal(s.pattern_i.begin(), s.pattern_i.end(), ai);
+  if (s.fresh) klu_free_numeric(&s.fresh, &s.common);
   if (!same && s.symbolic) {  // a new pattern: analyse again
     if (s.numeric) klu_free_numeric(&s.numeric, &s.common);
     klu_free_symbolic(&s.symbolic, &s.common);
@@ -56,13 +59,16 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
       return false;
     }
   }
+  // The pivots of the first factorisation are kept for every later one (a failed refactorisation
+  // leaves them in place): the factors of given values then never depend on which values were
+  // factorised before, so a chain reused across solves gives the same figures as a new one.
   if (s.numeric) {
     if (klu_refactor(ap, ai, ax, s.symbolic, s.numeric, &s.common) && klu_rcond(s.symbolic, s.numeric, &s.common) &&
         s.common.rcond >= refactor_rcond_floor) {
       refactored_ = true;
       return true;
     }
-    klu_free_numeric(&s.numeric, &s.common);
+    return factorize_afresh(a);
   }
   refactored_ = false;
   s.numeric = klu_factor(ap, ai, ax, s.symbolic, &s.common);
@@ -75,19 +81,29 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
 }
 
 bool KluFactor::factorize_afresh(const Eigen::SparseMatrix<double>& a) {
-  if (s_->numeric) klu_free_numeric(&s_->numeric, &s_->common);
-  return factorize(a);
+  State& s = *s_;
+  if (!s.numeric) return factorize(a);
+  if (s.fresh) klu_free_numeric(&s.fresh, &s.common);
+  refactored_ = false;
+  s.fresh = klu_factor(const_cast<int*>(a.outerIndexPtr()), const_cast<int*>(a.innerIndexPtr()),
+                       const_cast<double*>(a.valuePtr()), s.symbolic, &s.common);
+  if (!s.fresh || s.common.status == KLU_SINGULAR) {
+    why_ = "the matrix is singular";
+    if (s.fresh) klu_free_numeric(&s.fresh, &s.common);
+    return false;
+  }
+  return true;
 }
 
 Eigen::VectorXd KluFactor::solve(const Eigen::VectorXd& rhs) const {
   Eigen::VectorXd x = rhs;
-  klu_solve(s_->symbolic, s_->numeric, s_->n, 1, x.data(), &s_->common);
+  klu_solve(s_->symbolic, s_->fresh ? s_->fresh : s_->numeric, s_->n, 1, x.data(), &s_->common);
   return x;
 }
 
 Eigen::VectorXd KluFactor::solve_transposed(const Eigen::VectorXd& rhs) const {
   Eigen::VectorXd x = rhs;
-  klu_tsolve(s_->symbolic, s_->numeric, s_->n, 1, x.data(), &s_->common);
+  klu_tsolve(s_->symbolic, s_->fresh ? s_->fresh : s_->numeric, s_->n, 1, x.data(), &s_->common);
   return x;
 }
 

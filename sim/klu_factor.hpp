@@ -3,7 +3,8 @@
 // pattern of a segment's matrices never changes from one multiplier value to the next, so the
 // ordering is analysed once and later factorisations reuse the pivots of the first (a
 // refactorisation, much cheaper than a fresh one), falling back to a fresh factorisation when the
-// old pivots no longer keep the factors well conditioned.
+// old pivots no longer keep the factors well conditioned. The first pivots are kept through such
+// a fallback, so the factors of given values do not depend on what was factorised before them.
 #include <Eigen/Sparse>
 
 #include <memory>
@@ -21,7 +22,8 @@ class KluFactor {
   // Factorises `matrix` (compressed, column-major); its pattern must be the same on every call.
   // Returns false (with why()) when the matrix is singular.
   bool factorize(const Eigen::SparseMatrix<double>& matrix);
-  // Factorises afresh, choosing new pivots (when a refactorisation's solution is not accurate).
+  // Factorises afresh, choosing new pivots for these values only (when a refactorisation's
+  // solution is not accurate); the next factorize() goes back to the first pivots.
   bool factorize_afresh(const Eigen::SparseMatrix<double>& matrix);
   // True when the current factors reuse the pivots of an earlier factorisation.
   bool refactored() const { return refactored_; }

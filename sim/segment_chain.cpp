@@ -60,29 +60,29 @@ double relative_residual(const Vec& residual, const Vec& rhs) {
 }  // namespace
 
 SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg, Reach reach)
-    : j_(j), s_(segment_index), seg_(seg), reach_(reach), chain_(enumerate_chain_states(j, segment_index, seg, reach)) {
+    : j_(&j), s_(segment_index), seg_(&seg), reach_(reach), chain_(enumerate_chain_states(j, segment_index, seg, reach)) {
   if (!chain_.dead_ends.empty() && reach == Reach::possible) {
     const auto& d = chain_.dead_ends.front();
-    throw SolverError("touchpoint " + describe(j_, d.touchpoint) + " has no transition for a visit that " +
-                      (d.failed ? "fails" : "does not fail") + " (segment '" + seg_.name + "')");
+    throw SolverError("touchpoint " + describe(*j_, d.touchpoint) + " has no transition for a visit that " +
+                      (d.failed ? "fails" : "does not fail") + " (segment '" + seg_->name + "')");
   }
   if (!chain_.trapped.empty() && reach == Reach::structural)
-    throw SolverError("derivatives cannot be computed for segment '" + seg_.name + "': moving an attribute now at 0 or 1 would let customers reach touchpoint" +
-                      (chain_.trapped.size() > 1 ? "s " : " ") + describe_list(j_, chain_.trapped) +
+    throw SolverError("derivatives cannot be computed for segment '" + seg_->name + "': moving an attribute now at 0 or 1 would let customers reach touchpoint" +
+                      (chain_.trapped.size() > 1 ? "s " : " ") + describe_list(*j_, chain_.trapped) +
                       ", where they could reach no ending and feel no friction to abandon on");
   if (!chain_.trapped.empty())
     fail(std::string("customers who reach touchpoint") + (chain_.trapped.size() > 1 ? "s " : " ") +
-         describe_list(j_, chain_.trapped) + " can reach no ending and feel no friction to abandon on");
+         describe_list(*j_, chain_.trapped) + " can reach no ending and feel no friction to abandon on");
 }
 
 void SegmentChain::fail(const std::string& what) const {
   throw SolverError("the journey has a loop customers can never leave: " + what + " (segment '" +
-                    seg_.name + "')");
+                    seg_->name + "')");
 }
 
 SegmentChain::~SegmentChain() = default;
 
-const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient) {
+const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient, ChainPatternWriter* check) {
   using Model = FrictionModel;
   if (!assembly_) assembly_ = std::make_unique<Assembly>();
   Assembly& a = *assembly_;
@@ -92,7 +92,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
   const std::size_t n = chain_.states.size();
   const int ni = static_cast<int>(n);
   a.n = ni;
-  const double lambda = seg_.silent_churn;
+  const double lambda = seg_->silent_churn;
   a.churn = lambda > 0.0 || for_gradient;
   const bool resets = chain_.resets;
 
@@ -118,16 +118,19 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
   a.w = Vec::Zero(ni);
   for (auto& v : a.straw) v = Vec::Zero(ni);
 
+  if (check) check->start(*j_, *seg_, chain_);
   for (int i = 0; i < ni; ++i) {
     const ChainState st = chain_.states[static_cast<std::size_t>(i)];
+    if (check) check->state(st);
     TouchpointFigures& t = a.per_visit[static_cast<std::size_t>(i)];
     double carry = 0.0;        // probability of the branch and of not abandoning
     double churn_weight = 1.0;  // e^{-lambda delta}
     double straw = 0.0;        // carry x (1 - e^{-lambda delta}): the load crosses the threshold here
     std::array<double, friction_count> share{};  // the branch's friction parts as shares of delta
     for_each_visit_outcome(
-        j_, s_, seg_, m, st,
+        *j_, s_, *seg_, m, st,
         [&](const VisitBranch& br) {
+          if (check) check->branch(br);
           t[fig_failures] += br.p * br.failed;
           t[fig_averted] += br.p * br.averted;
           t[fig_repeats] += br.p * br.repeated;
@@ -148,6 +151,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
           straw = a.churn ? carry * Model::silent_churn_probability(lambda, br.delta) : 0.0;
         },
         [&](const VisitBranch& br, const VisitContinuation& c) {
+          if (check) check->continuation(*j_, chain_, c);
           const double w = carry * c.p;
           if (!for_gradient) a.edge_flows.push_back({i, c.edge, w});
           if (c.forgiven) {
@@ -155,9 +159,9 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
             t[fig_recoveries] += w;
             if (!br.positive) a.forgiven_free[static_cast<std::size_t>(i)] += w;
           }
-          if (j_.is_terminal(c.to)) {
+          if (j_->is_terminal(c.to)) {
             a.endings.push_back({i, static_cast<std::uint32_t>(c.to), w});
-            if (!retained_ending(j_, c.to)) {
+            if (!retained_ending(*j_, c.to)) {
               t[fig_routed] += w;
               t[fig_cause + Model::routed_cause(br.failed)] += w;
             } else if (a.churn) {
@@ -175,6 +179,7 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
             return;
           }
           const std::int32_t to = chain_.at(c.next);
+          if (to < 0) return;  // a state the chain lacks: only with numbers of another pattern (check says so)
           q.emplace_back(to, i, -w);  // transposed: column i holds the flow out of i
           if (a.churn) {
             // Explicit zeros keep the pattern the same for every m (analysed once).
@@ -211,7 +216,7 @@ void SegmentChain::factorize(Factor& f, const SpMat& matrix, const char* which) 
   // The sparsity pattern does not depend on m: the ordering is analysed once per segment and the
   // pivots reused (sim/klu_factor.hpp).
   if (!f.lu.factorize(matrix))
-    throw SolverError(std::string("the ") + which + " system of segment '" + seg_.name + "' is numerically singular (" +
+    throw SolverError(std::string("the ") + which + " system of segment '" + seg_->name + "' is numerically singular (" +
                       f.lu.why() + "); are some probabilities so close to 1 that customers effectively never leave a loop?");
 }
 
@@ -229,7 +234,7 @@ Eigen::VectorXd SegmentChain::solve_checked(KluFactor& lu, bool transpose, const
   }
   if (!std::isfinite(r) || r > residual_limit) {
     std::ostringstream out;
-    out << "the " << which << " system of segment '" << seg_.name
+    out << "the " << which << " system of segment '" << seg_->name
         << "' is too ill-conditioned to solve (relative residual " << r << ")";
     throw SolverError(out.str());
   }
@@ -246,12 +251,12 @@ void SegmentChain::expected_figures(const Assembly& a, const Vec& x, Figures& fi
     for (int f = 1; f < touchpoint_figure_count; ++f) t[f] += xi * a.per_visit[i][f];
   }
   for (const auto& e : a.endings) fig.touchpoints[e.ending][fig_visits] += x[e.from] * e.p;
-  fig.transitions.assign(j_.transitions().size(), 0.0);
+  fig.transitions.assign(j_->transitions().size(), 0.0);
   for (const auto& e : a.edge_flows) fig.transitions[e.edge] += x[e.from] * e.p;
   double abandoned = 0.0, routed = 0.0, reach_retained = 0.0;
-  for (std::size_t k = 0; k < j_.size(); ++k) {
-    if (j_.is_terminal(k))
-      (retained_ending(j_, k) ? reach_retained : routed) += fig.touchpoints[k][fig_visits];
+  for (std::size_t k = 0; k < j_->size(); ++k) {
+    if (j_->is_terminal(k))
+      (retained_ending(*j_, k) ? reach_retained : routed) += fig.touchpoints[k][fig_visits];
     else
       abandoned += fig.touchpoints[k][fig_abandoned];
   }
@@ -287,8 +292,8 @@ void SegmentChain::silent_churn(const Assembly& a, const Vec& x, Figures& fig, d
   fig.outcomes[static_cast<int>(Ending::silent_churn)] = std::max(0.0, reach_retained - retained);
   // Where the churned customers leave: at each retained ending, its arrivals less those retained
   // there (the forgiven ones, and the others weighted by the expected e^{-lambda L} at arrival).
-  fig.silent_churn_at.assign(j_.size(), 0.0);
-  std::vector<double> kept(j_.size(), 0.0);
+  fig.silent_churn_at.assign(j_->size(), 0.0);
+  std::vector<double> kept(j_->size(), 0.0);
   for (const auto& r : a.retained_arrivals) kept[r.ending] += x[r.from] * r.b;
   Vec phi;
   if (a.need_a) {
@@ -297,8 +302,8 @@ void SegmentChain::silent_churn(const Assembly& a, const Vec& x, Figures& fig, d
     phi = solve_checked(churn_a_.lu, true, a.Ma(), rhs, "load-at-arrival", worst);
     for (const auto& r : a.retained_arrivals) kept[r.ending] += phi[r.from] * r.a;
   }
-  for (std::size_t k = 0; k < j_.size(); ++k)
-    if (j_.is_terminal(k) && retained_ending(j_, k))
+  for (std::size_t k = 0; k < j_->size(); ++k)
+    if (j_->is_terminal(k) && retained_ending(*j_, k))
       fig.silent_churn_at[k] = std::max(0.0, fig.touchpoints[k][fig_visits] - kept[k]);
   if (!a.need_a) return;
   const Vec W = chain_.resets ? solve_checked(no_reset_.lu, false, a.Mn(), a.w, "no-forgiveness", worst)
@@ -318,28 +323,44 @@ void SegmentChain::check_figures(const Figures& fig) const {
   bool ok = std::all_of(fig.outcomes.begin(), fig.outcomes.end(), finite);
   for (const auto& t : fig.touchpoints) ok = ok && std::all_of(t.value.begin(), t.value.end(), finite);
   if (!ok)
-    throw SolverError("the figures of segment '" + seg_.name +
+    throw SolverError("the figures of segment '" + seg_->name +
                       "' are not finite: some number of the scenario is too extreme to compute with");
   double total = 0.0;
   for (const double o : fig.outcomes) total += o;
   if (std::fabs(total - 1.0) > 1e-6) {
     std::ostringstream out;
-    out << "the outcome shares of segment '" << seg_.name << "' sum to " << total
+    out << "the outcome shares of segment '" << seg_->name << "' sum to " << total
         << " instead of 1: the journey's numbers are too extreme to solve accurately";
     throw SolverError(out.str());
   }
 }
 
 Figures SegmentChain::solve(double m, double& residual) {
+  if (chain_.states.empty()) return solve_assembled(Assembly{}, residual);
+  return solve_assembled(assemble(m), residual);
+}
+
+std::optional<Figures> SegmentChain::solve_if_same_pattern(const ChainPattern& pattern, double& residual) {
+  ChainPatternWriter check(pattern);
+  if (chain_.states.empty()) {
+    check.start(*j_, *seg_, chain_);
+    if (!check.same()) return std::nullopt;
+    return solve_assembled(Assembly{}, residual);
+  }
+  const Assembly& a = assemble(1.0, false, &check);
+  if (!check.same()) return std::nullopt;
+  return solve_assembled(a, residual);
+}
+
+Figures SegmentChain::solve_assembled(const Assembly& a, double& residual) {
   Figures fig;
-  fig.touchpoints.resize(j_.size());
+  fig.touchpoints.resize(j_->size());
   if (chain_.states.empty()) {  // the journey starts at an ending
-    const std::size_t start = j_.start();
+    const std::size_t start = j_->start();
     fig.touchpoints[start][fig_visits] = 1.0;
-    fig.outcomes[static_cast<int>(retained_ending(j_, start) ? Ending::retained : Ending::routed_defection)] = 1.0;
+    fig.outcomes[static_cast<int>(retained_ending(*j_, start) ? Ending::retained : Ending::routed_defection)] = 1.0;
     return fig;
   }
-  const Assembly& a = assemble(m);
   // Isolated: while waiting, this thread must not pick up another quadrature node, which would
   // reuse this (thread-local) chain in the middle of its solve.
   tbb::this_task_arena::isolate([&] {

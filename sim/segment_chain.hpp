@@ -7,11 +7,13 @@
 
 #include <array>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/segment.hpp"
 #include "sim/attributes.hpp"
+#include "sim/chain_pattern.hpp"
 #include "sim/chain_states.hpp"
 #include "sim/figure_weights.hpp"
 #include "sim/figures.hpp"
@@ -35,6 +37,10 @@ class SegmentChain {
   // Expected figures of one customer of the segment with multiplier m (segments left empty).
   // `residual` is raised to the largest relative residual of the linear solves.
   Figures solve(double m, double& residual);
+  // solve(1.0) if the numbers keep `pattern` (sim/chain_pattern.hpp), checked while assembling
+  // rather than in a pass of its own; nullopt, with nothing solved, if they do not. The journey
+  // must have as many touchpoints as the one the chain was built on.
+  std::optional<Figures> solve_if_same_pattern(const ChainPattern& pattern, double& residual);
 
   // A weighted sum of one customer's expected figures at multiplier m (the probability of
   // staying, visits, failures, repeats, abandonments), and its exact derivatives with respect to
@@ -48,6 +54,14 @@ class SegmentChain {
   FigureGradient gradient(double m, const FigureWeights& weights, double& residual);
 
   const std::vector<ChainStates::DeadEnd>& dead_ends() const { return chain_.dead_ends; }
+  const ChainStates& states() const { return chain_; }
+
+  // The same chain with new numbers: the journey and segment must have the chain's pattern
+  // (sim/chain_pattern.hpp says whether they do). Both must outlive the next solve.
+  void renumber(const Journey& journey, const Segment& segment) {
+    j_ = &journey;
+    seg_ = &segment;
+  }
 
  private:
   using SpMat = Eigen::SparseMatrix<double>;
@@ -59,7 +73,9 @@ class SegmentChain {
   // for_gradient: the silent-churn systems are built even without silent churn (their
   // derivative with respect to it is not 0).
   // Assembles into the chain's own buffers (valid until the next call).
-  const Assembly& assemble(double m, bool for_gradient = false);
+  // With `check`, the pattern of the numbers is written or compared on the way.
+  const Assembly& assemble(double m, bool for_gradient = false, ChainPatternWriter* check = nullptr);
+  Figures solve_assembled(const Assembly& a, double& residual);
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
   Eigen::VectorXd solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix,
                                 const Eigen::VectorXd& rhs, const char* which, double& worst) const;
@@ -70,9 +86,9 @@ class SegmentChain {
   void check_figures(const Figures& fig) const;
   [[noreturn]] void fail(const std::string& what) const;
 
-  const Journey& j_;
+  const Journey* j_;
   std::size_t s_;
-  const Segment& seg_;
+  const Segment* seg_;
   Reach reach_;
   ChainStates chain_;
   Factor visits_, churn_a_, zero_load_, no_reset_;

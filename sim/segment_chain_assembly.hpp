@@ -21,32 +21,31 @@ class ReusedMatrix {
  public:
   using Triplet = Eigen::Triplet<double>;
   const Eigen::SparseMatrix<double>& assemble(int n, const std::vector<Triplet>& t) {
-    if (!fits(n, t)) {
-      m_.resize(n, n);
-      m_.setFromTriplets(t.begin(), t.end());
-      m_.makeCompressed();
-      slot_.resize(t.size());
-      for (std::size_t k = 0; k < t.size(); ++k) {
-        const int* first = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col()];
-        const int* last = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col() + 1];
-        slot_[k] = static_cast<int>(std::lower_bound(first, last, t[k].row()) - m_.innerIndexPtr());
-      }
-      return m_;
+    if (m_.rows() == n && slot_.size() == t.size() && write(t)) return m_;
+    m_.resize(n, n);
+    m_.setFromTriplets(t.begin(), t.end());
+    m_.makeCompressed();
+    slot_.resize(t.size());
+    for (std::size_t k = 0; k < t.size(); ++k) {
+      const int* first = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col()];
+      const int* last = m_.innerIndexPtr() + m_.outerIndexPtr()[t[k].col() + 1];
+      slot_[k] = static_cast<int>(std::lower_bound(first, last, t[k].row()) - m_.innerIndexPtr());
     }
-    double* v = m_.valuePtr();
-    std::fill(v, v + m_.nonZeros(), 0.0);
-    for (std::size_t k = 0; k < t.size(); ++k) v[slot_[k]] += t[k].value();
     return m_;
   }
 
  private:
-  bool fits(int n, const std::vector<Triplet>& t) const {
-    if (m_.rows() != n || slot_.size() != t.size()) return false;
+  // Writes the values where the first assembly put them, checking each triplet's place on the
+  // way (one pass over the triplets, not two); false at the first that lands elsewhere.
+  bool write(const std::vector<Triplet>& t) {
     const int* inner = m_.innerIndexPtr();
     const int* outer = m_.outerIndexPtr();
+    double* v = m_.valuePtr();
+    std::fill(v, v + m_.nonZeros(), 0.0);
     for (std::size_t k = 0; k < t.size(); ++k) {
       const int s = slot_[k];
       if (inner[s] != t[k].row() || s < outer[t[k].col()] || s >= outer[t[k].col() + 1]) return false;
+      v[s] += t[k].value();
     }
     return true;
   }

@@ -64,14 +64,14 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
   using Vec = Eigen::VectorXd;
   using Model = FrictionModel;
   FigureGradient g;
-  g.touchpoint.assign(j_.size(), {});
+  g.touchpoint.assign(j_->size(), {});
   const bool per_visit = !w.touchpoint.empty();
   const auto weight = [&](std::size_t k, int f) {
     return per_visit ? w.touchpoint[k][static_cast<std::size_t>(f)] : 0.0;
   };
   if (chain_.states.empty()) {  // the journey starts at an ending
-    const std::size_t start = j_.start();
-    g.value = (retained_ending(j_, start) ? w.stay : 0.0) + weight(start, weight_visits);
+    const std::size_t start = j_->start();
+    g.value = (retained_ending(*j_, start) ? w.stay : 0.0) + weight(start, weight_visits);
     return g;
   }
   const bool stay = w.stay != 0.0;
@@ -110,7 +110,7 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
     g.value += x.dot(r);
   }
 
-  const DualSegment seg = dual_segment(seg_);
+  const DualSegment seg = dual_segment(*seg_);
   for (std::size_t i = 0; i < chain_.states.size(); ++i) {
     const ChainState st = chain_.states[i];
     const std::size_t k = st.k;
@@ -119,7 +119,7 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
     // The stay part of the visit (weighted by x and phi), and its weighted-figures part (by x).
     D visit(0.0), figures(0.0), carry, survive;
     for_each_visit_outcome<Model>(
-        j_, s_, seg, D(m), dual_attributes(j_, k), st, Reach::structural,
+        *j_, s_, seg, D(m), dual_attributes(*j_, k), st, Reach::structural,
         [&](const BasicVisitBranch<D>& br) {
           const D quit = Model::abandonment_probability(br.delta);
           carry = br.p * (1.0 - quit);
@@ -132,9 +132,9 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
         },
         [&](const BasicVisitBranch<D>&, const BasicVisitContinuation<D>& c) {
           const D p = carry * c.p;
-          if (j_.is_terminal(c.to)) {
+          if (j_->is_terminal(c.to)) {
             if (per_visit) figures += p * weight(c.to, weight_visits);
-            if (stay && retained_ending(j_, c.to)) visit += c.forgiven ? xi * p : phii * p * survive;
+            if (stay && retained_ending(*j_, c.to)) visit += c.forgiven ? xi * p : phii * p * survive;
             return;
           }
           const int to = chain_.at(c.next);

@@ -7,6 +7,11 @@
 #include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/parallel.hpp"
+#include "sim/prepared_journey.hpp"
+
+#include <tbb/enumerable_thread_specific.h>
+
+#include <memory>
 
 namespace cxsim {
 
@@ -86,11 +91,22 @@ SensitivityResult analyse_sensitivity(const Journey& journey, const Population& 
   });
   const std::size_t top =
       std::min<std::size_t>(settings.top, static_cast<std::size_t>(std::count_if(ps.begin(), ps.end(), candidate)));
+  // Each thread re-solves the journey warm where a number's new value keeps the chain's pattern
+  // (a step, usually; perfect, 0 or 1, usually not). Prepared on the journey itself, keeping its
+  // pattern and pivots and solving nodes in turn: the same figures on any thread count.
+  tbb::enumerable_thread_specific<std::unique_ptr<PreparedJourney>> prepared;
   parallel::for_each_index(std::size_t{0}, top, [&](std::size_t i) {
     auto& p = ps[i];
+    auto& mine = prepared.local();
+    const auto rate_with = [&](double value) {
+      return with_value(journey, population, p, value, [&](const Journey& j, const Population& pop) {
+        if (!mine) mine = std::make_unique<PreparedJourney>(journey, population, PreparedJourney::Options{false, false});
+        return mine->solve(j, pop).figures.defection_rate();
+      });
+    };
     try {
-      p.delta_step = defection_rate_with(journey, population, p, p.improved) - r.defection_rate;
-      p.delta_perfect = defection_rate_with(journey, population, p, p.perfect) - r.defection_rate;
+      p.delta_step = rate_with(p.improved) - r.defection_rate;
+      p.delta_perfect = rate_with(p.perfect) - r.defection_rate;
     } catch (const std::exception& e) {
       p.delta_step.reset();
       p.delta_perfect.reset();

@@ -1,6 +1,9 @@
 #include "sim/sweep.hpp"
 
+#include <memory>
+
 #include "sim/exact_solver.hpp"
+#include "sim/prepared_journey.hpp"
 
 namespace cxsim {
 
@@ -16,13 +19,21 @@ std::vector<double> sweep_values(double from, double to, std::size_t points) {
 std::vector<SweepPoint> sweep(const Journey& journey, const Population& population, const ParameterRef& number,
                               const SweepSettings& settings) {
   std::vector<SweepPoint> out;
+  // Prepared at the first point that solves, re-solved warm at the others (cold where a point
+  // changes the chain's pattern: a range's end at 0 or 1, usually).
+  std::unique_ptr<PreparedJourney> prepared;
   for (const double value : settings.values) {
     SweepPoint p;
     p.value = value;
     with_value(journey, population, number, value, [&](const Journey& j, const Population& pop) {
       if (settings.exact) {
         try {
-          p.exact = solve_exact(j, pop).figures;
+          if (prepared) {
+            p.exact = prepared->solve(j, pop).figures;
+          } else {
+            prepared = std::make_unique<PreparedJourney>(j, pop);
+            p.exact = prepared->prepared().figures;
+          }
         } catch (const SolverError& e) {
           p.exact_error = e.what();
         }

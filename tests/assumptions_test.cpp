@@ -94,8 +94,8 @@ struct Loaded {
   ComparisonInput input;
   std::vector<std::string> variants{"", "fix", "route"};
 };
-Loaded load(const ScratchDir& dir, const std::string& inputs) {
-  Loaded l{load_scenario(dir.write("shop.yaml", shop(inputs)), ""), {}};
+Loaded load_yaml(const ScratchDir& dir, const std::string& yaml) {
+  Loaded l{load_scenario(dir.write("shop.yaml", yaml), ""), {}};
   const Scenario& sc = l.file.scenario;
   l.input.arms.push_back(ComparisonArm{"baseline", sc.name, l.file.model, std::nullopt});
   for (const auto& v : sc.variants)
@@ -104,6 +104,7 @@ Loaded load(const ScratchDir& dir, const std::string& inputs) {
   l.input.settings.customers = 2000;
   return l;
 }
+Loaded load(const ScratchDir& dir, const std::string& inputs) { return load_yaml(dir, shop(inputs)); }
 
 TEST(Assumptions, RangesThatArePointsGiveThePointResults) {
   ScratchDir dir;
@@ -233,6 +234,48 @@ TEST(Assumptions, SameFiguresOnOneAndTwoThreads) {
     EXPECT_TRUE(same_bits(one.redesigns[i].net_benefit.mean, two.redesigns[i].net_benefit.mean));
     EXPECT_TRUE(same_bits(one.redesigns[i].net_benefit.p5, two.redesigns[i].net_benefit.p5));
     EXPECT_EQ(one.redesigns[i].p_best, two.redesigns[i].p_best);
+  }
+  EXPECT_TRUE(same_bits(one.evpi_per_year, two.evpi_per_year));
+}
+
+// Heterogeneity, and a value gap that opens in some draws and not in others: the draws are
+// re-solved warm where the pattern is the prepared one and cold where it is not.
+std::string mixed_patterns() {
+  std::string y = shop(std::string(kRanges) + "    - {name: A.value, low: 0.3, high: 1}\n");
+  const std::string calm = "value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0.8}";
+  y.replace(y.find(calm), calm.size(),
+            "value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 0.4}, silent_churn: 0.8, heterogeneity: 0.4}");
+  return y;
+}
+
+TEST(Assumptions, WarmDrawsGiveTheColdFiguresWithHeterogeneityAndChangingPatterns) {
+  ScratchDir dir;
+  const Loaded l = load_yaml(dir, mixed_patterns());
+  AssumptionSettings warm{200, 5, true}, cold{200, 5, false};
+  const AssumptionResult w = analyse_assumptions(l.file.scenario, l.input.arms, l.variants, warm);
+  const AssumptionResult c = analyse_assumptions(l.file.scenario, l.input.arms, l.variants, cold);
+  const auto near = [](double a, double b) { return std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(b)); };
+  for (std::size_t i = 0; i < w.redesigns.size(); ++i) {
+    EXPECT_TRUE(near(w.redesigns[i].net_benefit.mean, c.redesigns[i].net_benefit.mean));
+    EXPECT_TRUE(near(w.redesigns[i].net_benefit.p5, c.redesigns[i].net_benefit.p5));
+    EXPECT_TRUE(near(w.redesigns[i].defection_change.p95, c.redesigns[i].defection_change.p95));
+    EXPECT_EQ(w.redesigns[i].p_best, c.redesigns[i].p_best);
+  }
+  EXPECT_TRUE(near(w.evpi_per_year, c.evpi_per_year));
+}
+
+TEST(Assumptions, WarmDrawsGiveTheSameBitsOnOneAndTwoThreads) {
+  ScratchDir dir;
+  const Loaded l = load_yaml(dir, mixed_patterns());
+  const auto run = [&](int threads) {
+    tbb::task_arena arena(threads);
+    return arena.execute([&] { return analyse_assumptions(l.file.scenario, l.input.arms, l.variants, {200, 5}); });
+  };
+  const AssumptionResult one = run(1), two = run(2);
+  for (std::size_t i = 0; i < one.redesigns.size(); ++i) {
+    EXPECT_TRUE(same_bits(one.redesigns[i].net_benefit.mean, two.redesigns[i].net_benefit.mean));
+    EXPECT_TRUE(same_bits(one.redesigns[i].net_benefit.p95, two.redesigns[i].net_benefit.p95));
+    EXPECT_TRUE(same_bits(one.redesigns[i].defection_change.mean, two.redesigns[i].defection_change.mean));
   }
   EXPECT_TRUE(same_bits(one.evpi_per_year, two.evpi_per_year));
 }
