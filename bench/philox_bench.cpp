@@ -4,9 +4,8 @@
 // many customers at once have no such wait (Independent). Philox4x64's 64x64-bit multiply has
 // no SIMD instruction on x86; Philox4x32's has, and the compiler vectorises a loop of
 // independent 4x32 blocks when it may use AVX-512 or AVX2 (Lanes: GCC's target_clones picks the
-// widest the machine has when the program starts). HighwayLanes is the engine's own
-// (sim/philox_lanes.hpp, stream layout 3): Highway's dynamic dispatch, blocks in the walk's
-// word-major layout. Run:
+// widest the machine has when the program starts). HighwayLanes is cxsim's own
+// (sim/philox_lanes.hpp): Highway's dynamic dispatch, blocks laid out word-major. Run:
 //   build/bench/philox_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 

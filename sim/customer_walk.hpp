@@ -107,191 +107,141 @@ bool below_hazard(double u, double x) {
 
 }  // namespace walk_detail
 
-// One customer's walk, a visit at a time: the visit of docs/model.md, stated once. The scalar
-// walk below makes each visit's draws itself; the lane walk (sim/lane_walk.hpp) makes those of
-// many customers at once, then calls the same visit() on each. A customer's draws depend only on
-// (seed, customer, touchpoint, earlier visits there), so both walks see the very same draws.
-template <class Model = FrictionModel>
-class CustomerWalk {
- public:
-  CustomerWalk() = default;
-  // Set-up from the customer's first try of draws; later tries of the multiplier (rare) from `rng`.
-  CustomerWalk(const Journey& j, const Population& pop, const WalkSettings& settings, std::uint64_t customer,
-               const CustomerDraws& first, const CustomerStream& rng)
-      : j_(&j), max_steps_(settings.max_steps), customer_(customer), s_(pop.pick(first.segment)),
-        seg_(&pop.segment(s_)),
-        m_(pop.multiplier(s_).sample(
-            [&](std::uint64_t i) { return i == 0 ? first.multiplier : rng.customer(i).multiplier; })),
-        churns_(seg_->silent_churn > 0.0), k_(j.start()), last_(k_) {}
-
-  // Enters the next touchpoint. False when the walk ends without a visit (the step limit);
-  // otherwise the visit is counted in `scratch`, and key() and earlier() say which draws it needs.
-  bool arrive(WalkScratch& scratch) {
-    if (!j_->is_terminal(k_) && step_ == max_steps_) {
-      ending_ = Ending::unfinished;
-      return false;
-    }
-    if (step_ == 0) scratch.episode.clear();
-    earlier_ = scratch.take_visit(k_, customer_);
-    return true;
-  }
-  std::uint64_t key() const { return j_->keys()[k_]; }
-  std::uint32_t earlier() const { return earlier_; }
-  bool at_terminal() const { return j_->is_terminal(k_); }
-  // False when the visit's second block (forgiveness, trust) cannot change it: see
-  // stream_layout::unused_block.
-  bool needs_second_block() const {
-    const double q = j_->recovery()[k_];
-    return j_->trust()[k_] > 0.0 || Model::forgiveness_probability(q, false) > 0.0 ||
-           Model::forgiveness_probability(q, true) > 0.0;
-  }
-
-  // The visit arrive() entered, with its draws (at a terminal only d.fail, the arrival draw, is
-  // read). True when the walk ended here.
-  template <class Observer>
-  bool visit(const VisitDraws& d, WalkScratch& scratch, Tally& tally, Observer& observer);
-
-  // Counts the customer and their ending; what the caller learns of the walk.
-  template <class Observer>
-  WalkEnd finish(Tally& tally, Observer& observer) const {
-    ++tally.customers;
-    tally.steps += step_;
-    ++tally.endings[static_cast<int>(ending_)];
-    ++tally.segments[s_].customers;
-    tally.segments[s_].defections += is_defection(ending_);
-    if constexpr (Observer::active) observer.end(ending_);
-    return WalkEnd{ending_, static_cast<std::uint32_t>(s_), static_cast<std::uint32_t>(blamed_)};
-  }
-
- private:
-  const Journey* j_ = nullptr;
-  std::uint64_t max_steps_ = 0;
-  std::uint64_t customer_ = 0;
-  std::size_t s_ = 0;
-  const Segment* seg_ = nullptr;
-  double m_ = 1.0;
-  bool churns_ = false;
-  std::size_t k_ = 0;
-  double load_ = 0.0;
-  bool guard_ = false, seen_ = false;
-  std::size_t last_ = 0;  // the last non-terminal visit: a routed defection is blamed on it
-  bool last_failed_ = false;
-  std::uint64_t step_ = 0;
-  std::uint32_t earlier_ = 0;
-  Ending ending_ = Ending::unfinished;
-  std::size_t blamed_ = WalkEnd::nobody;
-};
-
-template <class Model>
-template <class Observer>
-bool CustomerWalk<Model>::visit(const VisitDraws& d, WalkScratch& scratch, Tally& tally, Observer& observer) {
-  using walk_detail::blame;
-  using walk_detail::below_hazard;
-  const Journey& j = *j_;
-  const Segment& seg = *seg_;
-  const std::size_t k = k_;
-  auto& here = tally.touchpoints[k];
-  if (j.is_terminal(k)) {
-    ++here[fig_visits];
-    if (j.outcomes()[k] == Outcome::defected) {
-      ending_ = Ending::routed_defection;
-      blamed_ = last_;
-      auto& at = tally.touchpoints[last_];
-      ++at[fig_routed];
-      at.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed_))).add_units(fixed_one);
-    } else {
-      const double u = d.fail;  // the arrival draw
-      ending_ = below_hazard<Model>(u, seg.silent_churn * load_) &&
-                        u < Model::silent_churn_probability(seg.silent_churn, load_)
-                    ? Ending::silent_churn
-                    : Ending::retained;
-      if (ending_ == Ending::silent_churn) {
-        const EpisodeVisit& v = walk_detail::last_straw<Model>(scratch.episode, seg.silent_churn, u);
-        blamed_ = v.touchpoint;
-        auto& at = tally.touchpoints[v.touchpoint];
-        ++at[fig_silent];
-        blame(at, v.parts, v.parts.total(), fig_cause);
-      }
-    }
-    if constexpr (Observer::active) {
-      observer.visit(VisitRecord{customer_, s_, step_, k, true, false, false, false, false, guard_, 0.0, load_});
-    }
-    return true;
-  }
-  const auto reliability = j.reliability();
-  const auto relevance = j.relevance();
-  const ReliabilityOutcome rel = Model::reliability(d.fail < 1.0 - reliability[k], guard_);
-  const bool failed = rel.failed;
-  guard_ = rel.guard;
-  const bool repeated = Model::can_repeat(seen_) && d.repeat < 1.0 - relevance[k];
-  const FrictionParts f = Model::friction(seg, m_, failed, repeated,
-                                          Model::value_gap(seg.value_expectation, j.value()[k]),
-                                          j.effort_minutes()[k]);
-  const double delta = f.total();
-
-  ++here[fig_visits];
-  here[fig_failures] += failed;
-  here[fig_averted] += rel.averted;
-  here[fig_repeats] += repeated;
-  for (int c = 0; c < friction_count; ++c) here.sum(static_cast<TouchpointFigure>(fig_friction + c)).add(f.part[c]);
-  ++step_;
-
-  VisitRecord rec;
-  if constexpr (Observer::active) {
-    rec = VisitRecord{customer_, s_, step_ - 1, k, false, failed, rel.averted, repeated, false, guard_, delta,
-                      load_};
-  }
-  if (delta > 0.0 && below_hazard<Model>(d.abandon, delta) && d.abandon < Model::abandonment_probability(delta)) {
-    ++here[fig_abandoned];
-    blame(here, f, delta, fig_abandoned_by);
-    blame(here, f, delta, fig_cause);
-    ending_ = Ending::abandoned;
-    blamed_ = k;
-    if constexpr (Observer::active) {
-      rec.load = load_ + delta;
-      observer.visit(rec);
-    }
-    return true;
-  }
-  load_ += delta;
-  if (churns_ && delta > 0.0) scratch.episode.push_back(EpisodeVisit{static_cast<std::uint32_t>(k), load_, f});
-  bool forgiven = false;
-  if (d.forgive < Model::forgiveness_probability(j.recovery()[k], failed)) {
-    forgiven = true;
-    if (load_ > 0.0) ++here[fig_recoveries];
-    load_ = 0.0;
-    scratch.episode.clear();  // a new episode: a forgiven visit is never the last straw
-  }
-  guard_ = Model::guard_after_trust(guard_, d.trust < j.trust()[k]);
-  seen_ = true;
-  if constexpr (Observer::active) {
-    rec.forgiven = forgiven;
-    rec.guard = guard_;
-    rec.load = load_;
-    observer.visit(rec);
-  }
-  last_ = k;
-  last_failed_ = failed;
-  k_ = j.next(s_, k, Model::takes_fail_route(failed) ? Journey::after_fail : Journey::after_ok, d.route);
-  return false;
-}
-
-// One customer's whole walk, its draws made one visit at a time.
 template <class Model = FrictionModel, class Observer = NoObserver>
 inline WalkEnd walk_customer(const Journey& j, const Population& pop, const WalkSettings& settings,
                             std::uint64_t customer, WalkScratch& scratch, Tally& tally,
                             Observer& observer) {
+  using walk_detail::blame;
+  using walk_detail::below_hazard;
   const CustomerStream rng(settings.seed, customer);
-  CustomerWalk<Model> walk(j, pop, settings, customer, rng.customer(0), rng);
-  while (walk.arrive(scratch)) {
-    // A terminal needs only the arrival draw, many visits only the first block.
-    const PhiloxBlock first = rng.block(walk.key(), walk.earlier(), stream_layout::visit_purpose);
-    const PhiloxBlock second = !walk.at_terminal() && walk.needs_second_block()
-                                   ? rng.block(walk.key(), walk.earlier(), stream_layout::visit_purpose + 1)
-                                   : stream_layout::unused_block;
-    if (walk.visit(stream_layout::visit(first, second), scratch, tally, observer)) break;
+  const CustomerDraws first = rng.customer(0);
+  const std::size_t s = pop.pick(first.segment);
+  const Segment& seg = pop.segment(s);
+  const double m = pop.multiplier(s).sample(
+      [&](std::uint64_t i) { return i == 0 ? first.multiplier : rng.customer(i).multiplier; });
+  const bool churns = seg.silent_churn > 0.0;
+
+  const auto reliability = j.reliability();
+  const auto relevance = j.relevance();
+  const auto value = j.value();
+  const auto trust = j.trust();
+  const auto recovery = j.recovery();
+  const auto effort = j.effort_minutes();
+  const auto keys = j.keys();
+
+  std::size_t k = j.start();
+  double load = 0.0;
+  bool guard = false, seen = false;
+  std::size_t last = k;       // the last non-terminal visit: a routed defection is blamed on it
+  bool last_failed = false;
+  std::uint64_t step = 0;
+  Ending ending;
+  std::size_t blamed = WalkEnd::nobody;
+  VisitRecord rec;
+  scratch.episode.clear();
+
+  for (;;) {
+    auto& here = tally.touchpoints[k];
+    if (j.is_terminal(k)) {
+      const std::uint32_t earlier = scratch.take_visit(k, customer);
+      ++here[fig_visits];
+      if (j.outcomes()[k] == Outcome::defected) {
+        ending = Ending::routed_defection;
+        blamed = last;
+        auto& at = tally.touchpoints[last];
+        ++at[fig_routed];
+        at.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed)))
+            .add_units(fixed_one);
+      } else {
+        const double u = rng.arrival(keys[k], earlier);
+        ending = below_hazard<Model>(u, seg.silent_churn * load) &&
+                         u < Model::silent_churn_probability(seg.silent_churn, load)
+                     ? Ending::silent_churn
+                     : Ending::retained;
+        if (ending == Ending::silent_churn) {
+          const EpisodeVisit& v = walk_detail::last_straw<Model>(scratch.episode, seg.silent_churn, u);
+          blamed = v.touchpoint;
+          auto& at = tally.touchpoints[v.touchpoint];
+          ++at[fig_silent];
+          blame(at, v.parts, v.parts.total(), fig_cause);
+        }
+      }
+      if constexpr (Observer::active) {
+        observer.visit(VisitRecord{customer, s, step, k, true, false, false, false, false, guard, 0.0,
+                                   load});
+      }
+      break;
+    }
+    if (step == settings.max_steps) {
+      ending = Ending::unfinished;
+      break;
+    }
+    const std::uint32_t earlier = scratch.take_visit(k, customer);
+    const VisitDraws d = rng.visit(keys[k], earlier);
+    ++here[fig_visits];
+
+    const ReliabilityOutcome rel = Model::reliability(d.fail < 1.0 - reliability[k], guard);
+    const bool failed = rel.failed;
+    guard = rel.guard;
+    const bool repeated = Model::can_repeat(seen) && d.repeat < 1.0 - relevance[k];
+    const FrictionParts f =
+        Model::friction(seg, m, failed, repeated, Model::value_gap(seg.value_expectation, value[k]), effort[k]);
+    const double delta = f.total();
+
+    here[fig_failures] += failed;
+    here[fig_averted] += rel.averted;
+    here[fig_repeats] += repeated;
+    for (int c = 0; c < friction_count; ++c)
+      here.sum(static_cast<TouchpointFigure>(fig_friction + c)).add(f.part[c]);
+    ++step;
+
+    if constexpr (Observer::active) {
+      rec = VisitRecord{customer, s, step - 1, k, false, failed, rel.averted, repeated, false, guard, delta,
+                        load};
+    }
+    if (delta > 0.0 && below_hazard<Model>(d.abandon, delta) &&
+        d.abandon < Model::abandonment_probability(delta)) {
+      ++here[fig_abandoned];
+      blame(here, f, delta, fig_abandoned_by);
+      blame(here, f, delta, fig_cause);
+      ending = Ending::abandoned;
+      blamed = k;
+      if constexpr (Observer::active) {
+        rec.load = load + delta;
+        observer.visit(rec);
+      }
+      break;
+    }
+    load += delta;
+    if (churns && delta > 0.0)
+      scratch.episode.push_back(EpisodeVisit{static_cast<std::uint32_t>(k), load, f});
+    bool forgiven = false;
+    if (d.forgive < Model::forgiveness_probability(recovery[k], failed)) {
+      forgiven = true;
+      if (load > 0.0) ++here[fig_recoveries];
+      load = 0.0;
+      scratch.episode.clear();  // a new episode: a forgiven visit is never the last straw
+    }
+    guard = Model::guard_after_trust(guard, d.trust < trust[k]);
+    seen = true;
+    if constexpr (Observer::active) {
+      rec.forgiven = forgiven;
+      rec.guard = guard;
+      rec.load = load;
+      observer.visit(rec);
+    }
+    last = k;
+    last_failed = failed;
+    k = j.next(s, k, Model::takes_fail_route(failed) ? Journey::after_fail : Journey::after_ok, d.route);
   }
-  return walk.finish(tally, observer);
+
+  ++tally.customers;
+  tally.steps += step;
+  ++tally.endings[static_cast<int>(ending)];
+  ++tally.segments[s].customers;
+  tally.segments[s].defections += is_defection(ending);
+  if constexpr (Observer::active) observer.end(ending);
+  return WalkEnd{ending, static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(blamed)};
 }
 
 }  // namespace cxsim

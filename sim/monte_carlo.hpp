@@ -16,7 +16,6 @@
 #include <utility>
 
 #include "sim/customer_walk.hpp"
-#include "sim/lane_walk.hpp"
 #include "sim/parallel.hpp"
 
 namespace cxsim {
@@ -25,48 +24,33 @@ namespace cxsim {
 // for two threads to share out a short run evenly.
 inline constexpr std::uint64_t customers_per_chunk = 1024;
 
-// Customers [first, last) in ranges on every worker thread. Each thread keeps one worker, made
-// by `make()` (its walk scratch and its counts), and walks ranges of customers into it with
-// `walk(worker, from, to, cancelled)`; at the end every worker is handed to `add`. No per-range
-// copy of the per-touchpoint counts, so a journey of 10,000 touchpoints costs no more per visit
-// than one of 40. The counts must be exact sums (integers, fixed point): then the total is the
-// same on any thread count and any split into ranges.
-//
-// TBB may hand one task millions of customers: a study that is cancelled (analysis/threads.hpp)
-// stops within customers_per_chunk customers, when the walk next asks `cancelled()`, and its
-// tally is thrown away.
-template <class Make, class WalkRange, class Add>
-void walk_ranges_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const WalkRange& walk,
-                                 const Add& add, std::atomic<std::uint64_t>* progress = nullptr) {
+// Customers [first, last) in chunks on every worker thread. Each thread keeps one worker, made
+// by `make()` (its walk scratch and its counts), and walks its customers into it with
+// `walk(worker, customer)`; at the end every worker is handed to `add`. No per-chunk copy of
+// the per-touchpoint counts, so a journey of 10,000 touchpoints costs no more per visit than
+// one of 40. The counts must be exact sums (integers, fixed point): then the total is the same
+// on any thread count and any split into chunks.
+template <class Make, class Walk, class Add>
+void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const Walk& walk,
+                          const Add& add, std::atomic<std::uint64_t>* progress = nullptr) {
   if (last <= first) return;
   tbb::enumerable_thread_specific<std::invoke_result_t<Make>> workers(make);
-  const auto cancelled = [] { return tbb::is_current_task_group_canceling(); };
   parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
                      [&](const tbb::blocked_range<std::uint64_t>& r) {
-                       walk(workers.local(), r.begin(), r.end(), cancelled);
+                       auto& mine = workers.local();
+                       // TBB may hand one task millions of customers: a study that is cancelled
+                       // (analysis/threads.hpp) stops between chunks, and its tally is thrown away.
+                       for (std::uint64_t c = r.begin(); c != r.end();) {
+                         const std::uint64_t end = std::min(r.end(), c + customers_per_chunk);
+                         for (; c != end; ++c) walk(mine, c);
+                         if (c != r.end() && tbb::is_current_task_group_canceling()) return;
+                       }
                        if (progress) progress->fetch_add(r.size(), std::memory_order_relaxed);
                      });
   for (const auto& w : workers) add(w);
 }
 
-// As above, one customer at a time: `walk(worker, customer)`.
-template <class Make, class Walk, class Add>
-void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const Walk& walk,
-                          const Add& add, std::atomic<std::uint64_t>* progress = nullptr) {
-  walk_ranges_on_every_thread(
-      first, last, make,
-      [&](auto& mine, std::uint64_t from, std::uint64_t to, const auto& cancelled) {
-        for (std::uint64_t c = from; c != to;) {
-          const std::uint64_t end = std::min(to, c + customers_per_chunk);
-          for (; c != end; ++c) walk(mine, c);
-          if (c != to && cancelled()) return;
-        }
-      },
-      add, progress);
-}
-
-// The tally of customers [first, last), walked in lanes (sim/lane_walk.hpp) on every worker
-// thread: the same tally as walk_customer gives customer by customer.
+// The tally of customers [first, last), walked on every worker thread.
 template <class Model = FrictionModel>
 Tally simulate_customers(const Journey& journey, const Population& population,
                          const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
@@ -74,15 +58,15 @@ Tally simulate_customers(const Journey& journey, const Population& population,
   if (!journey.fits(population.size()))
     throw std::invalid_argument("the journey's segment routes name more segments than the population has");
   struct Worker {
-    LaneWalker<Model> lanes;
+    WalkScratch scratch;
     Tally tally;
   };
   Tally total(journey.size(), population.size());
-  walk_ranges_on_every_thread(
-      first, last,
-      [&] { return Worker{LaneWalker<Model>(journey, population, settings), Tally(journey.size(), population.size())}; },
-      [&](Worker& w, std::uint64_t from, std::uint64_t to, const auto& cancelled) {
-        w.lanes.walk(from, to, w.tally, customers_per_chunk, cancelled);
+  walk_on_every_thread(
+      first, last, [&] { return Worker{WalkScratch(journey.size()), Tally(journey.size(), population.size())}; },
+      [&](Worker& w, std::uint64_t c) {
+        NoObserver none;
+        walk_customer<Model>(journey, population, settings, c, w.scratch, w.tally, none);
       },
       [&](const Worker& w) { total.merge(w.tally); }, progress);
   return total;

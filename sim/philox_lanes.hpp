@@ -1,9 +1,10 @@
 #pragma once
 // Philox4x32-10 (Random123's r123::Philox4x32, all ten rounds) of many independent blocks at
-// once, in SIMD lanes: the random numbers of customers walked in lock-step (stream layout 3,
-// sim/random_stream.hpp). Google Highway compiles it for every x86-64 instruction set it knows
-// and picks the widest this machine has when first called (AVX-512, AVX2, SSE4, ...), so one
-// binary runs anywhere. Every target gives the very blocks r123::Philox4x32 gives (tested).
+// once, in SIMD lanes: the random numbers of customers walked in lock-step, for a stream layout
+// with 32-bit words (issue 27; the walk still uses layout 2, see docs/architecture.md). Google
+// Highway compiles it for every x86-64 instruction set it knows and picks the widest this
+// machine has when first called (AVX-512, AVX2, SSE4, ...), so one binary runs anywhere. Every
+// target gives the very blocks r123::Philox4x32 gives (tested).
 #include <cstddef>
 #include <cstdint>
 
