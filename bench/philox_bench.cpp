@@ -67,7 +67,7 @@ void BM_Philox4x64Independent(benchmark::State& s) { independent<std::uint64_t, 
 void BM_Philox4x32Independent(benchmark::State& s) { independent<std::uint32_t, philox4x32_blocks>(s); }
 void BM_Philox4x32Lanes(benchmark::State& s) { independent<std::uint32_t, philox4x32_lanes>(s); }
 
-// The engine's lanes: blocks_per_round blocks, word-major, on the target chosen at run time.
+// cxsim's lanes: blocks_per_round blocks, word-major, on the target chosen at run time.
 void BM_Philox4x32HighwayLanes(benchmark::State& state) {
   static std::array<std::uint32_t, 4 * blocks_per_round> counter{}, out{};
   static std::array<std::uint32_t, 2 * blocks_per_round> key{};

@@ -2,6 +2,8 @@
 // target (foreach_target.h), and HWY_DYNAMIC_DISPATCH calls the best one the CPU supports.
 #include "sim/philox_lanes.hpp"
 
+#include <stdexcept>
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "sim/philox_lanes.cpp"
 #include <hwy/foreach_target.h>  // IWYU pragma: keep
@@ -76,6 +78,9 @@ HWY_EXPORT(TargetName);
 
 void philox4x32_lanes(const std::uint32_t* counter, const std::uint32_t* key, std::uint32_t* out,
                       std::size_t n) {
+  // A whole vector is loaded at a time: any other count would read and write past the arrays.
+  if (n % philox_lane_multiple != 0)
+    throw std::invalid_argument("philox4x32_lanes: the block count must be a multiple of philox_lane_multiple");
   HWY_DYNAMIC_DISPATCH(Philox4x32Lanes)(counter, key, out, n);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <vector>
 
 #include "sim/philox_lanes.hpp"
@@ -65,6 +66,12 @@ TEST_P(EachTarget, ExtremeWordsCarryThroughTheMultiplies) {
 std::string target_name(const testing::TestParamInfo<std::int64_t>& info) { return hwy::TargetName(info.param); }
 
 INSTANTIATE_TEST_SUITE_P(PhiloxLanes, EachTarget, testing::ValuesIn(hwy::SupportedAndGeneratedTargets()), target_name);
+
+TEST(PhiloxLanes, RefusesACountThatIsNotAWholeNumberOfWidestVectors) {
+  Blocks b(2 * philox_lane_multiple, 3);
+  EXPECT_THROW(philox4x32_lanes(b.counter.data(), b.key.data(), b.out.data(), philox_lane_multiple + 8),
+               std::invalid_argument);
+}
 
 TEST(PhiloxLanes, SeveralTargetsAreCompiledAndTested) {
   // On any x86-64 at least the SSE and scalar ones; AVX2 and AVX-512 where the CPU has them.
