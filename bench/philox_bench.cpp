@@ -4,11 +4,14 @@
 // many customers at once have no such wait (Independent). Philox4x64's 64x64-bit multiply has
 // no SIMD instruction on x86; Philox4x32's has, and the compiler vectorises a loop of
 // independent 4x32 blocks when it may use AVX-512 or AVX2 (Lanes: GCC's target_clones picks the
-// widest the machine has when the program starts). Run:
+// widest the machine has when the program starts). HighwayLanes is cxsim's own
+// (sim/philox_lanes.hpp): Highway's dynamic dispatch, blocks laid out word-major. Run:
 //   build/bench/philox_bench --benchmark_counters_tabular=true
 #include <benchmark/benchmark.h>
 
 #include <Random123/philox.h>
+
+#include "sim/philox_lanes.hpp"
 
 #include <array>
 #include <cstdint>
@@ -64,11 +67,33 @@ void BM_Philox4x64Independent(benchmark::State& s) { independent<std::uint64_t, 
 void BM_Philox4x32Independent(benchmark::State& s) { independent<std::uint32_t, philox4x32_blocks>(s); }
 void BM_Philox4x32Lanes(benchmark::State& s) { independent<std::uint32_t, philox4x32_lanes>(s); }
 
+// cxsim's lanes: blocks_per_round blocks, word-major, on the target chosen at run time.
+void BM_Philox4x32HighwayLanes(benchmark::State& state) {
+  static std::array<std::uint32_t, 4 * blocks_per_round> counter{}, out{};
+  static std::array<std::uint32_t, 2 * blocks_per_round> key{};
+  for (int i = 0; i < blocks_per_round; ++i) {
+    counter[static_cast<std::size_t>(i)] = static_cast<std::uint32_t>(i);
+    key[static_cast<std::size_t>(i)] = 7;
+    key[static_cast<std::size_t>(blocks_per_round + i)] = 11;
+  }
+  std::uint32_t round = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < blocks_per_round; ++i) counter[static_cast<std::size_t>(blocks_per_round + i)] = round;
+    ++round;
+    cxsim::philox4x32_lanes(counter.data(), key.data(), out.data(), blocks_per_round);
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel(cxsim::philox_lanes_target());
+}
+
 BENCHMARK(BM_Philox4x64Chained);
 BENCHMARK(BM_Philox4x64Independent);
 BENCHMARK(BM_Philox4x32Chained);
 BENCHMARK(BM_Philox4x32Independent);
 BENCHMARK(BM_Philox4x32Lanes);
+BENCHMARK(BM_Philox4x32HighwayLanes);
 
 }  // namespace
 
