@@ -289,6 +289,22 @@ SegmentSource& segment_patch(VariantSource& v, const std::string& segment) {
   return v.segments.back();
 }
 
+// "NAME.PARAMETER" after "segment:": segment names may hold dots, so the longest known name
+// followed by a dot wins; else the text up to the first dot (an unknown name, said as such).
+std::pair<std::string, std::string> segment_and_field(const Scenario& sc, const std::string& change,
+                                                      const std::string& rest) {
+  std::size_t best = 0;
+  for (const auto& s : sc.segments) {
+    const std::string& n = s.segment.name;
+    if (n.size() > best && rest.size() > n.size() && rest.compare(0, n.size(), n) == 0 && rest[n.size()] == '.')
+      best = n.size();
+  }
+  const auto dot = best ? best : rest.find('.');
+  if (dot == std::string::npos || dot == 0)
+    throw UsageError("change '" + one_line(change) + "': name a segment parameter as segment:NAME.PARAMETER");
+  return {rest.substr(0, dot), rest.substr(dot + 1)};
+}
+
 }  // namespace
 
 Scenario with_changes(const Scenario& scenario, const std::vector<NamedChange>& changes) {
@@ -296,11 +312,8 @@ Scenario with_changes(const Scenario& scenario, const std::vector<NamedChange>& 
   for (const auto& [name, value] : changes) {
     if (!std::isfinite(value)) throw UsageError("change '" + one_line(name) + "': the value must be a finite number");
     if (name.rfind("segment:", 0) == 0) {
-      const std::string rest = name.substr(8);
-      const auto dot = rest.find('.');
-      if (dot == std::string::npos || dot == 0)
-        throw UsageError("change '" + one_line(name) + "': name a segment parameter as segment:NAME.PARAMETER");
-      change_segment(sc, name, rest.substr(0, dot), rest.substr(dot + 1), value);
+      const auto [segment, field] = segment_and_field(sc, name, name.substr(8));
+      change_segment(sc, name, segment, field, value);
     } else if (name.rfind("economics.", 0) == 0) {
       change_economics(sc, name, name.substr(10), value);
     } else {
@@ -331,14 +344,9 @@ VariantSource edited_variant(const Scenario& scenario, const VariantSource* base
     if (change.rfind("transition:", 0) == 0) {
       change_transition(scenario, v, change, change.substr(11), value);
     } else if (change.rfind("segment:", 0) == 0) {
-      const std::string rest = change.substr(8);
-      const auto dot = rest.find('.');
-      if (dot == std::string::npos || dot == 0)
-        throw UsageError("change '" + one_line(change) + "': name a segment parameter as segment:NAME.PARAMETER");
-      const std::string segment = rest.substr(0, dot);
+      const auto [segment, field] = segment_and_field(scenario, change, change.substr(8));
       const auto names = segment_names(scenario);
       if (std::find(names.begin(), names.end(), segment) == names.end()) unknown(change, "segment", segment, names);
-      const std::string field = rest.substr(dot + 1);
       if (field == "share") {
         // The shares the redesign runs (its patches, else the file's), re-balanced around this one.
         std::vector<double> shares;

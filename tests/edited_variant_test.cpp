@@ -162,6 +162,17 @@ TEST(EditedVariant, ASegmentShareRescalesTheOtherSegments) {
   EXPECT_NE(message_of([&] { f.model({{"segment:s.share", 1.5}}); }).find("between 0 and 1"), std::string::npos);
 }
 
+TEST(EditedVariant, SegmentNamesMayHoldDots) {
+  test::ScratchDir dir;
+  std::string text = yaml;
+  text.replace(text.find("{name: t,"), 9, "{name: t.v2,");
+  const Scenario sc = load_scenario(dir.write("s.yaml", text), "").scenario;
+  const ScenarioModel m = edited_model(sc, edited_variant(sc, nullptr, {{"segment:t.v2.silent_churn", 0.2}}, "e"), "baseline");
+  EXPECT_EQ(m.population.segment(1).silent_churn, 0.2);
+  EXPECT_EQ(checked_model(with_changes(sc, {{"segment:t.v2.silent_churn", 0.2}}), nullptr).population.segment(1).silent_churn,
+            0.2);
+}
+
 TEST(EditedVariant, EconomicsAreNotPartOfARedesign) {
   const Fixture f;
   EXPECT_NE(message_of([&] { f.model({{"economics.value_per_customer", 10}}); }).find("same for every redesign"),
