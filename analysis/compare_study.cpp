@@ -42,11 +42,14 @@ ComparisonStudy compare_study(std::shared_ptr<ComparisonInput> input, const Comp
     input->settings.precision = *request.walk.precision;
     input->settings.on_estimate = request.walk.on_estimate;
   }
-  ComparisonStudy study{input, with_threads(request.walk.threads, [&](int n) {
-                          ComparisonResult r = compare_arms(*input);
-                          r.threads = n;
-                          return r;
-                        }, request.walk.cancel)};
+  ComparisonStudy study{input, with_threads(
+                                   request.walk.threads,
+                                   [&](int n) {
+                                     ComparisonResult r = compare_arms(*input);
+                                     r.threads = n;
+                                     return r;
+                                   },
+                                   request.walk.cancel)};
   if (request.walk.precision && !study.result.precision_reached)
     study.result.warnings.push_back("the precision target " + shortest_text(*request.walk.precision) +
                                     " was not reached within " + std::to_string(input->settings.customers) +
@@ -93,7 +96,8 @@ ComparisonStudy compare_files(std::vector<LoadedScenario> files, const std::vect
   return compare_study(std::move(in), request, defaults);
 }
 
-void add_assumptions(ComparisonStudy& study, const Scenario& scenario, const std::string& draws, std::uint64_t threads) {
+void add_assumptions(ComparisonStudy& study, const Scenario& scenario, const std::string& draws,
+                     std::uint64_t threads) {
   std::vector<std::string> variants{""};
   for (std::size_t a = 1; a < study.input->arms.size(); ++a) variants.push_back(study.input->arms[a].name);
   with_threads(threads, [&](int) {

@@ -24,8 +24,8 @@ struct ComparisonStudy {
 
 // The baseline of `scenario` against `variants` (every variant when empty; `a+b` stacks two).
 // UsageError for an unknown or repeated name, or a scenario with no variants.
-ComparisonStudy compare_variants(const Scenario& scenario, ScenarioModel baseline, const std::vector<std::string>& variants,
-                                 const CompareRequest& request);
+ComparisonStudy compare_variants(const Scenario& scenario, ScenarioModel baseline,
+                                 const std::vector<std::string>& variants, const CompareRequest& request);
 
 // Whole scenario files as the arms, the first as the baseline; named by their scenario names
 // (by `paths[i]` where two share a name). The first file's simulation defaults apply.

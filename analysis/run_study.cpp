@@ -109,10 +109,13 @@ StudyResult run_study(std::shared_ptr<const ScenarioModel> model, const std::str
   }
   const auto t0 = std::chrono::steady_clock::now();
   int used = 1;
-  const MonteCarloRun run = with_threads(request.walk.threads, [&](int n) {
-    used = n;
-    return run_monte_carlo(model->journey, model->population, settings, request.progress);
-  }, request.walk.cancel);
+  const MonteCarloRun run = with_threads(
+      request.walk.threads,
+      [&](int n) {
+        used = n;
+        return run_monte_carlo(model->journey, model->population, settings, request.progress);
+      },
+      request.walk.cancel);
   StudyResult result{model, monte_carlo_report(scenario, *model, run, settings.walk, used, seconds_since(t0)), {}};
   result.report.processes = static_cast<int>(request.processes.count);
   result.report.precision_target = request.walk.precision;
@@ -127,8 +130,8 @@ StudyResult run_study(std::shared_ptr<const ScenarioModel> model, const std::str
 StudyResult exact_study(std::shared_ptr<const ScenarioModel> model, const std::string& scenario,
                         tbb::task_group_context* cancel) {
   const auto t0 = std::chrono::steady_clock::now();
-  const ExactSolution solution =
-      with_threads(0, [&](int) { return solve_exact(model->journey, model->population); }, cancel);
+  const ExactSolution solution = with_threads(
+      0, [&](int) { return solve_exact(model->journey, model->population); }, cancel);
   StudyResult result{model, exact_report(scenario, *model, solution), {}};
   result.report.elapsed_seconds = seconds_since(t0);
   if (solution.quadrature && solution.quadrature_change > 1e-9) {

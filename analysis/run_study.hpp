@@ -24,8 +24,8 @@ struct StudyResult {
 
 struct RunRequest {
   WalkRequest walk;
-  ProcessShare processes;                           // MPI ranks walking together; alone by default
-  std::atomic<std::uint64_t>* progress = nullptr;   // customers walked so far, for a progress bar
+  ProcessShare processes;                          // MPI ranks walking together; alone by default
+  std::atomic<std::uint64_t>* progress = nullptr;  // customers walked so far, for a progress bar
 };
 
 // A Monte Carlo run of `model` (scenario named `scenario`, with these defaults).

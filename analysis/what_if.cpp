@@ -149,8 +149,7 @@ void change_segment(Scenario& sc, const std::string& name, const std::string& se
 }
 
 void change_economics(Scenario& sc, const std::string& name, const std::string& field, double value) {
-  if (!sc.economics)
-    throw UsageError("change '" + one_line(name) + "': the scenario has no economics block to change");
+  if (!sc.economics) throw UsageError("change '" + one_line(name) + "': the scenario has no economics block to change");
   Economics& e = *sc.economics;
   if (field == "customers_per_year") {
     require_range(name, value, 0.0, limits::max_money);
@@ -187,10 +186,14 @@ RowName row_name(const std::string& name, const std::string& spec, const std::ve
   }
   if (const auto at = rest.rfind(" when="); at != std::string::npos) {
     const std::string w = rest.substr(at + 6);
-    if (w == "ok") r.when = When::ok;
-    else if (w == "fail") r.when = When::fail;
-    else if (w == "any") r.when = When::any;
-    else throw UsageError("change '" + one_line(name) + "': when= takes ok, fail or any, not '" + one_line(w) + "'");
+    if (w == "ok")
+      r.when = When::ok;
+    else if (w == "fail")
+      r.when = When::fail;
+    else if (w == "any")
+      r.when = When::any;
+    else
+      throw UsageError("change '" + one_line(name) + "': when= takes ok, fail or any, not '" + one_line(w) + "'");
     rest.resize(at);
   }
   // Ids may hold "->" themselves: take the split where both sides are touchpoints.
@@ -204,16 +207,20 @@ RowName row_name(const std::string& name, const std::string& spec, const std::ve
   }
   const auto arrow = rest.find("->");
   if (arrow == std::string::npos)
-    throw UsageError("change '" + one_line(name) + "': name a transition as transition:FROM->TO, like transition:install->support");
+    throw UsageError("change '" + one_line(name) +
+                     "': name a transition as transition:FROM->TO, like transition:install->support");
   const std::string from = rest.substr(0, arrow);
   if (std::find(ids.begin(), ids.end(), from) == ids.end()) unknown(name, "touchpoint", from, ids);
   unknown(name, "touchpoint", rest.substr(arrow + 2), ids);
 }
 
-const char* when_text(When w) { return w == When::ok ? "ok" : w == When::fail ? "fail" : "any"; }
+const char* when_text(When w) {
+  return w == When::ok ? "ok" : w == When::fail ? "fail" : "any";
+}
 
 // The transitions out of `from` that `variant` runs: its replacement, else the baseline's rows.
-std::vector<TransitionSource> transitions_out(const Scenario& sc, const VariantSource& variant, const std::string& from) {
+std::vector<TransitionSource> transitions_out(const Scenario& sc, const VariantSource& variant,
+                                              const std::string& from) {
   for (const auto& r : variant.transitions)
     if (r.from == from) return r.transitions;
   std::vector<TransitionSource> rows;
@@ -230,7 +237,8 @@ void change_transition(const Scenario& sc, VariantSource& v, const std::string& 
   std::vector<TransitionSource> rows = transitions_out(sc, v, r.from);
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (rows[i].to == r.to && (!r.when || rows[i].when == *r.when) && (!r.segment_given || rows[i].segment == r.segment))
+    if (rows[i].to == r.to && (!r.when || rows[i].when == *r.when) &&
+        (!r.segment_given || rows[i].segment == r.segment))
       hits.push_back(i);
   if (hits.empty())
     throw UsageError("change '" + one_line(name) + "': no transition row from '" + one_line(r.from) + "' to '" +
@@ -335,8 +343,8 @@ Scenario with_changes(const Scenario& scenario, const std::vector<NamedChange>& 
 
 namespace cxsim {
 
-VariantSource edited_variant(const Scenario& scenario, const VariantSource* base, const std::vector<NamedChange>& changes,
-                             const std::string& name) {
+VariantSource edited_variant(const Scenario& scenario, const VariantSource* base,
+                             const std::vector<NamedChange>& changes, const std::string& name) {
   VariantSource v = base ? *base : VariantSource{};
   v.name = name;
   for (const auto& [change, value] : changes) {

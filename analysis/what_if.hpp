@@ -35,8 +35,8 @@ Scenario with_changes(const Scenario& scenario, const std::vector<NamedChange>& 
 // takes the new probability, and the other rows of its set are rescaled so it still sums to 1
 // (shared out evenly when they were all 0): the redesign replaces FROM's transitions.
 // UsageError, with the closest name, as with_changes.
-VariantSource edited_variant(const Scenario& scenario, const VariantSource* base, const std::vector<NamedChange>& changes,
-                             const std::string& name);
+VariantSource edited_variant(const Scenario& scenario, const VariantSource* base,
+                             const std::vector<NamedChange>& changes, const std::string& name);
 
 // The model of `edited` (InputError if it does not build), reported as variant `label`.
 ScenarioModel edited_model(const Scenario& scenario, const VariantSource& edited, const std::string& label);

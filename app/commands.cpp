@@ -63,8 +63,8 @@ namespace cxsim {
 
 namespace {
 
-std::uint64_t count_option(const std::optional<std::string>& text, const std::string& name,
-                           std::uint64_t fallback, std::uint64_t minimum, std::uint64_t maximum = UINT64_MAX) {
+std::uint64_t count_option(const std::optional<std::string>& text, const std::string& name, std::uint64_t fallback,
+                           std::uint64_t minimum, std::uint64_t maximum = UINT64_MAX) {
   if (!text) return fallback;
   std::string why;
   const auto v = parse_count(*text, why);
@@ -130,8 +130,7 @@ std::function<void(std::uint64_t)> announce_estimate(double target, std::uint64_
   return [target, most](std::uint64_t needed) {
     std::cerr << "cxsim: the precision target ±" << target << " needs about " << needed
               << " customers at the current estimate";
-    if (needed > most)
-      std::cerr << ", more than the " << most << " allowed (--customers): it will not be reached";
+    if (needed > most) std::cerr << ", more than the " << most << " allowed (--customers): it will not be reached";
     std::cerr << '\n';
   };
 }
@@ -169,8 +168,8 @@ int run_check(const CheckOptions& o) {
   std::cout << o.scenario << ": valid: '" << s.name << "', " << s.touchpoints.size() << " touchpoints, "
             << s.transitions.size() << " transitions, " << s.segments.size() << " segment"
             << (s.segments.size() == 1 ? "" : "s") << (s.default_segments ? " (default)" : "") << ", "
-            << s.variants.size() << " variant" << (s.variants.size() == 1 ? "" : "s") << ", " << warnings
-            << " warning" << (warnings == 1 ? "" : "s") << '\n';
+            << s.variants.size() << " variant" << (s.variants.size() == 1 ? "" : "s") << ", " << warnings << " warning"
+            << (warnings == 1 ? "" : "s") << '\n';
   // Walk-away odds become hazards (model v1.3): show what they became, so a designer can see the
   // numbers the engines will use.
   const auto hazards = [](const SegmentSource& seg, const std::string& label) {
@@ -180,7 +179,9 @@ int run_check(const CheckOptions& o) {
       line += std::string(line.empty() ? "" : ", ") + "walk_away." + walk_away_keys[i] + " " +
               shortest_text(*seg.walk_away[i]) + " -> sensitivity." + sensitivity_keys[i] + " " +
               shortest_text(std::round(sensitivity_of(seg.segment, i) * 1e6) / 1e6) +
-              (i == 2 ? " per unit of value gap" : i == 3 ? " per hour" : "");
+              (i == 2   ? " per unit of value gap"
+               : i == 3 ? " per hour"
+                        : "");
     }
     if (!line.empty()) std::cout << "  " << label << ": " << line << '\n';
   };
@@ -242,7 +243,8 @@ int run_compare(const CompareOptions& o) {
   request.adjust = adjust_option(o.adjust);
   if (o.scenarios.empty()) throw UsageError("compare needs a scenario file");
   if (o.scenarios.size() > 1 && !o.variants.empty())
-    throw UsageError("--variant compares the variants of one scenario; with several scenario files, each file is an arm");
+    throw UsageError(
+        "--variant compares the variants of one scenario; with several scenario files, each file is an arm");
 
   std::vector<LoadedScenario> files;
   for (const auto& path : o.scenarios) {
@@ -306,13 +308,14 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
   std::map<std::string, std::string> seen;  // scenario file -> the part it came from
   // Every part must be a whole shard of one batch: the same settings, each I of N once.
   std::optional<std::pair<std::string, std::string>> settings;  // the options, and the part they came from
-  std::map<std::uint64_t, std::string> shards;                   // I -> the part holding it
+  std::map<std::uint64_t, std::string> shards;                  // I -> the part holding it
   std::optional<std::uint64_t> count;
   std::size_t empty_parts = 0;
   for (const auto& part : o.paths) {
     BatchFile file = read_batch_file(part, format);
     if (file.partial_last_line || file.no_whole_line)
-      throw UsageError("'" + part + "' ends part-way through a line (a batch stopped while writing it); finish that "
+      throw UsageError("'" + part +
+                       "' ends part-way through a line (a batch stopped while writing it); finish that "
                        "batch with --resume first");
     if (file.groups.empty()) ++empty_parts;
     std::optional<std::string> shard_here;
@@ -320,7 +323,8 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
       if (!settings) settings.emplace(g.options, part);
       if (g.options != settings->first)
         throw UsageError("cannot merge: '" + part + "' was run with " + settings_words(g.options) + " but '" +
-                         settings->second + "' with " + settings_words(settings->first) + "; merge parts of one batch only");
+                         settings->second + "' with " + settings_words(settings->first) +
+                         "; merge parts of one batch only");
       if (shard_here && *shard_here != g.shard)
         throw UsageError("cannot merge: '" + part + "' holds rows of shards " + *shard_here + " and " + g.shard);
       shard_here = g.shard;
@@ -350,11 +354,12 @@ int merge_batches(const BatchOptions& o, BatchFormat format) {
     for (std::uint64_t i = 1; i <= *count; ++i)
       if (!shards.count(i)) missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(*count);
     throw UsageError("cannot merge: shard" + std::string(shards.size() + 1 < *count ? "s " : " ") + missing +
-                     (shards.size() + 1 < *count ? " are" : " is") + " missing; a merge needs every shard of the batch");
+                     (shards.size() + 1 < *count ? " are" : " is") +
+                     " missing; a merge needs every shard of the batch");
   }
   if (count && shards.size() + empty_parts > *count)
-    throw UsageError("cannot merge: " + std::to_string(o.paths.size()) + " parts for a batch of " + std::to_string(*count) +
-                     " shards");
+    throw UsageError("cannot merge: " + std::to_string(o.paths.size()) + " parts for a batch of " +
+                     std::to_string(*count) + " shards");
   std::stable_sort(all.begin(), all.end(),
                    [](const BatchGroup& a, const BatchGroup& b) { return a.scenario_file < b.scenario_file; });
   merged.stream() << batch_header(format);
@@ -376,9 +381,10 @@ int run_batch(const BatchOptions& o) {
   BatchSettings run;
   if (o.shard) std::tie(run.shard, run.shards) = shard_option(*o.shard);
   // Parsed once here so a bad value is a usage error before anything runs.
-  run.options = "customers=" + (o.customers ? std::to_string(customers_option(o.customers, 0)) : std::string("scenario")) +
-                ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario")) +
-                (o.assumptions ? ";assumptions=" + (o.assumptions->empty() ? std::string("scenario") : *o.assumptions) : "");
+  run.options =
+      "customers=" + (o.customers ? std::to_string(customers_option(o.customers, 0)) : std::string("scenario")) +
+      ";seed=" + (o.seed ? std::to_string(count_option(o.seed, "--seed", 0, 0)) : std::string("scenario")) +
+      (o.assumptions ? ";assumptions=" + (o.assumptions->empty() ? std::string("scenario") : *o.assumptions) : "");
 
   const ScenarioSearch search = find_scenario_files(o.paths);
   for (const auto& s : search.skipped) std::cerr << "cxsim: skipped " << s << '\n';
@@ -413,15 +419,17 @@ int run_batch(const BatchOptions& o) {
     BatchFile earlier = read_batch_file(o.out, format);
     for (const auto& g : earlier.groups)
       if (g.shard != run.shard_text() || g.options != run.options)
-        throw UsageError("'" + o.out + "' holds a batch run as shard " + g.shard + " with " + settings_words(g.options) +
-                         "; this run is shard " + run.shard_text() + " with " + settings_words(run.options) +
+        throw UsageError("'" + o.out + "' holds a batch run as shard " + g.shard + " with " +
+                         settings_words(g.options) + "; this run is shard " + run.shard_text() + " with " +
+                         settings_words(run.options) +
                          ". Resume with the options of that batch, or write to a new file");
     results.repair(earlier);
     previous = std::move(earlier.groups);
   }
   // Earlier rows are matched to this run's files by where the files really are.
   std::vector<std::string> previous_canonical;
-  for (const auto& g : previous) previous_canonical.push_back(std::filesystem::weakly_canonical(g.scenario_file, ec).string());
+  for (const auto& g : previous)
+    previous_canonical.push_back(std::filesystem::weakly_canonical(g.scenario_file, ec).string());
 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<std::string> lines(files.size());  // each scenario's rows, for the final order
@@ -430,7 +438,8 @@ int run_batch(const BatchOptions& o) {
   double run_seconds = 0.0;
   for (std::size_t i = 0; i < files.size(); ++i) {
     const std::string& file = files[i].path;
-    for (std::size_t g = 0; g < previous.size(); ++g) matched[g] = matched[g] || previous_canonical[g] == files[i].canonical;
+    for (std::size_t g = 0; g < previous.size(); ++g)
+      matched[g] = matched[g] || previous_canonical[g] == files[i].canonical;
     const auto start = std::chrono::steady_clock::now();
     std::string status;
     try {
@@ -448,9 +457,8 @@ int run_batch(const BatchOptions& o) {
       for (const auto& v : sc.variants) variants.push_back(v.name);
       std::optional<std::size_t> same;
       for (std::size_t g = 0; g < previous.size() && !same; ++g)
-        if (previous_canonical[g] == files[i].canonical && previous[g].sha256 == sha &&
-            previous[g].seed == walk.seed && previous[g].customers == customers &&
-            previous[g].variants == variants)
+        if (previous_canonical[g] == files[i].canonical && previous[g].sha256 == sha && previous[g].seed == walk.seed &&
+            previous[g].customers == customers && previous[g].variants == variants)
           same = g;
       if (same) {
         lines[i] = previous[*same].lines;
@@ -487,7 +495,8 @@ int run_batch(const BatchOptions& o) {
     const double per = ran > 0 ? run_seconds / static_cast<double>(ran) : 0.0;
     std::cerr << "[" << i + 1 << "/" << files.size() << "] " << file << ": " << status << "; "
               << clock_text(seconds_since(t0)) << " elapsed"
-              << (left > 0 && ran > 0 ? ", about " + clock_text(per * static_cast<double>(left)) + " left" : "") << '\n';
+              << (left > 0 && ran > 0 ? ", about " + clock_text(per * static_cast<double>(left)) + " left" : "")
+              << '\n';
   }
   // A resumed batch ends as an uninterrupted one would: this batch's rows, in its order; then
   // the rows of scenarios this run did not include (another folder, a file since removed),
@@ -515,8 +524,7 @@ int run_batch(const BatchOptions& o) {
 
 int run_run(const RunOptions& o) {
   const Format format = format_option(o.output.format);
-  if (o.trace.has_value() != o.trace_out.has_value())
-    throw UsageError("--trace N and --trace-out FILE go together");
+  if (o.trace.has_value() != o.trace_out.has_value()) throw UsageError("--trace N and --trace-out FILE go together");
   if (o.trace_out && !o.output.out.empty() && OutputFile::same_file(*o.trace_out, o.output.out))
     throw UsageError("--trace-out and --out name the same file; give each its own");
   RunRequest request;
@@ -628,8 +636,11 @@ int run_validate(const ValidateOptions& o) {
     std::printf("Monte Carlo (%llu customers, seed %llu) against exact, figure by figure:\n",
                 static_cast<unsigned long long>(customers), static_cast<unsigned long long>(walk.seed));
     using Align = TextTable::Align;
-    TextTable figures({{"figure", Align::left, 44}, {"monte carlo", Align::right, 14}, {"exact", Align::right, 14},
-                       {"std error", Align::right, 11}, {"z", Align::right, 8}});
+    TextTable figures({{"figure", Align::left, 44},
+                       {"monte carlo", Align::right, 14},
+                       {"exact", Align::right, 14},
+                       {"std error", Align::right, 11},
+                       {"z", Align::right, 8}});
     for (const auto& c : agreement.checks)
       figures.add({c.figure, formatted("%.8g", c.monte_carlo), formatted("%.8g", c.exact),
                    formatted("%.3g", c.standard_error), formatted("%.2f", c.z)},
@@ -657,8 +668,7 @@ int run_dot(const DotOptions& o) {
   write_dot(dot, loaded.model.journey,
             loaded.scenario.name + " — " + loaded.model.variant +
                 (loaded.model.segment.empty() ? "" : " — segment " + loaded.model.segment + " only"),
-            segment_names,
-            heat ? &heat->figures : nullptr);
+            segment_names, heat ? &heat->figures : nullptr);
   emit(out, o.format == "dot" ? dot.str() : render_dot(dot.str(), o.format, nullptr, true));
   return 0;
 }
@@ -691,7 +701,8 @@ ParameterRef number_named(const std::string& touchpoint, const std::string& segm
                        (best ? " (did you mean '" + *best + "'?)" : std::string()));
     }
     if (m.journey.is_terminal(*k))
-      throw UsageError("--touchpoint '" + touchpoint + "' is an ending: customers do not visit it, so its attributes do nothing");
+      throw UsageError("--touchpoint '" + touchpoint +
+                       "' is an ending: customers do not visit it, so its attributes do nothing");
     const auto a = touchpoint_attribute_named(attribute);
     if (!a)
       throw UsageError("--attribute '" + one_line(attribute) + "' is not a touchpoint attribute; use one of: " +
@@ -732,7 +743,8 @@ std::vector<CurveRequest> curve_requests(const SweepOptions& o, const LoadedScen
     if (!o.attribute.empty() || o.from || o.to || o.steps)
       throw UsageError("--attribute, --from, --to and --steps need --touchpoint ID or --segment NAME");
     if (loaded.scenario.sweeps.empty())
-      throw UsageError("sweep needs --touchpoint ID or --segment NAME with --attribute, or a 'sweeps' list in the scenario");
+      throw UsageError(
+          "sweep needs --touchpoint ID or --segment NAME with --attribute, or a 'sweeps' list in the scenario");
     for (const auto& s : loaded.scenario.sweeps)
       out.push_back({number_named(s.touchpoint, s.segment, s.attribute, m), sweep_values(s.from, s.to, s.steps)});
     return out;
@@ -767,15 +779,14 @@ int run_sensitivity(const SensitivityOptions& o) {
   report.journey = &loaded.model.journey;
   report.population = &loaded.model.population;
   report.economics = loaded.scenario.economics;
-  report.result = with_threads(threads, [&](int) {
-    return analyse_sensitivity(loaded.model.journey, loaded.model.population, settings);
-  });
+  report.result = with_threads(
+      threads, [&](int) { return analyse_sensitivity(loaded.model.journey, loaded.model.population, settings); });
   emit(out, format_sensitivity(report, format));
   int failed = 0;
   for (const auto& p : report.result.parameters)
     if (p.error) {
-      std::cerr << "cxsim: warning: the change of " << p.attribute_name() << " could not be solved: " << one_line(*p.error)
-                << '\n';
+      std::cerr << "cxsim: warning: the change of " << p.attribute_name()
+                << " could not be solved: " << one_line(*p.error) << '\n';
       failed = 1;
     }
   return failed;
@@ -827,14 +838,16 @@ int run_sweep(const SweepOptions& o) {
           worst = &p;
         }
       if (!worst || most * 1000 <= worst->monte_carlo->customers) continue;
-      std::cerr << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(worst->value) << ", "
-                << formatted("%llu customers (%.3f%%)", static_cast<unsigned long long>(most),
-                             100.0 * static_cast<double>(most) / static_cast<double>(worst->monte_carlo->customers))
-                << " were still walking after " << settings.monte_carlo->walk.max_steps
-                << " visits (max_steps) and count as unfinished, not as defections, so the Monte Carlo defection rates of "
-                   "this curve are biased low";
-      if (worst->exact) std::cerr << formatted("; the exact defection rate there, which has no step limit, is %.3f%%",
-                                               100.0 * worst->exact->defection_rate());
+      std::cerr
+          << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(worst->value) << ", "
+          << formatted("%llu customers (%.3f%%)", static_cast<unsigned long long>(most),
+                       100.0 * static_cast<double>(most) / static_cast<double>(worst->monte_carlo->customers))
+          << " were still walking after " << settings.monte_carlo->walk.max_steps
+          << " visits (max_steps) and count as unfinished, not as defections, so the Monte Carlo defection rates of "
+             "this curve are biased low";
+      if (worst->exact)
+        std::cerr << formatted("; the exact defection rate there, which has no step limit, is %.3f%%",
+                               100.0 * worst->exact->defection_rate());
       std::cerr << '\n';
     }
   int failed = 0;
@@ -877,18 +890,21 @@ nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
     for (std::size_t i = 0; i < order.size() && i < 3; ++i) {
       const auto& t = f.touchpoints[order[i]];
       const Touchpoint& tp = model.journey.touchpoint(order[i]);
-      where.push_back({{"id", tp.id}, {"name", tp.name}, {"lost_per_1000", 1000.0 * t.defections()},
+      where.push_back({{"id", tp.id},
+                       {"name", tp.name},
+                       {"lost_per_1000", 1000.0 * t.defections()},
                        {"cause", cause_names[static_cast<std::size_t>(t.main_cause())]}});
     }
-    out.push_back({{"name", pop.segment(s).name}, {"share", pop.segment(s).share},
-                   {"defection_rate", f.defection_rate()}, {"lost_per_1000", 1000.0 * f.defection_rate()},
+    out.push_back({{"name", pop.segment(s).name},
+                   {"share", pop.segment(s).share},
+                   {"defection_rate", f.defection_rate()},
+                   {"lost_per_1000", 1000.0 * f.defection_rate()},
                    {"where", where}});
   }
   return out;
 }
 
 }  // namespace
-
 
 namespace {
 
@@ -927,7 +943,8 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
   if (o.segment)
     persona_notes.push_back("Persona view: only the customers of segment '" + model.segment +
                             "' walk, and every figure is per customer of that segment" +
-                            (economics ? "; money counts its customers only (" + formatted("%.0f", economics->customers_per_year) +
+                            (economics ? "; money counts its customers only (" +
+                                             formatted("%.0f", economics->customers_per_year) +
                                              " a year), while each redesign's cost is its whole cost"
                                        : std::string()) +
                             ".");
@@ -981,7 +998,8 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
       // The scenario's own assumptions block: how sure the decision is over its guessed numbers.
       if (sc.assumptions && economics) {
         if (o.segment)
-          page.notes.push_back("The scenario's assumptions are not drawn in a persona view: they price every customer.");
+          page.notes.push_back(
+              "The scenario's assumptions are not drawn in a persona view: they price every customer.");
         else
           add_assumptions(*study, sc, "", static_cast<std::uint64_t>(n));
       }
@@ -995,8 +1013,9 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
       mc.elapsed_seconds = study->result.elapsed_seconds;
       exact = study->result.exact.front();
       if (!exact)
-        page.notes.push_back("No exact figures, what-to-fix-first or validation for the baseline (see the notes on the "
-                             "redesigns for why).");
+        page.notes.push_back(
+            "No exact figures, what-to-fix-first or validation for the baseline (see the notes on the "
+            "redesigns for why).");
     } else {
       std::cerr << "cxsim: report: simulating " << settings.customers << " customers\n";
       const auto t0 = std::chrono::steady_clock::now();
@@ -1005,8 +1024,10 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
       mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
       if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
       if (model.journey.size() > limits::exact_solver_touchpoints) {
-        page.notes.push_back("No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
-                             "exact solver is meant for (" + std::to_string(limits::exact_solver_touchpoints) + ").");
+        page.notes.push_back(
+            "No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
+            "exact solver is meant for (" +
+            std::to_string(limits::exact_solver_touchpoints) + ").");
       } else {
         try {
           exact = solve_exact(model.journey, model.population);
@@ -1016,8 +1037,8 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
       }
     }
     page.run = to_json(mc);
-    page.journey_svg =
-        journey_map_svg(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures, page.notes, page.map_legend);
+    page.journey_svg = journey_map_svg(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures,
+                                       page.notes, page.map_legend);
 
     if (exact) {
       page.exact = to_json(exact_report(sc.name, model, *exact));
@@ -1076,8 +1097,9 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
         if (best < r.exact.size() && r.exact[best]) {
           const MapBaseline against{&model.journey, &exact->figures};
           std::vector<std::string> ignored;
-          page.redesign_map_svg = journey_map_svg(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
-                                              r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
+          page.redesign_map_svg =
+              journey_map_svg(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
+                              r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
           page.redesign_map_name = r.arm_names[best];
         }
       }
@@ -1091,14 +1113,15 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
                           {"value_per_customer", economics->value_per_customer},
                           {"currency", economics->currency}};
   page.context = report_context(sc, model, variants, economics);
-  page.reproduce = json{{"scenario_file", relative_to_output(scenario_path, o.out)},
-                        {"sha256", sha256_of_files(sc.inputs)},
-                        {"seed", settings.walk.seed},
-                        {"customers", settings.customers},
-                        {"version", "cxsim " CXSIM_VERSION},
-                        {"date", utc_now()},
-                        {"command", reproduce_command({scenario_path, o.out, settings.walk.seed, settings.customers,
-                                                       o.segment, o.variants})}};
+  page.reproduce =
+      json{{"scenario_file", relative_to_output(scenario_path, o.out)},
+           {"sha256", sha256_of_files(sc.inputs)},
+           {"seed", settings.walk.seed},
+           {"customers", settings.customers},
+           {"version", "cxsim " CXSIM_VERSION},
+           {"date", utc_now()},
+           {"command",
+            reproduce_command({scenario_path, o.out, settings.walk.seed, settings.customers, o.segment, o.variants})}};
   return page;
 }
 
@@ -1114,15 +1137,15 @@ int run_report(const ReportOptions& o) {
     emit(out, html_report(page));
   } else {
     if (o.segment || !o.variants.empty())
-      throw UsageError("--segment and --variant are for the report of one scenario; a portfolio compares every "
-                       "redesign of each scenario");
+      throw UsageError(
+          "--segment and --variant are for the report of one scenario; a portfolio compares every "
+          "redesign of each scenario");
     PortfolioInput portfolio;
     std::vector<std::string> inputs;
     for (const auto& path : o.scenarios) {
       std::cerr << "cxsim: report: " << path << '\n';
-      portfolio.scenarios.push_back(report_page(o, path, [&](const Scenario& sc) {
-        inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
-      }));
+      portfolio.scenarios.push_back(report_page(
+          o, path, [&](const Scenario& sc) { inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end()); }));
     }
     out = open_output(o.out, inputs);
     const std::optional<std::uint64_t> seed =
@@ -1147,9 +1170,11 @@ int run_import_paths(const ImportPathsOptions& o) {
   const fs::path dir = fs::path(o.out).lexically_normal();
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
-  for (const char* f : {"scenario.yaml", "touchpoints.csv", "transitions.csv", "observed.yaml", "observed_touchpoints.csv"})
+  for (const char* f :
+       {"scenario.yaml", "touchpoints.csv", "transitions.csv", "observed.yaml", "observed_touchpoints.csv"})
     if (fs::exists(fs::symlink_status(dir / f, ec)))
-      throw UsageError("'" + (dir / f).string() + "' already exists; import into a new folder so nothing is overwritten");
+      throw UsageError("'" + (dir / f).string() +
+                       "' already exists; import into a new folder so nothing is overwritten");
   Diagnostics diag;
   const ImportedPaths imported = import_paths(o.paths, settings, diag);
   if (diag.has_errors()) throw InputError(diag.sorted());
@@ -1193,8 +1218,8 @@ int run_import_paths(const ImportPathsOptions& o) {
     const std::uint64_t left = imported.endings[1] + imported.endings[2];
     if (left > 0)
       std::cerr << "cxsim: note: " << left << " customers abandoned or churned silently in the paths; that is left to "
-                << "friction, which is neutral until fitted: calibrate the journey to " << (dir / "observed.yaml").string()
-                << " before reading defection figures off it.\n";
+                << "friction, which is neutral until fitted: calibrate the journey to "
+                << (dir / "observed.yaml").string() << " before reading defection figures off it.\n";
   } else if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
     // Silent churn is a defection in the model, but the imported journey has no friction yet to
     // produce it: these customers end at a retained ending, and every figure says so.
@@ -1203,18 +1228,19 @@ int run_import_paths(const ImportPathsOptions& o) {
     };
     std::cerr << "cxsim: warning: " << churned << " customers (" << share(churned)
               << ") churned silently in the paths, but the imported journey ends them at 'ended_churned', a retained "
-                 "ending: its defection rate is " << share(imported.endings[2] + imported.endings[3])
-              << " where the paths show " << share(churned + imported.endings[2] + imported.endings[3])
+                 "ending: its defection rate is "
+              << share(imported.endings[2] + imported.endings[3]) << " where the paths show "
+              << share(churned + imported.endings[2] + imported.endings[3])
               << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
   }
   return 0;
 }
 
-
 int run_studio(const StudioCommandOptions& o) {
   std::string why;
   const auto port = parse_count(o.port, why);
-  if (!port || *port > 65535) throw UsageError("--port must be a port number from 0 to 65535 (0: any free port), not '" + one_line(o.port) + "'");
+  if (!port || *port > 65535)
+    throw UsageError("--port must be a port number from 0 to 65535 (0: any free port), not '" + one_line(o.port) + "'");
   StudioOptions studio;
   studio.scenario = o.scenario;
   studio.port = static_cast<std::uint16_t>(*port);
@@ -1269,23 +1295,28 @@ int run_new(const NewOptions& o) {
 
 namespace {
 
-std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loaded, const std::vector<std::string>& observed_inputs,
-                          const CalibrationResult& r) {
+std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loaded,
+                          const std::vector<std::string>& observed_inputs, const CalibrationResult& r) {
   std::ostringstream h;
   h << "Fitted by cxsim calibrate " CXSIM_VERSION " on " << utc_now() << ".\n";
   h << "Scenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n";
   h << "Observed counts: " << one_line(o.observed) << " (SHA-256 " << sha256_of_files(observed_inputs) << ")\n";
-  h << "\nFitted by maximum likelihood (" << r.starts.size() << " starts; 95% intervals from the observed information):\n";
+  h << "\nFitted by maximum likelihood (" << r.starts.size()
+    << " starts; 95% intervals from the observed information):\n";
   for (const auto& p : r.parameters) {
     h << "  " << one_line(p.parameter.name) << ": " << shortest_text(p.start) << " -> " << shortest_text(p.fitted);
-    if (p.ci95) h << "  (se " << shortest_text(*p.se) << ", 95% [" << shortest_text((*p.ci95)[0]) << ", " << shortest_text((*p.ci95)[1]) << "])";
+    if (p.ci95)
+      h << "  (se " << shortest_text(*p.se) << ", 95% [" << shortest_text((*p.ci95)[0]) << ", "
+        << shortest_text((*p.ci95)[1]) << "])";
     if (p.at_bound) h << "  (at a bound of its range)";
     h << "\n";
   }
   h << formatted("Log-likelihood %.10g, deviance %.6g over %zu counts", r.fit.log_likelihood, r.fit.deviance,
                  r.fit.rows.size());
-  if (r.fit.degrees_of_freedom) h << formatted(" (%.0f degrees of freedom, p = %.2g)", *r.fit.degrees_of_freedom, *r.fit.p_value);
-  h << formatted(". Defection rate %.4f%% (was %.4f%%).\n", 100.0 * r.defection_rate_fitted, 100.0 * r.defection_rate_start);
+  if (r.fit.degrees_of_freedom)
+    h << formatted(" (%.0f degrees of freedom, p = %.2g)", *r.fit.degrees_of_freedom, *r.fit.p_value);
+  h << formatted(". Defection rate %.4f%% (was %.4f%%).\n", 100.0 * r.defection_rate_fitted,
+                 100.0 * r.defection_rate_start);
   for (const auto& w : r.warnings) h << "Warning: " << one_line(w) << "\n";
   h << "\nEverything else is as in the scenario, whose comments are not carried over; the touchpoint\n"
        "and transition tables are written inline so this file stands alone.\n";
@@ -1318,9 +1349,10 @@ void write_checked_scenario(OutputFile& out, const std::string& yaml) {
 // Every step of a fit is an exact solve: refuse early rather than run for hours.
 void refuse_if_too_large_to_fit(const Journey& journey) {
   if (journey.size() > limits::exact_solver_touchpoints)
-    throw UsageError("calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
-                     std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
-                     std::to_string(journey.size()));
+    throw UsageError(
+        "calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
+        std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
+        std::to_string(journey.size()));
 }
 
 // calibrate --defection-rate R: one factor on every sensitivity meets a known headline.
@@ -1329,8 +1361,9 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
   const auto target = parse_real(*o.defection_rate, why);
   if (!target) throw UsageError("--defection-rate " + *o.defection_rate + ": " + why);
   if (!(*target >= 0.0 && *target <= 1.0))
-    throw UsageError("--defection-rate must be a share in [0, 1] (30% is 0.3)" +
-                     std::string(*target > 1.0 && *target <= 100.0 ? "; did you mean " + shortest_text(*target / 100.0) + "?" : ""));
+    throw UsageError(
+        "--defection-rate must be a share in [0, 1] (30% is 0.3)" +
+        std::string(*target > 1.0 && *target <= 100.0 ? "; did you mean " + shortest_text(*target / 100.0) + "?" : ""));
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
   const ScenarioModel& m = loaded.model;
@@ -1346,8 +1379,9 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
   h << "Fitted by cxsim calibrate " CXSIM_VERSION " --defection-rate " << shortest_text(*target) << " on " << utc_now()
     << ".\nScenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n"
     << "Every sensitivity of every segment (reliability, relevance, value, effort) multiplied by "
-    << formatted("%.6g", fit.factor) << formatted(": the exact defection rate goes from %.4f%% to %.4f%%.\n",
-                                                  100.0 * fit.defection_rate_before, 100.0 * fit.defection_rate_after)
+    << formatted("%.6g", fit.factor)
+    << formatted(": the exact defection rate goes from %.4f%% to %.4f%%.\n", 100.0 * fit.defection_rate_before,
+                 100.0 * fit.defection_rate_after)
     << "Walk-away odds are written as the hazards they became. Everything else is as in the scenario,\n"
        "whose comments are not carried over; the tables are written inline so this file stands alone.\n";
   write_checked_scenario(out, scenario_yaml_with(loaded.scenario, m.journey, fit.population, true, h.str()));
@@ -1372,10 +1406,11 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
     j["fitted_file"] = o.out;
     std::cout << j.dump(2) << '\n';
   } else {
-    std::cout << formatted("Every sensitivity of every segment times %.6g: defection rate %.4f%% -> %.4f%% (target %.4f%%; "
-                           "any factor reaches %.4f%% to %.4f%%)\n",
-                           fit.factor, 100.0 * fit.defection_rate_before, 100.0 * fit.defection_rate_after,
-                           100.0 * *target, 100.0 * fit.lowest, 100.0 * fit.highest)
+    std::cout << formatted(
+                     "Every sensitivity of every segment times %.6g: defection rate %.4f%% -> %.4f%% (target %.4f%%; "
+                     "any factor reaches %.4f%% to %.4f%%)\n",
+                     fit.factor, 100.0 * fit.defection_rate_before, 100.0 * fit.defection_rate_after, 100.0 * *target,
+                     100.0 * fit.lowest, 100.0 * fit.highest)
               << "fitted scenario written to " << o.out << '\n';
   }
   for (const auto& v : unscaled)
@@ -1385,7 +1420,8 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
 
 int run_calibrate(const CalibrateOptions& o) {
   Format format = format_option(o.format);
-  if (format == Format::csv) throw UsageError("--format must be table or json for calibrate (the report is not one table)");
+  if (format == Format::csv)
+    throw UsageError("--format must be table or json for calibrate (the report is not one table)");
   const std::uint64_t threads = threads_option(o.threads);
   if (o.out.empty()) throw UsageError("calibrate needs --out FITTED.yaml, the file to write the fitted scenario to");
   if (o.defection_rate) {
@@ -1396,7 +1432,8 @@ int run_calibrate(const CalibrateOptions& o) {
   if (o.observed.empty() || o.fit.empty())
     throw UsageError("calibrate needs --observed OBSERVED.yaml and --fit PARAMETER (or --defection-rate RATE)");
   CalibrationSettings settings;
-  settings.starts = static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(settings.starts), 1, 64));
+  settings.starts =
+      static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(settings.starts), 1, 64));
   settings.seed = count_option(o.seed, "--seed", settings.seed, 0);
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
@@ -1415,9 +1452,11 @@ int run_calibrate(const CalibrateOptions& o) {
   settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
   const CalibrationResult result = with_threads(threads, [&](int) {
     const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
-    std::cerr << "cxsim: calibrate: fitting " << parameters.size() << " parameter" << (parameters.size() == 1 ? "" : "s") << "\n";
+    std::cerr << "cxsim: calibrate: fitting " << parameters.size() << " parameter"
+              << (parameters.size() == 1 ? "" : "s") << "\n";
     try {
-      return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr, settings);
+      return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr,
+                       settings);
     } catch (const std::invalid_argument& e) {
       throw UsageError(e.what());
     }
@@ -1432,15 +1471,18 @@ int run_calibrate(const CalibrateOptions& o) {
     throw std::runtime_error(why + "; nothing was written to '" + o.out + "'");
   };
   if (result.unmoved)
-    refuse("the fit never moved from its starting point (every step made the likelihood worse or could not be solved), "
-           "so there are no fitted values to write");
+    refuse(
+        "the fit never moved from its starting point (every step made the likelihood worse or could not be solved), "
+        "so there are no fitted values to write");
   if (result.fit.p_value && *result.fit.p_value < poor_fit_p &&
       result.fit.deviance > poor_fit_ratio * *result.fit.degrees_of_freedom && !o.accept_poor_fit)
-    refuse(formatted("the model cannot fit the counts: deviance %.6g is more than %.0f times its %.0f degrees of freedom "
-                     "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
-                     "add --accept-poor-fit to write it anyway",
-                     result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
-  write_checked_scenario(out, fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result)));
+    refuse(
+        formatted("the model cannot fit the counts: deviance %.6g is more than %.0f times its %.0f degrees of freedom "
+                  "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
+                  "add --accept-poor-fit to write it anyway",
+                  result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
+  write_checked_scenario(
+      out, fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result)));
   CalibrationReport report;
   report.scenario = loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name;
   report.observed = o.observed;

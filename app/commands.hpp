@@ -52,7 +52,7 @@ struct BatchOptions {
   std::string out;
   std::optional<std::string> customers, seed, threads, shard, merge;
   bool resume = false;
-  std::string format = "csv";  // csv | json (JSON Lines)
+  std::string format = "csv";              // csv | json (JSON Lines)
   std::optional<std::string> assumptions;  // as CompareOptions::assumptions
 };
 
@@ -73,7 +73,7 @@ struct SweepOptions {
 struct DotOptions {
   std::string scenario, variant, out;
   std::optional<std::string> segment;
-  bool heat = false;  // colour by where customers are lost (exact figures)
+  bool heat = false;           // colour by where customers are lost (exact figures)
   std::string format = "dot";  // dot (text), svg or png (rendered by the linked Graphviz library)
 };
 
@@ -86,13 +86,13 @@ struct ImportPathsOptions {
 struct ReportOptions {
   std::vector<std::string> scenarios;  // one: its page; several: one portfolio page
   std::optional<std::string> segment;  // a persona view
-  std::vector<std::string> variants;  // redesigns to compare (default: every variant)
+  std::vector<std::string> variants;   // redesigns to compare (default: every variant)
   std::optional<std::string> customers, seed, threads;
   std::string out;
 };
 
 struct NewOptions {
-  std::string dir;                           // the folder to create (or an empty one to fill)
+  std::string dir;                              // the folder to create (or an empty one to fill)
   std::string template_name = "service-order";  // which starter journey
 };
 
@@ -126,6 +126,5 @@ int run_import_paths(const ImportPathsOptions& o);
 int run_calibrate(const CalibrateOptions& o);
 int run_new(const NewOptions& o);
 int run_studio(const StudioCommandOptions& o);
-
 
 }  // namespace cxsim

@@ -72,7 +72,8 @@ int main(int argc, char** argv) {
   auto* r = app.add_subcommand("run", "simulate customers walking the journey (Monte Carlo)");
   r->add_option("scenario", run.scenario, "scenario YAML file")->required();
   r->add_option("--variant", run.variant, "a redesign defined in the scenario (default: baseline)");
-  r->add_option("--segment", run.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
+  r->add_option("--segment", run.segment,
+                "only this segment's customers walk: the figures of one persona (default: every segment)");
   r->add_option("--customers", run.customers, "customers to simulate (with --precision: at most)");
   r->add_option("--seed", run.seed, "random seed, 0..2^64-1");
   r->add_option("--threads", run.threads, "worker threads; 0 (default) = all cores");
@@ -87,7 +88,8 @@ int main(int argc, char** argv) {
   auto* e = app.add_subcommand("exact", "compute the expected figures exactly, without sampling");
   e->add_option("scenario", exact.scenario, "scenario YAML file")->required();
   e->add_option("--variant", exact.variant, "a redesign defined in the scenario (default: baseline)");
-  e->add_option("--segment", exact.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
+  e->add_option("--segment", exact.segment,
+                "only this segment's customers walk: the figures of one persona (default: every segment)");
   add_output(e, exact.output);
 
   cxsim::ValidateOptions validate;
@@ -113,15 +115,18 @@ int main(int argc, char** argv) {
                   "simulate until every difference's 95% half-width is at most this share "
                   "(0.001 = 0.1 percentage points)");
   cmp->add_option("--max-steps", compare.max_steps, "visits before a walk counts as unfinished");
-  cmp->add_option("--adjust", compare.adjust, "p-value adjustment for several redesigns: holm (default), bonferroni, none");
-  cmp->add_option("--assumptions", compare.assumptions,
-                  "draw N sets of the scenario's assumptions and solve every arm exactly for each (default N from the scenario)")
+  cmp->add_option("--adjust", compare.adjust,
+                  "p-value adjustment for several redesigns: holm (default), bonferroni, none");
+  cmp->add_option(
+         "--assumptions", compare.assumptions,
+         "draw N sets of the scenario's assumptions and solve every arm exactly for each (default N from the scenario)")
       ->expected(0, 1);
   add_output(cmp, compare.output);
 
   cxsim::BatchOptions batch;
   auto* b = app.add_subcommand("batch", "the baseline and every variant of many scenarios, one row each");
-  b->add_option("paths", batch.paths, "scenario files or folders (searched for *.yaml); with --merge, the files to merge")
+  b->add_option("paths", batch.paths,
+                "scenario files or folders (searched for *.yaml); with --merge, the files to merge")
       ->required();
   b->add_option("--out", batch.out, "results file (rows are appended and synced as they finish)");
   b->add_option("--customers", batch.customers, "customers per scenario (default: each scenario's own)");
@@ -136,7 +141,8 @@ int main(int argc, char** argv) {
       ->expected(0, 1);
 
   cxsim::SensitivityOptions sens;
-  auto* sn = app.add_subcommand("sensitivity", "what to fix first: exact derivatives, and the effect of each improvement");
+  auto* sn =
+      app.add_subcommand("sensitivity", "what to fix first: exact derivatives, and the effect of each improvement");
   sn->add_option("scenario", sens.scenario, "scenario YAML file")->required();
   sn->add_option("--variant", sens.variant, "a redesign defined in the scenario (default: baseline)");
   sn->add_option("--step", sens.step, "the improvement tried on each attribute (default 0.05)");
@@ -167,26 +173,32 @@ int main(int argc, char** argv) {
   auto* d = app.add_subcommand("dot", "write the journey as a Graphviz DOT graph, or drawn as SVG or PNG");
   d->add_option("scenario", dot.scenario, "scenario YAML file")->required();
   d->add_option("--variant", dot.variant, "a redesign defined in the scenario (default: baseline)");
-  d->add_option("--segment", dot.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
+  d->add_option("--segment", dot.segment,
+                "only this segment's customers walk: the figures of one persona (default: every segment)");
   d->add_option("--out", dot.out, "write to FILE instead of standard output");
   d->add_option("--format", dot.format, "dot (the graph as text, default), svg or png (drawn by the Graphviz library)");
   d->add_flag("--heat", dot.heat, "colour touchpoints by the customers lost there and size arrows by flow (exact)");
 
   cxsim::ImportPathsOptions import;
   auto* ip = app.add_subcommand("import-paths", "a starting scenario from observed customer paths (PATHS.csv)");
-  ip->add_option("paths", import.paths, "CSV of visits: customer,step,touchpoint,ending[,segment][,failed]")->required();
-  ip->add_option("--out", import.out, "folder to write scenario.yaml, touchpoints.csv and transitions.csv into")->required();
+  ip->add_option("paths", import.paths, "CSV of visits: customer,step,touchpoint,ending[,segment][,failed]")
+      ->required();
+  ip->add_option("--out", import.out, "folder to write scenario.yaml, touchpoints.csv and transitions.csv into")
+      ->required();
   ip->add_option("--min-count", import.min_count,
                  "segment routes seen fewer times use the route of all customers (default 30)");
-  ip->add_flag("--left-to-friction", import.left_to_friction,
-               "leave abandonment and silent churn to friction (for calibrate) and write the paths as observed.yaml too");
+  ip->add_flag(
+      "--left-to-friction", import.left_to_friction,
+      "leave abandonment and silent churn to friction (for calibrate) and write the paths as observed.yaml too");
 
   cxsim::CalibrateOptions cal;
-  auto* cb = app.add_subcommand("calibrate", "fit touchpoint attributes and segment parameters to observed counts (maximum likelihood)");
+  auto* cb = app.add_subcommand(
+      "calibrate", "fit touchpoint attributes and segment parameters to observed counts (maximum likelihood)");
   cb->add_option("scenario", cal.scenario, "scenario YAML file")->required();
   cb->add_option("--observed", cal.observed, "OBSERVED.yaml: the counts to fit to");
-  cb->add_option("--fit", cal.fit,
-                 "what to fit (repeatable): TOUCHPOINT.ATTRIBUTE, *.ATTRIBUTE, segment:NAME.PARAMETER, segment:*.PARAMETER");
+  cb->add_option(
+      "--fit", cal.fit,
+      "what to fit (repeatable): TOUCHPOINT.ATTRIBUTE, *.ATTRIBUTE, segment:NAME.PARAMETER, segment:*.PARAMETER");
   cb->add_option("--defection-rate", cal.defection_rate,
                  "instead of --observed and --fit: scale every sensitivity of every segment by one factor so that "
                  "the exact defection rate is this share (e.g. 0.3)");
@@ -200,22 +212,27 @@ int main(int argc, char** argv) {
                "write the fit even when its deviance is more than 10 times its degrees of freedom (p < 0.001)");
 
   cxsim::NewOptions starter;
-  auto* nw = app.add_subcommand("new", "write a commented starter journey to fill in (scenario.yaml and its two tables)");
+  auto* nw =
+      app.add_subcommand("new", "write a commented starter journey to fill in (scenario.yaml and its two tables)");
   nw->add_option("dir", starter.dir, "a new (or empty) folder for the files")->required();
   nw->add_option("--template", starter.template_name,
                  "the journey's shape: service-order (default), subscription or support-case");
 
   cxsim::StudioCommandOptions studio;
-  auto* st = app.add_subcommand("studio", "a local page to change the journey and see what it does to defection as you drag (exact solver)");
+  auto* st = app.add_subcommand(
+      "studio", "a local page to change the journey and see what it does to defection as you drag (exact solver)");
   st->add_option("scenario", studio.scenario, "scenario YAML file")->required();
   st->add_option("--port", studio.port, "port on 127.0.0.1 and ::1 (default 0: any free port)");
   st->add_flag("--no-browser", studio.no_browser, "only print the page's address; do not open a browser");
 
   cxsim::ReportOptions report;
-  auto* rp = app.add_subcommand("report", "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes (several scenarios: a portfolio)");
+  auto* rp = app.add_subcommand("report",
+                                "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes "
+                                "(several scenarios: a portfolio)");
   rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
-  rp->add_option("--segment", report.segment, "only this segment's customers walk: the figures of one persona (default: every segment)");
+  rp->add_option("--segment", report.segment,
+                 "only this segment's customers walk: the figures of one persona (default: every segment)");
   rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
   rp->add_option("--seed", report.seed, "random seed, 0..2^64-1");
   rp->add_option("--threads", report.threads, "worker threads; 0 (default) = all cores");
@@ -250,20 +267,34 @@ int main(int argc, char** argv) {
       throw cxsim::UsageError("only `cxsim run` is spread over MPI processes; start `" +
                               app.get_subcommands().front()->get_name() +
                               "` without mpirun (to run many scenarios, shard them: docs/analysis.md)");
-    if (c->parsed()) code = cxsim::run_check(check);
-    else if (r->parsed()) code = cxsim::run_run(run);
-    else if (e->parsed()) code = cxsim::run_exact(exact);
-    else if (v->parsed()) code = cxsim::run_validate(validate);
-    else if (d->parsed()) code = cxsim::run_dot(dot);
-    else if (cmp->parsed()) code = cxsim::run_compare(compare);
-    else if (b->parsed()) code = cxsim::run_batch(batch);
-    else if (sn->parsed()) code = cxsim::run_sensitivity(sens);
-    else if (sw->parsed()) code = cxsim::run_sweep(sweep);
-    else if (ip->parsed()) code = cxsim::run_import_paths(import);
-    else if (cb->parsed()) code = cxsim::run_calibrate(cal);
-    else if (nw->parsed()) code = cxsim::run_new(starter);
-    else if (rp->parsed()) code = cxsim::run_report(report);
-    else if (st->parsed()) code = cxsim::run_studio(studio);
+    if (c->parsed())
+      code = cxsim::run_check(check);
+    else if (r->parsed())
+      code = cxsim::run_run(run);
+    else if (e->parsed())
+      code = cxsim::run_exact(exact);
+    else if (v->parsed())
+      code = cxsim::run_validate(validate);
+    else if (d->parsed())
+      code = cxsim::run_dot(dot);
+    else if (cmp->parsed())
+      code = cxsim::run_compare(compare);
+    else if (b->parsed())
+      code = cxsim::run_batch(batch);
+    else if (sn->parsed())
+      code = cxsim::run_sensitivity(sens);
+    else if (sw->parsed())
+      code = cxsim::run_sweep(sweep);
+    else if (ip->parsed())
+      code = cxsim::run_import_paths(import);
+    else if (cb->parsed())
+      code = cxsim::run_calibrate(cal);
+    else if (nw->parsed())
+      code = cxsim::run_new(starter);
+    else if (rp->parsed())
+      code = cxsim::run_report(report);
+    else if (st->parsed())
+      code = cxsim::run_studio(studio);
     // Whatever a command printed must really have reached its reader (a full disk, a closed pipe).
     std::cout.flush();
     if (!std::cout || std::fflush(stdout) != 0 || std::ferror(stdout)) {

@@ -22,7 +22,8 @@ std::string generated_scenario(double heterogeneity) {
   std::ostringstream y;
   y << "name: Generated\njourney:\n  start: t0\n  touchpoints:\n";
   for (int k = 0; k < 18; ++k)
-    y << "    - {id: t" << k << ", reliability: " << 0.8 + 0.01 * (k % 5) << ", relevance: 0.7, value: 0.7, trust: 0.1, "
+    y << "    - {id: t" << k << ", reliability: " << 0.8 + 0.01 * (k % 5)
+      << ", relevance: 0.7, value: 0.7, trust: 0.1, "
       << "stage: s" << k / 6 << ", cost: " << 3 + k % 4 << "}\n";
   y << "    - {id: done, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained, stage: s2}\n"
     << "    - {id: gone, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: defected, stage: s2}\n"
@@ -34,7 +35,8 @@ std::string generated_scenario(double heterogeneity) {
       << "    - {from: t" << k << ", to: gone, probability: 0.05}\n";
   }
   y << "segments:\n"
-    << "  - {name: a, share: 0.4, value_expectation: 0.6, sensitivity: {reliability: 0.1, relevance: 0.05, value: 0.3}, "
+    << "  - {name: a, share: 0.4, value_expectation: 0.6, sensitivity: {reliability: 0.1, relevance: 0.05, value: "
+       "0.3}, "
     << "silent_churn: 0.5}\n"
     << "  - {name: b, share: 0.4, value_expectation: 0.5, sensitivity: {reliability: 0.2, relevance: 0.1, value: 0.2}, "
     << "silent_churn: 0.8, heterogeneity: " << heterogeneity << "}\n"
@@ -66,7 +68,8 @@ void BM_Assumptions(benchmark::State& state) {
   std::vector<ComparisonArm> arms{ComparisonArm{"baseline", l.scenario.name, l.model, std::nullopt}};
   std::vector<std::string> variants{""};
   for (const auto& v : l.scenario.variants) {
-    arms.push_back(ComparisonArm{v.name, l.scenario.name, checked_model(l.scenario, &v), v.cost_per_year, v.one_off_cost});
+    arms.push_back(
+        ComparisonArm{v.name, l.scenario.name, checked_model(l.scenario, &v), v.cost_per_year, v.one_off_cost});
     variants.push_back(v.name);
   }
   const auto draws = static_cast<std::uint64_t>(state.range(0));
@@ -74,7 +77,8 @@ void BM_Assumptions(benchmark::State& state) {
     const AssumptionResult r = analyse_assumptions(l.scenario, arms, variants, {draws, 7, state.range(2) != 0});
     benchmark::DoNotOptimize(r.evpi_per_year);
   }
-  state.counters["draws_per_s"] = benchmark::Counter(static_cast<double>(draws), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["draws_per_s"] =
+      benchmark::Counter(static_cast<double>(draws), benchmark::Counter::kIsIterationInvariantRate);
   std::filesystem::remove_all(dir);
 }
 // Draws; the heterogeneity of segments b and c in tenths (0: no multiplier integral); warm (1) or

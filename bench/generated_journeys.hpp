@@ -44,8 +44,8 @@ inline Journey big_journey(std::size_t touchpoints, std::uint64_t seed) {
   auto forward = [&](std::size_t k) -> std::size_t {
     const double u = dice.uniform();
     if (k + 1 >= inner || u < 0.02) return inner + dice.pick(0, terminal_count - 1);
-    if (u < 0.05) return dice.pick(k + 1, inner - 1);                  // a long way forward
-    return std::min(inner - 1, k + 1 + dice.pick(0, 9));              // a short way forward
+    if (u < 0.05) return dice.pick(k + 1, inner - 1);     // a long way forward
+    return std::min(inner - 1, k + 1 + dice.pick(0, 9));  // a short way forward
   };
   std::vector<Transition> edges;
   auto add_set = [&](std::size_t k, When when, std::size_t count, bool retry) {
@@ -84,7 +84,8 @@ inline Journey wide_journey(std::size_t products, std::uint64_t seed) {
   const std::size_t left = add("left", 1.0, Outcome::defected);
   std::vector<Transition> edges;
   std::vector<std::size_t> pages;
-  for (std::size_t i = 0; i < products; ++i) pages.push_back(add("product" + std::to_string(i), dice.uniform(0.9, 1.0)));
+  for (std::size_t i = 0; i < products; ++i)
+    pages.push_back(add("product" + std::to_string(i), dice.uniform(0.9, 1.0)));
   for (const auto p : pages) {
     edges.push_back(Transition{home, p, 1.0 / static_cast<double>(products), When::any});
     edges.push_back(Transition{p, checkout, 0.7, When::any});

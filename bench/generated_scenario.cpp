@@ -36,8 +36,9 @@ int main(int argc, char** argv) {
   yaml << "name: Generated " << n << "\njourney:\n  start: " << j.touchpoint(j.start()).id
        << "\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\nsegments:\n";
   for (int s = 0; s < segments; ++s)
-    yaml << "  - {name: s" << s << ", share: " << 1.0 / segments << ", value_expectation: 0.5, sensitivity: {reliability: "
-         << 0.3 + 0.2 * s << ", relevance: 0.25, value: " << 0.5 - 0.1 * s << "}, silent_churn: " << 0.2 + 0.2 * s
+    yaml << "  - {name: s" << s << ", share: " << 1.0 / segments
+         << ", value_expectation: 0.5, sensitivity: {reliability: " << 0.3 + 0.2 * s
+         << ", relevance: 0.25, value: " << 0.5 - 0.1 * s << "}, silent_churn: " << 0.2 + 0.2 * s
          << ", heterogeneity: " << h << "}\n";
   return 0;
 }

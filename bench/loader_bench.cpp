@@ -22,8 +22,8 @@ std::string write_scenario(std::size_t n) {
   tr << "from,to,probability,when\n";
   for (std::size_t k = 0; k < n; ++k) {
     const bool last = k + 1 == n;
-    tp << "step_" << k << ",Step " << k << ",stage " << k / 100 << ",0.97,0.9,0.8," << (k % 7 == 0 ? "0.2" : "0")
-       << ',' << (k % 11 == 0 ? "0.5" : "") << ',' << (last ? "retained" : "") << '\n';
+    tp << "step_" << k << ",Step " << k << ",stage " << k / 100 << ",0.97,0.9,0.8," << (k % 7 == 0 ? "0.2" : "0") << ','
+       << (k % 11 == 0 ? "0.5" : "") << ',' << (last ? "retained" : "") << '\n';
     if (last) continue;
     tr << "step_" << k << ",step_" << k + 1 << ",1,ok\n";
     tr << "step_" << k << ",step_" << k << ",0.3,fail\n";
@@ -65,7 +65,8 @@ std::string write_segmented_scenario(std::size_t segments) {
   }
   tp << "done,1,1,1,0,,retained\n";
   tr << "t0,t1,1,,g0\n";
-  yaml << "name: Segmented\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\nsegments:\n";
+  yaml << "name: Segmented\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n  transitions: "
+          "transitions.csv\nsegments:\n";
   for (std::size_t s = 0; s < segments; ++s)
     yaml << "  - {name: \"g" << s << "\", share: " << (s == 0 ? 1 : 0)
          << ", value_expectation: 0.5, sensitivity: {reliability: 0.1}, silent_churn: 0.1}\n";

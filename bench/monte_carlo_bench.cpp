@@ -20,9 +20,10 @@ const cxsim::LoadedScenario& scenario(const std::string& name) {
   static std::map<std::string, cxsim::LoadedScenario> cache;
   auto it = cache.find(name);
   if (it == cache.end())
-    it = cache.emplace(name, cxsim::load_scenario(std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + name +
-                                                      "/scenario.yaml",
-                                                  "")).first;
+    it = cache
+             .emplace(name,
+                      cxsim::load_scenario(std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + name + "/scenario.yaml", ""))
+             .first;
   return it->second;
 }
 
@@ -35,8 +36,8 @@ void run(benchmark::State& state, const std::string& name) {
   for (auto _ : state) {
     cxsim::WalkSettings w;
     w.seed = 1;
-    const cxsim::Tally t = arena.execute(
-        [&] { return cxsim::simulate_customers(s.model.journey, s.model.population, w, 0, customers); });
+    const cxsim::Tally t =
+        arena.execute([&] { return cxsim::simulate_customers(s.model.journey, s.model.population, w, 0, customers); });
     visits = 0;
     for (const auto& k : t.touchpoints) visits += k[cxsim::fig_visits];
     benchmark::DoNotOptimize(t.endings);
@@ -89,8 +90,7 @@ void paired(benchmark::State& state, const cxsim::Journey& j) {
   for (auto _ : state) {
     cxsim::WalkSettings w;
     w.seed = 1;
-    const cxsim::PairedTally t =
-        arena.execute([&] { return cxsim::simulate_paired(arms, j.size(), w, 0, customers); });
+    const cxsim::PairedTally t = arena.execute([&] { return cxsim::simulate_paired(arms, j.size(), w, 0, customers); });
     visits = t.arms[0].steps + t.arms[1].steps;
     benchmark::DoNotOptimize(t.pairs);
   }
@@ -106,9 +106,15 @@ void BM_PairedWideJourney(benchmark::State& s) {
 BENCHMARK(BM_PairedDeepJourney)->Arg(40)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_PairedWideJourney)->Arg(40)->Arg(10000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_Broadband(benchmark::State& s) { run(s, "broadband"); }
-void BM_CarRepair(benchmark::State& s) { run(s, "car_repair"); }
-void BM_B2bOnboarding(benchmark::State& s) { run(s, "b2b_onboarding"); }
+void BM_Broadband(benchmark::State& s) {
+  run(s, "broadband");
+}
+void BM_CarRepair(benchmark::State& s) {
+  run(s, "car_repair");
+}
+void BM_B2bOnboarding(benchmark::State& s) {
+  run(s, "b2b_onboarding");
+}
 
 BENCHMARK(BM_Broadband)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(BM_CarRepair)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -130,8 +136,13 @@ void BM_PeakMemoryByCustomers(benchmark::State& state) {
   state.counters["peak_rss_MiB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
   state.counters["customers"] = static_cast<double>(customers);
 }
-BENCHMARK(BM_PeakMemoryByCustomers)->Arg(1000)->Arg(100000)->Arg(10000000)->Iterations(1)
-    ->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_PeakMemoryByCustomers)
+    ->Arg(1000)
+    ->Arg(100000)
+    ->Arg(10000000)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

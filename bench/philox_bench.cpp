@@ -31,8 +31,12 @@ void chained(benchmark::State& state) {
   benchmark::DoNotOptimize(x);
   state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
 }
-void BM_Philox4x64Chained(benchmark::State& s) { chained<r123::Philox4x64>(s); }
-void BM_Philox4x32Chained(benchmark::State& s) { chained<r123::Philox4x32>(s); }
+void BM_Philox4x64Chained(benchmark::State& s) {
+  chained<r123::Philox4x64>(s);
+}
+void BM_Philox4x32Chained(benchmark::State& s) {
+  chained<r123::Philox4x32>(s);
+}
 
 // One word of each of `n` independent blocks (customer i, visit `round`).
 template <class Philox, class Word = typename Philox::ctr_type::value_type>
@@ -43,11 +47,16 @@ template <class Philox, class Word = typename Philox::ctr_type::value_type>
   }
 }
 // With the build's flags.
-void philox4x64_blocks(std::uint64_t round, std::uint64_t* out, int n) { blocks<r123::Philox4x64>(round, out, n); }
-void philox4x32_blocks(std::uint32_t round, std::uint32_t* out, int n) { blocks<r123::Philox4x32>(round, out, n); }
+void philox4x64_blocks(std::uint64_t round, std::uint64_t* out, int n) {
+  blocks<r123::Philox4x64>(round, out, n);
+}
+void philox4x32_blocks(std::uint32_t round, std::uint32_t* out, int n) {
+  blocks<r123::Philox4x32>(round, out, n);
+}
 // Compiled also for AVX-512 and AVX2, and chosen when the program starts.
-__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void philox4x32_lanes(
-    std::uint32_t round, std::uint32_t* out, int n) {
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"))) void philox4x32_lanes(std::uint32_t round,
+                                                                                                    std::uint32_t* out,
+                                                                                                    int n) {
   blocks<r123::Philox4x32>(round, out, n);
 }
 
@@ -63,9 +72,15 @@ void independent(benchmark::State& state) {
   state.counters["blocks/s"] = benchmark::Counter(blocks_per_round, benchmark::Counter::kIsIterationInvariantRate);
 }
 
-void BM_Philox4x64Independent(benchmark::State& s) { independent<std::uint64_t, philox4x64_blocks>(s); }
-void BM_Philox4x32Independent(benchmark::State& s) { independent<std::uint32_t, philox4x32_blocks>(s); }
-void BM_Philox4x32Lanes(benchmark::State& s) { independent<std::uint32_t, philox4x32_lanes>(s); }
+void BM_Philox4x64Independent(benchmark::State& s) {
+  independent<std::uint64_t, philox4x64_blocks>(s);
+}
+void BM_Philox4x32Independent(benchmark::State& s) {
+  independent<std::uint32_t, philox4x32_blocks>(s);
+}
+void BM_Philox4x32Lanes(benchmark::State& s) {
+  independent<std::uint32_t, philox4x32_lanes>(s);
+}
 
 // cxsim's lanes: blocks_per_round blocks, word-major, on the target chosen at run time.
 void BM_Philox4x32HighwayLanes(benchmark::State& state) {

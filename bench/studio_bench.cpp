@@ -13,7 +13,9 @@
 
 namespace {
 
-std::string broadband() { return std::string(CXSIM_SOURCE_DIR) + "/scenarios/broadband/scenario.yaml"; }
+std::string broadband() {
+  return std::string(CXSIM_SOURCE_DIR) + "/scenarios/broadband/scenario.yaml";
+}
 
 // A journey of n touchpoints in stages of 8: each visit that works goes one or two ahead, a failed
 // one retries the one before or gives up.
@@ -58,10 +60,18 @@ void view(benchmark::State& state, const std::string& path, const char* touchpoi
   for (auto _ : state) benchmark::DoNotOptimize(session.view(request(touchpoint, i++)));
 }
 
-void BM_SolveBroadband(benchmark::State& s) { solve(s, broadband(), "install"); }
-void BM_ViewBroadband(benchmark::State& s) { view(s, broadband(), "install"); }
-void BM_SolveGenerated(benchmark::State& s) { solve(s, generated(static_cast<std::size_t>(s.range(0))), "t3"); }
-void BM_ViewGenerated(benchmark::State& s) { view(s, generated(static_cast<std::size_t>(s.range(0))), "t3"); }
+void BM_SolveBroadband(benchmark::State& s) {
+  solve(s, broadband(), "install");
+}
+void BM_ViewBroadband(benchmark::State& s) {
+  view(s, broadband(), "install");
+}
+void BM_SolveGenerated(benchmark::State& s) {
+  solve(s, generated(static_cast<std::size_t>(s.range(0))), "t3");
+}
+void BM_ViewGenerated(benchmark::State& s) {
+  view(s, generated(static_cast<std::size_t>(s.range(0))), "t3");
+}
 
 }  // namespace
 

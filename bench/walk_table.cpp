@@ -66,8 +66,7 @@ nlohmann::json table(const cxsim::Journey& j, const cxsim::Population& p) {
     routes.push_back(by_touchpoint);
   }
   const auto exact = cxsim::solve_exact(j, p).figures;
-  out["exact"] = {{"defection_rate", exact.defection_rate()},
-                  {"visits_per_customer", exact.total(cxsim::fig_visits)}};
+  out["exact"] = {{"defection_rate", exact.defection_rate()}, {"visits_per_customer", exact.total(cxsim::fig_visits)}};
   return out;
 }
 

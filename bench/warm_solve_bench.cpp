@@ -51,7 +51,7 @@ constexpr std::size_t numbers_per_arm = 8;  // the numbers each arm is re-solved
 // Arms: the baseline and 12 redesigns, each one touchpoint more reliable; per arm, a few sets
 // of numbers (another touchpoint's reliability moved a little, as an assumption drawn).
 struct Arms {
-  std::vector<Journey> base;                 // by arm
+  std::vector<Journey> base;                  // by arm
   std::vector<std::vector<Journey>> numbers;  // by arm, then set
   Population population;
 };
@@ -86,7 +86,9 @@ void BM_ArmSolves(benchmark::State& state, double h, bool warm) {
       }
       auto& mine = prepared.local();
       if (mine.empty()) mine.resize(arm_count);
-      if (!mine[a]) mine[a] = std::make_unique<PreparedJourney>(arms.base[a], arms.population, PreparedJourney::Options{false, false});
+      if (!mine[a])
+        mine[a] =
+            std::make_unique<PreparedJourney>(arms.base[a], arms.population, PreparedJourney::Options{false, false});
       benchmark::DoNotOptimize(mine[a]->solve(j, arms.population).figures.outcomes);
     });
     solves += arm_count;

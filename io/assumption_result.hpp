@@ -19,8 +19,8 @@ struct RedesignUnderAssumptions {
   std::string name;
   DrawSummary defection_change, value_kept, net_benefit;  // per year
   std::optional<DrawSummary> npv;                         // with a horizon
-  double p_pays = 0.0;  // P(net benefit > 0); with a horizon P(NPV > 0)
-  double p_best = 0.0;  // P(the best choice among the redesigns and doing nothing)
+  double p_pays = 0.0;                                    // P(net benefit > 0); with a horizon P(NPV > 0)
+  double p_best = 0.0;                                    // P(the best choice among the redesigns and doing nothing)
   std::string verdict;  // "pays" (p >= 0.95), "does not pay" (p <= 0.05), else "uncertain under your assumptions"
 };
 
@@ -37,9 +37,9 @@ struct TornadoBar {
 struct AssumptionResult {
   std::uint64_t draws = 0, seed = 0;
   std::vector<std::string> inputs;
-  std::string decided_by;  // "net_benefit_per_year" or "npv"
+  std::string decided_by;                           // "net_benefit_per_year" or "npv"
   std::vector<RedesignUnderAssumptions> redesigns;  // in the order of the comparison's variants
-  double p_best_nothing = 0.0;  // P(doing nothing is best)
+  double p_best_nothing = 0.0;                      // P(doing nothing is best)
   // E[max over the choices] - max over the choices of E, of the net benefit per year (and of
   // the NPV with a horizon).
   double evpi_per_year = 0.0;

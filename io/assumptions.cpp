@@ -65,22 +65,33 @@ struct Input {
 // A touchpoint attribute's field in a patch (which `given` bit).
 int touchpoint_field(TouchpointAttribute a) {
   switch (a) {
-    case TouchpointAttribute::reliability: return tp_reliability;
-    case TouchpointAttribute::relevance: return tp_relevance;
-    case TouchpointAttribute::value: return tp_value;
-    case TouchpointAttribute::trust: return tp_trust;
-    case TouchpointAttribute::recovery: break;
+    case TouchpointAttribute::reliability:
+      return tp_reliability;
+    case TouchpointAttribute::relevance:
+      return tp_relevance;
+    case TouchpointAttribute::value:
+      return tp_value;
+    case TouchpointAttribute::trust:
+      return tp_trust;
+    case TouchpointAttribute::recovery:
+      break;
   }
   return tp_recovery;
 }
 std::size_t segment_given_bit(SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation: return seg_value_expectation;
-    case SegmentParameter::reliability_sensitivity: return segment_field_count + 0;
-    case SegmentParameter::relevance_sensitivity: return segment_field_count + 1;
-    case SegmentParameter::value_sensitivity: return segment_field_count + 2;
-    case SegmentParameter::effort_sensitivity: return segment_field_count + 3;
-    case SegmentParameter::silent_churn: break;
+    case SegmentParameter::value_expectation:
+      return seg_value_expectation;
+    case SegmentParameter::reliability_sensitivity:
+      return segment_field_count + 0;
+    case SegmentParameter::relevance_sensitivity:
+      return segment_field_count + 1;
+    case SegmentParameter::value_sensitivity:
+      return segment_field_count + 2;
+    case SegmentParameter::effort_sensitivity:
+      return segment_field_count + 3;
+    case SegmentParameter::silent_churn:
+      break;
   }
   return seg_silent_churn;
 }
@@ -217,8 +228,10 @@ class Resolver {
     const VariantSource* v = sc_.variant(scope);
     const std::optional<double>& given = name == "cost_per_year" ? v->cost_per_year : v->one_off_cost;
     if (!given) fail("variant '" + scope + "' gives no " + name + " of its own to put a range on");
-    if (name == "cost_per_year") range(-limits::max_money, limits::max_money);
-    else range(0.0, limits::max_money);
+    if (name == "cost_per_year")
+      range(-limits::max_money, limits::max_money);
+    else
+      range(0.0, limits::max_money);
     for (std::size_t a = 0; a < arms_.size(); ++a) {
       if (!in_scope(a, scope)) continue;
       Effect e;
@@ -338,7 +351,8 @@ class Resolver {
       std::vector<std::size_t> rows;
       const auto trs = j.transitions();
       for (std::size_t i = 0; i < trs.size(); ++i)
-        if (trs[i].from == *f && trs[i].to == *t && trs[i].segment == segment && (!in_->when || trs[i].when == *in_->when))
+        if (trs[i].from == *f && trs[i].to == *t && trs[i].segment == segment &&
+            (!in_->when || trs[i].when == *in_->when))
           rows.push_back(i);
       if (rows.empty())
         fail("no transition row from '" + from + "' to '" + to + "'" +
@@ -366,16 +380,32 @@ class Resolver {
 
 void apply(World& w, const Effect& e, double x) {
   switch (e.target) {
-    case Target::touchpoint: attribute_of(w.arms[e.arm].touchpoints[e.index], e.attribute) = x; break;
-    case Target::segment: parameter_of(w.arms[e.arm].segments[e.index], e.parameter) = x; break;
-    case Target::cost_per_year: w.arms[e.arm].cost_per_year += x - e.point; break;
-    case Target::one_off_cost: w.arms[e.arm].one_off_cost += x - e.point; break;
+    case Target::touchpoint:
+      attribute_of(w.arms[e.arm].touchpoints[e.index], e.attribute) = x;
+      break;
+    case Target::segment:
+      parameter_of(w.arms[e.arm].segments[e.index], e.parameter) = x;
+      break;
+    case Target::cost_per_year:
+      w.arms[e.arm].cost_per_year += x - e.point;
+      break;
+    case Target::one_off_cost:
+      w.arms[e.arm].one_off_cost += x - e.point;
+      break;
     case Target::economics:
       switch (e.field) {
-        case customers_per_year: w.economics.customers_per_year = x; break;
-        case value_per_customer: w.economics.value_per_customer = x; break;
-        case discount_rate: w.economics.discount_rate = x; break;
-        case stage_value: w.economics.value_by_stage[e.index].second = x; break;
+        case customers_per_year:
+          w.economics.customers_per_year = x;
+          break;
+        case value_per_customer:
+          w.economics.value_per_customer = x;
+          break;
+        case discount_rate:
+          w.economics.discount_rate = x;
+          break;
+        case stage_value:
+          w.economics.value_by_stage[e.index].second = x;
+          break;
       }
       break;
     case Target::transition: {
@@ -407,7 +437,9 @@ struct DrawOutcome {
   std::vector<double> cost_per_year, one_off_cost;
 };
 
-Journey journey_of(const ArmNumbers& a) { return Journey(a.touchpoints, a.transitions, a.start, a.route_segments); }
+Journey journey_of(const ArmNumbers& a) {
+  return Journey(a.touchpoints, a.transitions, a.start, a.route_segments);
+}
 
 // Every arm prepared for warm re-solves, on one thread, from one world's numbers.
 using PreparedArms = std::vector<std::unique_ptr<PreparedJourney>>;
@@ -428,8 +460,9 @@ DrawOutcome solve_world(const World& w, const World* base = nullptr, PreparedArm
     if (prepared) {
       auto& mine = (*prepared)[arm];
       if (!mine)
-        mine = std::make_unique<PreparedJourney>(journey_of(base->arms[arm]), Population(base->arms[arm].segments),
-                                                 PreparedJourney::Options{.adopt_new_pattern = false, .nodes_in_parallel = false});
+        mine = std::make_unique<PreparedJourney>(
+            journey_of(base->arms[arm]), Population(base->arms[arm].segments),
+            PreparedJourney::Options{.adopt_new_pattern = false, .nodes_in_parallel = false});
       x = mine->solve(j, p);
     } else {
       x = solve_exact(j, p);
@@ -446,7 +479,8 @@ DrawOutcome solve_world(const World& w, const World* base = nullptr, PreparedArm
 double net_benefit(const DrawOutcome& o, std::size_t a) {
   const double n = o.economics.customers_per_year;
   double nb = n * (o.arms[0].loss - o.arms[a].loss) - o.cost_per_year[a];
-  if (o.arms[0].cost_to_serve && o.arms[a].cost_to_serve) nb -= n * (*o.arms[a].cost_to_serve - *o.arms[0].cost_to_serve);
+  if (o.arms[0].cost_to_serve && o.arms[a].cost_to_serve)
+    nb -= n * (*o.arms[a].cost_to_serve - *o.arms[0].cost_to_serve);
   return nb;
 }
 std::optional<double> npv(const DrawOutcome& o, std::size_t a) {
@@ -471,7 +505,9 @@ DrawSummary summary_of(std::vector<double> x) {
 }
 
 // A uniform in [0, 1) from 53 random bits: the same on every platform (std:: distributions differ).
-double unit(std::mt19937_64& g) { return static_cast<double>(g() >> 11) * 0x1.0p-53; }
+double unit(std::mt19937_64& g) {
+  return static_cast<double>(g() >> 11) * 0x1.0p-53;
+}
 
 // Latin hypercube: per dimension, one draw in each of N equal strata, in a random order.
 std::vector<std::vector<double>> latin_hypercube(std::size_t dimensions, std::uint64_t draws, std::uint64_t seed) {
@@ -519,8 +555,7 @@ double assumption_quantile(const AssumptionInput& in, double u) {
 AssumptionResult analyse_assumptions(const Scenario& sc, const std::vector<ComparisonArm>& arms,
                                      const std::vector<std::string>& variants, const AssumptionSettings& settings) {
   if (!sc.assumptions) throw UsageError("--assumptions needs an 'assumptions' block in the scenario");
-  if (!sc.economics)
-    throw UsageError("--assumptions prices every draw: the scenario needs an 'economics' block");
+  if (!sc.economics) throw UsageError("--assumptions prices every draw: the scenario needs an 'economics' block");
   AssumptionResult r;
   r.draws = settings.draws;
   r.seed = settings.seed;
@@ -534,8 +569,8 @@ AssumptionResult analyse_assumptions(const Scenario& sc, const std::vector<Compa
   for (const AssumptionInput& in : sc.assumptions->inputs) {
     Input x{in, resolver.resolve(in), 0};
     const std::string key = in.group.empty() ? in.name : in.group;
-    const auto it = in.group.empty() ? dimension_names.end()
-                                     : std::find(dimension_names.begin(), dimension_names.end(), key);
+    const auto it =
+        in.group.empty() ? dimension_names.end() : std::find(dimension_names.begin(), dimension_names.end(), key);
     if (it == dimension_names.end()) {
       x.dimension = dimension_names.size();
       dimension_names.push_back(key);
@@ -574,17 +609,19 @@ AssumptionResult analyse_assumptions(const Scenario& sc, const std::vector<Compa
   const auto u = latin_hypercube(dimension_names.size(), settings.draws, settings.seed);
   const auto draw_values = [&](std::size_t d) {
     std::vector<double> value(inputs.size());
-    for (std::size_t i = 0; i < inputs.size(); ++i) value[i] = assumption_quantile(inputs[i].source, u[inputs[i].dimension][d]);
+    for (std::size_t i = 0; i < inputs.size(); ++i)
+      value[i] = assumption_quantile(inputs[i].source, u[inputs[i].dimension][d]);
     return value;
   };
   const World base = settings.draws > 0 ? world_at(draw_values(0)) : point;
   tbb::enumerable_thread_specific<PreparedArms> prepared;
   std::vector<DrawOutcome> outcomes(settings.draws);
-  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, settings.draws, 1), [&](const tbb::blocked_range<std::size_t>& range) {
-    for (std::size_t d = range.begin(); d != range.end(); ++d)
-      outcomes[d] = settings.warm ? solve_world(world_at(draw_values(d)), &base, &prepared.local())
-                                  : solve_world(world_at(draw_values(d)));
-  });
+  tbb::parallel_for(tbb::blocked_range<std::size_t>(0, settings.draws, 1),
+                    [&](const tbb::blocked_range<std::size_t>& range) {
+                      for (std::size_t d = range.begin(); d != range.end(); ++d)
+                        outcomes[d] = settings.warm ? solve_world(world_at(draw_values(d)), &base, &prepared.local())
+                                                    : solve_world(world_at(draw_values(d)));
+                    });
 
   // Per redesign, over the draws.
   const std::size_t n_arms = arms.size();
@@ -646,43 +683,47 @@ AssumptionResult analyse_assumptions(const Scenario& sc, const std::vector<Compa
   // The tornado of the redesign with the highest mean, exact, one dimension at a time.
   if (!r.redesigns.empty()) {
     std::size_t top = 0;
-    const auto mean_of = [&](std::size_t i) { return horizon ? r.redesigns[i].npv->mean : r.redesigns[i].net_benefit.mean; };
+    const auto mean_of = [&](std::size_t i) {
+      return horizon ? r.redesigns[i].npv->mean : r.redesigns[i].net_benefit.mean;
+    };
     for (std::size_t i = 1; i < r.redesigns.size(); ++i)
       if (mean_of(i) > mean_of(top)) top = i;
     r.tornado_for = top;
     World pair = point;  // the baseline and the chosen redesign only
     pair.arms = {point.arms[0], point.arms[top + 1]};
     r.tornado.resize(dimension_names.size());
-    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, dimension_names.size(), 1), [&](const tbb::blocked_range<std::size_t>& range) {
-      for (std::size_t d = range.begin(); d != range.end(); ++d) {
-        TornadoBar bar;
-        bar.input = dimension_names[d];
-        if (members[d].size() > 1 || !inputs[members[d].front()].source.group.empty())
-          for (const std::size_t i : members[d]) bar.members.push_back(inputs[i].source.name);
-        else {
-          bar.low = inputs[members[d].front()].source.low;
-          bar.high = inputs[members[d].front()].source.high;
-        }
-        for (const bool high : {false, true}) {
-          World w = pair;
-          for (std::size_t i : members[d]) {
-            const double x = high ? inputs[i].source.high : inputs[i].source.low;
-            for (const Effect& e : inputs[i].effects) {
-              if (e.target != Target::economics && e.arm != 0 && e.arm != top + 1) continue;
-              Effect moved = e;
-              if (moved.target != Target::economics) moved.arm = e.arm == 0 ? 0 : 1;
-              apply(w, moved, x);
-            }
-          }
-          const DrawOutcome o = solve_world(w);
-          (high ? bar.net_benefit_at_high : bar.net_benefit_at_low) = net_benefit(o, 1);
-          if (horizon) (high ? bar.npv_at_high : bar.npv_at_low) = npv(o, 1);
-        }
-        r.tornado[d] = std::move(bar);
-      }
-    });
+    tbb::parallel_for(tbb::blocked_range<std::size_t>(0, dimension_names.size(), 1),
+                      [&](const tbb::blocked_range<std::size_t>& range) {
+                        for (std::size_t d = range.begin(); d != range.end(); ++d) {
+                          TornadoBar bar;
+                          bar.input = dimension_names[d];
+                          if (members[d].size() > 1 || !inputs[members[d].front()].source.group.empty())
+                            for (const std::size_t i : members[d]) bar.members.push_back(inputs[i].source.name);
+                          else {
+                            bar.low = inputs[members[d].front()].source.low;
+                            bar.high = inputs[members[d].front()].source.high;
+                          }
+                          for (const bool high : {false, true}) {
+                            World w = pair;
+                            for (std::size_t i : members[d]) {
+                              const double x = high ? inputs[i].source.high : inputs[i].source.low;
+                              for (const Effect& e : inputs[i].effects) {
+                                if (e.target != Target::economics && e.arm != 0 && e.arm != top + 1) continue;
+                                Effect moved = e;
+                                if (moved.target != Target::economics) moved.arm = e.arm == 0 ? 0 : 1;
+                                apply(w, moved, x);
+                              }
+                            }
+                            const DrawOutcome o = solve_world(w);
+                            (high ? bar.net_benefit_at_high : bar.net_benefit_at_low) = net_benefit(o, 1);
+                            if (horizon) (high ? bar.npv_at_high : bar.npv_at_low) = npv(o, 1);
+                          }
+                          r.tornado[d] = std::move(bar);
+                        }
+                      });
     std::stable_sort(r.tornado.begin(), r.tornado.end(), [](const TornadoBar& a, const TornadoBar& b) {
-      return std::fabs(a.net_benefit_at_high - a.net_benefit_at_low) > std::fabs(b.net_benefit_at_high - b.net_benefit_at_low);
+      return std::fabs(a.net_benefit_at_high - a.net_benefit_at_low) >
+             std::fabs(b.net_benefit_at_high - b.net_benefit_at_low);
     });
   }
   return r;
@@ -764,11 +805,14 @@ std::string format_assumptions(const AssumptionResult& r, const std::string& cur
     << " a year (what knowing every assumed number exactly would be worth to this decision"
     << (r.evpi_npv ? "; " + money(*r.evpi_npv) + cur + " over the horizon" : std::string()) << ").\n";
   if (r.tornado_for && !r.tornado.empty()) {
-    o << "\nWhich assumption to firm up first: " << r.redesigns[*r.tornado_for].name
-      << "'s net benefit" << cur << "/yr with one input at its low and at its high, everything else as the "
+    o << "\nWhich assumption to firm up first: " << r.redesigns[*r.tornado_for].name << "'s net benefit" << cur
+      << "/yr with one input at its low and at its high, everything else as the "
       << "scenario gives it (largest swing first):\n";
-    TextTable bars({{"input", Align::left, 48}, {"range", Align::left, 22}, {"at low", Align::right, 14},
-                    {"at high", Align::right, 14}, {"swing", Align::right, 0}});
+    TextTable bars({{"input", Align::left, 48},
+                    {"range", Align::left, 22},
+                    {"at low", Align::right, 14},
+                    {"at high", Align::right, 14},
+                    {"swing", Align::right, 0}});
     for (const auto& b : r.tornado)
       bars.add({b.input + (b.members.empty() ? "" : " (group)"),
                 b.low ? "[" + shortest_text(*b.low) + ", " + shortest_text(*b.high) + "]" : "together",
@@ -789,15 +833,18 @@ void add_assumptions(ComparisonResult& result, const Scenario& scenario, const C
     std::string why;
     const auto n = parse_count(draws_option, why);
     if (!n || *n < 2 || *n > limits::max_assumption_draws)
-      throw UsageError("--assumptions must be a number of draws from 2 to " + std::to_string(limits::max_assumption_draws) +
-                       ", not '" + draws_option + "'");
+      throw UsageError("--assumptions must be a number of draws from 2 to " +
+                       std::to_string(limits::max_assumption_draws) + ", not '" + draws_option + "'");
     s.draws = *n;
   }
   result.assumptions = analyse_assumptions(scenario, input.arms, variants, s);
   // Decisions use the assumptions: redesigns ranked by their mean under them.
   const AssumptionResult& a = *result.assumptions;
-  const auto mean_of = [&](std::size_t i) { return a.redesigns[i].npv ? a.redesigns[i].npv->mean : a.redesigns[i].net_benefit.mean; };
-  std::stable_sort(result.ranking.begin(), result.ranking.end(), [&](std::size_t x, std::size_t y) { return mean_of(x) > mean_of(y); });
+  const auto mean_of = [&](std::size_t i) {
+    return a.redesigns[i].npv ? a.redesigns[i].npv->mean : a.redesigns[i].net_benefit.mean;
+  };
+  std::stable_sort(result.ranking.begin(), result.ranking.end(),
+                   [&](std::size_t x, std::size_t y) { return mean_of(x) > mean_of(y); });
 }
 
 }  // namespace cxsim

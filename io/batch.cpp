@@ -29,16 +29,11 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr std::array<const char*, 49> columns{
-    "scenario_file",         "scenario",         "variant",
-    "customers",             "seed",             "defection_rate",
-    "ci95_low",              "ci95_high",        "retained",
-    "abandoned",             "routed_defection", "silent_churn",
-    "unfinished",            "exact_defection_rate", "difference_vs_baseline",
-    "difference_ci95_low",   "difference_ci95_high", "p_value",
-    "p_adjusted",            "scenario_sha256",  "elapsed_seconds",
-    "currency",              "cost_per_year",    "defections_avoided_per_year",
-    "value_kept_per_year",   "net_benefit_per_year", "net_benefit_ci95_low",
-    "net_benefit_ci95_high", "shard",            "batch_settings",
+    "scenario_file", "scenario", "variant", "customers", "seed", "defection_rate", "ci95_low", "ci95_high", "retained",
+    "abandoned", "routed_defection", "silent_churn", "unfinished", "exact_defection_rate", "difference_vs_baseline",
+    "difference_ci95_low", "difference_ci95_high", "p_value", "p_adjusted", "scenario_sha256", "elapsed_seconds",
+    "currency", "cost_per_year", "defections_avoided_per_year", "value_kept_per_year", "net_benefit_per_year",
+    "net_benefit_ci95_low", "net_benefit_ci95_high", "shard", "batch_settings",
     // Added with cost to serve and money by stage (issue 23): at the end, as the contract allows.
     "cost_to_serve_per_customer", "cost_to_serve_per_customer_exact", "effort_minutes_per_customer",
     "effort_minutes_per_customer_exact", "cost_to_serve_change_per_year", "value_kept_per_year_exact",
@@ -64,7 +59,9 @@ const std::vector<std::string>& batch_columns() {
 
 namespace {
 
-bool yaml_name(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+bool yaml_name(const fs::path& p) {
+  return p.extension() == ".yaml" || p.extension() == ".yml";
+}
 
 // Why a YAML file found in a folder is not a scenario, if it is not one: its top level has no
 // `journey`. A file that does not parse is left to the loader, which says where it breaks.
@@ -112,7 +109,8 @@ ScenarioSearch find_scenario_files(const std::vector<std::string>& paths) {
       const bool link = it->is_symlink(e2);
       const fs::file_status target = fs::status(p, e2);
       if (link && fs::is_directory(target)) {
-        out.skipped.push_back(p.string() + ": a symbolic link to a folder, not followed (name it on the command line to include it)");
+        out.skipped.push_back(
+            p.string() + ": a symbolic link to a folder, not followed (name it on the command line to include it)");
       } else if (!yaml_name(p)) {
         continue;
       } else if (link && e2) {
@@ -261,9 +259,12 @@ std::optional<std::vector<std::string>> csv_cells(const std::string& record) {
   for (std::size_t i = 0; i < record.size(); ++i) {
     const char c = record[i];
     if (quoted) {
-      if (c != '"') cells.back() += c;
-      else if (i + 1 < record.size() && record[i + 1] == '"') cells.back() += '"', ++i;
-      else quoted = false;
+      if (c != '"')
+        cells.back() += c;
+      else if (i + 1 < record.size() && record[i + 1] == '"')
+        cells.back() += '"', ++i;
+      else
+        quoted = false;
     } else if (c == ',') {
       cells.emplace_back();
     } else if (c == '"' && (cells.back().empty())) {
@@ -317,7 +318,9 @@ class RecordReader {
 
 struct Descriptor {
   int fd;
-  ~Descriptor() { if (fd >= 0) ::close(fd); }
+  ~Descriptor() {
+    if (fd >= 0) ::close(fd);
+  }
 };
 
 }  // namespace
@@ -331,8 +334,10 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
   const bool csv = f == BatchFormat::csv;
   const std::string header = batch_header(f);
   const auto wrong_header = [&] {
-    return InputError({path, 1, 0}, "this is not the header of a cxsim batch file (or one from another version); "
-                                    "expected: " + header.substr(0, 60) + "...");
+    return InputError({path, 1, 0},
+                      "this is not the header of a cxsim batch file (or one from another version); "
+                      "expected: " +
+                          header.substr(0, 60) + "...");
   };
   BatchFile out;
   RecordReader reader(in.fd, csv);
@@ -366,15 +371,26 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
         // csv_escape's quote before a formula-like cell is not part of the text.
         return c.size() > 1 && c.front() == '\'' && formula_like(c.substr(1)) ? c.substr(1) : c;
       };
-      row = BatchGroup{at("scenario_file"), at("scenario_sha256"), number_of(at("seed"), where, "seed"),
-                       number_of(at("customers"), where, "customers"), at("shard"), at("batch_settings"), {}, {}};
+      row = BatchGroup{at("scenario_file"),
+                       at("scenario_sha256"),
+                       number_of(at("seed"), where, "seed"),
+                       number_of(at("customers"), where, "customers"),
+                       at("shard"),
+                       at("batch_settings"),
+                       {},
+                       {}};
       variant = at("variant");
     } else {
       try {
         const nlohmann::json j = nlohmann::json::parse(record);
-        row = BatchGroup{j.at("scenario_file").get<std::string>(), j.at("scenario_sha256").get<std::string>(),
-                         j.at("seed").get<std::uint64_t>(), j.at("customers").get<std::uint64_t>(),
-                         j.at("shard").get<std::string>(), j.at("batch_settings").get<std::string>(), {}, {}};
+        row = BatchGroup{j.at("scenario_file").get<std::string>(),
+                         j.at("scenario_sha256").get<std::string>(),
+                         j.at("seed").get<std::uint64_t>(),
+                         j.at("customers").get<std::uint64_t>(),
+                         j.at("shard").get<std::string>(),
+                         j.at("batch_settings").get<std::string>(),
+                         {},
+                         {}};
         variant = j.at("variant").get<std::string>();
       } catch (const nlohmann::json::exception&) {
         throw InputError(where, "this is not a row of a cxsim batch (JSON Lines)");
@@ -387,7 +403,8 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
   if (!partial.empty()) {
     // Only the start of a row a killed batch was writing; anything else is some other file.
     const std::string start = csv ? std::string() : std::string("{\"scenario_file\":");
-    if (start.compare(0, std::min(start.size(), partial.size()), partial, 0, std::min(start.size(), partial.size())) != 0)
+    if (start.compare(0, std::min(start.size(), partial.size()), partial, 0, std::min(start.size(), partial.size())) !=
+        0)
       throw InputError({path, line, 0}, "this is not a row of a cxsim batch (JSON Lines)");
     out.partial_last_line = true;
   }
@@ -409,7 +426,8 @@ BatchResults::BatchResults(const std::string& path, BatchFormat f, bool fresh) :
     const int err = errno;
     ::close(fd_);
     if (err == EWOULDBLOCK)
-      throw UsageError("'" + path + "' is being written by another cxsim batch (it holds the file's lock); wait for "
+      throw UsageError("'" + path +
+                       "' is being written by another cxsim batch (it holds the file's lock); wait for "
                        "it to finish, or give this batch its own --out");
     throw UsageError("cannot lock '" + path + "': " + std::strerror(err));
   }
@@ -436,7 +454,9 @@ void BatchResults::append(const std::string& text) {
   while (left > 0) {
     const ssize_t n = ::write(fd_, p, left);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw std::runtime_error("cannot write '" + path_ + "': " + (n < 0 ? std::strerror(errno) : "nothing was written"));
+    if (n <= 0)
+      throw std::runtime_error("cannot write '" + path_ +
+                               "': " + (n < 0 ? std::strerror(errno) : "nothing was written"));
     p += n;
     left -= static_cast<std::size_t>(n);
   }

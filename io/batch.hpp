@@ -70,9 +70,9 @@ struct BatchGroup {
 // cxsim batch rows, read as a stream (its size does not matter, a line is at most 1 MiB).
 struct BatchFile {
   std::vector<BatchGroup> groups;
-  std::uint64_t whole_bytes = 0;  // up to the end of the last whole line
-  bool partial_last_line = false; // a batch stopped while writing it
-  bool no_whole_line = false;     // empty, or cut inside the header (CSV): nothing to keep
+  std::uint64_t whole_bytes = 0;   // up to the end of the last whole line
+  bool partial_last_line = false;  // a batch stopped while writing it
+  bool no_whole_line = false;      // empty, or cut inside the header (CSV): nothing to keep
 };
 // Throws InputError naming the file and line for anything that is not a cxsim batch, and
 // UsageError for what is not a regular file.

@@ -14,7 +14,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json number_or_null(const std::optional<double>& x) { return x && std::isfinite(*x) ? json(*x) : json(nullptr); }
+json number_or_null(const std::optional<double>& x) {
+  return x && std::isfinite(*x) ? json(*x) : json(nullptr);
+}
 
 json fit_json(const GoodnessOfFit& g) {
   json rows = json::array();
@@ -24,22 +26,27 @@ json fit_json(const GoodnessOfFit& g) {
                     {"expected", r.expected},
                     {"pearson_residual", number_or_null(r.pearson_residual)},
                     {"structural_zero", r.structural}});
-  return {{"log_likelihood", g.log_likelihood}, {"deviance", g.deviance}, {"measures", g.rows.size()},
-          {"degrees_of_freedom", number_or_null(g.degrees_of_freedom)}, {"p_value", number_or_null(g.p_value)},
+  return {{"log_likelihood", g.log_likelihood},
+          {"deviance", g.deviance},
+          {"measures", g.rows.size()},
+          {"degrees_of_freedom", number_or_null(g.degrees_of_freedom)},
+          {"p_value", number_or_null(g.p_value)},
           {"fit", rows}};
 }
 
 void fit_table(const GoodnessOfFit& g, std::ostringstream& o) {
   using Align = TextTable::Align;
-  TextTable fit({{"measure", Align::left, 44}, {"observed", Align::right, 14}, {"expected", Align::right, 16},
+  TextTable fit({{"measure", Align::left, 44},
+                 {"observed", Align::right, 14},
+                 {"expected", Align::right, 16},
                  {"pearson", Align::right, 10}},
                 "  ");
   for (const auto& r : g.rows)
     fit.add({r.measure, formatted("%.0f", r.observed), formatted("%.1f", r.expected),
              r.pearson_residual ? formatted("%.2f", *r.pearson_residual) : "-"},
             r.pearson_residual && std::fabs(*r.pearson_residual) > 3.0 ? "  <- |residual| > 3" : "");
-  o << fit.str() << formatted("  log-likelihood %.6g, deviance %.4g over %zu counts", g.log_likelihood, g.deviance,
-                              g.rows.size());
+  o << fit.str()
+    << formatted("  log-likelihood %.6g, deviance %.4g over %zu counts", g.log_likelihood, g.deviance, g.rows.size());
   if (const std::size_t zeros = g.rows.size() - g.informative_counts(); zeros > 0)
     o << formatted(" (%zu structural zero%s left out)", zeros, zeros == 1 ? "" : "s");
   if (g.degrees_of_freedom)
@@ -110,8 +117,11 @@ std::string format_calibration(const CalibrationReport& r, Format f) {
   std::ostringstream o;
   o << "calibration: " << r.scenario << " to " << r.observed << "\n\n";
   using Align = TextTable::Align;
-  TextTable fitted({{"parameter", Align::left, 44}, {"start", Align::right, 10}, {"fitted", Align::right, 10},
-                    {"se", Align::right, 10}, {" 95% interval", Align::left, 0}},
+  TextTable fitted({{"parameter", Align::left, 44},
+                    {"start", Align::right, 10},
+                    {"fitted", Align::right, 10},
+                    {"se", Align::right, 10},
+                    {" 95% interval", Align::left, 0}},
                    "  ");
   for (const auto& p : c.parameters) {
     std::string ci = "-";
@@ -121,8 +131,8 @@ std::string format_calibration(const CalibrationReport& r, Format f) {
                 p.se ? formatted("%.4g", *p.se) : "-", " " + ci});
   }
   o << fitted.str();
-  o << formatted("\n  defection rate: %.3f%% with the scenario's values, %.3f%% fitted\n", 100.0 * c.defection_rate_start,
-                 100.0 * c.defection_rate_fitted);
+  o << formatted("\n  defection rate: %.3f%% with the scenario's values, %.3f%% fitted\n",
+                 100.0 * c.defection_rate_start, 100.0 * c.defection_rate_fitted);
   o << "  " << c.starts.size() << " starts, " << reached_best(c) << " reached the best log-likelihood (within 1e-6)\n";
   o << "\ngoodness of fit (observed against expected):\n";
   fit_table(c.fit, o);

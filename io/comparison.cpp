@@ -70,7 +70,8 @@ Report report_of(const ComparisonArm& arm, const Tally& tally, const PairedSetti
 // Exact defections blamed on each shared touchpoint (0 where the arm has no such touchpoint).
 std::vector<double> exact_defections(const Arm& arm, const ExactSolution& x, std::size_t shared_touchpoints) {
   std::vector<double> out(shared_touchpoints, 0.0);
-  for (std::size_t k = 0; k < arm.shared_index.size(); ++k) out[arm.shared_index[k]] = x.figures.touchpoints[k].defections();
+  for (std::size_t k = 0; k < arm.shared_index.size(); ++k)
+    out[arm.shared_index[k]] = x.figures.touchpoints[k].defections();
   return out;
 }
 
@@ -252,7 +253,8 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   r.customers = run.tally.arms.front().customers;
   r.precision_reached = run.precision_reached;
   r.half_width = run.half_width;
-  for (std::size_t a = 0; a < in.arms.size(); ++a) r.reports.push_back(report_of(in.arms[a], run.tally.arms[a], in.settings));
+  for (std::size_t a = 0; a < in.arms.size(); ++a)
+    r.reports.push_back(report_of(in.arms[a], run.tally.arms[a], in.settings));
 
   for (const ComparisonArm& a : in.arms) {
     if (a.model.journey.size() > limits::exact_solver_touchpoints) {
@@ -297,9 +299,9 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
     const bool exact = bx && vx;
     VariantComparison v;
     v.name = arm.name;
-    v.defection = difference_of(pair.defection, n,
-                                exact ? std::optional(vx->figures.defection_rate() - bx->figures.defection_rate())
-                                      : std::nullopt);
+    v.defection = difference_of(
+        pair.defection, n,
+        exact ? std::optional(vx->figures.defection_rate() - bx->figures.defection_rate()) : std::nullopt);
     const Figures& bf = r.reports.front().figures;
     const Figures& vf = r.reports[a].figures;
     v.unpaired_standard_error = unpaired_standard_error(bf.defection_rate(), vf.defection_rate(), n);
@@ -316,8 +318,8 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
         const auto xb = exact_segment_rate(base, *bx, segs[s].name), xv = exact_segment_rate(arm, *vx, segs[s].name);
         if (xb && xv) x = *xv - *xb;
       }
-      v.segments.push_back({segs[s].name, pair.segment_customers[s],
-                            difference_of(pair.segments[s], pair.segment_customers[s], x)});
+      v.segments.push_back(
+          {segs[s].name, pair.segment_customers[s], difference_of(pair.segments[s], pair.segment_customers[s], x)});
     }
     const std::vector<double> blamed = exact ? exact_defections(arms[a], *vx, ids.size()) : std::vector<double>();
     for (std::size_t k = 0; k < ids.size(); ++k) {
@@ -326,15 +328,18 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
       v.touchpoints.push_back({ids[k], difference_of(pair.touchpoints[k], n, x)});
     }
     if (in.economics)
-      v.value = value_of(v.defection, MoneyContext{*in.economics, in.arms, r.exact, run.tally, n, scale}, a, r.warnings);
+      v.value =
+          value_of(v.defection, MoneyContext{*in.economics, in.arms, r.exact, run.tally, n, scale}, a, r.warnings);
     // No customer defected in one arm and not the other: the paired interval is [0, 0], which
     // is no evidence that nothing changed, only that this many customers could not show it.
     if (pair.defection.baseline_only == 0 && pair.defection.variant_only == 0) {
-      std::string w = formatted("'%s': no customer's defection differed from the baseline in %llu customers, so its "
-                                "interval [0, 0] is degenerate: it only says the change is too small to show in this "
-                                "many customers",
-                                arm.name.c_str(), static_cast<unsigned long long>(n));
-      if (v.defection.exact) w += formatted("; the exact difference is %+.4g percentage points", 100.0 * *v.defection.exact);
+      std::string w = formatted(
+          "'%s': no customer's defection differed from the baseline in %llu customers, so its "
+          "interval [0, 0] is degenerate: it only says the change is too small to show in this "
+          "many customers",
+          arm.name.c_str(), static_cast<unsigned long long>(n));
+      if (v.defection.exact)
+        w += formatted("; the exact difference is %+.4g percentage points", 100.0 * *v.defection.exact);
       r.warnings.push_back(w);
     }
     r.variants.push_back(std::move(v));
@@ -346,7 +351,8 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     auto& v = r.variants[i];
     v.p_adjusted = adjusted[i];
-    v.verdict = v.p_adjusted < significance ? (v.defection.difference < 0.0 ? "better" : "worse") : "not distinguishable";
+    v.verdict =
+        v.p_adjusted < significance ? (v.defection.difference < 0.0 ? "better" : "worse") : "not distinguishable";
   }
   r.ranking.resize(r.variants.size());
   std::iota(r.ranking.begin(), r.ranking.end(), 0);
@@ -406,8 +412,12 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json interval_json(const Interval& i) { return json::array({i.lo, i.hi}); }
-json optional_json(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
+json interval_json(const Interval& i) {
+  return json::array({i.lo, i.hi});
+}
+json optional_json(const std::optional<double>& x) {
+  return x ? json(*x) : json(nullptr);
+}
 
 json difference_json(const DifferenceFigure& d) {
   return {{"difference", d.difference},
@@ -474,7 +484,8 @@ json to_json(const ComparisonResult& r) {
   j["seed"] = r.seed;
   j["adjust"] = to_string(r.adjust);
   if (r.precision_target)
-    j["precision"] = {{"target_half_width", *r.precision_target}, {"half_width", r.half_width}, {"reached", r.precision_reached}};
+    j["precision"] = {
+        {"target_half_width", *r.precision_target}, {"half_width", r.half_width}, {"reached", r.precision_reached}};
   if (r.economics)
     j["economics"] = {{"customers_per_year", r.economics->customers_per_year},
                       {"value_per_customer", r.economics->value_per_customer},
@@ -623,10 +634,15 @@ std::string table(const ComparisonResult& r) {
   o << "\n\nDifferences are redesign minus baseline, in percentage points (pp) of customers; negative\n"
        "means fewer defections. Intervals are 95%, from the same customers walked in both journeys.\n\n";
   using Align = TextTable::Align;
-  TextTable ranked({{"rank", Align::left, 4}, {"redesign", Align::left, 26}, {"defection", Align::right, 10},
-                    {"diff pp", Align::right, 9}, {"95% interval pp", Align::left, 20},
-                    {"kept per 1,000 [95%]", Align::left, 22}, {"p adj.", Align::right, 9},
-                    {"exact pp", Align::right, 9}, {" verdict", Align::left, 0}});
+  TextTable ranked({{"rank", Align::left, 4},
+                    {"redesign", Align::left, 26},
+                    {"defection", Align::right, 10},
+                    {"diff pp", Align::right, 9},
+                    {"95% interval pp", Align::left, 20},
+                    {"kept per 1,000 [95%]", Align::left, 22},
+                    {"p adj.", Align::right, 9},
+                    {"exact pp", Align::right, 9},
+                    {" verdict", Align::left, 0}});
   bool flagged = false;
   for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
     const auto& v = r.variants[r.ranking[pos]];
@@ -651,14 +667,18 @@ std::string table(const ComparisonResult& r) {
   for (std::size_t pos = 0; pos < r.ranking.size(); ++pos) {
     const auto& v = r.variants[r.ranking[pos]];
     const double ratio = v.unpaired_standard_error > 0 ? v.defection.standard_error / v.unpaired_standard_error : 0.0;
-    o << formatted("%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
-                   "%.0f%% as wide as one from two independent runs\n",
-                   v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
-                   static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
+    o << formatted(
+        "%s: %llu customers defect in the baseline only, %llu in the redesign only; the paired interval is "
+        "%.0f%% as wide as one from two independent runs\n",
+        v.name.c_str(), static_cast<unsigned long long>(v.defection.discordant.baseline_only),
+        static_cast<unsigned long long>(v.defection.discordant.variant_only), 100.0 * ratio);
   }
   std::vector<std::string> better, worse, same;
   for (auto i : r.ranking)
-    (r.variants[i].verdict == "better" ? better : r.variants[i].verdict == "worse" ? worse : same).push_back(r.variants[i].name);
+    (r.variants[i].verdict == "better"  ? better
+     : r.variants[i].verdict == "worse" ? worse
+                                        : same)
+        .push_back(r.variants[i].name);
   auto list = [](const std::vector<std::string>& xs) {
     std::string s;
     for (std::size_t i = 0; i < xs.size(); ++i) s += (i ? ", " : "") + xs[i];
@@ -666,8 +686,10 @@ std::string table(const ComparisonResult& r) {
   };
   std::vector<std::string> sentences;
   if (!better.empty())
-    sentences.push_back(list(better) + (better.size() == 1 ? " loses" : " lose") + " fewer customers than the baseline");
-  if (!worse.empty()) sentences.push_back(list(worse) + (worse.size() == 1 ? " loses" : " lose") + " more customers than the baseline");
+    sentences.push_back(list(better) + (better.size() == 1 ? " loses" : " lose") +
+                        " fewer customers than the baseline");
+  if (!worse.empty())
+    sentences.push_back(list(worse) + (worse.size() == 1 ? " loses" : " lose") + " more customers than the baseline");
   if (!same.empty())
     sentences.push_back(list(same) + " cannot be told apart from the baseline with " + std::to_string(r.customers) +
                         " customers");
@@ -685,11 +707,12 @@ std::string table(const ComparisonResult& r) {
       << "); net benefit = value kept" << (serve ? " - change in cost to serve" : "")
       << " - cost per year; redesigns are ranked by "
       << (r.assumptions ? std::string("their mean under your assumptions (below)")
-          : h ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
-                  formatted("%.4g", 100.0 * r.economics->discount_rate) + "% a year"
-            : std::string("net benefit per year"))
+          : h           ? "net present value over " + std::to_string(*h) + (*h == 1 ? " year" : " years") + " at " +
+                    formatted("%.4g", 100.0 * r.economics->discount_rate) + "% a year"
+              : std::string("net benefit per year"))
       << ". Intervals cover simulation noise only, not the assumptions; the verdict is the interval's:\n";
-    std::vector<TextTable::Column> columns{{"redesign", Align::left, 28}, {"defections avoided/yr", Align::left, 24},
+    std::vector<TextTable::Column> columns{{"redesign", Align::left, 28},
+                                           {"defections avoided/yr", Align::left, 24},
                                            {"value kept" + cur + "/yr", Align::left, 36}};
     if (serve) columns.push_back({"cost to serve change" + cur + "/yr", Align::left, 36});
     columns.push_back({"cost" + cur + "/yr", Align::left, 12});
@@ -698,7 +721,9 @@ std::string table(const ComparisonResult& r) {
     if (h) columns.push_back({"NPV" + cur + " [95%]", Align::left, 36});
     columns.push_back({"money verdict", Align::left, 0});
     TextTable worth(std::move(columns));
-    auto interval = [](double x, const Interval& ci) { return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]"; };
+    auto interval = [](double x, const Interval& ci) {
+      return money(x) + " [" + money(ci.lo) + ", " + money(ci.hi) + "]";
+    };
     for (auto i : r.ranking) {
       const auto& v = r.variants[i];
       if (!v.value) continue;
@@ -722,12 +747,12 @@ std::string table(const ComparisonResult& r) {
   {
     bool any = false;
     for (const auto& rep : r.reports) any = any || per_customer(rep.figures, *rep.journey).cost_to_serve.has_value();
-    for (const auto& rep : r.reports)
-      any = any || per_customer(rep.figures, *rep.journey).effort_minutes > 0.0;
+    for (const auto& rep : r.reports) any = any || per_customer(rep.figures, *rep.journey).effort_minutes > 0.0;
     if (any) {
       const std::string cur = r.economics && !r.economics->currency.empty() ? " " + r.economics->currency : "";
       o << "\nPer customer (estimate, exact):\n";
-      TextTable each({{"arm", Align::left, 28}, {"cost to serve" + cur, Align::left, 24}, {"effort minutes", Align::left, 0}});
+      TextTable each(
+          {{"arm", Align::left, 28}, {"cost to serve" + cur, Align::left, 24}, {"effort minutes", Align::left, 0}});
       for (std::size_t a = 0; a < r.reports.size(); ++a) {
         const PerCustomer mc = per_customer(r.reports[a].figures, *r.reports[a].journey);
         std::optional<PerCustomer> x;
@@ -748,18 +773,21 @@ std::string table(const ComparisonResult& r) {
     const std::string cur = r.economics && !r.economics->currency.empty() ? " " + r.economics->currency : "";
     o << "\nRedesign against redesign (a minus b, on the same customers; p-values adjusted by " << to_string(r.adjust)
       << " over the " << r.pairs.size() << (r.pairs.size() == 1 ? " pair" : " pairs") << "):\n";
-    std::vector<TextTable::Column> columns{{"a", Align::left, 26},          {"b", Align::left, 26},
-                                           {"diff pp", Align::right, 9},    {"95% interval pp", Align::left, 20},
-                                           {"exact pp", Align::right, 9},   {"p adj.", Align::right, 9}};
+    std::vector<TextTable::Column> columns{{"a", Align::left, 26},        {"b", Align::left, 26},
+                                           {"diff pp", Align::right, 9},  {"95% interval pp", Align::left, 20},
+                                           {"exact pp", Align::right, 9}, {"p adj.", Align::right, 9}};
     if (r.economics) {
       columns.push_back({" net benefit a-b" + cur + "/yr [95%]", Align::left, 40});
       columns.push_back({"exact", Align::left, 0});
     }
     TextTable pairs(std::move(columns));
     for (const auto& p : r.pairs) {
-      std::vector<std::string> cells{p.a, p.b, pp(p.defection.difference),
+      std::vector<std::string> cells{p.a,
+                                     p.b,
+                                     pp(p.defection.difference),
                                      "[" + pp(p.defection.ci95.lo) + ", " + pp(p.defection.ci95.hi) + "]",
-                                     p.defection.exact ? pp(*p.defection.exact) : "-", pvalue(p.p_adjusted)};
+                                     p.defection.exact ? pp(*p.defection.exact) : "-",
+                                     pvalue(p.p_adjusted)};
       if (r.economics) {
         cells.push_back(p.net_benefit_difference
                             ? " " + money(*p.net_benefit_difference) + " [" + money(p.net_benefit_difference_ci95.lo) +
@@ -801,12 +829,13 @@ std::string csv(const ComparisonResult& r) {
   std::ostringstream o;
   o << "scenario,baseline,variant,scope,id,difference,ci95_low,ci95_high,p_value,p_adjusted,exact_difference,"
        "baseline_only,variant_only,currency,basis\n";
-  const std::string money_tail = r.economics ? "," + csv_escape(r.economics->currency) + "," +
-                                                   csv_escape(money_basis(*r.economics)) + "\n"
-                                             : ",,\n";
+  const std::string money_tail =
+      r.economics ? "," + csv_escape(r.economics->currency) + "," + csv_escape(money_basis(*r.economics)) + "\n"
+                  : ",,\n";
   const std::string lead = csv_escape(r.scenario) + ',' + csv_escape(r.arm_names.front()) + ',';
   for (const auto& v : r.variants) {
-    auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d, std::optional<double> adjusted) {
+    auto put = [&](const char* scope, const std::string& id, const DifferenceFigure& d,
+                   std::optional<double> adjusted) {
       o << lead << csv_escape(v.name) << ',' << scope << ',' << csv_escape(id) << ',' << table_number(d.difference)
         << ',' << table_number(d.ci95.lo) << ',' << table_number(d.ci95.hi) << ',' << table_number(d.p_value) << ',';
       if (adjusted) o << table_number(*adjusted);
@@ -820,8 +849,8 @@ std::string csv(const ComparisonResult& r) {
     for (const auto& t : v.touchpoints) put("touchpoint", t.id, t.difference, std::nullopt);
     if (v.value) {
       auto money_row = [&](const char* id, double x, const Interval& ci, std::optional<double> exact = std::nullopt) {
-        o << lead << csv_escape(v.name) << ",economics," << id << ',' << table_number(x) << ','
-          << table_number(ci.lo) << ',' << table_number(ci.hi) << ",,,";
+        o << lead << csv_escape(v.name) << ",economics," << id << ',' << table_number(x) << ',' << table_number(ci.lo)
+          << ',' << table_number(ci.hi) << ",,,";
         if (exact) o << table_number(*exact);
         o << ",," << money_tail;
       };
@@ -836,7 +865,8 @@ std::string csv(const ComparisonResult& r) {
   }
   if (r.assumptions) {
     // Under the assumptions: the mean, and the 5-95% range in the interval columns.
-    const std::string tail = r.economics ? "," + csv_escape(r.economics->currency) + ",your assumptions\n" : ",,your assumptions\n";
+    const std::string tail =
+        r.economics ? "," + csv_escape(r.economics->currency) + ",your assumptions\n" : ",,your assumptions\n";
     for (const auto& x : r.assumptions->redesigns) {
       const auto row = [&](const char* id, const DrawSummary& d, const std::string& end) {
         o << lead << csv_escape(x.name) << ",assumptions," << id << ',' << table_number(d.mean) << ','
@@ -871,9 +901,12 @@ std::string csv(const ComparisonResult& r) {
 
 std::string format_comparison(const ComparisonResult& r, Format f) {
   switch (f) {
-    case Format::json: return to_json(r).dump(2) + "\n";
-    case Format::csv: return csv(r);
-    case Format::table: break;
+    case Format::json:
+      return to_json(r).dump(2) + "\n";
+    case Format::csv:
+      return csv(r);
+    case Format::table:
+      break;
   }
   return table(r);
 }

@@ -60,7 +60,7 @@ struct RedesignValue {
   Interval value_kept_ci95;
   double cost = 0.0;
   double net_benefit = 0.0;
-  Interval net_benefit_ci95;  // simulation noise only: the paired interval of the defection change
+  Interval net_benefit_ci95;                // simulation noise only: the paired interval of the defection change
   std::optional<double> net_benefit_exact;  // from the exact difference
   // "pays" / "does not pay" / "cannot tell at this precision": from net_benefit_ci95 alone, so the
   // verdict and the interval shown beside it never disagree.
@@ -137,8 +137,8 @@ struct ComparisonResult {
   std::vector<std::size_t> ranking;         // indices into variants, best first
   std::optional<Economics> economics;
   std::string money_unavailable;
-  std::vector<std::string> descriptions;  // by arm
-  std::vector<PairComparison> pairs;      // every two redesigns, in the order given
+  std::vector<std::string> descriptions;        // by arm
+  std::vector<PairComparison> pairs;            // every two redesigns, in the order given
   std::optional<AssumptionResult> assumptions;  // with `--assumptions`
   Adjustment adjust = Adjustment::holm;
   std::uint64_t customers = 0, seed = 0;

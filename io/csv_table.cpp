@@ -16,9 +16,8 @@ namespace cxsim {
 namespace {
 
 template <std::size_t N>
-using Reader = io::CSVReader<static_cast<unsigned>(N), io::trim_chars<' ', '\t'>,
-                             io::double_quote_escape<',', '"'>, io::throw_on_overflow,
-                             io::single_and_empty_line_comment<'#'>>;
+using Reader = io::CSVReader<static_cast<unsigned>(N), io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>,
+                             io::throw_on_overflow, io::single_and_empty_line_comment<'#'>>;
 
 template <std::size_t N, std::size_t... I>
 void read_header(Reader<N>& r, const std::array<const char*, N>& names, std::index_sequence<I...>) {
@@ -37,7 +36,8 @@ std::string describe_csv_error(const io::error::base& e, const std::vector<std::
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   if (dynamic_cast<const io::error::extra_column_in_header*>(&e))
     return column.empty() ? "the header has a column without a name; name it or delete the column (expected "
-                            "columns among: " + list + ")"
+                            "columns among: " +
+                                list + ")"
                           : unknown_name_message("column", column, known);
   if (dynamic_cast<const io::error::duplicated_column_in_header*>(&e))
     return "column '" + column + "' appears twice in the header";
@@ -59,8 +59,10 @@ std::vector<std::size_t> cell_starts(std::string_view line) {
   std::vector<std::size_t> starts{1};
   bool quoted = false;
   for (std::size_t i = 0; i < line.size(); ++i) {
-    if (line[i] == '"') quoted = !quoted;
-    else if (line[i] == ',' && !quoted) starts.push_back(i + 2);
+    if (line[i] == '"')
+      quoted = !quoted;
+    else if (line[i] == ',' && !quoted)
+      starts.push_back(i + 2);
   }
   return starts;
 }
@@ -95,7 +97,7 @@ class LineCursor {
 
  private:
   std::string_view text_;
-  std::size_t start_ = 0;   // where line `number_` starts
+  std::size_t start_ = 0;  // where line `number_` starts
   std::size_t number_ = 1;
 };
 
@@ -115,7 +117,6 @@ std::size_t header_line(std::string_view text) {
   return 1;
 }
 
-
 // The cells of one header line, trimmed and unquoted, split on `separator`.
 std::vector<std::string> header_names(std::string_view line, char separator) {
   std::vector<std::string> names;
@@ -131,7 +132,9 @@ std::vector<std::string> header_names(std::string_view line, char separator) {
   }
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 // "0,85": a number written with a decimal comma, somewhere in `line`.
 std::optional<std::string> decimal_comma(std::string_view line) {
@@ -183,8 +186,8 @@ std::optional<std::string> without_spreadsheet_padding(std::string_view text, st
   const auto header = lines.line(header_at);
   const auto header_starts = cell_starts(header);
   std::size_t named = header_starts.size();  // cells up to the last one with a name
-  while (named > 1 && trim(header.substr(header_starts[named - 1] - 1)).find_first_not_of(", \t") ==
-                          std::string_view::npos)
+  while (named > 1 &&
+         trim(header.substr(header_starts[named - 1] - 1)).find_first_not_of(", \t") == std::string_view::npos)
     --named;
   const bool padded_header = named < header_starts.size();
   const bool comma_rows = text.rfind(",", 0) == 0 || text.find("\n,") != std::string_view::npos;
@@ -218,7 +221,8 @@ std::optional<std::string> without_spreadsheet_padding(std::string_view text, st
 
 template <std::size_t N>
 bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
-                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
+                const SourceLocation& referenced_from,
+                const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
                 const std::function<void(const CsvRow&)>& on_row) {
   auto text = read_text_file(path, diagnostics, referenced_from, limits::max_table_file_bytes);
   if (!text) return false;
@@ -227,9 +231,8 @@ bool stream_csv(const std::string& path, const std::array<const char*, N>& colum
   for (std::size_t i = 0; i < text->size(); ++i)
     if ((*text)[i] == '\r' && (i + 1 == text->size() || (*text)[i + 1] != '\n')) (*text)[i] = '\n';
   if (const auto nul = text->find('\0'); nul != std::string::npos) {
-    const auto line = static_cast<std::size_t>(
-                          std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')) +
-                      1;
+    const auto line =
+        static_cast<std::size_t>(std::count(text->begin(), text->begin() + static_cast<std::ptrdiff_t>(nul), '\n')) + 1;
     diagnostics.error({path, line, 0}, "the file contains a NUL byte; is it a CSV text file?");
     return false;
   }
@@ -298,9 +301,10 @@ bool stream_csv(const std::string& path, const std::array<const char*, N>& colum
     LineCursor all(*text);
     for (std::size_t i = header_at + 1; !all.past_end(i); ++i)
       if (const auto l = all.line(i); !l.empty() && l.front() == '#' && commas > 0 &&
-          static_cast<std::size_t>(std::count(l.begin(), l.end(), ',')) == commas)
-        diagnostics.warning({path, i, 1}, "this line starts with '#', so it is read as a comment and skipped; "
-                                          "if it is a row, put its first cell in quotes (\"#...\")");
+                                      static_cast<std::size_t>(std::count(l.begin(), l.end(), ',')) == commas)
+        diagnostics.warning({path, i, 1},
+                            "this line starts with '#', so it is read as a comment and skipped; "
+                            "if it is a row, put its first cell in quotes (\"#...\")");
   } catch (const io::error::base& e) {
     std::size_t line = 0;
     if (const auto* fl = dynamic_cast<const io::error::with_file_line*>(&e); fl && fl->file_line > 0)
@@ -321,24 +325,26 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
   table.file = path;
   table.columns.assign(columns.begin(), columns.end());
   const bool ok = stream_csv<N>(
-      path, columns, diagnostics, referenced_from, [&](const std::vector<bool>& present, std::size_t, std::size_t) { table.present = present; },
+      path, columns, diagnostics, referenced_from,
+      [&](const std::vector<bool>& present, std::size_t, std::size_t) { table.present = present; },
       [&](const CsvRow& row) { table.rows.push_back(row); });
   if (!ok) return std::nullopt;
   return table;
 }
 
-template std::optional<CsvTable> read_csv<4>(const std::string&, const std::array<const char*, 4>&,
-                                             Diagnostics&, const SourceLocation&);
-template std::optional<CsvTable> read_csv<5>(const std::string&, const std::array<const char*, 5>&,
-                                             Diagnostics&, const SourceLocation&);
-template std::optional<CsvTable> read_csv<28>(const std::string&, const std::array<const char*, 28>&,
-                                              Diagnostics&, const SourceLocation&);
-template std::optional<CsvTable> read_csv<12>(const std::string&, const std::array<const char*, 12>&,
-                                              Diagnostics&, const SourceLocation&);
+template std::optional<CsvTable> read_csv<4>(const std::string&, const std::array<const char*, 4>&, Diagnostics&,
+                                             const SourceLocation&);
+template std::optional<CsvTable> read_csv<5>(const std::string&, const std::array<const char*, 5>&, Diagnostics&,
+                                             const SourceLocation&);
+template std::optional<CsvTable> read_csv<28>(const std::string&, const std::array<const char*, 28>&, Diagnostics&,
+                                              const SourceLocation&);
+template std::optional<CsvTable> read_csv<12>(const std::string&, const std::array<const char*, 12>&, Diagnostics&,
+                                              const SourceLocation&);
 
-#define CXSIM_CSV_INSTANCES(N)                                                                                    \
-  template bool stream_csv<N>(const std::string&, const std::array<const char*, N>&, Diagnostics&,                 \
-                              const SourceLocation&, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>&,         \
+#define CXSIM_CSV_INSTANCES(N)                                                                                \
+  template bool stream_csv<N>(const std::string&, const std::array<const char*, N>&, Diagnostics&,            \
+                              const SourceLocation&,                                                          \
+                              const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>&, \
                               const std::function<void(const CsvRow&)>&);
 CXSIM_CSV_INSTANCES(5)
 CXSIM_CSV_INSTANCES(12)

@@ -13,7 +13,7 @@
 namespace cxsim {
 
 struct CsvRow {
-  std::size_t line = 0;                          // physical line in the file, 1-based
+  std::size_t line = 0;                           // physical line in the file, 1-based
   std::vector<std::optional<std::string>> cells;  // one per known column; nullopt: column absent
   std::vector<std::size_t> columns;               // 1-based character column of each cell; 0 if absent
 };
@@ -41,7 +41,8 @@ std::optional<CsvTable> read_csv(const std::string& path, const std::array<const
 // Instantiated for the scenario tables (5 and 12 columns).
 template <std::size_t N>
 bool stream_csv(const std::string& path, const std::array<const char*, N>& columns, Diagnostics& diagnostics,
-                const SourceLocation& referenced_from, const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
+                const SourceLocation& referenced_from,
+                const std::function<void(const std::vector<bool>&, std::size_t, std::size_t)>& on_header,
                 const std::function<void(const CsvRow&)>& on_row);
 
 }  // namespace cxsim

@@ -112,17 +112,19 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     const char* const kinds[2] = {"error", "warning"};
     for (std::size_t i = 0; i < 2; ++i) {
       if (f.dropped[i] == 0) continue;
-      std::string m = f.stopped_at && i == 0
-                          ? "... and more errors in " + file + ": stopped reading it at line " + std::to_string(f.stopped_at) +
-                                " (the first " + std::to_string(shown_per_file) + " are shown)"
-                          : "... and " + std::to_string(f.dropped[i]) + " more " + kinds[i] + (f.dropped[i] == 1 ? "" : "s") +
-                                " in " + file + " (the first " + std::to_string(shown_per_file) + " are shown)";
+      std::string m =
+          f.stopped_at && i == 0
+              ? "... and more errors in " + file + ": stopped reading it at line " + std::to_string(f.stopped_at) +
+                    " (the first " + std::to_string(shown_per_file) + " are shown)"
+              : "... and " + std::to_string(f.dropped[i]) + " more " + kinds[i] + (f.dropped[i] == 1 ? "" : "s") +
+                    " in " + file + " (the first " + std::to_string(shown_per_file) + " are shown)";
       with_counts.push_back({static_cast<Severity>(i), SourceLocation{file, 0, 0}, std::move(m)});
     }
   };
   for (std::size_t i = 0; i < out.size(); ++i) {
     with_counts.push_back(std::move(out[i]));
-    if (i + 1 == out.size() || !(out[i + 1].where.file == with_counts.back().where.file)) left_out(with_counts.back().where.file);
+    if (i + 1 == out.size() || !(out[i + 1].where.file == with_counts.back().where.file))
+      left_out(with_counts.back().where.file);
   }
   return with_counts;
 }

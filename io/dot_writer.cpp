@@ -13,16 +13,18 @@ namespace cxsim {
 // What a map shows on hovering over a touchpoint: its visits, failures and losses.
 std::string touchpoint_tooltip(const Touchpoint& t, const TouchpointFigures& f) {
   std::string s = t.id + (t.name.empty() || t.name == t.id ? "" : " - " + t.name);
-  s += "\nvisits per customer " + dot_number(f[fig_visits]) + ", failures " + dot_number(f[fig_failures]) + ", repeats " +
-       dot_number(f[fig_repeats]);
+  s += "\nvisits per customer " + dot_number(f[fig_visits]) + ", failures " + dot_number(f[fig_failures]) +
+       ", repeats " + dot_number(f[fig_repeats]);
   s += "\nlost per 1,000 customers " + dot_number(1000 * f.defections(), "%.2f") + ": abandoned " +
-       dot_number(1000 * f[fig_abandoned], "%.2f") + ", routed " + dot_number(1000 * f[fig_routed], "%.2f") + ", silent " +
-       dot_number(1000 * f[fig_silent], "%.2f");
+       dot_number(1000 * f[fig_abandoned], "%.2f") + ", routed " + dot_number(1000 * f[fig_routed], "%.2f") +
+       ", silent " + dot_number(1000 * f[fig_silent], "%.2f");
   if (f.defections() > 0) s += "\nmain cause: " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
   return s;
 }
 
-std::string dot_node_name(std::size_t k) { return "tp" + std::to_string(k); }
+std::string dot_node_name(std::size_t k) {
+  return "tp" + std::to_string(k);
+}
 
 void write_dot(std::ostream& out, const Journey& journey, const std::string& title,
                const std::vector<std::string>& segment_names, const Figures* heat) {
@@ -43,13 +45,17 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     a << dot_node_name(k) << " [id=" << dot_quote("tp-" + t.id);
     if (journey.is_terminal(k)) {
       const bool kept = t.outcome == Outcome::retained;
-      a << ", label=" << dot_quote(label + "\n" + to_string(t.outcome)) << ", shape="
-        << (kept ? "doublecircle" : "doubleoctagon") << ", style=filled, fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"");
-      if (heat) a << ", tooltip=" << dot_quote(t.id + ": reached by " + dot_number(heat->touchpoints[k][fig_visits]) + " per customer", true);
+      a << ", label=" << dot_quote(label + "\n" + to_string(t.outcome))
+        << ", shape=" << (kept ? "doublecircle" : "doubleoctagon")
+        << ", style=filled, fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"");
+      if (heat)
+        a << ", tooltip="
+          << dot_quote(t.id + ": reached by " + dot_number(heat->touchpoints[k][fig_visits]) + " per customer", true);
       a << "];\n";
       return a.str();
     }
-    label += "\nr=" + dot_number(t.reliability) + " l=" + dot_number(t.relevance) + " v=" + dot_number(t.value) + " t=" + dot_number(t.trust);
+    label += "\nr=" + dot_number(t.reliability) + " l=" + dot_number(t.relevance) + " v=" + dot_number(t.value) +
+             " t=" + dot_number(t.trust);
     if (t.recovery > 0) label += " q=" + dot_number(t.recovery);
     std::string style = t.recovery > 0 ? "rounded" : "";
     if (heat) {
@@ -101,9 +107,10 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
     if (tr.when == When::ok) out << ", color=darkgreen, fontcolor=darkgreen";
     if (heat && e < heat->transitions.size()) {
       const double flow = heat->transitions[e];
-      out << ", penwidth=" << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0)
-          << ", tooltip=" << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
-                                   dot_number(flow) + " times per customer", true);
+      out << ", penwidth=" << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0) << ", tooltip="
+          << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": taken " +
+                           dot_number(flow) + " times per customer",
+                       true);
     }
     out << "];\n";
   }
@@ -113,8 +120,9 @@ void write_dot(std::ostream& out, const Journey& journey, const std::string& tit
         << "<tr><td colspan=\"" << heat_colours.size() << "\">lost per 1,000 customers</td></tr><tr>";
     for (std::size_t c = 0; c < heat_colours.size(); ++c) {
       const double lo = 1000 * most_lost * static_cast<double>(c) / static_cast<double>(heat_colours.size());
-      out << "<td bgcolor=\"" << heat_colours[c] << "\"><font color=\"" << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "black")
-          << "\">" << dot_number(lo, "%.1f") << "+</font></td>";
+      out << "<td bgcolor=\"" << heat_colours[c] << "\"><font color=\""
+          << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "black") << "\">" << dot_number(lo, "%.1f")
+          << "+</font></td>";
     }
     out << "</tr></table>>];\n";
   }

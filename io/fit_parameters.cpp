@@ -16,12 +16,13 @@ struct SegmentKey {
   const char* path;
   SegmentParameter parameter;
 };
-constexpr std::array<SegmentKey, 6> segment_keys{{{"value_expectation", SegmentParameter::value_expectation},
-                                                  {"sensitivity.reliability", SegmentParameter::reliability_sensitivity},
-                                                  {"sensitivity.relevance", SegmentParameter::relevance_sensitivity},
-                                                  {"sensitivity.value", SegmentParameter::value_sensitivity},
-                                                  {"sensitivity.effort", SegmentParameter::effort_sensitivity},
-                                                  {"silent_churn", SegmentParameter::silent_churn}}};
+constexpr std::array<SegmentKey, 6> segment_keys{
+    {{"value_expectation", SegmentParameter::value_expectation},
+     {"sensitivity.reliability", SegmentParameter::reliability_sensitivity},
+     {"sensitivity.relevance", SegmentParameter::relevance_sensitivity},
+     {"sensitivity.value", SegmentParameter::value_sensitivity},
+     {"sensitivity.effort", SegmentParameter::effort_sensitivity},
+     {"silent_churn", SegmentParameter::silent_churn}}};
 
 std::string list_of(const std::vector<std::string>& names) {
   std::string out;
@@ -66,9 +67,11 @@ class Resolver {
     if (!key) {
       const auto dot = rest.rfind('.');
       if (dot == std::string::npos)
-        throw UsageError("--fit " + one_line(pattern) + ": expected segment:NAME.PARAMETER (or segment:*.PARAMETER), with PARAMETER one of: " +
-                         list_of(keys));
-      throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("segment parameter", rest.substr(dot + 1), keys));
+        throw UsageError(
+            "--fit " + one_line(pattern) +
+            ": expected segment:NAME.PARAMETER (or segment:*.PARAMETER), with PARAMETER one of: " + list_of(keys));
+      throw UsageError("--fit " + one_line(pattern) + ": " +
+                       unknown_name_message("segment parameter", rest.substr(dot + 1), keys));
     }
     std::vector<std::string> names;
     for (const auto& s : p_.segments()) names.push_back(s.name);
@@ -88,10 +91,13 @@ class Resolver {
     std::vector<std::string> attributes(touchpoint_attribute_names.begin(), touchpoint_attribute_names.end());
     const auto dot = pattern.rfind('.');
     if (dot == std::string::npos || dot == 0)
-      throw UsageError("--fit " + one_line(pattern) + ": expected TOUCHPOINT.ATTRIBUTE (or *.ATTRIBUTE), or segment:NAME.PARAMETER");
+      throw UsageError("--fit " + one_line(pattern) +
+                       ": expected TOUCHPOINT.ATTRIBUTE (or *.ATTRIBUTE), or segment:NAME.PARAMETER");
     const std::string who = pattern.substr(0, dot);
     const auto attribute = touchpoint_attribute_named(pattern.substr(dot + 1));
-    if (!attribute) throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("attribute", pattern.substr(dot + 1), attributes));
+    if (!attribute)
+      throw UsageError("--fit " + one_line(pattern) + ": " +
+                       unknown_name_message("attribute", pattern.substr(dot + 1), attributes));
     const bool all = who == "*";
     bool any = false;
     std::vector<std::string> ids;
@@ -109,7 +115,8 @@ class Resolver {
       any = true;
     }
     if (!any && all)
-      throw UsageError("--fit " + one_line(pattern) + ": no touchpoint has a " + pattern.substr(dot + 1) + " that can be fitted");
+      throw UsageError("--fit " + one_line(pattern) + ": no touchpoint has a " + pattern.substr(dot + 1) +
+                       " that can be fitted");
     if (!any) throw UsageError("--fit " + one_line(pattern) + ": " + unknown_name_message("touchpoint", who, ids));
   }
 
@@ -117,7 +124,9 @@ class Resolver {
     const std::string id = "'" + one_line(j_.touchpoint(k).id) + "'";
     if (j_.is_terminal(k)) return id + " is an ending: it has no friction to fit";
     if (a == TouchpointAttribute::recovery && !(j_.recovery()[k] > 0.0))
-      return id + " is not a recovery point (its recovery is 0), so its recovery cannot be fitted: forgiveness jumps from 0 to 15% there";
+      return id +
+             " is not a recovery point (its recovery is 0), so its recovery cannot be fitted: forgiveness jumps from 0 "
+             "to 15% there";
     if (a == TouchpointAttribute::reliability) {
       if (!gradient_) {
         const ExactSolution at = solve_exact(j_, p_);
@@ -125,7 +134,8 @@ class Resolver {
       }
       if (!gradient_->touchpoint[k][static_cast<std::size_t>(a)])
         return "the reliability of " + id +
-               " cannot be fitted: a visit there that fails (or works) where it now cannot would have no transition to take";
+               " cannot be fitted: a visit there that fails (or works) where it now cannot would have no transition to "
+               "take";
     }
     return std::nullopt;
   }

@@ -14,13 +14,19 @@ namespace cxsim {
 namespace {
 
 // Text is always written quoted: an id such as `yes`, `007` or `#3` stays text.
-void text(YAML::Emitter& out, const std::string& s) { out << YAML::DoubleQuoted << s; }
-void number(YAML::Emitter& out, double x) { out << shortest_text(x); }
+void text(YAML::Emitter& out, const std::string& s) {
+  out << YAML::DoubleQuoted << s;
+}
+void number(YAML::Emitter& out, double x) {
+  out << shortest_text(x);
+}
 
 // A node of the original file, as it was written.
 void copy(YAML::Emitter& out, const YamlNode& n) {
   switch (n.kind) {
-    case YamlNode::Kind::null: out << YAML::Null; break;
+    case YamlNode::Kind::null:
+      out << YAML::Null;
+      break;
     case YamlNode::Kind::scalar:
       if (n.quoted) out << YAML::DoubleQuoted;
       out << n.value;
@@ -60,18 +66,41 @@ void touchpoints(YAML::Emitter& out, const Scenario& sc, const Journey& fitted) 
         continue;
       out << YAML::Key << touchpoint_fields[static_cast<std::size_t>(f)] << YAML::Value;
       switch (f) {
-        case tp_name: text(out, t.name); break;
-        case tp_stage: text(out, t.stage); break;
-        case tp_channel: text(out, t.channel); break;
-        case tp_reliability: number(out, t.reliability); break;
-        case tp_relevance: number(out, t.relevance); break;
-        case tp_value: number(out, t.value); break;
-        case tp_trust: number(out, t.trust); break;
-        case tp_recovery: number(out, t.recovery); break;
-        case tp_outcome: out << to_string(t.outcome); break;
-        case tp_effort_minutes: number(out, *t.effort_minutes); break;
-        case tp_cost: number(out, *t.cost); break;
-        default: break;
+        case tp_name:
+          text(out, t.name);
+          break;
+        case tp_stage:
+          text(out, t.stage);
+          break;
+        case tp_channel:
+          text(out, t.channel);
+          break;
+        case tp_reliability:
+          number(out, t.reliability);
+          break;
+        case tp_relevance:
+          number(out, t.relevance);
+          break;
+        case tp_value:
+          number(out, t.value);
+          break;
+        case tp_trust:
+          number(out, t.trust);
+          break;
+        case tp_recovery:
+          number(out, t.recovery);
+          break;
+        case tp_outcome:
+          out << to_string(t.outcome);
+          break;
+        case tp_effort_minutes:
+          number(out, *t.effort_minutes);
+          break;
+        case tp_cost:
+          number(out, *t.cost);
+          break;
+        default:
+          break;
       }
     }
     out << YAML::EndMap;
@@ -147,7 +176,11 @@ std::string scenario_yaml_with(const Scenario& sc, const Journey& journey, const
   Diagnostics diag;
   const auto bytes = read_text_file(sc.path, diag, {}, limits::max_scenario_file_bytes);
   const auto root = bytes ? parse_yaml(*bytes, sc.path, diag) : std::nullopt;
-  if (!root || !root->is_map()) throw InputError(diag.all().empty() ? std::vector<Diagnostic>{Diagnostic{Severity::error, {sc.path, 0, 0}, "the scenario changed while it was calibrated"}} : diag.all());
+  if (!root || !root->is_map())
+    throw InputError(diag.all().empty()
+                         ? std::vector<Diagnostic>{Diagnostic{
+                               Severity::error, {sc.path, 0, 0}, "the scenario changed while it was calibrated"}}
+                         : diag.all());
 
   YAML::Emitter out;
   out.SetIndent(2);
@@ -160,9 +193,12 @@ std::string scenario_yaml_with(const Scenario& sc, const Journey& journey, const
       out << YAML::BeginMap;
       for (const auto& j : e.value.entries) {
         out << YAML::Key << j.key.value << YAML::Value;
-        if (j.key.value == "touchpoints") touchpoints(out, sc, journey);
-        else if (j.key.value == "transitions") transitions(out, sc);
-        else copy(out, j.value);
+        if (j.key.value == "touchpoints")
+          touchpoints(out, sc, journey);
+        else if (j.key.value == "transitions")
+          transitions(out, sc);
+        else
+          copy(out, j.value);
       }
       out << YAML::EndMap;
     } else if (key == "segments") {

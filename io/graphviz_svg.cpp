@@ -16,7 +16,9 @@ namespace cxsim {
 namespace {
 
 // Graphviz's messages, swallowed: whether it had trouble is read from agerrors() instead.
-int swallow(char*) { return 0; }
+int swallow(char*) {
+  return 0;
+}
 
 // Parts of Graphviz (its path router, libpath) print to stderr directly, bypassing agerr: the
 // process's stderr points at /dev/null while Graphviz runs. Nothing else prints meanwhile (the

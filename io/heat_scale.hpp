@@ -18,6 +18,8 @@ inline int heat_class(double value, double most) {
 }
 
 // Dark classes need white text.
-inline bool heat_needs_light_text(int c) { return c >= 5; }
+inline bool heat_needs_light_text(int c) {
+  return c >= 5;
+}
 
 }  // namespace cxsim

@@ -20,24 +20,47 @@ std::string escape(const std::string& s) {
   out.reserve(s.size());
   for (const char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
 }
 
-std::string pct(double share) { return percent_text(share, 2); }
-std::string per_1000(double share) { return fixed_text(1000.0 * share, 1); }
-std::string pp(double difference) { return fixed_text(100.0 * difference, 2, true); }
+std::string pct(double share) {
+  return percent_text(share, 2);
+}
+std::string per_1000(double share) {
+  return fixed_text(1000.0 * share, 1);
+}
+std::string pp(double difference) {
+  return fixed_text(100.0 * difference, 2, true);
+}
 // An attribute's value: two decimals for a share or a score, whole minutes for effort.
-std::string attribute_text(double x) { return std::fabs(x) >= 10 ? grouped_text(x) : fixed_text(x, 2); }
-double num(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0; }
-std::string text_of(const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : ""; }
+std::string attribute_text(double x) {
+  return std::fabs(x) >= 10 ? grouped_text(x) : fixed_text(x, 2);
+}
+double num(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+std::string text_of(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
 
 // What a cause means to a manager.
 const char* cause_words(const std::string& cause) {
@@ -67,10 +90,14 @@ std::string script_json(const json& j) {
   std::string out;
   out.reserve(text.size());
   for (const char c : text) {
-    if (c == '<') out += "\\u003c";
-    else if (c == '>') out += "\\u003e";
-    else if (c == '&') out += "\\u0026";
-    else out += c;
+    if (c == '<')
+      out += "\\u003c";
+    else if (c == '>')
+      out += "\\u003e";
+    else if (c == '&')
+      out += "\\u0026";
+    else
+      out += c;
   }
   return out;
 }
@@ -368,26 +395,30 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   const double mc_rate = num(run, "defection_rate");
   const double rate = exact ? num(*in.exact, "defection_rate") : mc_rate;
   o << "<header>\n<h1>" << escape(title) << "</h1>\n";
-  if (!text_of(context, "description").empty()) o << "<p class=\"description\">" << escape(text_of(context, "description")) << "</p>\n";
+  if (!text_of(context, "description").empty())
+    o << "<p class=\"description\">" << escape(text_of(context, "description")) << "</p>\n";
   o << "<p class=\"sub\">Customer journey friction report: " << grouped_text(num(run, "customers"))
     << " simulated customers, seed " << escape(std::to_string(run.value("seed", std::uint64_t{0}))) << ", "
     << escape(in.reproduce.value("date", "")) << "</p>\n</header>\n";
   o << "<section id=\"" << P << "headline\">\n<div class=\"cards\">\n";
-  o << "<div class=\"card\" id=\"" << P << "card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"" << P << "headline-rate\">"
+  o << "<div class=\"card\" id=\"" << P
+    << "card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"" << P << "headline-rate\">"
     << pct(rate) << "</div><div class=\"what\">";
   if (exact)
-    o << "exact expected rate; the simulation of " << grouped_text(num(run, "customers")) << " customers, the check, gives "
-      << pct(mc_rate) << " (95% interval " << pct(run["defection_ci95"][0].get<double>()) << " to "
-      << pct(run["defection_ci95"][1].get<double>()) << ")";
+    o << "exact expected rate; the simulation of " << grouped_text(num(run, "customers"))
+      << " customers, the check, gives " << pct(mc_rate) << " (95% interval "
+      << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
   else
     o << "simulated, " << grouped_text(num(run, "customers")) << " customers (95% interval "
       << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
   o << "</div></div>\n";
   if (in.economics) {
     const double customers = num(*in.economics, "customers_per_year"), each = num(*in.economics, "value_per_customer");
-    o << "<div class=\"card\" id=\"" << P << "card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"" << P << "headline-value\">"
-      << money(rate * customers * each) << "</div><div class=\"what\">lost to defection each year: " << grouped_text(customers)
-      << " customers a year, " << money(each) << " each</div></div>\n";
+    o << "<div class=\"card\" id=\"" << P
+      << "card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"" << P
+      << "headline-value\">" << money(rate * customers * each)
+      << "</div><div class=\"what\">lost to defection each year: " << grouped_text(customers) << " customers a year, "
+      << money(each) << " each</div></div>\n";
   }
   std::vector<const json*> ranked;
   json ranked_ids = json::array();
@@ -398,11 +429,13 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   if (!ranked.empty()) {
     const json& t = *ranked.front();
     const std::string cause = main_cause(t);
-    o << "<div class=\"card\" id=\"" << P << "card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
-         "id=\"" << P << "headline-where\">"
-      << escape(text_of(t, "name").empty() ? text_of(t, "id") : text_of(t, "name")) << "</div><div class=\"what\">"
-      << per_1000(num(t, "defections")) << " of every 1,000 customers are lost here"
-      << (cause.empty() ? "" : ", mostly through " + std::string(cause_words(cause)) + " (" + cause + ")") << "</div></div>\n";
+    o << "<div class=\"card\" id=\"" << P
+      << "card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
+         "id=\""
+      << P << "headline-where\">" << escape(text_of(t, "name").empty() ? text_of(t, "id") : text_of(t, "name"))
+      << "</div><div class=\"what\">" << per_1000(num(t, "defections")) << " of every 1,000 customers are lost here"
+      << (cause.empty() ? "" : ", mostly through " + std::string(cause_words(cause)) + " (" + cause + ")")
+      << "</div></div>\n";
   }
   if (in.comparison && !(*in.comparison)["variants"].empty()) {
     const json* best = nullptr;
@@ -417,47 +450,55 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       const bool npv = e["npv"].is_number();
       const char* what = npv ? "npv" : "net_benefit_per_year";
       const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
-      o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"" << P << "headline-best\">" << escape(name)
-        << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict) << "</span>: "
-        << (npv ? "net present value " : "net benefit ") << money(num(e, what)) << (npv ? "" : " a year") << " (95% interval "
-        << money(ci[0].get<double>()) << " to " << money(ci[1].get<double>()) << ", simulation noise only";
+      o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
+        << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
+        << "</span>: " << (npv ? "net present value " : "net benefit ") << money(num(e, what)) << (npv ? "" : " a year")
+        << " (95% interval " << money(ci[0].get<double>()) << " to " << money(ci[1].get<double>())
+        << ", simulation noise only";
       const char* exact_key = npv ? "npv_exact" : "net_benefit_per_year_exact";
       if (e[exact_key].is_number()) o << "; exact " << money(e[exact_key].get<double>());
       o << "). "
-        << (verdict == "pays" ? "Sure at this precision: the whole interval is above zero."
+        << (verdict == "pays"           ? "Sure at this precision: the whole interval is above zero."
             : verdict == "does not pay" ? "No redesign pays: even the best loses money over the whole interval."
                                         : "Not sure: the interval spans zero; more customers would tell.")
         << "</div></div>\n";
     } else {
       const std::string verdict = v.value("verdict", "");
-      o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"" << P << "headline-best\">" << escape(name)
-        << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict) << "</span>: changes the defection rate by "
-        << pp(num(v, "difference")) << " points (95% interval " << pp(v["difference_ci95"][0].get<double>()) << " to "
-        << pp(v["difference_ci95"][1].get<double>()) << "). No economics in the scenario, so no money verdict.</div></div>\n";
+      o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
+        << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
+        << "</span>: changes the defection rate by " << pp(num(v, "difference")) << " points (95% interval "
+        << pp(v["difference_ci95"][0].get<double>()) << " to " << pp(v["difference_ci95"][1].get<double>())
+        << "). No economics in the scenario, so no money verdict.</div></div>\n";
     }
   }
   o << "</div>\n</section>\n";
 
   // ---- the map ----
-  o << "<section id=\"" << P << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order; "
+  o << "<section id=\"" << P
+    << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order; "
        "touchpoints coloured by the customers lost there. "
     << (exact ? "Exact expected figures." : "Simulated figures.")
     << " Hover over a touchpoint for its figures; zoom in to read a large map, then drag to move around.</p>\n"
-    << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button type=\"button\" "
+    << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
+       "type=\"button\" "
        "data-zoom=\"fit\">fit</button><button type=\"button\" data-zoom=\"in\">+</button></div><div class=\"map-view\">"
     << in.journey_svg << "</div>" << in.map_legend << "</div>\n</section>\n";
 
   // ---- where customers are lost ----
-  o << "<section id=\"" << P << "where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
+  o << "<section id=\"" << P
+    << "where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
        "touchpoint and one cause: where the customer gave up, the visit that sent them to a defection ending, or the "
        "last straw before they left silently. Customers per 1,000 who start the journey; "
-    << (exact ? "exact expected figures (the simulation's estimates are in the data embedded in the page)." : "simulated.")
+    << (exact ? "exact expected figures (the simulation's estimates are in the data embedded in the page)."
+              : "simulated.")
     << "</p>\n<div class=\"charts\">\n"
-    << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"" << P << "chart-touchpoints\"></canvas></div></figure>\n"
+    << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"" << P
+    << "chart-touchpoints\"></canvas></div></figure>\n"
     << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-stages\"></canvas></div></figure>\n"
     << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-channels\"></canvas></div></figure>\n"
     << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-segments\"></canvas></div></figure>\n</div>\n";
-  o << "<div class=\"table-wrap\"><table id=\"" << P << "table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
+  o << "<div class=\"table-wrap\"><table id=\"" << P
+    << "table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
        "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th>";
   for (const char* cause : cause_names) o << "<th>" << cause << "</th>";
   o << "</tr></thead><tbody>\n";
@@ -475,11 +516,15 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
 
   // ---- who is lost where: one persona at a time ----
   if (in.personas && !in.personas->empty()) {
-    o << "<section id=\"" << P << "personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
-         "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, per "
+    o << "<section id=\"" << P
+      << "personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
+         "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, "
+         "per "
          "1,000 customers of that segment, with the main cause.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P << "table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
-         "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the segment)</th></tr></thead><tbody>\n";
+      << "<div class=\"table-wrap\"><table id=\"" << P
+      << "table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
+         "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the "
+         "segment)</th></tr></thead><tbody>\n";
     for (const json& p : *in.personas) {
       std::string where;
       for (const json& w : p["where"]) {
@@ -499,22 +544,28 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
     const json& c = *in.comparison;
     const bool value = in.economics.has_value();
     const bool npv = value && c.contains("economics") && c["economics"].value("ranked_by", "") == "npv";
-    o << "<section id=\"" << P << "redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
-         "the same " << grouped_text(num(c, "customers")) << " customers as the baseline (paired on common random numbers), "
+    o << "<section id=\"" << P
+      << "redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
+         "the same "
+      << grouped_text(num(c, "customers"))
+      << " customers as the baseline (paired on common random numbers), "
          "so the differences are measured precisely. Intervals are 95% and cover simulation noise only, not the "
          "assumptions; the exact difference is shown beside each. Best first"
       << (c.contains("assumptions") && c["assumptions"].is_object()
               ? std::string(", by the mean ") + (npv ? "net present value" : "net benefit per year") +
                     " over your assumptions (next section)."
-              : value ? (npv ? ", by net present value." : ", by net benefit per year.")
-                      : ", by the change of the defection rate.")
+          : value ? (npv ? ", by net present value." : ", by net benefit per year.")
+                  : ", by the change of the defection rate.")
       << (value ? " Green: the redesign pays (its whole interval is above zero)." : "") << "</p>\n"
       << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-forest\"></canvas></div></figure>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
+      << "<div class=\"table-wrap\"><table id=\"" << P
+      << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
       << (npv ? "<th>one-off cost</th>" : "")
-      << "<th>defection rate</th><th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>kept per 1,000</th>";
+      << "<th>defection rate</th><th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>kept per "
+         "1,000</th>";
     if (value)
-      o << "<th>" << (npv ? "net present value" : "net benefit per year") << "</th><th>95% interval</th><th class=\"text\">money</th>";
+      o << "<th>" << (npv ? "net present value" : "net benefit per year")
+        << "</th><th>95% interval</th><th class=\"text\">money</th>";
     o << "<th class=\"text\">defections</th></tr></thead><tbody>\n";
     std::vector<const json*> vs;
     for (const auto& v : c["variants"]) vs.push_back(&v);
@@ -524,7 +575,8 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       const json* described = redesign_of.count(name) ? redesign_of[name] : nullptr;
       const std::string description = described ? text_of(*described, "description") : "";
       const auto cost = [&](const char* key) {
-        return described && (*described)[key].is_number() ? money((*described)[key].get<double>()) : std::string("none given");
+        return described && (*described)[key].is_number() ? money((*described)[key].get<double>())
+                                                          : std::string("none given");
       };
       const std::string verdict = (*v).value("verdict", "");
       o << "<tr><td class=\"text\"><b>" << escape(name) << "</b>"
@@ -544,15 +596,20 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
           const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
           o << "<td>" << money(num(e, key)) << "</td><td>" << money(ci[0].get<double>()) << " to "
             << money(ci[1].get<double>()) << "</td><td class=\"text verdict-"
-            << (money_verdict == "pays" ? "better" : money_verdict == "does not pay" ? "worse" : "none") << "\">"
-            << escape(money_verdict) << "</td>";
+            << (money_verdict == "pays"           ? "better"
+                : money_verdict == "does not pay" ? "worse"
+                                                  : "none")
+            << "\">" << escape(money_verdict) << "</td>";
         } else {
           o << "<td>-</td><td>-</td><td>-</td>";
         }
       }
       const bool green = verdict == "better" && (!value || money_verdict == "pays");
-      o << "<td class=\"text verdict-" << (green ? "better" : verdict == "worse" ? "worse" : "none") << "\">"
-        << escape(verdict) << "</td></tr>\n";
+      o << "<td class=\"text verdict-"
+        << (green                ? "better"
+            : verdict == "worse" ? "worse"
+                                 : "none")
+        << "\">" << escape(verdict) << "</td></tr>\n";
     }
     o << "</tbody></table></div>\n</section>\n";
 
@@ -561,13 +618,18 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       const json& a = c["assumptions"];
       std::string inputs;
       for (const auto& i : a["inputs"]) inputs += (inputs.empty() ? "" : ", ") + escape(i.get<std::string>());
-      o << "<section id=\"" << P << "uncertainty\">\n<h2>How sure: over your assumptions</h2>\n<p class=\"note\">The "
-           "scenario puts ranges on " << a["inputs"].size() << " numbers it can only guess (" << inputs << "). Every "
-           "redesign was solved exactly for " << grouped_text(num(a, "draws")) << " draws of them ("
+      o << "<section id=\"" << P
+        << "uncertainty\">\n<h2>How sure: over your assumptions</h2>\n<p class=\"note\">The "
+           "scenario puts ranges on "
+        << a["inputs"].size() << " numbers it can only guess (" << inputs
+        << "). Every "
+           "redesign was solved exactly for "
+        << grouped_text(num(a, "draws")) << " draws of them ("
         << escape(a.value("sampling", std::string("latin hypercube"))) << ", seed " << a["seed"].dump()
         << "). The ranges below run from the 5th to the 95th percentile of those draws: they cover your "
            "assumptions, not simulation noise.</p>\n"
-        << "<div class=\"table-wrap\"><table id=\"" << P << "table-uncertainty\"><thead><tr><th class=\"text\">redesign</th>"
+        << "<div class=\"table-wrap\"><table id=\"" << P
+        << "table-uncertainty\"><thead><tr><th class=\"text\">redesign</th>"
            "<th>net benefit per year, mean</th><th>5% to 95%</th><th>chance it pays</th><th>chance it is best</th>"
            "<th>change (pp), mean</th></tr></thead><tbody>\n";
       for (const json* v : vs) {
@@ -584,11 +646,13 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
         << " a year (the expected value of perfect information): what it could be worth to firm them up.</p>\n";
       if (a.contains("tornado") && !a["tornado"].empty()) {
         o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-tornado\"></canvas></div></figure>\n"
-          << "<div class=\"table-wrap\"><table id=\"" << P << "table-tornado\"><thead><tr><th class=\"text\">assumption</th>"
+          << "<div class=\"table-wrap\"><table id=\"" << P
+          << "table-tornado\"><thead><tr><th class=\"text\">assumption</th>"
              "<th>net benefit at its low end</th><th>at its high end</th></tr></thead><tbody>\n";
         for (const auto& t : a["tornado"])
           o << "<tr><td class=\"text\">" << escape(t["input"].get<std::string>()) << "</td><td>"
-            << money(num(t, "net_benefit_at_low")) << "</td><td>" << money(num(t, "net_benefit_at_high")) << "</td></tr>\n";
+            << money(num(t, "net_benefit_at_low")) << "</td><td>" << money(num(t, "net_benefit_at_high"))
+            << "</td></tr>\n";
         o << "</tbody></table></div>\n";
       }
       o << "</section>\n";
@@ -611,10 +675,13 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   std::string response_name;
   if (in.sensitivity) {
     const json& s = *in.sensitivity;
-    o << "<section id=\"" << P << "what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
-      << fixed_text(s["step"].get<double>(), 2) << " better on its own, exactly re-solved, ranked by customers kept. "
+    o << "<section id=\"" << P
+      << "what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
+      << fixed_text(s["step"].get<double>(), 2)
+      << " better on its own, exactly re-solved, ranked by customers kept. "
          "\"If perfect\" sets the attribute to 1.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P << "table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
+      << "<div class=\"table-wrap\"><table id=\"" << P
+      << "table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
          "<th>tried</th><th>kept per 1,000</th><th>kept if perfect</th>";
     const bool value = in.economics.has_value();
     if (value) o << "<th>value kept per year</th>";
@@ -627,21 +694,23 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
       first = false;
       o << "<tr><td class=\"text\">" << named(name_of.count(id) ? name_of[id] : "", id) << "</td><td class=\"text\">"
         << escape(text_of(p, "attribute")) << "</td><td>" << attribute_text(num(p, "current")) << "</td><td>"
-        << attribute_text(num(p, "improved")) << "</td><td>" << fixed_text(num(p, "customers_kept_per_1000"), 1) << "</td><td>"
-        << fixed_text(-1000 * num(p, "delta_if_perfect"), 1) << "</td>";
+        << attribute_text(num(p, "improved")) << "</td><td>" << fixed_text(num(p, "customers_kept_per_1000"), 1)
+        << "</td><td>" << fixed_text(-1000 * num(p, "delta_if_perfect"), 1) << "</td>";
       if (value) o << "<td>" << money(num(p, "value_kept_per_year")) << "</td>";
       o << "</tr>\n";
     }
     o << "</tbody></table></div>\n";
     if (in.response)
-      o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-response\"></canvas></div><figcaption>How the defection rate "
+      o << "<figure><div class=\"chart\"><canvas id=\"" << P
+        << "chart-response\"></canvas></div><figcaption>How the defection rate "
            "responds as the top pick moves from 0 to 1 (exact, one solve per point).</figcaption></figure>\n";
     o << "</section>\n";
   }
 
   // ---- the scenario's own response curves ----
   if (in.sweeps && !(*in.sweeps)["sweeps"].empty()) {
-    o << "<section id=\"" << P << "sweeps\">\n<h2>The response curves the scenario asks for</h2>\n<p class=\"note\">Each "
+    o << "<section id=\"" << P
+      << "sweeps\">\n<h2>The response curves the scenario asks for</h2>\n<p class=\"note\">Each "
          "curve of the scenario's <code>sweeps</code>: the exact defection rate as one number moves over its range, "
          "everything else as it is; the dot is today.</p>\n<div class=\"charts\">\n";
     for (std::size_t i = 0; i < (*in.sweeps)["sweeps"].size(); ++i)
@@ -655,7 +724,9 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
     o << "<p class=\"note\">The customers, segment by segment"
       << (context.value("default_segments", false) ? " (the scenario names none: the model's default segment)" : "")
       << ". Walk-away odds are for a customer of average sensitivity; customers differ around them by the spread "
-         "shown.</p>\n<div class=\"table-wrap\"><table id=\"" << P << "table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
+         "shown.</p>\n<div class=\"table-wrap\"><table id=\""
+      << P
+      << "table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
          "<th>walk away after a failed visit</th><th>after repeating themselves</th><th>per 0.1 of value short</th>"
          "<th>per hour of effort</th><th>silent churn</th><th>spread between customers</th></tr></thead><tbody>\n";
     for (const auto& s : context["segments"]) {
@@ -674,7 +745,8 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
         << percent_text(num(w, "failed"), 1) << " of them walk away after a visit that fails, "
         << percent_text(num(w, "repeated"), 1) << " after having to repeat themselves, "
         << percent_text(num(w, "value_gap"), 1) << " for every 0.1 of value short of what they expect, and "
-        << percent_text(num(w, "effort_hour"), 1) << " per hour of effort. Those who reach a good ending with friction "
+        << percent_text(num(w, "effort_hour"), 1)
+        << " per hour of effort. Those who reach a good ending with friction "
            "behind them may still leave quietly (silent churn "
         << fixed_text(num(s, "silent_churn"), 2) << " per unit of friction carried).</li>\n";
     }
@@ -691,9 +763,13 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
     });
     if (!rests.empty()) {
       o << "<p class=\"note\">How the defection rate moves with each number that describes the customers: these are "
-           "assumptions, not fixes, and a large change says the answer rests on that number (a good place to spend effort "
-           "on data; <code>cxsim sweep</code> shows its whole effect). Exact derivatives.</p>\n<div class=\"table-wrap\">"
-           "<table id=\"" << P << "table-rests-on\"><thead><tr><th class=\"text\">segment</th><th class=\"text\">number</th>"
+           "assumptions, not fixes, and a large change says the answer rests on that number (a good place to spend "
+           "effort "
+           "on data; <code>cxsim sweep</code> shows its whole effect). Exact derivatives.</p>\n<div "
+           "class=\"table-wrap\">"
+           "<table id=\""
+        << P
+        << "table-rests-on\"><thead><tr><th class=\"text\">segment</th><th class=\"text\">number</th>"
            "<th>now</th><th>change of the defection rate per +0.1 (pp)</th></tr></thead><tbody>\n";
       for (const json* p : rests)
         o << "<tr><td class=\"text\">" << escape(text_of(*p, "segment")) << "</td><td class=\"text\">"
@@ -704,8 +780,10 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   }
   if (context.contains("economics") && context["economics"].is_object()) {
     const json& e = context["economics"];
-    o << "<div class=\"table-wrap\"><table id=\"" << P << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
-      << "<tr><td class=\"text\">customers entering the journey per year</td><td>" << grouped_text(num(e, "customers_per_year"))
+    o << "<div class=\"table-wrap\"><table id=\"" << P
+      << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
+      << "<tr><td class=\"text\">customers entering the journey per year</td><td>"
+      << grouped_text(num(e, "customers_per_year"))
       << "</td></tr>\n<tr><td class=\"text\">value of one customer lost</td><td>" << money(num(e, "value_per_customer"))
       << "</td></tr>\n<tr><td class=\"text\">currency</td><td>" << (currency.empty() ? "not given" : escape(currency))
       << "</td></tr>\n";
@@ -721,10 +799,12 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
 
   // ---- exact beside the estimate ----
   o << "<section id=\"" << P << "exact\">\n<h2>Estimates and exact figures</h2>\n";
-  o << "<div class=\"table-wrap\"><table id=\"" << P << "table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>"
-    << (exact ? "<th>exact</th>" : "") << "</tr></thead><tbody>\n";
+  o << "<div class=\"table-wrap\"><table id=\"" << P
+    << "table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>" << (exact ? "<th>exact</th>" : "")
+    << "</tr></thead><tbody>\n";
   const auto row = [&](const std::string& what, const std::string& a, const std::string& b) {
-    o << "<tr><td class=\"text\">" << what << "</td><td>" << a << "</td>" << (exact ? "<td>" + b + "</td>" : "") << "</tr>\n";
+    o << "<tr><td class=\"text\">" << what << "</td><td>" << a << "</td>" << (exact ? "<td>" + b + "</td>" : "")
+      << "</tr>\n";
   };
   row("defection rate", pct(mc_rate), exact ? pct(rate) : "");
   for (const auto& [name, share] : run["outcomes"].items())
@@ -732,7 +812,9 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   o << "</tbody></table></div>\n";
   if (in.validation) {
     const json& v = *in.validation;
-    o << "<p id=\"" << P << "validation\">" << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>" : "<strong>The two engines disagree</strong>")
+    o << "<p id=\"" << P << "validation\">"
+      << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>"
+                                  : "<strong>The two engines disagree</strong>")
       << ": " << grouped_text(v["figures"].get<double>()) << " figures compared, the largest difference is "
       << fixed_text(v["max_abs_z"].get<double>(), 2) << " standard errors (" << escape(v["worst"].get<std::string>())
       << "); they agree when no figure is more than 5 apart.</p>\n";
@@ -747,11 +829,12 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
 
   // ---- reproduce ----
   const json& r = in.reproduce;
-  o << "<footer id=\"" << P << "reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on " << escape(r.value("date", ""))
-    << ". Scenario <code>" << escape(r.value("scenario_file", "")) << "</code>, SHA-256 <code>"
-    << escape(r.value("sha256", "")) << "</code>; seed " << escape(std::to_string(r.value("seed", std::uint64_t{0}))) << ", "
-    << grouped_text(num(r, "customers")) << " customers.<br>To reproduce, in the folder of this page: <code>"
-    << escape(r.value("command", "")) << "</code></p>\n</footer>\n";
+  o << "<footer id=\"" << P << "reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on "
+    << escape(r.value("date", "")) << ". Scenario <code>" << escape(r.value("scenario_file", ""))
+    << "</code>, SHA-256 <code>" << escape(r.value("sha256", "")) << "</code>; seed "
+    << escape(std::to_string(r.value("seed", std::uint64_t{0}))) << ", " << grouped_text(num(r, "customers"))
+    << " customers.<br>To reproduce, in the folder of this page: <code>" << escape(r.value("command", ""))
+    << "</code></p>\n</footer>\n";
 
   json data;
   data["run"] = run;
@@ -768,8 +851,8 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
   data["validation"] = in.validation ? *in.validation : json(nullptr);
   data["context"] = context;
   data["reproduce"] = in.reproduce;
-  o << "<script type=\"application/json\" id=\"" << P << "cxsim-data\" class=\"cxsim-data\" data-prefix=\"" << P << "\">"
-    << script_json(data) << "</script>\n";
+  o << "<script type=\"application/json\" id=\"" << P << "cxsim-data\" class=\"cxsim-data\" data-prefix=\"" << P
+    << "\">" << script_json(data) << "</script>\n";
 }
 
 void write_head(std::ostringstream& o, const std::string& title, const std::string& version) {
@@ -808,8 +891,10 @@ std::string html_portfolio(const PortfolioInput& in) {
   o << "</ul></nav>\n</header>\n";
 
   // ---- one line per journey ----
-  o << "<section id=\"portfolio-summary\">\n<h2>The journeys</h2>\n<div class=\"table-wrap\"><table id=\"table-journeys\"><thead><tr>"
-       "<th class=\"text\">journey</th><th>customers who defect</th><th>value at stake per year</th><th class=\"text\">where "
+  o << "<section id=\"portfolio-summary\">\n<h2>The journeys</h2>\n<div class=\"table-wrap\"><table "
+       "id=\"table-journeys\"><thead><tr>"
+       "<th class=\"text\">journey</th><th>customers who defect</th><th>value at stake per year</th><th "
+       "class=\"text\">where "
        "most are lost</th><th class=\"text\">best redesign</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
     const HtmlReportInput& p = in.scenarios[i];
@@ -822,17 +907,20 @@ std::string html_portfolio(const PortfolioInput& in) {
     const json* best = best_redesign(p);
     std::string best_text = "no redesigns";
     if (best) {
-      const std::string verdict = best->contains("economics") ? (*best)["economics"].value("verdict", "") : best->value("verdict", "");
+      const std::string verdict =
+          best->contains("economics") ? (*best)["economics"].value("verdict", "") : best->value("verdict", "");
       best_text = "<b>" + escape((*best)["name"].get<std::string>()) + "</b>: <span class=\"verdict-" +
                   (verdict == "pays" || (verdict == "better" && !best->contains("economics")) ? "better"
-                   : verdict == "does not pay" || verdict == "worse"                        ? "worse"
-                                                                                             : "none") +
+                   : verdict == "does not pay" || verdict == "worse"                          ? "worse"
+                                                                                              : "none") +
                   "\">" + escape(verdict) + "</span>";
     }
     o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(page_title(p)) << "</a></td><td>"
       << pct(rate) << (p.exact ? "" : " (simulated)") << "</td><td>"
-      << (p.economics ? money_text(rate * num(*p.economics, "customers_per_year") * num(*p.economics, "value_per_customer"), currency)
-                      : std::string("-"))
+      << (p.economics
+              ? money_text(rate * num(*p.economics, "customers_per_year") * num(*p.economics, "value_per_customer"),
+                           currency)
+              : std::string("-"))
       << "</td><td class=\"text\">"
       << (worst ? escape(text_of(*worst, "name").empty() ? text_of(*worst, "id") : text_of(*worst, "name")) + " (" +
                       per_1000(num(*worst, "defections")) + " per 1,000, " + main_cause(*worst) + ")"
@@ -842,17 +930,22 @@ std::string html_portfolio(const PortfolioInput& in) {
   o << "</tbody></table></div>\n</section>\n";
 
   // ---- the decision table: every journey x redesign ----
-  o << "<section id=\"decisions\">\n<h2>Every redesign, journey by journey</h2>\n<p class=\"note\">Best first within each "
+  o << "<section id=\"decisions\">\n<h2>Every redesign, journey by journey</h2>\n<p class=\"note\">Best first within "
+       "each "
        "journey. Changes in percentage points of the defection rate with their paired 95% intervals (simulation noise "
        "only), the exact change beside; money in each journey's own currency, as net benefit per year or, where the "
-       "scenario gives a horizon, as net present value. Green: the redesign pays.</p>\n<div class=\"table-wrap\"><table "
-       "id=\"table-decisions\"><thead><tr><th class=\"text\">journey</th><th class=\"text\">redesign</th><th>cost per year</th>"
-       "<th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>net benefit</th><th>95% interval</th>"
+       "scenario gives a horizon, as net present value. Green: the redesign pays.</p>\n<div "
+       "class=\"table-wrap\"><table "
+       "id=\"table-decisions\"><thead><tr><th class=\"text\">journey</th><th class=\"text\">redesign</th><th>cost per "
+       "year</th>"
+       "<th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>net benefit</th><th>95% "
+       "interval</th>"
        "<th class=\"text\">money</th><th class=\"text\">defections</th></tr></thead><tbody>\n";
   for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
     const HtmlReportInput& p = in.scenarios[i];
     const std::string currency = p.economics ? p.economics->value("currency", "") : "";
-    const std::string journey = "<a href=\"#s" + std::to_string(i + 1) + "-scenario\">" + escape(page_title(p)) + "</a>";
+    const std::string journey =
+        "<a href=\"#s" + std::to_string(i + 1) + "-scenario\">" + escape(page_title(p)) + "</a>";
     if (!p.comparison || (*p.comparison)["variants"].empty()) {
       o << "<tr><td class=\"text\">" << journey << "</td><td class=\"text\" colspan=\"9\">no redesigns</td></tr>\n";
       continue;
@@ -870,10 +963,14 @@ std::string html_portfolio(const PortfolioInput& in) {
       o << "<tr class=\"" << (v == vs.front() ? "first" : "more") << "\">";
       if (v == vs.front()) o << "<td class=\"text journey\" rowspan=\"" << vs.size() << "\">" << journey << "</td>";
       o << "<td class=\"text\"><b>" << escape(name) << "</b>"
-        << (d && !text_of(*d, "description").empty() ? "<span class=\"desc\">" + escape(text_of(*d, "description")) + "</span>" : "")
-        << "</td><td>" << (d && (*d)["cost_per_year"].is_number() ? money_text((*d)["cost_per_year"].get<double>(), currency) : "none given")
-        << "</td><td>" << pp(num(*v, "difference")) << "</td><td>" << pp((*v)["difference_ci95"][0].get<double>()) << " to "
-        << pp((*v)["difference_ci95"][1].get<double>()) << "</td><td>"
+        << (d && !text_of(*d, "description").empty()
+                ? "<span class=\"desc\">" + escape(text_of(*d, "description")) + "</span>"
+                : "")
+        << "</td><td>"
+        << (d && (*d)["cost_per_year"].is_number() ? money_text((*d)["cost_per_year"].get<double>(), currency)
+                                                   : "none given")
+        << "</td><td>" << pp(num(*v, "difference")) << "</td><td>" << pp((*v)["difference_ci95"][0].get<double>())
+        << " to " << pp((*v)["difference_ci95"][1].get<double>()) << "</td><td>"
         << ((*v)["exact_difference"].is_number() ? pp((*v)["exact_difference"].get<double>()) : "-") << "</td>";
       std::string money_verdict;
       if (v->contains("economics")) {
@@ -882,16 +979,21 @@ std::string html_portfolio(const PortfolioInput& in) {
         const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
         money_verdict = e.value("verdict", "");
         o << "<td>" << money_text(num(e, npv ? "npv" : "net_benefit_per_year"), currency) << (npv ? " NPV" : " a year")
-          << "</td><td>" << money_text(ci[0].get<double>(), currency) << " to " << money_text(ci[1].get<double>(), currency)
-          << "</td><td class=\"text verdict-"
-          << (money_verdict == "pays" ? "better" : money_verdict == "does not pay" ? "worse" : "none") << "\">"
-          << escape(money_verdict) << "</td>";
+          << "</td><td>" << money_text(ci[0].get<double>(), currency) << " to "
+          << money_text(ci[1].get<double>(), currency) << "</td><td class=\"text verdict-"
+          << (money_verdict == "pays"           ? "better"
+              : money_verdict == "does not pay" ? "worse"
+                                                : "none")
+          << "\">" << escape(money_verdict) << "</td>";
       } else {
         o << "<td>-</td><td>-</td><td class=\"text\">no economics</td>";
       }
       const bool green = verdict == "better" && (!v->contains("economics") || money_verdict == "pays");
-      o << "<td class=\"text verdict-" << (green ? "better" : verdict == "worse" ? "worse" : "none") << "\">" << escape(verdict)
-        << "</td></tr>\n";
+      o << "<td class=\"text verdict-"
+        << (green                ? "better"
+            : verdict == "worse" ? "worse"
+                                 : "none")
+        << "\">" << escape(verdict) << "</td></tr>\n";
     }
   }
   o << "</tbody></table></div>\n</section>\n";

@@ -13,26 +13,26 @@ namespace cxsim {
 
 struct HtmlReportInput {
   std::string scenario, variant = "baseline";
-  nlohmann::ordered_json run;                          // `run --format json` of the Monte Carlo run
-  std::optional<nlohmann::ordered_json> exact;         // `exact --format json`, when it could be solved
-  std::string journey_svg;                             // the heat map (Graphviz)
-  std::string map_legend;                              // HTML below the map (io/journey_map.hpp)
+  nlohmann::ordered_json run;                   // `run --format json` of the Monte Carlo run
+  std::optional<nlohmann::ordered_json> exact;  // `exact --format json`, when it could be solved
+  std::string journey_svg;                      // the heat map (Graphviz)
+  std::string map_legend;                       // HTML below the map (io/journey_map.hpp)
   // The best redesign drawn against the baseline (a difference map), when there is one to draw.
   std::string redesign_map_name, redesign_map_svg, redesign_map_legend;
-  std::optional<nlohmann::ordered_json> comparison;    // `compare --format json`, with redesigns
-  std::optional<nlohmann::ordered_json> sensitivity;   // `sensitivity --format json`
-  std::optional<nlohmann::ordered_json> response;      // `sweep --format json` of the top pick
-  std::optional<nlohmann::ordered_json> sweeps;        // `sweep --format json` of the scenario's own `sweeps`
+  std::optional<nlohmann::ordered_json> comparison;   // `compare --format json`, with redesigns
+  std::optional<nlohmann::ordered_json> sensitivity;  // `sensitivity --format json`
+  std::optional<nlohmann::ordered_json> response;     // `sweep --format json` of the top pick
+  std::optional<nlohmann::ordered_json> sweeps;       // `sweep --format json` of the scenario's own `sweeps`
   // Per segment (exact): [{name, share, defection_rate, lost_per_1000, where: [{id, name,
   // lost_per_1000, cause}]}]: where each segment's own customers are lost (a persona view).
   std::optional<nlohmann::ordered_json> personas;
-  std::optional<nlohmann::ordered_json> validation;    // {agrees, figures, max_abs_z, worst}
-  std::optional<nlohmann::ordered_json> economics;     // {customers_per_year, value_per_customer, currency}
+  std::optional<nlohmann::ordered_json> validation;  // {agrees, figures, max_abs_z, worst}
+  std::optional<nlohmann::ordered_json> economics;   // {customers_per_year, value_per_customer, currency}
   // io/report_context.hpp: redesign descriptions and costs, segments, economics inputs.
   nlohmann::ordered_json context = nlohmann::ordered_json::object();
   // {scenario_file (relative to the page), sha256, seed, customers, version, date, command}
   nlohmann::ordered_json reproduce;
-  std::vector<std::string> notes;    // what was left out and why
+  std::vector<std::string> notes;  // what was left out and why
 };
 
 std::string html_report(const HtmlReportInput& in);

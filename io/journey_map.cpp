@@ -27,12 +27,23 @@ std::string xml(const std::string& s) {
   std::string out;
   for (const char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -53,8 +64,9 @@ std::string wrapped(const std::string& text, std::size_t width) {
   return out;
 }
 
-std::string human_name(const Touchpoint& t) { return t.name.empty() ? t.id : t.name; }
-
+std::string human_name(const Touchpoint& t) {
+  return t.name.empty() ? t.id : t.name;
+}
 
 double most_lost_of(const Journey& journey, const Figures& heat) {
   double most = 0.0;
@@ -172,11 +184,13 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
         "reliable " + percent_text(t.reliability, 0) +
         was(t.reliability, before ? before->reliability : 0, percent_text(before ? before->reliability : 0, 0)) +
         " · relevant " + percent_text(t.relevance, 0) +
-        was(t.relevance, before ? before->relevance : 0, percent_text(before ? before->relevance : 0, 0)) + "<br/>value " +
-        fixed_text(t.value, 2) + was(t.value, before ? before->value : 0, fixed_text(before ? before->value : 0, 2)) +
-        " · trust " + fixed_text(t.trust, 2) + was(t.trust, before ? before->trust : 0, fixed_text(before ? before->trust : 0, 2));
+        was(t.relevance, before ? before->relevance : 0, percent_text(before ? before->relevance : 0, 0)) +
+        "<br/>value " + fixed_text(t.value, 2) +
+        was(t.value, before ? before->value : 0, fixed_text(before ? before->value : 0, 2)) + " · trust " +
+        fixed_text(t.trust, 2) + was(t.trust, before ? before->trust : 0, fixed_text(before ? before->trust : 0, 2));
     if (t.recovery > 0) words += "<br/>recovery " + fixed_text(t.recovery, 2);
-    if (t.effort_minutes && *t.effort_minutes > 0) words += (t.recovery > 0 ? " · " : "<br/>") + grouped_text(*t.effort_minutes) + " min";
+    if (t.effort_minutes && *t.effort_minutes > 0)
+      words += (t.recovery > 0 ? " · " : "<br/>") + grouped_text(*t.effort_minutes) + " min";
     std::string lost = "lost " + fixed_text(1000 * f.defections(), 1) + " per 1,000";
     if (against) {
       const double change = lost_change(journey, heat, *against, k);
@@ -190,10 +204,10 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
       fill = change_colours[static_cast<std::size_t>(d)];
       ink = d == 0 || d == 6 ? "white" : "#1d232b";
     }
-    a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<<b>"
-      << wrapped(human_name(t), 22) << "</b><br/><font point-size=\"9\">"
-      << (t.channel.empty() ? std::string() : "<i>" + wrapped(t.channel, 26) + "</i><br/>") << words << "<br/>" << xml(lost)
-      << "</font>>, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
+    a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<<b>" << wrapped(human_name(t), 22)
+      << "</b><br/><font point-size=\"9\">"
+      << (t.channel.empty() ? std::string() : "<i>" + wrapped(t.channel, 26) + "</i><br/>") << words << "<br/>"
+      << xml(lost) << "</font>>, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
     if (k == journey.start()) a << ", penwidth=2.5";
     a << "];\n";
     return a.str();
@@ -201,10 +215,12 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
 
   auto edge_label = [&](const Transition& tr) {
     std::string label = tr.probability < 1.0 ? percent_text(tr.probability, 0) : "";
-    if (tr.when != When::any) label = std::string(tr.when == When::fail ? "if failed" : "if it worked") + (label.empty() ? "" : " ") + label;
+    if (tr.when != When::any)
+      label = std::string(tr.when == When::fail ? "if failed" : "if it worked") + (label.empty() ? "" : " ") + label;
     if (tr.segment != every_segment) {
       const auto s = static_cast<std::size_t>(tr.segment);
-      label = (s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s)) + (label.empty() ? "" : ": ") + label;
+      label = (s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s)) +
+              (label.empty() ? "" : ": ") + label;
     }
     return label;
   };
@@ -232,7 +248,8 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
 
   for (std::size_t i = 0; i < stages.size(); ++i) {
     out << "  subgraph cluster_" << i << " {\n    label=" << dot_quote(std::to_string(i + 1) + ". " + stages[i])
-        << ";\n    labeljust=l;\n    fontname=\"Helvetica-Bold\";\n    fontsize=12;\n    style=rounded;\n    color=\"#aaaaaa\";\n";
+        << ";\n    labeljust=l;\n    fontname=\"Helvetica-Bold\";\n    fontsize=12;\n    style=rounded;\n    "
+           "color=\"#aaaaaa\";\n";
     std::string same;
     for (const std::size_t k : in_column[i]) {
       out << "    " << node(k);
@@ -241,13 +258,16 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
         const Transition& tr = journey.transitions()[e];
         const double flow = e < heat.transitions.size() ? heat.transitions[e] : 0.0;
         out << "    stub" << e << " [shape=plaintext, style=\"\", fontsize=9, fontcolor=\""
-            << (journey.is_terminal(tr.to) ? (journey.touchpoint(tr.to).outcome == Outcome::retained ? "#1a7f37" : "#b10026")
-                : tr.when == When::fail      ? "#c0392b"
-                                             : "#555555")
+            << (journey.is_terminal(tr.to)
+                    ? (journey.touchpoint(tr.to).outcome == Outcome::retained ? "#1a7f37" : "#b10026")
+                : tr.when == When::fail ? "#c0392b"
+                                        : "#555555")
             << "\", label="
-            << "<" << wrapped("→ " + human_name(journey.touchpoint(tr.to)) + " " + percent_text(flow, 1), 24) << ">, tooltip="
-            << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": " + edge_label(tr) +
-                             (edge_label(tr).empty() ? "" : ", ") + "taken by " + percent_text(flow, 1) + " of customers",
+            << "<" << wrapped("→ " + human_name(journey.touchpoint(tr.to)) + " " + percent_text(flow, 1), 24)
+            << ">, tooltip="
+            << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": " +
+                             edge_label(tr) + (edge_label(tr).empty() ? "" : ", ") + "taken by " +
+                             percent_text(flow, 1) + " of customers",
                          true)
             << "];\n";
         same += " stub" + std::to_string(e) + ";";
@@ -260,7 +280,8 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     if (!journey.is_terminal(k) && column[k] < 0) out << "  " << node(k);
   // The endings: the last column.
   std::string endings;
-  out << "  subgraph cluster_endings {\n    label=\"how journeys end\";\n    labeljust=l;\n    fontname=\"Helvetica-Bold\";\n"
+  out << "  subgraph cluster_endings {\n    label=\"how journeys end\";\n    labeljust=l;\n    "
+         "fontname=\"Helvetica-Bold\";\n"
       << "    fontsize=12;\n    style=rounded;\n    color=\"#aaaaaa\";\n";
   for (const std::size_t k : order)
     if (journey.is_terminal(k)) {
@@ -279,7 +300,8 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     const Transition& tr = journey.transitions()[e];
     const double flow = e < heat.transitions.size() ? heat.transitions[e] : 0.0;
     const bool is_stub = stub(tr);
-    out << "  " << dot_node_name(tr.from) << " -> " << (is_stub ? "stub" + std::to_string(e) : dot_node_name(tr.to)) << " [";
+    out << "  " << dot_node_name(tr.from) << " -> " << (is_stub ? "stub" + std::to_string(e) : dot_node_name(tr.to))
+        << " [";
     // An arrow within one column gets no label: Graphviz 2.42 corrupts its memory laying out
     // labels of arrows between nodes of one rank (flat_edges); its words go in the tooltip.
     const bool flat = tr.from != tr.to && column[tr.from] >= 0 && column[tr.from] == column[tr.to];
@@ -291,10 +313,11 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     if (tr.segment != every_segment) out << ", style=dashed";
     if (tr.when == When::fail) out << ", color=\"#c0392b\", fontcolor=\"#c0392b\"";
     if (tr.when == When::ok) out << ", color=\"#2e7d32\", fontcolor=\"#2e7d32\"";
-    const bool backwards = !journey.is_terminal(tr.to) && column[tr.from] >= 0 && column[tr.to] >= 0 &&
-                           column[tr.to] <= column[tr.from];
+    const bool backwards =
+        !journey.is_terminal(tr.to) && column[tr.from] >= 0 && column[tr.to] >= 0 && column[tr.to] <= column[tr.from];
     if (backwards && !is_stub) out << ", constraint=false";
-    if (is_stub) out << ", arrowsize=0.4, penwidth=0.8";
+    if (is_stub)
+      out << ", arrowsize=0.4, penwidth=0.8";
     else
       out << ", penwidth=" << dot_number(most_flow > 0 ? 0.6 + 4.0 * flow / most_flow : 1.0);
     const std::string words = edge_label(tr);
@@ -313,8 +336,9 @@ std::string journey_map_legend(const Journey& journey, const Figures& heat) {
   o << "<div class=\"legend\"><span class=\"legend-title\">Customers lost per 1,000 who start:</span>";
   for (std::size_t c = 0; c < heat_colours.size(); ++c) {
     const double lo = 1000 * most_lost * static_cast<double>(c) / static_cast<double>(heat_colours.size());
-    o << "<span class=\"swatch\" style=\"background:" << heat_colours[c] << ";color:"
-      << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "#1d232b") << "\">" << fixed_text(lo, 1) << "+</span>";
+    o << "<span class=\"swatch\" style=\"background:" << heat_colours[c]
+      << ";color:" << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "#1d232b") << "\">" << fixed_text(lo, 1)
+      << "+</span>";
   }
   o << "</div>\n<p class=\"note legend-words\"><b>reliable</b>: the share of visits that work (reliability); "
        "<b>relevant</b>: the share of later visits where the customer need not repeat themselves (relevance); "
@@ -336,8 +360,8 @@ std::string journey_difference_legend(const Journey& journey, const Figures& hea
   const char* words[] = {"much fewer", "fewer", "a few fewer", "no change", "a few more", "more", "much more"};
   for (std::size_t c = 0; c < change_colours.size(); ++c) {
     const double hi = 1000 * most * std::fabs(static_cast<double>(c) - 3.0) / 3.0;
-    o << "<span class=\"swatch\" style=\"background:" << change_colours[c] << ";color:"
-      << (c == 0 || c == 6 ? "white" : "#1d232b") << "\">" << words[c]
+    o << "<span class=\"swatch\" style=\"background:" << change_colours[c]
+      << ";color:" << (c == 0 || c == 6 ? "white" : "#1d232b") << "\">" << words[c]
       << (c == 3 ? std::string() : std::string(c < 3 ? " (to -" : " (to +") + fixed_text(hi, 1) + ")") << "</span>";
   }
   o << "<span class=\"legend-words\">A changed attribute reads <b>(was ...)</b>; the figure in brackets after "
@@ -346,8 +370,8 @@ std::string journey_difference_legend(const Journey& journey, const Figures& hea
 }
 
 std::string journey_map_svg(const Journey& j, const std::string& title, const std::vector<std::string>& segment_names,
-                        const Figures& heat, std::vector<std::string>& notes, std::string& legend,
-                        const MapBaseline* against) {
+                            const Figures& heat, std::vector<std::string>& notes, std::string& legend,
+                            const MapBaseline* against) {
   const auto fits = [](std::size_t nodes, std::size_t edges) {
     return nodes <= limits::map_touchpoints && edges <= limits::map_transitions;
   };
@@ -378,6 +402,5 @@ std::string journey_map_svg(const Journey& j, const std::string& title, const st
   if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
   return svg;
 }
-
 
 }  // namespace cxsim

@@ -49,8 +49,10 @@ std::vector<std::pair<std::string, double>> leaving_by_stage(const Figures& f, c
   for (std::size_t k = 0; k < leave.size(); ++k) {
     const std::string& stage = j.touchpoint(k).stage;
     auto it = std::find_if(out.begin(), out.end(), [&](const auto& s) { return s.first == stage; });
-    if (it == out.end()) out.emplace_back(stage, leave[k]);
-    else it->second += leave[k];
+    if (it == out.end())
+      out.emplace_back(stage, leave[k]);
+    else
+      it->second += leave[k];
   }
   return out;
 }

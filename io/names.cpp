@@ -34,7 +34,8 @@ std::uint32_t next_code_point(const std::string& s, std::size_t& i) {
   const auto b = static_cast<unsigned char>(s[i]);
   const std::size_t n = b >= 0xF0 ? 3 : b >= 0xE0 ? 2 : b >= 0xC0 ? 1 : 0;
   std::uint32_t cp = n == 0 ? b : n == 1 ? (b & 0x1Fu) : n == 2 ? (b & 0x0Fu) : (b & 0x07u);
-  for (std::size_t k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
+  for (std::size_t k = 1; k <= n && i + k < s.size(); ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3Fu);
   i += n + 1;
   return cp;
 }
@@ -106,11 +107,21 @@ std::optional<std::size_t> invalid_utf8(const std::string& s) {
     const auto b = static_cast<unsigned char>(s[i]);
     std::size_t n = 0;
     std::uint32_t cp = 0;
-    if (b < 0x80) { ++i; continue; }
-    if ((b & 0xE0) == 0xC0) { n = 1; cp = b & 0x1F; }
-    else if ((b & 0xF0) == 0xE0) { n = 2; cp = b & 0x0F; }
-    else if ((b & 0xF8) == 0xF0) { n = 3; cp = b & 0x07; }
-    else return i;
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    if ((b & 0xE0) == 0xC0) {
+      n = 1;
+      cp = b & 0x1F;
+    } else if ((b & 0xF0) == 0xE0) {
+      n = 2;
+      cp = b & 0x0F;
+    } else if ((b & 0xF8) == 0xF0) {
+      n = 3;
+      cp = b & 0x07;
+    } else
+      return i;
     for (std::size_t k = 1; k <= n; ++k) {
       if (i + k >= s.size()) return i;
       const auto c = static_cast<unsigned char>(s[i + k]);
@@ -141,11 +152,14 @@ std::optional<std::string> text_problem(const std::string& text, bool multiline)
     unsigned code = 0;
     if ((u < 0x20 || u == 0x7f) && !(multiline && (text[i] == '\n' || text[i] == '\t'))) code = u;
     // C1 controls U+0080-U+009F (UTF-8 C2 80-9F) are control characters too.
-    else if (u == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f) code = next(1);
+    else if (u == 0xc2 && next(1) >= 0x80 && next(1) <= 0x9f)
+      code = next(1);
     // Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) reorder what is shown:
     // "install<U+202E>deliaf" reads as "installfailed".
-    else if (u == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae) code = 0x2000 + (next(2) - 0x80);
-    else if (u == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9) code = 0x2040 + (next(2) - 0x80);
+    else if (u == 0xe2 && next(1) == 0x80 && next(2) >= 0xaa && next(2) <= 0xae)
+      code = 0x2000 + (next(2) - 0x80);
+    else if (u == 0xe2 && next(1) == 0x81 && next(2) >= 0xa6 && next(2) <= 0xa9)
+      code = 0x2040 + (next(2) - 0x80);
     if (code == 0) continue;
     char hex[16];
     std::snprintf(hex, sizeof hex, "U+%04X", code);
@@ -164,7 +178,8 @@ std::string unknown_name(const std::string& what, const std::string& name, const
   return m;
 }
 
-std::string unknown_name_message(const std::string& what, const std::string& name, const std::vector<std::string>& known) {
+std::string unknown_name_message(const std::string& what, const std::string& name,
+                                 const std::vector<std::string>& known) {
   std::string list;
   for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
   return unknown_name(what, name, known) + "; expected one of: " + list;

@@ -19,7 +19,8 @@ std::optional<std::string> invisible_character(const std::string& name);
 std::string unknown_name(const std::string& what, const std::string& name, const std::vector<std::string>& known);
 
 // The same, then "; expected one of: " and every known name (for short lists: keys, fields).
-std::string unknown_name_message(const std::string& what, const std::string& name, const std::vector<std::string>& known);
+std::string unknown_name_message(const std::string& what, const std::string& name,
+                                 const std::vector<std::string>& known);
 
 // What is wrong with a name, an id or a text cell, if anything: not valid UTF-8, or a control
 // character (names and ids are one line of visible text; `multiline` text may hold newlines and

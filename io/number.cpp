@@ -9,7 +9,9 @@
 namespace cxsim {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
 }  // namespace
 
 std::optional<double> parse_real(std::string_view text, std::string& why) {

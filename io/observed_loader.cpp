@@ -47,8 +47,10 @@ class ObservedLoader {
     const auto root = parse_yaml(*text, path, diag_);
     if (!root) return data;
     if (!root->is_map()) {
-      diag_.error(root->where, std::string("the observed counts must be a map with 'customers', 'outcomes', 'touchpoints' "
-                                           "and 'segments', not ") + describe(root->kind));
+      diag_.error(root->where,
+                  std::string("the observed counts must be a map with 'customers', 'outcomes', 'touchpoints' "
+                              "and 'segments', not ") +
+                      describe(root->kind));
       return data;
     }
     base_dir_ = std::filesystem::path(path).parent_path().string();
@@ -58,7 +60,8 @@ class ObservedLoader {
     std::vector<std::pair<std::size_t, CountsSource>> segments;
     if (const auto* list = root->find("segments")) {
       if (!list->is_sequence()) {
-        diag_.error(list->where, std::string("'segments' must be a list of segments' counts, not ") + describe(list->kind));
+        diag_.error(list->where,
+                    std::string("'segments' must be a list of segments' counts, not ") + describe(list->kind));
       } else {
         std::set<std::size_t> seen;
         for (const auto& item : list->items) {
@@ -86,7 +89,8 @@ class ObservedLoader {
 
  private:
   // A whole number of customers or visits, up to the engine's customer limit.
-  std::optional<double> count(std::string_view text, bool quoted, const SourceLocation& where, const std::string& field) {
+  std::optional<double> count(std::string_view text, bool quoted, const SourceLocation& where,
+                              const std::string& field) {
     std::string why;
     if (quoted) {
       diag_.error(where, "'" + field + "' must be a whole number, not quoted text");
@@ -98,7 +102,8 @@ class ObservedLoader {
       return std::nullopt;
     }
     if (*v > limits::max_customers) {
-      diag_.error(where, "'" + field + "' is more than " + std::to_string(limits::max_customers) + ", the largest count cxsim takes");
+      diag_.error(where, "'" + field + "' is more than " + std::to_string(limits::max_customers) +
+                             ", the largest count cxsim takes");
       return std::nullopt;
     }
     return static_cast<double>(*v);
@@ -169,7 +174,8 @@ class ObservedLoader {
     if (const auto* t = map.find("touchpoints")) {
       c.touchpoints_where = t->where;
       if (!t->is_scalar() || t->value.empty())
-        diag_.error(t->where, "'touchpoints' must name a CSV file with columns touchpoint,visits,failures,repeats,abandoned");
+        diag_.error(t->where,
+                    "'touchpoints' must name a CSV file with columns touchpoint,visits,failures,repeats,abandoned");
       else
         touchpoint_table(resolve_beside(base_dir_, t->value), t->where, c);
     }
@@ -208,7 +214,8 @@ class ObservedLoader {
       }
       const std::size_t k = it->second;
       if (const auto [prev, fresh] = seen.emplace(k, row.line); !fresh) {
-        diag_.error(at(0), "touchpoint '" + one_line(id) + "' has counts twice (first on line " + std::to_string(prev->second) + ")");
+        diag_.error(at(0), "touchpoint '" + one_line(id) + "' has counts twice (first on line " +
+                               std::to_string(prev->second) + ")");
         continue;
       }
       ObservedTouchpoint o;
@@ -229,14 +236,16 @@ class ObservedLoader {
       if (const auto& v = o.counts[weight_visits]) {
         for (int f = weight_failures; f < weighted_figure_count; ++f)
           if (const auto& x = o.counts[static_cast<std::size_t>(f)]; x && *x > *v)
-            diag_.error(at(static_cast<std::size_t>(f) + 1), std::string("more ") + touchpoint_columns[static_cast<std::size_t>(f) + 1] + " (" +
-                                                                 shortest_text(*x) + ") than visits (" + shortest_text(*v) + ")");
+            diag_.error(at(static_cast<std::size_t>(f) + 1),
+                        std::string("more ") + touchpoint_columns[static_cast<std::size_t>(f) + 1] + " (" +
+                            shortest_text(*x) + ") than visits (" + shortest_text(*v) + ")");
       }
       if (j_.is_terminal(k)) {
         for (int f = weight_failures; f < weighted_figure_count; ++f)
           if (const auto& x = o.counts[static_cast<std::size_t>(f)]; x && *x > 0.0)
-            diag_.error(at(static_cast<std::size_t>(f) + 1), "'" + one_line(id) + "' is an ending: customers reach it but have no " +
-                                                                 touchpoint_columns[static_cast<std::size_t>(f) + 1] + " there");
+            diag_.error(at(static_cast<std::size_t>(f) + 1),
+                        "'" + one_line(id) + "' is an ending: customers reach it but have no " +
+                            touchpoint_columns[static_cast<std::size_t>(f) + 1] + " there");
       }
       c.touchpoints.push_back(o);
       c.touchpoint_where.push_back({table->file, row.line, 0});
@@ -256,9 +265,9 @@ class ObservedLoader {
       diag_.error(c.customers_where, "the outcomes add up to " + shortest_text(sum) + ", more than the " +
                                          shortest_text(*c.customers) + " customers");
     else if (given == 4 && sum != *c.customers)
-      diag_.error(c.customers_where, "the four outcomes add up to " + shortest_text(sum) + ", not the " +
-                                         shortest_text(*c.customers) +
-                                         " customers (every customer ends in one of them; leave one out if it was not observed)");
+      diag_.error(c.customers_where,
+                  "the four outcomes add up to " + shortest_text(sum) + ", not the " + shortest_text(*c.customers) +
+                      " customers (every customer ends in one of them; leave one out if it was not observed)");
   }
 
   // Each segment with counts is a group; the top-level counts, less the segments' own, are the
@@ -283,7 +292,8 @@ class ObservedLoader {
     double customers = top.customers.value_or(0.0);
     for (const auto& seg : segments) customers -= seg.second.customers.value_or(0.0);
     if (customers < 0.0) {
-      diag_.error(top.customers_where, "the segments' customers add up to more than the " + shortest_text(*top.customers) + " customers");
+      diag_.error(top.customers_where,
+                  "the segments' customers add up to more than the " + shortest_text(*top.customers) + " customers");
       return;
     }
     rest.customers = customers;
@@ -294,17 +304,21 @@ class ObservedLoader {
       double left = *top.outcomes[i];
       bool all = true;
       for (const auto& seg : segments) {
-        if (seg.second.outcomes[i]) left -= *seg.second.outcomes[i];
-        else all = false;
+        if (seg.second.outcomes[i])
+          left -= *seg.second.outcomes[i];
+        else
+          all = false;
       }
       if (!all) {
-        diag_.warning(top.outcome_where[i], std::string("outcomes.") + ending_names[i] +
-                                                " is not used: some segments with counts of their own do not give it, so it "
-                                                "cannot be split between them and the other segments");
+        diag_.warning(top.outcome_where[i],
+                      std::string("outcomes.") + ending_names[i] +
+                          " is not used: some segments with counts of their own do not give it, so it "
+                          "cannot be split between them and the other segments");
         continue;
       }
       if (left < 0.0) {
-        diag_.error(top.outcome_where[i], std::string("the segments' outcomes.") + ending_names[i] + " add up to more than the total");
+        diag_.error(top.outcome_where[i],
+                    std::string("the segments' outcomes.") + ending_names[i] + " add up to more than the total");
         continue;
       }
       rest.outcomes[i] = left;
@@ -325,13 +339,15 @@ class ObservedLoader {
           *x -= *it->counts[static_cast<std::size_t>(f)];
         }
         if (!all) {
-          diag_.warning(top.touchpoint_where[r], "the " + std::string(touchpoint_columns[static_cast<std::size_t>(f) + 1]) + " of '" +
-                                                     one_line(j_.touchpoint(o.touchpoint).id) +
-                                                     "' are not used: some segments with counts of their own do not give them");
+          diag_.warning(top.touchpoint_where[r],
+                        "the " + std::string(touchpoint_columns[static_cast<std::size_t>(f) + 1]) + " of '" +
+                            one_line(j_.touchpoint(o.touchpoint).id) +
+                            "' are not used: some segments with counts of their own do not give them");
           x.reset();
         } else if (*x < 0.0) {
-          diag_.error(top.touchpoint_where[r], "the segments' " + std::string(touchpoint_columns[static_cast<std::size_t>(f) + 1]) + " of '" +
-                                                   one_line(j_.touchpoint(o.touchpoint).id) + "' add up to more than the total");
+          diag_.error(top.touchpoint_where[r],
+                      "the segments' " + std::string(touchpoint_columns[static_cast<std::size_t>(f) + 1]) + " of '" +
+                          one_line(j_.touchpoint(o.touchpoint).id) + "' add up to more than the total");
           x.reset();
         }
       }
@@ -341,13 +357,15 @@ class ObservedLoader {
     for (const auto& o : rest.outcomes) rest_outcomes += o.value_or(0.0);
     if (rest_outcomes > rest.customers) {
       diag_.error(top.customers_where, "less the segments' own counts, the outcomes (" + shortest_text(rest_outcomes) +
-                                           ") add up to more than the customers left (" + shortest_text(rest.customers) + ")");
+                                           ") add up to more than the customers left (" +
+                                           shortest_text(rest.customers) + ")");
       return;
     }
     if (rest.segments.empty()) {
       // Every segment has counts of its own: what the top level says beyond them must be nothing.
       if (customers > 0.0)
-        diag_.error(top.customers_where, "every segment has counts of its own, but they add up to fewer customers than the total");
+        diag_.error(top.customers_where,
+                    "every segment has counts of its own, but they add up to fewer customers than the total");
       return;
     }
     if (rest.customers > 0.0) data.groups.push_back(std::move(rest));

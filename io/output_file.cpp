@@ -31,7 +31,9 @@ int register_temp(const std::string& path) {
   return remove_on_signal(path);
 }
 
-void unregister_temp(int slot) { keep_on_signal(slot); }
+void unregister_temp(int slot) {
+  keep_on_signal(slot);
+}
 
 extern "C" void remove_and_die(int sig) {
   // Files first, then the (now empty) folders they were in.
@@ -43,7 +45,9 @@ extern "C" void remove_and_die(int sig) {
   ::raise(sig);
 }
 
-std::string why(int err) { return std::strerror(err); }
+std::string why(int err) {
+  return std::strerror(err);
+}
 
 // Bytes written straight into a file descriptor cxsim inherited (standard output, a pipe...).
 class DescriptorBuffer : public std::streambuf {
@@ -88,8 +92,8 @@ std::optional<int> descriptor_named(const fs::path& p) {
   if (ec) return std::nullopt;
   const std::string pid = std::to_string(::getpid());
   const std::string t = table.string();
-  const bool ours = t == "/proc/" + pid + "/fd" ||
-                    (t.rfind("/proc/" + pid + "/task/", 0) == 0 && table.filename() == "fd");
+  const bool ours =
+      t == "/proc/" + pid + "/fd" || (t.rfind("/proc/" + pid + "/task/", 0) == 0 && table.filename() == "fd");
   if (!ours) return std::nullopt;
   const std::string n = p.filename().string();
   if (n.empty() || n.size() > 9 || n.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
@@ -155,13 +159,15 @@ OutputFile::OutputFile(std::string path, const std::vector<std::string>& inputs)
   std::error_code ec;
   fs::path at = path_;
   for (int hops = 0; fs::is_symlink(fs::symlink_status(at, ec)); ++hops) {
-    if (hops == 40) throw UsageError("cannot write '" + path_ + "': too many levels of symbolic links (a symlink loop?)");
+    if (hops == 40)
+      throw UsageError("cannot write '" + path_ + "': too many levels of symbolic links (a symlink loop?)");
     if (const auto fd = descriptor_named(at)) {
       // An open descriptor (standard output, a pipe, `>> log`): write into it as the shell set
       // it up; following its link to a file and renaming over that file would destroy it.
       const int flags = ::fcntl(*fd, F_GETFL);
       if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
-        throw UsageError("cannot write '" + path_ + "': descriptor " + std::to_string(*fd) + " is not open for writing");
+        throw UsageError("cannot write '" + path_ + "': descriptor " + std::to_string(*fd) +
+                         " is not open for writing");
       const int mine = ::fcntl(*fd, F_DUPFD_CLOEXEC, 0);
       if (mine < 0) throw UsageError("cannot write '" + path_ + "': " + why(errno));
       target_ = at.string();
@@ -197,8 +203,8 @@ OutputFile::OutputFile(std::string path, const std::vector<std::string>& inputs)
   std::string tmpl = (dir / ("." + target.filename().string() + ".cxsim-XXXXXX")).string();
   const int fd = ::mkstemp(tmpl.data());
   if (fd < 0)
-    throw UsageError("cannot write '" + path_ + "': no new file can be made in its folder '" + dir.string() +
-                     "' (" + why(errno) + "), and cxsim writes there first so nobody sees a partial file");
+    throw UsageError("cannot write '" + path_ + "': no new file can be made in its folder '" + dir.string() + "' (" +
+                     why(errno) + "), and cxsim writes there first so nobody sees a partial file");
   temp_ = tmpl;
   slot_ = register_temp(temp_);
   // Keep an existing file's permissions (and owner, where we may); a new file gets 0666 less
@@ -225,7 +231,8 @@ OutputFile::~OutputFile() {
 void OutputFile::commit() {
   if (descriptor_) {
     descriptor_out_.flush();
-    if (!descriptor_out_) throw std::runtime_error("cannot write '" + path_ + "': the write failed (disk full, or the reader went away?)");
+    if (!descriptor_out_)
+      throw std::runtime_error("cannot write '" + path_ + "': the write failed (disk full, or the reader went away?)");
     committed_ = true;
     return;
   }

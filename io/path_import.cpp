@@ -98,7 +98,7 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) {
     diag.error({path, 0, 0}, std::filesystem::exists(path, ec) ? "not a regular file; expected a CSV file of paths"
-                                                                : "cannot read: no such file");
+                                                               : "cannot read: no such file");
     return false;
   }
   const std::size_t max_errors = 50;
@@ -111,8 +111,9 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
   // The end of a customer's rows: its last row must say how the path ended.
   const auto close = [&](const Path& p) {
     if (p.ending == no_ending)
-      return error(p.line, "ending", "the path of customer '" + p.customer + "' ends here without an ending; " +
-                                         "its last row needs retained, churned, abandoned or defected");
+      return error(p.line, "ending",
+                   "the path of customer '" + p.customer + "' ends here without an ending; " +
+                       "its last row needs retained, churned, abandoned or defected");
     const int set = !has_failed ? set_any : p.failed ? set_fail : set_ok;
     // Left to friction, silent churn is a customer who completed: one retained ending for both.
     const int ending = settings.left_to_friction && p.ending == e_churned ? e_retained : p.ending;
@@ -126,11 +127,13 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
     io::CSVReader<6, io::trim_chars<' ', '\t'>, io::double_quote_escape<',', '"'>, io::throw_on_overflow,
                   io::empty_line_comment>
         reader(path);
-    reader.read_header(io::ignore_missing_column, columns[0], columns[1], columns[2], columns[3], columns[4], columns[5]);
+    reader.read_header(io::ignore_missing_column, columns[0], columns[1], columns[2], columns[3], columns[4],
+                       columns[5]);
     for (const int required : {c_customer, c_step, c_touchpoint, c_ending})
       if (!reader.has_column(columns[static_cast<std::size_t>(required)])) {
-        error(1, "", std::string("the header has no column '") + columns[static_cast<std::size_t>(required)] +
-                         "'; PATHS.csv needs customer,step,touchpoint,ending (and may have segment, failed)");
+        error(1, "",
+              std::string("the header has no column '") + columns[static_cast<std::size_t>(required)] +
+                  "'; PATHS.csv needs customer,step,touchpoint,ending (and may have segment, failed)");
         return false;
       }
     has_segment = reader.has_column("segment");
@@ -162,14 +165,17 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
       }
       const int ending = cell[c_ending].empty() ? no_ending : ending_of(cell[c_ending]);
       if (!cell[c_ending].empty() && ending == no_ending) {
-        going = error(line, "ending",
-                      "unknown ending '" + one_line(cell[c_ending]) + "'; expected retained, churned, abandoned or defected "
+        going =
+            error(line, "ending",
+                  "unknown ending '" + one_line(cell[c_ending]) +
+                      "'; expected retained, churned, abandoned or defected "
                       "(or OBSERVED.yaml's words: silent_churn, routed_defection; nothing before the path's last row)");
         ok = false;
       }
       bool failed = false;
       if (has_failed) {
-        if (cell[c_failed] == "1" || cell[c_failed] == "true") failed = true;
+        if (cell[c_failed] == "1" || cell[c_failed] == "true")
+          failed = true;
         else if (!(cell[c_failed] == "0" || cell[c_failed] == "false")) {
           going = error(line, "failed", "'" + one_line(cell[c_failed]) + "' must be 1 (the visit failed) or 0");
           ok = false;
@@ -192,15 +198,18 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
       if (current && current->customer == cell[c_customer]) {
         Path& p = *current;
         if (p.ending != no_ending) {
-          going = error(p.line, "ending", "an ending in the middle of the path of customer '" + p.customer +
-                                              "': the path goes on at line " + std::to_string(line));
+          going = error(p.line, "ending",
+                        "an ending in the middle of the path of customer '" + p.customer +
+                            "': the path goes on at line " + std::to_string(line));
           current.reset();
           continue;
         }
         if (*step != p.step + 1) {
-          going = error(line, "step", "step " + std::to_string(*step) + " of customer '" + p.customer + "' follows step " +
-                                          std::to_string(p.step) + "; steps go up by 1 (a visit is missing, or the rows are "
-                                          "out of order: sort the file by customer, then step)");
+          going = error(line, "step",
+                        "step " + std::to_string(*step) + " of customer '" + p.customer + "' follows step " +
+                            std::to_string(p.step) +
+                            "; steps go up by 1 (a visit is missing, or the rows are "
+                            "out of order: sort the file by customer, then step)");
           current.reset();
           continue;
         }
@@ -219,8 +228,9 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
       } else {
         if (current) going = close(*current) && going;
         if (finished.count(cell[c_customer])) {
-          going = error(line, "customer", "the rows of customer '" + cell[c_customer] +
-                                              "' are not together; sort the file by customer, then step");
+          going = error(
+              line, "customer",
+              "the rows of customer '" + cell[c_customer] + "' are not together; sort the file by customer, then step");
           current.reset();
           continue;
         }
@@ -239,7 +249,8 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
       line = static_cast<std::size_t>(fl->file_line);
     std::string message = e.what();
     if (dynamic_cast<const io::error::extra_column_in_header*>(&e))
-      message = "unknown column in the header; PATHS.csv has customer,step,touchpoint,ending and optionally segment, failed";
+      message =
+          "unknown column in the header; PATHS.csv has customer,step,touchpoint,ending and optionally segment, failed";
     else if (dynamic_cast<const io::error::too_few_columns*>(&e))
       message = "this row has fewer cells than the header has columns";
     else if (dynamic_cast<const io::error::too_many_columns*>(&e))
@@ -247,7 +258,8 @@ bool count_paths(const std::string& path, const PathImportSettings& settings, Di
     else if (dynamic_cast<const io::error::escaped_string_not_closed*>(&e))
       message = "a quoted cell is not closed (quotes cannot span lines)";
     else if (dynamic_cast<const io::error::header_missing*>(&e))
-      message = "the file is empty; expected a header line customer,step,touchpoint,ending (and segment, failed if known)";
+      message =
+          "the file is empty; expected a header line customer,step,touchpoint,ending (and segment, failed if known)";
     diag.error({path, line, 0}, message);
     return false;
   }
@@ -308,7 +320,9 @@ std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathI
         if (t != -1 - e_abandoned) went_on.emplace(t, n);
       if (went_on.empty() && all_abandoned.insert({from, set}).second)
         out.fallbacks.push_back("at '" + id_of(from) + "'" +
-                                (set == set_fail ? " after a failed visit" : set == set_ok ? " after a visit that worked" : "") +
+                                (set == set_fail ? " after a failed visit"
+                                 : set == set_ok ? " after a visit that worked"
+                                                 : "") +
                                 " every customer abandoned: routed to '" + ending_ids[e_abandoned] +
                                 "', since no friction makes walking away certain");
     }
@@ -318,8 +332,8 @@ std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathI
     for (const auto& [t, n] : to) {
       if (t < 0) ended[static_cast<std::size_t>(-1 - t)] = true;
       trs << csv_escape_verbatim(id_of(from)) << ',' << csv_escape_verbatim(to_id(t)) << ','
-          << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ',' << set_names[static_cast<std::size_t>(set)]
-          << ',' << csv_escape_verbatim(segment) << '\n';
+          << shortest_text(static_cast<double>(n) / static_cast<double>(total)) << ','
+          << set_names[static_cast<std::size_t>(set)] << ',' << csv_escape_verbatim(segment) << '\n';
       ++out.transitions;
     }
   };
@@ -342,7 +356,7 @@ std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathI
   // set's rows (and is reported).
   // One pass over the counts (ordered by segment, then touchpoint): what every segment saw where,
   // never segments x touchpoints, which thousands of segments would make quadratic.
-  std::map<int, std::vector<std::size_t>> own;  // touchpoint -> segments with rows of their own
+  std::map<int, std::vector<std::size_t>> own;                // touchpoint -> segments with rows of their own
   std::map<std::pair<std::size_t, int>, std::uint64_t> seen;  // (segment, touchpoint) -> departures
   if (segs > 1)
     for (const auto& [key, to] : counts.departures) {
@@ -367,7 +381,9 @@ std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathI
         } else {
           write_set(from, set, general[{from, set}], counts.segments[s]);
           out.fallbacks.push_back("segment '" + counts.segments[s] + "' at '" + id_of(from) + "'" +
-                                  (set == set_fail ? " after a failed visit" : set == set_ok ? " after a visit that worked" : "") +
+                                  (set == set_fail ? " after a failed visit"
+                                   : set == set_ok ? " after a visit that worked"
+                                                   : "") +
                                   ": seen " + std::to_string(n) + " times, uses the route of all customers");
         }
       }
@@ -392,12 +408,14 @@ std::string touchpoints_table(const PathCounts& pc, const JourneyIds& ids, const
   tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
   tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
   for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
-    const double r = counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
+    const double r =
+        counts.visits[k] ? 1.0 - static_cast<double>(counts.failures[k]) / static_cast<double>(counts.visits[k]) : 1.0;
     tps << csv_escape_verbatim(counts.touchpoints[k]) << ',' << shortest_text(r) << ",1,1,0,0,\n";
   }
   for (int e = 0; e < 4; ++e)
     if (ended[static_cast<std::size_t>(e)])
-      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0," << (e < 2 ? "retained" : "defected") << '\n';
+      tps << csv_escape_verbatim(ending_ids[static_cast<std::size_t>(e)]) << ",1,1,1,0,0,"
+          << (e < 2 ? "retained" : "defected") << '\n';
   out.touchpoints = counts.touchpoints.size() + 1;
 
   return tps.str();
@@ -421,7 +439,8 @@ std::string scenario_yaml(const std::string& path, const PathCounts& pc, const J
        << endings[3] << " defected.\n"
        << "# Every transition has its maximum-likelihood probability: the times it was taken over the departures\n"
        << "# from its touchpoint" << (has_failed ? " (after failed and working visits apart)" : "") << ".\n"
-       << "# Friction is neutral: reliability " << (has_failed ? "as observed (the share of visits that did not fail)" : "1")
+       << "# Friction is neutral: reliability "
+       << (has_failed ? "as observed (the share of visits that did not fail)" : "1")
        << ", relevance 1, value 1, trust 0,\n"
        << "# no recovery points, and the segments feel no friction and do not churn silently.";
   if (settings.left_to_friction)
@@ -444,7 +463,8 @@ std::string scenario_yaml(const std::string& path, const PathCounts& pc, const J
     for (const auto& f : out.fallbacks) yaml << "#   " << one_line(f) << '\n';
   }
   yaml << "name: \"Imported paths\"\n"
-       << "journey:\n  start: " << yaml_quote(start_id) << "\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\n"
+       << "journey:\n  start: " << yaml_quote(start_id)
+       << "\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\n"
        << "segments:\n";
   for (std::size_t s = 0; s < segs; ++s) {
     yaml << "  - {name: " << yaml_quote(has_segment ? counts.segments[s] : "customers") << ", share: "
@@ -462,8 +482,8 @@ void observed_counts(const std::string& path, const PathCounts& pc, ImportedPath
   const auto& endings = counts.endings;
   std::ostringstream obs, table;
   obs << "# Counted by cxsim import-paths from " << one_line(path) << " (the paths the journey beside it was\n"
-      << "# imported from). Every customer's ending, and each touchpoint's visits"
-      << (has_failed ? ", failures" : "") << " and abandonments.\n"
+      << "# imported from). Every customer's ending, and each touchpoint's visits" << (has_failed ? ", failures" : "")
+      << " and abandonments.\n"
       << "customers: " << out.customers << "\noutcomes: {retained: " << endings[e_retained]
       << ", silent_churn: " << endings[e_churned] << ", abandoned: " << endings[e_abandoned]
       << ", routed_defection: " << endings[e_defected] << "}\ntouchpoints: observed_touchpoints.csv\n";

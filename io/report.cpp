@@ -44,8 +44,12 @@ namespace {
 nlohmann::ordered_json rollup_json(const LossGroup& g, const char* key) {
   nlohmann::ordered_json by_cause = nlohmann::ordered_json::object();
   for (int c = 0; c < cause_count; ++c) by_cause[cause_names[c]] = g.by_cause[static_cast<std::size_t>(c)];
-  return {{key, g.name},          {"touchpoints", g.touchpoints}, {"defections", g.defections},
-          {"abandoned", g.abandoned}, {"routed", g.routed},       {"silent", g.silent},
+  return {{key, g.name},
+          {"touchpoints", g.touchpoints},
+          {"defections", g.defections},
+          {"abandoned", g.abandoned},
+          {"routed", g.routed},
+          {"silent", g.silent},
           {"defections_by_cause", by_cause}};
 }
 
@@ -137,8 +141,7 @@ nlohmann::ordered_json to_json(const Report& r) {
   j["elapsed_seconds"] = r.elapsed_seconds;
   if (r.unfinished_warning) j["warnings"] = {*r.unfinished_warning};
   if (r.monte_carlo())
-    j["visits_per_second"] =
-        r.elapsed_seconds > 0 ? static_cast<double>(visits_total(r)) / r.elapsed_seconds : 0.0;
+    j["visits_per_second"] = r.elapsed_seconds > 0 ? static_cast<double>(visits_total(r)) / r.elapsed_seconds : 0.0;
   return j;
 }
 
@@ -160,7 +163,8 @@ std::string table(const Report& r) {
   if (r.monte_carlo()) {
     o << "Monte Carlo: " << r.tally->customers << " customers, seed " << r.seed << ", " << r.threads
       << (r.threads == 1 ? " thread" : " threads")
-      << (r.processes > 1 ? " in each of " + std::to_string(r.processes) + " processes" : "") << ", " << num(r.elapsed_seconds, 3) << " s\n";
+      << (r.processes > 1 ? " in each of " + std::to_string(r.processes) + " processes" : "") << ", "
+      << num(r.elapsed_seconds, 3) << " s\n";
     if (r.precision_target)
       o << "Precision target ±" << num(*r.precision_target) << (r.precision_reached ? " reached" : " NOT reached")
         << " (95% half-width " << num(r.interval(r.tally->defections()).half_width()) << ")\n";
@@ -192,7 +196,8 @@ std::string table(const Report& r) {
   o << "\n  (route: the journey sent them to a defection ending after a visit that worked)\n";
   const PerCustomer each = per_customer(r.figures, *r.journey);
   o << "per customer: effort " << num(each.effort_minutes, 4) << " minutes, cost to serve "
-    << (each.cost_to_serve ? num(*each.cost_to_serve, 4) : std::string("unknown (no touchpoint gives a cost)")) << "\n\n";
+    << (each.cost_to_serve ? num(*each.cost_to_serve, 4) : std::string("unknown (no touchpoint gives a cost)"))
+    << "\n\n";
 
   // Where customers are lost: every defection blamed on one touchpoint, biggest first.
   std::vector<std::size_t> order;
@@ -203,10 +208,10 @@ std::string table(const Report& r) {
   });
   o << "where customers are lost (defections per 1,000 customers, lost = abandoned + routed + silent = the causes; "
        "visits and failures per customer):\n";
-  std::vector<TextTable::Column> lost_columns{
-      {"touchpoint", Align::left, 22}, {"stage", Align::left, 14}, {"channel", Align::left, 10},
-      {"lost", Align::right, 9},       {"abandoned", Align::right, 9}, {"routed", Align::right, 7},
-      {"silent", Align::right, 7}};
+  std::vector<TextTable::Column> lost_columns{{"touchpoint", Align::left, 22}, {"stage", Align::left, 14},
+                                              {"channel", Align::left, 10},    {"lost", Align::right, 9},
+                                              {"abandoned", Align::right, 9},  {"routed", Align::right, 7},
+                                              {"silent", Align::right, 7}};
   for (int c = 0; c < cause_count; ++c)
     lost_columns.push_back({c == 0 ? "reliab." : cause_names[static_cast<std::size_t>(c)], Align::right, 9});
   lost_columns.push_back({"visits", Align::right, 8});
@@ -215,8 +220,12 @@ std::string table(const Report& r) {
   for (auto k : order) {
     const auto& t = r.figures.touchpoints[k];
     const Touchpoint& tp = r.journey->touchpoint(k);
-    std::vector<std::string> cells{tp.id, tp.stage.empty() ? "-" : tp.stage, tp.channel.empty() ? "-" : tp.channel,
-                                   per_1000(t.defections()), per_1000(t[fig_abandoned]), per_1000(t[fig_routed]),
+    std::vector<std::string> cells{tp.id,
+                                   tp.stage.empty() ? "-" : tp.stage,
+                                   tp.channel.empty() ? "-" : tp.channel,
+                                   per_1000(t.defections()),
+                                   per_1000(t[fig_abandoned]),
+                                   per_1000(t[fig_routed]),
                                    per_1000(t[fig_silent])};
     for (int c = 0; c < cause_count; ++c) cells.push_back(per_1000(t[fig_cause + c]));
     cells.push_back(num(t[fig_visits], 4));
@@ -227,12 +236,15 @@ std::string table(const Report& r) {
   auto groups = [&](const char* title, const std::vector<LossGroup>& gs) {
     if (gs.size() < 2 && (gs.empty() || gs.front().name.empty())) return;  // nothing to roll up
     o << "\nby " << title << " (defections per 1,000 customers):\n";
-    TextTable table({{title, Align::left, 20}, {"lost", Align::right, 9}, {"abandoned", Align::right, 9},
-                     {"routed", Align::right, 7}, {"silent", Align::right, 7}},
+    TextTable table({{title, Align::left, 20},
+                     {"lost", Align::right, 9},
+                     {"abandoned", Align::right, 9},
+                     {"routed", Align::right, 7},
+                     {"silent", Align::right, 7}},
                     "  ");
     for (const auto& g : gs)
-      table.add({g.name.empty() ? "(none)" : g.name, per_1000(g.defections), per_1000(g.abandoned),
-                 per_1000(g.routed), per_1000(g.silent)});
+      table.add({g.name.empty() ? "(none)" : g.name, per_1000(g.defections), per_1000(g.abandoned), per_1000(g.routed),
+                 per_1000(g.silent)});
     o << table.str();
   };
   groups("stage", rollup(r, &Touchpoint::stage));
@@ -248,10 +260,11 @@ std::string table(const Report& r) {
   }
   o << segments.str();
   if (!r.monte_carlo())
-    o << "\nsolved exactly" << (r.quadrature ? " with " + r.quadrature_rule + " quadrature over the customer multiplier (" +
-                                                  std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
-                                                  num(r.quadrature_change, 2) + ")"
-                                            : "")
+    o << "\nsolved exactly"
+      << (r.quadrature ? " with " + r.quadrature_rule + " quadrature over the customer multiplier (" +
+                             std::to_string(r.quadrature_nodes) + " nodes, figures settled to " +
+                             num(r.quadrature_change, 2) + ")"
+                       : "")
       << ", residual " << num(r.residual, 2) << "\n";
   return o.str();
 }
@@ -326,9 +339,12 @@ std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key) {
 
 std::string format_report(const Report& r, Format f) {
   switch (f) {
-    case Format::json: return to_json(r).dump(2) + "\n";
-    case Format::csv: return csv(r);
-    case Format::table: break;
+    case Format::json:
+      return to_json(r).dump(2) + "\n";
+    case Format::csv:
+      return csv(r);
+    case Format::table:
+      break;
   }
   return table(r);
 }

@@ -17,7 +17,7 @@
 namespace cxsim {
 
 struct Report {
-  std::string scenario;            // the scenario's name
+  std::string scenario;  // the scenario's name
   std::string variant = "baseline";
   std::string segment;  // a persona view: the figures of this segment's customers alone ("" for all)
   double segment_share = 1.0;

@@ -9,12 +9,14 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-json optional_number(const std::optional<double>& x) { return x ? json(*x) : json(nullptr); }
+json optional_number(const std::optional<double>& x) {
+  return x ? json(*x) : json(nullptr);
+}
 
 }  // namespace
 
-json report_context(const Scenario& scenario, const ScenarioModel& model, const std::vector<const VariantSource*>& redesigns,
-                    const std::optional<Economics>& economics) {
+json report_context(const Scenario& scenario, const ScenarioModel& model,
+                    const std::vector<const VariantSource*>& redesigns, const std::optional<Economics>& economics) {
   json j;
   j["description"] = scenario.description;
   json rs = json::array();

@@ -40,6 +40,8 @@ std::string money_text(double x, const std::string& currency) {
   return grouped_text(x) + (currency.empty() ? "" : " " + currency);
 }
 
-std::string percent_text(double share, int decimals) { return fixed_text(100.0 * share, decimals) + "%"; }
+std::string percent_text(double share, int decimals) {
+  return fixed_text(100.0 * share, decimals) + "%";
+}
 
 }  // namespace cxsim

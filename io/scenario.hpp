@@ -18,15 +18,24 @@
 namespace cxsim {
 
 // Touchpoint fields: CSV header names and YAML keys, in this order.
-inline constexpr std::array<const char*, 12> touchpoint_fields{
-    "id",    "name",     "stage",   "channel", "reliability",    "relevance",
-    "value", "trust",    "recovery", "outcome", "effort_minutes", "cost"};
+inline constexpr std::array<const char*, 12> touchpoint_fields{"id",          "name",      "stage",          "channel",
+                                                               "reliability", "relevance", "value",          "trust",
+                                                               "recovery",    "outcome",   "effort_minutes", "cost"};
 enum TouchpointField : int {
-  tp_id, tp_name, tp_stage, tp_channel, tp_reliability, tp_relevance,
-  tp_value, tp_trust, tp_recovery, tp_outcome, tp_effort_minutes, tp_cost
+  tp_id,
+  tp_name,
+  tp_stage,
+  tp_channel,
+  tp_reliability,
+  tp_relevance,
+  tp_value,
+  tp_trust,
+  tp_recovery,
+  tp_outcome,
+  tp_effort_minutes,
+  tp_cost
 };
-inline constexpr std::array<int, 5> required_touchpoint_fields{tp_id, tp_reliability, tp_relevance,
-                                                               tp_value, tp_trust};
+inline constexpr std::array<int, 5> required_touchpoint_fields{tp_id, tp_reliability, tp_relevance, tp_value, tp_trust};
 
 inline constexpr std::array<const char*, 5> transition_fields{"from", "to", "probability", "when", "segment"};
 
@@ -41,7 +50,7 @@ struct TransitionSource {
   std::string from, to;
   double probability = 0.0;
   When when = When::any;
-  std::string segment;  // empty: every segment without rows of its own here
+  std::string segment;   // empty: every segment without rows of its own here
   SourceLocation where;  // the row or map
   // Its cells, in the same file (a line and a column each: a 300,000-row table keeps one file
   // name per row, not five).
@@ -64,8 +73,14 @@ struct TransitionSource {
 inline constexpr std::array<const char*, 7> segment_fields{
     "name", "share", "value_expectation", "sensitivity", "walk_away", "silent_churn", "heterogeneity"};
 enum SegmentField : int {
-  seg_name, seg_share, seg_value_expectation, seg_sensitivity, seg_walk_away, seg_silent_churn,
-  seg_heterogeneity, segment_field_count
+  seg_name,
+  seg_share,
+  seg_value_expectation,
+  seg_sensitivity,
+  seg_walk_away,
+  seg_silent_churn,
+  seg_heterogeneity,
+  segment_field_count
 };
 // The four sensitivities (hazards a, b, c, d), under `sensitivity`, and the walk-away odds that
 // state them the way a designer would, under `walk_away`, in the same order.
@@ -75,7 +90,7 @@ inline constexpr std::array<const char*, 4> walk_away_keys{"failed", "repeated",
 // one repeat, one hour).
 inline constexpr std::array<double, 4> walk_away_units{1.0, 1.0, 0.1, 1.0};
 inline double& sensitivity_of(Segment& s, std::size_t which) {
-  return which == 0 ? s.reliability_sensitivity
+  return which == 0   ? s.reliability_sensitivity
          : which == 1 ? s.relevance_sensitivity
          : which == 2 ? s.value_sensitivity
                       : s.effort_sensitivity;
@@ -105,7 +120,7 @@ struct VariantSource {
   SourceLocation where;
   std::optional<double> cost_per_year;  // what the redesign costs to run, per year
   SourceLocation cost_where;
-  std::optional<double> one_off_cost;  // what it costs once, to build (counts in the NPV)
+  std::optional<double> one_off_cost;         // what it costs once, to build (counts in the NPV)
   std::vector<TouchpointSource> touchpoints;  // patches or additions, by id
   std::vector<TransitionReplacement> transitions;
   std::vector<SegmentSource> segments;  // patches, by name
@@ -170,7 +185,7 @@ struct SimulationDefaults {
 };
 
 struct Scenario {
-  std::string path;  // the YAML file
+  std::string path;                 // the YAML file
   std::vector<std::string> inputs;  // every file read: the YAML file, then the CSV tables it names
   std::string name, description;
   std::string start;
@@ -200,7 +215,7 @@ struct Scenario {
 // What the engines run: one variant of the scenario ("baseline" for none).
 struct ScenarioModel {
   std::string variant = "baseline";
-  std::string segment;  // a persona view: only this segment's customers walk ("" for everyone)
+  std::string segment;         // a persona view: only this segment's customers walk ("" for everyone)
   double segment_share = 1.0;  // that segment's share of all customers
   Journey journey;
   Population population;

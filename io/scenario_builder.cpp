@@ -55,8 +55,7 @@ void apply_segment_patch(Segment& s, const SegmentSource& patch) {
   if (given(seg_silent_churn)) s.silent_churn = p.silent_churn;
   if (given(seg_heterogeneity)) s.heterogeneity = p.heterogeneity;
   for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
-    if (given(segment_field_count + static_cast<int>(i)))
-      sensitivity_of(s, i) = sensitivity_of(p, i);
+    if (given(segment_field_count + static_cast<int>(i))) sensitivity_of(s, i) = sensitivity_of(p, i);
 }
 
 // " (did you mean 'install'?)" for a mistyped name, or nothing. Only the first few misses look
@@ -84,8 +83,8 @@ class NameHints {
 
 }  // namespace
 
-std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource* variant,
-                                         Diagnostics& diag, bool references_only) {
+std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource* variant, Diagnostics& diag,
+                                         bool references_only) {
   const bool ids_known = !references_only || sc.touchpoint_ids_known;
   const std::size_t errors_before = diag.error_count();
   const std::string prefix = variant ? "variant '" + variant->name + "': " : "";
@@ -167,7 +166,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     const auto from = index.find(t->from);
     const auto to = index.find(t->to);
     if (from == index.end())
-      diag.error(t->from_where(), prefix + "transition from unknown touchpoint '" + t->from + "'" + touchpoint_hint(t->from));
+      diag.error(t->from_where(),
+                 prefix + "transition from unknown touchpoint '" + t->from + "'" + touchpoint_hint(t->from));
     if (to == index.end())
       diag.error(t->to_where(), prefix + "transition to unknown touchpoint '" + t->to + "'" + touchpoint_hint(t->to));
     int segment = every_segment;
@@ -177,8 +177,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
         std::string names;
         for (const auto& seg : sc.segments) names += (names.empty() ? "" : ", ") + seg.segment.name;
         diag.error(t->segment_where(), prefix + "this transition is for segment '" + t->segment +
-                                         "', which the scenario does not define" + segment_hint(t->segment) +
-                                         " (segments: " + names + ")");
+                                           "', which the scenario does not define" + segment_hint(t->segment) +
+                                           " (segments: " + names + ")");
         continue;
       }
       segment = it->second;
@@ -195,7 +195,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     diag.error(sc.start_where.file.empty() ? SourceLocation{sc.path, 0, 0} : sc.start_where,
                "the journey has no touchpoints");
   else if (!variant && ids_known && !sc.start.empty())
-    diag.error(sc.start_where, "the start '" + sc.start + "' is not a touchpoint of the journey" + touchpoint_hint(sc.start));
+    diag.error(sc.start_where,
+               "the start '" + sc.start + "' is not a touchpoint of the journey" + touchpoint_hint(sc.start));
 
   // Segments, patched by the variant.
   std::vector<Segment> segments;
@@ -205,7 +206,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     for (std::size_t s = 0; s < segments.size(); ++s) by_name.emplace(segments[s].name, s);
     for (const auto& patch : variant->segments) {
       const auto found = by_name.find(patch.segment.name);
-      const auto it = found == by_name.end() ? segments.end() : segments.begin() + static_cast<std::ptrdiff_t>(found->second);
+      const auto it =
+          found == by_name.end() ? segments.end() : segments.begin() + static_cast<std::ptrdiff_t>(found->second);
       if (it == segments.end()) {
         diag.error(patch.where, prefix + "patches segment '" + patch.segment.name +
                                     "', which the scenario does not define" + segment_hint(patch.segment.name));
@@ -270,7 +272,8 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
     if (!own_rows[s]) {
       // A visit's friction is positive where the segment is sensitive to a part that is there; a
       // value gap is there at touchpoints whose value is below the expectation.
-      const auto below = static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), seg.value_expectation) - values.begin());
+      const auto below = static_cast<std::size_t>(
+          std::lower_bound(values.begin(), values.end(), seg.value_expectation) - values.begin());
       const std::array<std::size_t, 5> kind{seg.reliability_sensitivity > 0.0, seg.relevance_sensitivity > 0.0,
                                             seg.effort_sensitivity > 0.0, seg.value_sensitivity > 0.0,
                                             seg.value_sensitivity > 0.0 ? below : 0};
@@ -283,10 +286,10 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
       names += (i ? ", '" : "'") + model.journey.touchpoint(states.trapped[i]).id + "'";
     if (states.trapped.size() > 8) names += " and " + std::to_string(states.trapped.size() - 8) + " more";
     variant_error(states.trapped.front(), std::nullopt, tp_where[states.trapped.front()],
-               "customers" + (model.population.size() > 1 ? " of segment '" + seg.name + "'" : "") +
-                   " who reach " + names +
-                   " can never leave: from there no ending can be reached with the guard and history "
-                   "they can have, and no friction lets them abandon");
+                  "customers" + (model.population.size() > 1 ? " of segment '" + seg.name + "'" : "") + " who reach " +
+                      names +
+                      " can never leave: from there no ending can be reached with the guard and history "
+                      "they can have, and no friction lets them abandon");
   }
   if (diag.error_count() > errors_before) return std::nullopt;
   return model;
@@ -305,15 +308,13 @@ void check_sweeps(const Scenario& sc, const ScenarioModel& m, Diagnostics& diag)
         const auto best = closest_name(s.touchpoint, ids);
         diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint + "' is not in the journey" +
                                      (best ? " (did you mean '" + *best + "'?)" : ""));
-      }
-      else if (m.journey.is_terminal(*k))
+      } else if (m.journey.is_terminal(*k))
         diag.error(s.name_where, "the sweep's touchpoint '" + s.touchpoint +
                                      "' is an ending: customers do not visit it, so its attributes do nothing");
       continue;
     }
     const auto segs = m.population.segments();
-    if (std::none_of(segs.begin(), segs.end(), [&](const Segment& g) { return g.name == s.segment; }))
-    {
+    if (std::none_of(segs.begin(), segs.end(), [&](const Segment& g) { return g.name == s.segment; })) {
       std::vector<std::string> names;
       for (const auto& g : segs) names.push_back(g.name);
       const auto best = closest_name(s.segment, names);

@@ -32,8 +32,8 @@ using limits::max_money;
 // One value to convert, from a CSV cell or a YAML node.
 struct Cell {
   std::string text;
-  bool empty = false;       // empty CSV cell or YAML null
-  bool quoted = false;      // YAML text in quotes
+  bool empty = false;                // empty CSV cell or YAML null
+  bool quoted = false;               // YAML text in quotes
   const char* wrong_kind = nullptr;  // YAML map or list where a value was expected
   SourceLocation where;
 };
@@ -41,7 +41,8 @@ struct Cell {
 Cell cell_of(const YamlNode& n) {
   Cell c;
   c.where = n.where;
-  if (n.is_null()) c.empty = true;
+  if (n.is_null())
+    c.empty = true;
   else if (n.is_scalar()) {
     c.text = n.value;
     c.quoted = n.quoted;
@@ -108,7 +109,8 @@ class Loader {
     const auto v = parse_real(c.text, why);
     if (!v) {
       // A spreadsheet with German or French settings writes 0,85.
-      if (const auto comma = c.text.find(','); comma != std::string::npos && c.text.find(',', comma + 1) == std::string::npos) {
+      if (const auto comma = c.text.find(',');
+          comma != std::string::npos && c.text.find(',', comma + 1) == std::string::npos) {
         std::string point = c.text, ignored;
         point[comma] = '.';
         if (parse_real(point, ignored)) {
@@ -135,8 +137,8 @@ class Loader {
     const std::string range = hi == UINT64_MAX ? ">= " + std::to_string(lo)
                                                : "from " + std::to_string(lo) + " to " + fmt(static_cast<double>(hi));
     if (c.quoted) {
-      diag_.error(c.where, "'" + field + "' must be a whole number " + range + ", not quoted text" + quoted_echo(c.text) +
-                               "; remove the quotes");
+      diag_.error(c.where, "'" + field + "' must be a whole number " + range + ", not quoted text" +
+                               quoted_echo(c.text) + "; remove the quotes");
       return std::nullopt;
     }
     if (c.wrong_kind || c.empty) {
@@ -236,9 +238,12 @@ class Loader {
       case tp_outcome: {
         auto v = text(c, name, false);
         if (!v) return false;
-        if (v->empty()) t.outcome = Outcome::none;
-        else if (*v == "retained") t.outcome = Outcome::retained;
-        else if (*v == "defected") t.outcome = Outcome::defected;
+        if (v->empty())
+          t.outcome = Outcome::none;
+        else if (*v == "retained")
+          t.outcome = Outcome::retained;
+        else if (*v == "defected")
+          t.outcome = Outcome::defected;
         else {
           diag_.error(c.where, "'outcome' is '" + *v + "'; expected 'retained', 'defected' or empty");
           return false;
@@ -263,8 +268,7 @@ class Loader {
   void require_touchpoint_fields(const TouchpointSource& tp, const std::string& what) {
     for (int f : required_touchpoint_fields)
       if (!tp.given.test(static_cast<std::size_t>(f)))
-        diag_.error(tp.where, what + " is missing the required field '" +
-                                  std::string(touchpoint_fields[f]) + "'");
+        diag_.error(tp.where, what + " is missing the required field '" + std::string(touchpoint_fields[f]) + "'");
   }
 
   static int touchpoint_field_index(const std::string& key) {
@@ -282,8 +286,7 @@ class Loader {
       if (f < 0 || (f == tp_id && !id_allowed)) {
         diag_.error(k.where, (f == tp_id ? std::string("a patch names its touchpoint by its key; "
                                                        "remove 'id'")
-                                         : unknown_among("touchpoint field", k.value,
-                                                                touchpoint_fields)) +
+                                         : unknown_among("touchpoint field", k.value, touchpoint_fields)) +
                                  " (in " + what + ")");
         continue;
       }
@@ -305,8 +308,8 @@ class Loader {
             out.reserve(most_rows);
             for (std::size_t f : required_touchpoint_fields)
               if (!present[f])
-                diag_.error({path, header_line, 0}, "the header has no column '" + std::string(touchpoint_fields[f]) +
-                                              "', which is required");
+                diag_.error({path, header_line, 0},
+                            "the header has no column '" + std::string(touchpoint_fields[f]) + "', which is required");
             header_ok = present[tp_id];
           },
           [&](const CsvRow& row) {
@@ -315,9 +318,9 @@ class Loader {
             for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
               if (!row.cells[f]) continue;
               const Cell c = cell_of(row.cells[f], {tp.where.file, row.line, row.columns[f]});
-              if (c.empty && f != tp_id && std::find(required_touchpoint_fields.begin(),
-                                                     required_touchpoint_fields.end(),
-                                                     static_cast<int>(f)) == required_touchpoint_fields.end())
+              if (c.empty && f != tp_id &&
+                  std::find(required_touchpoint_fields.begin(), required_touchpoint_fields.end(),
+                            static_cast<int>(f)) == required_touchpoint_fields.end())
                 continue;  // an empty optional cell: the default
               set_touchpoint_field(tp, static_cast<int>(f), c);
               tp.given.set(f);  // a bad value was reported; do not also report it missing
@@ -365,8 +368,7 @@ class Loader {
     bool ok = true;
     for (int f = 0; f < 3; ++f)
       if (!given[f]) {
-        diag_.error(where, "this transition is missing the required field '" +
-                               std::string(transition_fields[f]) + "'");
+        diag_.error(where, "this transition is missing the required field '" + std::string(transition_fields[f]) + "'");
         ok = false;
       }
     if (!ok) return std::nullopt;
@@ -441,8 +443,8 @@ class Loader {
             out.reserve(most_rows);
             for (std::size_t f = 0; f < 3; ++f)
               if (!present[f])
-                diag_.error({path, header_line, 0}, "the header has no column '" + std::string(transition_fields[f]) +
-                                              "', which is required");
+                diag_.error({path, header_line, 0},
+                            "the header has no column '" + std::string(transition_fields[f]) + "', which is required");
             columns_ok = present[0] && present[1] && present[2];
           },
           [&](const CsvRow& row) {
@@ -472,8 +474,7 @@ class Loader {
   // ---- segments ----
   // One map of the four sensitivities, as hazards (`sensitivity`) or as walk-away odds
   // (`walk_away`). A sensitivity given in both forms is an error at the second.
-  void sensitivities(const YamlNode& v, bool odds, SegmentSource& s,
-                     std::array<SourceLocation, 4>& first_where) {
+  void sensitivities(const YamlNode& v, bool odds, SegmentSource& s, std::array<SourceLocation, 4>& first_where) {
     const auto& keys = odds ? walk_away_keys : sensitivity_keys;
     const std::string map = odds ? "walk_away" : "sensitivity";
     if (!is_map(v, "'" + map + "'")) return;
@@ -511,7 +512,9 @@ class Loader {
         const double hazard = -std::log1p(-*p) / walk_away_units[which];
         if (hazard > limits::max_sensitivity) {
           diag_.error(sv.where, "'" + field + "' is " + cell_of(sv).text + ", a hazard of " + fmt(hazard) +
-                                    (which == 2 ? " per unit of value gap" : which == 3 ? " per hour" : "") +
+                                    (which == 2   ? " per unit of value gap"
+                                     : which == 3 ? " per hour"
+                                                  : "") +
                                     "; the largest cxsim supports is " + fmt(limits::max_sensitivity));
           continue;
         }
@@ -534,8 +537,7 @@ class Loader {
       if (it == segment_fields.end() || (patch && it == segment_fields.begin())) {
         diag_.error(k.where, patch && it == segment_fields.begin()
                                  ? "a segment patch names its segment by its key; remove 'name'"
-                                 : unknown_among("segment key", k.value, segment_fields) +
-                                       " (in " + what + ")");
+                                 : unknown_among("segment key", k.value, segment_fields) + " (in " + what + ")");
         continue;
       }
       const auto f = static_cast<int>(it - segment_fields.begin());
@@ -572,8 +574,9 @@ class Loader {
         if (!s.given.test(static_cast<std::size_t>(f)))
           diag_.error(n.where, what + " is missing the required key '" + std::string(segment_fields[f]) + "'");
       if (!s.given.test(seg_sensitivity) && !s.given.test(seg_walk_away))
-        diag_.error(n.where, what + " is missing its sensitivities: give 'sensitivity' (hazards) or "
-                                    "'walk_away' (walk-away odds)");
+        diag_.error(n.where, what +
+                                 " is missing its sensitivities: give 'sensitivity' (hazards) or "
+                                 "'walk_away' (walk-away odds)");
     }
     return s;
   }
@@ -628,9 +631,8 @@ class Loader {
     if (!root) return sc;
     if (!is_map(*root, "a scenario file")) return sc;
     const std::string base_dir = std::filesystem::path(path).parent_path().string();
-    static constexpr std::array<const char*, 10> top{"name",      "description", "journey",  "segments",
-                                                     "simulation", "economics",  "variants", "sweeps",
-                                                     "redesign",   "assumptions"};
+    static constexpr std::array<const char*, 10> top{"name",      "description", "journey", "segments", "simulation",
+                                                     "economics", "variants",    "sweeps",  "redesign", "assumptions"};
     only_keys(*root, top, "the scenario");
 
     if (const auto* n = required(*root, "name", "the scenario"))
@@ -674,14 +676,14 @@ class Loader {
         std::string names;
         for (const auto& m : missing) names += (names.empty() ? "'" : ", '") + m + "'";
         for (const TouchpointSource* tp : duplicates)
-          diag_.error(tp->where, "duplicate touchpoint id '" + tp->touchpoint.id + "' (first defined at " +
-                                     where_text(seen.at(tp->touchpoint.id)) + ")" +
-                                     (missing.empty() ? ""
-                                      : missing.size() == 1
-                                          ? "; the journey also uses " + names +
-                                                ", which no row defines: is this row " + names + "?"
-                                          : "; the journey also uses " + names +
-                                                ", which no row defines: is this row one of them?"));
+          diag_.error(
+              tp->where,
+              "duplicate touchpoint id '" + tp->touchpoint.id + "' (first defined at " +
+                  where_text(seen.at(tp->touchpoint.id)) + ")" +
+                  (missing.empty() ? ""
+                   : missing.size() == 1
+                       ? "; the journey also uses " + names + ", which no row defines: is this row " + names + "?"
+                       : "; the journey also uses " + names + ", which no row defines: is this row one of them?"));
       }
     }
 
@@ -697,8 +699,8 @@ class Loader {
           if (s.given.test(seg_name)) {
             auto [it, fresh] = names.emplace(s.segment.name, s.where);
             if (!fresh)
-              diag_.error(s.where, "duplicate segment name '" + s.segment.name + "' (first at " +
-                                       where_text(it->second) + ")");
+              diag_.error(s.where,
+                          "duplicate segment name '" + s.segment.name + "' (first at " + where_text(it->second) + ")");
           }
           sc.segments.push_back(std::move(s));
         }
@@ -725,7 +727,7 @@ class Loader {
 
     if (const auto* n = root->find("economics"); n && is_map(*n, "'economics'")) {
       static constexpr std::array<const char*, 6> keys{"customers_per_year", "value_per_customer", "currency",
-                                                       "horizon_years", "discount_rate", "value_by_stage"};
+                                                       "horizon_years",      "discount_rate",      "value_by_stage"};
       only_keys(*n, keys, "'economics'");
       Economics e;
       e.where = n->where;
@@ -733,24 +735,34 @@ class Loader {
       const auto* c = required(*n, "customers_per_year", "'economics'");
       const auto* v = required(*n, "value_per_customer", "'economics'");
       if (c) {
-        if (auto x = real(cell_of(*c), "customers_per_year", 0.0, max_money)) e.customers_per_year = *x;
-        else ok = false;
+        if (auto x = real(cell_of(*c), "customers_per_year", 0.0, max_money))
+          e.customers_per_year = *x;
+        else
+          ok = false;
       }
       if (v) {
-        if (auto x = real(cell_of(*v), "value_per_customer", 0.0, max_money)) e.value_per_customer = *x;
-        else ok = false;
+        if (auto x = real(cell_of(*v), "value_per_customer", 0.0, max_money))
+          e.value_per_customer = *x;
+        else
+          ok = false;
       }
       if (const auto* x = n->find("currency")) {
-        if (auto t = text(cell_of(*x), "currency", false)) e.currency = *t;
-        else ok = false;
+        if (auto t = text(cell_of(*x), "currency", false))
+          e.currency = *t;
+        else
+          ok = false;
       }
       if (const auto* x = n->find("horizon_years")) {
-        if (auto y = count(cell_of(*x), "horizon_years", 1, 100)) e.horizon_years = *y;
-        else ok = false;
+        if (auto y = count(cell_of(*x), "horizon_years", 1, 100))
+          e.horizon_years = *y;
+        else
+          ok = false;
       }
       if (const auto* x = n->find("discount_rate")) {
-        if (auto r = real(cell_of(*x), "discount_rate", 0.0, 1.0)) e.discount_rate = *r;
-        else ok = false;
+        if (auto r = real(cell_of(*x), "discount_rate", 0.0, 1.0))
+          e.discount_rate = *r;
+        else
+          ok = false;
       }
       if (const auto* x = n->find("value_by_stage"); x && is_map(*x, "'value_by_stage'")) {
         for (const auto& [k, value] : x->entries) {
@@ -772,7 +784,8 @@ class Loader {
       r.where = n->where;
       if (const auto* x = n->find("description"))
         if (auto t = text(cell_of(*x), "description", false)) r.description = *t;
-      if (const auto* x = n->find("cost_per_year")) r.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
+      if (const auto* x = n->find("cost_per_year"))
+        r.cost_per_year = real(cell_of(*x), "cost_per_year", -max_money, max_money);
       if (const auto* x = n->find("one_off_cost")) r.one_off_cost = real(cell_of(*x), "one_off_cost", 0.0, max_money);
       sc.redesign = r;
     }
@@ -814,8 +827,7 @@ class Loader {
     if (!stage_keys_.empty() && touchpoints_read_) {
       std::vector<std::string> stages;
       const auto note = [&](const TouchpointSource& t) {
-        if (!t.touchpoint.stage.empty() &&
-            std::find(stages.begin(), stages.end(), t.touchpoint.stage) == stages.end())
+        if (!t.touchpoint.stage.empty() && std::find(stages.begin(), stages.end(), t.touchpoint.stage) == stages.end())
           stages.push_back(t.touchpoint.stage);
       };
       for (const auto& t : sc.touchpoints) note(t);
@@ -823,7 +835,8 @@ class Loader {
         for (const auto& t : v.touchpoints) note(t);
       for (const auto& k : stage_keys_)
         if (std::find(stages.begin(), stages.end(), k.value) == stages.end())
-          diag_.error(k.where, "'value_by_stage': no touchpoint has this stage; " + unknown_among("stage", k.value, stages));
+          diag_.error(k.where,
+                      "'value_by_stage': no touchpoint has this stage; " + unknown_among("stage", k.value, stages));
     }
     if (const auto* n = root->find("assumptions"); n && is_map(*n, "'assumptions'")) sc.assumptions = assumptions(*n);
     return sc;
@@ -854,8 +867,10 @@ class Loader {
       bool ok = true;
       if (const auto* x = required(item, "name", "this assumption input")) {
         in.name_where = x->where;
-        if (auto t = text(cell_of(*x), "name", true)) in.name = *t;
-        else ok = false;
+        if (auto t = text(cell_of(*x), "name", true))
+          in.name = *t;
+        else
+          ok = false;
       } else {
         ok = false;
       }
@@ -876,9 +891,12 @@ class Loader {
         if (auto t = text(cell_of(*x), "segment", true)) in.segment = *t;
       if (const auto* x = item.find("when")) {
         const auto w = text(cell_of(*x), "when", true);
-        if (w && *w == "ok") in.when = When::ok;
-        else if (w && *w == "fail") in.when = When::fail;
-        else if (w && *w == "any") in.when = When::any;
+        if (w && *w == "ok")
+          in.when = When::ok;
+        else if (w && *w == "fail")
+          in.when = When::fail;
+        else if (w && *w == "any")
+          in.when = When::any;
         else if (w) {
           diag_.error(x->where, "'when' is '" + *w + "'; expected 'ok', 'fail' or 'any'");
           ok = false;
@@ -965,7 +983,7 @@ class Loader {
   Diagnostics& diag_;
   bool touchpoints_read_ = false;
   std::vector<YamlNode> stage_keys_;  // the stages `value_by_stage` names, where they are named
-  std::vector<std::string> inputs_;  // the CSV tables named, in the order read
+  std::vector<std::string> inputs_;   // the CSV tables named, in the order read
 
  public:
   std::vector<std::string> take_inputs() { return std::move(inputs_); }

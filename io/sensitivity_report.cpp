@@ -25,9 +25,13 @@ std::optional<double> value_kept(const SensitivityParameter& p, const std::optio
   return -*p.delta_step * e->customers_per_year * e->value_per_customer;
 }
 
-json maybe(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
+json maybe(const std::optional<double>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
-std::string cell(const std::optional<double>& v) { return v ? table_number(*v) : std::string(); }
+std::string cell(const std::optional<double>& v) {
+  return v ? table_number(*v) : std::string();
+}
 
 std::string table(const SensitivityReport& r) {
   const SensitivityResult& s = r.result;
@@ -51,11 +55,11 @@ std::string table(const SensitivityReport& r) {
         << " changes no attribute (values are kept to 12 decimals); use a larger --step\n";
   } else {
     const bool money = r.economics.has_value();
-    std::vector<TextTable::Column> columns{
-        {"rank", Align::left, 4},     {"touchpoint", Align::left, 24}, {"stage", Align::left, 14},
-        {"channel", Align::left, 10}, {"attribute", Align::left, 12},  {"current", Align::right, 8},
-        {"improved", Align::right, 9}, {"derivative", Align::right, 11}, {"kept/1k", Align::right, 9},
-        {"if perfect", Align::right, 10}};
+    std::vector<TextTable::Column> columns{{"rank", Align::left, 4},       {"touchpoint", Align::left, 24},
+                                           {"stage", Align::left, 14},     {"channel", Align::left, 10},
+                                           {"attribute", Align::left, 12}, {"current", Align::right, 8},
+                                           {"improved", Align::right, 9},  {"derivative", Align::right, 11},
+                                           {"kept/1k", Align::right, 9},   {"if perfect", Align::right, 10}};
     if (money) columns.push_back({" value kept/yr (" + r.economics->currency + ")", Align::right, 0});
     TextTable fixes(std::move(columns));
     std::size_t rank = 0;
@@ -80,7 +84,9 @@ std::string table(const SensitivityReport& r) {
       << rank << " touchpoint attributes by derivative x step; every derivative is in --format csv or json.\n";
   }
   o << "\nhow the defection rate responds to the segments (what the figures rest on, not fixes):\n";
-  TextTable segments({{"segment", Align::left, 24}, {"parameter", Align::left, 24}, {"current", Align::right, 8},
+  TextTable segments({{"segment", Align::left, 24},
+                      {"parameter", Align::left, 24},
+                      {"current", Align::right, 8},
                       {"derivative", Align::right, 11}},
                      "  ");
   for (const auto& p : s.parameters)
@@ -100,11 +106,11 @@ std::string csv(const SensitivityReport& r) {
   std::size_t rank = 0;
   for (const auto& p : r.result.parameters) {
     const Touchpoint* t = p.touchpoint ? &r.journey->touchpoint(*p.touchpoint) : nullptr;
-    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << ++rank << ','
-      << (t ? csv_escape(t->id) : "") << ',' << (t ? "" : csv_escape(r.population->segment(*p.segment).name)) << ','
-      << (t ? csv_escape(t->stage) : "") << ',' << (t ? csv_escape(t->channel) : "") << ',' << p.attribute_name()
-      << ',' << table_number(p.current) << ',' << cell(p.derivative) << ',' << table_number(p.improved) << ','
-      << cell(p.delta_step) << ',' << cell(p.delta_perfect) << ',' << cell(kept_per_1000(p));
+    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << ++rank << ',' << (t ? csv_escape(t->id) : "")
+      << ',' << (t ? "" : csv_escape(r.population->segment(*p.segment).name)) << ',' << (t ? csv_escape(t->stage) : "")
+      << ',' << (t ? csv_escape(t->channel) : "") << ',' << p.attribute_name() << ',' << table_number(p.current) << ','
+      << cell(p.derivative) << ',' << table_number(p.improved) << ',' << cell(p.delta_step) << ','
+      << cell(p.delta_perfect) << ',' << cell(kept_per_1000(p));
     if (money) o << ',' << cell(value_kept(p, r.economics));
     o << '\n';
   }
@@ -156,9 +162,12 @@ json to_json(const SensitivityReport& r) {
 
 std::string format_sensitivity(const SensitivityReport& r, Format f) {
   switch (f) {
-    case Format::json: return to_json(r).dump(2) + "\n";
-    case Format::csv: return csv(r);
-    case Format::table: break;
+    case Format::json:
+      return to_json(r).dump(2) + "\n";
+    case Format::csv:
+      return csv(r);
+    case Format::table:
+      break;
   }
   return table(r);
 }

@@ -24,7 +24,7 @@ struct StageNodes {
     of.resize(j.size());
     for (std::size_t k = 0; k < j.size(); ++k) {
       const Touchpoint& t = j.touchpoint(k);
-      const std::string name = j.is_terminal(k) ? std::string("ending: ") + to_string(t.outcome)
+      const std::string name = j.is_terminal(k)  ? std::string("ending: ") + to_string(t.outcome)
                                : t.stage.empty() ? std::string("(no stage)")
                                                  : t.stage;
       const auto [it, fresh] = index.emplace(name, names.size());
@@ -40,7 +40,6 @@ struct StageNodes {
       if (of[tr[e].from] != of[tr[e].to]) edges[{of[tr[e].from], of[tr[e].to]}].push_back(e);
   }
 };
-
 
 }  // namespace
 
@@ -69,7 +68,8 @@ void write_stage_dot(std::ostream& out, const Journey& journey, const std::strin
   for (std::size_t i = 0; i < n.names.size(); ++i) {
     const bool ending = n.names[i].rfind("ending: ", 0) == 0;
     const std::string label = n.names[i] + "\\n" + std::to_string(n.touchpoints[i]) + " touchpoint" +
-                              (n.touchpoints[i] == 1 ? "" : "s") + (ending ? "" : "\\nlost " + dot_number(1000 * lost[i], "%.1f") + " per 1,000");
+                              (n.touchpoints[i] == 1 ? "" : "s") +
+                              (ending ? "" : "\\nlost " + dot_number(1000 * lost[i], "%.1f") + " per 1,000");
     out << "  st" << i << " [label=" << dot_quote(label);
     // dot_quote() escaped the backslash of "\n": undo it for the line breaks meant.
     out << ", shape=" << (ending ? "ellipse" : "box");
@@ -81,9 +81,11 @@ void write_stage_dot(std::ostream& out, const Journey& journey, const std::strin
     out << "];\n";
   }
   for (const auto& [ends, flow] : flows)
-    out << "  st" << ends.first << " -> st" << ends.second << " [penwidth="
-        << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0) << ", tooltip="
-        << dot_quote(n.names[ends.first] + " -> " + n.names[ends.second] + ": " + dot_number(flow) + " moves per customer", true)
+    out << "  st" << ends.first << " -> st" << ends.second
+        << " [penwidth=" << dot_number(most_flow > 0 ? 0.5 + 6.0 * flow / most_flow : 1.0) << ", tooltip="
+        << dot_quote(
+               n.names[ends.first] + " -> " + n.names[ends.second] + ": " + dot_number(flow) + " moves per customer",
+               true)
         << "];\n";  // a tooltip, not a label: labels cost dot a virtual node each
   out << "}\n";
 }

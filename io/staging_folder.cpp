@@ -19,7 +19,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string why(int err) { return std::strerror(err); }
+std::string why(int err) {
+  return std::strerror(err);
+}
 
 mode_t current_umask() {
   const mode_t m = ::umask(0);
@@ -36,8 +38,7 @@ bool rename_no_replace(const std::string& from, const std::string& to) {
 
 StagingFolder::StagingFolder(const std::string& parent, const std::string& stem) {
   std::string tmpl = (fs::path(parent.empty() ? "." : parent) / ("." + stem + ".cxsim-XXXXXX")).string();
-  if (!::mkdtemp(tmpl.data()))
-    throw UsageError("cannot write into folder '" + parent + "': " + why(errno));
+  if (!::mkdtemp(tmpl.data())) throw UsageError("cannot write into folder '" + parent + "': " + why(errno));
   path_ = tmpl;
   slots_.push_back(remove_on_signal(path_));
 }

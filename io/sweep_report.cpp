@@ -24,8 +24,8 @@ double share(const Tally& t, std::uint64_t n) {
 
 void table_curve(const SweepReport& r, const SweepCurve& c, std::ostringstream& o) {
   o << "response curve: " << r.scenario << " (" << r.variant << "), "
-    << (c.number.touchpoint ? "touchpoint " : "segment ") << who(r, c) << ", " << c.number.attribute_name()
-    << " (now " << shortest_text(c.current) << ")\n\n";
+    << (c.number.touchpoint ? "touchpoint " : "segment ") << who(r, c) << ", " << c.number.attribute_name() << " (now "
+    << shortest_text(c.current) << ")\n\n";
   const bool mc = r.monte_carlo();
   char line[256];
   std::snprintf(line, sizeof line, "%10s  %14s %10s %10s %10s%s\n", c.number.attribute_name(), "defection rate",
@@ -66,7 +66,9 @@ std::string table(const SweepReport& r) {
   return o.str();
 }
 
-std::string cell(double v) { return table_number(v); }
+std::string cell(double v) {
+  return table_number(v);
+}
 
 std::string csv(const SweepReport& r) {
   std::ostringstream o;
@@ -76,30 +78,30 @@ std::string csv(const SweepReport& r) {
   if (mc) o << ",customers,defection_rate,defection_ci95_low,defection_ci95_high";
   o << '\n';
   for (std::size_t c = 0; c < r.curves.size(); ++c) {
-  const SweepCurve& curve = r.curves[c];
-  const std::string id = csv_escape(who(r, curve));
-  for (std::size_t i = 0; i < curve.points.size(); ++i) {
-    const SweepPoint& p = curve.points[i];
-    o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << c + 1 << ','
-      << (curve.number.touchpoint ? id : "") << ',' << (curve.number.touchpoint ? "" : id) << ','
-      << curve.number.attribute_name() << ',' << i + 1 << ',' << cell(p.value);
-    if (p.exact) {
-      const Figures& f = *p.exact;
-      o << ',' << cell(f.defection_rate()) << ',' << cell(f.outcomes[static_cast<int>(Ending::abandoned)]) << ','
-        << cell(f.outcomes[static_cast<int>(Ending::routed_defection)]) << ','
-        << cell(f.outcomes[static_cast<int>(Ending::silent_churn)]);
-    } else {
-      o << ",,,,";
+    const SweepCurve& curve = r.curves[c];
+    const std::string id = csv_escape(who(r, curve));
+    for (std::size_t i = 0; i < curve.points.size(); ++i) {
+      const SweepPoint& p = curve.points[i];
+      o << csv_escape(r.scenario) << ',' << csv_escape(r.variant) << ',' << c + 1 << ','
+        << (curve.number.touchpoint ? id : "") << ',' << (curve.number.touchpoint ? "" : id) << ','
+        << curve.number.attribute_name() << ',' << i + 1 << ',' << cell(p.value);
+      if (p.exact) {
+        const Figures& f = *p.exact;
+        o << ',' << cell(f.defection_rate()) << ',' << cell(f.outcomes[static_cast<int>(Ending::abandoned)]) << ','
+          << cell(f.outcomes[static_cast<int>(Ending::routed_defection)]) << ','
+          << cell(f.outcomes[static_cast<int>(Ending::silent_churn)]);
+      } else {
+        o << ",,,,";
+      }
+      if (p.monte_carlo) {
+        const Tally& t = *p.monte_carlo;
+        const Interval ci = wilson_interval(t.defections(), t.customers);
+        o << ',' << t.customers << ',' << cell(share(t, t.defections())) << ',' << cell(ci.lo) << ',' << cell(ci.hi);
+      } else if (mc) {
+        o << ",,,,";
+      }
+      o << '\n';
     }
-    if (p.monte_carlo) {
-      const Tally& t = *p.monte_carlo;
-      const Interval ci = wilson_interval(t.defections(), t.customers);
-      o << ',' << t.customers << ',' << cell(share(t, t.defections())) << ',' << cell(ci.lo) << ',' << cell(ci.hi);
-    } else if (mc) {
-      o << ",,,,";
-    }
-    o << '\n';
-  }
   }
   return o.str();
 }
@@ -151,9 +153,12 @@ json to_json(const SweepReport& r) {
 
 std::string format_sweep(const SweepReport& r, Format f) {
   switch (f) {
-    case Format::json: return to_json(r).dump(2) + "\n";
-    case Format::csv: return csv(r);
-    case Format::table: break;
+    case Format::json:
+      return to_json(r).dump(2) + "\n";
+    case Format::csv:
+      return csv(r);
+    case Format::table:
+      break;
   }
   return table(r);
 }

@@ -22,7 +22,9 @@ struct SweepReport {
   const Population* population = nullptr;
   std::vector<SweepCurve> curves;
   std::uint64_t seed = 0;  // Monte Carlo only
-  bool monte_carlo() const { return !curves.empty() && !curves.front().points.empty() && curves.front().points.front().monte_carlo; }
+  bool monte_carlo() const {
+    return !curves.empty() && !curves.front().points.empty() && curves.front().points.front().monte_carlo;
+  }
 };
 
 nlohmann::ordered_json to_json(const SweepReport& r);

@@ -49,11 +49,11 @@ class TraceObserver {
 
 }  // namespace
 
-void write_trace(std::ostream& out, const Journey& journey, const Population& population,
-                 const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
-                 const std::string& variant) {
+void write_trace(std::ostream& out, const Journey& journey, const Population& population, const WalkSettings& settings,
+                 std::uint64_t count, const std::string& scenario, const std::string& variant) {
   out.precision(10);
-  out << "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome\n";
+  out << "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,"
+         "outcome\n";
   WalkScratch scratch(journey.size());
   Tally tally(journey.size(), population.size());
   TraceObserver observer(out, journey, population, csv_escape(scenario) + ',' + csv_escape(variant) + ',');

@@ -12,8 +12,7 @@ namespace cxsim {
 // streams their visits to `out` as CSV with the header
 // scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome
 // where `outcome` is filled on each customer's last row only.
-void write_trace(std::ostream& out, const Journey& journey, const Population& population,
-                 const WalkSettings& settings, std::uint64_t count, const std::string& scenario,
-                 const std::string& variant);
+void write_trace(std::ostream& out, const Journey& journey, const Population& population, const WalkSettings& settings,
+                 std::uint64_t count, const std::string& scenario, const std::string& variant);
 
 }  // namespace cxsim

@@ -28,14 +28,30 @@ std::string touchpoint_patch(const TouchpointSource& p) {
     if (f == tp_id || !p.given.test(f)) continue;
     const std::string key = touchpoint_fields[f];
     switch (static_cast<int>(f)) {
-      case tp_name: fields.push_back(key + ": " + quoted(t.name)); break;
-      case tp_stage: fields.push_back(key + ": " + quoted(t.stage)); break;
-      case tp_channel: fields.push_back(key + ": " + quoted(t.channel)); break;
-      case tp_reliability: fields.push_back(key + ": " + shortest_text(t.reliability)); break;
-      case tp_relevance: fields.push_back(key + ": " + shortest_text(t.relevance)); break;
-      case tp_value: fields.push_back(key + ": " + shortest_text(t.value)); break;
-      case tp_trust: fields.push_back(key + ": " + shortest_text(t.trust)); break;
-      case tp_recovery: fields.push_back(key + ": " + shortest_text(t.recovery)); break;
+      case tp_name:
+        fields.push_back(key + ": " + quoted(t.name));
+        break;
+      case tp_stage:
+        fields.push_back(key + ": " + quoted(t.stage));
+        break;
+      case tp_channel:
+        fields.push_back(key + ": " + quoted(t.channel));
+        break;
+      case tp_reliability:
+        fields.push_back(key + ": " + shortest_text(t.reliability));
+        break;
+      case tp_relevance:
+        fields.push_back(key + ": " + shortest_text(t.relevance));
+        break;
+      case tp_value:
+        fields.push_back(key + ": " + shortest_text(t.value));
+        break;
+      case tp_trust:
+        fields.push_back(key + ": " + shortest_text(t.trust));
+        break;
+      case tp_recovery:
+        fields.push_back(key + ": " + shortest_text(t.recovery));
+        break;
       case tp_outcome:
         fields.push_back(key + ": " + (t.outcome == Outcome::none ? std::string("~") : to_string(t.outcome)));
         break;
@@ -45,7 +61,8 @@ std::string touchpoint_patch(const TouchpointSource& p) {
       case tp_cost:
         if (t.cost) fields.push_back(key + ": " + shortest_text(*t.cost));
         break;
-      default: break;
+      default:
+        break;
     }
   }
   std::string out = "{";
@@ -64,8 +81,8 @@ std::string segment_patch(const SegmentSource& p) {
     if (p.walk_away[k])
       odds += (odds.empty() ? "" : ", ") + std::string(walk_away_keys[k]) + ": " + shortest_text(*p.walk_away[k]);
     else
-      hazards += (hazards.empty() ? "" : ", ") + std::string(sensitivity_keys[k]) + ": " +
-                 shortest_text(sensitivity_of(s, k));
+      hazards +=
+          (hazards.empty() ? "" : ", ") + std::string(sensitivity_keys[k]) + ": " + shortest_text(sensitivity_of(s, k));
   }
   if (!hazards.empty()) fields.push_back("sensitivity: {" + hazards + "}");
   if (!odds.empty()) fields.push_back("walk_away: {" + odds + "}");
@@ -164,8 +181,9 @@ std::string inserted(const std::string& text, const std::string& file, const Var
       }
     }
     if (!ends)
-      fail(k, "its 'variants' list is written in flow style ([...]); write it as a block list (one '- name:' per "
-              "redesign) and save again");
+      fail(k,
+           "its 'variants' list is written in flow style ([...]); write it as a block list (one '- name:' per "
+           "redesign) and save again");
 
     // The list runs until the next line at column 0 that is not a list item, a comment or blank.
     std::optional<std::size_t> last, indent;
@@ -199,7 +217,8 @@ bool same_yaml(const YamlNode& a, const YamlNode& b) {
   for (std::size_t i = 0; i < a.items.size(); ++i)
     if (!same_yaml(a.items[i], b.items[i])) return false;
   for (std::size_t i = 0; i < a.entries.size(); ++i)
-    if (!same_yaml(a.entries[i].key, b.entries[i].key) || !same_yaml(a.entries[i].value, b.entries[i].value)) return false;
+    if (!same_yaml(a.entries[i].key, b.entries[i].key) || !same_yaml(a.entries[i].value, b.entries[i].value))
+      return false;
   return true;
 }
 
@@ -238,9 +257,10 @@ std::string with_variant_added(const std::string& text, const std::string& file,
   const auto before = parse_yaml(text, file, quiet);
   const auto after = parse_yaml(out, file, quiet);
   if (!before || !after || !only_added(*before, *after, variant.name))
-    throw UsageError(file + ": cannot add the redesign without changing the rest of the file (its layout is one this "
-                            "writer does not handle); nothing was written. Add it by hand, or as a block list "
-                            "('variants:' then '- name: ...' items)");
+    throw UsageError(file +
+                     ": cannot add the redesign without changing the rest of the file (its layout is one this "
+                     "writer does not handle); nothing was written. Add it by hand, or as a block list "
+                     "('variants:' then '- name: ...' items)");
   return out;
 }
 

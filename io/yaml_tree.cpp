@@ -21,10 +21,14 @@ const YamlNode* YamlNode::find(const std::string& key) const {
 
 const char* describe(YamlNode::Kind kind) {
   switch (kind) {
-    case YamlNode::Kind::map: return "a map";
-    case YamlNode::Kind::sequence: return "a list";
-    case YamlNode::Kind::scalar: return "a single value";
-    case YamlNode::Kind::null: break;
+    case YamlNode::Kind::map:
+      return "a map";
+    case YamlNode::Kind::sequence:
+      return "a list";
+    case YamlNode::Kind::scalar:
+      return "a single value";
+    case YamlNode::Kind::null:
+      break;
   }
   return "nothing";
 }
@@ -89,7 +93,7 @@ class TreeBuilder : public YAML::EventHandler {
  private:
   struct Open {
     YamlNode node;
-    std::optional<YamlNode> key;  // maps: a key waiting for its value
+    std::optional<YamlNode> key;                         // maps: a key waiting for its value
     std::unordered_map<std::string, std::size_t> lines;  // maps: the line of every key so far
   };
 
@@ -202,19 +206,21 @@ void check_quotes(const YamlNode& n, const std::string& text, const std::vector<
 
 }  // namespace
 
-std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file,
-                                   Diagnostics& diagnostics) {
+std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics) {
   if (const auto nul = text.find('\0'); nul != std::string::npos) {
-    const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')) + 1;
+    const auto line =
+        static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n')) + 1;
     diagnostics.error({file, line, 0}, "the file contains a NUL byte; is it a text file?");
     return std::nullopt;
   }
   // Lone CR line endings (old Mac files) would read as one long line.
   for (std::size_t i = 0; i < text.size(); ++i)
     if (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n')) {
-      const auto line = static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n')) + 1;
-      diagnostics.error({file, line, 0}, "the file ends its lines with a lone carriage return (CR); save it with "
-                                         "LF or CRLF line endings");
+      const auto line =
+          static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(i), '\n')) + 1;
+      diagnostics.error({file, line, 0},
+                        "the file ends its lines with a lone carriage return (CR); save it with "
+                        "LF or CRLF line endings");
       return std::nullopt;
     }
   std::istringstream in(text);
@@ -232,15 +238,13 @@ std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& f
       }
     }
   } catch (const YAML::DeepRecursion& e) {
-    diagnostics.error({file, static_cast<std::size_t>(e.mark.line) + 1,
-                       static_cast<std::size_t>(e.mark.column) + 1},
+    diagnostics.error({file, static_cast<std::size_t>(e.mark.line) + 1, static_cast<std::size_t>(e.mark.column) + 1},
                       "nesting is too deep (more than 500 levels)");
     return std::nullopt;
   } catch (const YAML::Exception& e) {
     SourceLocation where{file, 0, 0};
     if (!e.mark.is_null())
-      where = {file, static_cast<std::size_t>(e.mark.line) + 1,
-               static_cast<std::size_t>(e.mark.column) + 1};
+      where = {file, static_cast<std::size_t>(e.mark.line) + 1, static_cast<std::size_t>(e.mark.column) + 1};
     // The usual cause of a baffling syntax error: a tab in the indentation up to that line.
     std::size_t line = 1;
     for (std::size_t at = 0; at < text.size() && (where.line == 0 || line <= where.line); ++line) {
@@ -296,8 +300,8 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
     return std::nullopt;
   }
   if (const auto bytes = fs::file_size(path, ec); !ec && bytes > max_bytes) {
-    diagnostics.error(where, "'" + path + "' is " + std::to_string(bytes >> 20) + " MiB; files of this kind may be at most " +
-                                 std::to_string(max_bytes >> 20) + " MiB");
+    diagnostics.error(where, "'" + path + "' is " + std::to_string(bytes >> 20) +
+                                 " MiB; files of this kind may be at most " + std::to_string(max_bytes >> 20) + " MiB");
     return std::nullopt;
   }
   std::ifstream in(path, std::ios::binary);
@@ -319,8 +323,9 @@ std::optional<std::string> read_text_file(const std::string& path, Diagnostics& 
     text += std::move(rest).str();
   }
   if (in.bad() || text.size() > max_bytes) {
-    diagnostics.error(where, in.bad() ? "cannot read '" + path + "': read error"
-                                      : "'" + path + "' grew beyond " + std::to_string(max_bytes >> 20) + " MiB while it was read");
+    diagnostics.error(
+        where, in.bad() ? "cannot read '" + path + "': read error"
+                        : "'" + path + "' grew beyond " + std::to_string(max_bytes >> 20) + " MiB while it was read");
     return std::nullopt;
   }
   return text;

@@ -21,8 +21,8 @@ struct YamlNode {
   std::string value;    // scalars
   bool quoted = false;  // scalars written in quotes
   SourceLocation where;
-  std::vector<YamlNode> items;                           // sequences
-  std::vector<YamlEntry> entries;                        // maps, in file order
+  std::vector<YamlNode> items;     // sequences
+  std::vector<YamlEntry> entries;  // maps, in file order
 
   bool is_null() const { return kind == Kind::null; }
   bool is_scalar() const { return kind == Kind::scalar; }
@@ -42,8 +42,7 @@ const char* describe(YamlNode::Kind kind);
 
 // Parses one YAML document from `text`; problems go to `diagnostics` (with `file` as the name)
 // and then nothing is returned.
-std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file,
-                                   Diagnostics& diagnostics);
+std::optional<YamlNode> parse_yaml(const std::string& text, const std::string& file, Diagnostics& diagnostics);
 
 // A file named inside a YAML file: relative names are relative to that file's folder.
 std::string resolve_beside(const std::string& base_dir, const std::string& file);

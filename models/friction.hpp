@@ -14,15 +14,14 @@ namespace cxsim {
 // time and trouble: a touchpoint's minutes, priced by the segment's hazard per hour.
 enum class Friction : int { reliability = 0, relevance = 1, value = 2, effort = 3 };
 inline constexpr int friction_count = 4;
-inline constexpr std::array<const char*, friction_count> friction_names{"reliability", "relevance",
-                                                                        "value", "effort"};
+inline constexpr std::array<const char*, friction_count> friction_names{"reliability", "relevance", "value", "effort"};
 
 // What a defection is blamed on: one of the frictions, or the route itself (the journey sends the
 // customer to a `defected` ending after a visit that worked).
 inline constexpr int cause_count = friction_count + 1;
 inline constexpr int route_cause = friction_count;
-inline constexpr std::array<const char*, cause_count> cause_names{"reliability", "relevance", "value",
-                                                                  "effort", "route"};
+inline constexpr std::array<const char*, cause_count> cause_names{"reliability", "relevance", "value", "effort",
+                                                                  "route"};
 
 // Dixon, Toman & DeLisi: 15% forgive a complaint handled very badly, 82% one handled very well.
 inline constexpr double forgiveness_floor = 0.15;
@@ -67,8 +66,7 @@ struct FrictionModel {
   // 4. The friction of the visit, by kind. `S` is a Segment (or its numbers, for derivatives).
   // Effort is priced per hour: the touchpoint's minutes over 60.
   template <class S, class T>
-  static BasicFrictionParts<T> friction(const S& s, T multiplier, bool failed, bool repeated, T gap,
-                                        T effort_minutes) {
+  static BasicFrictionParts<T> friction(const S& s, T multiplier, bool failed, bool repeated, T gap, T effort_minutes) {
     BasicFrictionParts<T> f;
     f.part[0] = failed ? multiplier * s.reliability_sensitivity : T(0.0);
     f.part[1] = repeated ? multiplier * s.relevance_sensitivity : T(0.0);

@@ -6,8 +6,8 @@ namespace cxsim {
 
 struct Segment {
   std::string name;
-  double share = 1.0;              // fraction of customers in this segment
-  double value_expectation = 0.5;  // e: value below this is a gap
+  double share = 1.0;                    // fraction of customers in this segment
+  double value_expectation = 0.5;        // e: value below this is a gap
   double reliability_sensitivity = 0.0;  // a: hazard added by a failed visit
   double relevance_sensitivity = 0.0;    // b: hazard added by repeating oneself
   double value_sensitivity = 0.0;        // c: hazard per unit of value gap

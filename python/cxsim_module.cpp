@@ -79,7 +79,9 @@ auto cancellable(F&& f) {
   return std::move(*result);
 }
 
-std::string variant_key(const std::optional<std::string>& v) { return v ? *v : std::string(); }
+std::string variant_key(const std::optional<std::string>& v) {
+  return v ? *v : std::string();
+}
 
 // A scenario as Python holds it: checked, immutable, shared by the scenarios made from it.
 class PyScenario {
@@ -121,7 +123,8 @@ class PyScenario {
 };
 
 WalkRequest walk_request(std::optional<std::uint64_t> customers, std::optional<std::uint64_t> seed,
-                         std::optional<double> precision, std::optional<std::uint64_t> max_steps, std::uint64_t threads) {
+                         std::optional<double> precision, std::optional<std::uint64_t> max_steps,
+                         std::uint64_t threads) {
   WalkRequest w;
   w.customers = customers;
   w.seed = seed;
@@ -149,25 +152,31 @@ Answer run(const PyScenario& s, const std::optional<std::string>& variant, const
   return {format_report(r.report, Format::json), r.warnings};
 }
 
-Answer exact(const PyScenario& s, const std::optional<std::string>& variant, const std::optional<std::string>& segment) {
+Answer exact(const PyScenario& s, const std::optional<std::string>& variant,
+             const std::optional<std::string>& segment) {
   const auto model = s.model(variant, segment);
   std::vector<std::string> warnings;
   if (const auto w = exact_size_warning(model->journey)) warnings.push_back(*w);
-  const StudyResult r = cancellable(
-      [&](tbb::task_group_context* cancel) { return exact_study(model, s.source().name, cancel); });
+  const StudyResult r =
+      cancellable([&](tbb::task_group_context* cancel) { return exact_study(model, s.source().name, cancel); });
   warnings.insert(warnings.end(), r.warnings.begin(), r.warnings.end());
   return {format_report(r.report, Format::json), warnings};
 }
 
 Answer compare(const PyScenario& s, const std::vector<std::string>& variants, std::optional<std::uint64_t> customers,
-               std::optional<std::uint64_t> seed, std::optional<double> precision, std::optional<std::uint64_t> max_steps,
-               std::uint64_t threads, const std::string& adjust, std::optional<std::uint64_t> assumptions) {
+               std::optional<std::uint64_t> seed, std::optional<double> precision,
+               std::optional<std::uint64_t> max_steps, std::uint64_t threads, const std::string& adjust,
+               std::optional<std::uint64_t> assumptions) {
   CompareRequest request;
   request.walk = walk_request(customers, seed, precision, max_steps, threads);
-  if (adjust == "holm") request.adjust = Adjustment::holm;
-  else if (adjust == "bonferroni") request.adjust = Adjustment::bonferroni;
-  else if (adjust == "none") request.adjust = Adjustment::none;
-  else throw UsageError("adjust must be holm, bonferroni or none, not '" + adjust + "'");
+  if (adjust == "holm")
+    request.adjust = Adjustment::holm;
+  else if (adjust == "bonferroni")
+    request.adjust = Adjustment::bonferroni;
+  else if (adjust == "none")
+    request.adjust = Adjustment::none;
+  else
+    throw UsageError("adjust must be holm, bonferroni or none, not '" + adjust + "'");
   ScenarioModel baseline = checked_model(s.source(), nullptr);
   ComparisonStudy study = cancellable([&](tbb::task_group_context* cancel) {
     CompareRequest mine = request;
@@ -181,8 +190,8 @@ Answer compare(const PyScenario& s, const std::vector<std::string>& variants, st
 }
 
 Answer compare_scenarios(const std::vector<PyScenario>& arms, std::optional<std::uint64_t> customers,
-                     std::optional<std::uint64_t> seed, std::optional<double> precision,
-                     std::optional<std::uint64_t> max_steps, std::uint64_t threads) {
+                         std::optional<std::uint64_t> seed, std::optional<double> precision,
+                         std::optional<std::uint64_t> max_steps, std::uint64_t threads) {
   if (arms.size() < 2) throw UsageError("compare_files needs at least two scenarios, the first as the baseline");
   CompareRequest request;
   request.walk = walk_request(customers, seed, precision, max_steps, threads);
@@ -214,12 +223,13 @@ Answer sensitivity(const PyScenario& s, const std::optional<std::string>& varian
   report.population = &model->population;
   report.economics = s.source().economics;
   report.result = cancellable([&](tbb::task_group_context* cancel) {
-    return with_threads(threads, [&](int) { return analyse_sensitivity(model->journey, model->population, settings); },
-                        cancel);
+    return with_threads(
+        threads, [&](int) { return analyse_sensitivity(model->journey, model->population, settings); }, cancel);
   });
   std::vector<std::string> warnings;
   for (const auto& p : report.result.parameters)
-    if (p.error) warnings.push_back(std::string("the change of ") + p.attribute_name() + " could not be solved: " + *p.error);
+    if (p.error)
+      warnings.push_back(std::string("the change of ") + p.attribute_name() + " could not be solved: " + *p.error);
   return {format_sensitivity(report, Format::json), warnings};
 }
 
@@ -255,10 +265,11 @@ PYBIND11_MODULE(_cxsim, m) {
   using namespace cxsim;
   m.doc() = "cxsim's engines and analyses; use the `cxsim` package, which wraps this module";
   input_error_type = PyErr_NewExceptionWithDoc(
-      "cxsim.InputError", "A scenario (or its tables) is not valid: file, line, column and the message as the CLI gives it.",
+      "cxsim.InputError",
+      "A scenario (or its tables) is not valid: file, line, column and the message as the CLI gives it.",
       PyExc_ValueError, nullptr);
-  usage_error_type = PyErr_NewExceptionWithDoc("cxsim.UsageError", "An argument cxsim cannot use (the CLI's exit code 2).",
-                                               PyExc_ValueError, nullptr);
+  usage_error_type = PyErr_NewExceptionWithDoc(
+      "cxsim.UsageError", "An argument cxsim cannot use (the CLI's exit code 2).", PyExc_ValueError, nullptr);
   solver_error_type = PyErr_NewExceptionWithDoc("cxsim.SolverError", "The exact solver could not solve the journey.",
                                                 PyExc_RuntimeError, nullptr);
   m.add_object("InputError", py::handle(input_error_type));

@@ -19,7 +19,7 @@ if [ "${1:-}" = "--python" ] || [ "${1:-}" = "--tests" ]; then
   packages+=(python3 python3-pandas)
 fi
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(python3-numpy python3-yaml chromium chromium-driver python3-selenium python3-nbclient python3-nbformat
+  packages+=(clang-format python3-numpy python3-yaml chromium chromium-driver python3-selenium python3-nbclient python3-nbformat
             python3-ipykernel python3-matplotlib)
 fi
 # An MPI build (CXSIM_MPI=ON, see docs/analysis.md) needs Open MPI and its launcher.

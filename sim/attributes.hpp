@@ -30,16 +30,21 @@ enum class SegmentParameter : int {
 };
 inline constexpr int segment_parameter_count = 6;
 inline constexpr std::array<const char*, segment_parameter_count> segment_parameter_names{
-    "value_expectation", "reliability_sensitivity", "relevance_sensitivity", "value_sensitivity",
-    "effort_sensitivity", "silent_churn"};
+    "value_expectation", "reliability_sensitivity", "relevance_sensitivity",
+    "value_sensitivity", "effort_sensitivity",      "silent_churn"};
 
 inline double& attribute_of(Touchpoint& t, TouchpointAttribute a) {
   switch (a) {
-    case TouchpointAttribute::reliability: return t.reliability;
-    case TouchpointAttribute::relevance: return t.relevance;
-    case TouchpointAttribute::value: return t.value;
-    case TouchpointAttribute::trust: return t.trust;
-    case TouchpointAttribute::recovery: break;
+    case TouchpointAttribute::reliability:
+      return t.reliability;
+    case TouchpointAttribute::relevance:
+      return t.relevance;
+    case TouchpointAttribute::value:
+      return t.value;
+    case TouchpointAttribute::trust:
+      return t.trust;
+    case TouchpointAttribute::recovery:
+      break;
   }
   return t.recovery;
 }
@@ -49,16 +54,24 @@ inline double attribute_of(const Touchpoint& t, TouchpointAttribute a) {
 
 inline double& parameter_of(Segment& s, SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation: return s.value_expectation;
-    case SegmentParameter::reliability_sensitivity: return s.reliability_sensitivity;
-    case SegmentParameter::relevance_sensitivity: return s.relevance_sensitivity;
-    case SegmentParameter::value_sensitivity: return s.value_sensitivity;
-    case SegmentParameter::effort_sensitivity: return s.effort_sensitivity;
-    case SegmentParameter::silent_churn: break;
+    case SegmentParameter::value_expectation:
+      return s.value_expectation;
+    case SegmentParameter::reliability_sensitivity:
+      return s.reliability_sensitivity;
+    case SegmentParameter::relevance_sensitivity:
+      return s.relevance_sensitivity;
+    case SegmentParameter::value_sensitivity:
+      return s.value_sensitivity;
+    case SegmentParameter::effort_sensitivity:
+      return s.effort_sensitivity;
+    case SegmentParameter::silent_churn:
+      break;
   }
   return s.silent_churn;
 }
-inline double parameter_of(const Segment& s, SegmentParameter p) { return parameter_of(const_cast<Segment&>(s), p); }
+inline double parameter_of(const Segment& s, SegmentParameter p) {
+  return parameter_of(const_cast<Segment&>(s), p);
+}
 
 // Every touchpoint attribute lies in [0, 1], and more is better.
 inline constexpr double touchpoint_attribute_max = 1.0;
@@ -67,9 +80,12 @@ inline constexpr double touchpoint_attribute_max = 1.0;
 // lower sensitivities, less silent churn.
 inline double segment_parameter_max(SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation: return 1.0;
-    case SegmentParameter::silent_churn: return limits::max_silent_churn;
-    default: return limits::max_sensitivity;
+    case SegmentParameter::value_expectation:
+      return 1.0;
+    case SegmentParameter::silent_churn:
+      return limits::max_silent_churn;
+    default:
+      return limits::max_sensitivity;
   }
 }
 
@@ -101,7 +117,7 @@ inline Population with_parameter(const Population& p, std::size_t s, SegmentPara
 
 // One number of the scenario: an attribute of a touchpoint, or a parameter of a segment.
 struct ParameterRef {
-  std::optional<std::size_t> touchpoint, segment;  // exactly one is set
+  std::optional<std::size_t> touchpoint, segment;                    // exactly one is set
   TouchpointAttribute attribute = TouchpointAttribute::reliability;  // with touchpoint
   SegmentParameter parameter = SegmentParameter::value_expectation;  // with segment
 
@@ -110,7 +126,8 @@ struct ParameterRef {
                       : segment_parameter_names[static_cast<std::size_t>(parameter)];
   }
   double value(const Journey& j, const Population& p) const {
-    return touchpoint ? attribute_of(j.touchpoint(*touchpoint), attribute) : parameter_of(p.segment(*segment), parameter);
+    return touchpoint ? attribute_of(j.touchpoint(*touchpoint), attribute)
+                      : parameter_of(p.segment(*segment), parameter);
   }
   // The range the number may take.
   double max() const { return touchpoint ? touchpoint_attribute_max : segment_parameter_max(parameter); }

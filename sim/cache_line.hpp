@@ -19,8 +19,8 @@ struct CacheLineAllocator {
   template <class U>
   CacheLineAllocator(const CacheLineAllocator<U>&) noexcept {}
 
-  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(bytes(n), std::align_val_t{cache_line})); }
-  void deallocate(T* p, std::size_t) noexcept { ::operator delete(p, std::align_val_t{cache_line}); }
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new (bytes(n), std::align_val_t{cache_line})); }
+  void deallocate(T* p, std::size_t) noexcept { ::operator delete (p, std::align_val_t{cache_line}); }
 
   template <class U>
   bool operator==(const CacheLineAllocator<U>&) const noexcept {

@@ -35,11 +35,17 @@ namespace {
 // large but finite log-likelihood, so the optimiser can move away from it.
 constexpr double floor_probability = 1e-12;
 
-double clamp_probability(double p) { return std::clamp(p, floor_probability, 1.0 - 1e-15); }
-double clamp_mean(double m) { return std::max(m, floor_probability); }
+double clamp_probability(double p) {
+  return std::clamp(p, floor_probability, 1.0 - 1e-15);
+}
+double clamp_mean(double m) {
+  return std::max(m, floor_probability);
+}
 
 // x log(x / y), 0 when x is 0.
-double xlog(double x, double y) { return x > 0.0 ? x * std::log(x / y) : 0.0; }
+double xlog(double x, double y) {
+  return x > 0.0 ? x * std::log(x / y) : 0.0;
+}
 
 const char* figure_word(int f) {
   static constexpr std::array<const char*, weighted_figure_count> words{"visits", "failures", "repeats", "abandoned"};
@@ -48,10 +54,14 @@ const char* figure_word(int f) {
 
 int touchpoint_figure_of(int f) {
   switch (f) {
-    case weight_visits: return fig_visits;
-    case weight_failures: return fig_failures;
-    case weight_repeats: return fig_repeats;
-    default: return fig_abandoned;
+    case weight_visits:
+      return fig_visits;
+    case weight_failures:
+      return fig_failures;
+    case weight_repeats:
+      return fig_repeats;
+    default:
+      return fig_abandoned;
   }
 }
 
@@ -70,16 +80,20 @@ GroupFigures group_figures(const Population& population, const ExactSolution& at
   double share_sum = 0.0;
   for (const auto s : g.segments) share_sum += population.segment(s).share;
   for (const auto s : g.segments) {
-    const double w = share_sum > 0.0 ? population.segment(s).share / share_sum : 1.0 / static_cast<double>(g.segments.size());
+    const double w =
+        share_sum > 0.0 ? population.segment(s).share / share_sum : 1.0 / static_cast<double>(g.segments.size());
     out.mix.push_back(w);
-    for (int e = 0; e < ending_count; ++e) out.outcomes[static_cast<std::size_t>(e)] += w * at.segment_figures[s].outcomes[static_cast<std::size_t>(e)];
+    for (int e = 0; e < ending_count; ++e)
+      out.outcomes[static_cast<std::size_t>(e)] += w * at.segment_figures[s].outcomes[static_cast<std::size_t>(e)];
   }
   return out;
 }
 
-double group_touchpoint_figure(const ExactSolution& at, const ObservedGroup& g, const GroupFigures& gf, std::size_t k, int f) {
+double group_touchpoint_figure(const ExactSolution& at, const ObservedGroup& g, const GroupFigures& gf, std::size_t k,
+                               int f) {
   double v = 0.0;
-  for (std::size_t i = 0; i < g.segments.size(); ++i) v += gf.mix[i] * at.segment_figures[g.segments[i]].touchpoints[k][touchpoint_figure_of(f)];
+  for (std::size_t i = 0; i < g.segments.size(); ++i)
+    v += gf.mix[i] * at.segment_figures[g.segments[i]].touchpoints[k][touchpoint_figure_of(f)];
   return v;
 }
 
@@ -109,7 +123,8 @@ void spread(const Journey& journey, const ObservedGroup& g, const GroupFigures& 
       }
     }
     for (const auto& [k, tw] : w.touchpoints)
-      for (int f = 0; f < weighted_figure_count; ++f) fw.touchpoint[k][static_cast<std::size_t>(f)] += mix * tw[static_cast<std::size_t>(f)];
+      for (int f = 0; f < weighted_figure_count; ++f)
+        fw.touchpoint[k][static_cast<std::size_t>(f)] += mix * tw[static_cast<std::size_t>(f)];
   }
 }
 
@@ -145,9 +160,12 @@ void outcome_terms(const ObservedGroup& g, const GroupFigures& gf, GoodnessOfFit
     dev += 2.0 * xlog(*n, N * p);
     w.outcomes[static_cast<std::size_t>(e)] += (*n > 0.0 ? *n / p : 0.0) - (n_other > 0.0 ? n_other / p_other : 0.0);
     const double var = N * p_raw * (1.0 - p_raw);
-    FitRow row{measure_name(g, std::string("outcomes.") + ending_names[static_cast<std::size_t>(e)]), *n, N * p_raw, std::nullopt};
-    if (var > 0.0) row.pearson_residual = (*n - N * p_raw) / std::sqrt(var);
-    else if (*n == N * p_raw) row.pearson_residual = 0.0;
+    FitRow row{measure_name(g, std::string("outcomes.") + ending_names[static_cast<std::size_t>(e)]), *n, N * p_raw,
+               std::nullopt};
+    if (var > 0.0)
+      row.pearson_residual = (*n - N * p_raw) / std::sqrt(var);
+    else if (*n == N * p_raw)
+      row.pearson_residual = 0.0;
     row.structural = structural;
     fit.rows.push_back(std::move(row));
   }
@@ -161,7 +179,8 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
   for (const auto& o : g.touchpoints) {
     std::array<double, weighted_figure_count> tw{};
     std::array<double, weighted_figure_count> e{};
-    for (int f = 0; f < weighted_figure_count; ++f) e[static_cast<std::size_t>(f)] = group_touchpoint_figure(at, g, gf, o.touchpoint, f);
+    for (int f = 0; f < weighted_figure_count; ++f)
+      e[static_cast<std::size_t>(f)] = group_touchpoint_figure(at, g, gf, o.touchpoint, f);
     const std::string& id = journey.touchpoint(o.touchpoint).id;
     const auto& visits = o.counts[weight_visits];
     const auto poisson = [&](int f, double x) {
@@ -174,8 +193,10 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
       }
       tw[static_cast<std::size_t>(f)] += N * (x / mean - 1.0);
       FitRow row{measure_name(g, id + "." + figure_word(f)), x, mean_raw, std::nullopt};
-      if (mean_raw > 0.0) row.pearson_residual = (x - mean_raw) / std::sqrt(mean_raw);
-      else if (x == 0.0) row.pearson_residual = 0.0;
+      if (mean_raw > 0.0)
+        row.pearson_residual = (x - mean_raw) / std::sqrt(mean_raw);
+      else if (x == 0.0)
+        row.pearson_residual = 0.0;
       row.structural = structural;
       fit.rows.push_back(std::move(row));
     };
@@ -195,8 +216,8 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
       // perfect fit would gain a deviance in proportion to the visits.
       const bool structural = (q_raw <= 0.0 && *x == 0.0) || (q_raw >= 1.0 && *x == v);
       if (!structural) {
-        fit.log_likelihood += std::lgamma(v + 1.0) - std::lgamma(*x + 1.0) - std::lgamma(v - *x + 1.0) + *x * std::log(q) +
-                              (v - *x) * std::log(1.0 - q);
+        fit.log_likelihood += std::lgamma(v + 1.0) - std::lgamma(*x + 1.0) - std::lgamma(v - *x + 1.0) +
+                              *x * std::log(q) + (v - *x) * std::log(1.0 - q);
         fit.deviance += 2.0 * (xlog(*x, v * q) + xlog(v - *x, v * (1.0 - q)));
       }
       if (ev > 0.0) {
@@ -206,8 +227,10 @@ void touchpoint_terms(const Journey& journey, const ExactSolution& at, const Obs
       }
       const double var = v * q_raw * (1.0 - q_raw);
       FitRow row{measure_name(g, id + "." + figure_word(f)), *x, v * q_raw, std::nullopt};
-      if (var > 0.0) row.pearson_residual = (*x - v * q_raw) / std::sqrt(var);
-      else if (*x == v * q_raw) row.pearson_residual = 0.0;
+      if (var > 0.0)
+        row.pearson_residual = (*x - v * q_raw) / std::sqrt(var);
+      else if (*x == v * q_raw)
+        row.pearson_residual = 0.0;
       row.structural = structural;
       fit.rows.push_back(std::move(row));
     }
@@ -233,7 +256,8 @@ struct StartDraws {
 }  // namespace
 
 std::size_t GoodnessOfFit::informative_counts() const {
-  return static_cast<std::size_t>(std::count_if(rows.begin(), rows.end(), [](const FitRow& r) { return !r.structural; }));
+  return static_cast<std::size_t>(
+      std::count_if(rows.begin(), rows.end(), [](const FitRow& r) { return !r.structural; }));
 }
 
 void test_goodness_of_fit(GoodnessOfFit& g, std::size_t fitted) {
@@ -243,7 +267,8 @@ void test_goodness_of_fit(GoodnessOfFit& g, std::size_t fitted) {
   if (counts <= fitted) return;
   const double df = static_cast<double>(counts - fitted);
   g.degrees_of_freedom = df;
-  g.p_value = g.deviance > 0.0 ? boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), g.deviance)) : 1.0;
+  g.p_value =
+      g.deviance > 0.0 ? boost::math::cdf(boost::math::complement(boost::math::chi_squared(df), g.deviance)) : 1.0;
 }
 
 std::pair<Journey, Population> with_values(const Journey& journey, const Population& population,
@@ -310,14 +335,22 @@ double evaluate(const Problem& p, const std::vector<double>& values, std::vector
 
 std::string nlopt_status(nlopt::result r) {
   switch (r) {
-    case nlopt::SUCCESS: return "converged";
-    case nlopt::STOPVAL_REACHED: return "converged (stop value)";
-    case nlopt::FTOL_REACHED: return "converged (log-likelihood tolerance)";
-    case nlopt::XTOL_REACHED: return "converged (parameter tolerance)";
-    case nlopt::MAXEVAL_REACHED: return "stopped: evaluation limit";
-    case nlopt::MAXTIME_REACHED: return "stopped: time limit";
-    case nlopt::ROUNDOFF_LIMITED: return "converged (round-off limited)";
-    default: return "stopped";
+    case nlopt::SUCCESS:
+      return "converged";
+    case nlopt::STOPVAL_REACHED:
+      return "converged (stop value)";
+    case nlopt::FTOL_REACHED:
+      return "converged (log-likelihood tolerance)";
+    case nlopt::XTOL_REACHED:
+      return "converged (parameter tolerance)";
+    case nlopt::MAXEVAL_REACHED:
+      return "stopped: evaluation limit";
+    case nlopt::MAXTIME_REACHED:
+      return "stopped: time limit";
+    case nlopt::ROUNDOFF_LIMITED:
+      return "converged (round-off limited)";
+    default:
+      return "stopped";
   }
 }
 
@@ -403,8 +436,9 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     std::ostringstream m;
     m << std::setprecision(2) << "one evaluation (an exact solve and its gradient) takes " << per_evaluation << " s; "
       << starts.size() << " start" << (starts.size() == 1 ? "" : "s") << " of at most " << settings.max_evaluations
-      << " evaluations each: at most about " << per_evaluation * settings.max_evaluations * static_cast<double>(starts.size())
-      << " s, then " << 2 * n << " more for the intervals (about " << per_evaluation * 2.0 * static_cast<double>(n) << " s)";
+      << " evaluations each: at most about "
+      << per_evaluation * settings.max_evaluations * static_cast<double>(starts.size()) << " s, then " << 2 * n
+      << " more for the intervals (about " << per_evaluation * 2.0 * static_cast<double>(n) << " s)";
     tell(m.str());
   }
 
@@ -477,7 +511,8 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     result.starts.push_back(std::move(run));
   }
   if (best_x.empty())
-    throw SolverError("no starting point could be solved: " + (result.starts.empty() ? std::string() : result.starts.front().status));
+    throw SolverError("no starting point could be solved: " +
+                      (result.starts.empty() ? std::string() : result.starts.front().status));
 
   // Local optima: starts that ended clearly below the best.
   int below = 0;
@@ -503,7 +538,8 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     const double tolerance = 1e-6 * (upper[i] - lower[i]);
     f.at_bound = best_x[i] <= lower[i] + tolerance || best_x[i] >= upper[i] - tolerance;
     if (f.at_bound) {
-      result.warnings.push_back(parameters[i].name + " is fitted at the " + (best_x[i] <= lower[i] + tolerance ? "lower" : "upper") +
+      result.warnings.push_back(parameters[i].name + " is fitted at the " +
+                                (best_x[i] <= lower[i] + tolerance ? "lower" : "upper") +
                                 " end of its range: no interval is given (the data would pull it further)");
     } else {
       free.push_back(i);
@@ -547,7 +583,8 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     }
     std::vector<std::string> tangled;
     for (Eigen::Index a = 0; a < m; ++a)
-      if (unidentified[static_cast<std::size_t>(a)]) tangled.push_back(parameters[free[static_cast<std::size_t>(a)]].name);
+      if (unidentified[static_cast<std::size_t>(a)])
+        tangled.push_back(parameters[free[static_cast<std::size_t>(a)]].name);
     if (!tangled.empty()) {
       std::ostringstream w;
       w << "the data cannot separate " << describe_names(tangled) << ": the likelihood is nearly flat along "
@@ -564,7 +601,8 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
       const auto k = static_cast<Eigen::Index>(keep.size());
       Eigen::MatrixXd sub(k, k);
       for (Eigen::Index a = 0; a < k; ++a)
-        for (Eigen::Index b = 0; b < k; ++b) sub(a, b) = info(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(b)]);
+        for (Eigen::Index b = 0; b < k; ++b)
+          sub(a, b) = info(keep[static_cast<std::size_t>(a)], keep[static_cast<std::size_t>(b)]);
       const Eigen::LDLT<Eigen::MatrixXd> ldlt(sub);
       if (ldlt.info() == Eigen::Success && ldlt.isPositive()) {
         const Eigen::MatrixXd cov = ldlt.solve(Eigen::MatrixXd::Identity(k, k));
@@ -577,8 +615,9 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
                                          std::min(f.upper, f.fitted + 1.959963984540054 * *f.se)};
         }
       } else {
-        result.warnings.push_back("the observed information is not positive definite at the best fit: no intervals are given "
-                                  "(the fit may not have converged)");
+        result.warnings.push_back(
+            "the observed information is not positive definite at the best fit: no intervals are given "
+            "(the fit may not have converged)");
       }
     }
   }
@@ -594,9 +633,9 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
   test_goodness_of_fit(result.fit, n);
   if (result.holdout) test_goodness_of_fit(*result.holdout, 0);
   if (result.unmoved)
-    result.warnings.push_back("no step of the optimiser improved on its starting point: the values are starting values, not a fit");
-  if (result.fit.p_value && *result.fit.p_value < poor_fit_p)
-  {
+    result.warnings.push_back(
+        "no step of the optimiser improved on its starting point: the values are starting values, not a fit");
+  if (result.fit.p_value && *result.fit.p_value < poor_fit_p) {
     std::ostringstream w;
     w << "the model does not fit the counts: deviance " << std::setprecision(6) << result.fit.deviance << " over "
       << *result.fit.degrees_of_freedom << " degrees of freedom (p = " << std::setprecision(2) << *result.fit.p_value

@@ -94,8 +94,8 @@ struct StartRun {
 };
 
 struct CalibrationSettings {
-  int starts = 4;           // the scenario's values, then random starts around them
-  std::uint64_t seed = 1;   // for the random starts
+  int starts = 4;             // the scenario's values, then random starts around them
+  std::uint64_t seed = 1;     // for the random starts
   int max_evaluations = 400;  // per start
   // Told, as one line of text, how long the fit will take and how far it has got (the command
   // prints it on stderr); empty: nothing is told.

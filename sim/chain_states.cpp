@@ -86,10 +86,8 @@ ChainStates enumerate_chain_states(const Journey& j, std::size_t s_index, const 
             next.push_back(add(v.next));
         },
         reach);
-    if (can_ok && !has_positive_route(j, s_index, st.k, Journey::after_ok))
-      c.dead_ends.push_back({st.k, false});
-    if (can_fail && !has_positive_route(j, s_index, st.k, Journey::after_fail))
-      c.dead_ends.push_back({st.k, true});
+    if (can_ok && !has_positive_route(j, s_index, st.k, Journey::after_ok)) c.dead_ends.push_back({st.k, false});
+    if (can_fail && !has_positive_route(j, s_index, st.k, Journey::after_fail)) c.dead_ends.push_back({st.k, true});
     if (successors.size() <= static_cast<std::size_t>(i)) {
       successors.resize(static_cast<std::size_t>(i) + 1);
       exits.resize(static_cast<std::size_t>(i) + 1, 0);

@@ -12,7 +12,7 @@
 namespace cxsim {
 
 struct ChainStates {
-  std::vector<ChainState> states;  // states[0] is the start (none when the start ends the journey)
+  std::vector<ChainState> states;   // states[0] is the start (none when the start ends the journey)
   std::vector<std::int32_t> index;  // by state_slot(), -1 when unreachable
   bool resets = false;              // some reachable visit can be forgiven
   bool free_resets = false;         // ... some of them after a frictionless visit

@@ -109,16 +109,15 @@ bool below_hazard(double u, double x) {
 
 template <class Model = FrictionModel, class Observer = NoObserver>
 inline WalkEnd walk_customer(const Journey& j, const Population& pop, const WalkSettings& settings,
-                            std::uint64_t customer, WalkScratch& scratch, Tally& tally,
-                            Observer& observer) {
-  using walk_detail::blame;
+                             std::uint64_t customer, WalkScratch& scratch, Tally& tally, Observer& observer) {
   using walk_detail::below_hazard;
+  using walk_detail::blame;
   const CustomerStream rng(settings.seed, customer);
   const CustomerDraws first = rng.customer(0);
   const std::size_t s = pop.pick(first.segment);
   const Segment& seg = pop.segment(s);
-  const double m = pop.multiplier(s).sample(
-      [&](std::uint64_t i) { return i == 0 ? first.multiplier : rng.customer(i).multiplier; });
+  const double m =
+      pop.multiplier(s).sample([&](std::uint64_t i) { return i == 0 ? first.multiplier : rng.customer(i).multiplier; });
   const bool churns = seg.silent_churn > 0.0;
 
   const auto reliability = j.reliability();
@@ -132,7 +131,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
   std::size_t k = j.start();
   double load = 0.0;
   bool guard = false, seen = false;
-  std::size_t last = k;       // the last non-terminal visit: a routed defection is blamed on it
+  std::size_t last = k;  // the last non-terminal visit: a routed defection is blamed on it
   bool last_failed = false;
   std::uint64_t step = 0;
   Ending ending;
@@ -150,8 +149,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
         blamed = last;
         auto& at = tally.touchpoints[last];
         ++at[fig_routed];
-        at.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed)))
-            .add_units(fixed_one);
+        at.sum(static_cast<TouchpointFigure>(fig_cause + Model::routed_cause(last_failed))).add_units(fixed_one);
       } else {
         const double u = rng.arrival(keys[k], earlier);
         ending = below_hazard<Model>(u, seg.silent_churn * load) &&
@@ -167,8 +165,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
         }
       }
       if constexpr (Observer::active) {
-        observer.visit(VisitRecord{customer, s, step, k, true, false, false, false, false, guard, 0.0,
-                                   load});
+        observer.visit(VisitRecord{customer, s, step, k, true, false, false, false, false, guard, 0.0, load});
       }
       break;
     }
@@ -191,16 +188,13 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
     here[fig_failures] += failed;
     here[fig_averted] += rel.averted;
     here[fig_repeats] += repeated;
-    for (int c = 0; c < friction_count; ++c)
-      here.sum(static_cast<TouchpointFigure>(fig_friction + c)).add(f.part[c]);
+    for (int c = 0; c < friction_count; ++c) here.sum(static_cast<TouchpointFigure>(fig_friction + c)).add(f.part[c]);
     ++step;
 
     if constexpr (Observer::active) {
-      rec = VisitRecord{customer, s, step - 1, k, false, failed, rel.averted, repeated, false, guard, delta,
-                        load};
+      rec = VisitRecord{customer, s, step - 1, k, false, failed, rel.averted, repeated, false, guard, delta, load};
     }
-    if (delta > 0.0 && below_hazard<Model>(d.abandon, delta) &&
-        d.abandon < Model::abandonment_probability(delta)) {
+    if (delta > 0.0 && below_hazard<Model>(d.abandon, delta) && d.abandon < Model::abandonment_probability(delta)) {
       ++here[fig_abandoned];
       blame(here, f, delta, fig_abandoned_by);
       blame(here, f, delta, fig_cause);
@@ -213,8 +207,7 @@ inline WalkEnd walk_customer(const Journey& j, const Population& pop, const Walk
       break;
     }
     load += delta;
-    if (churns && delta > 0.0)
-      scratch.episode.push_back(EpisodeVisit{static_cast<std::uint32_t>(k), load, f});
+    if (churns && delta > 0.0) scratch.episode.push_back(EpisodeVisit{static_cast<std::uint32_t>(k), load, f});
     bool forgiven = false;
     if (d.forgive < Model::forgiveness_probability(recovery[k], failed)) {
       forgiven = true;

@@ -31,8 +31,7 @@ struct Agreement {
   // The engines agree when no figure is more than `limit` standard errors apart (a NaN z never
   // agrees).
   bool agrees(double limit = 5.0) const {
-    return std::all_of(checks.begin(), checks.end(),
-                       [&](const FigureCheck& c) { return std::abs(c.z) <= limit; });
+    return std::all_of(checks.begin(), checks.end(), [&](const FigureCheck& c) { return std::abs(c.z) <= limit; });
   }
   // The check with the largest |z| (nullptr without checks).
   const FigureCheck* worst() const {
@@ -82,8 +81,8 @@ inline double least_count_variance(double mu) {
 inline constexpr double rare_share_events = 10.0;
 
 template <class Get>
-FigureCheck mean_check(std::string name, const Tally& total, const std::vector<Tally>& batches,
-                       double exact, FigureKind kind, Get get) {
+FigureCheck mean_check(std::string name, const Tally& total, const std::vector<Tally>& batches, double exact,
+                       FigureKind kind, Get get) {
   const bool integer_count = kind == FigureKind::count;
   const double mc = mean_of(total, get);
   double se = 0.0;
@@ -123,9 +122,8 @@ FigureCheck mean_check(std::string name, const Tally& total, const std::vector<T
 // every standard error gets the floor 1/n. The exact solution has an infinite
 // horizon, so max_steps truncation shows up as disagreement (outcomes.unfinished).
 template <class Model = FrictionModel>
-Agreement compare_engines(const Journey& journey, const Population& population,
-                          const WalkSettings& settings, std::uint64_t customers,
-                          const ExactSolution& exact, int batches = 40) {
+Agreement compare_engines(const Journey& journey, const Population& population, const WalkSettings& settings,
+                          std::uint64_t customers, const ExactSolution& exact, int batches = 40) {
   using namespace agreement_detail;
   const std::uint64_t b = static_cast<std::uint64_t>(std::max(1, batches));
   std::vector<Tally> parts;
@@ -140,27 +138,25 @@ Agreement compare_engines(const Journey& journey, const Population& population,
   const Figures& x = exact.figures;
 
   Agreement a;
-  a.checks.push_back(share_check("defection_rate",
-                                 n > 0.0 ? static_cast<double>(total.defections()) / n : 0.0,
+  a.checks.push_back(share_check("defection_rate", n > 0.0 ? static_cast<double>(total.defections()) / n : 0.0,
                                  x.defection_rate(), n));
   for (int e = 0; e < ending_count; ++e)
     a.checks.push_back(share_check(std::string("outcomes.") + ending_names[e],
-                                   n > 0.0 ? static_cast<double>(total.endings[e]) / n : 0.0,
-                                   x.outcomes[e], n));
+                                   n > 0.0 ? static_cast<double>(total.endings[e]) / n : 0.0, x.outcomes[e], n));
   // A figure summed over every touchpoint.
   auto summed = [&](std::string name, int first, int c) {
     double exact_total = 0.0;
     for (const auto& t : x.touchpoints) exact_total += t[first + c];
-    a.checks.push_back(mean_check(std::move(name), total, parts, exact_total, FigureKind::share, [first, c](const Tally& t) {
-      double s = 0.0;
-      for (const auto& k : t.touchpoints) s += k.total(first + c);
-      return s;
-    }));
+    a.checks.push_back(
+        mean_check(std::move(name), total, parts, exact_total, FigureKind::share, [first, c](const Tally& t) {
+          double s = 0.0;
+          for (const auto& k : t.touchpoints) s += k.total(first + c);
+          return s;
+        }));
   };
   for (int c = 0; c < friction_count; ++c)
     summed(std::string("abandonment_by_cause.") + friction_names[c], fig_abandoned_by, c);
-  for (int c = 0; c < cause_count; ++c)
-    summed(std::string("defections_by_cause.") + cause_names[c], fig_cause, c);
+  for (int c = 0; c < cause_count; ++c) summed(std::string("defections_by_cause.") + cause_names[c], fig_cause, c);
   for (std::size_t k = 0; k < journey.size(); ++k) {
     const std::string prefix = "touchpoints." + journey.touchpoint(k).id + ".";
     for (int f = 0; f < touchpoint_figure_count; ++f) {
@@ -174,8 +170,7 @@ Agreement compare_engines(const Journey& journey, const Population& population,
     if (seg.customers == 0) continue;  // nobody of this segment walked: nothing to compare
     const double m = static_cast<double>(seg.customers);
     a.checks.push_back(share_check("segments." + population.segment(s).name + ".defection_rate",
-                                   static_cast<double>(seg.defections) / m,
-                                   x.segments[s].defection_rate, m));
+                                   static_cast<double>(seg.defections) / m, x.segments[s].defection_rate, m));
   }
   return a;
 }

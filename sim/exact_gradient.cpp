@@ -27,8 +27,8 @@ void add_scaled(Gradient& into, const Gradient& g, double w) {
 
 // E over the multiplier of one segment's gradient, on the rule its figures were integrated with.
 // Nodes in parallel, one chain per thread; the reduction tree depends only on the node count.
-Gradient segment_gradient(const Journey& journey, std::size_t s, const Segment& seg,
-                          const MultiplierQuadrature& rule, const FigureWeights& weights, double& residual,
+Gradient segment_gradient(const Journey& journey, std::size_t s, const Segment& seg, const MultiplierQuadrature& rule,
+                          const FigureWeights& weights, double& residual,
                           std::vector<ChainStates::DeadEnd>& dead_ends) {
   tbb::enumerable_thread_specific<std::unique_ptr<SegmentChain>> chains;
   struct Partial {
@@ -68,15 +68,16 @@ FiguresGradient figures_gradient(const Journey& journey, const Population& popul
     throw std::invalid_argument("figures_gradient: the solution or the weights are not of this population");
   FiguresGradient out;
   const std::size_t n = journey.size();
-  std::vector<std::array<double, touchpoint_attribute_count>> total(n, std::array<double, touchpoint_attribute_count>{});
+  std::vector<std::array<double, touchpoint_attribute_count>> total(n,
+                                                                    std::array<double, touchpoint_attribute_count>{});
   std::vector<std::uint8_t> reliability_undefined(n, 0);
   for (std::size_t s = 0; s < population.size(); ++s) {
     const Segment& seg = population.segment(s);
     std::array<double, segment_parameter_count> mine{};
     const FigureWeights& w = weights[s];
     const bool weighted = w.stay != 0.0 || std::any_of(w.touchpoint.begin(), w.touchpoint.end(), [](const auto& t) {
-      return std::any_of(t.begin(), t.end(), [](double x) { return x != 0.0; });
-    });
+                            return std::any_of(t.begin(), t.end(), [](double x) { return x != 0.0; });
+                          });
     if (weighted) {
       std::vector<ChainStates::DeadEnd> dead_ends;
       const Gradient g = segment_gradient(journey, s, seg, at.multiplier_rules[s], w, out.residual, dead_ends);
@@ -102,8 +103,7 @@ FiguresGradient figures_gradient(const Journey& journey, const Population& popul
   return out;
 }
 
-DefectionGradient defection_gradient(const Journey& journey, const Population& population,
-                                     const ExactSolution& at) {
+DefectionGradient defection_gradient(const Journey& journey, const Population& population, const ExactSolution& at) {
   // The defection rate is 1 - the probability of staying, averaged over segments by share.
   double share_sum = 0.0;
   for (const auto& s : population.segments()) share_sum += s.share;

@@ -38,7 +38,6 @@ FiguresGradient figures_gradient(const Journey& journey, const Population& popul
 
 // Differentiates at the solution `at` of the same journey and population, with the same
 // multiplier rule per segment. Throws SolverError when a system cannot be solved.
-DefectionGradient defection_gradient(const Journey& journey, const Population& population,
-                                     const ExactSolution& at);
+DefectionGradient defection_gradient(const Journey& journey, const Population& population, const ExactSolution& at);
 
 }  // namespace cxsim

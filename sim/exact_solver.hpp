@@ -14,14 +14,14 @@
 namespace cxsim {
 
 struct ExactSolution {
-  Figures figures;           // infinite horizon: outcome "unfinished" is 0
-  bool quadrature = false;   // true when some segment has heterogeneity > 0
-  int quadrature_nodes = 0;  // nodes used for the multiplier integral (largest over segments)
+  Figures figures;            // infinite horizon: outcome "unfinished" is 0
+  bool quadrature = false;    // true when some segment has heterogeneity > 0
+  int quadrature_nodes = 0;   // nodes used for the multiplier integral (largest over segments)
   int quadrature_solves = 0;  // chain solves the integrals took, over every refinement and segment
   // "gauss-laguerre", or "tanh-sinh" for h > 1 or where Gauss-Laguerre did not settle within
   // 128 nodes (large heterogeneity with strong friction); empty without heterogeneity.
   std::string quadrature_rule;
-  double residual = 0.0;     // largest relative residual of the linear solves
+  double residual = 0.0;  // largest relative residual of the linear solves
   // The estimated quadrature error: the largest change of any figure (relative where it is above
   // 1) between the last two refinements of the multiplier integral, and for tanh-sinh the
   // changes still to come extrapolated from the last two; 0 without heterogeneity. Below 1e-10

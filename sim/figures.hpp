@@ -48,8 +48,7 @@ struct Figures {
 
   double outcome(Ending e) const { return outcomes[static_cast<int>(e)]; }
   double defection_rate() const {
-    return outcome(Ending::abandoned) + outcome(Ending::routed_defection) +
-           outcome(Ending::silent_churn);
+    return outcome(Ending::abandoned) + outcome(Ending::routed_defection) + outcome(Ending::silent_churn);
   }
   // One figure summed over every touchpoint.
   double total(int f) const {
@@ -120,8 +119,7 @@ inline Figures figures_of(const Tally& t) {
     SegmentFigures x;
     x.share = static_cast<double>(s.customers) / n;
     x.has_customers = s.customers > 0;
-    x.defection_rate =
-        s.customers > 0 ? static_cast<double>(s.defections) / static_cast<double>(s.customers) : 0.0;
+    x.defection_rate = s.customers > 0 ? static_cast<double>(s.defections) / static_cast<double>(s.customers) : 0.0;
     f.segments.push_back(x);
   }
   return f;

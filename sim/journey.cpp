@@ -11,18 +11,24 @@ namespace cxsim {
 
 const char* to_string(Outcome o) {
   switch (o) {
-    case Outcome::retained: return "retained";
-    case Outcome::defected: return "defected";
-    case Outcome::none: break;
+    case Outcome::retained:
+      return "retained";
+    case Outcome::defected:
+      return "defected";
+    case Outcome::none:
+      break;
   }
   return "";
 }
 
 const char* to_string(When w) {
   switch (w) {
-    case When::ok: return "ok";
-    case When::fail: return "fail";
-    case When::any: break;
+    case When::ok:
+      return "ok";
+    case When::fail:
+      return "fail";
+    case When::any:
+      break;
   }
   return "any";
 }
@@ -42,8 +48,8 @@ std::optional<std::size_t> Journey::find(std::string_view id) const {
   return std::nullopt;
 }
 
-Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> transitions,
-                 std::size_t start, std::size_t segments)
+Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> transitions, std::size_t start,
+                 std::size_t segments)
     : touchpoints_(std::move(touchpoints)),
       transitions_(std::move(transitions)),
       start_(start),
@@ -60,11 +66,13 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
     if (!unit(t.reliability) || !unit(t.relevance) || !unit(t.value) || !unit(t.trust) || !unit(t.recovery))
       refuse("touchpoint '" + t.id + "' has an attribute outside [0, 1]");
     for (const auto& x : {t.effort_minutes, t.cost})
-      if (x && !(*x >= 0.0 && std::isfinite(*x))) refuse("touchpoint '" + t.id + "' has a negative or infinite effort or cost");
+      if (x && !(*x >= 0.0 && std::isfinite(*x)))
+        refuse("touchpoint '" + t.id + "' has a negative or infinite effort or cost");
   }
   for (const auto& t : transitions_) {
     if (t.from >= n || t.to >= n) refuse("a transition names no touchpoint");
-    if (!(t.probability >= 0.0 && std::isfinite(t.probability))) refuse("a transition probability is negative or not finite");
+    if (!(t.probability >= 0.0 && std::isfinite(t.probability)))
+      refuse("a transition probability is negative or not finite");
     if (t.segment != every_segment && t.segment < 0) refuse("a transition names a negative segment");
   }
   for (auto* v : {&reliability_, &relevance_, &value_, &trust_, &recovery_, &effort_}) v->reserve(n);
@@ -95,9 +103,12 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
   rows_.resize(transitions_.size());
   {
     std::vector<std::uint32_t> next(rows_at_.begin(), rows_at_.end() - 1);
-    for (std::size_t i = 0; i < transitions_.size(); ++i) rows_[next[transitions_[i].from]++] = static_cast<std::uint32_t>(i);
+    for (std::size_t i = 0; i < transitions_.size(); ++i)
+      rows_[next[transitions_[i].from]++] = static_cast<std::uint32_t>(i);
   }
-  const auto key = [&](std::uint32_t i) { return std::pair(group(transitions_[i]), static_cast<int>(transitions_[i].when)); };
+  const auto key = [&](std::uint32_t i) {
+    return std::pair(group(transitions_[i]), static_cast<int>(transitions_[i].when));
+  };
   for (std::size_t k = 0; k < n; ++k)
     std::stable_sort(rows_.begin() + rows_at_[k], rows_.begin() + rows_at_[k + 1],
                      [&](std::uint32_t a, std::uint32_t b) { return key(a) < key(b); });
@@ -112,10 +123,13 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
   normalised_.assign(transitions_.size(), 0.0);
   for (std::size_t b = 0; b < rows_.size();) {
     std::size_t e = b + 1;
-    while (e < rows_.size() && transitions_[rows_[e]].from == transitions_[rows_[b]].from && key(rows_[e]) == key(rows_[b])) ++e;
+    while (e < rows_.size() && transitions_[rows_[e]].from == transitions_[rows_[b]].from &&
+           key(rows_[e]) == key(rows_[b]))
+      ++e;
     double sum = 0.0;
     for (std::size_t r = b; r < e; ++r) sum += transitions_[rows_[r]].probability;
-    for (std::size_t r = b; r < e; ++r) normalised_[rows_[r]] = sum > 0.0 ? transitions_[rows_[r]].probability / sum : 0.0;
+    for (std::size_t r = b; r < e; ++r)
+      normalised_[rows_[r]] = sum > 0.0 ? transitions_[rows_[r]].probability / sum : 0.0;
     b = e;
   }
 
@@ -125,7 +139,7 @@ Journey::Journey(std::vector<Touchpoint> touchpoints, std::vector<Transition> tr
     const auto rows = rows_from(k);
     std::size_t r = 0;
     // The rows of one group out of k, resolved into its after-ok and after-fail routes.
-    const auto resolve = [&](Range (&out)[2]) {
+    const auto resolve = [&](Range(&out)[2]) {
       const std::size_t g = group(transitions_[rows[r]]);
       std::array<std::span<const std::uint32_t>, 3> sets;  // by When
       while (r < rows.size() && group(transitions_[rows[r]]) == g) {

@@ -163,11 +163,11 @@ class Journey {
   std::vector<std::uint32_t> own_at_;   // by touchpoint, and one past: into own_ (segment routes only)
   std::vector<OwnRoute> own_;           // sorted by segment within a touchpoint
 
-  std::vector<Range> route_;                          // by (touchpoint, Route): every segment's rows
-  std::vector<std::uint32_t> route_edges_;            // transition index
-  std::vector<std::uint32_t> target_;                 // parallel to route_edges_
-  std::vector<double> cumulative_;                    // parallel to route_edges_
-  std::vector<std::uint32_t> guide_;                  // parallel to route_edges_; sets > short_set
+  std::vector<Range> route_;                // by (touchpoint, Route): every segment's rows
+  std::vector<std::uint32_t> route_edges_;  // transition index
+  std::vector<std::uint32_t> target_;       // parallel to route_edges_
+  std::vector<double> cumulative_;          // parallel to route_edges_
+  std::vector<std::uint32_t> guide_;        // parallel to route_edges_; sets > short_set
 };
 
 }  // namespace cxsim

@@ -59,7 +59,9 @@ struct RowGroups {
   }
 };
 
-RowGroups rows_by_group(const Journey& j) { return RowGroups{&j}; }
+RowGroups rows_by_group(const Journey& j) {
+  return RowGroups{&j};
+}
 
 // The group of rows a customer of segment s uses out of k.
 std::size_t group_of(const Journey& j, std::size_t s, std::size_t k) {
@@ -203,7 +205,8 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
   // Classes in the order of their first segment: problems are told for the first segment they hit.
   std::vector<std::size_t> class_order(classes);
   for (std::size_t c = 0; c < classes; ++c) class_order[c] = c;
-  std::sort(class_order.begin(), class_order.end(), [&](std::size_t a, std::size_t b) { return first_of[a] < first_of[b]; });
+  std::sort(class_order.begin(), class_order.end(),
+            [&](std::size_t a, std::size_t b) { return first_of[a] < first_of[b]; });
 
   if (j.size() > 0 && j.is_terminal(j.start()))
     out.push_back({true, j.start(), std::nullopt,
@@ -215,14 +218,14 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
     if (j.is_terminal(k)) {
       if (t.outcome == Outcome::none)
         out.push_back({true, k, std::nullopt,
-                       "touchpoint " + id(k) + " has no outgoing transitions, so the journey ends there, "
-                       "but it has no outcome; set outcome to 'retained' or 'defected', or add transitions"});
+                       "touchpoint " + id(k) +
+                           " has no outgoing transitions, so the journey ends there, "
+                           "but it has no outcome; set outcome to 'retained' or 'defected', or add transitions"});
       continue;
     }
     if (t.outcome != Outcome::none)
       out.push_back({true, k, std::nullopt,
-                     "touchpoint " + id(k) + " has outgoing transitions but outcome '" +
-                         to_string(t.outcome) +
+                     "touchpoint " + id(k) + " has outgoing transitions but outcome '" + to_string(t.outcome) +
                          "'; only touchpoints that end the journey (no transitions) take an outcome"});
 
     // Each group of rows out of k is checked once, for the segments that use it: group 0 by
@@ -244,10 +247,11 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
       const std::string whose = g == 0 ? "" : " for segment '" + segment_name(g - 1) + "'";
       if (g == 0 && !shared_used) {
         if (!sets.empty())
-          out.push_back({false, k, sets.of[0].empty() ? (sets.of[1].empty() ? sets.of[2].front() : sets.of[1].front())
-                                                      : sets.of[0].front(),
-                         "the transitions out of " + id(k) +
-                             " that name no segment are never taken: every segment has rows of its own there"});
+          out.push_back(
+              {false, k,
+               sets.of[0].empty() ? (sets.of[1].empty() ? sets.of[2].front() : sets.of[1].front()) : sets.of[0].front(),
+               "the transitions out of " + id(k) +
+                   " that name no segment are never taken: every segment has rows of its own there"});
         continue;
       }
       if (sets.empty()) {
@@ -286,8 +290,8 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
           const double p = j.transitions()[i].probability;
           if (j.transitions()[i].to == k && p > 1.0 - 1e-6 && p < 1.0)
             out.push_back({false, k, i,
-                           "customers who take this loop stay at " + id(k) + " for about " +
-                               fmt(1.0 / (1.0 - p)) + " visits on average (probability " + fmt(p, 17) +
+                           "customers who take this loop stay at " + id(k) + " for about " + fmt(1.0 / (1.0 - p)) +
+                               " visits on average (probability " + fmt(p, 17) +
                                "); the Monte Carlo engine stops them at max_steps and the exact "
                                "solver may not be able to solve it"});
         }
@@ -323,8 +327,8 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
     bool reached = false;
     for (std::size_t c = 0; c < classes && !reached; ++c) reached = reachable[c][k];
     if (!reached) {
-      out.push_back({false, k, std::nullopt,
-                     "touchpoint " + id(k) + " cannot be reached from the start " + id(j.start())});
+      out.push_back(
+          {false, k, std::nullopt, "touchpoint " + id(k) + " cannot be reached from the start " + id(j.start())});
       continue;
     }
     for (const std::size_t c : class_order)
@@ -349,8 +353,9 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
       // (a segment that reaches no ending at all has been told so above)
       if (ends(Outcome::defected) && !ends(Outcome::retained)) stranded.push_back(s);
     }
-    const std::string fix = ": every ending they can reach is 'defected', so every one of them would count as lost; "
-                            "give the ending where the journey goes well the outcome 'retained'";
+    const std::string fix =
+        ": every ending they can reach is 'defected', so every one of them would count as lost; "
+        "give the ending where the journey goes well the outcome 'retained'";
     if (!stranded.empty() && stranded.size() == segments)
       out.push_back({true, j.start(), std::nullopt,
                      "no customer can reach a retained ending from the start " + id(j.start()) + fix});

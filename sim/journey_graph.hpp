@@ -12,8 +12,8 @@
 namespace cxsim {
 
 // Vertices are touchpoint indices; each edge carries its transition index.
-using JourneyGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                           boost::no_property, std::size_t>;
+using JourneyGraph =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, std::size_t>;
 
 // The edges customers of segment s can actually take: probability > 0, in a set that can be
 // used (the segment's own rows out of a touchpoint where it has them).
@@ -43,7 +43,6 @@ UsableSets usable_sets(const Journey& journey, std::size_t k, std::size_t segmen
 // Transition sets (per segment where segments have routes of their own), outcomes, random-stream
 // keys, reachability and whether every customer who starts can finish. `segment_names` name the
 // journey's segments in messages (defaults: "segment 0", ...).
-std::vector<JourneyProblem> check_journey(const Journey& journey,
-                                          const std::vector<std::string>& segment_names = {});
+std::vector<JourneyProblem> check_journey(const Journey& journey, const std::vector<std::string>& segment_names = {});
 
 }  // namespace cxsim

@@ -43,7 +43,8 @@ bool KluFactor::factorize(const Eigen::SparseMatrix<double>& a) {
   State& s = *s_;
   const auto nnz = static_cast<std::size_t>(a.nonZeros());
   const bool same = s.symbolic && s.n == a.cols() && s.pattern_i.size() == nnz &&
-                    std::equal(s.pattern_p.begin(), s.pattern_p.end(), ap) && std::equal(s.pattern_i.begin(), s.pattern_i.end(), ai);
+                    std::equal(s.pattern_p.begin(), s.pattern_p.end(), ap) &&
+                    std::equal(s.pattern_i.begin(), s.pattern_i.end(), ai);
   if (s.fresh) klu_free_numeric(&s.fresh, &s.common);
   if (!same && s.symbolic) {  // a new pattern: analyse again
     if (s.numeric) klu_free_numeric(&s.numeric, &s.common);

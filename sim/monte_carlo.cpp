@@ -21,8 +21,7 @@ Tally simulate_share(const Journey& journey, const Population& population, const
 
 }  // namespace
 
-MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population,
-                              const MonteCarloSettings& settings,
+MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population, const MonteCarloSettings& settings,
                               std::atomic<std::uint64_t>* progress) {
   MonteCarloRun run;
   if (settings.precision <= 0.0) {

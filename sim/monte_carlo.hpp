@@ -31,8 +31,8 @@ inline constexpr std::uint64_t customers_per_chunk = 1024;
 // one of 40. The counts must be exact sums (integers, fixed point): then the total is the same
 // on any thread count and any split into chunks.
 template <class Make, class Walk, class Add>
-void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const Walk& walk,
-                          const Add& add, std::atomic<std::uint64_t>* progress = nullptr) {
+void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& make, const Walk& walk, const Add& add,
+                          std::atomic<std::uint64_t>* progress = nullptr) {
   if (last <= first) return;
   tbb::enumerable_thread_specific<std::invoke_result_t<Make>> workers(make);
   parallel::for_each(tbb::blocked_range<std::uint64_t>(first, last, customers_per_chunk),
@@ -52,9 +52,8 @@ void walk_on_every_thread(std::uint64_t first, std::uint64_t last, const Make& m
 
 // The tally of customers [first, last), walked on every worker thread.
 template <class Model = FrictionModel>
-Tally simulate_customers(const Journey& journey, const Population& population,
-                         const WalkSettings& settings, std::uint64_t first, std::uint64_t last,
-                         std::atomic<std::uint64_t>* progress = nullptr) {
+Tally simulate_customers(const Journey& journey, const Population& population, const WalkSettings& settings,
+                         std::uint64_t first, std::uint64_t last, std::atomic<std::uint64_t>* progress = nullptr) {
   if (!journey.fits(population.size()))
     throw std::invalid_argument("the journey's segment routes name more segments than the population has");
   struct Worker {
@@ -63,7 +62,10 @@ Tally simulate_customers(const Journey& journey, const Population& population,
   };
   Tally total(journey.size(), population.size());
   walk_on_every_thread(
-      first, last, [&] { return Worker{WalkScratch(journey.size()), Tally(journey.size(), population.size())}; },
+      first, last,
+      [&] {
+        return Worker{WalkScratch(journey.size()), Tally(journey.size(), population.size())};
+      },
       [&](Worker& w, std::uint64_t c) {
         NoObserver none;
         walk_customer<Model>(journey, population, settings, c, w.scratch, w.tally, none);
@@ -116,8 +118,7 @@ struct MonteCarloRun {
   double half_width = 0.0;
 };
 
-MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population,
-                              const MonteCarloSettings& settings,
+MonteCarloRun run_monte_carlo(const Journey& journey, const Population& population, const MonteCarloSettings& settings,
                               std::atomic<std::uint64_t>* progress = nullptr);
 
 }  // namespace cxsim

@@ -143,7 +143,7 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, const Segment&
     out.figures = std::move(finer);
     const double r = out.change / previous;
     left = out.change < quadrature_tolerance || !std::isfinite(previous) || !(r < 0.5) ? out.change
-                                                                                      : out.change * r / (1.0 - r);
+                                                                                       : out.change * r / (1.0 - r);
     previous = out.change;
   }
   out.change = left;
@@ -151,7 +151,6 @@ SegmentSolution integrate_over_multiplier(const Journey& journey, const Segment&
   out.nodes = static_cast<int>(out.quadrature.weight.size());
   return out;
 }
-
 
 void MultiplierRules::use(double h) {
   if (h == h_) return;

@@ -24,8 +24,8 @@ MultiplierQuadrature multiplier_quadrature(double heterogeneity, int nodes) {
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig;
   eig.computeFromTridiagonal(diag, sub, Eigen::ComputeEigenvectors);
   if (eig.info() != Eigen::Success)
-    throw SolverError("the multiplier quadrature did not converge (heterogeneity " +
-                      std::to_string(heterogeneity) + ")");
+    throw SolverError("the multiplier quadrature did not converge (heterogeneity " + std::to_string(heterogeneity) +
+                      ")");
   MultiplierQuadrature out;
   double total = 0.0;
   for (int i = 0; i < nodes; ++i) {
@@ -38,8 +38,8 @@ MultiplierQuadrature multiplier_quadrature(double heterogeneity, int nodes) {
     out.weight[static_cast<std::size_t>(i)] /= total;
     const double m = out.multiplier[static_cast<std::size_t>(i)];
     if (!std::isfinite(out.weight[static_cast<std::size_t>(i)]) || !std::isfinite(m) || m < 0.0)
-      throw SolverError("the multiplier quadrature is not finite (heterogeneity " +
-                        std::to_string(heterogeneity) + ")");
+      throw SolverError("the multiplier quadrature is not finite (heterogeneity " + std::to_string(heterogeneity) +
+                        ")");
   }
   return out;
 }
@@ -65,7 +65,8 @@ MultiplierQuadrature tanh_sinh_points(double heterogeneity, int level, bool new_
     if (!(density >= 1e-18) || !(u > 0.0) || !(uc > 0.0)) continue;
     const double x = u <= 0.5 ? boost::math::gamma_p_inv(shape, u) : boost::math::gamma_q_inv(shape, uc);
     if (!std::isfinite(x) || x < 0.0)
-      throw SolverError("the multiplier quadrature is not finite (heterogeneity " + std::to_string(heterogeneity) + ")");
+      throw SolverError("the multiplier quadrature is not finite (heterogeneity " + std::to_string(heterogeneity) +
+                        ")");
     out.multiplier.push_back(x * variance);
     out.weight.push_back(step * density);
   }

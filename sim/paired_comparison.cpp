@@ -9,8 +9,7 @@ namespace cxsim {
 PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_touchpoints) {
   PairedTally t;
   for (const Arm& a : arms) t.arms.emplace_back(a.journey->size(), a.population->size());
-  for (std::size_t a = 1; a < arms.size(); ++a)
-    t.pairs.emplace_back(shared_touchpoints, arms[0].population->size());
+  for (std::size_t a = 1; a < arms.size(); ++a) t.pairs.emplace_back(shared_touchpoints, arms[0].population->size());
   t.between.resize(arms.size() < 2 ? 0 : arms.size() * (arms.size() - 1) / 2);
   if (!arms.empty() && arms.front().money) {
     t.arm_money.resize(arms.size());
@@ -26,7 +25,8 @@ double widest_half_width(const PairedTally& t) {
   const std::uint64_t n = t.arms.front().customers;
   double widest = 0.0;
   for (const PairTally& p : t.pairs) {
-    widest = std::max(widest, paired_difference(p.defection.baseline_only, p.defection.variant_only, n).ci95.half_width());
+    widest =
+        std::max(widest, paired_difference(p.defection.baseline_only, p.defection.variant_only, n).ci95.half_width());
     for (const Discordant& o : p.outcomes)
       widest = std::max(widest, paired_difference(o.baseline_only, o.variant_only, n).ci95.half_width());
   }
@@ -35,8 +35,7 @@ double widest_half_width(const PairedTally& t) {
 
 }  // namespace
 
-PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
-                     const PairedSettings& settings) {
+PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints, const PairedSettings& settings) {
   PairedRun run;
   if (settings.precision <= 0.0) {
     run.tally = simulate_paired(arms, shared_touchpoints, settings.walk, 0, settings.customers);

@@ -29,7 +29,7 @@ struct Arm {
   const Journey* journey = nullptr;
   const Population* population = nullptr;
   std::vector<std::uint32_t> shared_index;  // by touchpoint of this arm
-  const ArmMoney* money = nullptr;  // every arm or none: per-customer money is then tallied
+  const ArmMoney* money = nullptr;          // every arm or none: per-customer money is then tallied
 };
 
 // A signed sum in fixed point (two non-negative sums), order-independent like FixedSum.
@@ -153,8 +153,8 @@ PairedTally empty_paired_tally(const std::vector<Arm>& arms, std::size_t shared_
 // Walks customers [first, last) through every arm, on every worker thread (see
 // walk_on_every_thread): the same figures on any thread count.
 template <class Model = FrictionModel>
-PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
-                            const WalkSettings& settings, std::uint64_t first, std::uint64_t last) {
+PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints, const WalkSettings& settings,
+                            std::uint64_t first, std::uint64_t last) {
   if (arms.empty()) throw std::invalid_argument("a comparison needs at least one arm");
   for (const Arm& a : arms)
     if (!a.journey->fits(a.population->size()))
@@ -171,8 +171,11 @@ PairedTally simulate_paired(const std::vector<Arm>& arms, std::size_t shared_tou
   walk_on_every_thread(
       first, last,
       [&] {
-        Worker w{{}, empty_paired_tally(arms, shared_touchpoints), std::vector<char>(n_arms, 0),
-                 std::vector<double>(n_arms, 0.0), std::vector<double>(n_arms, 0.0)};
+        Worker w{{},
+                 empty_paired_tally(arms, shared_touchpoints),
+                 std::vector<char>(n_arms, 0),
+                 std::vector<double>(n_arms, 0.0),
+                 std::vector<double>(n_arms, 0.0)};
         for (const Arm& a : arms) w.scratch.emplace_back(a.journey->size());
         return w;
       },
@@ -250,7 +253,6 @@ struct PairedRun {
   double half_width = 0.0;  // the widest of the differences the precision target covers
 };
 
-PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints,
-                     const PairedSettings& settings);
+PairedRun run_paired(const std::vector<Arm>& arms, std::size_t shared_touchpoints, const PairedSettings& settings);
 
 }  // namespace cxsim

@@ -64,7 +64,9 @@ void Philox4x32Lanes(const std::uint32_t* HWY_RESTRICT counter, const std::uint3
   }
 }
 
-const char* TargetName() { return hwy::TargetName(HWY_TARGET); }
+const char* TargetName() {
+  return hwy::TargetName(HWY_TARGET);
+}
 
 }  // namespace HWY_NAMESPACE
 }  // namespace cxsim
@@ -76,15 +78,16 @@ namespace cxsim {
 HWY_EXPORT(Philox4x32Lanes);
 HWY_EXPORT(TargetName);
 
-void philox4x32_lanes(const std::uint32_t* counter, const std::uint32_t* key, std::uint32_t* out,
-                      std::size_t n) {
+void philox4x32_lanes(const std::uint32_t* counter, const std::uint32_t* key, std::uint32_t* out, std::size_t n) {
   // A whole vector is loaded at a time: any other count would read and write past the arrays.
   if (n % philox_lane_multiple != 0)
     throw std::invalid_argument("philox4x32_lanes: the block count must be a multiple of philox_lane_multiple");
   HWY_DYNAMIC_DISPATCH(Philox4x32Lanes)(counter, key, out, n);
 }
 
-const char* philox_lanes_target() { return HWY_DYNAMIC_DISPATCH(TargetName)(); }
+const char* philox_lanes_target() {
+  return HWY_DYNAMIC_DISPATCH(TargetName)();
+}
 
 }  // namespace cxsim
 #endif

@@ -16,8 +16,7 @@ inline constexpr std::size_t philox_lane_multiple = 16;
 
 // out = Philox4x32-10(counter, key) for n blocks: counter 4 x n words, key 2 x n, out 4 x n.
 // Throws std::invalid_argument when n is not a multiple of philox_lane_multiple.
-void philox4x32_lanes(const std::uint32_t* counter, const std::uint32_t* key, std::uint32_t* out,
-                      std::size_t n);
+void philox4x32_lanes(const std::uint32_t* counter, const std::uint32_t* key, std::uint32_t* out, std::size_t n);
 
 // The instruction set philox4x32_lanes runs on here ("AVX2", "AVX3" for AVX-512, ...).
 const char* philox_lanes_target();

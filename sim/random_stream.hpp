@@ -26,7 +26,7 @@ struct VisitDraws {
 
 // Uniforms of one try of the customer's own block.
 struct CustomerDraws {
-  double segment;                   // used from try 0 only
+  double segment;                    // used from try 0 only
   std::array<double, 4> multiplier;  // two for a normal, one to accept it, one for shapes below 1
 };
 
@@ -35,8 +35,7 @@ class CustomerStream {
   CustomerStream(std::uint64_t seed, std::uint64_t customer) : key_{{seed, customer}} {}
 
   // One block: four 64-bit words.
-  r123::Philox4x64::ctr_type block(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2,
-                                   std::uint64_t domain) const {
+  r123::Philox4x64::ctr_type block(std::uint64_t w0, std::uint64_t w1, std::uint64_t w2, std::uint64_t domain) const {
     return r123::Philox4x64()(r123::Philox4x64::ctr_type{{w0, w1, w2, domain}}, key_);
   }
 

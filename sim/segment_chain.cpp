@@ -60,14 +60,19 @@ double relative_residual(const Vec& residual, const Vec& rhs) {
 }  // namespace
 
 SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Segment& seg, Reach reach)
-    : j_(&j), s_(segment_index), seg_(&seg), reach_(reach), chain_(enumerate_chain_states(j, segment_index, seg, reach)) {
+    : j_(&j),
+      s_(segment_index),
+      seg_(&seg),
+      reach_(reach),
+      chain_(enumerate_chain_states(j, segment_index, seg, reach)) {
   if (!chain_.dead_ends.empty() && reach == Reach::possible) {
     const auto& d = chain_.dead_ends.front();
     throw SolverError("touchpoint " + describe(*j_, d.touchpoint) + " has no transition for a visit that " +
                       (d.failed ? "fails" : "does not fail") + " (segment '" + seg_->name + "')");
   }
   if (!chain_.trapped.empty() && reach == Reach::structural)
-    throw SolverError("derivatives cannot be computed for segment '" + seg_->name + "': moving an attribute now at 0 or 1 would let customers reach touchpoint" +
+    throw SolverError("derivatives cannot be computed for segment '" + seg_->name +
+                      "': moving an attribute now at 0 or 1 would let customers reach touchpoint" +
                       (chain_.trapped.size() > 1 ? "s " : " ") + describe_list(*j_, chain_.trapped) +
                       ", where they could reach no ending and feel no friction to abandon on");
   if (!chain_.trapped.empty())
@@ -76,8 +81,7 @@ SegmentChain::SegmentChain(const Journey& j, std::size_t segment_index, const Se
 }
 
 void SegmentChain::fail(const std::string& what) const {
-  throw SolverError("the journey has a loop customers can never leave: " + what + " (segment '" +
-                    seg_->name + "')");
+  throw SolverError("the journey has a loop customers can never leave: " + what + " (segment '" + seg_->name + "')");
 }
 
 SegmentChain::~SegmentChain() = default;
@@ -123,9 +127,9 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
     const ChainState st = chain_.states[static_cast<std::size_t>(i)];
     if (check) check->state(st);
     TouchpointFigures& t = a.per_visit[static_cast<std::size_t>(i)];
-    double carry = 0.0;        // probability of the branch and of not abandoning
-    double churn_weight = 1.0;  // e^{-lambda delta}
-    double straw = 0.0;        // carry x (1 - e^{-lambda delta}): the load crosses the threshold here
+    double carry = 0.0;                          // probability of the branch and of not abandoning
+    double churn_weight = 1.0;                   // e^{-lambda delta}
+    double straw = 0.0;                          // carry x (1 - e^{-lambda delta}): the load crosses the threshold here
     std::array<double, friction_count> share{};  // the branch's friction parts as shares of delta
     for_each_visit_outcome(
         *j_, s_, *seg_, m, st,
@@ -166,20 +170,21 @@ const SegmentChain::Assembly& SegmentChain::assemble(double m, bool for_gradient
               t[fig_cause + Model::routed_cause(br.failed)] += w;
             } else if (a.churn) {
               if (!for_gradient)
-                a.retained_arrivals.push_back({i, static_cast<std::uint32_t>(c.to), c.forgiven ? 0.0 : w * churn_weight,
-                                               c.forgiven ? w : 0.0});
+                a.retained_arrivals.push_back(
+                    {i, static_cast<std::uint32_t>(c.to), c.forgiven ? 0.0 : w * churn_weight, c.forgiven ? w : 0.0});
               if (c.forgiven) {
                 a.b[i] += w;
               } else {
                 a.a[i] += w * churn_weight;
                 a.w[i] += w;
-                for (int k = 0; k < friction_count; ++k) a.straw[static_cast<std::size_t>(k)][i] += straw * c.p * share[k];
+                for (int k = 0; k < friction_count; ++k)
+                  a.straw[static_cast<std::size_t>(k)][i] += straw * c.p * share[k];
               }
             }
             return;
           }
           const std::int32_t to = chain_.at(c.next);
-          if (to < 0) return;  // a state the chain lacks: only with numbers of another pattern (check says so)
+          if (to < 0) return;         // a state the chain lacks: only with numbers of another pattern (check says so)
           q.emplace_back(to, i, -w);  // transposed: column i holds the flow out of i
           if (a.churn) {
             // Explicit zeros keep the pattern the same for every m (analysed once).
@@ -216,12 +221,13 @@ void SegmentChain::factorize(Factor& f, const SpMat& matrix, const char* which) 
   // The sparsity pattern does not depend on m: the ordering is analysed once per segment and the
   // pivots reused (sim/klu_factor.hpp).
   if (!f.lu.factorize(matrix))
-    throw SolverError(std::string("the ") + which + " system of segment '" + seg_->name + "' is numerically singular (" +
-                      f.lu.why() + "); are some probabilities so close to 1 that customers effectively never leave a loop?");
+    throw SolverError(std::string("the ") + which + " system of segment '" + seg_->name +
+                      "' is numerically singular (" + f.lu.why() +
+                      "); are some probabilities so close to 1 that customers effectively never leave a loop?");
 }
 
-Eigen::VectorXd SegmentChain::solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix,
-                                            const Vec& rhs, const char* which, double& worst) const {
+Eigen::VectorXd SegmentChain::solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix, const Vec& rhs,
+                                            const char* which, double& worst) const {
   Vec x = transpose ? lu.solve_transposed(rhs) : lu.solve(rhs);
   const auto residual_of = [&](const Vec& y) {
     return transpose ? relative_residual(matrix.transpose() * y - rhs, rhs) : relative_residual(matrix * y - rhs, rhs);
@@ -266,8 +272,7 @@ void SegmentChain::expected_figures(const Assembly& a, const Vec& x, Figures& fi
 }
 
 // Forgiving a visit made with zero load is no recovery.
-void SegmentChain::subtract_zero_load_recoveries(const Assembly& a, const Vec& x, Figures& fig,
-                                                 double& worst) {
+void SegmentChain::subtract_zero_load_recoveries(const Assembly& a, const Vec& x, Figures& fig, double& worst) {
   Vec rhs = a.R() * x;
   rhs[0] += 1.0;
   const Vec y = solve_checked(zero_load_.lu, false, a.Yt(), rhs, "zero-load visits", worst);
@@ -364,11 +369,16 @@ Figures SegmentChain::solve_assembled(const Assembly& a, double& residual) {
   // Isolated: while waiting, this thread must not pick up another quadrature node, which would
   // reuse this (thread-local) chain in the middle of its solve.
   tbb::this_task_arena::isolate([&] {
-    parallel::invoke(
-        [&] { factorize(visits_, a.Mt(), "expected-visits"); },
-        [&] { if (a.need_a) factorize(churn_a_, a.Ma(), "silent-churn"); },
-        [&] { if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn(), "no-forgiveness"); },
-        [&] { if (chain_.free_resets) factorize(zero_load_, a.Yt(), "zero-load visits"); });
+    parallel::invoke([&] { factorize(visits_, a.Mt(), "expected-visits"); },
+                     [&] {
+                       if (a.need_a) factorize(churn_a_, a.Ma(), "silent-churn");
+                     },
+                     [&] {
+                       if (a.need_a && chain_.resets) factorize(no_reset_, a.Mn(), "no-forgiveness");
+                     },
+                     [&] {
+                       if (chain_.free_resets) factorize(zero_load_, a.Yt(), "zero-load visits");
+                     });
   });
   double worst = 0.0;
   Vec e = Vec::Zero(a.n);

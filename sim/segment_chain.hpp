@@ -77,11 +77,10 @@ class SegmentChain {
   const Assembly& assemble(double m, bool for_gradient = false, ChainPatternWriter* check = nullptr);
   Figures solve_assembled(const Assembly& a, double& residual);
   void factorize(Factor& f, const SpMat& matrix, const char* which) const;
-  Eigen::VectorXd solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix,
-                                const Eigen::VectorXd& rhs, const char* which, double& worst) const;
+  Eigen::VectorXd solve_checked(KluFactor& lu, bool transpose, const SpMat& matrix, const Eigen::VectorXd& rhs,
+                                const char* which, double& worst) const;
   void expected_figures(const Assembly& a, const Eigen::VectorXd& x, Figures& fig) const;
-  void subtract_zero_load_recoveries(const Assembly& a, const Eigen::VectorXd& x, Figures& fig,
-                                     double& worst);
+  void subtract_zero_load_recoveries(const Assembly& a, const Eigen::VectorXd& x, Figures& fig, double& worst);
   void silent_churn(const Assembly& a, const Eigen::VectorXd& x, Figures& fig, double& worst);
   void check_figures(const Figures& fig) const;
   [[noreturn]] void fail(const std::string& what) const;

@@ -11,7 +11,9 @@
 namespace cxsim {
 
 // The walk treats every ending that is not `defected` as a completed journey.
-inline bool retained_ending(const Journey& j, std::size_t k) { return j.outcomes()[k] != Outcome::defected; }
+inline bool retained_ending(const Journey& j, std::size_t k) {
+  return j.outcomes()[k] != Outcome::defected;
+}
 
 // A sparse matrix assembled from triplets again and again with the same pattern (a segment's
 // chain has the same transitions at every multiplier value): the first assembly finds where each

@@ -53,9 +53,12 @@ DualSegment dual_segment(const Segment& s) {
 VisitAttributes<D> dual_attributes(const Journey& j, std::size_t k) {
   const VisitAttributes<double> at = visit_attributes(j, k);
   const auto var = [](double v, TouchpointAttribute a) { return D::variable(v, static_cast<int>(a)); };
-  return {var(at.reliability, TouchpointAttribute::reliability), var(at.relevance, TouchpointAttribute::relevance),
-          var(at.value, TouchpointAttribute::value), var(at.trust, TouchpointAttribute::trust),
-          var(at.recovery, TouchpointAttribute::recovery), D(at.effort_minutes)};
+  return {var(at.reliability, TouchpointAttribute::reliability),
+          var(at.relevance, TouchpointAttribute::relevance),
+          var(at.value, TouchpointAttribute::value),
+          var(at.trust, TouchpointAttribute::trust),
+          var(at.recovery, TouchpointAttribute::recovery),
+          D(at.effort_minutes)};
 }
 
 }  // namespace
@@ -103,7 +106,8 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
       const std::size_t k = chain_.states[i].k;
       const TouchpointFigures& t = a.per_visit[i];
       r[static_cast<int>(i)] = weight(k, weight_visits) + weight(k, weight_failures) * t[fig_failures] +
-                               weight(k, weight_repeats) * t[fig_repeats] + weight(k, weight_abandoned) * t[fig_abandoned];
+                               weight(k, weight_repeats) * t[fig_repeats] +
+                               weight(k, weight_abandoned) * t[fig_abandoned];
     }
     for (const auto& e : a.endings) r[e.from] += e.p * weight(e.ending, weight_visits);
     mu = solve_checked(visits_.lu, true, a.Mt(), r, "weighted figures", worst);
@@ -147,7 +151,8 @@ SegmentChain::FigureGradient SegmentChain::gradient(double m, const FigureWeight
         });
     const D total = visit * w.stay + figures * xi;
     auto& tp = g.touchpoint[k];
-    for (int d = 0; d < touchpoint_attribute_count; ++d) tp[static_cast<std::size_t>(d)] += total.d[static_cast<std::size_t>(d)];
+    for (int d = 0; d < touchpoint_attribute_count; ++d)
+      tp[static_cast<std::size_t>(d)] += total.d[static_cast<std::size_t>(d)];
     for (int d = 0; d < segment_parameter_count; ++d)
       g.segment[static_cast<std::size_t>(d)] += total.d[static_cast<std::size_t>(touchpoint_attribute_count + d)];
   }

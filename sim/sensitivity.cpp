@@ -1,6 +1,5 @@
 #include "sim/sensitivity.hpp"
 
-
 #include <algorithm>
 #include <cmath>
 
@@ -15,8 +14,7 @@
 
 namespace cxsim {
 
-double defection_rate_with(const Journey& journey, const Population& population, const ParameterRef& p,
-                           double value) {
+double defection_rate_with(const Journey& journey, const Population& population, const ParameterRef& p, double value) {
   return with_value(journey, population, p, value, [](const Journey& j, const Population& pop) {
     return solve_exact(j, pop).figures.defection_rate();
   });
@@ -25,7 +23,9 @@ double defection_rate_with(const Journey& journey, const Population& population,
 namespace {
 
 // current + step on a 1e-12 grid, so 0.9 + 0.05 reads 0.95, not 0.9500000000000001.
-double step_from(double current, double step) { return std::round((current + step) * 1e12) / 1e12; }
+double step_from(double current, double step) {
+  return std::round((current + step) * 1e12) / 1e12;
+}
 
 // Every parameter the designer can move, with its step and best value.
 std::vector<SensitivityParameter> parameters_of(const Journey& j, const Population& pop, const DefectionGradient& g,
@@ -100,7 +100,8 @@ SensitivityResult analyse_sensitivity(const Journey& journey, const Population& 
     auto& mine = prepared.local();
     const auto rate_with = [&](double value) {
       return with_value(journey, population, p, value, [&](const Journey& j, const Population& pop) {
-        if (!mine) mine = std::make_unique<PreparedJourney>(journey, population, PreparedJourney::Options{false, false});
+        if (!mine)
+          mine = std::make_unique<PreparedJourney>(journey, population, PreparedJourney::Options{false, false});
         return mine->solve(j, pop).figures.defection_rate();
       });
     };

@@ -17,8 +17,8 @@ namespace cxsim {
 struct SensitivityParameter : ParameterRef {
   double current = 0.0;
   std::optional<double> derivative;  // d(defection rate) / d(this number); none where undefined
-  double improved = 0.0;  // one step in the better direction, within the range
-  double perfect = 0.0;   // the best end of the range
+  double improved = 0.0;             // one step in the better direction, within the range
+  double perfect = 0.0;              // the best end of the range
   // The first-order estimate of the step's effect: derivative x (improved - current).
   double predicted_step = 0.0;
   // Exact changes of the defection rate (changed minus current; negative = fewer defections), for
@@ -48,7 +48,6 @@ SensitivityResult analyse_sensitivity(const Journey& journey, const Population& 
                                       const SensitivitySettings& settings);
 
 // The exact defection rate with one parameter set to `value`.
-double defection_rate_with(const Journey& journey, const Population& population, const ParameterRef& p,
-                           double value);
+double defection_rate_with(const Journey& journey, const Population& population, const ParameterRef& p, double value);
 
 }  // namespace cxsim

@@ -16,8 +16,8 @@ namespace cxsim {
 // How a customer's journey ends.
 enum class Ending : int { retained = 0, abandoned, routed_defection, silent_churn, unfinished };
 inline constexpr int ending_count = 5;
-inline constexpr std::array<const char*, ending_count> ending_names{
-    "retained", "abandoned", "routed_defection", "silent_churn", "unfinished"};
+inline constexpr std::array<const char*, ending_count> ending_names{"retained", "abandoned", "routed_defection",
+                                                                    "silent_churn", "unfinished"};
 inline constexpr bool is_defection(Ending e) {
   return e == Ending::abandoned || e == Ending::routed_defection || e == Ending::silent_churn;
 }
@@ -63,8 +63,7 @@ struct alignas(cache_line) Tally {
       : touchpoints(touchpoint_count), segments(segment_count) {}
 
   std::uint64_t defections() const {
-    return endings[static_cast<int>(Ending::abandoned)] +
-           endings[static_cast<int>(Ending::routed_defection)] +
+    return endings[static_cast<int>(Ending::abandoned)] + endings[static_cast<int>(Ending::routed_defection)] +
            endings[static_cast<int>(Ending::silent_churn)];
   }
   bool operator==(const Tally&) const = default;

@@ -28,7 +28,7 @@ struct BasicVisitBranch {
   bool failed = false, averted = false, repeated = false;
   BasicFrictionParts<T> parts;  // scaled by m
   T delta = 0.0;                // parts.total()
-  bool positive = false;  // delta > 0 (decided on the unscaled parts: m > 0 never changes it)
+  bool positive = false;        // delta > 0 (decided on the unscaled parts: m > 0 never changes it)
 };
 using VisitBranch = BasicVisitBranch<double>;
 
@@ -60,9 +60,8 @@ enum class Reach : std::uint8_t { possible, structural };
 // or its numbers as duals) with multiplier m to the non-terminal st.k, whose attributes are
 // `at`, then on_continuation(b, c) for each way of carrying on after it.
 template <class Model = FrictionModel, class T, class S, class OnBranch, class OnContinuation>
-void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg, T m,
-                            const VisitAttributes<T>& at, const ChainState& st, Reach reach,
-                            OnBranch&& on_branch, OnContinuation&& on_continuation) {
+void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg, T m, const VisitAttributes<T>& at,
+                            const ChainState& st, Reach reach, OnBranch&& on_branch, OnContinuation&& on_continuation) {
   const std::size_t k = st.k;
   const bool all = reach == Reach::structural;
   const T gap = Model::value_gap(T(seg.value_expectation), at.value);
@@ -115,15 +114,13 @@ void for_each_visit_outcome(const Journey& j, std::size_t s_index, const S& seg,
 
 // The touchpoint attributes of st.k as the journey gives them.
 inline VisitAttributes<double> visit_attributes(const Journey& j, std::size_t k) {
-  return {j.reliability()[k], j.relevance()[k], j.value()[k], j.trust()[k], j.recovery()[k],
-          j.effort_minutes()[k]};
+  return {j.reliability()[k], j.relevance()[k], j.value()[k], j.trust()[k], j.recovery()[k], j.effort_minutes()[k]};
 }
 
 // The engines' view: the journey's own numbers, on doubles.
 template <class Model = FrictionModel, class OnBranch, class OnContinuation>
-void for_each_visit_outcome(const Journey& j, std::size_t s_index, const Segment& seg, double m,
-                            const ChainState& st, OnBranch&& on_branch, OnContinuation&& on_continuation,
-                            Reach reach = Reach::possible) {
+void for_each_visit_outcome(const Journey& j, std::size_t s_index, const Segment& seg, double m, const ChainState& st,
+                            OnBranch&& on_branch, OnContinuation&& on_continuation, Reach reach = Reach::possible) {
   for_each_visit_outcome<Model>(j, s_index, seg, m, visit_attributes(j, st.k), st, reach,
                                 std::forward<OnBranch>(on_branch), std::forward<OnContinuation>(on_continuation));
 }

@@ -48,7 +48,8 @@ bool same_token(const std::string& given, const std::string& token) {
   if (given.size() != token.size()) return false;
   unsigned char diff = 0;
   for (std::size_t i = 0; i < token.size(); ++i)
-    diff = static_cast<unsigned char>(diff | (static_cast<unsigned char>(given[i]) ^ static_cast<unsigned char>(token[i])));
+    diff = static_cast<unsigned char>(diff |
+                                      (static_cast<unsigned char>(given[i]) ^ static_cast<unsigned char>(token[i])));
   return diff == 0;
 }
 

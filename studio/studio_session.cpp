@@ -102,7 +102,8 @@ std::vector<NamedChange> changes_of(const ordered_json& j) {
   std::vector<NamedChange> changes;
   if (!j.contains("changes") || j["changes"].is_null()) return changes;
   const auto& c = j["changes"];
-  if (!c.is_object()) throw UsageError("'changes' must be an object of names and numbers, like {\"install.reliability\": 0.9}");
+  if (!c.is_object())
+    throw UsageError("'changes' must be an object of names and numbers, like {\"install.reliability\": 0.9}");
   if (c.size() > studio_limits::max_changes)
     throw UsageError("too many changes: " + std::to_string(c.size()) + "; at most " +
                      std::to_string(studio_limits::max_changes) + " in one request");
@@ -140,7 +141,8 @@ ordered_json segment_json(const SegmentSource& s) {
   for (std::size_t k = 0; k < sensitivity_keys.size(); ++k) {
     sens[sensitivity_keys[k]] = sensitivity_of(g, k);
     // The walk-away odds a sensitivity amounts to, whether the file gave odds or hazards.
-    odds[walk_away_keys[k]] = s.walk_away[k] ? *s.walk_away[k] : -std::expm1(-sensitivity_of(g, k) * walk_away_units[k]);
+    odds[walk_away_keys[k]] =
+        s.walk_away[k] ? *s.walk_away[k] : -std::expm1(-sensitivity_of(g, k) * walk_away_units[k]);
   }
   return {{"name", g.name},
           {"share", g.share},
@@ -149,25 +151,27 @@ ordered_json segment_json(const SegmentSource& s) {
           {"heterogeneity", g.heterogeneity},
           {"sensitivity", sens},
           {"walk_away", odds},
-          {"given_as_odds", std::any_of(s.walk_away.begin(), s.walk_away.end(), [](const auto& o) { return o.has_value(); })}};
+          {"given_as_odds",
+           std::any_of(s.walk_away.begin(), s.walk_away.end(), [](const auto& o) { return o.has_value(); })}};
 }
 
 ordered_json journey_json(const ScenarioModel& m) {
   const Journey& j = m.journey;
   ordered_json tps = ordered_json::array(), trs = ordered_json::array();
   for (const Touchpoint& t : j.touchpoints())
-    tps.push_back({{"id", t.id},
-                   {"name", t.name},
-                   {"stage", t.stage},
-                   {"channel", t.channel},
-                   {"reliability", t.reliability},
-                   {"relevance", t.relevance},
-                   {"value", t.value},
-                   {"trust", t.trust},
-                   {"recovery", t.recovery},
-                   {"effort_minutes", t.effort_minutes ? ordered_json(*t.effort_minutes) : ordered_json(nullptr)},
-                   {"cost", t.cost ? ordered_json(*t.cost) : ordered_json(nullptr)},
-                   {"outcome", t.outcome == Outcome::none ? ordered_json(nullptr) : ordered_json(to_string(t.outcome))}});
+    tps.push_back(
+        {{"id", t.id},
+         {"name", t.name},
+         {"stage", t.stage},
+         {"channel", t.channel},
+         {"reliability", t.reliability},
+         {"relevance", t.relevance},
+         {"value", t.value},
+         {"trust", t.trust},
+         {"recovery", t.recovery},
+         {"effort_minutes", t.effort_minutes ? ordered_json(*t.effort_minutes) : ordered_json(nullptr)},
+         {"cost", t.cost ? ordered_json(*t.cost) : ordered_json(nullptr)},
+         {"outcome", t.outcome == Outcome::none ? ordered_json(nullptr) : ordered_json(to_string(t.outcome))}});
   for (const Transition& t : j.transitions())
     trs.push_back({{"from", j.touchpoint(t.from).id},
                    {"to", j.touchpoint(t.to).id},
@@ -328,8 +332,7 @@ std::string StudioSession::compare(const std::string& body) const {
   const auto l = loaded();
   const Scenario& sc = l->scenario;
   const ordered_json request = parse_request(body, {"segment"});
-  if (sc.variants.empty())
-    throw UsageError("the scenario has no redesigns to compare yet: save one first");
+  if (sc.variants.empty()) throw UsageError("the scenario has no redesigns to compare yet: save one first");
   ScenarioModel baseline = checked_model(sc, nullptr);
   if (const auto segment = optional_text(request, "segment")) keep_only_segment(baseline, *segment);
   CompareRequest compare;
@@ -364,7 +367,8 @@ std::string StudioSession::save_variant(const std::string& body) {
   const auto name = optional_text(request, "name");
   if (!name || name->empty()) throw UsageError("'name': a redesign needs a name");
   if (const auto problem = text_problem(*name)) throw UsageError("'name' " + *problem);
-  if (*name == "baseline") throw UsageError("'name': 'baseline' stands for the journey as written; choose another name");
+  if (*name == "baseline")
+    throw UsageError("'name': 'baseline' stands for the journey as written; choose another name");
   if (name->find('+') != std::string::npos)
     throw UsageError("'name': '+' joins redesigns into a stack (a+b); choose a name without it");
   for (const auto& v : sc.variants)
@@ -394,8 +398,9 @@ std::string StudioSession::save_variant(const std::string& body) {
   if (!::realpath(path_.c_str(), real)) throw std::runtime_error("cannot find " + path_ + ": " + std::strerror(errno));
   const std::string target = real;
   if (digest_or_missing(sc.inputs) != l->digest)
-    throw StudioConflict("the scenario's files changed on disk since the studio read them; reload before saving "
-                         "(nothing was written)");
+    throw StudioConflict(
+        "the scenario's files changed on disk since the studio read them; reload before saving "
+        "(nothing was written)");
   const std::string text = read_bytes(target);
   const std::string updated = with_variant_added(text, path_, edited);
 
@@ -420,8 +425,7 @@ std::string StudioSession::save_variant(const std::string& body) {
 
   // `cxsim check` on the result; its CSV tables are found beside it, as the original's are.
   CheckedScenario checked = check_scenario(scratch.path);
-  if (checked.diagnostics.has_errors())
-    throw renamed(InputError(checked.diagnostics.all()), scratch.path, path_);
+  if (checked.diagnostics.has_errors()) throw renamed(InputError(checked.diagnostics.all()), scratch.path, path_);
   const auto& before = sc.variants;
   const auto& after = checked.scenario.variants;
   bool same = after.size() == before.size() + 1 && after.back().name == *name;
@@ -432,7 +436,8 @@ std::string StudioSession::save_variant(const std::string& body) {
                              " without changing the rest of its variants list; nothing was written");
 
   if (digest_or_missing(sc.inputs) != l->digest)
-    throw StudioConflict("the scenario's files changed on disk while saving; reload before saving (nothing was written)");
+    throw StudioConflict(
+        "the scenario's files changed on disk while saving; reload before saving (nothing was written)");
   if (::rename(scratch.path.c_str(), target.c_str()) != 0)
     throw std::runtime_error("cannot replace " + path_ + ": " + std::strerror(errno));
   scratch.kept = true;

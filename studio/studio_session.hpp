@@ -58,7 +58,7 @@ class StudioSession {
 
   const std::string& path() const { return path_; }
 
- // The scenario as loaded, with the fingerprints of its files (opaque to callers).
+  // The scenario as loaded, with the fingerprints of its files (opaque to callers).
   struct Loaded;
 
  private:

@@ -32,7 +32,8 @@ std::string shop(const std::string& inputs) {
          "    - {id: A, reliability: 0.7, relevance: 1, value: 1, trust: 0, stage: buy, cost: 10}\n"
          "    - {id: B, reliability: 1, relevance: 1, value: 1, trust: 0, stage: use, cost: 4}\n"
          "    - {id: done, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained, stage: renew}\n"
-         "    - {id: cancel, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: defected, stage: renew, cost: 2}\n"
+         "    - {id: cancel, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: defected, stage: renew, cost: "
+         "2}\n"
          "  transitions:\n"
          "    - {from: A, to: B, probability: 0.8}\n"
          "    - {from: A, to: cancel, probability: 0.2}\n"
@@ -55,13 +56,13 @@ std::string shop(const std::string& inputs) {
 }
 
 const char* kRanges =
-    "    - {name: A.reliability, low: 0.6, high: 0.8}\n"                                   // 27
-    "    - {name: variant:fix/A.reliability, low: 0.85, high: 0.95}\n"                     // 28
-    "    - {name: segment:s.sensitivity.reliability, low: 0.3, mode: 0.5, high: 0.9}\n"    // 29
-    "    - {name: economics.value_per_customer, low: 400, high: 700, group: market}\n"     // 30
-    "    - {name: economics.customers_per_year, low: 800, high: 1200, group: market}\n"    // 31
-    "    - {name: transition:A->cancel, low: 0.1, high: 0.3}\n"                            // 32
-    "    - {name: variant:fix/cost_per_year, low: 30000, high: 60000}\n";                  // 33
+    "    - {name: A.reliability, low: 0.6, high: 0.8}\n"                                 // 27
+    "    - {name: variant:fix/A.reliability, low: 0.85, high: 0.95}\n"                   // 28
+    "    - {name: segment:s.sensitivity.reliability, low: 0.3, mode: 0.5, high: 0.9}\n"  // 29
+    "    - {name: economics.value_per_customer, low: 400, high: 700, group: market}\n"   // 30
+    "    - {name: economics.customers_per_year, low: 800, high: 1200, group: market}\n"  // 31
+    "    - {name: transition:A->cancel, low: 0.1, high: 0.3}\n"                          // 32
+    "    - {name: variant:fix/cost_per_year, low: 30000, high: 60000}\n";                // 33
 
 const char* kPoints =
     "    - {name: A.reliability, low: 0.7, high: 0.7}\n"
@@ -104,7 +105,9 @@ Loaded load_yaml(const ScratchDir& dir, const std::string& yaml) {
   l.input.settings.customers = 2000;
   return l;
 }
-Loaded load(const ScratchDir& dir, const std::string& inputs) { return load_yaml(dir, shop(inputs)); }
+Loaded load(const ScratchDir& dir, const std::string& inputs) {
+  return load_yaml(dir, shop(inputs));
+}
 
 TEST(Assumptions, RangesThatArePointsGiveThePointResults) {
   ScratchDir dir;
@@ -243,8 +246,9 @@ TEST(Assumptions, SameFiguresOnOneAndTwoThreads) {
 std::string mixed_patterns() {
   std::string y = shop(std::string(kRanges) + "    - {name: A.value, low: 0.3, high: 1}\n");
   const std::string calm = "value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0.8}";
-  y.replace(y.find(calm), calm.size(),
-            "value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 0.4}, silent_churn: 0.8, heterogeneity: 0.4}");
+  y.replace(
+      y.find(calm), calm.size(),
+      "value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 0.4}, silent_churn: 0.8, heterogeneity: 0.4}");
   return y;
 }
 
@@ -318,11 +322,13 @@ void expect_error_at(const std::string& inputs, const std::string& where, const 
 TEST(Assumptions, RangeErrorsAreReportedAtTheirLine) {
   expect_error_at("    - {name: A.reliability, low: 0.6, high: 0.8}\n    - {name: A.reliabilty, low: 0.6, high: 0.8}\n",
                   "28:", "reliabilty");
-  expect_error_at("    - {name: A.reliability, low: 0.75, high: 0.8}\n", "27:", "the scenario's own value 0.7 lies outside");
+  expect_error_at("    - {name: A.reliability, low: 0.75, high: 0.8}\n",
+                  "27:", "the scenario's own value 0.7 lies outside");
   expect_error_at("    - {name: A.reliability, low: 0.8, high: 0.6}\n", "27:", "is above high");
   expect_error_at("    - {name: A.reliability, low: 0.6, mode: 0.9, high: 0.8}\n", "27:", "mode 0.9 lies outside");
   expect_error_at("    - {name: A.reliability, low: 0.6, high: 1.2}\n", "27:", "goes outside [0, 1]");
-  expect_error_at("    - {name: variant:fix/B.reliability, low: 0.9, high: 1}\n", "27:", "does not patch B.reliability");
+  expect_error_at("    - {name: variant:fix/B.reliability, low: 0.9, high: 1}\n",
+                  "27:", "does not patch B.reliability");
   expect_error_at("    - {name: transition:B->done, low: 0.9, high: 1}\n", "27:", "its probability is 1");
   expect_error_at("    - {name: economics.value_per_custmer, low: 1, high: 900}\n", "27:", "value_per_custmer");
 }
@@ -353,9 +359,8 @@ TEST(Assumptions, BatchRowsCarryTheSameFiguresAsCompare) {
 
 TEST(Assumptions, CheckReportsTheirErrorsToo) {
   ScratchDir dir;
-  const std::string path =
-      dir.write("shop.yaml", shop("    - {name: A.reliability, low: 0.6, high: 0.8}\n"
-                                  "    - {name: variant:fix/cost_per_yeer, low: 1, high: 2}\n"));
+  const std::string path = dir.write("shop.yaml", shop("    - {name: A.reliability, low: 0.6, high: 0.8}\n"
+                                                       "    - {name: variant:fix/cost_per_yeer, low: 1, high: 2}\n"));
   const Result r = cxsim("check " + path);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("shop.yaml:28:"), std::string::npos) << r.out;

@@ -13,7 +13,9 @@ namespace {
 using namespace test;
 constexpr std::uint64_t N = 400000;
 
-Figures exact(const Journey& j, const Population& p) { return solve_exact(j, p).figures; }
+Figures exact(const Journey& j, const Population& p) {
+  return solve_exact(j, p).figures;
+}
 
 TEST(Attribution, RoutedDefectionIsBlamedOnTheVisitThatRoutedIt) {
   // A fails 30% of the time and sends failures to cancel; nobody abandons (a = 0).
@@ -45,7 +47,8 @@ TEST(Attribution, EffortIsFrictionPricedPerHourAndBlamedOnEffort) {
   EXPECT_NEAR(f.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], quit + silent, 1e-12);
   EXPECT_NEAR(f.touchpoints[0][fig_friction + static_cast<int>(Friction::effort)], 0.2, 1e-12);
   const Figures mc = figures_of(simulate(j, p, N));
-  expect_share_near(mc.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], quit + silent, N, "effort cause");
+  expect_share_near(mc.touchpoints[0][fig_cause + static_cast<int>(Friction::effort)], quit + silent, N,
+                    "effort cause");
   expect_share_near(mc.outcome(Ending::abandoned), quit, N, "abandoned");
 }
 
@@ -60,8 +63,8 @@ TEST(Attribution, WithoutAnEffortSensitivityMinutesChangeNothing) {
 }
 
 TEST(Attribution, RoutedDefectionAfterAVisitThatWorkedIsTheRoutesFault) {
-  Journey j({touchpoint("A"), retained("done"), defected("cancel")},
-            {{0, 1, 0.6, When::any}, {0, 2, 0.4, When::any}}, 0);
+  Journey j({touchpoint("A"), retained("done"), defected("cancel")}, {{0, 1, 0.6, When::any}, {0, 2, 0.4, When::any}},
+            0);
   const Figures f = exact(j, Population({segment(0.0)}));
   EXPECT_NEAR(f.touchpoints[0][fig_cause + route_cause], 0.4, 1e-12);
   const Figures mc = figures_of(simulate(j, Population({segment(0.0)}), N));
@@ -155,7 +158,10 @@ TEST(Attribution, SilentChurnCausesFollowTheLastStrawsFrictionParts) {
 Journey every_ending() {
   return Journey({touchpoint("A", 0.7, 0.5, 0.5, 0.3), touchpoint("B", 0.6, 0.4, 0.8, 0, 0.5), retained("done"),
                   defected("cancel")},
-                 {{0, 1, 0.8, When::any}, {0, 0, 0.2, When::any}, {1, 2, 0.7, When::any}, {1, 3, 0.2, When::any},
+                 {{0, 1, 0.8, When::any},
+                  {0, 0, 0.2, When::any},
+                  {1, 2, 0.7, When::any},
+                  {1, 3, 0.2, When::any},
                   {1, 0, 0.1, When::any}},
                  0);
 }

@@ -14,9 +14,7 @@ namespace {
 
 class BundledScenario : public ::testing::TestWithParam<const char*> {
  protected:
-  std::string path() const {
-    return std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + GetParam() + "/scenario.yaml";
-  }
+  std::string path() const { return std::string(CXSIM_SOURCE_DIR) + "/scenarios/" + GetParam() + "/scenario.yaml"; }
 };
 
 TEST_P(BundledScenario, IsValidWithoutWarnings) {
@@ -37,8 +35,8 @@ TEST_P(BundledScenario, EveryVariantAgreesWithTheExactSolver) {
     const Agreement a = compare_engines(l.model.journey, l.model.population, walk, 200000, exact);
     const FigureCheck* w = a.worst();
     ASSERT_NE(w, nullptr);
-    EXPECT_TRUE(a.agrees(5.0)) << name << ": " << w->figure << " monte carlo " << w->monte_carlo
-                               << " exact " << w->exact << " z " << w->z;
+    EXPECT_TRUE(a.agrees(5.0)) << name << ": " << w->figure << " monte carlo " << w->monte_carlo << " exact "
+                               << w->exact << " z " << w->z;
   }
 }
 
@@ -62,8 +60,7 @@ TEST_P(BundledScenario, PairedIntervalsAreNarrowerThanUnpairedOnes) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Scenarios, BundledScenario,
-                         ::testing::Values("broadband", "car_repair", "b2b_onboarding"));
+INSTANTIATE_TEST_SUITE_P(Scenarios, BundledScenario, ::testing::Values("broadband", "car_repair", "b2b_onboarding"));
 
 }  // namespace
 }  // namespace cxsim

@@ -50,8 +50,8 @@ ExactSolution solution_on_rules(const Journey& j, const Population& p, const Exa
 
 // Counts of `n` customers as the exact solver expects them, scaled by (1 + wobble) per count
 // (so that the likelihood's gradient is not 0), and rounded.
-ObservedGroup expected_counts(const Journey& j, const Population& p, const ExactSolution& at, std::vector<std::size_t> segments,
-                              double n, Dice* wobble) {
+ObservedGroup expected_counts(const Journey& j, const Population& p, const ExactSolution& at,
+                              std::vector<std::size_t> segments, double n, Dice* wobble) {
   ObservedGroup g;
   g.segments = segments;
   g.customers = n;
@@ -100,7 +100,8 @@ std::vector<std::size_t> all_segments(const Population& p) {
   return s;
 }
 
-double log_likelihood_on_rules(const Journey& j, const Population& p, const ExactSolution& at, const ObservedData& data) {
+double log_likelihood_on_rules(const Journey& j, const Population& p, const ExactSolution& at,
+                               const ObservedData& data) {
   return log_likelihood(j, p, solution_on_rules(j, p, at), data, false).fit.log_likelihood;
 }
 
@@ -129,19 +130,22 @@ TEST(CalibrationLikelihood, GradientMatchesCentralDifferencesOnGeneratedJourneys
     if (!g.touchpoints.empty()) g.touchpoints.front().counts[weight_visits].reset();  // Poisson counts
     const Likelihood l = log_likelihood(j, p, at, data, true);
     ASSERT_TRUE(std::isfinite(l.fit.log_likelihood)) << "journey " << n;
-    ASSERT_NEAR(log_likelihood_on_rules(j, p, at, data), l.fit.log_likelihood, 1e-6 * std::fabs(l.fit.log_likelihood)) << "journey " << n;
+    ASSERT_NEAR(log_likelihood_on_rules(j, p, at, data), l.fit.log_likelihood, 1e-6 * std::fabs(l.fit.log_likelihood))
+        << "journey " << n;
     const FiguresGradient grad = figures_gradient(j, p, at, l.weights);
     constexpr double h = 1e-6;
     for (std::size_t k = 0; k < j.size(); ++k) {
       if (j.is_terminal(k)) continue;
-      for (const auto a : {TouchpointAttribute::reliability, TouchpointAttribute::relevance, TouchpointAttribute::trust}) {
+      for (const auto a :
+           {TouchpointAttribute::reliability, TouchpointAttribute::relevance, TouchpointAttribute::trust}) {
         const double v = attribute_of(j.touchpoint(k), a);
         if (!(v > 2 * h && v < 1 - 2 * h) || !grad.touchpoint[k][static_cast<std::size_t>(a)]) continue;
         const double fd = (log_likelihood_on_rules(with_attribute(j, k, a, v + h), p, at, data) -
                            log_likelihood_on_rules(with_attribute(j, k, a, v - h), p, at, data)) /
                           (2 * h);
         EXPECT_NEAR(*grad.touchpoint[k][static_cast<std::size_t>(a)], fd, 1e-4 * std::fabs(fd) + 1e-3)
-            << "journey " << n << " " << j.touchpoint(k).id << "." << touchpoint_attribute_names[static_cast<std::size_t>(a)];
+            << "journey " << n << " " << j.touchpoint(k).id << "."
+            << touchpoint_attribute_names[static_cast<std::size_t>(a)];
         ++checked;
       }
     }
@@ -154,7 +158,8 @@ TEST(CalibrationLikelihood, GradientMatchesCentralDifferencesOnGeneratedJourneys
                            log_likelihood_on_rules(j, with_parameter(p, s, parameter, v - h), at, data)) /
                           (2 * h);
         EXPECT_NEAR(grad.segment[s][static_cast<std::size_t>(q)], fd, 1e-4 * std::fabs(fd) + 1e-3)
-            << "journey " << n << " segment " << p.segment(s).name << " " << segment_parameter_names[static_cast<std::size_t>(q)];
+            << "journey " << n << " segment " << p.segment(s).name << " "
+            << segment_parameter_names[static_cast<std::size_t>(q)];
         ++checked;
       }
   }
@@ -251,7 +256,9 @@ TEST(Calibration, RecoversKnownParametersWithinTheirIntervalsAtAboutTheNominalRa
         const FittedParameter& f = r.parameters[i];
         std::string warnings;
         for (const auto& w : r.warnings) warnings += w + "\n";
-        ASSERT_TRUE(f.se.has_value()) << params[i].name << " of journey " << n << ": fitted " << f.fitted << ", truth " << truth[i] << "\n" << warnings;
+        ASSERT_TRUE(f.se.has_value()) << params[i].name << " of journey " << n << ": fitted " << f.fitted << ", truth "
+                                      << truth[i] << "\n"
+                                      << warnings;
         ++intervals;
         covered += std::fabs(f.fitted - truth[i]) <= 1.959963984540054 * *f.se;
       }
@@ -302,14 +309,16 @@ TEST(Calibration, FlagsParametersTheDataCannotSeparateByName) {
   // Only abandonment observed: (1 - reliability)(1 - e^-a) is all the data can see.
   const OneStep truth = one_step(0.7, 0.5);
   const ExactSolution at = solve_exact(truth.journey, truth.population);
-  const ObservedData data{"test", {abandonments_only(100000, std::round(100000 * at.figures.outcome(Ending::abandoned)))}};
+  const ObservedData data{"test",
+                          {abandonments_only(100000, std::round(100000 * at.figures.outcome(Ending::abandoned)))}};
   const OneStep start = one_step(0.8, 0.3);
   const CalibrationResult r =
       calibrate(start.journey, start.population, reliability_and_sensitivity(), data, nullptr, CalibrationSettings{});
   bool flagged = false;
   for (const auto& w : r.warnings)
-    flagged = flagged || (w.find("cannot separate") != std::string::npos && w.find("apply.reliability") != std::string::npos &&
-                          w.find("segment:s.sensitivity.reliability") != std::string::npos);
+    flagged = flagged ||
+              (w.find("cannot separate") != std::string::npos && w.find("apply.reliability") != std::string::npos &&
+               w.find("segment:s.sensitivity.reliability") != std::string::npos);
   EXPECT_TRUE(flagged);
   EXPECT_FALSE(r.parameters[0].se.has_value());
   EXPECT_FALSE(r.parameters[1].se.has_value());
@@ -331,7 +340,8 @@ TEST(Calibration, SeparatesThemOnceFailuresAreObserved) {
 
 std::string describe(const CalibrationResult& r) {
   std::ostringstream o;
-  for (const auto& s : r.starts) o << "\n  start: " << s.log_likelihood << " after " << s.evaluations << " evaluations, " << s.status;
+  for (const auto& s : r.starts)
+    o << "\n  start: " << s.log_likelihood << " after " << s.evaluations << " evaluations, " << s.status;
   for (const auto& w : r.warnings) o << "\n  warning: " << w;
   return o.str();
 }
@@ -372,7 +382,8 @@ TEST(Calibration, ExactCountsOfEachSegmentAreFittedToTheTruth) {
     const auto [sj, sp] = with_values(j, p, refs, start);
     const CalibrationResult r = calibrate(sj, sp, params, data, nullptr, CalibrationSettings{});
     for (std::size_t i = 0; i < params.size(); ++i)
-      EXPECT_NEAR(r.parameters[i].fitted, params[i].ref.value(j, p), 2e-3) << params[i].name << " of journey " << n << describe(r);
+      EXPECT_NEAR(r.parameters[i].fitted, params[i].ref.value(j, p), 2e-3)
+          << params[i].name << " of journey " << n << describe(r);
     bool named = false;
     for (const auto& row : r.fit.rows) named = named || row.measure.rfind("segment:" + p.segment(0).name + ".", 0) == 0;
     EXPECT_TRUE(named);
@@ -388,8 +399,10 @@ TEST(Calibration, HoldoutIsScoredAtTheFittedValuesWithoutRefitting) {
   const ObservedData holdout{"holdout", {expected_counts(truth.journey, truth.population, at, {0}, 20000, &wobble)}};
   const OneStep start = one_step(0.8, 0.3);
   const auto params = reliability_and_sensitivity();
-  const CalibrationResult with = calibrate(start.journey, start.population, params, data, &holdout, CalibrationSettings{});
-  const CalibrationResult without = calibrate(start.journey, start.population, params, data, nullptr, CalibrationSettings{});
+  const CalibrationResult with =
+      calibrate(start.journey, start.population, params, data, &holdout, CalibrationSettings{});
+  const CalibrationResult without =
+      calibrate(start.journey, start.population, params, data, nullptr, CalibrationSettings{});
   ASSERT_TRUE(with.holdout.has_value());
   EXPECT_FALSE(without.holdout.has_value());
   EXPECT_EQ(with.parameters[0].fitted, without.parameters[0].fitted);
@@ -411,7 +424,8 @@ TEST(CalibrationLikelihood, PearsonResidualsAndDevianceFollowTheirDefinitions) {
   EXPECT_NEAR(*l.fit.rows[0].pearson_residual, (150 - 1000 * p) / std::sqrt(1000 * p * (1 - p)), 1e-9);
   EXPECT_NEAR(l.fit.deviance, 2 * (150 * std::log(150 / (1000 * p)) + 850 * std::log(850 / (1000 * (1 - p)))), 1e-9);
   EXPECT_NEAR(l.fit.log_likelihood,
-              std::lgamma(1001) - std::lgamma(151) - std::lgamma(851) + 150 * std::log(p) + 850 * std::log(1 - p), 1e-9);
+              std::lgamma(1001) - std::lgamma(151) - std::lgamma(851) + 150 * std::log(p) + 850 * std::log(1 - p),
+              1e-9);
 }
 
 // ---- OBSERVED.yaml and --fit ----
@@ -437,7 +451,8 @@ class ObservedFileTest : public ::testing::Test {
     last = load_observed(path, model.model.journey, model.model.population, d);
     return d;
   }
-  void expect_error(const std::string& yaml, const std::string& where, const std::string& words, const std::string& csv = "") {
+  void expect_error(const std::string& yaml, const std::string& where, const std::string& words,
+                    const std::string& csv = "") {
     const Diagnostics d = load(yaml, csv);
     ASSERT_TRUE(d.has_errors()) << yaml;
     const std::string text = errors_of(d);
@@ -483,12 +498,13 @@ TEST_F(ObservedFileTest, CustomersAreRequired) {
 }
 
 TEST_F(ObservedFileTest, OutcomesCannotOutnumberTheCustomers) {
-  expect_error("customers: 10\noutcomes: {retained: 8, abandoned: 5}\n", "observed.yaml:1:12", "more than the 10 customers");
+  expect_error("customers: 10\noutcomes: {retained: 8, abandoned: 5}\n", "observed.yaml:1:12",
+               "more than the 10 customers");
 }
 
 TEST_F(ObservedFileTest, FourOutcomesMustAddUpToTheCustomers) {
-  expect_error("customers: 10\noutcomes: {retained: 2, abandoned: 2, routed_defection: 2, silent_churn: 2}\n", "observed.yaml:1",
-               "add up to 8, not the 10");
+  expect_error("customers: 10\noutcomes: {retained: 2, abandoned: 2, routed_defection: 2, silent_churn: 2}\n",
+               "observed.yaml:1", "add up to 8, not the 10");
 }
 
 TEST_F(ObservedFileTest, CountsAreWholeUnquotedNumbers) {
@@ -503,28 +519,34 @@ TEST_F(ObservedFileTest, UnknownKeysAndOutcomesAreNamed) {
 }
 
 TEST_F(ObservedFileTest, TouchpointRowsAreCheckedWithLineAndColumn) {
-  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:3:1", "unknown touchpoint 'instal' (did you mean 'install'?)",
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:3:1",
+               "unknown touchpoint 'instal' (did you mean 'install'?)",
                "touchpoint,visits,failures\ninstall,5,1\ninstal,5,1\n");
   expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:11", "more failures (6) than visits (5)",
                "touchpoint,visits,failures\ninstall,5,6\n");
   expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:3:1", "has counts twice (first on line 2)",
                "touchpoint,visits\ninstall,5\ninstall,6\n");
-  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:", "is an ending", "touchpoint,visits,failures\nrenewed,5,1\n");
-  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:9", "whole number", "touchpoint,visits\ninstall,1e3\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:", "is an ending",
+               "touchpoint,visits,failures\nrenewed,5,1\n");
+  expect_error("customers: 10\ntouchpoints: tp.csv\n", "tp.csv:2:9", "whole number",
+               "touchpoint,visits\ninstall,1e3\n");
 }
 
 TEST_F(ObservedFileTest, SegmentsAreKnownAndCountedOnce) {
-  expect_error("customers: 10\nsegments:\n  - {name: value_seeker, customers: 3}\n", "observed.yaml:3:",
-               "did you mean 'value_seekers'");
-  expect_error("customers: 10\nsegments:\n  - {name: home_workers, customers: 3}\n  - {name: home_workers, customers: 3}\n",
-               "observed.yaml:4:", "has counts twice");
-  expect_error("customers: 10\nsegments:\n  - {name: home_workers, customers: 30}\n", "observed.yaml:1:", "add up to more than");
+  expect_error("customers: 10\nsegments:\n  - {name: value_seeker, customers: 3}\n",
+               "observed.yaml:3:", "did you mean 'value_seekers'");
+  expect_error(
+      "customers: 10\nsegments:\n  - {name: home_workers, customers: 3}\n  - {name: home_workers, customers: 3}\n",
+      "observed.yaml:4:", "has counts twice");
+  expect_error("customers: 10\nsegments:\n  - {name: home_workers, customers: 30}\n",
+               "observed.yaml:1:", "add up to more than");
 }
 
 TEST(FitParameters, WildcardsCoverEveryTouchpointWhereTheAttributeCanBeFitted) {
   const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
-  const auto all = resolve_fit_parameters({"*.recovery", "segment:*.silent_churn", "install.reliability", "*.reliability"},
-                                          m.model.journey, m.model.population);
+  const auto all =
+      resolve_fit_parameters({"*.recovery", "segment:*.silent_churn", "install.reliability", "*.reliability"},
+                             m.model.journey, m.model.population);
   int recovery = 0, churn = 0, reliability = 0;
   for (const auto& f : all) {
     if (f.ref.touchpoint && f.ref.attribute == TouchpointAttribute::recovery) {
@@ -539,7 +561,7 @@ TEST(FitParameters, WildcardsCoverEveryTouchpointWhereTheAttributeCanBeFitted) {
   std::size_t inner = 0;
   for (std::size_t k = 0; k < m.model.journey.size(); ++k) inner += !m.model.journey.is_terminal(k);
   EXPECT_EQ(static_cast<std::size_t>(reliability), inner);  // install named twice, fitted once
-  EXPECT_EQ(all[6].name, "install.reliability");  // in the order named
+  EXPECT_EQ(all[6].name, "install.reliability");            // in the order named
 }
 
 TEST(FitParameters, RefusesWhatCannotBeFittedWithAReason) {
@@ -621,16 +643,21 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
                              " --fit install.reliability --fit 'segment:*.silent_churn' --format json --out " + fitted);
   ASSERT_EQ(r.code, 0) << r.err;
   // What the fit may cost, then how far it got, on stderr.
-  for (const char* line : {"cxsim: calibrate: fitting 4 parameters\n", "cxsim: calibrate: one evaluation (an exact solve and its gradient) takes ",
-                           "cxsim: calibrate: start 1 of 4: ", "cxsim: calibrate: start 4 of 4: ", "cxsim: calibrate: intervals: "})
+  for (const char* line :
+       {"cxsim: calibrate: fitting 4 parameters\n",
+        "cxsim: calibrate: one evaluation (an exact solve and its gradient) takes ",
+        "cxsim: calibrate: start 1 of 4: ", "cxsim: calibrate: start 4 of 4: ", "cxsim: calibrate: intervals: "})
     EXPECT_NE(r.err.find(line), std::string::npos) << line << "\n" << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"parameters", "log_likelihood", "deviance", "fit", "holdout", "warnings"}) EXPECT_TRUE(j.contains(key)) << key;
+  for (const char* key : {"parameters", "log_likelihood", "deviance", "fit", "holdout", "warnings"})
+    EXPECT_TRUE(j.contains(key)) << key;
   ASSERT_EQ(j["parameters"].size(), 4u);
-  for (const char* key : {"name", "start", "fitted", "se", "ci95"}) EXPECT_TRUE(j["parameters"][0].contains(key)) << key;
+  for (const char* key : {"name", "start", "fitted", "se", "ci95"})
+    EXPECT_TRUE(j["parameters"][0].contains(key)) << key;
   EXPECT_EQ(j["parameters"][0]["name"], "install.reliability");
   EXPECT_TRUE(j["holdout"].is_null());
-  for (const char* key : {"measure", "observed", "expected", "pearson_residual"}) EXPECT_TRUE(j["fit"][0].contains(key)) << key;
+  for (const char* key : {"measure", "observed", "expected", "pearson_residual"})
+    EXPECT_TRUE(j["fit"][0].contains(key)) << key;
 
   const auto check = test::cxsim("check " + fitted);
   EXPECT_EQ(check.code, 0) << check.err << check.out;
@@ -663,9 +690,10 @@ TEST(CliCalibrate, ItsScratchFileCannotBeRedirectedBySomeoneElsesSymlink) {
   for (long pid = last; pid < last + 3000; ++pid)
     std::filesystem::create_symlink(victim, tmp + "/cxsim-fitted-" + std::to_string(pid) + ".yaml");
   const std::string env = "TMPDIR=" + tmp + " ";
-  const int status = std::system((env + CXSIM_BINARY + " calibrate " + test::scenario("broadband") + " --observed " +
-                                  observed + " --fit install.reliability --out " + dir.path("fitted2.yaml") +
-                                  " >/dev/null 2>&1").c_str());
+  const int status =
+      std::system((env + CXSIM_BINARY + " calibrate " + test::scenario("broadband") + " --observed " + observed +
+                   " --fit install.reliability --out " + dir.path("fitted2.yaml") + " >/dev/null 2>&1")
+                      .c_str());
   EXPECT_EQ(WEXITSTATUS(status), 0);
   std::ifstream in(victim);
   std::stringstream s;
@@ -679,8 +707,9 @@ TEST(CliCalibrate, ItsScratchFileCannotBeRedirectedBySomeoneElsesSymlink) {
 TEST(CliCalibrate, AModelThatCannotFitIsNotWrittenAsFitted) {
   // Almost everyone abandons, but only the install's reliability may move: no value fits.
   test::ScratchDir dir;
-  const std::string observed =
-      dir.write("observed.yaml", "customers: 100000\noutcomes: {retained: 10, abandoned: 99990, routed_defection: 0, silent_churn: 0}\n");
+  const std::string observed = dir.write(
+      "observed.yaml",
+      "customers: 100000\noutcomes: {retained: 10, abandoned: 99990, routed_defection: 0, silent_churn: 0}\n");
   const std::string fitted = dir.path("fitted.yaml");
   const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
                              " --fit install.reliability --out " + fitted);

@@ -26,10 +26,8 @@ ChainPattern pattern_of(const Numbers& x) {
   tps[2].outcome = Outcome::retained;
   tps[3].id = "gone";
   tps[3].outcome = Outcome::defected;
-  std::vector<Transition> edges{{0, 1, 1.0, When::any},
-                                {1, 2, 1.0, When::ok},
-                                {1, 1, x.retry, When::fail},
-                                {1, 3, 1.0 - x.retry, When::fail}};
+  std::vector<Transition> edges{
+      {0, 1, 1.0, When::any}, {1, 2, 1.0, When::ok}, {1, 1, x.retry, When::fail}, {1, 3, 1.0 - x.retry, When::fail}};
   const Journey j(tps, edges, 0);
   Segment s;
   s.name = "s";

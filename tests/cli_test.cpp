@@ -46,7 +46,8 @@ TEST_F(Cli, CheckAcceptsEveryBundledScenario) {
 }
 
 TEST_F(Cli, CheckReportsBadInputWithExitCodeTwo) {
-  const std::string bad = dir_.write("bad.yaml", "name: X\njourney:\n  start: a\n  touchpoints: []\n  transitions: []\nsegmnts: 1\n");
+  const std::string bad =
+      dir_.write("bad.yaml", "name: X\njourney:\n  start: a\n  touchpoints: []\n  transitions: []\nsegmnts: 1\n");
   const Result r = cxsim("check " + bad);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.out.find("bad.yaml:6:1: error: unknown key 'segmnts'"), std::string::npos) << r.out;
@@ -69,8 +70,8 @@ TEST_F(Cli, RunWritesTheJsonContract) {
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
   for (const char* key : {"scenario", "variant", "method", "customers", "seed", "threads", "processes",
-                          "defection_rate", "defection_ci95", "outcomes", "abandonment_by_cause", "touchpoints", "segments",
-                          "elapsed_seconds", "visits_per_second"})
+                          "defection_rate", "defection_ci95", "outcomes", "abandonment_by_cause", "touchpoints",
+                          "segments", "elapsed_seconds", "visits_per_second"})
     EXPECT_TRUE(j.contains(key)) << key;
   EXPECT_EQ(j["variant"], "baseline");
   EXPECT_EQ(j["method"], "monte_carlo");
@@ -101,7 +102,8 @@ TEST_F(Cli, RunGivesTheSameFiguresOnAnyThreadCount) {
 }
 
 TEST_F(Cli, CommandLineOverridesTheScenario) {
-  const auto j = nlohmann::json::parse(cxsim("run " + yaml_ + " --format json --customers 1234 --seed 77 --variant better").out);
+  const auto j =
+      nlohmann::json::parse(cxsim("run " + yaml_ + " --format json --customers 1234 --seed 77 --variant better").out);
   EXPECT_EQ(j["customers"], 1234);
   EXPECT_EQ(j["seed"], 77);
   EXPECT_EQ(j["variant"], "better");
@@ -128,9 +130,9 @@ TEST_F(Cli, BadInputWritesNothing) {
 }
 
 TEST_F(Cli, BadOptionsAreUsageErrors) {
-  for (const char* args : {"--seed -1", "--seed 010", "--customers 0", "--customers 1e6", "--format xml",
-                           "--threads abc", "--precision 0", "--precision nan", "--variant nope",
-                           "--trace 5", "--out /nonexistent/dir/x.json", "--bogus"}) {
+  for (const char* args :
+       {"--seed -1", "--seed 010", "--customers 0", "--customers 1e6", "--format xml", "--threads abc", "--precision 0",
+        "--precision nan", "--variant nope", "--trace 5", "--out /nonexistent/dir/x.json", "--bogus"}) {
     const Result r = cxsim("run " + yaml_ + " " + args);
     EXPECT_EQ(r.code, 2) << args << "\n" << r.err;
     EXPECT_FALSE(r.err.empty()) << args;
@@ -158,7 +160,9 @@ TEST_F(Cli, TraceShowsTheSameCustomersAsTheRun) {
   std::ifstream f(trace);
   std::string line, header;
   std::getline(f, header);
-  EXPECT_EQ(header, "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,guard,outcome");
+  EXPECT_EQ(header,
+            "scenario,variant,customer,segment,step,touchpoint,failed,averted,repeated,friction_added,load,forgiven,"
+            "guard,outcome");
   int abandoned = 0, customers_ended = 0;
   while (std::getline(f, line)) {
     const auto last = line.substr(line.rfind(',') + 1);
@@ -206,13 +210,19 @@ TEST_F(Cli, TableShowsOutcomesAndRankedTouchpoints) {
 
 TEST_F(Cli, ALongTouchpointIdKeepsTheTableInColumns) {
   const std::string id = "engineer_installation_visit_with_line_test_and_router_set_up";
-  const std::string yaml = dir_.write("long.yaml",
-                                      "name: Long\njourney:\n  start: a\n  touchpoints:\n"
-                                      "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-                                      "    - {id: " + id + ", reliability: 0.7, relevance: 1, value: 1, trust: 0}\n"
-                                      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                                      "  transitions:\n    - {from: a, to: " + id + ", probability: 1}\n"
-                                      "    - {from: " + id + ", to: z, probability: 1}\n");
+  const std::string yaml =
+      dir_.write("long.yaml",
+                 "name: Long\njourney:\n  start: a\n  touchpoints:\n"
+                 "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                 "    - {id: " +
+                     id +
+                     ", reliability: 0.7, relevance: 1, value: 1, trust: 0}\n"
+                     "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                     "  transitions:\n    - {from: a, to: " +
+                     id +
+                     ", probability: 1}\n"
+                     "    - {from: " +
+                     id + ", to: z, probability: 1}\n");
   const Result r = cxsim("exact " + yaml);
   ASSERT_EQ(r.code, 0) << r.err;
   // Every line of the touchpoint table is as long as its heading: the failures column ends in one place.
@@ -271,13 +281,17 @@ namespace {
 // `a` loops on itself 95% of the time: with max_steps 5 most customers never finish. `more` is
 // appended (variants, say).
 std::string looping_scenario(const test::ScratchDir& dir, const std::string& more = "") {
-  return dir.write("loop.yaml",
-                   std::string("name: Loop\njourney:\n  start: a\n  touchpoints:\n"
-                   "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
-                   "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                   "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
-                   "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: 0}\n"
-                   "simulation: {customers: 5000, seed: 3, max_steps: 5}\n") + more);
+  return dir.write(
+      "loop.yaml",
+      std::string(
+          "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
+          "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
+          "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+          "  transitions:\n    - {from: a, to: z, probability: 0.05}\n    - {from: a, to: a, probability: 0.95}\n"
+          "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, silent_churn: "
+          "0}\n"
+          "simulation: {customers: 5000, seed: 3, max_steps: 5}\n") +
+          more);
 }
 
 TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
@@ -297,13 +311,14 @@ TEST(CliWarnings, ManyUnfinishedCustomersAreWarnedAboutWithTheExactRate) {
 
 TEST(CliWarnings, CompareSaysWhenNoCustomerDifferedAndTheIntervalIsDegenerate) {
   test::ScratchDir dir;
-  const std::string yaml = dir.write("small.yaml",
-      "name: Small\njourney:\n  start: a\n  touchpoints:\n"
-      "    - {id: a, reliability: 0.999, relevance: 1, value: 1, trust: 0}\n"
-      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-      "  transitions:\n    - {from: a, to: z, probability: 1}\n"
-      "simulation: {customers: 100, seed: 3}\n"
-      "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.9999}\n");
+  const std::string yaml =
+      dir.write("small.yaml",
+                "name: Small\njourney:\n  start: a\n  touchpoints:\n"
+                "    - {id: a, reliability: 0.999, relevance: 1, value: 1, trust: 0}\n"
+                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                "simulation: {customers: 100, seed: 3}\n"
+                "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.9999}\n");
   const Result r = cxsim("compare " + yaml);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("cxsim: warning: 'sturdier': no customer's defection differed from the baseline in 100 "
@@ -316,7 +331,8 @@ TEST(CliWarnings, CompareSaysWhenNoCustomerDifferedAndTheIntervalIsDegenerate) {
 
 TEST(CliWarnings, CompareWarnsAboutEachArmWithManyUnfinishedCustomers) {
   test::ScratchDir dir;
-  const std::string yaml = looping_scenario(dir, "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
+  const std::string yaml =
+      looping_scenario(dir, "variants:\n  - name: sturdier\n    touchpoints:\n      a: {reliability: 0.99}\n");
   const Result r = cxsim("compare " + yaml + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -343,14 +359,14 @@ TEST(CliCheck, ListsTheVariantsItFound) {
 
 TEST(CliCheck, PrintsTheHazardsItDerivedFromWalkAwayOdds) {
   test::ScratchDir dir;
-  const std::string path = dir.write(
-      "s.yaml",
-      "name: X\njourney:\n  start: a\n  touchpoints:\n"
-      "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0, effort_minutes: 20}\n"
-      "    - {id: done, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-      "  transitions:\n    - {from: a, to: done, probability: 1}\n"
-      "segments:\n  - {name: patients, share: 1, value_expectation: 0.5, silent_churn: 0.2,\n"
-      "     walk_away: {failed: 0.3, effort_hour: 0.2}}\n");
+  const std::string path =
+      dir.write("s.yaml",
+                "name: X\njourney:\n  start: a\n  touchpoints:\n"
+                "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0, effort_minutes: 20}\n"
+                "    - {id: done, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: a, to: done, probability: 1}\n"
+                "segments:\n  - {name: patients, share: 1, value_expectation: 0.5, silent_churn: 0.2,\n"
+                "     walk_away: {failed: 0.3, effort_hour: 0.2}}\n");
   const Result r = cxsim("check " + path);
   ASSERT_EQ(r.code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("\n  segment patients: walk_away.failed 0.3 -> sensitivity.reliability 0.356675, "
@@ -400,7 +416,8 @@ TEST(CliPersona, AnUnknownSegmentIsAUsageErrorWithTheClosestName) {
 TEST(CliPersona, TheReportOfOneSegmentSaysSoAndCountsItsCustomersOnly) {
   test::ScratchDir dir;
   const std::string page = dir.path("persona.html");
-  const Result r = cxsim("report " + scenario("broadband") + " --segment busy_families --customers 20000 --out " + page);
+  const Result r =
+      cxsim("report " + scenario("broadband") + " --segment busy_families --customers 20000 --out " + page);
   ASSERT_EQ(r.code, 0) << r.err;
   std::ifstream in(page);
   const std::string html((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -434,17 +451,18 @@ namespace {
 class CliCompare : public ::testing::Test {
  protected:
   void SetUp() override {
-    yaml_ = dir_.write("s.yaml",
-                       "name: Tiny\njourney:\n  start: a\n  touchpoints:\n"
-                       "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-                       "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                       "  transitions:\n    - {from: a, to: z, probability: 1}\n"
-                       "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
-                       "silent_churn: 0.2}\n"
-                       "simulation: {customers: 20000, seed: 5}\n"
-                       "economics: {customers_per_year: 10000, value_per_customer: 500, currency: EUR}\n"
-                       "variants:\n  - name: better\n    cost_per_year: 1000\n    touchpoints:\n      a: {reliability: 0.95}\n"
-                       "  - name: same\n    touchpoints:\n      a: {reliability: 0.8}\n");
+    yaml_ = dir_.write(
+        "s.yaml",
+        "name: Tiny\njourney:\n  start: a\n  touchpoints:\n"
+        "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+        "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+        "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+        "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
+        "silent_churn: 0.2}\n"
+        "simulation: {customers: 20000, seed: 5}\n"
+        "economics: {customers_per_year: 10000, value_per_customer: 500, currency: EUR}\n"
+        "variants:\n  - name: better\n    cost_per_year: 1000\n    touchpoints:\n      a: {reliability: 0.95}\n"
+        "  - name: same\n    touchpoints:\n      a: {reliability: 0.8}\n");
   }
   test::ScratchDir dir_;
   std::string yaml_;
@@ -459,9 +477,9 @@ TEST_F(CliCompare, JsonKeysAreTheContract) {
   EXPECT_EQ(j["baseline"]["variant"], "baseline");
   ASSERT_EQ(j["variants"].size(), 2u);
   const auto& v = j["variants"][0];
-  for (const char* key : {"name", "result", "difference", "difference_ci95", "p_value", "p_adjusted", "discordant",
-                          "exact_difference", "outcomes", "segments", "touchpoints", "economics",
-                          "customers_kept_per_1000"})
+  for (const char* key :
+       {"name", "result", "difference", "difference_ci95", "p_value", "p_adjusted", "discordant", "exact_difference",
+        "outcomes", "segments", "touchpoints", "economics", "customers_kept_per_1000"})
     EXPECT_TRUE(v.contains(key)) << key;
   EXPECT_EQ(v["name"], "better");
   EXPECT_TRUE(v["discordant"].contains("baseline_only"));
@@ -488,13 +506,14 @@ TEST_F(CliCompare, UnknownVariantIsAUsageErrorListingTheVariants) {
 }
 
 TEST_F(CliCompare, WholeFilesAreArmsMatchedByTouchpointId) {
-  const std::string other = dir_.write(
-      "o.yaml", "name: Tiny redesigned\njourney:\n  start: a\n  touchpoints:\n"
-                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-                "  transitions:\n    - {from: a, to: z, probability: 1}\n"
-                "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
-                "silent_churn: 0.2}\n");
+  const std::string other =
+      dir_.write("o.yaml",
+                 "name: Tiny redesigned\njourney:\n  start: a\n  touchpoints:\n"
+                 "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                 "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                 "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                 "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5}, "
+                 "silent_churn: 0.2}\n");
   const Result r = cxsim("compare " + yaml_ + " " + other + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
@@ -537,17 +556,23 @@ class CliBatch : public ::testing::Test {
   void write_scenario(int i, double reliability) {
     const std::string name = "s" + std::to_string(i);
     dir_.write("in/" + std::string(i % 2 ? "odd/" : "") + name + ".yaml",
-               "name: Scenario " + name + "\njourney:\n  start: a\n  touchpoints:\n"
-               "    - {id: a, reliability: " + std::to_string(reliability) + ", relevance: 0.7, value: 1, trust: 0}\n"
-               "    - {id: b, reliability: 0.9, relevance: 0.6, value: 1, trust: 0}\n"
-               "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-               "  transitions:\n    - {from: a, to: b, probability: 1}\n    - {from: b, to: z, probability: 1}\n"
-               "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5, relevance: 0.3}, "
-               "silent_churn: 0.4}\n"
-               "simulation: {customers: 20000, seed: " + std::to_string(10 + i) + "}\n"
-               "economics: {customers_per_year: 1000, value_per_customer: 10}\n"
-               "variants:\n  - name: fix_a\n    cost_per_year: 5\n    touchpoints:\n      a: {reliability: 0.97}\n"
-               "  - name: fix_b\n    touchpoints:\n      b: {relevance: 0.95}\n");
+               "name: Scenario " + name +
+                   "\njourney:\n  start: a\n  touchpoints:\n"
+                   "    - {id: a, reliability: " +
+                   std::to_string(reliability) +
+                   ", relevance: 0.7, value: 1, trust: 0}\n"
+                   "    - {id: b, reliability: 0.9, relevance: 0.6, value: 1, trust: 0}\n"
+                   "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                   "  transitions:\n    - {from: a, to: b, probability: 1}\n    - {from: b, to: z, probability: 1}\n"
+                   "segments:\n  - {name: all, share: 1, value_expectation: 0, sensitivity: {reliability: 0.5, "
+                   "relevance: 0.3}, "
+                   "silent_churn: 0.4}\n"
+                   "simulation: {customers: 20000, seed: " +
+                   std::to_string(10 + i) +
+                   "}\n"
+                   "economics: {customers_per_year: 1000, value_per_customer: 10}\n"
+                   "variants:\n  - name: fix_a\n    cost_per_year: 5\n    touchpoints:\n      a: {reliability: 0.97}\n"
+                   "  - name: fix_b\n    touchpoints:\n      b: {relevance: 0.95}\n");
   }
   std::string in() const { return dir_.path("in"); }
   // The file's rows without the elapsed_seconds column (the one column that varies run to run)
@@ -604,7 +629,8 @@ TEST_F(CliBatch, OneRowPerScenarioAndVariantEqualToCompare) {
   }
   // The CSV writes 15 significant digits (table_number), the JSON every digit.
   EXPECT_NE(baseline.find(",baseline,20000,10," + table_number(j["baseline"]["defection_rate"].get<double>()) + ","),
-            std::string::npos) << baseline;
+            std::string::npos)
+      << baseline;
   EXPECT_NE(fix_a.find("," + table_number(j["variants"][0]["difference"].get<double>()) + ","), std::string::npos)
       << fix_a;
   EXPECT_NE(fix_a.find("," + table_number(j["variants"][0]["p_adjusted"].get<double>()) + ","), std::string::npos);
@@ -624,8 +650,9 @@ TEST_F(CliBatch, AKilledBatchResumesToTheSameRows) {
   const std::string whole = dir_.path("whole.csv"), killed = dir_.path("killed.csv");
   ASSERT_EQ(cxsim("batch " + in() + " --customers 1000000 --out " + whole).code, 0);
   // SIGKILL part-way; --resume completes what was written.
-  std::system(("timeout -s KILL 0.3 " + std::string(CXSIM_BINARY) + " batch " + in() +
-               " --customers 1000000 --out " + killed + " >/dev/null 2>&1").c_str());
+  std::system(("timeout -s KILL 0.3 " + std::string(CXSIM_BINARY) + " batch " + in() + " --customers 1000000 --out " +
+               killed + " >/dev/null 2>&1")
+                  .c_str());
   EXPECT_LT(rows(killed).size(), rows(whole).size()) << "the kill landed before the batch finished";
   const Result r = cxsim("batch " + in() + " --customers 1000000 --resume --out " + killed);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -676,8 +703,8 @@ TEST_F(CliBatch, ABrokenScenarioIsReportedAndTheRestStillRun) {
 }
 
 TEST_F(CliBatch, ResumeChangesNothingInAFileThatIsNotABatch) {
-  for (const std::string& text : {std::string("line one\nhalf a line"), std::string("precious"),
-                                  batch_header_line() + "not,a,row\nhalf"}) {
+  for (const std::string& text :
+       {std::string("line one\nhalf a line"), std::string("precious"), batch_header_line() + "not,a,row\nhalf"}) {
     const std::string out = dir_.write("notes.csv", text);
     const Result r = cxsim("batch " + in() + " --resume --out " + out);
     EXPECT_EQ(r.code, 2) << text;
@@ -721,7 +748,8 @@ TEST_F(CliBatch, ResumeOverAnotherFolderKeepsTheEarlierRows) {
   // Only the odd ones this time: the others' rows stay.
   const Result r = cxsim("batch " + dir_.path("in/odd") + " --resume --out " + out);
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.err.find("3 scenarios' earlier rows kept although this run does not include them"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("3 scenarios' earlier rows kept although this run does not include them"), std::string::npos)
+      << r.err;
   auto after = rows(out);
   EXPECT_EQ(after.size(), before.size());
   std::sort(after.begin(), after.end());
@@ -762,9 +790,10 @@ TEST_F(CliBatch, SaysWhatItFoundAndSkippedAndWhy) {
   const Result r = cxsim("batch " + in() + " --out " + out);
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(rows(out).size(), 1u + 6 * 3) << "the .yml scenario runs too";
-  for (const char* why : {"linked: a symbolic link to a folder, not followed", "broken.yaml: a broken symbolic link",
-                          "loop.yaml: a symbolic link loop", "notes.yaml: not a scenario (no 'journey' at the top level)",
-                          "6 scenario files found, 4 skipped"})
+  for (const char* why :
+       {"linked: a symbolic link to a folder, not followed", "broken.yaml: a broken symbolic link",
+        "loop.yaml: a symbolic link loop", "notes.yaml: not a scenario (no 'journey' at the top level)",
+        "6 scenario files found, 4 skipped"})
     EXPECT_NE(r.err.find(why), std::string::npos) << why << "\n" << r.err;
 }
 
@@ -785,7 +814,8 @@ TEST_F(CliBatch, MergeRefusesMissingShardsAndMixedSettings) {
   }
   const Result two = cxsim("batch --merge " + dir_.path("m1.csv") + " " + parts[0] + " " + parts[1]);
   EXPECT_EQ(two.code, 2);
-  EXPECT_NE(two.err.find("cannot merge: shard 3/3 is missing; a merge needs every shard of the batch"), std::string::npos)
+  EXPECT_NE(two.err.find("cannot merge: shard 3/3 is missing; a merge needs every shard of the batch"),
+            std::string::npos)
       << two.err;
   const std::string other = dir_.path("other3.csv");
   ASSERT_EQ(cxsim("batch " + in() + " --shard 3/3 --seed 99 --out " + other).code, 0);
@@ -828,11 +858,11 @@ namespace {
 class CliOutputs : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_.write("t/touchpoints.csv",
-               "id,reliability,relevance,value,trust,outcome\na,0.8,1,1,0,\nz,1,1,1,0,retained\n");
+    dir_.write("t/touchpoints.csv", "id,reliability,relevance,value,trust,outcome\na,0.8,1,1,0,\nz,1,1,1,0,retained\n");
     dir_.write("t/transitions.csv", "from,to,probability\na,z,1\n");
-    yaml_ = dir_.write("t/s.yaml", "name: Tiny\njourney:\n  start: a\n  touchpoints: touchpoints.csv\n"
-                                   "  transitions: transitions.csv\nsimulation: {customers: 2000, seed: 5}\n");
+    yaml_ = dir_.write("t/s.yaml",
+                       "name: Tiny\njourney:\n  start: a\n  touchpoints: touchpoints.csv\n"
+                       "  transitions: transitions.csv\nsimulation: {customers: 2000, seed: 5}\n");
   }
   static std::string content(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -910,12 +940,13 @@ TEST_F(CliOutputs, PermissionsOfAnExistingFileAreKept) {
 
 TEST_F(CliOutputs, ANewFileGetsTheUmasksPermissions) {
   const std::string out = dir_.path("t/new.json");
-  ASSERT_EQ(std::system(("umask 027; " + std::string(CXSIM_BINARY) + " run " + yaml_ + " --out " + out +
-                         " >/dev/null 2>&1").c_str()),
-            0);
-  EXPECT_EQ(std::filesystem::status(out).permissions() & std::filesystem::perms::all,
-            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
-                std::filesystem::perms::group_read);
+  ASSERT_EQ(
+      std::system(
+          ("umask 027; " + std::string(CXSIM_BINARY) + " run " + yaml_ + " --out " + out + " >/dev/null 2>&1").c_str()),
+      0);
+  EXPECT_EQ(
+      std::filesystem::status(out).permissions() & std::filesystem::perms::all,
+      std::filesystem::perms::owner_read | std::filesystem::perms::owner_write | std::filesystem::perms::group_read);
 }
 
 TEST_F(CliOutputs, AFifoIsWrittenDirectly) {
@@ -943,7 +974,8 @@ TEST_F(CliOutputs, DevStdoutAppendsToTheFileTheShellOpened) {
   const std::string log = dir_.write("t/app.log", "line 1\nline 2\n");
   for (const char* option : {"--out /dev/stdout", "--out /dev/fd/1", "--trace 2 --trace-out /dev/stdout"}) {
     const std::string before = content(log);
-    const std::string cmd = std::string(CXSIM_BINARY) + " run " + yaml_ + " --format csv " + std::string(option) + " >> " + log;
+    const std::string cmd =
+        std::string(CXSIM_BINARY) + " run " + yaml_ + " --format csv " + std::string(option) + " >> " + log;
     ASSERT_EQ(std::system(cmd.c_str()), 0) << option;
     const std::string after = content(log);
     EXPECT_EQ(after.rfind(before, 0), 0u) << option << ": the earlier lines were lost";
@@ -972,7 +1004,8 @@ TEST_F(CliOutputs, AFolderThatTakesNoNewFilesIsNamed) {
 
 TEST_F(CliOutputs, AnUnwritableOutputIsFoundBeforeTheRun) {
   const std::string trace = dir_.path("t/trace.csv");
-  const Result r = cxsim("run " + yaml_ + " --trace 10 --trace-out " + trace + " --out " + dir_.path("t/no/such/dir.json"));
+  const Result r =
+      cxsim("run " + yaml_ + " --trace 10 --trace-out " + trace + " --out " + dir_.path("t/no/such/dir.json"));
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
   EXPECT_FALSE(std::filesystem::exists(trace)) << "no other output of the run is left behind";
@@ -1008,7 +1041,8 @@ TEST(CliLimits, PrecisionSaysUpFrontHowManyCustomersItNeeds) {
   const Result r = cxsim("run " + scenario("broadband") + " --precision 0.0001 --customers 300000 --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("needs about"), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("more than the 300000 allowed (--customers): it will not be reached"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("more than the 300000 allowed (--customers): it will not be reached"), std::string::npos)
+      << r.err;
 }
 
 TEST(CliLimits, ValidateRefusesJourneysTooBigForTheExactSolver) {
@@ -1021,8 +1055,9 @@ TEST(CliLimits, ValidateRefusesJourneysTooBigForTheExactSolver) {
   }
   dir.write("touchpoints.csv", tps);
   dir.write("transitions.csv", trs);
-  const std::string yaml = dir.write("big.yaml", "name: Big\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
-                                                 "  transitions: transitions.csv\n");
+  const std::string yaml = dir.write("big.yaml",
+                                     "name: Big\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
+                                     "  transitions: transitions.csv\n");
   const Result r = cxsim("validate " + yaml);
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("for journeys of up to 20000 touchpoints; this one has 20001"), std::string::npos) << r.err;
@@ -1059,15 +1094,17 @@ TEST_F(Cli, DotHeatColoursTouchpointsAndSizesArrowsByFlow) {
 
 TEST(CliSpreadsheets, FormulaLikeTextIsNeutralisedAndNumbersStayNumbers) {
   test::ScratchDir dir;
-  const std::string yaml = dir.write("f.yaml",
-      "name: \"=HYPERLINK(\\\"http://x\\\")\"\njourney:\n  start: \"@start\"\n  touchpoints:\n"
-      "    - {id: \"@start\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-      "    - {id: \"-done\", reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-      "  transitions:\n    - {from: \"@start\", to: \"-done\", probability: 1}\n"
-      "simulation: {customers: 1000, seed: 5}\n");
+  const std::string yaml =
+      dir.write("f.yaml",
+                "name: \"=HYPERLINK(\\\"http://x\\\")\"\njourney:\n  start: \"@start\"\n  touchpoints:\n"
+                "    - {id: \"@start\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                "    - {id: \"-done\", reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: \"@start\", to: \"-done\", probability: 1}\n"
+                "simulation: {customers: 1000, seed: 5}\n");
   const Result r = cxsim("run " + yaml + " --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",baseline,summary,,defection_rate,0."), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"'=HYPERLINK(\"\"http://x\"\")\",baseline,summary,,defection_rate,0."), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find(",touchpoint,'@start,"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(",touchpoint,'-done,"), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find(",=HYPERLINK"), std::string::npos) << r.out;
@@ -1083,12 +1120,17 @@ TEST(CliSpreadsheets, FormulaLikeTextIsNeutralisedAndNumbersStayNumbers) {
 TEST(CliNames, BidiOverridesAndC1ControlsAreRefused) {
   test::ScratchDir dir;
   for (const auto& [bad, code] : {std::pair<std::string, std::string>{"install\u202Edeliaf", "U+202E"},
-                                  {"install\u2066x", "U+2066"}, {"install\u0085x", "U+0085"}}) {
-    const std::string yaml = dir.write("n.yaml",
-        "name: N\njourney:\n  start: \"" + bad + "\"\n  touchpoints:\n"
-        "    - {id: \"" + bad + "\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-        "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-        "  transitions:\n    - {from: \"" + bad + "\", to: z, probability: 1}\n");
+                                  {"install\u2066x", "U+2066"},
+                                  {"install\u0085x", "U+0085"}}) {
+    const std::string yaml =
+        dir.write("n.yaml", "name: N\njourney:\n  start: \"" + bad +
+                                "\"\n  touchpoints:\n"
+                                "    - {id: \"" +
+                                bad +
+                                "\", reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                                "  transitions:\n    - {from: \"" +
+                                bad + "\", to: z, probability: 1}\n");
     const Result r = cxsim("check " + yaml);
     EXPECT_EQ(r.code, 2) << code;
     EXPECT_NE(r.out.find(code), std::string::npos) << r.out;
@@ -1097,12 +1139,13 @@ TEST(CliNames, BidiOverridesAndC1ControlsAreRefused) {
 
 TEST(CliReport, BackslashesInNamesSurviveInTheMapAndItsTooltips) {
   test::ScratchDir dir;
-  const std::string yaml = dir.write("b.yaml",
-      "name: B\njourney:\n  start: 'C:\\Nightly\\Export'\n  touchpoints:\n"
-      "    - {id: 'C:\\Nightly\\Export', reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-      "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-      "  transitions:\n    - {from: 'C:\\Nightly\\Export', to: z, probability: 1}\n"
-      "simulation: {customers: 1000, seed: 3}\n");
+  const std::string yaml =
+      dir.write("b.yaml",
+                "name: B\njourney:\n  start: 'C:\\Nightly\\Export'\n  touchpoints:\n"
+                "    - {id: 'C:\\Nightly\\Export', reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                "  transitions:\n    - {from: 'C:\\Nightly\\Export', to: z, probability: 1}\n"
+                "simulation: {customers: 1000, seed: 3}\n");
   const std::string html = dir.path("b.html");
   const Result r = cxsim("report " + yaml + " --out " + html);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -1128,10 +1171,11 @@ std::string tangled_journey(const test::ScratchDir& dir, std::size_t n, bool cro
   tps += "done,end,1,1,1,0,,retained\n";
   dir.write("touchpoints.csv", tps);
   dir.write("transitions.csv", trs);
-  return dir.write("scenario.yaml", "name: Tangled\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
-                                    "  transitions: transitions.csv\nsegments:\n  - {name: a, share: 1, value_expectation: 0.5, "
-                                    "sensitivity: {reliability: 0.1, value: 0.1}, silent_churn: 0.1}\n"
-                                    "simulation: {customers: 2000, seed: 5, max_steps: 100000}\n");
+  return dir.write("scenario.yaml",
+                   "name: Tangled\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n"
+                   "  transitions: transitions.csv\nsegments:\n  - {name: a, share: 1, value_expectation: 0.5, "
+                   "sensitivity: {reliability: 0.1, value: 0.1}, silent_churn: 0.1}\n"
+                   "simulation: {customers: 2000, seed: 5, max_steps: 100000}\n");
 }
 
 std::string read_all(const std::string& path) {
@@ -1162,7 +1206,8 @@ TEST(CliReport, AJourneyTooLargeToLayOutIsMappedByStage) {
   ASSERT_EQ(r.code, 0) << r.err;
   expect_quiet(r.err);
   const std::string html = read_all(dir.path("r.html"));
-  EXPECT_NE(html.find("The map shows stages, not touchpoints: the journey has 301 touchpoints and 600 transitions"), std::string::npos);
+  EXPECT_NE(html.find("The map shows stages, not touchpoints: the journey has 301 touchpoints and 600 transitions"),
+            std::string::npos);
   EXPECT_EQ(html.find("id=\"tp&#45;t299\""), std::string::npos) << "no touchpoint-level map";
   EXPECT_NE(html.find("<svg"), std::string::npos) << "a map is drawn";
   EXPECT_NE(html.find(">s29<"), std::string::npos) << "the last stage";
@@ -1175,7 +1220,8 @@ TEST(CliReport, AJourneyWithTooManyStagesHasNoMapAndSaysWhy) {
   ASSERT_EQ(r.code, 0) << r.err;
   expect_quiet(r.err);
   const std::string html = read_all(dir.path("r.html"));
-  EXPECT_NE(html.find("No map: the journey has 2001 touchpoints and 2000 transitions in 201 stages and endings"), std::string::npos);
+  EXPECT_NE(html.find("No map: the journey has 2001 touchpoints and 2000 transitions in 201 stages and endings"),
+            std::string::npos);
 }
 
 TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim) {
@@ -1185,7 +1231,8 @@ TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim)
   const Result r = cxsim("report " + yaml + " --customers 1500 --seed 9 --out " + dir.path("pages/r.html"));
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string html = read_all(dir.path("pages/r.html"));
-  EXPECT_NE(html.find("<code>cxsim report ../scenario.yaml --seed 9 --customers 1500 --out r.html</code>"), std::string::npos);
+  EXPECT_NE(html.find("<code>cxsim report ../scenario.yaml --seed 9 --customers 1500 --out r.html</code>"),
+            std::string::npos);
   EXPECT_NE(html.find("Scenario <code>../scenario.yaml</code>"), std::string::npos);
   EXPECT_NE(html.find("1,500 customers."), std::string::npos) << "thousands separated";
   EXPECT_EQ(html.find(CXSIM_BINARY), std::string::npos) << "no path of the binary";
@@ -1195,7 +1242,8 @@ TEST(CliReport, TheReproduceLineNamesFilesRelativeToThePageAndTheProgramAsCxsim)
 TEST(CliReport, SeveralScenariosMakeOnePortfolioPage) {
   test::ScratchDir dir;
   const std::string page = dir.path("portfolio.html");
-  const Result r = cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --customers 3000 --out " + page);
+  const Result r =
+      cxsim("report " + scenario("broadband") + " " + scenario("car_repair") + " --customers 3000 --out " + page);
   ASSERT_EQ(r.code, 0) << r.err;
   const std::string html = read_all(page);
   EXPECT_NE(html.find("<h1>Portfolio: 2 journeys, 5 redesigns</h1>"), std::string::npos);
@@ -1230,11 +1278,13 @@ TEST_F(Cli, ReportRefusesBadRequestsAndWritesNothing) {
 }
 
 TEST_F(Cli, ReportWithoutRedesignsSaysSoInsteadOfAnEmptySection) {
-  const std::string yaml = dir_.write("plain.yaml", "name: Plain\njourney:\n  start: a\n  touchpoints:\n"
-                                                    "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
-                                                    "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
-                                                    "  transitions:\n    - {from: a, to: z, probability: 1}\n"
-                                                    "simulation: {customers: 5000, seed: 5}\n");
+  const std::string yaml =
+      dir_.write("plain.yaml",
+                 "name: Plain\njourney:\n  start: a\n  touchpoints:\n"
+                 "    - {id: a, reliability: 0.8, relevance: 1, value: 1, trust: 0}\n"
+                 "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
+                 "  transitions:\n    - {from: a, to: z, probability: 1}\n"
+                 "simulation: {customers: 5000, seed: 5}\n");
   const std::string page = dir_.path("plain.html");
   const Result r = cxsim("report " + yaml + " --out " + page);
   ASSERT_EQ(r.code, 0) << r.err;
@@ -1248,7 +1298,8 @@ TEST_F(Cli, ReportWithoutRedesignsSaysSoInsteadOfAnEmptySection) {
 TEST(CliWarnings, ALongRedesignNameDoesNotCutItsWarningShort) {
   test::ScratchDir dir;
   const std::string name(400, 'r');
-  const std::string yaml = looping_scenario(dir, "variants:\n  - name: " + name + "\n    touchpoints:\n      a: {reliability: 0.99}\n");
+  const std::string yaml =
+      looping_scenario(dir, "variants:\n  - name: " + name + "\n    touchpoints:\n      a: {reliability: 0.99}\n");
   const Result r = cxsim("compare " + yaml + " --format json");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);

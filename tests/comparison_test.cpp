@@ -27,7 +27,9 @@ Journey two_step(double r_first, double r_second) {
                  {{0, 1, 0.9, When::any}, {0, 3, 0.1, When::any}, {1, 2, 1.0, When::any}}, 0);
 }
 
-Population people() { return Population({segment(0.6, 0.3, 0.0, 0.0, 0.8, 0.0, 0.6, "x"), segment(1.0, 0.1, 0.0, 0.0, 0.4, 0.0, 0.4, "y")}); }
+Population people() {
+  return Population({segment(0.6, 0.3, 0.0, 0.0, 0.8, 0.0, 0.6, "x"), segment(1.0, 0.1, 0.0, 0.0, 0.4, 0.0, 0.4, "y")});
+}
 
 ComparisonInput input(std::vector<ComparisonArm> arms, std::uint64_t customers, std::uint64_t seed = 3) {
   ComparisonInput in;
@@ -128,7 +130,8 @@ TEST(PairedComparison, DifferencesAgreeWithExactDifferencesOnGeneratedJourneys) 
     EXPECT_LE(std::fabs(v.defection.z_vs_exact), 5.0) << "journey " << i << " defection rate";
     for (int e = 0; e < ending_count; ++e)
       EXPECT_LE(std::fabs(v.outcomes[e].z_vs_exact), 5.0) << "journey " << i << " " << ending_names[e];
-    for (const auto& t : v.touchpoints) EXPECT_LE(std::fabs(t.difference.z_vs_exact), 5.0) << "journey " << i << " " << t.id;
+    for (const auto& t : v.touchpoints)
+      EXPECT_LE(std::fabs(t.difference.z_vs_exact), 5.0) << "journey " << i << " " << t.id;
     for (const auto& s : v.segments) {
       if (s.customers > 0) {
         EXPECT_LE(std::fabs(s.difference.z_vs_exact), 5.0) << "journey " << i << " " << s.name;

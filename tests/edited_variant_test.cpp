@@ -51,7 +51,9 @@ struct Fixture {
     const VariantSource* b = base ? scenario.variant(base) : nullptr;
     return edited_model(scenario, edited_variant(scenario, b, changes, "edit"), base ? base : "baseline");
   }
-  const Touchpoint& tp(const ScenarioModel& m, const char* id) const { return m.journey.touchpoint(*m.journey.find(id)); }
+  const Touchpoint& tp(const ScenarioModel& m, const char* id) const {
+    return m.journey.touchpoint(*m.journey.find(id));
+  }
 };
 
 double probability(const ScenarioModel& m, const char* from, const char* to, When when) {
@@ -73,8 +75,10 @@ std::string message_of(const std::function<void()>& f) {
 
 TEST(EditedVariant, OnTheBaselineGivesWhatWithChangesGives) {
   const Fixture f;
-  const std::vector<NamedChange> changes{
-      {"a.reliability", 0.75}, {"c.effort_minutes", 30}, {"segment:t.walk_away.failed", 0.4}, {"segment:s.silent_churn", 0.1}};
+  const std::vector<NamedChange> changes{{"a.reliability", 0.75},
+                                         {"c.effort_minutes", 30},
+                                         {"segment:t.walk_away.failed", 0.4},
+                                         {"segment:s.silent_churn", 0.1}};
   const ScenarioModel edited = f.model(changes);
   const ScenarioModel direct = checked_model(with_changes(f.scenario, changes), nullptr);
   EXPECT_EQ(f.tp(edited, "a").reliability, 0.75);
@@ -138,7 +142,10 @@ TEST(EditedVariant, RowsThatDifferOnlyInWhenNeedAQualifier) {
 TEST(EditedVariant, UnknownNamesSayTheClosestKnownOne) {
   const Fixture f;
   EXPECT_NE(message_of([&] { f.model({{"aa.reliability", 0.5}}); }).find("did you mean 'a'"), std::string::npos);
-  EXPECT_NE(message_of([&] { f.model({{"a.reliabilty", 0.5}}); }).find("did you mean 'reliability'"), std::string::npos);
+  EXPECT_NE(message_of([&] {
+              f.model({{"a.reliabilty", 0.5}});
+            }).find("did you mean 'reliability'"),
+            std::string::npos);
   EXPECT_NE(message_of([&] { f.model({{"segment:u.silent_churn", 0.1}}); }).find("did you mean"), std::string::npos);
   EXPECT_NE(message_of([&] { f.model({{"transition:a->q", 0.1}}); }).find("no touchpoint 'q'"), std::string::npos);
 }
@@ -167,15 +174,19 @@ TEST(EditedVariant, SegmentNamesMayHoldDots) {
   std::string text = yaml;
   text.replace(text.find("{name: t,"), 9, "{name: t.v2,");
   const Scenario sc = load_scenario(dir.write("s.yaml", text), "").scenario;
-  const ScenarioModel m = edited_model(sc, edited_variant(sc, nullptr, {{"segment:t.v2.silent_churn", 0.2}}, "e"), "baseline");
+  const ScenarioModel m =
+      edited_model(sc, edited_variant(sc, nullptr, {{"segment:t.v2.silent_churn", 0.2}}, "e"), "baseline");
   EXPECT_EQ(m.population.segment(1).silent_churn, 0.2);
-  EXPECT_EQ(checked_model(with_changes(sc, {{"segment:t.v2.silent_churn", 0.2}}), nullptr).population.segment(1).silent_churn,
-            0.2);
+  EXPECT_EQ(
+      checked_model(with_changes(sc, {{"segment:t.v2.silent_churn", 0.2}}), nullptr).population.segment(1).silent_churn,
+      0.2);
 }
 
 TEST(EditedVariant, EconomicsAreNotPartOfARedesign) {
   const Fixture f;
-  EXPECT_NE(message_of([&] { f.model({{"economics.value_per_customer", 10}}); }).find("same for every redesign"),
+  EXPECT_NE(message_of([&] {
+              f.model({{"economics.value_per_customer", 10}});
+            }).find("same for every redesign"),
             std::string::npos);
 }
 

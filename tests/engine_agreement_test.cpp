@@ -77,15 +77,15 @@ struct EveryRoutedDefectionIsTheRoute : FrictionModel {
 };
 
 using test::Dice;
-using test::RandomScenario;
 using test::random_scenario;
+using test::RandomScenario;
 using test::scenarios;
 
 std::string describe(const Agreement& a) {
   std::ostringstream out;
   if (const FigureCheck* w = a.worst())
-    out << "worst: " << w->figure << " monte carlo " << w->monte_carlo << " exact " << w->exact
-        << " se " << w->standard_error << " z " << w->z;
+    out << "worst: " << w->figure << " monte carlo " << w->monte_carlo << " exact " << w->exact << " se "
+        << w->standard_error << " z " << w->z;
   return out.str();
 }
 
@@ -105,7 +105,8 @@ TEST(EngineAgreement, RandomJourneysAgreeWithinFiveStandardErrors) {
   }
   EXPECT_TRUE(heterogeneous);
   EXPECT_GT(figures, 100u * 10u);
-  const auto routed = std::count_if(all.begin(), all.end(), [](const RandomScenario& sc) { return sc.journey.has_segment_routes(); });
+  const auto routed =
+      std::count_if(all.begin(), all.end(), [](const RandomScenario& sc) { return sc.journey.has_segment_routes(); });
   EXPECT_GE(routed, 15) << "segment routes are part of the property test";
 }
 
@@ -121,13 +122,11 @@ TEST(EngineAgreement, WrongModelIsCaughtOnEveryJourneyWhereRelevanceMatters) {
     if (sc.journey.relevance()[sc.journey.start()] > 0.95) continue;
     ++relevant;
     const ExactSolution exact = solve_exact(sc.journey, sc.population);
-    const Agreement a =
-        compare_engines<RelevanceOnFirstVisit>(sc.journey, sc.population, settings, 20000, exact);
+    const Agreement a = compare_engines<RelevanceOnFirstVisit>(sc.journey, sc.population, settings, 20000, exact);
     EXPECT_FALSE(a.agrees(5.0)) << "journey " << i << " did not catch the wrong model: " << describe(a);
   }
   EXPECT_GE(relevant, 60);
 }
-
 
 // True when some generated journey tells the wrong model from the exact solver.
 template <class Wrong>

@@ -47,11 +47,12 @@ Segment failing_hurts(double a) {
   return s;
 }
 
-double outcome(const ExactSolution& x, Ending e) { return x.figures.outcome(e); }
+double outcome(const ExactSolution& x, Ending e) {
+  return x.figures.outcome(e);
+}
 
 TEST(ExactSolver, ChainOfTwoTouchpointsMultipliesSurvival) {
-  const Journey j({touchpoint("a", 0.9), touchpoint("b", 0.8), terminal("done")},
-                  {edge(0, 1), edge(1, 2)}, 0);
+  const Journey j({touchpoint("a", 0.9), touchpoint("b", 0.8), terminal("done")}, {edge(0, 1), edge(1, 2)}, 0);
   const auto x = solve_exact(j, Population({failing_hurts(0.5)}));
   const double hurt = 1.0 - std::exp(-0.5);
   const double at_b = 1.0 - 0.1 * hurt;
@@ -121,9 +122,9 @@ TEST(ExactSolver, GuardAvertsExactlyOneFailure) {
   // c always fails again, now unguarded.
   Touchpoint a = touchpoint("a");
   a.trust = 1.0;
-  const Journey j({a, touchpoint("b", 0.0), touchpoint("c", 0.0), terminal("done"),
-                   terminal("lost", Outcome::defected)},
-                  {edge(0, 1), edge(1, 2, 1.0, When::ok), edge(1, 4, 1.0, When::fail), edge(2, 3)}, 0);
+  const Journey j(
+      {a, touchpoint("b", 0.0), touchpoint("c", 0.0), terminal("done"), terminal("lost", Outcome::defected)},
+      {edge(0, 1), edge(1, 2, 1.0, When::ok), edge(1, 4, 1.0, When::fail), edge(2, 3)}, 0);
   const auto x = solve_exact(j, Population({calm()}));
   const auto& t = x.figures.touchpoints;
   EXPECT_NEAR(t[1][fig_averted], 1.0, tight);
@@ -184,8 +185,7 @@ TEST(ExactSolver, RecoveriesInALoopCountOnlyVisitsThatCarryLoad) {
   const double d = 0.8, f = FrictionModel::forgiveness_probability(0.5, false);
   Touchpoint r = touchpoint("r");
   r.recovery = 0.5;
-  const Journey j({touchpoint("a", 0.5), r, terminal("done")},
-                  {edge(0, 1), edge(1, 0, 0.5), edge(1, 2, 0.5)}, 0);
+  const Journey j({touchpoint("a", 0.5), r, terminal("done")}, {edge(0, 1), edge(1, 0, 0.5), edge(1, 2, 0.5)}, 0);
   const auto x = solve_exact(j, Population({failing_hurts(d)}));
   const double c1 = (1.0 + std::exp(-d)) / 2.0, c0 = std::exp(-d) / 2.0;
   const double D = 1.0 - (1.0 - f) * c1 / 2.0;

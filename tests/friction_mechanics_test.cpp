@@ -117,8 +117,8 @@ TEST(FrictionMechanics, FailedVisitAtARecoveryPointIsNotForgiven) {
 }
 
 TEST(FrictionMechanics, FailEdgesRouteFailedVisits) {
-  Journey j({touchpoint("A", 0.3), retained("good"), defected("bad")},
-            {{0, 1, 1.0, When::ok}, {0, 2, 1.0, When::fail}}, 0);
+  Journey j({touchpoint("A", 0.3), retained("good"), defected("bad")}, {{0, 1, 1.0, When::ok}, {0, 2, 1.0, When::fail}},
+            0);
   const Figures f = figures_of(simulate(j, Population({segment(0.0)}), N));
   expect_share_near(f.outcome(Ending::routed_defection), 0.7, N, "routed defection");
   EXPECT_DOUBLE_EQ(f.touchpoints[2][fig_visits], f.outcome(Ending::routed_defection));
@@ -134,8 +134,7 @@ TEST(FrictionMechanics, WalksLongerThanMaxStepsAreUnfinished) {
 
 TEST(FrictionMechanics, TerminalArrivalIsNotCountedByMaxSteps) {
   // Exactly max_steps visits, then the terminal: the customer finishes.
-  Journey j({touchpoint("A"), touchpoint("B"), retained("done")},
-            {{0, 1, 1.0, When::any}, {1, 2, 1.0, When::any}}, 0);
+  Journey j({touchpoint("A"), touchpoint("B"), retained("done")}, {{0, 1, 1.0, When::any}, {1, 2, 1.0, When::any}}, 0);
   const Tally t = simulate(j, Population({segment(0.0)}), 100, 7, 2);
   EXPECT_EQ(t.endings[static_cast<int>(Ending::retained)], 100u);
 }
@@ -155,8 +154,8 @@ TEST(FrictionMechanics, SegmentsGetTheirShareOfCustomers) {
   const Figures f = figures_of(simulate(j, p, N));
   expect_share_near(f.segments[0].share, 0.3, N, "share of calm");
   EXPECT_EQ(f.segments[0].defection_rate, 0.0);
-  expect_share_near(f.segments[1].defection_rate, 0.5 * (1 - std::exp(-2.0)),
-                    static_cast<std::uint64_t>(0.7 * N), "touchy defection");
+  expect_share_near(f.segments[1].defection_rate, 0.5 * (1 - std::exp(-2.0)), static_cast<std::uint64_t>(0.7 * N),
+                    "touchy defection");
 }
 
 }  // namespace

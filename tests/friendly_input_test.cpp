@@ -75,7 +75,9 @@ class FriendlyInput : public ::testing::Test {
 
 using Lines = std::vector<std::string>;
 
-TEST_F(FriendlyInput, TheExampleIsValid) { EXPECT_EQ(check(), Lines{}); }
+TEST_F(FriendlyInput, TheExampleIsValid) {
+  EXPECT_EQ(check(), Lines{});
+}
 
 TEST_F(FriendlyInput, ASemicolonTableIsNamedWithHowToSaveItAgain) {
   const std::string german =
@@ -144,9 +146,10 @@ TEST_F(FriendlyInput, AMistypedColumnGetsTheClosest) {
 }
 
 TEST_F(FriendlyInput, AMissingColumnIsReportedAtTheHeaderNotAtAComment) {
-  std::string table = "# our touchpoints\n# (from the 2024 workshop)\nid,reliability,relevance,value,recovery,outcome\n";
-  for (const char* row : {"order,0.9,1,0.7,,\n", "support,0.8,0.5,0.7,0.5,\n", "done,1,1,1,,retained\n",
-                          "gone,1,1,1,,defected\n"})
+  std::string table =
+      "# our touchpoints\n# (from the 2024 workshop)\nid,reliability,relevance,value,recovery,outcome\n";
+  for (const char* row :
+       {"order,0.9,1,0.7,,\n", "support,0.8,0.5,0.7,0.5,\n", "done,1,1,1,,retained\n", "gone,1,1,1,,defected\n"})
     table += row;
   EXPECT_EQ(check(kScenario, table),
             Lines{"touchpoints.csv:3: error: the header has no column 'trust', which is required"});
@@ -176,15 +179,16 @@ TEST_F(FriendlyInput, MistypedTouchpointIdsGetTheClosestWhereverTheyAreUsed) {
                   "'order'?)"});
   EXPECT_EQ(check(replace(kScenario, "      support: {reliability: 0.9}", "      suport: {reliability: 0.9}")),
             (Lines{"scenario.yaml:20:7: error: variant 'faster_support': 'suport' is not a touchpoint of the journey "
-                  "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'relevance'",
-                  "scenario.yaml:20:7: error: variant 'faster_support': 'suport' is not a touchpoint of the journey "
-                  "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'value'",
-                  "scenario.yaml:20:7: error: variant 'faster_support': 'suport' is not a touchpoint of the journey "
-                  "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'trust'"}));
+                   "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'relevance'",
+                   "scenario.yaml:20:7: error: variant 'faster_support': 'suport' is not a touchpoint of the journey "
+                   "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'value'",
+                   "scenario.yaml:20:7: error: variant 'faster_support': 'suport' is not a touchpoint of the journey "
+                   "(did you mean 'support'?), so this adds it, and a new touchpoint needs the field 'trust'"}));
 }
 
 TEST_F(FriendlyInput, MistypedSegmentNamesGetTheClosestWhereverTheyAreUsed) {
-  const std::string own_route = replace(kTransitions, "order,done,1,ok,\n", "order,done,1,ok,\norder,done,1,any,planers\n");
+  const std::string own_route =
+      replace(kTransitions, "order,done,1,ok,\n", "order,done,1,ok,\norder,done,1,any,planers\n");
   EXPECT_EQ(check(kScenario, kTouchpoints, own_route),
             Lines{"transitions.csv:3:18: error: this transition is for segment 'planers', which the scenario does "
                   "not define (did you mean 'planners'?) (segments: planners, urgent)"});
@@ -213,8 +217,9 @@ TEST_F(FriendlyInput, ADuplicatedTouchpointIdIsOneError) {
   EXPECT_EQ(check(kScenario, replace(kTouchpoints, "support,0.8", "order,0.8")),
             Lines{"touchpoints.csv:3:1: error: duplicate touchpoint id 'order' (first defined at touchpoints.csv:2:1); "
                   "the journey also uses 'support', which no row defines: is this row 'support'?"});
-  EXPECT_EQ(check(kScenario, kTouchpoints + std::string("support,0.7,0.5,0.7,0,,\n")),
-            Lines{"touchpoints.csv:6:1: error: duplicate touchpoint id 'support' (first defined at touchpoints.csv:3:1)"});
+  EXPECT_EQ(
+      check(kScenario, kTouchpoints + std::string("support,0.7,0.5,0.7,0,,\n")),
+      Lines{"touchpoints.csv:6:1: error: duplicate touchpoint id 'support' (first defined at touchpoints.csv:3:1)"});
 }
 
 TEST_F(FriendlyInput, AJourneyNobodyCanFinishWellIsAnError) {

@@ -61,7 +61,8 @@ TEST(Golden, BroadbandRunOfTwentyThousandCustomers) {
     EXPECT_EQ(t.touchpoints[*k].count, counts) << id;
   }
   // A real-valued sum, in fixed-point units: reliability friction added at install.
-  EXPECT_TRUE(t.touchpoints[*l.model.journey.find("install")].real[fig_friction_reliability - touchpoint_count_figures]
+  EXPECT_TRUE(t.touchpoints[*l.model.journey.find("install")]
+                  .real[fig_friction_reliability - touchpoint_count_figures]
                   .units() == 2001969098446u);
 }
 

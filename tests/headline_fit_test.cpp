@@ -81,7 +81,8 @@ TEST(HeadlineFitCli, AnUnreachableTargetFailsAndWritesNothing) {
 }
 
 TEST(HeadlineFitCli, ObservedCountsAndAHeadlineDoNotMix) {
-  const Result r = cxsim("calibrate " + scenario("car_repair") + " --defection-rate 0.3 --fit a.reliability --out x.yaml");
+  const Result r =
+      cxsim("calibrate " + scenario("car_repair") + " --defection-rate 0.3 --fit a.reliability --out x.yaml");
   EXPECT_EQ(r.code, 2);
   EXPECT_NE(r.err.find("it takes no --observed or --fit"), std::string::npos) << r.err;
 }

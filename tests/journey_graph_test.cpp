@@ -63,8 +63,7 @@ TEST(PopulationInvariants, SharesThatAreAllZeroAreRefused) {
 }
 
 TEST(JourneyGraph, FailSetIsUnusedWhenReliabilityIsOne) {
-  Journey j({touchpoint("a", 1.0), retained("z"), defected("x")},
-            {{0, 1, 1.0, When::ok}, {0, 2, 0.5, When::fail}}, 0);
+  Journey j({touchpoint("a", 1.0), retained("z"), defected("x")}, {{0, 1, 1.0, When::ok}, {0, 2, 0.5, When::fail}}, 0);
   const auto ps = check_journey(j);
   EXPECT_TRUE(has(ps, false, "can never be taken")) << "a warning, not an error";
   EXPECT_FALSE(has(ps, true, "sum"));
@@ -105,8 +104,7 @@ TEST(JourneyGraph, ValidJourneyHasNoProblems) {
 }
 
 TEST(JourneyGraph, UsableGraphHoldsOnlyEdgesThatCanBeTaken) {
-  Journey j({touchpoint("a", 1.0), retained("z"), defected("x")},
-            {{0, 1, 1.0, When::ok}, {0, 2, 1.0, When::fail}}, 0);
+  Journey j({touchpoint("a", 1.0), retained("z"), defected("x")}, {{0, 1, 1.0, When::ok}, {0, 2, 1.0, When::fail}}, 0);
   EXPECT_EQ(boost::num_edges(usable_graph(j)), 1u);
   EXPECT_EQ(boost::num_edges(full_graph(j)), 2u);
 }

@@ -33,7 +33,9 @@ Map broadband() {
   return m;
 }
 
-std::string node(const Journey& j, const char* id) { return dot_node_name(*j.find(id)); }
+std::string node(const Journey& j, const char* id) {
+  return dot_node_name(*j.find(id));
+}
 
 TEST(JourneyMap, StagesAreColumnsInJourneyOrder) {
   const Map m = broadband();
@@ -134,7 +136,8 @@ TEST(JourneyDifferenceMap, FewerLostIsGreenAndMoreLostIsNotGreen) {
   const Journey& j = d.redesign.model.journey;
   const auto change = [&](const char* id) {
     const auto& b = d.baseline.model.journey;
-    return d.after.figures.touchpoints[*j.find(id)].defections() - d.before.figures.touchpoints[*b.find(id)].defections();
+    return d.after.figures.touchpoints[*j.find(id)].defections() -
+           d.before.figures.touchpoints[*b.find(id)].defections();
   };
   ASSERT_LT(change("install"), 0.0) << "a more reliable installation loses fewer customers there";
   const std::string install = node_line(d.dot, node(j, "install"));

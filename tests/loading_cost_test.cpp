@@ -25,9 +25,15 @@ void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
   allocated.fetch_add(n, std::memory_order_relaxed);
   return std::malloc(n ? n : 1);
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, const std::nothrow_t&) noexcept {
+  std::free(p);
+}
 
 namespace cxsim {
 namespace {
@@ -46,7 +52,8 @@ Files write_chain(const test::ScratchDir& dir, std::size_t n, std::size_t segmen
   }
   tps += "done,1,1,1,0,,retained\n";
   trs += "t0,t1,1,,g0\n";
-  std::string yaml = "name: chain\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\nsegments:\n";
+  std::string yaml =
+      "name: chain\njourney:\n  start: t0\n  touchpoints: touchpoints.csv\n  transitions: transitions.csv\nsegments:\n";
   for (std::size_t s = 0; s < segments; ++s)
     yaml += "  - {name: g" + std::to_string(s) + ", share: " + (s == 0 ? "1" : "0") +
             ", value_expectation: 0.5, sensitivity: {reliability: 0.1, value: 0.1}, silent_churn: 0.1}\n";

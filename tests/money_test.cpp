@@ -37,7 +37,9 @@ Journey shop(double r) {
   return Journey({A, B, done, cancel}, {{0, 1, 0.8, When::any}, {0, 3, 0.2, When::any}, {1, 2, 1.0, When::any}}, 0);
 }
 
-Population shoppers() { return Population({segment(a_hazard, 0.0, 0.0, 0.0, lambda)}); }
+Population shoppers() {
+  return Population({segment(a_hazard, 0.0, 0.0, 0.0, lambda)});
+}
 
 // Hand computation of where customers leave and what they cost.
 struct Hand {
@@ -111,7 +113,10 @@ TEST(MoneyByStage, SilentChurnByEndingSumsToSilentChurnWithHeterogeneityAndForgi
   // adds up to the solver's silent churn.
   Touchpoint A = touchpoint("A", 0.6, 0.5), R = touchpoint("R", 0.8, 0.5, 1.0, 0.0, 0.6);
   const Journey j({A, R, retained("d1"), retained("d2"), defected("x")},
-                  {{0, 1, 0.5, When::any}, {0, 2, 0.4, When::any}, {0, 4, 0.1, When::any}, {1, 3, 0.7, When::any},
+                  {{0, 1, 0.5, When::any},
+                   {0, 2, 0.4, When::any},
+                   {0, 4, 0.1, When::any},
+                   {1, 3, 0.7, When::any},
                    {1, 0, 0.3, When::any}},
                   0);
   const Population p({segment(0.7, 0.4, 0.0, 0.0, 0.9, 0.8)});
@@ -135,8 +140,9 @@ TEST(MoneyByStage, ValueKeptFollowsWhereCustomersLeave) {
   EXPECT_NEAR(*v.value_kept_exact, kept, 1e-6);
   expect_within_noise(v.value_kept, v.value_kept_ci95, kept, "value kept");
   // Priced at a flat value it would differ: the stages matter.
-  EXPECT_GT(std::fabs(kept - 1000.0 * 500.0 * (b.abandoned + b.routed + b.churned - d.abandoned - d.routed - d.churned)),
-            10.0 * v.value_kept_ci95.half_width());
+  EXPECT_GT(
+      std::fabs(kept - 1000.0 * 500.0 * (b.abandoned + b.routed + b.churned - d.abandoned - d.routed - d.churned)),
+      10.0 * v.value_kept_ci95.half_width());
 }
 
 TEST(CostToServe, NetBenefitIncludesTheChangeInCostToServe) {
@@ -157,7 +163,8 @@ TEST(CostToServe, NetBenefitIncludesTheChangeInCostToServe) {
   expect_within_noise(v.net_benefit, v.net_benefit_ci95, kept - serve - 20000.0, "net benefit");
   // The three terms, in the sum and in the output.
   EXPECT_NEAR(v.net_benefit, v.value_kept - *v.cost_to_serve_change - 20000.0, 1e-6 * std::fabs(v.value_kept));
-  EXPECT_EQ(v.terms, (std::vector<std::string>{"value_kept_per_year", "cost_to_serve_change_per_year", "cost_per_year"}));
+  EXPECT_EQ(v.terms,
+            (std::vector<std::string>{"value_kept_per_year", "cost_to_serve_change_per_year", "cost_per_year"}));
   const auto j = to_json(r);
   EXPECT_EQ(j["variants"][0]["economics"]["currency"], "EUR");
   EXPECT_EQ(j["variants"][0]["economics"]["basis"], "per year");
@@ -170,7 +177,8 @@ TEST(CostToServe, UnknownOnOneSideIsLeftOutWithAReason) {
   arms.push_back(arm("baseline", 0.7));
   arms.push_back(arm("no_costs", 0.9, 0.0));
   // The redesign's journey gives no cost anywhere.
-  std::vector<Touchpoint> tps(arms.back().model.journey.touchpoints().begin(), arms.back().model.journey.touchpoints().end());
+  std::vector<Touchpoint> tps(arms.back().model.journey.touchpoints().begin(),
+                              arms.back().model.journey.touchpoints().end());
   for (auto& t : tps) t.cost.reset();
   arms.back().model.journey = Journey(tps, {{0, 1, 0.8, When::any}, {0, 3, 0.2, When::any}, {1, 2, 1.0, When::any}}, 0);
   const ComparisonInput in = input(std::move(arms), 5000, money(false));
@@ -200,7 +208,8 @@ TEST(CostToServe, MoneyFiguresAreTheSameOnOneAndTwoThreads) {
     EXPECT_TRUE(same_bits(one.variants[i].value->net_benefit_ci95.lo, two.variants[i].value->net_benefit_ci95.lo));
     EXPECT_TRUE(same_bits(one.variants[i].value->value_kept, two.variants[i].value->value_kept));
   }
-  EXPECT_TRUE(same_bits(one.pairs.at(0).net_benefit_difference.value(), two.pairs.at(0).net_benefit_difference.value()));
+  EXPECT_TRUE(
+      same_bits(one.pairs.at(0).net_benefit_difference.value(), two.pairs.at(0).net_benefit_difference.value()));
 }
 
 TEST(RedesignPairs, ExactDifferenceIsTheDifferenceOfExactFigures) {
@@ -223,8 +232,8 @@ TEST(RedesignPairs, ExactDifferenceIsTheDifferenceOfExactFigures) {
     ASSERT_TRUE(pc.defection.exact);
     EXPECT_EQ(*pc.defection.exact, r.exact[ia]->figures.defection_rate() - r.exact[ib]->figures.defection_rate());
     // On the same customers, a - b is (a - baseline) - (b - baseline), customer for customer.
-    EXPECT_NEAR(pc.defection.difference, r.variants[ia - 1].defection.difference - r.variants[ib - 1].defection.difference,
-                1e-12);
+    EXPECT_NEAR(pc.defection.difference,
+                r.variants[ia - 1].defection.difference - r.variants[ib - 1].defection.difference, 1e-12);
     EXPECT_LE(std::fabs(pc.defection.z_vs_exact), 5.0);
     const RedesignValue &va = *r.variants[ia - 1].value, &vb = *r.variants[ib - 1].value;
     EXPECT_NEAR(*pc.net_benefit_difference, va.net_benefit - vb.net_benefit, 1e-6 * (1.0 + std::fabs(va.net_benefit)));
@@ -269,9 +278,10 @@ std::string shop_file(const char* name, const char* r, const char* tail) {
 
 TEST(WholeFileArms, CarryTheirOwnCostsAndDescription) {
   ScratchDir dir;
-  const std::string base = dir.write("base.yaml", shop_file("Shop", "0.7",
-                                                            "economics: {customers_per_year: 1000, value_per_customer: 500, "
-                                                            "currency: EUR, value_by_stage: {renew: 900}}\n"));
+  const std::string base =
+      dir.write("base.yaml", shop_file("Shop", "0.7",
+                                       "economics: {customers_per_year: 1000, value_per_customer: 500, "
+                                       "currency: EUR, value_by_stage: {renew: 900}}\n"));
   const std::string fix = dir.write("fix.yaml", shop_file("Fixed shop", "0.9",
                                                           "redesign: {description: A reliable first step, "
                                                           "cost_per_year: 1234, one_off_cost: 50}\n"));

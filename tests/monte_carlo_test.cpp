@@ -14,8 +14,8 @@ using namespace test;
 // A journey with loops, guards, recoveries and two ways out.
 Journey busy_journey(double install_reliability = 0.7) {
   return Journey({touchpoint("order", 0.95, 0.9, 0.6, 0.3), touchpoint("install", install_reliability, 0.5, 0.7, 0.2),
-                  touchpoint("support", 0.6, 0.4, 0.5, 0.1, 0.6), touchpoint("bill", 0.9, 0.8, 0.4),
-                  retained("renew"), defected("cancel")},
+                  touchpoint("support", 0.6, 0.4, 0.5, 0.1, 0.6), touchpoint("bill", 0.9, 0.8, 0.4), retained("renew"),
+                  defected("cancel")},
                  {{0, 1, 1.0, When::any},
                   {1, 3, 1.0, When::ok},
                   {1, 2, 1.0, When::fail},
@@ -35,7 +35,6 @@ Tally on_threads(int threads, const Journey& j, const Population& p, std::uint64
   return arena.execute([&] { return simulate(j, p, n, 99); });
 }
 
-
 TEST(MonteCarlo, SameFiguresOnOneAndTwoThreads) {
   const Journey j = busy_journey();
   const Population p = two_segments();
@@ -51,7 +50,8 @@ TEST(MonteCarlo, SameFiguresWithMoreThreadsThanCores) {
 TEST(MonteCarlo, DifferentSeedsGiveDifferentWalks) {
   const Journey j = busy_journey();
   const Population p = two_segments();
-  EXPECT_NE(simulate(j, p, 20000, 1).touchpoints[1][fig_failures], simulate(j, p, 20000, 2).touchpoints[1][fig_failures]);
+  EXPECT_NE(simulate(j, p, 20000, 1).touchpoints[1][fig_failures],
+            simulate(j, p, 20000, 2).touchpoints[1][fig_failures]);
 }
 
 TEST(MonteCarlo, PrecisionRunStopsOnceTheIntervalIsNarrowEnough) {
@@ -117,7 +117,7 @@ TEST(MonteCarlo, RedesignLeavesCustomersItDoesNotTouchUnchanged) {
     }
   }
   EXPECT_GT(untouched, 0u);
-  EXPECT_GT(changed, 0u);  // the redesign does change some walks
+  EXPECT_GT(changed, 0u);    // the redesign does change some walks
   EXPECT_GT(same, changed);  // ... while paired customers mostly end alike
 }
 
@@ -133,7 +133,8 @@ TEST(MonteCarlo, AddingATouchpointDoesNotShiftOtherDraws) {
   const Tally a = simulate(base, p, 20000, 5);
   const Tally b = simulate(moved, p, 20000, 5);
   EXPECT_EQ(a.endings, b.endings);
-  for (std::size_t k = 0; k < base.size(); ++k) EXPECT_EQ(a.touchpoints[k][fig_visits], b.touchpoints[k + 1][fig_visits]);
+  for (std::size_t k = 0; k < base.size(); ++k)
+    EXPECT_EQ(a.touchpoints[k][fig_visits], b.touchpoints[k + 1][fig_visits]);
 }
 
 TEST(MonteCarlo, SegmentAndMultiplierDependOnlyOnSeedAndCustomer) {
@@ -143,7 +144,8 @@ TEST(MonteCarlo, SegmentAndMultiplierDependOnlyOnSeedAndCustomer) {
   const Journey other({touchpoint("p", 0.5), touchpoint("q"), retained("r")},
                       {{0, 1, 1.0, When::any}, {1, 2, 1.0, When::any}}, 0);
   const Tally a = simulate(one, p, 10000, 21);
-  const Tally b = simulate(other, Population({segment(0.0, 0, 0, 0, 0, 0, 0.6, "a"), segment(0.0, 0, 0, 0, 0, 0, 0.4, "b")}), 10000, 21);
+  const Tally b = simulate(
+      other, Population({segment(0.0, 0, 0, 0, 0, 0, 0.6, "a"), segment(0.0, 0, 0, 0, 0, 0, 0.4, "b")}), 10000, 21);
   EXPECT_EQ(a.segments[0].customers, b.segments[0].customers);
 }
 

@@ -25,8 +25,8 @@ TEST(ParseReal, ReadsDecimalsAndExponentsExactly) {
 }
 
 TEST(ParseReal, RefusesNonNumbers) {
-  for (const char* bad : {"", "-", "+", ".", "1e", "1e+", "nan", "NaN", "inf", "-inf", ".inf", "0x10",
-                          "1,5", "0.5 ", " 0.5", "1..2", "+-1", "abc", "1e5x"})
+  for (const char* bad : {"", "-", "+", ".", "1e", "1e+", "nan", "NaN", "inf", "-inf", ".inf", "0x10", "1,5", "0.5 ",
+                          " 0.5", "1..2", "+-1", "abc", "1e5x"})
     EXPECT_FALSE(real(bad)) << "'" << bad << "'";
 }
 
@@ -69,7 +69,9 @@ TEST(TableNumber, ArithmeticNoiseIsRoundedAway) {
   EXPECT_EQ(table_number(0.25505900000000004), "0.255059");
 }
 
-TEST(TableNumber, NegativeZeroIsZero) { EXPECT_EQ(table_number(-0.0), "0"); }
+TEST(TableNumber, NegativeZeroIsZero) {
+  EXPECT_EQ(table_number(-0.0), "0");
+}
 
 TEST(TableNumber, TinyAndHugeNumbersKeepAnExponent) {
   EXPECT_EQ(table_number(1.792084053092923e-205), "1.79208405309292e-205");

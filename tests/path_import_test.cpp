@@ -82,8 +82,9 @@ Observed walk_paths(const Chain& c, std::uint64_t customers, bool segments, test
       const int next = draw(dice, c.p[s][k].data(), Chain::nodes + 4);
       ++o.visits["t" + std::to_string(k)];
       ++o.taken[s][k][next];
-      csv << "cust" << i << ',' << step << ",t" << k << ',' << (next >= Chain::nodes ? endings[next - Chain::nodes] : "")
-          << (segments ? (s ? ",phone" : ",web") : "") << '\n';
+      csv << "cust" << i << ',' << step << ",t" << k << ','
+          << (next >= Chain::nodes ? endings[next - Chain::nodes] : "") << (segments ? (s ? ",phone" : ",web") : "")
+          << '\n';
       if (next >= Chain::nodes) {
         ++o.ended[next - Chain::nodes];
         break;
@@ -98,8 +99,8 @@ Observed walk_paths(const Chain& c, std::uint64_t customers, bool segments, test
 
 ScenarioModel import_and_load(const std::string& csv, std::uint64_t min_count, test::ScratchDir& dir) {
   const std::string paths = dir.write("paths.csv", csv);
-  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("imported") + " --min-count " +
-                         std::to_string(min_count));
+  const Result r =
+      cxsim("import-paths " + paths + " --out " + dir.path("imported") + " --min-count " + std::to_string(min_count));
   EXPECT_EQ(r.code, 0) << r.err;
   return load_scenario(dir.path("imported/scenario.yaml"), "").model;
 }
@@ -145,7 +146,8 @@ TEST(ImportPaths, RecoversTheChainsProbabilitiesWithinTheirBinomialIntervals) {
       while (m.population.segment(segment).name != (s ? "phone" : "web")) ++segment;
       for (int t = 0; t < Chain::nodes + 4; ++t) {
         const double truth = chain.p[s][k][t];
-        const std::string to = t < Chain::nodes ? "t" + std::to_string(t) : std::string("ended_") + endings[t - Chain::nodes];
+        const std::string to =
+            t < Chain::nodes ? "t" + std::to_string(t) : std::string("ended_") + endings[t - Chain::nodes];
         double estimate = 0.0;
         for (const auto i : m.journey.route(segment, from, Journey::after_ok))
           if (m.journey.touchpoint(m.journey.transitions()[i].to).id == to) estimate += m.journey.probability(i);
@@ -159,11 +161,12 @@ TEST(ImportPaths, RecoversTheChainsProbabilitiesWithinTheirBinomialIntervals) {
 
 TEST(ImportPaths, WithFailuresReliabilityIsTheObservedShareAndRoutesSplitByIt) {
   test::ScratchDir dir;
-  const ScenarioModel m = import_and_load("customer,step,touchpoint,ending,failed\n"
-                                          "a,1,x,,0\na,2,y,retained,0\n"
-                                          "b,1,x,,1\nb,2,z,defected,0\n"
-                                          "c,1,x,,0\nc,2,y,,1\nc,3,z,abandoned,0\n",
-                                          1, dir);
+  const ScenarioModel m = import_and_load(
+      "customer,step,touchpoint,ending,failed\n"
+      "a,1,x,,0\na,2,y,retained,0\n"
+      "b,1,x,,1\nb,2,z,defected,0\n"
+      "c,1,x,,0\nc,2,y,,1\nc,3,z,abandoned,0\n",
+      1, dir);
   const auto x = *m.journey.find("x");
   EXPECT_NEAR(m.journey.reliability()[x], 2.0 / 3.0, 1e-15);
   const ExactSolution e = solve_exact(m.journey, m.population);
@@ -174,11 +177,13 @@ TEST(ImportPaths, WithFailuresReliabilityIsTheObservedShareAndRoutesSplitByIt) {
 
 TEST(ImportPaths, ThinSegmentRoutesFallBackToTheRouteOfAllCustomersAndSaySo) {
   test::ScratchDir dir;
-  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending,segment\n"
-                                                "a,1,x,retained,web\nb,1,x,defected,web\nc,1,x,retained,phone\n");
+  const std::string paths = dir.write("p.csv",
+                                      "customer,step,touchpoint,ending,segment\n"
+                                      "a,1,x,retained,web\nb,1,x,defected,web\nc,1,x,retained,phone\n");
   const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o") + " --min-count 2");
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(r.out.find("segment 'phone' at 'x': seen 1 times, uses the route of all customers"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("segment 'phone' at 'x': seen 1 times, uses the route of all customers"), std::string::npos)
+      << r.out;
   std::ifstream t(dir.path("o/transitions.csv"));
   const std::string rows((std::istreambuf_iterator<char>(t)), std::istreambuf_iterator<char>());
   EXPECT_NE(rows.find("x,ended_retained,0.5,any,web"), std::string::npos) << rows;
@@ -211,9 +216,10 @@ TEST(ImportPaths, BadRowsAreRefusedWithTheirLine) {
 
 TEST(ImportPaths, AwkwardIdsSurviveTheRoundTrip) {
   test::ScratchDir dir;
-  const ScenarioModel m = import_and_load("customer,step,touchpoint,ending,segment\n"
-                                          "a,1,\"#1 hotline\",,\"B2B, large\"\na,2,\"say \"\"hi\"\"\",retained,\"B2B, large\"\n",
-                                          1, dir);
+  const ScenarioModel m = import_and_load(
+      "customer,step,touchpoint,ending,segment\n"
+      "a,1,\"#1 hotline\",,\"B2B, large\"\na,2,\"say \"\"hi\"\"\",retained,\"B2B, large\"\n",
+      1, dir);
   EXPECT_TRUE(m.journey.find("#1 hotline").has_value());
   EXPECT_TRUE(m.journey.find("say \"hi\"").has_value());
   EXPECT_EQ(m.population.segment(0).name, "B2B, large");
@@ -253,7 +259,8 @@ TEST(ImportPaths, AFullDiskLeavesNoHalfWrittenFolder) {
 
 TEST(ImportPaths, AnIdStartingWithAHashIsACustomerNotAComment) {
   test::ScratchDir dir;
-  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\n#1,1,x,retained\n#2,1,x,abandoned\nc3,1,x,retained\n");
+  const std::string paths =
+      dir.write("p.csv", "customer,step,touchpoint,ending\n#1,1,x,retained\n#2,1,x,abandoned\nc3,1,x,retained\n");
   const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("imported 3 customers, 3 visits"), std::string::npos) << r.out;
@@ -261,8 +268,9 @@ TEST(ImportPaths, AnIdStartingWithAHashIsACustomerNotAComment) {
 
 TEST(ImportPaths, ChurnedCustomersAtARetainedEndingAreWarnedAboutLoudly) {
   test::ScratchDir dir;
-  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,abandoned\n"
-                                               "c,1,x,retained\nd,1,x,retained\n");
+  const std::string paths = dir.write("p.csv",
+                                      "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,abandoned\n"
+                                      "c,1,x,retained\nd,1,x,retained\n");
   const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o"));
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("cxsim: warning: 1 customers (25.0%) churned silently in the paths, but the imported journey "
@@ -278,7 +286,8 @@ TEST(ImportPaths, LeftToFrictionRoutesTheCustomersWhoWentOnAndWritesTheCounts) {
   const Observed o = walk_paths(chain, 3000, true, dice);
   test::ScratchDir dir;
   const std::string paths = dir.write("paths.csv", o.csv);
-  const Result r = cxsim("import-paths " + paths + " --out " + dir.path("i") + " --left-to-friction --min-count 1000000");
+  const Result r =
+      cxsim("import-paths " + paths + " --out " + dir.path("i") + " --left-to-friction --min-count 1000000");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.err.find("left to friction"), std::string::npos) << r.err;
   const ScenarioModel m = load_scenario(dir.path("i/scenario.yaml"), "").model;
@@ -296,7 +305,8 @@ TEST(ImportPaths, LeftToFrictionRoutesTheCustomersWhoWentOnAndWritesTheCounts) {
     std::uint64_t taken = 0;
     for (int s = 0; s < 2; ++s)
       for (int x = 0; x < Chain::nodes + 4; ++x) {
-        const std::string name = x < Chain::nodes ? "t" + std::to_string(x) : std::string("ended_") + endings[x - Chain::nodes];
+        const std::string name =
+            x < Chain::nodes ? "t" + std::to_string(x) : std::string("ended_") + endings[x - Chain::nodes];
         if (name == to || (x == Chain::nodes + 1 && to == "ended_retained")) taken += o.taken[s][2][x];
       }
     EXPECT_NEAR(m.journey.probability(i), static_cast<double>(taken) / static_cast<double>(went_on), 1e-12) << to;
@@ -321,7 +331,8 @@ TEST(ImportPaths, LeftToFrictionRoutesTheCustomersWhoWentOnAndWritesTheCounts) {
 
 TEST(ImportPaths, WhereEveryoneAbandonedTheAbandonmentStaysARouteAndIsListed) {
   test::ScratchDir dir;
-  const std::string paths = dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,\na,2,y,abandoned\nb,1,x,retained\n");
+  const std::string paths =
+      dir.write("p.csv", "customer,step,touchpoint,ending\na,1,x,\na,2,y,abandoned\nb,1,x,retained\n");
   const Result r = cxsim("import-paths " + paths + " --out " + dir.path("o") + " --left-to-friction");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_NE(r.out.find("at 'y' every customer abandoned: routed to 'ended_abandoned'"), std::string::npos) << r.out;
@@ -330,9 +341,10 @@ TEST(ImportPaths, WhereEveryoneAbandonedTheAbandonmentStaysARouteAndIsListed) {
 
 TEST(ImportPaths, PathsSpeakObservedYamlsWordsToo) {
   test::ScratchDir dir;
-  const std::string ours = dir.write("a.csv", "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,defected\nc,1,x,retained\n");
-  const std::string theirs =
-      dir.write("b.csv", "customer,step,touchpoint,ending\na,1,x,silent_churn\nb,1,x,routed_defection\nc,1,x,retained\n");
+  const std::string ours =
+      dir.write("a.csv", "customer,step,touchpoint,ending\na,1,x,churned\nb,1,x,defected\nc,1,x,retained\n");
+  const std::string theirs = dir.write(
+      "b.csv", "customer,step,touchpoint,ending\na,1,x,silent_churn\nb,1,x,routed_defection\nc,1,x,retained\n");
   ASSERT_EQ(cxsim("import-paths " + ours + " --out " + dir.path("a")).code, 0);
   ASSERT_EQ(cxsim("import-paths " + theirs + " --out " + dir.path("b")).code, 0);
   for (const char* f : {"touchpoints.csv", "transitions.csv"}) {

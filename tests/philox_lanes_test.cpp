@@ -19,7 +19,8 @@ namespace {
 struct Blocks {
   std::size_t n;
   std::vector<std::uint32_t> counter, key, out;
-  explicit Blocks(std::size_t count, std::uint32_t seed) : n(count), counter(4 * count), key(2 * count), out(4 * count) {
+  explicit Blocks(std::size_t count, std::uint32_t seed)
+      : n(count), counter(4 * count), key(2 * count), out(4 * count) {
     std::mt19937 gen(seed);
     for (auto& w : counter) w = static_cast<std::uint32_t>(gen());
     for (auto& w : key) w = static_cast<std::uint32_t>(gen());
@@ -37,7 +38,9 @@ class EachTarget : public testing::TestWithParam<std::int64_t> {
   void TearDown() override { hwy::SetSupportedTargetsForTest(0); }
 };
 
-TEST_P(EachTarget, DispatchRunsThisTarget) { EXPECT_STREQ(philox_lanes_target(), hwy::TargetName(GetParam())); }
+TEST_P(EachTarget, DispatchRunsThisTarget) {
+  EXPECT_STREQ(philox_lanes_target(), hwy::TargetName(GetParam()));
+}
 
 TEST_P(EachTarget, BlocksAreRandom123s) {
   Blocks b(4 * philox_lane_multiple, 20240611);
@@ -63,7 +66,9 @@ TEST_P(EachTarget, ExtremeWordsCarryThroughTheMultiplies) {
   }
 }
 
-std::string target_name(const testing::TestParamInfo<std::int64_t>& info) { return hwy::TargetName(info.param); }
+std::string target_name(const testing::TestParamInfo<std::int64_t>& info) {
+  return hwy::TargetName(info.param);
+}
 
 INSTANTIATE_TEST_SUITE_P(PhiloxLanes, EachTarget, testing::ValuesIn(hwy::SupportedAndGeneratedTargets()), target_name);
 

@@ -40,7 +40,8 @@ void expect_same_figures(const Figures& a, const Figures& b, const std::string& 
     for (int f = 0; f < touchpoint_figure_count; ++f)
       expect_close(a.touchpoints[k][f], b.touchpoints[k][f], what + " touchpoint " + std::to_string(k));
   ASSERT_EQ(a.transitions.size(), b.transitions.size()) << what;
-  for (std::size_t e = 0; e < a.transitions.size(); ++e) expect_close(a.transitions[e], b.transitions[e], what + " edge");
+  for (std::size_t e = 0; e < a.transitions.size(); ++e)
+    expect_close(a.transitions[e], b.transitions[e], what + " edge");
   ASSERT_EQ(a.silent_churn_at.size(), b.silent_churn_at.size()) << what;
   for (std::size_t k = 0; k < a.silent_churn_at.size(); ++k)
     expect_close(a.silent_churn_at[k], b.silent_churn_at[k], what + " silent churn");
@@ -197,7 +198,9 @@ void warm_equals_cold(PreparedJourney::Options options) {
   EXPECT_GT(warm, solves * 9 / 10) << warm << " of " << solves << " segment solves warm";
 }
 
-TEST(PreparedJourney, WarmSolvesEqualColdOnesOnRandomJourneys) { warm_equals_cold({}); }
+TEST(PreparedJourney, WarmSolvesEqualColdOnesOnRandomJourneys) {
+  warm_equals_cold({});
+}
 
 TEST(PreparedJourney, WarmSolvesEqualColdOnesWithoutAdoptingNewPatternsAndNodesInTurn) {
   warm_equals_cold({.adopt_new_pattern = false, .nodes_in_parallel = false});
@@ -233,8 +236,9 @@ TEST(PreparedJourney, SameBitsOnOneAndTwoThreadsInAParallelLoop) {
         auto& p = mine.local();
         if (p.empty()) p.resize(scenarios.size());
         const std::size_t s = d / 4;
-        if (!p[s]) p[s] = std::make_unique<PreparedJourney>(scenarios[s].journey, scenarios[s].population,
-                                                            PreparedJourney::Options{false, false});
+        if (!p[s])
+          p[s] = std::make_unique<PreparedJourney>(scenarios[s].journey, scenarios[s].population,
+                                                   PreparedJourney::Options{false, false});
         try {
           out[d] = p[s]->solve(draws[d].journey, draws[d].population).figures.defection_rate();
         } catch (const SolverError&) {

@@ -12,7 +12,6 @@
 
 namespace cxsim::test {
 
-
 struct RandomScenario {
   Journey journey;
   Population population;
@@ -65,8 +64,7 @@ inline RandomScenario random_scenario(Dice& dice) {
     std::vector<double> w(count);
     double sum = 0.0;
     for (auto& x : w) sum += (x = dice.uniform(0.2, 1.0));
-    for (std::size_t i = 0; i < count; ++i)
-      edges.push_back(Transition{k, forward(k), (1.0 - back) * w[i] / sum, when});
+    for (std::size_t i = 0; i < count; ++i) edges.push_back(Transition{k, forward(k), (1.0 - back) * w[i] / sum, when});
     if (loop) edges.push_back(Transition{k, k - std::min<std::size_t>(k, dice.pick(0, 2)), back, when});
   };
   for (std::size_t k = 0; k < inner; ++k) {
@@ -128,6 +126,5 @@ inline std::vector<RandomScenario> scenarios() {
   for (int i = 0; i < journeys; ++i) out.push_back(random_scenario(dice));
   return out;
 }
-
 
 }  // namespace cxsim::test

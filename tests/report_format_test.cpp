@@ -36,7 +36,8 @@ TEST(ReportFormat, MoneyCarriesItsCurrency) {
 }
 
 TEST(ReportReproduce, FilesAreNamedRelativeToThePage) {
-  EXPECT_EQ(relative_to_output("/a/b/scenarios/x/scenario.yaml", "/a/b/out/report.html"), "../scenarios/x/scenario.yaml");
+  EXPECT_EQ(relative_to_output("/a/b/scenarios/x/scenario.yaml", "/a/b/out/report.html"),
+            "../scenarios/x/scenario.yaml");
   EXPECT_EQ(relative_to_output("/a/b/s.yaml", "/a/b/r.html"), "s.yaml");
   EXPECT_EQ(relative_to_output("/a/b/s.yaml", "/a/b/c/d/r.html"), "../../s.yaml");
 }
@@ -50,8 +51,9 @@ TEST(ReportReproduce, TheCommandIsCxsimWithEverySettingThatChangesThePage) {
   EXPECT_EQ(reproduce_command(r), "cxsim report ../s.yaml --seed 7 --customers 40000 --out report.html");
   r.segment = "busy families";
   r.variants = {"a", "b+c"};
-  EXPECT_EQ(reproduce_command(r), "cxsim report ../s.yaml --segment 'busy families' --variant a --variant b+c --seed 7 "
-                                  "--customers 40000 --out report.html");
+  EXPECT_EQ(reproduce_command(r),
+            "cxsim report ../s.yaml --segment 'busy families' --variant a --variant b+c --seed 7 "
+            "--customers 40000 --out report.html");
 }
 
 }  // namespace

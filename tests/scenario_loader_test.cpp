@@ -11,17 +11,17 @@ namespace {
 
 const char* kTouchpoints =
     "id,reliability,relevance,value,trust,recovery,outcome\n"
-    "order,0.9,1,1,0,,\n"          // line 2
-    "support,0.8,0.5,1,0,0.5,\n"   // line 3
-    "done,1,1,1,0,,retained\n"     // line 4
-    "gone,1,1,1,0,,defected\n";    // line 5
+    "order,0.9,1,1,0,,\n"         // line 2
+    "support,0.8,0.5,1,0,0.5,\n"  // line 3
+    "done,1,1,1,0,,retained\n"    // line 4
+    "gone,1,1,1,0,,defected\n";   // line 5
 
 const char* kTransitions =
     "from,to,probability,when\n"
-    "order,done,1,ok\n"        // line 2
-    "order,support,1,fail\n"   // line 3
-    "support,done,0.6,\n"      // line 4
-    "support,gone,0.4,\n";     // line 5
+    "order,done,1,ok\n"       // line 2
+    "order,support,1,fail\n"  // line 3
+    "support,done,0.6,\n"     // line 4
+    "support,gone,0.4,\n";    // line 5
 
 const char* kScenario =
     "name: Test\n"                           // 1
@@ -56,8 +56,7 @@ class ScenarioLoader : public ::testing::Test {
  protected:
   // Writes the three files (defaults unless given) and checks them; diagnostics are returned
   // with the scratch folder cut off, e.g. "transitions.csv:4: error: ...".
-  std::vector<std::string> check(const std::string& yaml = kScenario,
-                                 const std::string& touchpoints = kTouchpoints,
+  std::vector<std::string> check(const std::string& yaml = kScenario, const std::string& touchpoints = kTouchpoints,
                                  const std::string& transitions = kTransitions) {
     dir_.write("touchpoints.csv", touchpoints);
     dir_.write("transitions.csv", transitions);
@@ -134,12 +133,14 @@ TEST_F(ScenarioLoader, UnknownTopLevelKeySuggestsTheRightOne) {
 }
 
 TEST_F(ScenarioLoader, UnknownSegmentKeyIsAnError) {
-  const auto ds = check(replace(kScenario, "    silent_churn: 0.2\n  - name: b", "    silent_churn: 0.2\n    colour: red\n  - name: b"));
+  const auto ds = check(
+      replace(kScenario, "    silent_churn: 0.2\n  - name: b", "    silent_churn: 0.2\n    colour: red\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:12:5: error:", "unknown segment key 'colour'");
 }
 
 TEST_F(ScenarioLoader, UnknownSensitivityIsAnError) {
-  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliabilty: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "{reliabilty: 0.3}\n    silent_churn: 0.2\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:10:19: error:", "did you mean 'reliability'");
 }
 
@@ -190,7 +191,8 @@ TEST_F(ScenarioLoader, AWalkAwayOddBeyondTheSupportedHazardIsAnError) {
   // value_gap 0.99999: -ln(1e-5) / 0.1 = 115 per unit of gap, above the supported 100.
   const auto ds = check(replace(kScenario, "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
                                 "    walk_away: {value_gap: 0.99999}\n    silent_churn: 0.2\n  - name: b"));
-  EXPECT_DIAG(ds, "scenario.yaml:10:28: error:", "a hazard of 115.129 per unit of value gap; the largest cxsim supports is 100");
+  EXPECT_DIAG(ds, "scenario.yaml:10:28: error:",
+              "a hazard of 115.129 per unit of value gap; the largest cxsim supports is 100");
 }
 
 TEST_F(ScenarioLoader, UnknownWalkAwayKeySuggestsTheRightOne) {
@@ -215,8 +217,9 @@ TEST_F(ScenarioLoader, AVariantPatchMayGiveWalkAwayOdds) {
 
 // Stacked redesigns: `a+b` applies a's patches, then b's.
 TEST_F(ScenarioLoader, StackedVariantsApplyBothPatches) {
-  check(std::string(kScenario) + "  - name: cheaper\n    cost_per_year: 10\n    touchpoints:\n      support: {value: 0.7}\n"
-                                 "    segments:\n      a: {walk_away: {failed: 0.5}}\n");
+  check(std::string(kScenario) +
+        "  - name: cheaper\n    cost_per_year: 10\n    touchpoints:\n      support: {value: 0.7}\n"
+        "    segments:\n      a: {walk_away: {failed: 0.5}}\n");
   const LoadedScenario l = load_scenario(path_, "fix+cheaper");
   const Journey& j = l.model.journey;
   EXPECT_EQ(l.model.variant, "fix+cheaper");
@@ -266,12 +269,18 @@ TEST_F(ScenarioLoader, MissingRequiredYamlKeyIsAnError) {
 }
 
 TEST_F(ScenarioLoader, MissingSegmentFieldIsAnError) {
-  const auto ds = check(replace(kScenario, "    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(
+      kScenario, "    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+      "    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:7:5: error:", "'value_expectation'");
 }
 
 TEST_F(ScenarioLoader, WrongTypeIsAnError) {
-  const auto ds = check(replace(kScenario, "    share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "    share: [0.5]\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(kScenario,
+                                "    share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    "
+                                "silent_churn: 0.2\n  - name: b",
+                                "    share: [0.5]\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n   "
+                                " silent_churn: 0.2\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:8:12: error:", "'share' must be a number");
 }
 
@@ -286,7 +295,8 @@ TEST_F(ScenarioLoader, AttributeOutsideZeroOneIsAnError) {
 }
 
 TEST_F(ScenarioLoader, NegativeSensitivityIsAnError) {
-  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "{reliability: -0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(kScenario, "{reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+                                "{reliability: -0.3}\n    silent_churn: 0.2\n  - name: b"));
   EXPECT_DIAG(ds, "scenario.yaml:10:32: error:", "expected a number in [0, 100]");
 }
 
@@ -318,7 +328,8 @@ TEST_F(ScenarioLoader, TerminalWithoutOutcomeIsAnError) {
 }
 
 TEST_F(ScenarioLoader, NonTerminalWithOutcomeIsAnError) {
-  const auto ds = check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1,0,0.5,", "support,0.8,0.5,1,0,0.5,retained"));
+  const auto ds =
+      check(kScenario, replace(kTouchpoints, "support,0.8,0.5,1,0,0.5,", "support,0.8,0.5,1,0,0.5,retained"));
   EXPECT_DIAG(ds, "touchpoints.csv:3:1: error:", "has outgoing transitions but outcome 'retained'");
 }
 
@@ -338,7 +349,11 @@ TEST_F(ScenarioLoader, FailedVisitWithNowhereToGoIsAnError) {
 }
 
 TEST_F(ScenarioLoader, SharesNotSummingToOneIsAnError) {
-  const auto ds = check(replace(kScenario, "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 0.6\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(
+      kScenario,
+      "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+      "share: 0.6\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: "
+      "b"));
   EXPECT_DIAG(ds, "scenario.yaml:7:3: error:", "segment shares sum to 1.1");
 }
 
@@ -368,7 +383,8 @@ TEST_F(ScenarioLoader, VariantPatchingUnknownSegmentIsAnError) {
 }
 
 TEST_F(ScenarioLoader, VariantTransitionsReplaceAllOutgoingOnes) {
-  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: done, probability: 1}\n");
+  const auto ds =
+      check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: done, probability: 1}\n");
   EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
   EXPECT_DIAG(ds, "touchpoints.csv:5:1: warning: variant 'fix':", "'gone' cannot be reached");
   const LoadedScenario l = load_scenario(path_, "fix");
@@ -377,12 +393,14 @@ TEST_F(ScenarioLoader, VariantTransitionsReplaceAllOutgoingOnes) {
   // The variant emptied support's transitions: the error is the variant's, told at its patch.
   const auto emptied = check(std::string(kScenario) + "    transitions:\n      support: []\n");
   EXPECT_DIAG(emptied, "scenario.yaml:22:7: error: variant 'fix':", "no outcome; set outcome");
-  EXPECT_DIAG(emptied, "scenario.yaml:22:7: error: variant 'fix':", "touchpoints.csv:3:1, which the variant does not change)");
+  EXPECT_DIAG(emptied,
+              "scenario.yaml:22:7: error: variant 'fix':", "touchpoints.csv:3:1, which the variant does not change)");
 }
 
 TEST_F(ScenarioLoader, VariantErrorsPointAtThePatchNotTheBaselineTable) {
   // A loop the variant made: the baseline's table is fine, the patch at line 22 is the mistake.
-  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: support, probability: 1}\n");
+  const auto ds =
+      check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: support, probability: 1}\n");
   EXPECT_DIAG(ds, "scenario.yaml:22:7: error: variant 'fix':", "can never finish");
   for (const auto& d : ds) {
     if (d.find(": error: ") != std::string::npos) {
@@ -391,9 +409,12 @@ TEST_F(ScenarioLoader, VariantErrorsPointAtThePatchNotTheBaselineTable) {
   }
   // A loop the baseline never reaches and the variant leads into: told at the variant, with the
   // loop's place in the message.
-  const auto other = check(std::string(kScenario) + "    transitions:\n      order:\n        - {to: island, probability: 1}\n",
-                           std::string(kTouchpoints) + "island,1,1,1,0,,\n", std::string(kTransitions) + "island,island,1,\n");
-  EXPECT_DIAG(other, "scenario.yaml:18:", "who reach 'island' can never finish the journey: no touchpoint that ends it can be reached from there (at ");
+  const auto other =
+      check(std::string(kScenario) + "    transitions:\n      order:\n        - {to: island, probability: 1}\n",
+            std::string(kTouchpoints) + "island,1,1,1,0,,\n", std::string(kTransitions) + "island,island,1,\n");
+  EXPECT_DIAG(
+      other, "scenario.yaml:18:",
+      "who reach 'island' can never finish the journey: no touchpoint that ends it can be reached from there (at ");
   EXPECT_DIAG(other, "scenario.yaml:18:", "touchpoints.csv:6:1, which the variant does not change)");
   for (const auto& d : other) {
     if (d.find(": error: ") != std::string::npos) {
@@ -404,7 +425,8 @@ TEST_F(ScenarioLoader, VariantErrorsPointAtThePatchNotTheBaselineTable) {
 
 TEST_F(ScenarioLoader, QuotedNumbersInTheSimulationBlockSayTheyAreQuoted) {
   const auto ds = check(std::string(kScenario) + "simulation: {max_steps: \"1000\"}\n");
-  EXPECT_DIAG(ds, "scenario.yaml:21:25: error:", "'max_steps' must be a whole number from 1 to 1e+09, not quoted text (\"1000\"); remove the quotes");
+  EXPECT_DIAG(ds, "scenario.yaml:21:25: error:",
+              "'max_steps' must be a whole number from 1 to 1e+09, not quoted text (\"1000\"); remove the quotes");
 }
 
 TEST_F(ScenarioLoader, OldMacLineEndingsAreRead) {
@@ -434,8 +456,10 @@ TEST(Diagnostics, KeepTheFirstOfEachFileAndCountTheRest) {
   EXPECT_EQ(d.error_count(), 1001u);
   const auto s = d.sorted();
   ASSERT_EQ(s.size(), 2 * Diagnostics::shown_per_file + 2 + 1);
-  EXPECT_EQ(s[2 * Diagnostics::shown_per_file].to_string(), "a.csv: error: ... and 900 more errors in a.csv (the first 100 are shown)");
-  EXPECT_EQ(s[2 * Diagnostics::shown_per_file + 1].to_string(), "a.csv: warning: ... and 50 more warnings in a.csv (the first 100 are shown)");
+  EXPECT_EQ(s[2 * Diagnostics::shown_per_file].to_string(),
+            "a.csv: error: ... and 900 more errors in a.csv (the first 100 are shown)");
+  EXPECT_EQ(s[2 * Diagnostics::shown_per_file + 1].to_string(),
+            "a.csv: warning: ... and 50 more warnings in a.csv (the first 100 are shown)");
   EXPECT_EQ(s.back().to_string(), "b.yaml:3:1: error: wrong");
   EXPECT_TRUE(d.saturated("a.csv"));
   EXPECT_FALSE(d.saturated("b.yaml"));
@@ -461,14 +485,19 @@ TEST_F(ScenarioLoader, MissingCsvFileIsReportedWhereItIsNamed) {
 }
 
 TEST_F(ScenarioLoader, ReportsEveryProblemNotOnlyTheFirst) {
-  const auto ds = check(replace(replace(kScenario, "name: Test\n", "name: Test\ncolour: red\n"), "silent_churn: 0.2\n  - name: b", "silent_churn: -1\n  - name: b"),
+  const auto ds = check(replace(replace(kScenario, "name: Test\n", "name: Test\ncolour: red\n"),
+                                "silent_churn: 0.2\n  - name: b", "silent_churn: -1\n  - name: b"),
                         replace(kTouchpoints, "support,0.8", "support,2"));
   EXPECT_GE(ds.size(), 3u) << all(ds);
 }
 
 TEST_F(ScenarioLoader, ReferencesAreCheckedEvenWhenAFieldIsBad) {
   // A bad cell does not hide an unknown start or a share sum, which it cannot have caused.
-  const auto ds = check(replace(replace(kScenario, "start: order", "start: ordr"), "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 0.7\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"),
+  const auto ds = check(replace(replace(kScenario, "start: order", "start: ordr"),
+                                "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    "
+                                "silent_churn: 0.2\n  - name: b",
+                                "share: 0.7\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    "
+                                "silent_churn: 0.2\n  - name: b"),
                         replace(kTouchpoints, "support,0.8", "support,x"));
   EXPECT_DIAG(ds, "touchpoints.csv:3:9: error:", "expected a number");
   EXPECT_DIAG(ds, "scenario.yaml:3:10: error:", "the start 'ordr' is not a touchpoint");
@@ -483,7 +512,11 @@ TEST_F(ScenarioLoader, ABadCellDoesNotSetOffFollowOnComplaints) {
 }
 
 TEST_F(ScenarioLoader, ABadShareDoesNotSetOffASumComplaint) {
-  const auto ds = check(replace(kScenario, "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b", "share: 1.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b"));
+  const auto ds = check(replace(
+      kScenario,
+      "share: 0.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: b",
+      "share: 1.5\n    value_expectation: 0.5\n    sensitivity: {reliability: 0.3}\n    silent_churn: 0.2\n  - name: "
+      "b"));
   EXPECT_EQ(ds.size(), 1u) << all(ds);
 }
 
@@ -521,11 +554,11 @@ namespace {
 // Segment routes: segment b leaves support for done only; a keeps the rows for everyone.
 const char* kSegmentTransitions =
     "from,to,probability,when,segment\n"
-    "order,done,1,ok,\n"          // line 2
-    "order,support,1,fail,\n"     // line 3
-    "support,done,0.6,,\n"        // line 4
-    "support,gone,0.4,,\n"        // line 5
-    "support,done,1,,b\n";        // line 6
+    "order,done,1,ok,\n"       // line 2
+    "order,support,1,fail,\n"  // line 3
+    "support,done,0.6,,\n"     // line 4
+    "support,gone,0.4,,\n"     // line 5
+    "support,done,1,,b\n";     // line 6
 
 class SegmentRoutes : public ScenarioLoader {};
 
@@ -552,31 +585,36 @@ TEST_F(SegmentRoutes, YamlTransitionsTakeASegmentKey) {
 }
 
 TEST_F(SegmentRoutes, AnUnknownSegmentIsAnErrorAtItsCell) {
-  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,1,,c"));
+  const auto ds =
+      check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,1,,c"));
   EXPECT_DIAG(ds, "transitions.csv:6:17: error:", "segment 'c', which the scenario does not define (segments: a, b)");
 }
 
 TEST_F(SegmentRoutes, EachSegmentsOwnRowsMustSumToOne) {
-  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,0.5,,b"));
+  const auto ds =
+      check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,done,0.5,,b"));
   EXPECT_DIAG(ds, "transitions.csv:6:", "out of 'support' for segment 'b' have probabilities summing to 0.5");
 }
 
 TEST_F(SegmentRoutes, ASegmentWithNoRowsThatApplyToItIsAnError) {
   // support has rows for segment b only: customers of a who reach it have nowhere to go.
-  const std::string rows = "from,to,probability,when,segment\norder,done,1,ok,\norder,support,1,fail,\n"
-                           "support,done,1,,b\n";
+  const std::string rows =
+      "from,to,probability,when,segment\norder,done,1,ok,\norder,support,1,fail,\n"
+      "support,done,1,,b\n";
   const auto ds = check(kScenario, kTouchpoints, rows);
   EXPECT_DIAG(ds, "touchpoints.csv:3:", "customers of segment 'a' reach 'support' but no transition out of it applies");
 }
 
 TEST_F(SegmentRoutes, ASegmentThatCanNeverFinishIsNamed) {
-  const auto ds = check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,support,1,,b"));
+  const auto ds =
+      check(kScenario, kTouchpoints, replace(kSegmentTransitions, "support,done,1,,b", "support,support,1,,b"));
   EXPECT_DIAG(ds, "touchpoints.csv:3:", "customers of segment 'b' who reach 'support' can never finish");
 }
 
 TEST_F(SegmentRoutes, AVariantReplacingATouchpointsTransitionsReplacesItsSegmentRowsToo) {
-  const auto ds = check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: gone, probability: 1}\n",
-                        kTouchpoints, kSegmentTransitions);
+  const auto ds =
+      check(std::string(kScenario) + "    transitions:\n      support:\n        - {to: gone, probability: 1}\n",
+            kTouchpoints, kSegmentTransitions);
   EXPECT_FALSE(result_.diagnostics.has_errors()) << all(ds);
   const LoadedScenario l = load_scenario(path_, "fix");
   EXPECT_FALSE(l.model.journey.has_segment_routes());
@@ -613,7 +651,8 @@ TEST_F(ScenarioLoader, ALoopOnlyAGuardCouldOpenIsAnError) {
   const std::string yaml = replace(replace(kScenario, "sensitivity: {reliability: 0.3}", "sensitivity: {}"),
                                    "sensitivity: {reliability: 0.3}", "sensitivity: {}");
   const auto ds = check(yaml, touchpoints, transitions);
-  EXPECT_DIAG(ds, "touchpoints.csv:2:1: error:", "customers of segment 'a' who reach 'order', 'support' can never leave");
+  EXPECT_DIAG(ds,
+              "touchpoints.csv:2:1: error:", "customers of segment 'a' who reach 'order', 'support' can never leave");
 }
 
 }  // namespace
@@ -683,15 +722,15 @@ namespace cxsim {
 namespace {
 
 TEST_F(ScenarioLoader, EmptyQuotedTextIsNotAnId) {
-  const auto ds = check(std::string(kScenario) + "  - name: \"\"\n",
-                        std::string(kTouchpoints) + "\"\",1,1,1,0,,retained\n");
+  const auto ds =
+      check(std::string(kScenario) + "  - name: \"\"\n", std::string(kTouchpoints) + "\"\",1,1,1,0,,retained\n");
   EXPECT_DIAG(ds, "touchpoints.csv:6:1: error:", "'id' must not be empty");
   EXPECT_DIAG(ds, "scenario.yaml:21:11: error:", "'name' must not be empty");
 }
 
 TEST_F(ScenarioLoader, ControlCharactersInNamesAndIdsAreErrors) {
-  const auto ds = check(replace(kScenario, "name: Test", "name: \"Te\\nst\""),
-                        replace(kTouchpoints, "gone,1", "\"go\x1bne\",1"));
+  const auto ds =
+      check(replace(kScenario, "name: Test", "name: \"Te\\nst\""), replace(kTouchpoints, "gone,1", "\"go\x1bne\",1"));
   EXPECT_DIAG(ds, "scenario.yaml:1:7: error:", "'name' contains the control character U+000A");
   EXPECT_DIAG(ds, "touchpoints.csv:5:1: error:", "'id' contains the control character U+001B");
 }
@@ -732,8 +771,9 @@ TEST_F(ScenarioLoader, LoneCarriageReturnsAreNamed) {
 
 TEST_F(ScenarioLoader, AKeyWithAnInvisibleCharacterSaysSo) {
   const auto ds = check(std::string(kScenario) + "simulati\xe2\x80\x8bon: {seed: 1}\n");
-  EXPECT_DIAG(ds, "scenario.yaml:21:1: error:",
-              "it contains the invisible character U+200B (zero width space) at character 9 (did you mean 'simulation'?)");
+  EXPECT_DIAG(
+      ds, "scenario.yaml:21:1: error:",
+      "it contains the invisible character U+200B (zero width space) at character 9 (did you mean 'simulation'?)");
 }
 
 TEST_F(ScenarioLoader, ARowThatLooksLikeACommentIsPointedOut) {
@@ -747,9 +787,13 @@ TEST_F(ScenarioLoader, ColumnsCountCharactersNotBytes) {
                         replace(kTransitions, "support,gone", "support,\xc3\xa9"));
   EXPECT_DIAG(ds, "touchpoints.csv:5:7: error:", "'value'");
   // YAML too: the value after "é é" on a flow line starts at character 33, byte 35.
-  const auto ys = check(replace(kScenario, "      order: {reliability: 0.99}", "      order: {name: \xc3\xa9 \xc3\xa9, trust: x}"));
+  const auto ys =
+      check(replace(kScenario, "      order: {reliability: 0.99}", "      order: {name: \xc3\xa9 \xc3\xa9, trust: x}"));
   EXPECT_DIAG(ys, "scenario.yaml:20:33: error:", "'trust'");
-  EXPECT_EQ(character_column("ab\xc3\xa9" "cd", 6), 5u);
+  EXPECT_EQ(character_column("ab\xc3\xa9"
+                             "cd",
+                             6),
+            5u);
 }
 
 TEST_F(ScenarioLoader, ASymlinkLoopIsNamed) {

@@ -53,7 +53,9 @@ void expect_derivative(double adjoint, double fd, const std::string& what) {
   EXPECT_NEAR(adjoint, fd, 1e-5 * std::fabs(fd) + 1e-9) << what;
 }
 
-bool inside(double v) { return v > 2 * step && v < 1.0 - 2 * step; }
+bool inside(double v) {
+  return v > 2 * step && v < 1.0 - 2 * step;
+}
 
 TEST(DefectionGradient, MatchesCentralDifferencesOnGeneratedJourneys) {
   int checked = 0, with_heterogeneity = 0;
@@ -109,11 +111,13 @@ struct Small {
 Small small_journey(double r, double t, double lambda, std::vector<Transition> extra = {}) {
   std::vector<Touchpoint> tps{touchpoint("start", r, 0.7, 0.4, t), touchpoint("middle", 0.8, 0.6, 0.5, 0.3, 0.5),
                               test::retained("done"), test::defected("lost")};
-  std::vector<Transition> edges{{0, 1, 1.0, When::ok},  {0, 0, 0.4, When::fail}, {0, 3, 0.6, When::fail},
-                                {1, 2, 0.9, When::any}, {1, 3, 0.1, When::any}};
+  std::vector<Transition> edges{{0, 1, 1.0, When::ok},
+                                {0, 0, 0.4, When::fail},
+                                {0, 3, 0.6, When::fail},
+                                {1, 2, 0.9, When::any},
+                                {1, 3, 0.1, When::any}};
   edges.insert(edges.end(), extra.begin(), extra.end());
-  return {Journey(std::move(tps), std::move(edges), 0),
-          Population({test::segment(0.8, 0.5, 0.6, 0.6, lambda)})};
+  return {Journey(std::move(tps), std::move(edges), 0), Population({test::segment(0.8, 0.5, 0.6, 0.6, lambda)})};
 }
 
 TEST(DefectionGradient, AtReliabilityOneIsTheDerivativeOfMakingItWorse) {

@@ -41,7 +41,8 @@ TEST(StarterTemplates, EachChecksRunsAndLosesABelievableShare) {
     const std::string folder = dir.path("journey");
     const Result made = cxsim("new " + folder + " --template " + name);
     ASSERT_EQ(made.code, 0) << name << "\n" << made.err;
-    EXPECT_EQ(folder_listing(folder), (std::vector<std::string>{"scenario.yaml", "touchpoints.csv", "transitions.csv"}));
+    EXPECT_EQ(folder_listing(folder),
+              (std::vector<std::string>{"scenario.yaml", "touchpoints.csv", "transitions.csv"}));
     const std::string yaml = folder + "/scenario.yaml";
 
     const Result check = cxsim("check " + yaml);
@@ -111,8 +112,9 @@ TEST(StarterTemplates, AFolderWithAnythingInItIsRefusedAndNothingIsWritten) {
   const std::string kept = dir.write("mine/notes.txt", "my notes\n");
   const Result r = cxsim("new " + folder);
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "cxsim: error: '" + folder + "' already exists and is not empty; name a new folder so nothing is "
-                   "overwritten\n");
+  EXPECT_EQ(r.err, "cxsim: error: '" + folder +
+                       "' already exists and is not empty; name a new folder so nothing is "
+                       "overwritten\n");
   EXPECT_EQ(folder_listing(folder), std::vector<std::string>{"notes.txt"});
   EXPECT_EQ(folder_listing(dir.path("")), std::vector<std::string>{"mine"}) << "no staging folder is left behind";
 
@@ -126,8 +128,9 @@ TEST(StarterTemplates, AMistypedTemplateIsNamedWithTheClosest) {
   test::ScratchDir dir;
   const Result r = cxsim("new " + dir.path("j") + " --template subscripton");
   EXPECT_EQ(r.code, 2);
-  EXPECT_EQ(r.err, "cxsim: error: unknown template 'subscripton' (did you mean 'subscription'?); templates: "
-                   "service-order, subscription, support-case\n");
+  EXPECT_EQ(r.err,
+            "cxsim: error: unknown template 'subscripton' (did you mean 'subscription'?); templates: "
+            "service-order, subscription, support-case\n");
   EXPECT_FALSE(fs::exists(dir.path("j")));
 }
 

@@ -18,8 +18,8 @@
 
 namespace cxsim::test {
 
-inline Touchpoint touchpoint(std::string id, double r = 1.0, double l = 1.0, double v = 1.0,
-                             double t = 0.0, double q = 0.0, Outcome o = Outcome::none) {
+inline Touchpoint touchpoint(std::string id, double r = 1.0, double l = 1.0, double v = 1.0, double t = 0.0,
+                             double q = 0.0, Outcome o = Outcome::none) {
   Touchpoint tp;
   tp.id = std::move(id);
   tp.reliability = r;
@@ -38,8 +38,8 @@ inline Touchpoint defected(std::string id) {
   return touchpoint(std::move(id), 1, 1, 1, 0, 0, Outcome::defected);
 }
 
-inline Segment segment(double a, double b = 0.0, double c = 0.0, double e = 0.0, double lambda = 0.0,
-                       double h = 0.0, double share = 1.0, std::string name = "s") {
+inline Segment segment(double a, double b = 0.0, double c = 0.0, double e = 0.0, double lambda = 0.0, double h = 0.0,
+                       double share = 1.0, std::string name = "s") {
   Segment s;
   s.name = std::move(name);
   s.share = share;
@@ -69,8 +69,9 @@ inline void expect_share_near(double estimate, double exact, std::uint64_t n, co
 }
 
 // Bit-for-bit equality of two tallies (fractional sums included: the reduction order is fixed).
-inline bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
-
+inline bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 inline void expect_identical(const Tally& a, const Tally& b) {
   EXPECT_EQ(a.customers, b.customers);

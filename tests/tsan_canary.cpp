@@ -48,9 +48,7 @@ int main(int argc, char** argv) {
       if (sum[0] != chunks.size()) std::fprintf(stderr, "the reduction lost chunks\n");
     });
   } else if (loop == "invoke") {
-    arena.execute([] {
-      cxsim::parallel::invoke([] { count(200000); }, [] { count(200000); }, [] { count(200000); });
-    });
+    arena.execute([] { cxsim::parallel::invoke([] { count(200000); }, [] { count(200000); }, [] { count(200000); }); });
   } else {
     std::fprintf(stderr, "usage: tsan_canary for_each|deterministic_reduce|invoke\n");
     return 2;

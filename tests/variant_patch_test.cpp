@@ -88,7 +88,9 @@ void expect_only(const std::string& patch, const std::string& field, const std::
   ASSERT_TRUE(found) << field;
 }
 
-std::string number(double x) { return std::to_string(x); }
+std::string number(double x) {
+  return std::to_string(x);
+}
 
 TEST(VariantPatch, ReliabilityPatchesOnlyReliability) {
   expect_only("    touchpoints:\n      a: {reliability: 0.91}\n", "reliability", number(0.91));

@@ -64,7 +64,8 @@ TEST(VariantWriter, KeepsWindowsLineEndings) {
 
 TEST(VariantWriter, AddsAVariantsListWhenTheFileHasNone) {
   const std::string before = "name: X\njourney: {}\n";
-  EXPECT_EQ(with_variant_added(before, "s.yaml", small_variant()), before + "variants:\n" + variant_yaml(small_variant(), 2, "\n"));
+  EXPECT_EQ(with_variant_added(before, "s.yaml", small_variant()),
+            before + "variants:\n" + variant_yaml(small_variant(), 2, "\n"));
 }
 
 TEST(VariantWriter, EndsALastLineThatHadNoLineBreak) {

@@ -34,9 +34,11 @@ TEST(Sensitivity, StepDeltasAreExactResolvesRankedBestFirst) {
       if (!x.delta_step) continue;
       ++solved;
       ASSERT_TRUE(x.touchpoint.has_value()) << "only touchpoint attributes are fixes";
-      const double changed = solve_exact(with_attribute(j, *x.touchpoint, x.attribute, x.improved), p).figures.defection_rate();
+      const double changed =
+          solve_exact(with_attribute(j, *x.touchpoint, x.attribute, x.improved), p).figures.defection_rate();
       EXPECT_NEAR(*x.delta_step, changed - base, 1e-13);
-      const double perfect = solve_exact(with_attribute(j, *x.touchpoint, x.attribute, 1.0), p).figures.defection_rate();
+      const double perfect =
+          solve_exact(with_attribute(j, *x.touchpoint, x.attribute, 1.0), p).figures.defection_rate();
       EXPECT_NEAR(*x.delta_perfect, perfect - base, 1e-13);
       if (previous) {
         EXPECT_LE(*previous, *x.delta_step) << "journey " << n;
@@ -106,7 +108,8 @@ TEST(Sensitivity, JsonHasTheContractKeysAndADerivativeForEveryParameter) {
   const Result r = cxsim("sensitivity " + scenario("car_repair") + " --format json --top 3");
   ASSERT_EQ(r.code, 0) << r.err;
   const auto j = nlohmann::json::parse(r.out);
-  for (const char* key : {"scenario", "variant", "step", "defection_rate", "parameters"}) EXPECT_TRUE(j.contains(key)) << key;
+  for (const char* key : {"scenario", "variant", "step", "defection_rate", "parameters"})
+    EXPECT_TRUE(j.contains(key)) << key;
   std::size_t with_deltas = 0;
   for (const auto& p : j["parameters"]) {
     for (const char* key : {"touchpoint", "segment", "attribute", "current", "derivative", "improved",
@@ -125,7 +128,8 @@ TEST(Sensitivity, CsvHasOneRowPerParameter) {
   ASSERT_EQ(csv.code, 0) << csv.err;
   const auto rows = static_cast<std::size_t>(std::count(csv.out.begin(), csv.out.end(), '\n'));
   EXPECT_EQ(rows, 1 + nlohmann::json::parse(json.out)["parameters"].size());
-  EXPECT_EQ(csv.out.rfind("scenario,variant,rank,touchpoint,segment,stage,channel,attribute,current,derivative", 0), 0u);
+  EXPECT_EQ(csv.out.rfind("scenario,variant,rank,touchpoint,segment,stage,channel,attribute,current,derivative", 0),
+            0u);
 }
 
 TEST(Sensitivity, TopZeroGivesDerivativesOnlyAndSaysSo) {
@@ -150,7 +154,8 @@ TEST(Sensitivity, ATinyStepIsRefusedNotCalledAlreadyBest) {
 
 TEST(Sweep, MonteCarloWarnsAboutCustomersStoppedByMaxSteps) {
   test::ScratchDir dir;
-  const std::string yaml = dir.write("loop.yaml",
+  const std::string yaml = dir.write(
+      "loop.yaml",
       "name: Loop\njourney:\n  start: a\n  touchpoints:\n"
       "    - {id: a, reliability: 0.9, relevance: 1, value: 1, trust: 0}\n"
       "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
@@ -165,7 +170,8 @@ TEST(Sweep, MonteCarloWarnsAboutCustomersStoppedByMaxSteps) {
                        "which has no step limit, is "),
             std::string::npos)
       << r.err;
-  const Result fine = cxsim("sweep " + yaml + " --touchpoint a --attribute reliability --steps 3 --customers 5000 --max-steps 100000");
+  const Result fine =
+      cxsim("sweep " + yaml + " --touchpoint a --attribute reliability --steps 3 --customers 5000 --max-steps 100000");
   EXPECT_EQ(fine.err.find("biased low"), std::string::npos) << fine.err;
 }
 
@@ -214,7 +220,8 @@ TEST(Sweep, MonteCarloPointsAgreeWithExactWithinFiveStandardErrors) {
 }
 
 TEST(Sweep, CommandWritesOneRowPerPointAndRefusesUnknownNames) {
-  const Result r = cxsim("sweep " + scenario("broadband") + " --touchpoint install --attribute reliability --from 0.5 "
+  const Result r = cxsim("sweep " + scenario("broadband") +
+                         " --touchpoint install --attribute reliability --from 0.5 "
                          "--to 1 --steps 6 --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 7);
@@ -228,8 +235,9 @@ TEST(Sweep, CommandWritesOneRowPerPointAndRefusesUnknownNames) {
 }
 
 TEST(Sweep, CurrentValuePointEqualsTheScenariosExactRate) {
-  const Result sweep = cxsim("sweep " + scenario("broadband") +
-                             " --touchpoint install --attribute reliability --from 0.7 --to 0.8 --steps 3 --format json");
+  const Result sweep =
+      cxsim("sweep " + scenario("broadband") +
+            " --touchpoint install --attribute reliability --from 0.7 --to 0.8 --steps 3 --format json");
   const Result exact = cxsim("exact " + scenario("broadband") + " --format json");
   ASSERT_EQ(sweep.code, 0) << sweep.err;
   const auto j = nlohmann::json::parse(sweep.out)["sweeps"][0];
@@ -243,13 +251,15 @@ constexpr const char* tiny_journey =
     "    - {id: a, reliability: 0.8, relevance: 1, value: 0.5, trust: 0}\n"
     "    - {id: z, reliability: 1, relevance: 1, value: 1, trust: 0, outcome: retained}\n"
     "  transitions:\n    - {from: a, to: z, probability: 1}\n"
-    "segments:\n  - {name: all, share: 1, value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 1}, silent_churn: 0.5}\n";
+    "segments:\n  - {name: all, share: 1, value_expectation: 0.6, sensitivity: {reliability: 0.5, value: 1}, "
+    "silent_churn: 0.5}\n";
 
 TEST(Sweep, ScenarioSweepsAreAllDrawnWhenNoneIsNamed) {
   test::ScratchDir dir;
-  const std::string yaml = dir.write("s.yaml", std::string(tiny_journey) +
-                                                   "sweeps:\n  - {touchpoint: a, attribute: value, from: 0.2, to: 1, steps: 5}\n"
-                                                   "  - {segment: all, attribute: silent_churn, to: 3, steps: 4}\n");
+  const std::string yaml =
+      dir.write("s.yaml", std::string(tiny_journey) +
+                              "sweeps:\n  - {touchpoint: a, attribute: value, from: 0.2, to: 1, steps: 5}\n"
+                              "  - {segment: all, attribute: silent_churn, to: 3, steps: 4}\n");
   const Result r = cxsim("sweep " + yaml + " --format csv");
   ASSERT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1 + 5 + 4) << r.out;
