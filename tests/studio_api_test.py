@@ -285,6 +285,15 @@ def run_checks(studio, folder, path):
     rc, out, _ = cli("exact", path, "--variant", "shared_plus", "--format", "json")
     check(json.loads(out)["defection_rate"] == on_top["defection_rate"], "it solves to what the studio showed on top of loyalty_price_at_renewal")
 
+    # ---- POST /api/compare is `cxsim compare --format json` over the file's redesigns ----
+    status, compared = studio.json("POST", "/api/compare", {})
+    names = [v["name"] for v in studio.json("GET", "/api/scenario")[1]["variants"]]
+    check(status == 200 and sorted(v["name"] for v in compared["variants"]) == sorted(names)
+          and all(v["economics"]["currency"] == "EUR" for v in compared["variants"]),
+          "/api/compare compares every redesign in the file, with money in its currency")
+    status, answer = studio.json("POST", "/api/compare", {"segment": "nobody"})
+    check(status == 400 and "segment" in answer.get("error", ""), "/api/compare with an unknown segment is a 400")
+
     # ---- the file changed behind the studio's back ----
     status, body = studio.json("GET", "/api/status")
     check(body == {"changed_on_disk": False}, "after its own saves the studio sees no outside change")
