@@ -65,33 +65,22 @@ struct Input {
 // A touchpoint attribute's field in a patch (which `given` bit).
 int touchpoint_field(TouchpointAttribute a) {
   switch (a) {
-    case TouchpointAttribute::reliability:
-      return tp_reliability;
-    case TouchpointAttribute::relevance:
-      return tp_relevance;
-    case TouchpointAttribute::value:
-      return tp_value;
-    case TouchpointAttribute::trust:
-      return tp_trust;
-    case TouchpointAttribute::recovery:
-      break;
+    case TouchpointAttribute::reliability: return tp_reliability;
+    case TouchpointAttribute::relevance: return tp_relevance;
+    case TouchpointAttribute::value: return tp_value;
+    case TouchpointAttribute::trust: return tp_trust;
+    case TouchpointAttribute::recovery: break;
   }
   return tp_recovery;
 }
 std::size_t segment_given_bit(SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation:
-      return seg_value_expectation;
-    case SegmentParameter::reliability_sensitivity:
-      return segment_field_count + 0;
-    case SegmentParameter::relevance_sensitivity:
-      return segment_field_count + 1;
-    case SegmentParameter::value_sensitivity:
-      return segment_field_count + 2;
-    case SegmentParameter::effort_sensitivity:
-      return segment_field_count + 3;
-    case SegmentParameter::silent_churn:
-      break;
+    case SegmentParameter::value_expectation: return seg_value_expectation;
+    case SegmentParameter::reliability_sensitivity: return segment_field_count + 0;
+    case SegmentParameter::relevance_sensitivity: return segment_field_count + 1;
+    case SegmentParameter::value_sensitivity: return segment_field_count + 2;
+    case SegmentParameter::effort_sensitivity: return segment_field_count + 3;
+    case SegmentParameter::silent_churn: break;
   }
   return seg_silent_churn;
 }
@@ -380,32 +369,16 @@ class Resolver {
 
 void apply(World& w, const Effect& e, double x) {
   switch (e.target) {
-    case Target::touchpoint:
-      attribute_of(w.arms[e.arm].touchpoints[e.index], e.attribute) = x;
-      break;
-    case Target::segment:
-      parameter_of(w.arms[e.arm].segments[e.index], e.parameter) = x;
-      break;
-    case Target::cost_per_year:
-      w.arms[e.arm].cost_per_year += x - e.point;
-      break;
-    case Target::one_off_cost:
-      w.arms[e.arm].one_off_cost += x - e.point;
-      break;
+    case Target::touchpoint: attribute_of(w.arms[e.arm].touchpoints[e.index], e.attribute) = x; break;
+    case Target::segment: parameter_of(w.arms[e.arm].segments[e.index], e.parameter) = x; break;
+    case Target::cost_per_year: w.arms[e.arm].cost_per_year += x - e.point; break;
+    case Target::one_off_cost: w.arms[e.arm].one_off_cost += x - e.point; break;
     case Target::economics:
       switch (e.field) {
-        case customers_per_year:
-          w.economics.customers_per_year = x;
-          break;
-        case value_per_customer:
-          w.economics.value_per_customer = x;
-          break;
-        case discount_rate:
-          w.economics.discount_rate = x;
-          break;
-        case stage_value:
-          w.economics.value_by_stage[e.index].second = x;
-          break;
+        case customers_per_year: w.economics.customers_per_year = x; break;
+        case value_per_customer: w.economics.value_per_customer = x; break;
+        case discount_rate: w.economics.discount_rate = x; break;
+        case stage_value: w.economics.value_by_stage[e.index].second = x; break;
       }
       break;
     case Target::transition: {

@@ -901,12 +901,9 @@ std::string csv(const ComparisonResult& r) {
 
 std::string format_comparison(const ComparisonResult& r, Format f) {
   switch (f) {
-    case Format::json:
-      return to_json(r).dump(2) + "\n";
-    case Format::csv:
-      return csv(r);
-    case Format::table:
-      break;
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
   }
   return table(r);
 }

@@ -24,9 +24,7 @@ void number(YAML::Emitter& out, double x) {
 // A node of the original file, as it was written.
 void copy(YAML::Emitter& out, const YamlNode& n) {
   switch (n.kind) {
-    case YamlNode::Kind::null:
-      out << YAML::Null;
-      break;
+    case YamlNode::Kind::null: out << YAML::Null; break;
     case YamlNode::Kind::scalar:
       if (n.quoted) out << YAML::DoubleQuoted;
       out << n.value;
@@ -66,41 +64,18 @@ void touchpoints(YAML::Emitter& out, const Scenario& sc, const Journey& fitted) 
         continue;
       out << YAML::Key << touchpoint_fields[static_cast<std::size_t>(f)] << YAML::Value;
       switch (f) {
-        case tp_name:
-          text(out, t.name);
-          break;
-        case tp_stage:
-          text(out, t.stage);
-          break;
-        case tp_channel:
-          text(out, t.channel);
-          break;
-        case tp_reliability:
-          number(out, t.reliability);
-          break;
-        case tp_relevance:
-          number(out, t.relevance);
-          break;
-        case tp_value:
-          number(out, t.value);
-          break;
-        case tp_trust:
-          number(out, t.trust);
-          break;
-        case tp_recovery:
-          number(out, t.recovery);
-          break;
-        case tp_outcome:
-          out << to_string(t.outcome);
-          break;
-        case tp_effort_minutes:
-          number(out, *t.effort_minutes);
-          break;
-        case tp_cost:
-          number(out, *t.cost);
-          break;
-        default:
-          break;
+        case tp_name: text(out, t.name); break;
+        case tp_stage: text(out, t.stage); break;
+        case tp_channel: text(out, t.channel); break;
+        case tp_reliability: number(out, t.reliability); break;
+        case tp_relevance: number(out, t.relevance); break;
+        case tp_value: number(out, t.value); break;
+        case tp_trust: number(out, t.trust); break;
+        case tp_recovery: number(out, t.recovery); break;
+        case tp_outcome: out << to_string(t.outcome); break;
+        case tp_effort_minutes: number(out, *t.effort_minutes); break;
+        case tp_cost: number(out, *t.cost); break;
+        default: break;
       }
     }
     out << YAML::EndMap;

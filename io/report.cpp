@@ -339,12 +339,9 @@ std::vector<LossGroup> rollup(const Report& r, std::string Touchpoint::*key) {
 
 std::string format_report(const Report& r, Format f) {
   switch (f) {
-    case Format::json:
-      return to_json(r).dump(2) + "\n";
-    case Format::csv:
-      return csv(r);
-    case Format::table:
-      break;
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
   }
   return table(r);
 }

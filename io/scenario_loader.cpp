@@ -558,9 +558,7 @@ class Loader {
           if (auto x = real(c, "value_expectation", 0.0, 1.0)) seg.value_expectation = *x;
           break;
         case seg_sensitivity:
-        case seg_walk_away:
-          sensitivities(v, f == seg_walk_away, s, sensitivity_where);
-          break;
+        case seg_walk_away: sensitivities(v, f == seg_walk_away, s, sensitivity_where); break;
         case seg_silent_churn:
           if (auto x = real(c, "silent_churn", 0.0, limits::max_silent_churn)) seg.silent_churn = *x;
           break;

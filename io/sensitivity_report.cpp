@@ -162,12 +162,9 @@ json to_json(const SensitivityReport& r) {
 
 std::string format_sensitivity(const SensitivityReport& r, Format f) {
   switch (f) {
-    case Format::json:
-      return to_json(r).dump(2) + "\n";
-    case Format::csv:
-      return csv(r);
-    case Format::table:
-      break;
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
   }
   return table(r);
 }

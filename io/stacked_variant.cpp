@@ -15,86 +15,46 @@ std::string where_text(const SourceLocation& w) {
 // A touchpoint field as text, to compare two patches and to say what each set.
 std::string touchpoint_field_text(const Touchpoint& t, int f) {
   switch (f) {
-    case tp_id:
-      return t.id;
-    case tp_name:
-      return t.name;
-    case tp_stage:
-      return t.stage;
-    case tp_channel:
-      return t.channel;
-    case tp_reliability:
-      return shortest_text(t.reliability);
-    case tp_relevance:
-      return shortest_text(t.relevance);
-    case tp_value:
-      return shortest_text(t.value);
-    case tp_trust:
-      return shortest_text(t.trust);
-    case tp_recovery:
-      return shortest_text(t.recovery);
-    case tp_outcome:
-      return to_string(t.outcome);
-    case tp_effort_minutes:
-      return t.effort_minutes ? shortest_text(*t.effort_minutes) : "";
-    case tp_cost:
-      return t.cost ? shortest_text(*t.cost) : "";
-    default:
-      return "";
+    case tp_id: return t.id;
+    case tp_name: return t.name;
+    case tp_stage: return t.stage;
+    case tp_channel: return t.channel;
+    case tp_reliability: return shortest_text(t.reliability);
+    case tp_relevance: return shortest_text(t.relevance);
+    case tp_value: return shortest_text(t.value);
+    case tp_trust: return shortest_text(t.trust);
+    case tp_recovery: return shortest_text(t.recovery);
+    case tp_outcome: return to_string(t.outcome);
+    case tp_effort_minutes: return t.effort_minutes ? shortest_text(*t.effort_minutes) : "";
+    case tp_cost: return t.cost ? shortest_text(*t.cost) : "";
+    default: return "";
   }
 }
 
 void copy_touchpoint_field(Touchpoint& to, const Touchpoint& from, int f) {
   switch (f) {
-    case tp_name:
-      to.name = from.name;
-      break;
-    case tp_stage:
-      to.stage = from.stage;
-      break;
-    case tp_channel:
-      to.channel = from.channel;
-      break;
-    case tp_reliability:
-      to.reliability = from.reliability;
-      break;
-    case tp_relevance:
-      to.relevance = from.relevance;
-      break;
-    case tp_value:
-      to.value = from.value;
-      break;
-    case tp_trust:
-      to.trust = from.trust;
-      break;
-    case tp_recovery:
-      to.recovery = from.recovery;
-      break;
-    case tp_outcome:
-      to.outcome = from.outcome;
-      break;
-    case tp_effort_minutes:
-      to.effort_minutes = from.effort_minutes;
-      break;
-    case tp_cost:
-      to.cost = from.cost;
-      break;
-    default:
-      break;
+    case tp_name: to.name = from.name; break;
+    case tp_stage: to.stage = from.stage; break;
+    case tp_channel: to.channel = from.channel; break;
+    case tp_reliability: to.reliability = from.reliability; break;
+    case tp_relevance: to.relevance = from.relevance; break;
+    case tp_value: to.value = from.value; break;
+    case tp_trust: to.trust = from.trust; break;
+    case tp_recovery: to.recovery = from.recovery; break;
+    case tp_outcome: to.outcome = from.outcome; break;
+    case tp_effort_minutes: to.effort_minutes = from.effort_minutes; break;
+    case tp_cost: to.cost = from.cost; break;
+    default: break;
   }
 }
 
 // A segment patch's bit (SegmentField, then the four sensitivities) as its value.
 std::string segment_field_text(const Segment& s, std::size_t bit) {
   switch (bit) {
-    case seg_share:
-      return shortest_text(s.share);
-    case seg_value_expectation:
-      return shortest_text(s.value_expectation);
-    case seg_silent_churn:
-      return shortest_text(s.silent_churn);
-    case seg_heterogeneity:
-      return shortest_text(s.heterogeneity);
+    case seg_share: return shortest_text(s.share);
+    case seg_value_expectation: return shortest_text(s.value_expectation);
+    case seg_silent_churn: return shortest_text(s.silent_churn);
+    case seg_heterogeneity: return shortest_text(s.heterogeneity);
     default:
       if (bit >= segment_field_count) return shortest_text(sensitivity_of(s, bit - segment_field_count));
       return "";
@@ -211,18 +171,10 @@ std::optional<VariantSource> stack_variants(const Scenario& sc, const std::strin
           continue;
         }
         switch (bit) {
-          case seg_share:
-            merged.segment.share = patch.segment.share;
-            break;
-          case seg_value_expectation:
-            merged.segment.value_expectation = patch.segment.value_expectation;
-            break;
-          case seg_silent_churn:
-            merged.segment.silent_churn = patch.segment.silent_churn;
-            break;
-          case seg_heterogeneity:
-            merged.segment.heterogeneity = patch.segment.heterogeneity;
-            break;
+          case seg_share: merged.segment.share = patch.segment.share; break;
+          case seg_value_expectation: merged.segment.value_expectation = patch.segment.value_expectation; break;
+          case seg_silent_churn: merged.segment.silent_churn = patch.segment.silent_churn; break;
+          case seg_heterogeneity: merged.segment.heterogeneity = patch.segment.heterogeneity; break;
           default:
             sensitivity_of(merged.segment, bit - segment_field_count) =
                 sensitivity_of(patch.segment, bit - segment_field_count);

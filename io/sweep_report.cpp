@@ -153,12 +153,9 @@ json to_json(const SweepReport& r) {
 
 std::string format_sweep(const SweepReport& r, Format f) {
   switch (f) {
-    case Format::json:
-      return to_json(r).dump(2) + "\n";
-    case Format::csv:
-      return csv(r);
-    case Format::table:
-      break;
+    case Format::json: return to_json(r).dump(2) + "\n";
+    case Format::csv: return csv(r);
+    case Format::table: break;
   }
   return table(r);
 }

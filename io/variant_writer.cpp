@@ -28,30 +28,14 @@ std::string touchpoint_patch(const TouchpointSource& p) {
     if (f == tp_id || !p.given.test(f)) continue;
     const std::string key = touchpoint_fields[f];
     switch (static_cast<int>(f)) {
-      case tp_name:
-        fields.push_back(key + ": " + quoted(t.name));
-        break;
-      case tp_stage:
-        fields.push_back(key + ": " + quoted(t.stage));
-        break;
-      case tp_channel:
-        fields.push_back(key + ": " + quoted(t.channel));
-        break;
-      case tp_reliability:
-        fields.push_back(key + ": " + shortest_text(t.reliability));
-        break;
-      case tp_relevance:
-        fields.push_back(key + ": " + shortest_text(t.relevance));
-        break;
-      case tp_value:
-        fields.push_back(key + ": " + shortest_text(t.value));
-        break;
-      case tp_trust:
-        fields.push_back(key + ": " + shortest_text(t.trust));
-        break;
-      case tp_recovery:
-        fields.push_back(key + ": " + shortest_text(t.recovery));
-        break;
+      case tp_name: fields.push_back(key + ": " + quoted(t.name)); break;
+      case tp_stage: fields.push_back(key + ": " + quoted(t.stage)); break;
+      case tp_channel: fields.push_back(key + ": " + quoted(t.channel)); break;
+      case tp_reliability: fields.push_back(key + ": " + shortest_text(t.reliability)); break;
+      case tp_relevance: fields.push_back(key + ": " + shortest_text(t.relevance)); break;
+      case tp_value: fields.push_back(key + ": " + shortest_text(t.value)); break;
+      case tp_trust: fields.push_back(key + ": " + shortest_text(t.trust)); break;
+      case tp_recovery: fields.push_back(key + ": " + shortest_text(t.recovery)); break;
       case tp_outcome:
         fields.push_back(key + ": " + (t.outcome == Outcome::none ? std::string("~") : to_string(t.outcome)));
         break;
@@ -61,8 +45,7 @@ std::string touchpoint_patch(const TouchpointSource& p) {
       case tp_cost:
         if (t.cost) fields.push_back(key + ": " + shortest_text(*t.cost));
         break;
-      default:
-        break;
+      default: break;
     }
   }
   std::string out = "{";

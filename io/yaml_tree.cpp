@@ -21,14 +21,10 @@ const YamlNode* YamlNode::find(const std::string& key) const {
 
 const char* describe(YamlNode::Kind kind) {
   switch (kind) {
-    case YamlNode::Kind::map:
-      return "a map";
-    case YamlNode::Kind::sequence:
-      return "a list";
-    case YamlNode::Kind::scalar:
-      return "a single value";
-    case YamlNode::Kind::null:
-      break;
+    case YamlNode::Kind::map: return "a map";
+    case YamlNode::Kind::sequence: return "a list";
+    case YamlNode::Kind::scalar: return "a single value";
+    case YamlNode::Kind::null: break;
   }
   return "nothing";
 }

@@ -35,16 +35,11 @@ inline constexpr std::array<const char*, segment_parameter_count> segment_parame
 
 inline double& attribute_of(Touchpoint& t, TouchpointAttribute a) {
   switch (a) {
-    case TouchpointAttribute::reliability:
-      return t.reliability;
-    case TouchpointAttribute::relevance:
-      return t.relevance;
-    case TouchpointAttribute::value:
-      return t.value;
-    case TouchpointAttribute::trust:
-      return t.trust;
-    case TouchpointAttribute::recovery:
-      break;
+    case TouchpointAttribute::reliability: return t.reliability;
+    case TouchpointAttribute::relevance: return t.relevance;
+    case TouchpointAttribute::value: return t.value;
+    case TouchpointAttribute::trust: return t.trust;
+    case TouchpointAttribute::recovery: break;
   }
   return t.recovery;
 }
@@ -54,18 +49,12 @@ inline double attribute_of(const Touchpoint& t, TouchpointAttribute a) {
 
 inline double& parameter_of(Segment& s, SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation:
-      return s.value_expectation;
-    case SegmentParameter::reliability_sensitivity:
-      return s.reliability_sensitivity;
-    case SegmentParameter::relevance_sensitivity:
-      return s.relevance_sensitivity;
-    case SegmentParameter::value_sensitivity:
-      return s.value_sensitivity;
-    case SegmentParameter::effort_sensitivity:
-      return s.effort_sensitivity;
-    case SegmentParameter::silent_churn:
-      break;
+    case SegmentParameter::value_expectation: return s.value_expectation;
+    case SegmentParameter::reliability_sensitivity: return s.reliability_sensitivity;
+    case SegmentParameter::relevance_sensitivity: return s.relevance_sensitivity;
+    case SegmentParameter::value_sensitivity: return s.value_sensitivity;
+    case SegmentParameter::effort_sensitivity: return s.effort_sensitivity;
+    case SegmentParameter::silent_churn: break;
   }
   return s.silent_churn;
 }
@@ -80,12 +69,9 @@ inline constexpr double touchpoint_attribute_max = 1.0;
 // lower sensitivities, less silent churn.
 inline double segment_parameter_max(SegmentParameter p) {
   switch (p) {
-    case SegmentParameter::value_expectation:
-      return 1.0;
-    case SegmentParameter::silent_churn:
-      return limits::max_silent_churn;
-    default:
-      return limits::max_sensitivity;
+    case SegmentParameter::value_expectation: return 1.0;
+    case SegmentParameter::silent_churn: return limits::max_silent_churn;
+    default: return limits::max_sensitivity;
   }
 }
 

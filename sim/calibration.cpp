@@ -54,14 +54,10 @@ const char* figure_word(int f) {
 
 int touchpoint_figure_of(int f) {
   switch (f) {
-    case weight_visits:
-      return fig_visits;
-    case weight_failures:
-      return fig_failures;
-    case weight_repeats:
-      return fig_repeats;
-    default:
-      return fig_abandoned;
+    case weight_visits: return fig_visits;
+    case weight_failures: return fig_failures;
+    case weight_repeats: return fig_repeats;
+    default: return fig_abandoned;
   }
 }
 
@@ -335,22 +331,14 @@ double evaluate(const Problem& p, const std::vector<double>& values, std::vector
 
 std::string nlopt_status(nlopt::result r) {
   switch (r) {
-    case nlopt::SUCCESS:
-      return "converged";
-    case nlopt::STOPVAL_REACHED:
-      return "converged (stop value)";
-    case nlopt::FTOL_REACHED:
-      return "converged (log-likelihood tolerance)";
-    case nlopt::XTOL_REACHED:
-      return "converged (parameter tolerance)";
-    case nlopt::MAXEVAL_REACHED:
-      return "stopped: evaluation limit";
-    case nlopt::MAXTIME_REACHED:
-      return "stopped: time limit";
-    case nlopt::ROUNDOFF_LIMITED:
-      return "converged (round-off limited)";
-    default:
-      return "stopped";
+    case nlopt::SUCCESS: return "converged";
+    case nlopt::STOPVAL_REACHED: return "converged (stop value)";
+    case nlopt::FTOL_REACHED: return "converged (log-likelihood tolerance)";
+    case nlopt::XTOL_REACHED: return "converged (parameter tolerance)";
+    case nlopt::MAXEVAL_REACHED: return "stopped: evaluation limit";
+    case nlopt::MAXTIME_REACHED: return "stopped: time limit";
+    case nlopt::ROUNDOFF_LIMITED: return "converged (round-off limited)";
+    default: return "stopped";
   }
 }
 

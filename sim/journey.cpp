@@ -11,24 +11,18 @@ namespace cxsim {
 
 const char* to_string(Outcome o) {
   switch (o) {
-    case Outcome::retained:
-      return "retained";
-    case Outcome::defected:
-      return "defected";
-    case Outcome::none:
-      break;
+    case Outcome::retained: return "retained";
+    case Outcome::defected: return "defected";
+    case Outcome::none: break;
   }
   return "";
 }
 
 const char* to_string(When w) {
   switch (w) {
-    case When::ok:
-      return "ok";
-    case When::fail:
-      return "fail";
-    case When::any:
-      break;
+    case When::ok: return "ok";
+    case When::fail: return "fail";
+    case When::any: break;
   }
   return "any";
 }

@@ -45,12 +45,9 @@ double unpaired_standard_error(double pb, double pv, std::uint64_t n) {
 
 const char* to_string(Adjustment a) {
   switch (a) {
-    case Adjustment::holm:
-      return "holm";
-    case Adjustment::bonferroni:
-      return "bonferroni";
-    case Adjustment::none:
-      break;
+    case Adjustment::holm: return "holm";
+    case Adjustment::bonferroni: return "bonferroni";
+    case Adjustment::none: break;
   }
   return "none";
 }
