@@ -113,21 +113,28 @@ std::vector<std::string> segment_names(const Scenario& sc) {
   return names;
 }
 
-// Shares with segment `which` set to `x` and the others rescaled so they still sum to 1 (shared
-// out evenly when they were all 0), rounded to 12 significant digits like re-balanced routes.
-std::vector<double> rebalanced_shares(std::vector<double> shares, std::size_t which, double x, const std::string& name,
-                                      const std::string& segment) {
+// `values` (a route set's probabilities, or the segments' shares) with `which` set to `x` and the
+// others rescaled so they still sum to 1, shared out evenly when they were all 0. Rounded to 12
+// significant digits, so the file reads 0.5, not 0.5000000000000001 (the sum is then 1 within
+// 1e-11, far inside the checks' tolerance, and the engines normalise it).
+std::vector<double> rebalanced(std::vector<double> values, std::size_t which, double x) {
+  const double rest = 1.0 - values[which];
+  const auto tidy = [](double v) { return v == 0.0 ? 0.0 : std::stod(formatted("%.12g", v)); };
+  for (std::size_t i = 0; i < values.size(); ++i)
+    if (i != which)
+      values[i] = tidy(rest > 0.0 ? values[i] * (1.0 - x) / rest : (1.0 - x) / static_cast<double>(values.size() - 1));
+  values[which] = x;
+  return values;
+}
+
+// The segments' shares with `segment`'s set to `x`, the others re-balanced.
+std::vector<double> rebalanced_shares(const std::vector<double>& shares, std::size_t which, double x,
+                                      const std::string& name, const std::string& segment) {
   require_range(name, x, 0.0, 1.0);
   if (shares.size() == 1 && x != 1.0)
     throw UsageError("change '" + one_line(name) + "' = " + shortest_text(x) + ": '" + one_line(segment) +
                      "' is the only segment, so its share stays 1");
-  const double rest = 1.0 - shares[which];
-  for (std::size_t i = 0; i < shares.size(); ++i)
-    if (i != which)
-      shares[i] = std::stod(formatted(
-          "%.12g", rest > 0.0 ? shares[i] * (1.0 - x) / rest : (1.0 - x) / static_cast<double>(shares.size() - 1)));
-  shares[which] = x;
-  return shares;
+  return rebalanced(shares, which, x);
 }
 
 void change_segment(Scenario& sc, const std::string& name, const std::string& segment, const std::string& field,
@@ -231,9 +238,10 @@ std::vector<TransitionSource> transitions_out(const Scenario& sc, const VariantS
 
 // One row of a set set to `p`; the set's other rows rescaled so it still sums to 1 (shared out
 // evenly when they were all 0).
-void change_transition(const Scenario& sc, VariantSource& v, const std::string& name, const std::string& spec,
+void change_transition(const Scenario& sc, VariantSource& v, const std::vector<std::string>& ids,
+                       const std::vector<std::string>& segments, const std::string& name, const std::string& spec,
                        double p) {
-  const RowName r = row_name(name, spec, touchpoint_ids(sc, &v), segment_names(sc));
+  const RowName r = row_name(name, spec, ids, segments);
   std::vector<TransitionSource> rows = transitions_out(sc, v, r.from);
   std::vector<std::size_t> hits;
   for (std::size_t i = 0; i < rows.size(); ++i)
@@ -249,21 +257,22 @@ void change_transition(const Scenario& sc, VariantSource& v, const std::string& 
                      one_line(r.from) + "' to '" + one_line(r.to) +
                      "'; say which with \" when=ok|fail|any\" and \" segment=NAME\" after the name");
   require_range(name, p, 0.0, 1.0);
-  TransitionSource& row = rows[hits.front()];
-  std::vector<std::size_t> others;
+  // The row's set: the rows from FROM taken after the same outcome by the same customers.
+  const TransitionSource& row = rows[hits.front()];
+  std::vector<std::size_t> set;
+  std::size_t which = 0;
   for (std::size_t i = 0; i < rows.size(); ++i)
-    if (i != hits.front() && rows[i].when == row.when && rows[i].segment == row.segment) others.push_back(i);
-  if (others.empty() && p != 1.0)
+    if (rows[i].when == row.when && rows[i].segment == row.segment) {
+      if (i == hits.front()) which = set.size();
+      set.push_back(i);
+    }
+  if (set.size() == 1 && p != 1.0)
     throw UsageError("change '" + one_line(name) + "' = " + shortest_text(p) + ": it is the only route out of '" +
                      one_line(r.from) + "' (when " + when_text(row.when) + "), so its probability stays 1");
-  const double rest = 1.0 - row.probability;
-  // Rounded to 12 significant digits, so the file reads 0.5, not 0.5000000000000001 (the set then
-  // sums to 1 within 1e-11, far inside the check's tolerance, and the engines normalise it).
-  const auto tidy = [](double x) { return x == 0.0 ? 0.0 : std::stod(formatted("%.12g", x)); };
-  for (std::size_t i : others)
-    rows[i].probability =
-        tidy(rest > 0.0 ? rows[i].probability * (1.0 - p) / rest : (1.0 - p) / static_cast<double>(others.size()));
-  row.probability = p;
+  std::vector<double> probabilities;
+  for (std::size_t i : set) probabilities.push_back(rows[i].probability);
+  probabilities = rebalanced(probabilities, which, p);
+  for (std::size_t j = 0; j < set.size(); ++j) rows[set[j]].probability = probabilities[j];
   const auto it = std::find_if(v.transitions.begin(), v.transitions.end(),
                                [&](const TransitionReplacement& t) { return t.from == r.from; });
   if (it != v.transitions.end()) {
@@ -347,13 +356,15 @@ VariantSource edited_variant(const Scenario& scenario, const VariantSource* base
                              const std::vector<NamedChange>& changes, const std::string& name) {
   VariantSource v = base ? *base : VariantSource{};
   v.name = name;
+  // Patches name known touchpoints and segments only, so these stay the same through the changes.
+  const auto ids = touchpoint_ids(scenario, &v);
+  const auto names = segment_names(scenario);
   for (const auto& [change, value] : changes) {
     if (!std::isfinite(value)) throw UsageError("change '" + one_line(change) + "': the value must be a finite number");
     if (change.rfind("transition:", 0) == 0) {
-      change_transition(scenario, v, change, change.substr(11), value);
+      change_transition(scenario, v, ids, names, change, change.substr(11), value);
     } else if (change.rfind("segment:", 0) == 0) {
       const auto [segment, field] = segment_and_field(scenario, change, change.substr(8));
-      const auto names = segment_names(scenario);
       if (std::find(names.begin(), names.end(), segment) == names.end()) unknown(change, "segment", segment, names);
       if (field == "share") {
         // The shares the redesign runs (its patches, else the file's), re-balanced around this one.
@@ -385,7 +396,6 @@ VariantSource edited_variant(const Scenario& scenario, const VariantSource* base
         throw UsageError("change '" + one_line(change) +
                          "': name a number as TOUCHPOINT.ATTRIBUTE, segment:NAME.PARAMETER or transition:FROM->TO");
       const std::string id = change.substr(0, dot);
-      const auto ids = touchpoint_ids(scenario, &v);
       if (std::find(ids.begin(), ids.end(), id) == ids.end()) unknown(change, "touchpoint", id, ids);
       set_touchpoint_number(touchpoint_patch(v, id), change, change.substr(dot + 1), value);
     }

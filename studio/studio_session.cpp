@@ -34,9 +34,14 @@ struct StudioSession::Loaded {
   Scenario scenario;
   std::string digest;       // SHA-256 of every input file, as loaded
   std::string fingerprint;  // their sizes and modification times, for a cheap "changed?" check
-  // The file's baseline solved once per persona ("" for everyone): every view compares with it.
+  // What every view compares with: the file's baseline, built and solved once per persona ("" for
+  // everyone).
+  struct Baseline {
+    double defection_rate = 0.0;
+    nlohmann::ordered_json value_at_stake;  // per year, or null
+  };
   mutable std::mutex baseline_mutex;
-  mutable std::map<std::string, Figures> baseline;
+  mutable std::map<std::string, Baseline> baseline;
 };
 
 namespace {
@@ -303,16 +308,19 @@ std::string StudioSession::view(const std::string& body) const {
   const ScenarioModel model = requested_model(sc, request);
   const Figures figures = solve_exact(model.journey, model.population).figures;
 
-  ScenarioModel baseline = checked_model(sc, nullptr);
   const auto segment = optional_text(request, "segment");
-  if (segment) keep_only_segment(baseline, *segment);
-  Figures baseline_figures;
+  Loaded::Baseline baseline;
   {
     const std::lock_guard<std::mutex> lock(l->baseline_mutex);
     auto it = l->baseline.find(segment.value_or(""));
-    if (it == l->baseline.end())
-      it = l->baseline.emplace(segment.value_or(""), solve_exact(baseline.journey, baseline.population).figures).first;
-    baseline_figures = it->second;
+    if (it == l->baseline.end()) {
+      ScenarioModel m = checked_model(sc, nullptr);
+      if (segment) keep_only_segment(m, *segment);
+      const Figures f = solve_exact(m.journey, m.population).figures;
+      it = l->baseline.emplace(segment.value_or(""), Loaded::Baseline{f.defection_rate(), value_at_stake(sc, m, f)})
+               .first;
+    }
+    baseline = it->second;
   }
 
   std::vector<std::string> segment_names, notes;
@@ -323,8 +331,8 @@ std::string StudioSession::view(const std::string& body) const {
                     {"journey", journey_json(model)},
                     {"currency", sc.economics ? ordered_json(sc.economics->currency) : ordered_json(nullptr)},
                     {"value_at_stake_per_year", value_at_stake(sc, model, figures)},
-                    {"baseline_value_at_stake_per_year", value_at_stake(sc, baseline, baseline_figures)},
-                    {"baseline_defection_rate", baseline_figures.defection_rate()}};
+                    {"baseline_value_at_stake_per_year", baseline.value_at_stake},
+                    {"baseline_defection_rate", baseline.defection_rate}};
   return j.dump();
 }
 

@@ -59,7 +59,7 @@ function money(x, currency) {
 }
 function signed(x, digits, unit) {
   const s = fixed(x, digits);
-  if (Number(s) === 0) return `no change${unit ? "" : ""}`;
+  if (Number(s) === 0) return "no change";
   return (x > 0 ? "+" : "−") + fixed(Math.abs(x), digits) + unit;
 }
 
