@@ -22,6 +22,10 @@ if [ "${1:-}" = "--tests" ]; then
   packages+=(clang-format python3-numpy python3-yaml chromium chromium-driver python3-selenium python3-nbclient python3-nbformat
             python3-ipykernel python3-matplotlib)
 fi
+# .ci/run compiles its three builds through ccache, kept between runs.
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(ccache)
+fi
 # An MPI build (CXSIM_MPI=ON, see docs/analysis.md) needs Open MPI and its launcher.
 if [ "${CXSIM_MPI:-OFF}" = "ON" ]; then
   packages+=(libopenmpi-dev openmpi-bin)
