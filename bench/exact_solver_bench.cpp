@@ -70,9 +70,10 @@ void BM_Sensitivity(benchmark::State& state) {
   }
 }
 
-// `cxsim calibrate` without files: 10 touchpoint reliabilities of a generated journey fitted,
-// from one start 0.1 off, to every outcome and touchpoint count of 10^6 customers as the exact
-// solver expects them. Counters: likelihood evaluations (each a solve and a gradient).
+// `cxsim calibrate` without files: up to range(1) touchpoint reliabilities of a generated journey
+// fitted, from one start 0.1 off, to every outcome and touchpoint count of 10^6 customers as the
+// exact solver expects them. Counters: likelihood evaluations of the start (each a solve and a
+// gradient); the intervals then take two per parameter not at a bound.
 void BM_Calibrate(benchmark::State& state) {
   const Journey truth = big_journey(static_cast<std::size_t>(state.range(0)), 12345);
   const Population p = population(0.0);
@@ -92,7 +93,7 @@ void BM_Calibrate(benchmark::State& state) {
   std::vector<FitParameter> params;
   std::vector<ParameterRef> refs;
   std::vector<double> start;
-  for (std::size_t k = 0; k < truth.size() && params.size() < 10; ++k) {
+  for (std::size_t k = 0; k < truth.size() && params.size() < static_cast<std::size_t>(state.range(1)); ++k) {
     if (truth.is_terminal(k) || !(truth.reliability()[k] > 0.2 && truth.reliability()[k] < 0.8)) continue;
     ParameterRef r;
     r.touchpoint = k;
@@ -122,6 +123,6 @@ BENCHMARK_CAPTURE(BM_SolveExact, h2, 2.0)->Arg(1000)->Unit(benchmark::kMilliseco
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0, 0.0)->Arg(1000)->Arg(10000)->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_DefectionGradient, h0_3, 0.3)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_Sensitivity)->Arg(1000)->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Calibrate)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Calibrate)->Args({1000, 10})->Args({1000, 100})->Args({1000, 400})->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

@@ -4,17 +4,23 @@
 
 #include <Eigen/Dense>
 #include <nlopt.hpp>
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <random>
 #include <iomanip>
 #include <sstream>
 #include <stdexcept>
 
 #include "sim/exact_gradient.hpp"
+#include "sim/parallel.hpp"
+#include "sim/prepared_journey.hpp"
 
 // The likelihood, per group of customers (N of them, expected figures E per customer, the
 // share-weighted mean of its segments'):
@@ -308,26 +314,51 @@ struct Problem {
   const ObservedData& data;
 };
 
-// The log-likelihood at `values` and its gradient (when `grad` is not null). Throws SolverError.
-double evaluate(const Problem& p, const std::vector<double>& values, std::vector<double>* grad) {
-  const auto [journey, population] = with_values(p.journey, p.population, p.refs, values);
-  const ExactSolution at = solve_exact(journey, population);
-  Likelihood l = log_likelihood(journey, population, at, p.data, grad != nullptr);
-  if (grad) {
-    const FiguresGradient g = figures_gradient(journey, population, at, l.weights);
-    grad->assign(values.size(), 0.0);
-    for (std::size_t i = 0; i < p.refs.size(); ++i) {
-      const ParameterRef& r = p.refs[i];
-      if (r.touchpoint) {
-        const auto& d = g.touchpoint[*r.touchpoint][static_cast<std::size_t>(r.attribute)];
-        (*grad)[i] = d ? *d : 0.0;
-      } else {
-        (*grad)[i] = g.segment[*r.segment][static_cast<std::size_t>(r.parameter)];
+// The log-likelihood and its gradient at one point after another. The journey is solved and
+// differentiated on chains kept while the numbers keep their pattern (sim/prepared_journey.hpp,
+// PreparedGradient): a fit's steps and the information's columns assemble and factorise only the
+// values. A fit walks on to new patterns (a parameter reaching its bound) and adopts them; the
+// information's evaluators do not, so each column depends only on the point it is taken at, never
+// on the columns a thread took before. Either way the figures are the same on any thread count.
+// Not thread-safe: one per thread.
+class Evaluator {
+ public:
+  Evaluator(const Problem& p, bool adopt_new_pattern) : p_(&p), adopt_(adopt_new_pattern), gradient_(adopt_) {}
+
+  // Throws SolverError.
+  double operator()(const std::vector<double>& values, std::vector<double>* grad) {
+    const Problem& p = *p_;
+    const auto [journey, population] = with_values(p.journey, p.population, p.refs, values);
+    ExactSolution at;
+    if (solve_) {
+      at = solve_->solve(journey, population);
+    } else {
+      solve_ = std::make_unique<PreparedJourney>(journey, population, PreparedJourney::Options{adopt_, false});
+      at = solve_->prepared();
+    }
+    Likelihood l = log_likelihood(journey, population, at, p.data, grad != nullptr);
+    if (grad) {
+      const FiguresGradient g = gradient_.gradient(journey, population, at, l.weights);
+      grad->assign(values.size(), 0.0);
+      for (std::size_t i = 0; i < p.refs.size(); ++i) {
+        const ParameterRef& r = p.refs[i];
+        if (r.touchpoint) {
+          const auto& d = g.touchpoint[*r.touchpoint][static_cast<std::size_t>(r.attribute)];
+          (*grad)[i] = d ? *d : 0.0;
+        } else {
+          (*grad)[i] = g.segment[*r.segment][static_cast<std::size_t>(r.parameter)];
+        }
       }
     }
+    return l.fit.log_likelihood;
   }
-  return l.fit.log_likelihood;
-}
+
+ private:
+  const Problem* p_;
+  bool adopt_;
+  std::unique_ptr<PreparedJourney> solve_;
+  PreparedGradient gradient_;
+};
 
 std::string nlopt_status(nlopt::result r) {
   switch (r) {
@@ -343,25 +374,34 @@ std::string nlopt_status(nlopt::result r) {
 }
 
 // The observed information (minus the Hessian of the log-likelihood) at `at`, by central
-// differences of the exact gradient, over the parameters in `free`.
+// differences of the exact gradient, over the parameters in `free`. Columns in parallel, each
+// thread with an evaluator prepared at `at` itself: every column is the same on any thread count.
 Eigen::MatrixXd observed_information(const Problem& p, const std::vector<double>& at, const std::vector<double>& lower,
                                      const std::vector<double>& upper, const std::vector<std::size_t>& free) {
   const auto m = static_cast<Eigen::Index>(free.size());
   Eigen::MatrixXd h(m, m);
-  for (Eigen::Index a = 0; a < m; ++a) {
-    const std::size_t i = free[static_cast<std::size_t>(a)];
-    const double step = 1e-5 * std::max(1.0, std::fabs(at[i]));
-    std::vector<double> up = at, down = at;
-    up[i] = std::min(upper[i], at[i] + step);
-    down[i] = std::max(lower[i], at[i] - step);
-    std::vector<double> gu, gd;
-    evaluate(p, up, &gu);
-    evaluate(p, down, &gd);
-    for (Eigen::Index b = 0; b < m; ++b) {
-      const std::size_t j = free[static_cast<std::size_t>(b)];
-      h(b, a) = -(gu[j] - gd[j]) / (up[i] - down[i]);
+  tbb::enumerable_thread_specific<std::unique_ptr<Evaluator>> evaluators;
+  parallel::for_each(tbb::blocked_range<Eigen::Index>(0, m, 1), [&](const tbb::blocked_range<Eigen::Index>& r) {
+    auto& evaluate = evaluators.local();
+    if (!evaluate) {
+      evaluate = std::make_unique<Evaluator>(p, false);
+      (*evaluate)(at, nullptr);
     }
-  }
+    for (Eigen::Index a = r.begin(); a != r.end(); ++a) {
+      const std::size_t i = free[static_cast<std::size_t>(a)];
+      const double step = 1e-5 * std::max(1.0, std::fabs(at[i]));
+      std::vector<double> up = at, down = at;
+      up[i] = std::min(upper[i], at[i] + step);
+      down[i] = std::max(lower[i], at[i] - step);
+      std::vector<double> gu, gd;
+      (*evaluate)(up, &gu);
+      (*evaluate)(down, &gd);
+      for (Eigen::Index b = 0; b < m; ++b) {
+        const std::size_t j = free[static_cast<std::size_t>(b)];
+        h(b, a) = -(gu[j] - gd[j]) / (up[i] - down[i]);
+      }
+    }
+  });
   return 0.5 * (h + h.transpose());
 }
 
@@ -413,11 +453,17 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     if (settings.progress) settings.progress(line);
   };
   double per_evaluation = 0.0;
+  // The intervals' evaluations run on every thread.
+  const double threads = std::max(1, tbb::this_task_arena::max_concurrency());
   if (settings.progress) {
-    const auto t0 = Clock::now();
+    // Timed warm, as the fit's steps run: the first evaluation prepares the chains.
     std::vector<double> grad;
+    Evaluator probe(problem, true);
+    auto t0 = Clock::now();
     try {
-      evaluate(problem, starts.front(), &grad);
+      probe(starts.front(), &grad);
+      t0 = Clock::now();
+      probe(starts.front(), &grad);
     } catch (const SolverError&) {
     }
     per_evaluation = seconds(t0);
@@ -426,7 +472,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
       << starts.size() << " start" << (starts.size() == 1 ? "" : "s") << " of at most " << settings.max_evaluations
       << " evaluations each: at most about "
       << per_evaluation * settings.max_evaluations * static_cast<double>(starts.size()) << " s, then " << 2 * n
-      << " more for the intervals (about " << per_evaluation * 2.0 * static_cast<double>(n) << " s)";
+      << " more for the intervals (about " << per_evaluation * 2.0 * static_cast<double>(n) / threads << " s)";
     tell(m.str());
   }
 
@@ -445,19 +491,20 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     opt.set_ftol_rel(1e-13);
     opt.set_xtol_rel(1e-10);
     opt.set_maxeval(settings.max_evaluations);
+    Evaluator evaluate(problem, true);
     struct Context {
-      const Problem* problem;
+      Evaluator* evaluate;
       StartRun* run;
       double* best;
       std::vector<double>* best_x;
       std::string* error;
-    } context{&problem, &run, &start_best, &start_x, &solver_error};
+    } context{&evaluate, &run, &start_best, &start_x, &solver_error};
     opt.set_max_objective(
         [](const std::vector<double>& x, std::vector<double>& grad, void* opaque) -> double {
           auto& c = *static_cast<Context*>(opaque);
           ++c.run->evaluations;
           try {
-            const double ll = evaluate(*c.problem, x, grad.empty() ? nullptr : &grad);
+            const double ll = (*c.evaluate)(x, grad.empty() ? nullptr : &grad);
             if (ll > *c.best) {
               *c.best = ll;
               *c.best_x = x;
@@ -537,7 +584,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     if (settings.progress) {
       std::ostringstream m;
       m << std::setprecision(2) << "intervals: " << 2 * free.size() << " evaluations, about "
-        << per_evaluation * 2.0 * static_cast<double>(free.size()) << " s";
+        << per_evaluation * 2.0 * static_cast<double>(free.size()) / threads << " s";
       tell(m.str());
     }
     const Eigen::MatrixXd info = observed_information(problem, best_x, lower, upper, free);

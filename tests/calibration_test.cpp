@@ -3,6 +3,7 @@
 // warnings, OBSERVED.yaml checks with file:line, and FITTED.yaml round trips.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
+#include <tbb/task_arena.h>
 
 #include <cmath>
 #include <cstdio>
@@ -389,6 +390,47 @@ TEST(Calibration, ExactCountsOfEachSegmentAreFittedToTheTruth) {
     EXPECT_TRUE(named);
   }
   EXPECT_EQ(done, 3);
+}
+
+// The fit's steps and the information's columns reuse prepared chains, the columns in parallel:
+// the fitted values, intervals and likelihoods are the same bits on one thread and on two,
+// heterogeneous segments (whose multiplier nodes are differentiated in parallel too) included.
+TEST(Calibration, SameBitsOnOneAndTwoThreads) {
+  const auto all = test::scenarios();
+  Dice wobble(23);
+  int done = 0, heterogeneous = 0;
+  for (std::size_t n = 0; n < all.size() && done < 6; ++n) {
+    const auto& [j, p] = all[n];
+    std::vector<FitParameter> params;
+    for (std::size_t k = 0; k < j.size() && params.size() < 4; ++k) {
+      if (j.is_terminal(k) || !(j.reliability()[k] > 0.05 && j.reliability()[k] < 0.95)) continue;
+      ParameterRef r;
+      r.touchpoint = k;
+      r.attribute = TouchpointAttribute::reliability;
+      params.push_back({r, j.touchpoints()[k].id + ".reliability"});
+    }
+    if (params.size() < 2) continue;
+    ++done;
+    for (const auto& s : p.segments()) heterogeneous += s.heterogeneity > 0.0;
+    const ObservedData data{"test", {expected_counts(j, p, solve_exact(j, p), all_segments(p), 20000, &wobble)}};
+    CalibrationSettings settings;
+    settings.starts = 2;
+    const auto fit_on = [&](int threads) {
+      tbb::task_arena arena(threads);
+      return arena.execute([&] { return calibrate(j, p, params, data, nullptr, settings); });
+    };
+    const CalibrationResult one = fit_on(1), two = fit_on(2);
+    EXPECT_TRUE(test::same_bits(one.fit.log_likelihood, two.fit.log_likelihood)) << "journey " << n;
+    for (std::size_t i = 0; i < params.size(); ++i) {
+      EXPECT_TRUE(test::same_bits(one.parameters[i].fitted, two.parameters[i].fitted)) << params[i].name;
+      ASSERT_EQ(one.parameters[i].se.has_value(), two.parameters[i].se.has_value()) << params[i].name;
+      if (one.parameters[i].se) {
+        EXPECT_TRUE(test::same_bits(*one.parameters[i].se, *two.parameters[i].se));
+      }
+    }
+  }
+  EXPECT_EQ(done, 6);
+  EXPECT_GT(heterogeneous, 0) << "no heterogeneous segment was fitted";
 }
 
 TEST(Calibration, HoldoutIsScoredAtTheFittedValuesWithoutRefitting) {

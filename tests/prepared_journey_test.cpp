@@ -1,5 +1,6 @@
 // A prepared journey re-solved warm for new numbers gives solve_exact's figures (to 1e-12,
-// relative above 1), whether the numbers keep the chain's pattern or change it: random journeys
+// relative above 1), and a prepared gradient figures_gradient's derivatives (to 1e-9; likewise),
+// whether the numbers keep the chain's pattern or change it: random journeys
 // (tests/random_journeys.hpp) with numbers moved a little, and with edits that change the
 // pattern (an attribute reaching 0 or 1, a transition removed or added, silent churn switched
 // off, a value gap opened, a segment or a touchpoint added).
@@ -11,11 +12,13 @@
 #include <tbb/task_arena.h>
 
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "dice.hpp"
 #include "random_journeys.hpp"
+#include "sim/exact_gradient.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/sensitivity.hpp"
 #include "sim/sweep.hpp"
@@ -300,6 +303,137 @@ TEST(PreparedJourney, SensitivityReSolvesAreColdSolvesAndTheSameOnAnyThreadCount
       const double cold = defection_rate_with(sc.journey, sc.population, p, p.improved) - base;
       EXPECT_NEAR(*p.delta_step, cold, tight);
     }
+  }
+}
+
+// Random weights on every segment's staying and touchpoint figures.
+std::vector<FigureWeights> random_weights(Dice& dice, const test::RandomScenario& sc) {
+  std::vector<FigureWeights> w(sc.population.size());
+  for (auto& s : w) {
+    s.stay = dice.uniform(-1.0, 1.0);
+    s.touchpoint.resize(sc.journey.size());
+    for (auto& t : s.touchpoint)
+      for (double& x : t) x = dice.uniform(-1.0, 1.0);
+  }
+  return w;
+}
+
+// figures_gradient's result, or its error.
+struct GradientOrError {
+  std::optional<FiguresGradient> gradient;
+  std::string error;
+};
+
+template <class Differentiate>
+GradientOrError differentiate(const test::RandomScenario& sc, const std::vector<FigureWeights>& w, Differentiate&& d) {
+  GradientOrError out;
+  try {
+    out.gradient = d(sc.journey, sc.population, solve_exact(sc.journey, sc.population), w);
+  } catch (const SolverError& e) {
+    out.error = e.what();
+  }
+  return out;
+}
+
+void expect_same_gradient(const GradientOrError& warm, const GradientOrError& cold, const std::string& what) {
+  ASSERT_EQ(warm.gradient.has_value(), cold.gradient.has_value()) << what << ": " << warm.error << cold.error;
+  if (!cold.gradient) {
+    EXPECT_EQ(warm.error, cold.error) << what;
+    return;
+  }
+  const FiguresGradient &a = *warm.gradient, &b = *cold.gradient;
+  const auto close = [&](double x, double y, const std::string& which) {
+    EXPECT_LE(std::fabs(x - y), 1e-9 * std::max(1.0, std::fabs(y))) << what << " " << which << ": " << x << " vs " << y;
+  };
+  close(a.value, b.value, "value");
+  ASSERT_EQ(a.touchpoint.size(), b.touchpoint.size()) << what;
+  for (std::size_t k = 0; k < a.touchpoint.size(); ++k)
+    for (std::size_t t = 0; t < a.touchpoint[k].size(); ++t) {
+      ASSERT_EQ(a.touchpoint[k][t].has_value(), b.touchpoint[k][t].has_value()) << what << " touchpoint " << k;
+      if (b.touchpoint[k][t]) close(*a.touchpoint[k][t], *b.touchpoint[k][t], "touchpoint " + std::to_string(k));
+    }
+  ASSERT_EQ(a.segment.size(), b.segment.size()) << what;
+  for (std::size_t s = 0; s < a.segment.size(); ++s)
+    for (std::size_t q = 0; q < a.segment[s].size(); ++q)
+      close(a.segment[s][q], b.segment[s][q], "segment " + std::to_string(s));
+}
+
+void prepared_gradient_equals_cold(bool adopt_new_pattern) {
+  Dice dice(41);
+  auto scenarios = test::scenarios();
+  scenarios.resize(40);
+  int index = 0;
+  for (const auto& sc : scenarios) {
+    const std::string name = "journey " + std::to_string(index++);
+    const auto weights = random_weights(dice, sc);
+    PreparedGradient prepared(adopt_new_pattern);
+    const auto warm = [&](const Journey& j, const Population& p, const ExactSolution& at,
+                          const std::vector<FigureWeights>& w) { return prepared.gradient(j, p, at, w); };
+    const auto cold = [](const Journey& j, const Population& p, const ExactSolution& at,
+                         const std::vector<FigureWeights>& w) { return figures_gradient(j, p, at, w); };
+    expect_same_gradient(differentiate(sc, weights, warm), differentiate(sc, weights, cold), name + " prepared");
+    for (int round = 0; round < 2; ++round) {
+      const auto m = moved(dice, sc);
+      expect_same_gradient(differentiate(m, weights, warm), differentiate(m, weights, cold), name + " moved");
+    }
+    // Edits that keep the journey's size and segments (weights are per touchpoint and segment).
+    for (int kind : {0, 1, 2, 3, 4, 6, 7}) {
+      const std::string edit = name + " edit " + std::to_string(kind);
+      const auto e = new_pattern(dice, sc, kind);
+      expect_same_gradient(differentiate(e, weights, warm), differentiate(e, weights, cold), edit);
+      const auto m = moved(dice, sc);
+      expect_same_gradient(differentiate(m, weights, warm), differentiate(m, weights, cold), edit + ", moved back");
+    }
+  }
+}
+
+TEST(PreparedGradient, EqualsFiguresGradientOnRandomJourneysAdoptingNewPatterns) {
+  prepared_gradient_equals_cold(true);
+}
+
+TEST(PreparedGradient, EqualsFiguresGradientOnRandomJourneysKeepingTheFirstPattern) {
+  prepared_gradient_equals_cold(false);
+}
+
+// Without adopting new patterns, the derivatives at given numbers are the same bits whatever was
+// differentiated between: what lets calibration's information columns run on any thread.
+TEST(PreparedGradient, KeepingTheFirstPatternTheCallsBetweenDoNotMatter) {
+  Dice dice(7);
+  auto scenarios = test::scenarios();
+  scenarios.resize(20);
+  for (const auto& sc : scenarios) {
+    const auto weights = random_weights(dice, sc);
+    const auto point = moved(dice, sc);
+    const auto at_point = [&](PreparedGradient& g) {
+      return differentiate(point, weights,
+                           [&](const Journey& j, const Population& p, const ExactSolution& at,
+                               const std::vector<FigureWeights>& w) { return g.gradient(j, p, at, w); });
+    };
+    PreparedGradient direct(false), detour(false);
+    differentiate(sc, weights,
+                  [&](const Journey& j, const Population& p, const ExactSolution& at,
+                      const std::vector<FigureWeights>& w) { return direct.gradient(j, p, at, w); });
+    differentiate(sc, weights,
+                  [&](const Journey& j, const Population& p, const ExactSolution& at,
+                      const std::vector<FigureWeights>& w) { return detour.gradient(j, p, at, w); });
+    for (int kind : {0, 4, 7}) {
+      const auto e = new_pattern(dice, sc, kind);
+      differentiate(e, weights,
+                    [&](const Journey& j, const Population& p, const ExactSolution& at,
+                        const std::vector<FigureWeights>& w) { return detour.gradient(j, p, at, w); });
+      differentiate(moved(dice, sc), weights,
+                    [&](const Journey& j, const Population& p, const ExactSolution& at,
+                        const std::vector<FigureWeights>& w) { return detour.gradient(j, p, at, w); });
+    }
+    const auto a = at_point(direct), b = at_point(detour);
+    ASSERT_EQ(a.gradient.has_value(), b.gradient.has_value());
+    if (!a.gradient) continue;
+    EXPECT_TRUE(test::same_bits(a.gradient->value, b.gradient->value));
+    for (std::size_t k = 0; k < a.gradient->touchpoint.size(); ++k)
+      for (std::size_t t = 0; t < a.gradient->touchpoint[k].size(); ++t)
+        if (a.gradient->touchpoint[k][t]) {
+          EXPECT_TRUE(test::same_bits(*a.gradient->touchpoint[k][t], *b.gradient->touchpoint[k][t])) << k;
+        }
   }
 }
 
