@@ -459,6 +459,17 @@ class Calibrate(unittest.TestCase):
         with open(self.observed, "rb") as f:
             self.assertEqual(f.read(), before)
 
+    def test_ctrl_c_stops_a_fit(self):
+        # 64 starts of every reliability and churn take about half a minute; the interrupt must
+        # end the call long before, not once the fit is done.
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        started = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            self.s.calibrate(self.observed, fit=["*.reliability", "segment:*.silent_churn"], starts=64)
+        timer.join()
+        self.assertLess(time.monotonic() - started, 10.0)
+
     def test_a_changed_scenario_is_not_calibrated_as_if_it_were_its_file(self):
         with self.assertRaisesRegex(cxsim.UsageError, "with_changes"):
             self.s.with_changes({"install.reliability": 0.9}).calibrate(self.observed, fit=FIT)
