@@ -27,7 +27,8 @@ unset VIRTUAL_ENV PYTHONPATH PYTHONHOME
 }
 
 rm -rf "$build/install-python-test"
-mkdir -p "$build/install-python-test"
+mkdir -p "$build/install-python-test/tmp"
+export TMPDIR="$build/install-python-test/tmp"  # venv's ensurepip unpacks pip in a temporary folder
 "$python" -m venv --system-site-packages "$venv"
 PYTHON="$venv/bin/python3" CXSIM_BUILD_DIR="$build" "$source/scripts/install-python.sh"
 
