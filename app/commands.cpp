@@ -8,7 +8,6 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <filesystem>
 #include <functional>
@@ -19,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "analysis/calibration_study.hpp"
 #include "analysis/compare_study.hpp"
 #include "analysis/run_study.hpp"
 #include "analysis/threads.hpp"
@@ -43,8 +43,6 @@
 #include "io/staging_folder.hpp"
 #include "io/starter_templates.hpp"
 #include "io/calibration_report.hpp"
-#include "io/fit_parameters.hpp"
-#include "io/fitted_scenario.hpp"
 #include "io/observed_loader.hpp"
 #include "io/names.hpp"
 #include "io/sensitivity_report.hpp"
@@ -56,7 +54,6 @@
 #include "sim/engine_agreement.hpp"
 #include "sim/exact_solver.hpp"
 #include "studio/studio_server.hpp"
-#include "sim/headline_fit.hpp"
 #include "sim/monte_carlo.hpp"
 
 namespace cxsim {
@@ -863,15 +860,6 @@ int run_sweep(const SweepOptions& o) {
 
 namespace {
 
-std::string utc_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
-  return buf;
-}
-
 // Where each segment's own customers are lost: an exact solve with only that segment walking,
 // its three biggest losses with their main cause (per 1,000 customers of the segment).
 nlohmann::ordered_json persona_losses(const ScenarioModel& model) {
@@ -1293,118 +1281,26 @@ int run_new(const NewOptions& o) {
   return 0;
 }
 
-namespace {
-
-std::string fitted_header(const CalibrateOptions& o, const LoadedScenario& loaded,
-                          const std::vector<std::string>& observed_inputs, const CalibrationResult& r) {
-  std::ostringstream h;
-  h << "Fitted by cxsim calibrate " CXSIM_VERSION " on " << utc_now() << ".\n";
-  h << "Scenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n";
-  h << "Observed counts: " << one_line(o.observed) << " (SHA-256 " << sha256_of_files(observed_inputs) << ")\n";
-  h << "\nFitted by maximum likelihood (" << r.starts.size()
-    << " starts; 95% intervals from the observed information):\n";
-  for (const auto& p : r.parameters) {
-    h << "  " << one_line(p.parameter.name) << ": " << shortest_text(p.start) << " -> " << shortest_text(p.fitted);
-    if (p.ci95)
-      h << "  (se " << shortest_text(*p.se) << ", 95% [" << shortest_text((*p.ci95)[0]) << ", "
-        << shortest_text((*p.ci95)[1]) << "])";
-    if (p.at_bound) h << "  (at a bound of its range)";
-    h << "\n";
-  }
-  h << formatted("Log-likelihood %.10g, deviance %.6g over %zu counts", r.fit.log_likelihood, r.fit.deviance,
-                 r.fit.rows.size());
-  if (r.fit.degrees_of_freedom)
-    h << formatted(" (%.0f degrees of freedom, p = %.2g)", *r.fit.degrees_of_freedom, *r.fit.p_value);
-  h << formatted(". Defection rate %.4f%% (was %.4f%%).\n", 100.0 * r.defection_rate_fitted,
-                 100.0 * r.defection_rate_start);
-  for (const auto& w : r.warnings) h << "Warning: " << one_line(w) << "\n";
-  h << "\nEverything else is as in the scenario, whose comments are not carried over; the touchpoint\n"
-       "and transition tables are written inline so this file stands alone.\n";
-  return h.str();
-}
-
-}  // namespace
-
-// Writes a scenario that must load (anything else is a bug here, and then nothing is written). It
-// is checked in a private folder (mkdtemp) of the temporary folder: a predictable name there
-// would let another user plant a symlink that this process then writes through.
-void write_checked_scenario(OutputFile& out, const std::string& yaml) {
-  std::optional<StagingFolder> scratch;
-  try {
-    scratch.emplace(std::filesystem::temp_directory_path().string(), "fitted");
-  } catch (const std::exception&) {
-    // no usable temporary folder: the check is a safeguard, not a requirement
-  }
-  if (scratch) {
-    const CheckedScenario check = check_scenario(scratch->write("fitted.yaml", yaml));
-    if (check.diagnostics.has_errors()) {
-      for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
-      throw std::runtime_error("the fitted scenario does not load; please report this with the scenario");
-    }
-  }
-  out.stream() << yaml;
-  out.commit();
-}
-
-// Every step of a fit is an exact solve: refuse early rather than run for hours.
-void refuse_if_too_large_to_fit(const Journey& journey) {
-  if (journey.size() > limits::exact_solver_touchpoints)
-    throw UsageError(
-        "calibrate solves the journey exactly dozens of times, and the exact solver is for journeys of up to " +
-        std::to_string(limits::exact_solver_touchpoints) + " touchpoints; this one has " +
-        std::to_string(journey.size()));
-}
-
 // calibrate --defection-rate R: one factor on every sensitivity meets a known headline.
 int run_headline_fit(const CalibrateOptions& o, Format format) {
   std::string why;
   const auto target = parse_real(*o.defection_rate, why);
   if (!target) throw UsageError("--defection-rate " + *o.defection_rate + ": " + why);
-  if (!(*target >= 0.0 && *target <= 1.0))
-    throw UsageError(
-        "--defection-rate must be a share in [0, 1] (30% is 0.3)" +
-        std::string(*target > 1.0 && *target <= 100.0 ? "; did you mean " + shortest_text(*target / 100.0) + "?" : ""));
+  check_headline_target(*target, "--defection-rate");
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
-  const ScenarioModel& m = loaded.model;
-  refuse_if_too_large_to_fit(m.journey);
+  refuse_if_too_large_to_fit(loaded.model.journey);
   OutputFile out(o.out, loaded.scenario.inputs);
-  HeadlineFit fit;
+  HeadlineStudy study;
   try {
-    fit = fit_headline(m.journey, m.population, *target);
+    study = headline_study(loaded.scenario, loaded.model, o.scenario, *target);
   } catch (const std::domain_error& e) {
     throw std::runtime_error(std::string(e.what()) + "; nothing was written to '" + o.out + "'");
   }
-  std::ostringstream h;
-  h << "Fitted by cxsim calibrate " CXSIM_VERSION " --defection-rate " << shortest_text(*target) << " on " << utc_now()
-    << ".\nScenario: " << one_line(o.scenario) << " (SHA-256 " << sha256_of_files(loaded.scenario.inputs) << ")\n"
-    << "Every sensitivity of every segment (reliability, relevance, value, effort) multiplied by "
-    << formatted("%.6g", fit.factor)
-    << formatted(": the exact defection rate goes from %.4f%% to %.4f%%.\n", 100.0 * fit.defection_rate_before,
-                 100.0 * fit.defection_rate_after)
-    << "Walk-away odds are written as the hazards they became. Everything else is as in the scenario,\n"
-       "whose comments are not carried over; the tables are written inline so this file stands alone.\n";
-  write_checked_scenario(out, scenario_yaml_with(loaded.scenario, m.journey, fit.population, true, h.str()));
-  // Variant patches that set sensitivities keep their own numbers: say so.
-  std::vector<std::string> unscaled;
-  for (const auto& v : loaded.scenario.variants)
-    for (const auto& s : v.segments)
-      for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
-        if (s.given.test(segment_field_count + i)) {
-          unscaled.push_back(v.name);
-          i = sensitivity_keys.size();
-        }
+  write_checked_scenario(out, study.fitted_yaml);
+  const HeadlineFit& fit = study.fit;
   if (format == Format::json) {
-    nlohmann::ordered_json j;
-    j["scenario"] = loaded.scenario.name;
-    j["target_defection_rate"] = *target;
-    j["factor"] = fit.factor;
-    j["defection_rate_before"] = fit.defection_rate_before;
-    j["defection_rate_after"] = fit.defection_rate_after;
-    j["reachable"] = {fit.lowest, fit.highest};
-    j["exact_solves"] = fit.solves;
-    j["fitted_file"] = o.out;
-    std::cout << j.dump(2) << '\n';
+    std::cout << study.to_json(o.out).dump(2) << '\n';
   } else {
     std::cout << formatted(
                      "Every sensitivity of every segment times %.6g: defection rate %.4f%% -> %.4f%% (target %.4f%%; "
@@ -1413,11 +1309,12 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
                      100.0 * fit.lowest, 100.0 * fit.highest)
               << "fitted scenario written to " << o.out << '\n';
   }
-  for (const auto& v : unscaled)
+  for (const auto& v : study.unscaled_variants)
     std::cerr << "cxsim: warning: variant '" << v << "' sets sensitivities of its own; they were not scaled\n";
   return 0;
 }
 
+// The options wired into a CalibrationRequest; the fit itself is analysis/calibration_study.
 int run_calibrate(const CalibrateOptions& o) {
   Format format = format_option(o.format);
   if (format == Format::csv)
@@ -1431,66 +1328,31 @@ int run_calibrate(const CalibrateOptions& o) {
   }
   if (o.observed.empty() || o.fit.empty())
     throw UsageError("calibrate needs --observed OBSERVED.yaml and --fit PARAMETER (or --defection-rate RATE)");
-  CalibrationSettings settings;
-  settings.starts =
-      static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(settings.starts), 1, 64));
-  settings.seed = count_option(o.seed, "--seed", settings.seed, 0);
+  CalibrationRequest request;
+  request.scenario_file = o.scenario;
+  request.observed = o.observed;
+  request.holdout = o.holdout;
+  request.fit = o.fit;
+  request.settings.starts =
+      static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(request.settings.starts), 1, 64));
+  request.settings.seed = count_option(o.seed, "--seed", request.settings.seed, 0);
+  request.settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
+  request.threads = threads;
+  request.accept_poor_fit = o.accept_poor_fit;
   LoadedScenario loaded = load_scenario(o.scenario, "");
   print_warnings(loaded.warnings);
-  const ScenarioModel& m = loaded.model;
-  refuse_if_too_large_to_fit(m.journey);
-  Diagnostics diag;
-  const ObservedFile observed = load_observed(o.observed, m.journey, m.population, diag);
-  std::optional<ObservedFile> holdout;
-  if (!o.holdout.empty()) holdout = load_observed(o.holdout, m.journey, m.population, diag);
-  if (diag.has_errors()) throw InputError(diag.sorted());
-  print_warnings(diag.sorted());
-  std::vector<std::string> inputs = loaded.scenario.inputs;
-  inputs.insert(inputs.end(), observed.inputs.begin(), observed.inputs.end());
-  if (holdout) inputs.insert(inputs.end(), holdout->inputs.begin(), holdout->inputs.end());
-  OutputFile out(o.out, inputs);
-  settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
-  const CalibrationResult result = with_threads(threads, [&](int) {
-    const std::vector<FitParameter> parameters = resolve_fit_parameters(o.fit, m.journey, m.population);
-    std::cerr << "cxsim: calibrate: fitting " << parameters.size() << " parameter"
-              << (parameters.size() == 1 ? "" : "s") << "\n";
-    try {
-      return calibrate(m.journey, m.population, parameters, observed.data, holdout ? &holdout->data : nullptr,
-                       settings);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(e.what());
-    }
-  });
-  // Starting values are not a fit, and a model far from the counts is no calibration: say why,
-  // print the report (its residuals show where), and write nothing.
-  const auto refuse = [&](const std::string& why) {
-    std::cout << format_calibration(CalibrationReport{loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name,
-                                                      o.observed, o.holdout, "", &result},
-                                    format)
-              << std::flush;
-    throw std::runtime_error(why + "; nothing was written to '" + o.out + "'");
-  };
-  if (result.unmoved)
-    refuse(
-        "the fit never moved from its starting point (every step made the likelihood worse or could not be solved), "
-        "so there are no fitted values to write");
-  if (result.fit.p_value && *result.fit.p_value < poor_fit_p &&
-      result.fit.deviance > poor_fit_ratio * *result.fit.degrees_of_freedom && !o.accept_poor_fit)
-    refuse(
-        formatted("the model cannot fit the counts: deviance %.6g is more than %.0f times its %.0f degrees of freedom "
-                  "(p = %.2g); change the journey or what is fitted (the largest Pearson residuals show where), or "
-                  "add --accept-poor-fit to write it anyway",
-                  result.fit.deviance, poor_fit_ratio, *result.fit.degrees_of_freedom, *result.fit.p_value));
-  write_checked_scenario(
-      out, fitted_scenario_yaml(loaded.scenario, result, fitted_header(o, loaded, observed.inputs, result)));
-  CalibrationReport report;
-  report.scenario = loaded.scenario.name.empty() ? o.scenario : loaded.scenario.name;
-  report.observed = o.observed;
-  report.holdout = o.holdout;
-  report.fitted_file = o.out;
-  report.result = &result;
-  std::cout << format_calibration(report, format) << std::flush;
-  for (const auto& w : result.warnings) std::cerr << "cxsim: warning: " << one_line(w) << '\n';
+  const CalibrationInputs inputs = read_calibration_inputs(loaded.scenario, loaded.model, request);
+  print_warnings(inputs.warnings);
+  OutputFile out(o.out, inputs.files);
+  const CalibrationStudy study = calibration_study(loaded.scenario, loaded.model, inputs, request);
+  // Refused: the report (its residuals show where), the reason, and nothing written.
+  if (study.refusal) {
+    std::cout << format_calibration(study.report(""), format) << std::flush;
+    throw std::runtime_error(*study.refusal + "; nothing was written to '" + o.out + "'");
+  }
+  write_checked_scenario(out, study.fitted_yaml);
+  std::cout << format_calibration(study.report(o.out), format) << std::flush;
+  for (const auto& w : study.result.warnings) std::cerr << "cxsim: warning: " << one_line(w) << '\n';
   return 0;
 }
 

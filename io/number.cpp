@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 namespace cxsim {
 
@@ -98,6 +99,15 @@ std::string table_number(double x) {
   const auto r = size >= 1e-6 && size < 1e15 ? std::to_chars(buf, buf + sizeof buf, y, std::chars_format::fixed)
                                              : std::to_chars(buf, buf + sizeof buf, y);
   return std::string(buf, r.ptr);
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M UTC", &tm);
+  return buf;
 }
 
 }  // namespace cxsim

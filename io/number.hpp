@@ -20,4 +20,7 @@ std::string shortest_text(double x);
 // and counts (900000, not 9e+05); exponents only for the very small or very large; never -0.
 std::string table_number(double x);
 
+// The time now, to the minute, for the headers of files cxsim writes: "2026-12-06 14:20 UTC".
+std::string utc_now();
+
 }  // namespace cxsim

@@ -15,6 +15,7 @@
 #include <optional>
 #include <thread>
 
+#include "analysis/calibration_study.hpp"
 #include "analysis/compare_study.hpp"
 #include "analysis/run_study.hpp"
 #include "analysis/threads.hpp"
@@ -35,6 +36,7 @@ namespace {
 PyObject* input_error_type = nullptr;
 PyObject* usage_error_type = nullptr;
 PyObject* solver_error_type = nullptr;
+PyObject* calibration_error_type = nullptr;
 
 // Runs f(context) on a worker thread with the GIL released, checking for Ctrl-C every 50 ms:
 // on KeyboardInterrupt the study is cancelled, its partial result dropped, and the interrupt
@@ -86,8 +88,8 @@ std::string variant_key(const std::optional<std::string>& v) {
 // A scenario as Python holds it: checked, immutable, shared by the scenarios made from it.
 class PyScenario {
  public:
-  PyScenario(std::shared_ptr<const Scenario> source, std::vector<std::string> warnings)
-      : source_(std::move(source)), warnings_(std::move(warnings)) {}
+  PyScenario(std::shared_ptr<const Scenario> source, std::vector<std::string> warnings, bool changed = false)
+      : source_(std::move(source)), warnings_(std::move(warnings)), changed_(changed) {}
 
   static PyScenario load(const std::string& path) {
     LoadedScenario loaded = load_scenario(path, "");
@@ -114,12 +116,16 @@ class PyScenario {
   }
 
   PyScenario with_changes(const std::vector<NamedChange>& changes) const {
-    return PyScenario(std::make_shared<const Scenario>(cxsim::with_changes(*source_, changes)), {});
+    return PyScenario(std::make_shared<const Scenario>(cxsim::with_changes(*source_, changes)), {}, true);
   }
+
+  // Made by with_changes: no longer the scenario its file holds.
+  bool changed() const { return changed_; }
 
  private:
   std::shared_ptr<const Scenario> source_;
   std::vector<std::string> warnings_;
+  bool changed_ = false;
 };
 
 WalkRequest walk_request(std::optional<std::uint64_t> customers, std::optional<std::uint64_t> seed,
@@ -233,6 +239,81 @@ Answer sensitivity(const PyScenario& s, const std::optional<std::string>& varian
   return {format_sensitivity(report, Format::json), warnings};
 }
 
+// A calibration as Python holds it: the study (its report, FITTED.yaml's text) and the warnings.
+struct PyCalibration {
+  std::shared_ptr<const CalibrationStudy> study;
+  std::shared_ptr<const HeadlineStudy> headline;
+  std::vector<std::string> warnings;
+
+  // The JSON of `cxsim calibrate --format json` with --out `fitted_file` ("" for none).
+  std::string json(const std::string& fitted_file) const {
+    if (headline) return headline->to_json(fitted_file).dump(2) + "\n";
+    return format_calibration(study->report(fitted_file), Format::json);
+  }
+  std::optional<std::string> refusal() const { return study ? study->refusal : std::nullopt; }
+
+  // Writes FITTED.yaml to `path` as --out does: checked to load, never over an input, whole or
+  // not at all.
+  void save(const std::string& path) const {
+    const std::string& yaml = headline ? headline->fitted_yaml : study->fitted_yaml;
+    if (yaml.empty()) throw std::runtime_error(*study->refusal + "; nothing was written to '" + path + "'");
+    OutputFile out(path, headline ? headline->files : study->files);
+    py::gil_scoped_release release;
+    write_checked_scenario(out, yaml);
+  }
+};
+
+void refuse_changed(const PyScenario& s) {
+  if (s.changed())
+    throw UsageError("calibrate fits the scenario as its file '" + s.source().path +
+                     "' has it, and this one was changed by with_changes; save the changes to a file and load that");
+}
+
+PyCalibration calibrate_counts(const PyScenario& s, const std::string& observed, const std::string& holdout,
+                               const std::vector<std::string>& fit, std::uint64_t starts, std::uint64_t seed,
+                               std::uint64_t threads, bool accept_poor_fit) {
+  refuse_changed(s);
+  if (starts < 1 || starts > 64) throw UsageError("starts must be between 1 and 64, not " + std::to_string(starts));
+  CalibrationRequest request;
+  request.scenario_file = s.source().path;
+  request.observed = observed;
+  request.holdout = holdout;
+  request.fit = fit;
+  request.settings.starts = static_cast<int>(starts);
+  request.settings.seed = seed;
+  request.threads = threads;
+  request.accept_poor_fit = accept_poor_fit;
+  request.accept_poor_fit_option = "pass accept_poor_fit=True";
+  const auto model = s.model(std::nullopt, std::nullopt);
+  const CalibrationInputs inputs = read_calibration_inputs(s.source(), *model, request);
+  PyCalibration out;
+  for (const auto& w : inputs.warnings) out.warnings.push_back(w.to_string());
+  out.study = std::make_shared<const CalibrationStudy>(cancellable([&](tbb::task_group_context* cancel) {
+    CalibrationRequest mine = request;
+    mine.cancel = cancel;
+    return calibration_study(s.source(), *model, inputs, mine);
+  }));
+  out.warnings.insert(out.warnings.end(), out.study->result.warnings.begin(), out.study->result.warnings.end());
+  return out;
+}
+
+PyCalibration calibrate_headline(const PyScenario& s, double defection_rate) {
+  refuse_changed(s);
+  check_headline_target(defection_rate, "defection_rate");
+  const auto model = s.model(std::nullopt, std::nullopt);
+  PyCalibration out;
+  try {
+    out.headline = std::make_shared<const HeadlineStudy>(cancellable(
+        [&](tbb::task_group_context*) { return headline_study(s.source(), *model, s.source().path, defection_rate); }));
+  } catch (const std::domain_error& e) {
+    PyErr_SetString(calibration_error_type, e.what());
+    throw py::error_already_set();
+  }
+  for (const auto& v : out.headline->unscaled_variants)
+    out.warnings.push_back("variant '" + v + "' sets sensitivities of its own; they were not scaled");
+  return out;
+}
+
 // The error a Python caller sees for bad input: cxsim.InputError (a ValueError) carrying the
 // CLI's message and, for the first problem, its file, line and column.
 void raise_input_error(const InputError& e) {
@@ -274,7 +355,13 @@ PYBIND11_MODULE(_cxsim, m) {
                                                 PyExc_RuntimeError, nullptr);
   m.add_object("InputError", py::handle(input_error_type));
   m.add_object("UsageError", py::handle(usage_error_type));
+  calibration_error_type = PyErr_NewExceptionWithDoc(
+      "cxsim.CalibrationError",
+      "A calibration that must not be written: the fit never moved, the model cannot fit the counts, or no factor "
+      "meets the defection rate. The message is the CLI's.",
+      PyExc_RuntimeError, nullptr);
   m.add_object("SolverError", py::handle(solver_error_type));
+  m.add_object("CalibrationError", py::handle(calibration_error_type));
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -338,7 +425,16 @@ PYBIND11_MODULE(_cxsim, m) {
                              })
       .def("with_changes", &PyScenario::with_changes, py::arg("changes"));
 
+  py::class_<PyCalibration>(m, "Calibration")
+      .def("json", &PyCalibration::json, py::arg("fitted_file"))
+      .def_property_readonly("refusal", &PyCalibration::refusal)
+      .def_readonly("warnings", &PyCalibration::warnings)
+      .def("save", &PyCalibration::save, py::arg("path"));
+
   m.def("load", &PyScenario::load, py::arg("path"));
+  m.def("calibrate", &calibrate_counts, py::arg("scenario"), py::arg("observed"), py::arg("holdout"), py::arg("fit"),
+        py::arg("starts"), py::arg("seed"), py::arg("threads"), py::arg("accept_poor_fit"));
+  m.def("calibrate_headline", &calibrate_headline, py::arg("scenario"), py::arg("defection_rate"));
   m.def("run", &run, py::arg("scenario"), py::arg("variant"), py::arg("segment"), py::arg("customers"), py::arg("seed"),
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"));
   m.def("exact", &exact, py::arg("scenario"), py::arg("variant"), py::arg("segment"));

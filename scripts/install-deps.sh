@@ -2,8 +2,17 @@
 # Installs the Debian packages cxsim needs (as root, or through sudo). Safe to run every time:
 # it only calls apt-get when something is missing. With --python, also pandas for the Python
 # module. With --tests, also what the tests need beyond the build: pandas, NumPy (the peer of
-# bench/), Chromium, which renders `cxsim report` pages headless, and what runs the notebook.
+# bench/), Chromium, which renders `cxsim report` pages headless, what runs the notebook, and
+# python3-venv, in which a test installs the module as a user would (scripts/install-python.sh).
+# With --check (alone or after either), nothing is installed: what is missing is listed, exit 1.
 set -euo pipefail
+mode="" check=false
+for arg in "$@"; do
+  case "$arg" in
+    --check) check=true ;;
+    *) mode="$arg" ;;
+  esac
+done
 
 packages=(
   build-essential cmake ninja-build pkg-config
@@ -15,12 +24,12 @@ packages=(
 )
 # The Python module's users (scripts/install-python.sh) get pandas; the tests also run the
 # notebook in docs/notebooks/ (nbclient, a kernel, matplotlib).
-if [ "${1:-}" = "--python" ] || [ "${1:-}" = "--tests" ]; then
+if [ "$mode" = "--python" ] || [ "$mode" = "--tests" ]; then
   packages+=(python3 python3-pandas)
 fi
-if [ "${1:-}" = "--tests" ]; then
+if [ "$mode" = "--tests" ]; then
   packages+=(clang-format python3-numpy python3-yaml chromium chromium-driver python3-selenium python3-nbclient python3-nbformat
-            python3-ipykernel python3-matplotlib)
+            python3-ipykernel python3-matplotlib python3-venv)
 fi
 # .ci/run compiles its three builds through ccache, kept between runs.
 if [ "${1:-}" = "--tests" ]; then
@@ -37,6 +46,10 @@ for p in "${packages[@]}"; do
 done
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
+fi
+if $check; then
+  echo "install-deps: missing: ${missing[*]}" >&2
+  exit 1
 fi
 
 sudo=""

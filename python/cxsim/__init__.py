@@ -6,6 +6,7 @@
     s.run(customers=200_000, seed=7).outcomes  # the Monte Carlo estimate, with 95% intervals
     s.compare().redesigns                      # every redesign against the baseline, paired
     s.with_changes({"install.reliability": 0.95}).exact().defection_rate
+    s.calibrate("observed.yaml", fit=["install.reliability"]).save("fitted.yaml")
 
 Every figure is computed by the same code as the `cxsim` command and equals its JSON output
 (`to_dict()`), bit for bit, for the same scenario, seed and options. Tables are tidy pandas
@@ -13,7 +14,8 @@ DataFrames: one row per thing, the scenario and variant in every row, numbers as
 intervals as `ci95_low` / `ci95_high`.
 
 Bad input raises `cxsim.InputError` (a ValueError) with `file`, `line`, `column` and the CLI's
-message; bad arguments raise `cxsim.UsageError` (also a ValueError). Long runs release the GIL
+message; bad arguments raise `cxsim.UsageError` (also a ValueError); a calibration that must not
+be written raises `cxsim.CalibrationError` (a RuntimeError) with the CLI's reason. Long runs release the GIL
 and stop on Ctrl-C (KeyboardInterrupt) within a fraction of a second.
 """
 
@@ -26,7 +28,7 @@ import warnings as _warnings
 from typing import Iterable, Mapping, Optional, Sequence
 
 from . import _cxsim
-from ._cxsim import InputError, SolverError, UsageError
+from ._cxsim import CalibrationError, InputError, SolverError, UsageError
 
 __all__ = [
     "load",
@@ -37,9 +39,11 @@ __all__ = [
     "Comparison",
     "Portfolio",
     "Sensitivity",
+    "Calibration",
     "InputError",
     "UsageError",
     "SolverError",
+    "CalibrationError",
 ]
 
 
@@ -348,6 +352,85 @@ class Sensitivity(_FromJson):
         return f"<cxsim.Sensitivity {self._data.get('scenario')!r} {self._data.get('variant')}>"
 
 
+class Calibration(_FromJson):
+    """A scenario fitted to observed counts (`Scenario.calibrate`), as `cxsim calibrate`: the
+    fitted values with their intervals, observed against expected, and the fitted scenario, which
+    `save(path)` writes as `--out` does. `to_dict()` is the command's `--format json`, its
+    `fitted_scenario` the file last saved to (None before). With `defection_rate=`, the JSON is
+    that of `cxsim calibrate --defection-rate` (its `fitted_file` likewise)."""
+
+    def __init__(self, native, data: dict, warnings: Sequence[str]):
+        super().__init__(data, warnings)
+        self._native = native
+
+    @property
+    def scenario(self) -> str:
+        return self._data["scenario"]
+
+    @property
+    def headline(self) -> bool:
+        """True for a fit to a known defection rate (`defection_rate=`)."""
+        return "target_defection_rate" in self._data
+
+    @property
+    def defection_rate(self) -> float:
+        """The exact defection rate with the fitted values."""
+        d = self._data
+        return d["defection_rate_after"] if self.headline else d["defection_rate"]["fitted"]
+
+    @property
+    def parameters(self):
+        """One row per fitted number: its scenario value (`start`), the fitted value, its standard
+        error and 95% interval (None where none is given), the range it was fitted in. For a
+        headline fit, one row: the factor on every sensitivity."""
+        d = self._data
+        columns = ["scenario", "parameter", "start", "fitted", "se", "ci95_low", "ci95_high", "lower", "upper",
+                   "at_bound"]
+        if self.headline:
+            rows = [dict(scenario=d["scenario"], parameter="sensitivity factor", start=1.0, fitted=d["factor"],
+                         se=None, ci95_low=None, ci95_high=None, lower=0.0, upper=None, at_bound=False)]
+        else:
+            rows = []
+            for p in d["parameters"]:
+                ci = p["ci95"] or [None, None]
+                rows.append(dict(scenario=d["scenario"], parameter=p["name"], start=p["start"], fitted=p["fitted"],
+                                 se=p["se"], ci95_low=ci[0], ci95_high=ci[1], lower=p["lower"], upper=p["upper"],
+                                 at_bound=p["at_bound"]))
+        return _pandas().DataFrame(rows, columns=columns)
+
+    def _fit_rows(self, fit, data: str):
+        return [dict(scenario=self._data["scenario"], data=data, measure=r["measure"], observed=r["observed"],
+                     expected=r["expected"], pearson_residual=r["pearson_residual"], structural_zero=r["structural_zero"])
+                for r in fit]
+
+    @property
+    def fit(self):
+        """One row per count: observed against expected with its Pearson residual; `data` says
+        whether the count was fitted ("observed") or only checked ("holdout")."""
+        d = self._data
+        rows = [] if self.headline else self._fit_rows(d["fit"], "observed")
+        if not self.headline and d.get("holdout"):
+            rows += self._fit_rows(d["holdout"]["fit"], "holdout")
+        columns = ["scenario", "data", "measure", "observed", "expected", "pearson_residual", "structural_zero"]
+        return _pandas().DataFrame(rows, columns=columns)
+
+    def save(self, path) -> None:
+        """Write the fitted scenario to `path`, exactly as `cxsim calibrate --out PATH` would:
+        checked to load first, whole or not at all, never over the scenario or the counts."""
+        path = _os.fspath(path)
+        self._native.save(path)
+        self._data["fitted_file" if self.headline else "fitted_scenario"] = path
+
+    def __repr__(self) -> str:
+        d = self._data
+        if self.headline:
+            return (f"<cxsim.Calibration {d['scenario']!r}: every sensitivity times {d['factor']:.6g}, "
+                    f"defection rate {100 * d['defection_rate_after']:.3f}%>")
+        names = ", ".join(p["name"] for p in d["parameters"])
+        return (f"<cxsim.Calibration {d['scenario']!r}: {names}; deviance {d['deviance']:.4g}, "
+                f"defection rate {100 * d['defection_rate']['fitted']:.3f}%>")
+
+
 class Portfolio:
     """Several scenario files, each compared with its redesigns: the management table."""
 
@@ -481,6 +564,40 @@ class Scenario:
             rows.append(dict(scenario=d["scenario"], variant=d["variant"], number=name, value=value,
                              defection_rate=d["defection_rate"], **{f"outcome_{k}": v for k, v in d["outcomes"].items()}))
         return _pandas().DataFrame(rows)
+
+    def calibrate(self, observed=None, fit: Optional[Sequence[str]] = None, holdout=None, starts: int = 4,
+                  seed: int = 1, threads: int = 0, accept_poor_fit: bool = False,
+                  defection_rate: Optional[float] = None) -> Calibration:
+        """Fit numbers of the journey to observed counts by maximum likelihood, as `cxsim calibrate
+        SCENARIO --observed OBSERVED --fit ...`: `fit` names them as --fit does
+        ("install.reliability", "*.reliability", "segment:*.silent_churn"); `holdout` is more counts
+        to check the fit against. A fit far from the counts raises CalibrationError unless
+        `accept_poor_fit`. With `defection_rate=R` instead (no observed counts), every sensitivity
+        of every segment is scaled by one factor so that the exact defection rate is R, as
+        `--defection-rate R`. Nothing is written until `save(path)`."""
+        if defection_rate is not None:
+            if observed is not None or fit:
+                raise UsageError("defection_rate fits one factor on every sensitivity; it takes no observed or fit")
+            native = _cxsim.calibrate_headline(self._native, float(defection_rate))
+        else:
+            if isinstance(fit, str):
+                fit = [fit]
+            if observed is None or not fit:
+                raise UsageError("calibrate needs observed (OBSERVED.yaml) and fit=[PARAMETER, ...] (or defection_rate=)")
+            native = _cxsim.calibrate(
+                self._native, _os.fspath(observed), "" if holdout is None else _os.fspath(holdout),
+                [str(f) for f in fit], _count("starts", starts, 1), _count("seed", seed),
+                _count("threads", threads) or 0, bool(accept_poor_fit),
+            )
+        data = _json.loads(native.json(""))
+        data["fitted_file" if defection_rate is not None else "fitted_scenario"] = None
+        result = Calibration(native, data, native.warnings)
+        if native.refusal is not None:
+            error = CalibrationError(native.refusal)
+            error.calibration = result
+            raise error
+        _warn(native.warnings)
+        return result
 
     def with_changes(self, changes: Mapping[str, float]) -> "Scenario":
         """A what-if without editing files: a new scenario with these numbers changed, e.g.

@@ -9,6 +9,7 @@ Every figure must equal the CLI's JSON bit for bit for the same scenario, seed a
 import csv
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -274,6 +275,204 @@ class BadInput(unittest.TestCase):
     def test_missing_file_is_an_input_error_naming_it(self):
         with self.assertRaisesRegex(cxsim.InputError, "nowhere.yaml"):
             cxsim.load(os.path.join(ROOT, "nowhere.yaml"))
+
+def simulated_counts():
+    """OBSERVED.yaml and a holdout as docs/calibration.md's worked example makes them: counts of
+    the broadband journey with installs that work 65% of the time and value seekers churning
+    faster, simulated by the command and written by scripts/simulated-observations.py."""
+    folder = copy_scenario("broadband")
+    table = os.path.join(folder, "touchpoints.csv")
+    with open(table) as f:
+        text = f.read()
+    old = "install,Engineer installation,install,field,0.75,"
+    assert old in text
+    with open(table, "w") as f:
+        f.write(text.replace(old, "install,Engineer installation,install,field,0.65,"))
+    truth = os.path.join(folder, "scenario.yaml")
+    with open(truth) as f:
+        text = f.read()
+    assert "silent_churn: 0.8 " in text
+    with open(truth, "w") as f:
+        f.write(text.replace("silent_churn: 0.8 ", "silent_churn: 1.1 "))
+    files = []
+    for name, customers, seed in (("observed", 50000, 1), ("holdout", 30000, 2)):
+        run = os.path.join(folder, name + "-run.json")
+        with open(run, "w") as f:
+            subprocess.run([CLI, "run", truth, "--customers", str(customers), "--seed", str(seed), "--format", "json"],
+                           check=True, stdout=f)
+        out = os.path.join(folder, name + ".yaml")
+        subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "simulated-observations.py"), "counts", run, out],
+                       check=True)
+        files.append(out)
+    return folder, files[0], files[1]
+
+
+FIT = ["install.reliability", "segment:value_seekers.silent_churn"]
+DATE = re.compile(rb"^(# Fitted by cxsim calibrate \S+ .*?on )\d{4}-\d\d-\d\d \d\d:\d\d UTC\.\n")
+
+
+def cli_calibrate(*args):
+    """(exit code, the JSON report or None, stderr) of `cxsim calibrate ... --format json`."""
+    out = subprocess.run([CLI, "calibrate", *args, "--format", "json"], capture_output=True, text=True)
+    return out.returncode, (json.loads(out.stdout) if out.stdout.strip() else None), out.stderr
+
+
+class Calibrate(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.folder, cls.observed, cls.holdout = simulated_counts()
+        cls.s = cxsim.load(BROADBAND)
+
+    def assert_same_file_but_the_minute(self, got_path, want_path):
+        """FITTED.yaml byte for byte; its first line says when it was fitted, to the minute, and
+        two fits a minute apart may differ there and nowhere else."""
+        with open(got_path, "rb") as f:
+            got = f.read()
+        with open(want_path, "rb") as f:
+            want = f.read()
+        if got != want:
+            self.assertRegex(got, DATE)
+            self.assertEqual(DATE.sub(rb"\1DATE.\n", got), DATE.sub(rb"\1DATE.\n", want))
+
+    def test_calibrate_equals_cli_json_and_save_writes_what_out_writes(self):
+        out = os.path.join(self.folder, "fitted-cli.yaml")
+        code, want, err = cli_calibrate(BROADBAND, "--observed", self.observed, "--holdout", self.holdout,
+                                        *sum((["--fit", f] for f in FIT), []), "--out", out)
+        self.assertEqual(code, 0, err)
+        c = self.s.calibrate(self.observed, fit=FIT, holdout=self.holdout)
+        got = c.to_dict()
+        self.assertIsNone(got["fitted_scenario"])  # nothing written yet
+        saved = os.path.join(self.folder, "fitted-py.yaml")
+        c.save(saved)
+        self.assertEqual(c.to_dict(), dict(want, fitted_scenario=saved))
+        self.assertEqual(list(c.to_dict()), list(want))  # the same keys in the same order
+        self.assert_same_file_but_the_minute(saved, out)
+        # The fitted scenario loads, with the fitted values in it.
+        fitted = cxsim.load(saved)
+        self.assertEqual(fitted.exact().defection_rate, c.defection_rate)
+
+    def test_calibrate_is_the_same_with_other_starts_seed_and_threads_as_the_cli(self):
+        out = os.path.join(self.folder, "fitted-cli-2.yaml")
+        code, want, err = cli_calibrate(BROADBAND, "--observed", self.observed, "--fit", "install.reliability",
+                                        "--starts", "2", "--seed", "9", "--threads", "1", "--out", out)
+        self.assertEqual(code, 0, err)
+        c = self.s.calibrate(self.observed, fit="install.reliability", starts=2, seed=9, threads=1)
+        c.save(os.path.join(self.folder, "fitted-py-2.yaml"))
+        self.assertEqual(dict(c.to_dict(), fitted_scenario=out), want)
+        self.assertEqual(len(want["starts"]), 2)
+
+    def test_tables_are_tidy_and_carry_the_json_figures(self):
+        c = self.s.calibrate(self.observed, fit=FIT, holdout=self.holdout)
+        d = c.to_dict()
+        p = c.parameters
+        self.assertEqual(list(p["parameter"]), FIT)
+        self.assertEqual(set(p["scenario"]), {self.s.name})
+        for row, want in zip(p.itertuples(), d["parameters"]):
+            self.assertEqual((row.start, row.fitted, row.se), (want["start"], want["fitted"], want["se"]))
+            self.assertEqual([row.ci95_low, row.ci95_high], want["ci95"])
+        # Both intervals hold the truth the counts were simulated from.
+        self.assertTrue(p["ci95_low"][0] < 0.65 < p["ci95_high"][0], p)
+        self.assertTrue(p["ci95_low"][1] < 1.1 < p["ci95_high"][1], p)
+        f = c.fit
+        self.assertEqual(list(f.columns), ["scenario", "data", "measure", "observed", "expected", "pearson_residual",
+                                           "structural_zero"])
+        self.assertEqual(len(f[f["data"] == "observed"]), len(d["fit"]))
+        self.assertEqual(len(f[f["data"] == "holdout"]), len(d["holdout"]["fit"]))
+        self.assertEqual(list(f["expected"][: len(d["fit"])]), [r["expected"] for r in d["fit"]])
+        self.assertEqual(f["observed"].dtype.kind, "f")
+
+    def test_poor_fit_is_refused_with_the_clis_reason_unless_accepted(self):
+        bad = ["segment:home_workers.value_expectation"]
+        out = os.path.join(self.folder, "poor.yaml")
+        code, report, err = cli_calibrate(BROADBAND, "--observed", self.observed, "--fit", bad[0], "--out", out)
+        self.assertEqual(code, 1)
+        self.assertFalse(os.path.exists(out))
+        reason = re.match(r"cxsim: error: (.*); nothing was written to '.*'$", err.strip().splitlines()[-1]).group(1)
+        with self.assertRaises(cxsim.CalibrationError) as caught:
+            self.s.calibrate(self.observed, fit=bad)
+        self.assertIsInstance(caught.exception, RuntimeError)
+        self.assertEqual(str(caught.exception),
+                         reason.replace("add --accept-poor-fit", "pass accept_poor_fit=True"))
+        self.assertIn("the model cannot fit the counts", str(caught.exception))
+        # The report the command prints before refusing comes with the exception.
+        self.assertEqual(dict(caught.exception.calibration.to_dict(), fitted_scenario=""), report)
+        # Accepted, it is written like the CLI's.
+        code, want, err = cli_calibrate(BROADBAND, "--observed", self.observed, "--fit", bad[0], "--out", out,
+                                        "--accept-poor-fit")
+        self.assertEqual(code, 0, err)
+        c = self.s.calibrate(self.observed, fit=bad, accept_poor_fit=True)
+        saved = os.path.join(self.folder, "poor-py.yaml")
+        c.save(saved)
+        self.assertEqual(dict(c.to_dict(), fitted_scenario=out), want)
+        self.assert_same_file_but_the_minute(saved, out)
+
+    def test_defection_rate_equals_cli_json_and_file(self):
+        out = os.path.join(self.folder, "headline-cli.yaml")
+        code, want, err = cli_calibrate(BROADBAND, "--defection-rate", "0.4", "--out", out)
+        self.assertEqual(code, 0, err)
+        c = self.s.calibrate(defection_rate=0.4)
+        self.assertIsNone(c.to_dict()["fitted_file"])
+        saved = os.path.join(self.folder, "headline-py.yaml")
+        c.save(saved)
+        self.assertEqual(c.to_dict(), dict(want, fitted_file=saved))
+        self.assert_same_file_but_the_minute(saved, out)
+        self.assertEqual(c.parameters["fitted"][0], want["factor"])
+        with self.assertRaisesRegex(cxsim.UsageError, r"did you mean 0\.3\?"):
+            self.s.calibrate(defection_rate=30)
+
+    def test_missing_observed_file_is_the_clis_input_error(self):
+        missing = os.path.join(self.folder, "nowhere.yaml")
+        code, _, err = cli_calibrate(BROADBAND, "--observed", missing, "--fit", "install.reliability",
+                                     "--out", os.path.join(self.folder, "x.yaml"))
+        self.assertEqual(code, 2)
+        with self.assertRaises(cxsim.InputError) as caught:
+            self.s.calibrate(missing, fit=["install.reliability"])
+        self.assertEqual(str(caught.exception), err.strip())
+        self.assertEqual(caught.exception.file, missing)
+
+    def test_bad_count_names_its_file_and_line(self):
+        bad = os.path.join(self.folder, "bad.yaml")
+        with open(bad, "w") as f:
+            f.write("customers: 10\noutcomes: {retained: -1}\n")
+        code, _, err = cli_calibrate(BROADBAND, "--observed", bad, "--fit", "install.reliability",
+                                     "--out", os.path.join(self.folder, "x.yaml"))
+        self.assertEqual(code, 2)
+        with self.assertRaises(cxsim.InputError) as caught:
+            self.s.calibrate(bad, fit=["install.reliability"])
+        self.assertEqual(str(caught.exception), err.strip())
+        self.assertEqual((caught.exception.file, caught.exception.line), (bad, 2))
+
+    def test_unknown_parameter_is_the_clis_usage_error(self):
+        code, _, err = cli_calibrate(BROADBAND, "--observed", self.observed, "--fit", "instal.reliability",
+                                     "--out", os.path.join(self.folder, "x.yaml"))
+        self.assertEqual(code, 2)
+        with self.assertRaises(cxsim.UsageError) as caught:
+            self.s.calibrate(self.observed, fit=["instal.reliability"])
+        self.assertEqual("cxsim: error: " + str(caught.exception), err.strip())
+
+    def test_save_refuses_to_overwrite_an_input(self):
+        c = self.s.calibrate(self.observed, fit=FIT, starts=1)
+        with open(self.observed, "rb") as f:
+            before = f.read()
+        with self.assertRaises(cxsim.UsageError):
+            c.save(self.observed)
+        with open(self.observed, "rb") as f:
+            self.assertEqual(f.read(), before)
+
+    def test_ctrl_c_stops_a_fit(self):
+        # 64 starts of every reliability and churn take about half a minute; the interrupt must
+        # end the call long before, not once the fit is done.
+        timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        started = time.monotonic()
+        with self.assertRaises(KeyboardInterrupt):
+            self.s.calibrate(self.observed, fit=["*.reliability", "segment:*.silent_churn"], starts=64)
+        timer.join()
+        self.assertLess(time.monotonic() - started, 10.0)
+
+    def test_a_changed_scenario_is_not_calibrated_as_if_it_were_its_file(self):
+        with self.assertRaisesRegex(cxsim.UsageError, "with_changes"):
+            self.s.with_changes({"install.reliability": 0.9}).calibrate(self.observed, fit=FIT)
 
 
 class Interrupt(unittest.TestCase):
