@@ -1336,6 +1336,9 @@ int run_calibrate(const CalibrateOptions& o) {
   request.settings.starts =
       static_cast<int>(count_option(o.starts, "--starts", static_cast<std::uint64_t>(request.settings.starts), 1, 64));
   request.settings.seed = count_option(o.seed, "--seed", request.settings.seed, 0);
+  request.settings.max_evaluations =
+      static_cast<int>(count_option(o.max_evaluations, "--max-evaluations",
+                                    static_cast<std::uint64_t>(request.settings.max_evaluations), 1, 100'000));
   request.settings.progress = [](const std::string& line) { std::cerr << "cxsim: calibrate: " << line << "\n"; };
   request.threads = threads;
   request.accept_poor_fit = o.accept_poor_fit;

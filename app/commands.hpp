@@ -105,7 +105,7 @@ struct StudioCommandOptions {
 struct CalibrateOptions {
   std::string scenario, observed, holdout, out;
   std::vector<std::string> fit;  // what to fit, e.g. install.reliability, segment:*.silent_churn
-  std::optional<std::string> starts, seed, threads;
+  std::optional<std::string> starts, seed, threads, max_evaluations;
   std::string format = "table";  // table | json (the report, on standard output)
   bool accept_poor_fit = false;  // write a fit far from the counts anyway
   // Fit to a known headline instead: one factor on every sensitivity meets this defection rate.

@@ -24,8 +24,8 @@ void add_output(CLI::App* cmd, cxsim::OutputOptions& o) {
 // values are still read by app/commands.cpp, which gives each bad value its own message.
 void label_option_types(CLI::App& app) {
   static const std::vector<std::pair<std::vector<std::string>, std::string>> kinds{
-      {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--min-count", "--trace",
-        "--assumptions", "--port"},
+      {{"--customers", "--seed", "--threads", "--max-steps", "--top", "--steps", "--starts", "--max-evaluations",
+        "--min-count", "--trace", "--assumptions", "--port"},
        "INT"},
       {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
       {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
@@ -205,6 +205,8 @@ int main(int argc, char** argv) {
   cb->add_option("--holdout", cal.holdout, "more observed counts, not used in the fit, to check it against");
   cb->add_option("--starts", cal.starts, "starting points, against local optima (default 4)");
   cb->add_option("--seed", cal.seed, "seed of the random starting points (default 1)");
+  cb->add_option("--max-evaluations", cal.max_evaluations,
+                 "likelihood evaluations per start, 1 to 100,000 (default 400; hundreds of parameters may need more)");
   cb->add_option("--threads", cal.threads, "worker threads; 0 (default) = all cores");
   cb->add_option("--format", cal.format, "the report on standard output: table (default) or json");
   cb->add_option("--out", cal.out, "FITTED.yaml: the scenario with the fitted values")->required();

@@ -271,9 +271,11 @@ void refuse_changed(const PyScenario& s) {
 
 PyCalibration calibrate_counts(const PyScenario& s, const std::string& observed, const std::string& holdout,
                                const std::vector<std::string>& fit, std::uint64_t starts, std::uint64_t seed,
-                               std::uint64_t threads, bool accept_poor_fit) {
+                               std::uint64_t max_evaluations, std::uint64_t threads, bool accept_poor_fit) {
   refuse_changed(s);
   if (starts < 1 || starts > 64) throw UsageError("starts must be between 1 and 64, not " + std::to_string(starts));
+  if (max_evaluations < 1 || max_evaluations > 100'000)
+    throw UsageError("max_evaluations must be between 1 and 100,000, not " + std::to_string(max_evaluations));
   CalibrationRequest request;
   request.scenario_file = s.source().path;
   request.observed = observed;
@@ -281,6 +283,7 @@ PyCalibration calibrate_counts(const PyScenario& s, const std::string& observed,
   request.fit = fit;
   request.settings.starts = static_cast<int>(starts);
   request.settings.seed = seed;
+  request.settings.max_evaluations = static_cast<int>(max_evaluations);
   request.threads = threads;
   request.accept_poor_fit = accept_poor_fit;
   request.accept_poor_fit_option = "pass accept_poor_fit=True";
@@ -433,7 +436,7 @@ PYBIND11_MODULE(_cxsim, m) {
 
   m.def("load", &PyScenario::load, py::arg("path"));
   m.def("calibrate", &calibrate_counts, py::arg("scenario"), py::arg("observed"), py::arg("holdout"), py::arg("fit"),
-        py::arg("starts"), py::arg("seed"), py::arg("threads"), py::arg("accept_poor_fit"));
+        py::arg("starts"), py::arg("seed"), py::arg("max_evaluations"), py::arg("threads"), py::arg("accept_poor_fit"));
   m.def("calibrate_headline", &calibrate_headline, py::arg("scenario"), py::arg("defection_rate"));
   m.def("run", &run, py::arg("scenario"), py::arg("variant"), py::arg("segment"), py::arg("customers"), py::arg("seed"),
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"));

@@ -477,6 +477,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
   }
 
   double best = -std::numeric_limits<double>::infinity();
+  std::size_t best_start = 0;
   std::vector<double> best_x, best_from;
   for (const auto& from : starts) {
     const auto started = Clock::now();
@@ -536,6 +537,7 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
       best = start_best;
       best_x = start_x;
       best_from = from;
+      best_start = result.starts.size();
     }
     if (settings.progress) {
       std::ostringstream m;
@@ -549,6 +551,14 @@ CalibrationResult calibrate(const Journey& journey, const Population& population
     throw SolverError("no starting point could be solved: " +
                       (result.starts.empty() ? std::string() : result.starts.front().status));
 
+  // A start cut off by its evaluation limit may still have been climbing: its end is no optimum.
+  if (result.starts[best_start].status.rfind("stopped: evaluation limit", 0) == 0) {
+    std::ostringstream w;
+    w << "the best start stopped at its limit of " << settings.max_evaluations << " evaluations before converging ("
+      << n << " parameter" << (n == 1 ? "" : "s")
+      << "): the values may not be the best fit yet; allow more evaluations or fit fewer parameters";
+    result.warnings.push_back(w.str());
+  }
   // Local optima: starts that ended clearly below the best.
   int below = 0;
   for (const auto& s : result.starts)

@@ -567,11 +567,12 @@ class Scenario:
 
     def calibrate(self, observed=None, fit: Optional[Sequence[str]] = None, holdout=None, starts: int = 4,
                   seed: int = 1, threads: int = 0, accept_poor_fit: bool = False,
-                  defection_rate: Optional[float] = None) -> Calibration:
+                  defection_rate: Optional[float] = None, max_evaluations: int = 400) -> Calibration:
         """Fit numbers of the journey to observed counts by maximum likelihood, as `cxsim calibrate
         SCENARIO --observed OBSERVED --fit ...`: `fit` names them as --fit does
         ("install.reliability", "*.reliability", "segment:*.silent_churn"); `holdout` is more counts
-        to check the fit against. A fit far from the counts raises CalibrationError unless
+        to check the fit against; `max_evaluations` bounds each start's likelihood evaluations
+        (--max-evaluations). A fit far from the counts raises CalibrationError unless
         `accept_poor_fit`. With `defection_rate=R` instead (no observed counts), every sensitivity
         of every segment is scaled by one factor so that the exact defection rate is R, as
         `--defection-rate R`. Nothing is written until `save(path)`."""
@@ -587,6 +588,7 @@ class Scenario:
             native = _cxsim.calibrate(
                 self._native, _os.fspath(observed), "" if holdout is None else _os.fspath(holdout),
                 [str(f) for f in fit], _count("starts", starts, 1), _count("seed", seed),
+                _count("max_evaluations", max_evaluations, 1),
                 _count("threads", threads) or 0, bool(accept_poor_fit),
             )
         data = _json.loads(native.json(""))
