@@ -229,11 +229,14 @@ int main(int argc, char** argv) {
   auto* rp = app.add_subcommand("report",
                                 "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes "
                                 "(several scenarios: a portfolio)");
-  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
+  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page");
+  rp->add_option("--batch", report.batch,
+                 "a results file of cxsim batch: the portfolio page of its figures (the table as the file has it)");
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
   rp->add_option("--segment", report.segment,
                  "only this segment's customers walk: the figures of one persona (default: every segment)");
-  rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
+  rp->add_option("--customers", report.customers,
+                 "customers to simulate (default: the scenario's; with --batch, the batch's)");
   rp->add_option("--seed", report.seed, "random seed, 0..2^64-1");
   rp->add_option("--threads", report.threads, "worker threads; 0 (default) = all cores");
   rp->add_option("--out", report.out, "the HTML file to write")->required();
