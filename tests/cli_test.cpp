@@ -1507,5 +1507,28 @@ TEST(CliReport, ABatchPageSaysWhichScenariosAreGoneOrChangedAndStillShowsTheirRo
   EXPECT_EQ(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
 }
 
+TEST(CliReport, ABatchPageFindsTheScenariosFromTheResultsFilesFolder) {
+  test::ScratchDir dir;
+  namespace fs = std::filesystem;
+  fs::create_directories(dir.path("in"));
+  fs::copy(std::string(CXSIM_SOURCE_DIR) + "/scenarios/car_repair", dir.path("in/car"), fs::copy_options::recursive);
+  // The batch names its scenario relative to the folder it ran in, the results file's; the page is
+  // made from another folder.
+  ASSERT_EQ(std::system(("cd " + dir.path("") + " && " + CXSIM_BINARY +
+                         " batch in --customers 2000 --out r.csv >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  ASSERT_NE(read_all(dir.path("r.csv")).find("\nin/car/scenario.yaml,"), std::string::npos) << "recorded relative";
+  const std::string page = dir.path("pages/p.html");
+  fs::create_directories(dir.path("pages"));
+  const Result r = cxsim("report --batch " + dir.path("r.csv") + " --threads 2 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("<code>cxsim batch ../in/car/scenario.yaml --customers 2000 --out ../r.csv</code>"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace cxsim
