@@ -28,7 +28,7 @@ void label_option_types(CLI::App& app) {
         "--assumptions", "--port"},
        "INT"},
       {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
-      {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
+      {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "--batch", "scenario", "paths", "dir"}, "FILE"},
       {{"--variant", "--segment", "--touchpoint", "--attribute", "--template"}, "NAME"},
       {{"--fit"}, "PATTERN"},
       {{"--shard"}, "I/N"},
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report",
                                 "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes "
-                                "(several scenarios: a portfolio)");
+                                "(several scenarios, or a batch's results: a portfolio)");
   rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page");
   rp->add_option("--batch", report.batch,
                  "a results file of cxsim batch: the portfolio page of its figures (the table as the file has it)");
