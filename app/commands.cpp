@@ -1447,6 +1447,8 @@ int run_report_batch(const ReportOptions& o) {
       const std::string named = found[k].changed.empty() ? g.scenario_file : found[k].changed;
       std::cerr << "cxsim: report: warning: " << problem(named) << '\n';
       j.problems.push_back(problem(relative_to_output(named, o.out)));
+      j.note = found[k].changed.empty() ? "no sections: its scenario file is gone"
+                                        : "no sections: its scenario file has changed since the batch";
       warnings.push_back(j.problems.back());
       portfolio.journeys.push_back(std::move(j));
       continue;
@@ -1475,7 +1477,7 @@ int run_report_batch(const ReportOptions& o) {
                                     " is not the batch's: the batch was made by another version of cxsim or with "
                                     "other options. The table shows the batch's figures.";
         std::cerr << "cxsim: report: warning: " << problem << '\n';
-        j.problems.push_back(problem);
+        j.note = "its sections do not reproduce the batch's figures (see above)";
         warnings.push_back(problem);
       }
     }

@@ -950,9 +950,8 @@ std::string html_portfolio(const PortfolioInput& in) {
                                                                                               : "none") +
                   "\">" + escape(verdict) + "</span>";
     }
-    std::string problems;
-    for (const auto& p : j.problems) problems += "<span class=\"desc problem\">" + escape(p) + "</span>";
-    o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(j.title) << "</a>" << problems
+    const std::string note = j.note.empty() ? "" : "<span class=\"desc problem\">" + escape(j.note) + "</span>";
+    o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(j.title) << "</a>" << note
       << "</td><td>" << pct(j.defection_rate) << (j.exact ? "" : " (simulated)") << "</td><td>"
       << (j.value_at_stake ? money_text(*j.value_at_stake, j.currency) : std::string("-")) << "</td><td class=\"text\">"
       << (j.where.empty() ? std::string("-") : escape(j.where)) << "</td><td class=\"text\">" << best_text

@@ -51,7 +51,8 @@ struct PortfolioJourney {
   // `difference_ci95`, `exact_difference`, `verdict`, `economics`), each with `cost_per_year`
   // (null: none given) and `description` added.
   nlohmann::ordered_json variants = nlohmann::ordered_json::array();
-  std::vector<std::string> problems;  // said in the journey's line and in place of missing sections
+  std::vector<std::string> problems;  // said in place of missing sections (and at the top of the page)
+  std::string note;                   // a short word on them in the journey's line
 };
 // A journey's line and decisions from the page made for it (`cxsim report A.yaml B.yaml`).
 PortfolioJourney portfolio_journey(const HtmlReportInput& page);
