@@ -2,7 +2,10 @@
 """`cxsim report` as people see it: the page is well formed, holds every section and every
 touchpoint, its numbers are those of `cxsim run --format json` with the same seed, and headless
 Chromium (network disabled) renders it with no console errors, the journey map and every chart
-drawn with a size, and a screenshot that is not blank.
+drawn with a size, and a screenshot that is not blank. Then the page of a batch (`cxsim report
+--batch RESULTS`): its decision table holds the results file's figures row by row, its reproduce
+lines name the results file and the batch, and it renders cleanly, also when a scenario file the
+batch ran is gone.
 
 Usage: report_render_test.py CXSIM_BINARY SOURCE_DIR
 """
