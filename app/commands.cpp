@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <numeric>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -39,6 +40,7 @@
 #include "io/html_report.hpp"
 #include "io/journey_map.hpp"
 #include "io/report_context.hpp"
+#include "io/report_format.hpp"
 #include "io/path_import.hpp"
 #include "io/staging_folder.hpp"
 #include "io/starter_templates.hpp"
@@ -915,8 +917,11 @@ nlohmann::ordered_json scenario_sweeps(const Scenario& sc, const ScenarioModel& 
 
 // One scenario's page. `loaded_hook` sees the scenario once it is read and checked, before the
 // runs (the report of one scenario opens its output there, so a bad --out fails fast).
+// `assumptions`: the draws of the scenario's `assumptions` block ("": the block's own number), or
+// nullopt to leave them out (a batch run without --assumptions).
 HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_path,
-                            const std::function<void(const Scenario&)>& loaded_hook) {
+                            const std::function<void(const Scenario&)>& loaded_hook,
+                            const std::optional<std::string>& assumptions = std::string()) {
   using json = nlohmann::ordered_json;
   const std::uint64_t threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(scenario_path, "");
@@ -988,8 +993,8 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
         if (o.segment)
           page.notes.push_back(
               "The scenario's assumptions are not drawn in a persona view: they price every customer.");
-        else
-          add_assumptions(*study, sc, "", static_cast<std::uint64_t>(n));
+        else if (assumptions)
+          add_assumptions(*study, sc, *assumptions, static_cast<std::uint64_t>(n));
       }
     }
 
@@ -1113,11 +1118,421 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
   return page;
 }
 
+// ---- `cxsim report --batch RESULTS`: the portfolio page from a batch's own figures ----
+
+// The annuity factor of "npv over H years at R% a year" in a row's money_basis, or nullopt.
+std::optional<double> annuity_of_basis(const std::string& basis) {
+  const auto at = basis.find("npv over ");
+  if (at == std::string::npos) return std::nullopt;
+  unsigned long long years = 0;
+  double rate = 0.0;
+  if (std::sscanf(basis.c_str() + at, "npv over %llu years at %lf%%", &years, &rate) != 2) return std::nullopt;
+  return annuity_factor(years, rate / 100.0);
+}
+
+// A cell a decision needs: a number, or an InputError naming the file, line and column.
+double batch_number(const nlohmann::ordered_json& row, const char* column, const std::string& path, std::size_t line) {
+  const auto& v = row[column];
+  if (!v.is_number())
+    throw InputError({path, line, 0}, std::string("'") + column + "' is empty in a row of variant '" +
+                                          row["variant"].get<std::string>() + "'; a batch always writes it");
+  return v.get<double>();
+}
+
+// One scenario's redesigns as the portfolio's decision table reads them, from the batch's rows
+// alone: its figures as written, the verdicts and the order by compare's own rules.
+nlohmann::ordered_json batch_decisions(const BatchGroup& g, const std::string& path, bool& npv_interval_derived) {
+  using json = nlohmann::ordered_json;
+  const json& base = g.rows.front();
+  const bool money = base["currency"].is_string();
+  json variants = json::array();
+  std::vector<double> money_key, change;  // what orders them
+  std::vector<bool> has_money;
+  for (std::size_t k = 1; k < g.rows.size(); ++k) {
+    const json& r = g.rows[k];
+    const std::size_t line = g.row_lines[k];
+    json v;
+    v["name"] = r["variant"];
+    const double difference = batch_number(r, "difference_vs_baseline", path, line);
+    v["difference"] = difference;
+    v["difference_ci95"] = json::array(
+        {batch_number(r, "difference_ci95_low", path, line), batch_number(r, "difference_ci95_high", path, line)});
+    v["exact_difference"] =
+        r["exact_defection_rate"].is_number() && base["exact_defection_rate"].is_number()
+            ? json(r["exact_defection_rate"].get<double>() - base["exact_defection_rate"].get<double>())
+            : json(nullptr);
+    v["p_adjusted"] = r["p_adjusted"];
+    v["verdict"] = defection_verdict(batch_number(r, "p_adjusted", path, line), difference);
+    v["cost_per_year"] = money ? r["cost_per_year"] : json(nullptr);
+    v["description"] = "";
+    change.push_back(difference);
+    has_money.push_back(money && r["net_benefit_per_year"].is_number());
+    money_key.push_back(0.0);
+    if (has_money.back()) {
+      const double nb = r["net_benefit_per_year"].get<double>();
+      const Interval ci{batch_number(r, "net_benefit_ci95_low", path, line),
+                        batch_number(r, "net_benefit_ci95_high", path, line)};
+      json e;
+      e["net_benefit_per_year"] = nb;
+      e["net_benefit_per_year_ci95"] = json::array({ci.lo, ci.hi});
+      e["net_benefit_per_year_exact"] = r["net_benefit_per_year_exact"];
+      e["npv"] = r["npv"];
+      e["npv_exact"] = r["npv_exact"];
+      const std::optional<double> basis =
+          r["money_basis"].is_string() ? annuity_of_basis(r["money_basis"].get<std::string>()) : std::nullopt;
+      const double af = basis.value_or(0.0);
+      const double one_off = r["one_off_cost"].is_number() ? r["one_off_cost"].get<double>() : 0.0;
+      double key = nb;
+      if (r["npv"].is_number()) {
+        key = r["npv"].get<double>();
+        if (!basis)
+          throw InputError({path, line, 0}, "'money_basis' does not give the horizon and discount rate of the NPV");
+        // The file holds the NPV but not its interval: the same transformation of the net
+        // benefit's interval compare applies (annuity factor, less the one-off cost).
+        const Interval npv_ci{af * ci.lo - one_off, af * ci.hi - one_off};
+        e["npv_ci95"] = json::array({npv_ci.lo, npv_ci.hi});
+        e["verdict"] = money_verdict(npv_ci);
+        npv_interval_derived = true;
+      } else {
+        e["npv_ci95"] = nullptr;
+        e["verdict"] = money_verdict(ci);
+      }
+      // With --assumptions, compare ranks by the mean over the assumptions.
+      if (r["net_benefit_mean_under_assumptions"].is_number()) {
+        const double mean = r["net_benefit_mean_under_assumptions"].get<double>();
+        key = r["npv"].is_number() && basis ? af * mean - one_off : mean;
+      }
+      money_key.back() = key;
+      v["economics"] = std::move(e);
+    }
+    variants.push_back(std::move(v));
+  }
+  std::vector<std::size_t> order(variants.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    if (has_money[a] && has_money[b]) return money_key[a] > money_key[b];
+    return change[a] < change[b];
+  });
+  for (std::size_t rank = 0; rank < order.size(); ++rank) variants[order[rank]]["rank"] = rank + 1;
+  return variants;
+}
+
+// Where a scenario the batch ran is now: the recorded path read from the results file's folder,
+// then from here; the first whose SHA-256 is the batch's. `changed`: a file found that is not
+// the one the batch ran.
+struct FoundScenario {
+  std::optional<std::string> path;
+  std::string changed;  // the file found, when it differs
+  std::string why;      // why it differs or cannot be read
+};
+FoundScenario find_batch_scenario(const std::string& recorded, const std::string& expected_sha,
+                                  const std::string& results) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> candidates;
+  if (fs::path(recorded).is_relative())
+    candidates.push_back((fs::path(results).parent_path() / recorded).lexically_normal().string());
+  candidates.push_back(recorded);
+  FoundScenario found;
+  std::vector<std::string> seen;
+  for (const auto& c : candidates) {
+    std::error_code ec;
+    if (!fs::is_regular_file(c, ec)) continue;
+    const std::string canonical = fs::weakly_canonical(c, ec).string();
+    if (std::find(seen.begin(), seen.end(), canonical) != seen.end()) continue;
+    seen.push_back(canonical);
+    try {
+      Diagnostics quiet;
+      const Scenario sc = parse_scenario(c, quiet);
+      const std::string sha = sha256_of_files(sc.inputs);
+      if (sha == expected_sha) {
+        found.path = c;
+        return found;
+      }
+      if (found.changed.empty()) {
+        found.changed = c;
+        found.why = "its SHA-256 (of the YAML file and the tables it names) begins " + sha.substr(0, 12) + " now, " +
+                    expected_sha.substr(0, 12) + " when the batch ran it";
+      }
+    } catch (const InputError& e) {
+      if (found.changed.empty()) {
+        found.changed = c;
+        found.why = "it no longer loads (" +
+                    (e.diagnostics().empty() ? std::string(e.what()) : e.diagnostics().front().to_string()) + ")";
+      }
+    } catch (const std::exception& e) {
+      if (found.changed.empty()) {
+        found.changed = c;
+        found.why = std::string("it cannot be read (") + e.what() + ")";
+      }
+    }
+  }
+  return found;
+}
+
+// "customers=N;seed=S;assumptions=X" as the options of `cxsim batch`.
+std::string batch_options_words(const std::string& settings) {
+  std::string words;
+  std::stringstream ss(settings);
+  for (std::string item; std::getline(ss, item, ';');) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) continue;
+    const std::string key = item.substr(0, eq), value = item.substr(eq + 1);
+    if (key == "assumptions")
+      words += " --assumptions" + (value == "scenario" ? std::string() : " " + shell_quote(value));
+    else if (value != "scenario")
+      words += " --" + key + " " + shell_quote(value);
+  }
+  return words;
+}
+
+// A figure of the section against the batch's: equal to the digits the file holds.
+bool same_figure(double section, double batch) {
+  return std::fabs(section - batch) <= 1e-12 + 1e-9 * std::fabs(batch);
+}
+
+int run_report_batch(const ReportOptions& o) {
+  using json = nlohmann::ordered_json;
+  namespace fs = std::filesystem;
+  const std::string& path = *o.batch;
+  if (!o.scenarios.empty())
+    throw UsageError(
+        "--batch makes the page of a batch's results; name no scenario files with it (the page's "
+        "journeys are those the batch ran)");
+  if (o.segment || !o.variants.empty())
+    throw UsageError(
+        "--segment and --variant are for the report of one scenario; a batch's page shows every redesign of each "
+        "scenario");
+  if (o.seed)
+    throw UsageError(
+        "--seed does not go with --batch: each journey's sections use the seed the batch recorded for it, "
+        "so they show the batch's figures");
+  const std::uint64_t customers_override = o.customers ? customers_option(o.customers, 0) : 0;
+
+  // ---- the results file, checked whole before anything is run or written ----
+  const BatchFormat format = batch_format_of(path);
+  const BatchFile file = read_batch_file(path, format, true);
+  std::size_t rows = 0;
+  for (const auto& g : file.groups) rows += g.rows.size();
+  const std::size_t first_row_line = format == BatchFormat::csv ? 2 : 1;
+  if (file.no_whole_line) {
+    std::error_code ec;
+    throw InputError({path, 1, 0}, fs::file_size(path, ec) == 0
+                                       ? "the file is empty, not the results of a cxsim batch"
+                                       : "the file ends inside the header of a cxsim batch: a batch stopped before "
+                                         "any result; it holds nothing to report");
+  }
+  if (file.partial_last_line)
+    throw InputError({path, first_row_line + rows, 0},
+                     "the file ends part-way through this line (a batch stopped while writing it, or the file was "
+                     "cut short); finish the batch first (the same `cxsim batch` command with --resume), then make "
+                     "its page");
+  if (file.groups.empty())
+    throw UsageError("'" + path + "' holds the header of a cxsim batch but no rows: there is nothing to report");
+  std::map<std::string, std::size_t> seen;  // scenario file -> its first line
+  std::set<std::uint64_t> shard_indices;
+  std::uint64_t shard_count = 0;
+  for (const auto& g : file.groups) {
+    const std::size_t line = g.row_lines.front();
+    const BatchGroup& first = file.groups.front();
+    if (g.options != first.options)
+      throw InputError({path, line, 0}, "this row was run with " + settings_words(g.options) + " but line " +
+                                            std::to_string(first.row_lines.front()) + " with " +
+                                            settings_words(first.options) +
+                                            ": rows of two batches, and one page shows one batch");
+    const auto [it, fresh] = seen.emplace(g.scenario_file, line);
+    if (!fresh)
+      throw InputError({path, line, 0}, "scenario '" + g.scenario_file + "' has rows here and from line " +
+                                            std::to_string(it->second) +
+                                            "; a batch writes each scenario once (is this two files joined?)");
+    for (std::size_t a = 0; a < g.variants.size(); ++a)
+      for (std::size_t b = 0; b < a; ++b)
+        if (g.variants[a] == g.variants[b])
+          throw InputError({path, g.row_lines[a], 0}, "scenario '" + g.scenario_file + "' has a row of '" +
+                                                          g.variants[a] + "' here and at line " +
+                                                          std::to_string(g.row_lines[b]) +
+                                                          "; a batch writes each scenario once (is this two files "
+                                                          "joined?)");
+    if (g.variants.front() != "baseline")
+      throw InputError({path, line, 0}, "the rows of scenario '" + g.scenario_file + "' start with variant '" +
+                                            g.variants.front() + "'; a batch writes the baseline first");
+    const auto slash = g.shard.find('/');
+    std::string why;
+    const auto i = parse_count(g.shard.substr(0, slash == std::string::npos ? 0 : slash), why);
+    const auto n = parse_count(slash == std::string::npos ? "" : g.shard.substr(slash + 1), why);
+    if (!i || !n || *i < 1 || *i > *n) throw InputError({path, line, 0}, "the shard '" + g.shard + "' is not I/N");
+    if (shard_count && *n != shard_count)
+      throw InputError({path, line, 0}, "this row is of shard " + g.shard + " but line " +
+                                            std::to_string(first.row_lines.front()) + " of shard " + first.shard +
+                                            ": parts of different batches");
+    shard_count = *n;
+    shard_indices.insert(*i);
+  }
+  if (shard_count > 1 && shard_indices.size() == 1)
+    throw UsageError("'" + path + "' holds only shard " + file.groups.front().shard +
+                     " of a batch; merge every shard first (cxsim batch --merge OUT PARTS...), then make the page of "
+                     "the merged file");
+  std::vector<std::string> warnings;
+  if (shard_indices.size() < shard_count) {
+    std::string missing;
+    for (std::uint64_t i = 1; i <= shard_count; ++i)
+      if (!shard_indices.count(i))
+        missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(shard_count);
+    warnings.push_back("The batch was run in " + std::to_string(shard_count) +
+                       " shards, and this file holds no row of " + missing +
+                       ": either every scenario of those shards failed, or the file is not a whole merge (cxsim "
+                       "batch --merge refuses missing shards). Journeys may be missing from this page.");
+    std::cerr << "cxsim: report: warning: " << warnings.back() << '\n';
+  }
+
+  // ---- the scenarios the batch ran, found again ----
+  const std::string options = file.groups.front().options;
+  std::optional<std::string> assumptions;
+  {
+    std::stringstream ss(options);
+    for (std::string item; std::getline(ss, item, ';');)
+      if (item.rfind("assumptions=", 0) == 0) assumptions = item.substr(12) == "scenario" ? "" : item.substr(12);
+  }
+  std::vector<FoundScenario> found;
+  std::vector<std::string> inputs{path};
+  for (const auto& g : file.groups) {
+    found.push_back(find_batch_scenario(g.scenario_file, g.sha256, path));
+    if (found.back().path) {
+      Diagnostics quiet;
+      const Scenario sc = parse_scenario(*found.back().path, quiet);
+      inputs.insert(inputs.end(), sc.inputs.begin(), sc.inputs.end());
+    }
+  }
+  // Opened (and so checked: never one of the inputs) before anything is run.
+  const auto out = open_output(o.out, inputs);
+
+  PortfolioInput portfolio;
+  bool npv_derived = false;
+  std::string batch_files;
+  for (std::size_t k = 0; k < file.groups.size(); ++k) {
+    const BatchGroup& g = file.groups[k];
+    const json& base = g.rows.front();
+    PortfolioJourney j;
+    j.title = base["scenario"].get<std::string>();
+    j.exact = base["exact_defection_rate"].is_number();
+    j.defection_rate = j.exact ? base["exact_defection_rate"].get<double>()
+                               : batch_number(base, "defection_rate", path, g.row_lines.front());
+    j.currency = base["currency"].is_string() ? base["currency"].get<std::string>() : "";
+    j.variants = batch_decisions(g, path, npv_derived);
+    batch_files += " " + shell_quote(relative_to_output(found[k].path ? *found[k].path : g.scenario_file, o.out));
+    if (!found[k].path) {
+      // Said on standard error with the paths as found, on the page relative to the page.
+      const auto problem = [&](const std::string& named) {
+        return found[k].changed.empty()
+                   ? "The scenario file '" + named +
+                         "' the batch ran is gone (looked for from the results file's folder and from the current "
+                         "folder): no sections for '" +
+                         j.title + "', only its rows in the table."
+                   : "The scenario file '" + named + "' has changed since the batch ran it: " + found[k].why +
+                         ". Its sections are left out, so that the page does not mix two versions of '" + j.title +
+                         "'; the table shows the batch's figures. Run the batch again with --resume to bring it up "
+                         "to date.";
+      };
+      const std::string named = found[k].changed.empty() ? g.scenario_file : found[k].changed;
+      std::cerr << "cxsim: report: warning: " << problem(named) << '\n';
+      j.problems.push_back(problem(relative_to_output(named, o.out)));
+      j.note = found[k].changed.empty() ? "no sections: its scenario file is gone"
+                                        : "no sections: its scenario file has changed since the batch";
+      warnings.push_back(j.problems.back());
+      portfolio.journeys.push_back(std::move(j));
+      continue;
+    }
+    std::cerr << "cxsim: report: " << *found[k].path << '\n';
+    ReportOptions section = o;
+    section.seed = std::to_string(g.seed);
+    section.customers = o.customers ? *o.customers : std::to_string(g.customers);
+    HtmlReportInput page = report_page(
+        section, *found[k].path, [](const Scenario&) {}, assumptions);
+    // The section walks the batch's customers with its seed: its figures must be the file's.
+    if (!o.customers) {
+      std::string differs;
+      const double rate = page.run["defection_rate"].get<double>();
+      if (!same_figure(rate, batch_number(base, "defection_rate", path, g.row_lines.front())))
+        differs = "the baseline's simulated defection rate";
+      if (page.comparison)
+        for (const auto& v : (*page.comparison)["variants"])
+          for (std::size_t r = 1; r < g.rows.size() && differs.empty(); ++r)
+            if (g.rows[r]["variant"] == v["name"] && g.rows[r]["difference_vs_baseline"].is_number() &&
+                !same_figure(v["difference"].get<double>(), g.rows[r]["difference_vs_baseline"].get<double>()))
+              differs = "the change of '" + v["name"].get<std::string>() + "'";
+      if (!differs.empty()) {
+        const std::string problem = "The sections of '" + j.title +
+                                    "' were simulated again with the batch's seed and customers but " + differs +
+                                    " is not the batch's: the batch was made by another version of cxsim or with "
+                                    "other options. The table shows the batch's figures.";
+        std::cerr << "cxsim: report: warning: " << problem << '\n';
+        j.note = "its sections do not reproduce the batch's figures (see above)";
+        warnings.push_back(problem);
+      }
+    }
+    const PortfolioJourney own = portfolio_journey(page);
+    j.where = own.where;
+    if (page.economics)
+      j.value_at_stake = j.defection_rate * (*page.economics)["customers_per_year"].get<double>() *
+                         (*page.economics)["value_per_customer"].get<double>();
+    for (auto& v : j.variants)
+      for (const auto& d : own.variants)
+        if (d["name"] == v["name"]) v["description"] = d["description"];
+    j.section = portfolio.scenarios.size();
+    portfolio.scenarios.push_back(std::move(page));
+    portfolio.journeys.push_back(std::move(j));
+  }
+  if (o.customers) {
+    warnings.push_back("The sections below the table were simulated again with " +
+                       grouped_text(static_cast<double>(customers_override)) +
+                       " customers (--customers), not the batch's, so their simulated figures differ from the "
+                       "table's by simulation noise; the table shows the batch's figures.");
+    std::cerr << "cxsim: report: warning: " << warnings.back() << '\n';
+  }
+
+  const std::string results = relative_to_output(path, o.out);
+  const std::string digest = sha256_of_files({path});
+  portfolio.warnings = warnings;
+  portfolio.source = "The figures of this table are the batch's own, read from '" + results + "' (SHA-256 " + digest +
+                     "; " + std::to_string(file.groups.size()) + " scenario" + (file.groups.size() == 1 ? "" : "s") +
+                     ", " + std::to_string(rows) + " rows, run with " + settings_words(options) +
+                     (shard_count > 1 ? " in " + std::to_string(shard_count) + " shards" : std::string()) +
+                     "); nothing in it was simulated again. The verdicts and the order are compare's rules applied "
+                     "to them: defections by the adjusted p-value at 5%, money by whether the whole 95% interval is "
+                     "above zero" +
+                     (npv_derived ? "; an NPV's interval is the net benefit's interval over the horizon and discount "
+                                    "rate of the file's money_basis, less the one-off cost"
+                                  : std::string()) +
+                     ".";
+  portfolio.command = "cxsim report --batch " + shell_quote(results) +
+                      (o.customers ? " --customers " + std::to_string(customers_override) : std::string()) + " --out " +
+                      shell_quote(fs::path(o.out).filename().generic_string());
+  portfolio.batch_command =
+      "cxsim batch" + batch_files + batch_options_words(options) +
+      (format == BatchFormat::jsonl ? " --format json" : "") + " --out " + shell_quote(results) +
+      (shard_count > 1 ? "  # run as " + std::to_string(shard_count) + " shards (--shard I/" +
+                             std::to_string(shard_count) + "), then joined with cxsim batch --merge"
+                       : std::string());
+  // The rows as read, each scenario file named relative to the page as everywhere on it.
+  json rows_json = json::array();
+  for (std::size_t k = 0; k < file.groups.size(); ++k)
+    for (json r : file.groups[k].rows) {
+      r["scenario_file"] = relative_to_output(found[k].path ? *found[k].path : file.groups[k].scenario_file, o.out);
+      rows_json.push_back(std::move(r));
+    }
+  portfolio.batch_rows = json{{"file", results}, {"sha256", digest}, {"rows", std::move(rows_json)}};
+  portfolio.version = "cxsim " CXSIM_VERSION;
+  portfolio.date = utc_now();
+  emit(out, html_portfolio(portfolio));
+  std::cerr << "cxsim: report written to " << o.out << '\n';
+  return 0;
+}
+
 }  // namespace
 
 int run_report(const ReportOptions& o) {
   if (o.out.empty()) throw UsageError("report needs --out FILE.html");
-  if (o.scenarios.empty()) throw UsageError("report needs a scenario");
+  if (o.batch) return run_report_batch(o);
+  if (o.scenarios.empty()) throw UsageError("report needs a scenario, several, or --batch RESULTS");
   std::unique_ptr<OutputFile> out;
   if (o.scenarios.size() == 1) {
     const HtmlReportInput page =

@@ -89,6 +89,7 @@ struct ReportOptions {
   std::vector<std::string> variants;   // redesigns to compare (default: every variant)
   std::optional<std::string> customers, seed, threads;
   std::string out;
+  std::optional<std::string> batch;  // a `cxsim batch` results file: the portfolio page of its figures
 };
 
 struct NewOptions {

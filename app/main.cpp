@@ -28,7 +28,7 @@ void label_option_types(CLI::App& app) {
         "--min-count", "--trace", "--assumptions", "--port"},
        "INT"},
       {{"--precision", "--step", "--from", "--to", "--defection-rate"}, "NUMBER"},
-      {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "scenario", "paths", "dir"}, "FILE"},
+      {{"--out", "--trace-out", "--observed", "--holdout", "--merge", "--batch", "scenario", "paths", "dir"}, "FILE"},
       {{"--variant", "--segment", "--touchpoint", "--attribute", "--template"}, "NAME"},
       {{"--fit"}, "PATTERN"},
       {{"--shard"}, "I/N"},
@@ -230,12 +230,15 @@ int main(int argc, char** argv) {
   cxsim::ReportOptions report;
   auto* rp = app.add_subcommand("report",
                                 "one self-contained HTML page: the journey as a heat map, losses, redesigns, fixes "
-                                "(several scenarios: a portfolio)");
-  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page")->required();
+                                "(several scenarios, or a batch's results: a portfolio)");
+  rp->add_option("scenario", report.scenarios, "scenario YAML file; several make one portfolio page");
+  rp->add_option("--batch", report.batch,
+                 "a results file of cxsim batch: the portfolio page of its figures (the table as the file has it)");
   rp->add_option("--variant", report.variants, "a redesign to compare (repeatable; default: every variant)");
   rp->add_option("--segment", report.segment,
                  "only this segment's customers walk: the figures of one persona (default: every segment)");
-  rp->add_option("--customers", report.customers, "customers to simulate (default: the scenario's)");
+  rp->add_option("--customers", report.customers,
+                 "customers to simulate (default: the scenario's; with --batch, the batch's)");
   rp->add_option("--seed", report.seed, "random seed, 0..2^64-1");
   rp->add_option("--threads", report.threads, "worker threads; 0 (default) = all cores");
   rp->add_option("--out", report.out, "the HTML file to write")->required();

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -246,8 +247,12 @@ std::uint64_t number_of(const std::string& text, const SourceLocation& where, co
 
 // Adds a row to its scenario's group (rows of one scenario are written together).
 void add_row(std::vector<BatchGroup>& groups, BatchGroup row, const std::string& variant, const std::string& line) {
-  if (groups.empty() || groups.back().scenario_file != row.scenario_file || groups.back().sha256 != row.sha256)
+  if (groups.empty() || groups.back().scenario_file != row.scenario_file || groups.back().sha256 != row.sha256) {
     groups.push_back(std::move(row));
+  } else {
+    for (auto& r : row.rows) groups.back().rows.push_back(std::move(r));
+    for (const auto l : row.row_lines) groups.back().row_lines.push_back(l);
+  }
   groups.back().variants.push_back(variant);
   groups.back().lines += line;
 }
@@ -323,9 +328,69 @@ struct Descriptor {
   }
 };
 
+// The columns that hold text; every other column holds a number (or nothing).
+bool text_column(const std::string& name) {
+  static const std::array<const char*, 9> text{"scenario_file",   "scenario",    "variant",
+                                               "scenario_sha256", "currency",    "shard",
+                                               "batch_settings",  "money_basis", "money_terms"};
+  return std::find_if(text.begin(), text.end(), [&](const char* t) { return name == t; }) != text.end();
+}
+
+// One CSV row typed: text as text, numbers as numbers, empty cells null.
+nlohmann::ordered_json typed_csv_row(const std::vector<std::string>& cells, const SourceLocation& where) {
+  nlohmann::ordered_json row;
+  const std::vector<std::string>& names = batch_columns();
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string& c = cells[i];
+    if (text_column(names[i])) {
+      row[names[i]] = c.size() > 1 && c.front() == '\'' && formula_like(c.substr(1)) ? c.substr(1) : c;
+      continue;
+    }
+    if (c.empty()) {
+      row[names[i]] = nullptr;
+      continue;
+    }
+    double v = 0.0;
+    const auto [p, ec] = std::from_chars(c.data(), c.data() + c.size(), v);
+    if (ec != std::errc() || p != c.data() + c.size())
+      throw InputError(where, "'" + names[i] + "' is not a number: '" + c.substr(0, 40) + "'");
+    if (c.find_first_of(".eEnN") == std::string::npos && c.front() != '-')
+      row[names[i]] = number_of(c, where, names[i].c_str());  // a count stays a whole number
+    else
+      row[names[i]] = v;
+  }
+  return row;
+}
+
+// One JSON Lines row in the columns' order, each cell checked against its column.
+nlohmann::ordered_json typed_json_row(const nlohmann::json& j, const SourceLocation& where) {
+  if (!j.is_object()) throw InputError(where, "this is not a row of a cxsim batch (JSON Lines)");
+  nlohmann::ordered_json row;
+  for (const std::string& name : batch_columns()) {
+    const auto it = j.find(name);
+    if (it == j.end()) throw InputError(where, "this row of a cxsim batch has no '" + name + "'");
+    const bool ok = it->is_null() || (text_column(name) ? it->is_string() : it->is_number());
+    if (!ok)
+      throw InputError(where, "'" + name + "' holds " + std::string(it->type_name()) + ", not " +
+                                  (text_column(name) ? "text" : "a number"));
+    row[name] = *it;
+  }
+  return row;
+}
+
 }  // namespace
 
-BatchFile read_batch_file(const std::string& path, BatchFormat f) {
+BatchFormat batch_format_of(const std::string& path) {
+  Descriptor in{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
+  if (in.fd < 0) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
+  char first = 0;
+  ssize_t n = 0;
+  do n = ::read(in.fd, &first, 1);
+  while (n < 0 && errno == EINTR);
+  return n == 1 && first == '{' ? BatchFormat::jsonl : BatchFormat::csv;
+}
+
+BatchFile read_batch_file(const std::string& path, BatchFormat f, bool keep_rows) {
   Descriptor in{::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK)};
   if (in.fd < 0) throw UsageError("cannot read '" + path + "': " + std::strerror(errno));
   struct stat st {};
@@ -378,8 +443,11 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
                        at("shard"),
                        at("batch_settings"),
                        {},
+                       {},
+                       {},
                        {}};
       variant = at("variant");
+      if (keep_rows) row.rows.push_back(typed_csv_row(*cells, where));
     } else {
       try {
         const nlohmann::json j = nlohmann::json::parse(record);
@@ -390,12 +458,16 @@ BatchFile read_batch_file(const std::string& path, BatchFormat f) {
                          j.at("shard").get<std::string>(),
                          j.at("batch_settings").get<std::string>(),
                          {},
+                         {},
+                         {},
                          {}};
         variant = j.at("variant").get<std::string>();
+        if (keep_rows) row.rows.push_back(typed_json_row(j, where));
       } catch (const nlohmann::json::exception&) {
         throw InputError(where, "this is not a row of a cxsim batch (JSON Lines)");
       }
     }
+    if (keep_rows) row.row_lines.push_back(line);
     add_row(out.groups, std::move(row), variant, record);
     out.whole_bytes += record.size();
     ++line;

@@ -64,6 +64,11 @@ struct BatchGroup {
   std::string shard, options;  // as recorded: "I/N", BatchSettings::options
   std::vector<std::string> variants;
   std::string lines;  // the rows as written
+  // Only when read with `keep_rows` (`cxsim report --batch`): each row by column name, typed as
+  // the batch wrote it (numbers as numbers, text as text, an empty cell null), and the line of
+  // the file it starts on.
+  std::vector<nlohmann::ordered_json> rows;
+  std::vector<std::size_t> row_lines;
 };
 
 // A results file read and checked, changing nothing: a regular file, the header (CSV), then only
@@ -76,7 +81,13 @@ struct BatchFile {
 };
 // Throws InputError naming the file and line for anything that is not a cxsim batch, and
 // UsageError for what is not a regular file.
-BatchFile read_batch_file(const std::string& path, BatchFormat f);
+// With `keep_rows`, every row's cells are kept (BatchGroup::rows), each checked: a cell that is not
+// what its column holds is an InputError naming the file, line and column.
+BatchFile read_batch_file(const std::string& path, BatchFormat f, bool keep_rows = false);
+
+// The format of a results file by its first byte ('{': JSON Lines, else CSV), for readers that
+// are not told (`cxsim report --batch`). Throws UsageError for a file that cannot be read.
+BatchFormat batch_format_of(const std::string& path);
 
 // The results file of a running batch, locked (flock) against a second batch for as long as
 // this object lives. Opening it changes nothing; `repair` then cuts a partial last line (or

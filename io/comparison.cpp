@@ -88,10 +88,6 @@ bool has_cost(const Journey& j) {
   return false;
 }
 
-std::string verdict_of(const Interval& ci) {
-  return ci.lo > 0.0 ? "pays" : ci.hi < 0.0 ? "does not pay" : "cannot tell at this precision";
-}
-
 // What arm `a` (> 0) is worth against the baseline. With per-customer money tallies, the value
 // kept (by stage), the cost to serve and the net benefit each get the paired interval of their
 // own per-customer differences; without, everything follows from the defection difference.
@@ -160,7 +156,7 @@ RedesignValue value_of(const DifferenceFigure& d, const MoneyContext& c, std::si
   }
   if (v.value_kept_exact)
     v.net_benefit_exact = *v.value_kept_exact - v.cost_to_serve_change_exact.value_or(0.0) - v.cost;
-  v.verdict = verdict_of(v.net_benefit_ci95);
+  v.verdict = money_verdict(v.net_benefit_ci95);
   v.one_off_cost = arm.one_off_cost.value_or(0.0);
   if (e.horizon_years) {
     const double af = annuity_factor(*e.horizon_years, e.discount_rate);
@@ -168,12 +164,20 @@ RedesignValue value_of(const DifferenceFigure& d, const MoneyContext& c, std::si
     v.npv_ci95 = {af * v.net_benefit_ci95.lo - v.one_off_cost, af * v.net_benefit_ci95.hi - v.one_off_cost};
     if (v.net_benefit_exact) v.npv_exact = af * *v.net_benefit_exact - v.one_off_cost;
     // Over a horizon the one-off cost counts too: the verdict is the NPV's.
-    v.verdict = verdict_of(v.npv_ci95);
+    v.verdict = money_verdict(v.npv_ci95);
   }
   return v;
 }
 
 }  // namespace
+
+std::string money_verdict(const Interval& ci) {
+  return ci.lo > 0.0 ? "pays" : ci.hi < 0.0 ? "does not pay" : "cannot tell at this precision";
+}
+
+std::string defection_verdict(double p_adjusted, double difference) {
+  return p_adjusted < significance ? (difference < 0.0 ? "better" : "worse") : "not distinguishable";
+}
 
 double annuity_factor(std::uint64_t horizon_years, double discount_rate) {
   double sum = 0.0, factor = 1.0;
@@ -351,8 +355,7 @@ ComparisonResult compare_arms(const ComparisonInput& in) {
   for (std::size_t i = 0; i < r.variants.size(); ++i) {
     auto& v = r.variants[i];
     v.p_adjusted = adjusted[i];
-    v.verdict =
-        v.p_adjusted < significance ? (v.defection.difference < 0.0 ? "better" : "worse") : "not distinguishable";
+    v.verdict = defection_verdict(v.p_adjusted, v.defection.difference);
   }
   r.ranking.resize(r.variants.size());
   std::iota(r.ranking.begin(), r.ranking.end(), 0);

@@ -103,6 +103,12 @@ ComparisonArm whole_file_arm(std::string name, const Scenario& sc, ScenarioModel
 // money figure unavailable with the reason (never silently dropped).
 void whole_file_economics(ComparisonInput& in, const std::vector<const Scenario*>& files);
 
+// The verdicts every command gives: money by its 95% interval ("pays" only when the whole interval
+// is above zero), defections by the adjusted p-value at 5% ("better", "worse", "not
+// distinguishable"). `cxsim report --batch` applies them to a results file's figures.
+std::string money_verdict(const Interval& ci);
+std::string defection_verdict(double p_adjusted, double difference);
+
 // Sum over y = 0..H-1 of 1 / (1 + r)^y: what a yearly amount is worth today over the horizon.
 double annuity_factor(std::uint64_t horizon_years, double discount_rate);
 

@@ -131,6 +131,7 @@ figure { margin: 0; }
 .chart { position: relative; height: 280px; }
 .verdict-better { color: var(--good); font-weight: 600; }
 .verdict-worse { color: var(--accent); font-weight: 600; }
+.problem, td .desc.problem { color: var(--accent); font-weight: 600; }
 article.scenario { border-top: 6px solid var(--ink); margin-top: 56px; padding-top: 8px; }
 nav ul { columns: 2; margin: 8px 0; }
 #table-decisions tr.first td { border-top: 2px solid var(--ink); }
@@ -855,29 +856,80 @@ void write_scripts(std::ostringstream& o) {
   o << "<script>" << chart_js() << "</script>\n<script>" << script << "</script>\n</body>\n</html>\n";
 }
 
-// The best redesign of a comparison (rank 1: by money when there is economics), or nullptr.
-const json* best_redesign(const HtmlReportInput& in) {
-  if (!in.comparison) return nullptr;
+// The best redesign of a journey (rank 1: by money when there is economics), or nullptr.
+const json* best_redesign(const PortfolioJourney& j) {
   const json* best = nullptr;
-  for (const auto& v : (*in.comparison)["variants"])
+  for (const auto& v : j.variants)
     if (!best || v["rank"].get<int>() < (*best)["rank"].get<int>()) best = &v;
   return best;
 }
 
+// A missing journey's place in the page: its title and why it has no sections.
+void write_missing_section(std::ostringstream& o, const PortfolioJourney& j, const std::string& P) {
+  o << "<header>\n<h1>" << escape(j.title) << "</h1>\n</header>\n<section id=\"" << P
+    << "no-section\">\n<p class=\"problem\">No sections for this journey: its figures are in the decision table above "
+       "only.</p>\n<ul>\n";
+  for (const auto& p : j.problems) o << "<li>" << escape(p) << "</li>\n";
+  o << "</ul>\n</section>\n";
+}
+
 }  // namespace
 
+PortfolioJourney portfolio_journey(const HtmlReportInput& p) {
+  PortfolioJourney j;
+  j.title = page_title(p);
+  const json& fig = p.exact ? *p.exact : p.run;
+  j.exact = p.exact.has_value();
+  j.defection_rate = num(fig, "defection_rate");
+  j.currency = p.economics ? p.economics->value("currency", "") : "";
+  if (p.economics)
+    j.value_at_stake =
+        j.defection_rate * num(*p.economics, "customers_per_year") * num(*p.economics, "value_per_customer");
+  const json* worst = nullptr;
+  for (const auto& t : fig["touchpoints"])
+    if (num(t, "defections") > 0.0 && (!worst || num(t, "defections") > num(*worst, "defections"))) worst = &t;
+  if (worst)
+    j.where = (text_of(*worst, "name").empty() ? text_of(*worst, "id") : text_of(*worst, "name")) + " (" +
+              per_1000(num(*worst, "defections")) + " per 1,000, " + main_cause(*worst) + ")";
+  std::map<std::string, const json*> described;
+  if (p.context.contains("redesigns"))
+    for (const auto& r : p.context["redesigns"]) described[r["name"].get<std::string>()] = &r;
+  if (p.comparison)
+    for (const auto& v : (*p.comparison)["variants"]) {
+      json row = v;
+      const std::string name = v["name"].get<std::string>();
+      const json* d = described.count(name) ? described[name] : nullptr;
+      row["cost_per_year"] = d && (*d)["cost_per_year"].is_number() ? (*d)["cost_per_year"] : json(nullptr);
+      row["description"] = d ? text_of(*d, "description") : "";
+      j.variants.push_back(std::move(row));
+    }
+  return j;
+}
+
 std::string html_portfolio(const PortfolioInput& in) {
+  std::vector<PortfolioJourney> journeys = in.journeys;
+  if (journeys.empty())
+    for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
+      journeys.push_back(portfolio_journey(in.scenarios[i]));
+      journeys.back().section = i;
+    }
   std::ostringstream o;
   std::size_t redesigns = 0;
-  for (const auto& p : in.scenarios)
-    if (p.comparison) redesigns += (*p.comparison)["variants"].size();
-  write_head(o, "Portfolio of " + std::to_string(in.scenarios.size()) + " journeys — cxsim report", in.version);
-  o << "<header>\n<h1>Portfolio: " << in.scenarios.size() << " journeys, " << redesigns << " redesign"
+  for (const auto& j : journeys) redesigns += j.variants.size();
+  const bool batch = in.batch_rows.has_value();
+  write_head(o, "Portfolio of " + std::to_string(journeys.size()) + " journeys — cxsim report", in.version);
+  o << "<header>\n<h1>Portfolio: " << journeys.size() << " journeys, " << redesigns << " redesign"
     << (redesigns == 1 ? "" : "s") << "</h1>\n<p class=\"sub\">Customer journey friction report, " << escape(in.date)
-    << ". Each journey in full below the decision table.</p>\n<nav><ul>\n";
-  for (std::size_t i = 0; i < in.scenarios.size(); ++i)
-    o << "<li><a href=\"#s" << i + 1 << "-scenario\">" << escape(page_title(in.scenarios[i])) << "</a></li>\n";
+    << (batch ? ". The decision table gives the batch's own figures; each journey in full below it.</p>\n<nav><ul>\n"
+              : ". Each journey in full below the decision table.</p>\n<nav><ul>\n");
+  for (std::size_t i = 0; i < journeys.size(); ++i)
+    o << "<li><a href=\"#s" << i + 1 << "-scenario\">" << escape(journeys[i].title) << "</a></li>\n";
   o << "</ul></nav>\n</header>\n";
+  if (!in.warnings.empty()) {
+    o << "<section id=\"portfolio-warnings\">\n<h2>Read this first</h2>\n<ul>\n";
+    for (const auto& w : in.warnings) o << "<li class=\"problem\">" << escape(w) << "</li>\n";
+    o << "</ul>\n</section>\n";
+  }
 
   // ---- one line per journey ----
   o << "<section id=\"portfolio-summary\">\n<h2>The journeys</h2>\n<div class=\"table-wrap\"><table "
@@ -885,15 +937,9 @@ std::string html_portfolio(const PortfolioInput& in) {
        "<th class=\"text\">journey</th><th>customers who defect</th><th>value at stake per year</th><th "
        "class=\"text\">where "
        "most are lost</th><th class=\"text\">best redesign</th></tr></thead><tbody>\n";
-  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
-    const HtmlReportInput& p = in.scenarios[i];
-    const json& fig = p.exact ? *p.exact : p.run;
-    const std::string currency = p.economics ? p.economics->value("currency", "") : "";
-    const double rate = num(fig, "defection_rate");
-    const json* worst = nullptr;
-    for (const auto& t : fig["touchpoints"])
-      if (num(t, "defections") > 0.0 && (!worst || num(t, "defections") > num(*worst, "defections"))) worst = &t;
-    const json* best = best_redesign(p);
+  for (std::size_t i = 0; i < journeys.size(); ++i) {
+    const PortfolioJourney& j = journeys[i];
+    const json* best = best_redesign(j);
     std::string best_text = "no redesigns";
     if (best) {
       const std::string verdict =
@@ -904,17 +950,12 @@ std::string html_portfolio(const PortfolioInput& in) {
                                                                                               : "none") +
                   "\">" + escape(verdict) + "</span>";
     }
-    o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(page_title(p)) << "</a></td><td>"
-      << pct(rate) << (p.exact ? "" : " (simulated)") << "</td><td>"
-      << (p.economics
-              ? money_text(rate * num(*p.economics, "customers_per_year") * num(*p.economics, "value_per_customer"),
-                           currency)
-              : std::string("-"))
-      << "</td><td class=\"text\">"
-      << (worst ? escape(text_of(*worst, "name").empty() ? text_of(*worst, "id") : text_of(*worst, "name")) + " (" +
-                      per_1000(num(*worst, "defections")) + " per 1,000, " + main_cause(*worst) + ")"
-                : std::string("-"))
-      << "</td><td class=\"text\">" << best_text << "</td></tr>\n";
+    const std::string note = j.note.empty() ? "" : "<span class=\"desc problem\">" + escape(j.note) + "</span>";
+    o << "<tr><td class=\"text\"><a href=\"#s" << i + 1 << "-scenario\">" << escape(j.title) << "</a>" << note
+      << "</td><td>" << pct(j.defection_rate) << (j.exact ? "" : " (simulated)") << "</td><td>"
+      << (j.value_at_stake ? money_text(*j.value_at_stake, j.currency) : std::string("-")) << "</td><td class=\"text\">"
+      << (j.where.empty() ? std::string("-") : escape(j.where)) << "</td><td class=\"text\">" << best_text
+      << "</td></tr>\n";
   }
   o << "</tbody></table></div>\n</section>\n";
 
@@ -923,41 +964,36 @@ std::string html_portfolio(const PortfolioInput& in) {
        "each "
        "journey. Changes in percentage points of the defection rate with their paired 95% intervals (simulation noise "
        "only), the exact change beside; money in each journey's own currency, as net benefit per year or, where the "
-       "scenario gives a horizon, as net present value. Green: the redesign pays.</p>\n<div "
+       "scenario gives a horizon, as net present value. Green: the redesign pays.</p>\n";
+  if (!in.source.empty()) o << "<p class=\"note\" id=\"decisions-source\">" << escape(in.source) << "</p>\n";
+  o << "<div "
        "class=\"table-wrap\"><table "
        "id=\"table-decisions\"><thead><tr><th class=\"text\">journey</th><th class=\"text\">redesign</th><th>cost per "
        "year</th>"
        "<th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>net benefit</th><th>95% "
        "interval</th>"
        "<th class=\"text\">money</th><th class=\"text\">defections</th></tr></thead><tbody>\n";
-  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
-    const HtmlReportInput& p = in.scenarios[i];
-    const std::string currency = p.economics ? p.economics->value("currency", "") : "";
-    const std::string journey =
-        "<a href=\"#s" + std::to_string(i + 1) + "-scenario\">" + escape(page_title(p)) + "</a>";
-    if (!p.comparison || (*p.comparison)["variants"].empty()) {
+  for (std::size_t i = 0; i < journeys.size(); ++i) {
+    const PortfolioJourney& j = journeys[i];
+    const std::string& currency = j.currency;
+    const std::string journey = "<a href=\"#s" + std::to_string(i + 1) + "-scenario\">" + escape(j.title) + "</a>";
+    if (j.variants.empty()) {
       o << "<tr><td class=\"text\">" << journey << "</td><td class=\"text\" colspan=\"9\">no redesigns</td></tr>\n";
       continue;
     }
-    std::map<std::string, const json*> described;
-    if (p.context.contains("redesigns"))
-      for (const auto& r : p.context["redesigns"]) described[r["name"].get<std::string>()] = &r;
     std::vector<const json*> vs;
-    for (const auto& v : (*p.comparison)["variants"]) vs.push_back(&v);
+    for (const auto& v : j.variants) vs.push_back(&v);
     std::stable_sort(vs.begin(), vs.end(), [](const json* a, const json* b) { return (*a)["rank"] < (*b)["rank"]; });
     for (const json* v : vs) {
       const std::string name = (*v)["name"].get<std::string>();
-      const json* d = described.count(name) ? described[name] : nullptr;
+      const std::string description = text_of(*v, "description");
       const std::string verdict = v->value("verdict", "");
       o << "<tr class=\"" << (v == vs.front() ? "first" : "more") << "\">";
       if (v == vs.front()) o << "<td class=\"text journey\" rowspan=\"" << vs.size() << "\">" << journey << "</td>";
       o << "<td class=\"text\"><b>" << escape(name) << "</b>"
-        << (d && !text_of(*d, "description").empty()
-                ? "<span class=\"desc\">" + escape(text_of(*d, "description")) + "</span>"
-                : "")
-        << "</td><td>"
-        << (d && (*d)["cost_per_year"].is_number() ? money_text((*d)["cost_per_year"].get<double>(), currency)
-                                                   : "none given")
+        << (!description.empty() ? "<span class=\"desc\">" + escape(description) + "</span>" : "") << "</td><td>"
+        << ((*v)["cost_per_year"].is_number() ? money_text((*v)["cost_per_year"].get<double>(), currency)
+                                              : "none given")
         << "</td><td>" << pp(num(*v, "difference")) << "</td><td>" << pp((*v)["difference_ci95"][0].get<double>())
         << " to " << pp((*v)["difference_ci95"][1].get<double>()) << "</td><td>"
         << ((*v)["exact_difference"].is_number() ? pp((*v)["exact_difference"].get<double>()) : "-") << "</td>";
@@ -968,8 +1004,11 @@ std::string html_portfolio(const PortfolioInput& in) {
         const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
         money_verdict = e.value("verdict", "");
         o << "<td>" << money_text(num(e, npv ? "npv" : "net_benefit_per_year"), currency) << (npv ? " NPV" : " a year")
-          << "</td><td>" << money_text(ci[0].get<double>(), currency) << " to "
-          << money_text(ci[1].get<double>(), currency) << "</td><td class=\"text verdict-"
+          << "</td><td>"
+          << (ci.is_array()
+                  ? money_text(ci[0].get<double>(), currency) + " to " + money_text(ci[1].get<double>(), currency)
+                  : std::string("-"))
+          << "</td><td class=\"text verdict-"
           << (money_verdict == "pays"           ? "better"
               : money_verdict == "does not pay" ? "worse"
                                                 : "none")
@@ -987,14 +1026,23 @@ std::string html_portfolio(const PortfolioInput& in) {
   }
   o << "</tbody></table></div>\n</section>\n";
 
-  for (std::size_t i = 0; i < in.scenarios.size(); ++i) {
+  for (std::size_t i = 0; i < journeys.size(); ++i) {
     const std::string P = "s" + std::to_string(i + 1) + "-";
     o << "<article class=\"scenario\" id=\"" << P << "scenario\">\n";
-    write_scenario(o, in.scenarios[i], P);
+    if (journeys[i].section && *journeys[i].section < in.scenarios.size())
+      write_scenario(o, in.scenarios[*journeys[i].section], P);
+    else
+      write_missing_section(o, journeys[i], P);
     o << "</article>\n";
   }
   o << "<footer id=\"portfolio-reproduce\">\n<p>Made by " << escape(in.version) << " on " << escape(in.date)
-    << ". To reproduce the whole page, in its folder: <code>" << escape(in.command) << "</code></p>\n</footer>\n";
+    << ". To reproduce the whole page, in its folder: <code>" << escape(in.command) << "</code>";
+  if (!in.batch_command.empty())
+    o << "<br>The batch behind the decision table, from the same folder: <code>" << escape(in.batch_command)
+      << "</code>";
+  o << "</p>\n</footer>\n";
+  if (in.batch_rows)
+    o << "<script type=\"application/json\" id=\"cxsim-batch\">" << script_json(*in.batch_rows) << "</script>\n";
   write_scripts(o);
   return o.str();
 }

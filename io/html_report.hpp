@@ -37,12 +37,42 @@ struct HtmlReportInput {
 
 std::string html_report(const HtmlReportInput& in);
 
-// `cxsim report A.yaml B.yaml ...`: one page for a portfolio of scenarios. First the decision
-// table (every scenario x redesign: change, interval, net benefit, verdict) and a line per
-// scenario, then each scenario's sections as on its own page (ids prefixed "s1-", "s2-"...).
+// One journey of a portfolio as its summary line and the decision table show it, whatever the
+// figures come from: the comparison made for the page, or the rows of a batch results file.
+struct PortfolioJourney {
+  std::string title;
+  std::optional<std::size_t> section;  // its sections: PortfolioInput::scenarios[*section]
+  double defection_rate = 0.0;
+  bool exact = false;                    // the rate is the exact solver's (else simulated)
+  std::optional<double> value_at_stake;  // per year, in `currency`
+  std::string currency;
+  std::string where;  // where most are lost: "name (x per 1,000, cause)", or empty
+  // The redesigns as `compare --format json` gives them (`name`, `rank`, `difference`,
+  // `difference_ci95`, `exact_difference`, `verdict`, `economics`), each with `cost_per_year`
+  // (null: none given) and `description` added.
+  nlohmann::ordered_json variants = nlohmann::ordered_json::array();
+  std::vector<std::string> problems;  // said in place of missing sections (and at the top of the page)
+  std::string note;                   // a short word on them in the journey's line
+};
+// A journey's line and decisions from the page made for it (`cxsim report A.yaml B.yaml`).
+PortfolioJourney portfolio_journey(const HtmlReportInput& page);
+
+// `cxsim report A.yaml B.yaml ...` or `cxsim report --batch RESULTS`: one page for a portfolio
+// of scenarios. First a line per journey and the decision table (every journey x redesign:
+// change, interval, net benefit, verdict), then each journey's sections as on its own page
+// (ids prefixed "s1-", "s2-"... by the journey's place).
 struct PortfolioInput {
   std::vector<HtmlReportInput> scenarios;
+  // Empty: one per scenario, from its own page (portfolio_journey). From a batch: one per
+  // scenario of the file, in its order, each naming its section if it has one.
+  std::vector<PortfolioJourney> journeys;
   std::string command, version, date;  // how to make the page again, from its folder
+  // From a batch: where the table's figures come from (plain text), the command of the batch
+  // (from the page's folder), the batch's rows as read (embedded in the page whole), and what is
+  // wrong with the batch or its scenarios (shown at the top and beside each journey).
+  std::string source, batch_command;
+  std::optional<nlohmann::ordered_json> batch_rows;
+  std::vector<std::string> warnings;
 };
 std::string html_portfolio(const PortfolioInput& in);
 

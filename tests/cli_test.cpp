@@ -5,13 +5,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "io/number.hpp"
+#include "io/report_format.hpp"
 #include "cli_support.hpp"
 #include "test_support.hpp"
 
@@ -1309,6 +1312,222 @@ TEST(CliWarnings, ALongRedesignNameDoesNotCutItsWarningShort) {
     whole |= text.rfind("'" + name + "'", 0) == 0 && text.find("its exact defection rate") != std::string::npos;
   }
   EXPECT_TRUE(whole) << j["warnings"].dump();
+}
+
+// ---- cxsim report --batch: the portfolio page of a batch's own figures ----
+
+// The page's decision table: the section from its heading to its end.
+std::string decisions_of(const std::string& html) {
+  const auto at = html.find("<section id=\"decisions\">");
+  if (at == std::string::npos) return "";
+  return html.substr(at, html.find("</section>", at) - at);
+}
+
+// A percentage-point change as the page writes it.
+std::string pp_text(double difference) {
+  return fixed_text(100.0 * difference, 2, true);
+}
+
+std::size_t line_count(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
+TEST(CliReport, ABatchResultsFileMakesThePortfolioPageOfItsOwnFigures) {
+  test::ScratchDir dir;
+  std::filesystem::create_directories(dir.path("pages"));
+  const std::string jsonl = dir.path("results.jsonl"), csv = dir.path("results.csv");
+  const std::string both = scenario("broadband") + " " + scenario("car_repair") + " --customers 3000 --threads 2";
+  ASSERT_EQ(cxsim("batch " + both + " --format json --out " + jsonl).code, 0);
+  ASSERT_EQ(cxsim("batch " + both + " --out " + csv).code, 0);
+  const std::string page = dir.path("pages/batch.html");
+  const Result r = cxsim("report --batch " + jsonl + " --threads 2 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos)
+      << "each section, walked again with the batch's seed and customers, has the batch's figures:\n"
+      << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("<h1>Portfolio: 2 journeys, 5 redesigns</h1>"), std::string::npos);
+  EXPECT_NE(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("id=\"s2-chart-forest\""), std::string::npos);
+  EXPECT_EQ(html.find("id=\"portfolio-warnings\""), std::string::npos) << "nothing to warn about";
+  EXPECT_NE(html.find("id=\"cxsim-batch\""), std::string::npos) << "the rows as read, in the page";
+  // Every redesign row of the file is in the table with the file's own figures.
+  const std::string table = decisions_of(html);
+  std::ifstream rows(jsonl);
+  std::size_t redesigns = 0;
+  for (std::string line; std::getline(rows, line);) {
+    const auto j = nlohmann::json::parse(line);
+    if (j["variant"] == "baseline") continue;
+    ++redesigns;
+    const std::string name = j["variant"].get<std::string>();
+    EXPECT_NE(table.find("<b>" + name + "</b>"), std::string::npos) << name;
+    const std::string change = "<td>" + pp_text(j["difference_vs_baseline"].get<double>()) + "</td><td>" +
+                               pp_text(j["difference_ci95_low"].get<double>()) + " to " +
+                               pp_text(j["difference_ci95_high"].get<double>()) + "</td>";
+    EXPECT_NE(table.find(change), std::string::npos) << name << ": " << change;
+    if (j["net_benefit_per_year"].is_number()) {
+      const std::string currency = j["currency"].get<std::string>();
+      const std::string money = "<td>" + money_text(j["net_benefit_per_year"].get<double>(), currency) +
+                                " a year</td><td>" + money_text(j["net_benefit_ci95_low"].get<double>(), currency) +
+                                " to " + money_text(j["net_benefit_ci95_high"].get<double>(), currency) + "</td>";
+      EXPECT_NE(table.find(money), std::string::npos) << name << ": " << money;
+    }
+  }
+  EXPECT_EQ(redesigns, 5u);
+  // The CSV of the same batch makes the same table (the CSV holds 15 significant digits).
+  const std::string from_csv = dir.path("pages/csv.html");
+  ASSERT_EQ(cxsim("report --batch " + csv + " --threads 2 --out " + from_csv).code, 0);
+  const auto without_source = [](std::string t) {
+    const auto a = t.find("<p class=\"note\" id=\"decisions-source\">");
+    if (a != std::string::npos) t.erase(a, t.find("</p>", a) - a);
+    return t;
+  };
+  EXPECT_EQ(without_source(decisions_of(read_all(from_csv))), without_source(table));
+  // How to make it again, from the page's folder: the page, and the batch behind its table.
+  EXPECT_NE(html.find("<code>cxsim report --batch ../results.jsonl --out batch.html</code>"), std::string::npos);
+  EXPECT_NE(
+      html.find("scenarios/car_repair/scenario.yaml --customers 3000 --format json --out ../results.jsonl</code>"),
+      std::string::npos);
+  EXPECT_EQ(html.find(dir.path("")), std::string::npos) << "no absolute path";
+}
+
+TEST(CliReport, TheBatchPageShowsTheFilesFiguresNotASimulationAgain) {
+  test::ScratchDir dir;
+  const std::string results = dir.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + scenario("car_repair") + " --customers 2000 --threads 2 --out " + results).code, 0);
+  // One figure edited in the file: the table shows it, and the section (simulated again) does not
+  // agree with it, which the page and standard error say.
+  std::ifstream in(results);
+  std::string text;
+  for (std::string line; std::getline(in, line);) {
+    if (line.find(",body_shop_owner,") != std::string::npos) {
+      std::vector<std::string> cells;
+      std::stringstream ss(line);
+      for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+      if (line.back() == ',') cells.emplace_back();
+      ASSERT_EQ(cells.size(), 49u);
+      cells[14] = "-0.123456";  // difference_vs_baseline
+      cells[15] = "-0.13";
+      cells[16] = "-0.11";
+      line.clear();
+      for (std::size_t i = 0; i < cells.size(); ++i) line += (i ? "," : "") + cells[i];
+    }
+    text += line + "\n";
+  }
+  const std::string edited = dir.write("edited.csv", text);
+  const std::string page = dir.path("p.html");
+  const Result r = cxsim("report --batch " + edited + " --threads 2 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string table = decisions_of(read_all(page));
+  EXPECT_NE(table.find("<td>-12.35</td><td>-13.00 to -11.00</td>"), std::string::npos) << table;
+  EXPECT_NE(r.err.find("the change of 'body_shop_owner' is not the batch's"), std::string::npos) << r.err;
+  EXPECT_NE(read_all(page).find("id=\"portfolio-warnings\""), std::string::npos);
+}
+
+TEST(CliReport, ABatchPageRefusesWhatIsNotAWholeBatchAndWritesNothing) {
+  test::ScratchDir dir;
+  const std::string results = dir.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + scenario("car_repair") + " --customers 2000 --threads 2 --out " + results).code, 0);
+  const std::string whole = read_all(results), page = dir.path("p.html");
+  ASSERT_EQ(line_count(whole), 4u) << "the header and three rows";
+  const auto refused = [&](const std::string& file, const std::string& message) {
+    const Result r = cxsim("report --batch " + file + " --out " + page);
+    EXPECT_EQ(r.code, 2) << file << "\n" << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(page)) << file;
+  };
+  refused(dir.write("notes.csv", "hello,world\n1,2\n"),
+          "notes.csv:1: error: this is not the header of a cxsim batch file");
+  refused(dir.write("empty.csv", ""), "empty.csv:1: error: the file is empty");
+  // A batch killed while writing its last row: the line it stopped in.
+  refused(dir.write("cut.csv", whole.substr(0, whole.size() - 30)),
+          "cut.csv:4: error: the file ends part-way through this line");
+  // A row cut short although its line ends.
+  const std::string last = whole.substr(whole.rfind('\n', whole.size() - 2) + 1);
+  refused(dir.write("short.csv", whole.substr(0, whole.size() - last.size()) + last.substr(0, 60) + "\n"),
+          "short.csv:4: error: this is not a row of a cxsim batch");
+  refused(dir.write("number.csv", whole.substr(0, whole.size() - last.size()) +
+                                      std::regex_replace(last, std::regex(",2000,"), ",many,")),
+          "number.csv:4: error: 'customers' is not a whole number");
+  refused(dir.write("twice.csv", whole + whole.substr(whole.find('\n') + 1)),
+          "twice.csv:5: error: scenario '" + scenario("car_repair") + "' has a row of 'baseline' here and at line 2");
+  refused(dir.write("part.csv", std::regex_replace(whole, std::regex(",1/1,"), ",2/3,")),
+          "holds only shard 2/3 of a batch; merge every shard first");
+  refused(dir.write("header.csv", whole.substr(0, whole.find('\n') + 1)),
+          "holds the header of a cxsim batch but no rows");
+  // JSON Lines the same way.
+  const std::string jsonl = dir.path("r.jsonl");
+  ASSERT_EQ(cxsim("batch " + scenario("car_repair") + " --customers 2000 --format json --out " + jsonl).code, 0);
+  const std::string lines = read_all(jsonl);
+  refused(dir.write("cut.jsonl", lines.substr(0, lines.size() - 30)),
+          "cut.jsonl:3: error: the file ends part-way through this line");
+  refused(dir.write("bad.jsonl", lines.substr(0, lines.find('\n') + 1) + "{\"scenario_file\": 3}\n"),
+          "bad.jsonl:2: error: this is not a row of a cxsim batch");
+  // Options that do not go with a batch.
+  refused(results + " " + scenario("car_repair"), "name no scenario files with it");
+  refused(results + " --seed 4", "--seed does not go with --batch");
+  refused(results + " --variant body_shop_owner", "--segment and --variant are for the report of one scenario");
+  EXPECT_EQ(cxsim("report --batch " + results + " --out " + results).code, 2) << "the results file is an input";
+  EXPECT_EQ(read_all(results), whole);
+}
+
+TEST(CliReport, ABatchPageSaysWhichScenariosAreGoneOrChangedAndStillShowsTheirRows) {
+  test::ScratchDir dir;
+  namespace fs = std::filesystem;
+  const std::string source = std::string(CXSIM_SOURCE_DIR) + "/scenarios/";
+  fs::create_directories(dir.path("in"));
+  fs::copy(source + "car_repair", dir.path("in/car"), fs::copy_options::recursive);
+  fs::copy(source + "b2b_onboarding", dir.path("in/b2b"), fs::copy_options::recursive);
+  fs::copy(source + "broadband", dir.path("in/broadband"), fs::copy_options::recursive);
+  const std::string results = dir.path("r.csv");
+  ASSERT_EQ(cxsim("batch " + dir.path("in") + " --customers 2000 --threads 2 --out " + results).code, 0);
+  std::ofstream(dir.path("in/car/scenario.yaml"), std::ios::app) << "# edited after the batch\n";
+  fs::rename(dir.path("in/b2b"), dir.path("b2b-moved"));
+  const std::string page = dir.path("p.html");
+  const Result r = cxsim("report --batch " + results + " --threads 2 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_NE(r.err.find("warning: The scenario file '" + dir.path("in/car/scenario.yaml") +
+                       "' has changed since the batch ran it"),
+            std::string::npos)
+      << r.err;
+  EXPECT_NE(r.err.find("warning: The scenario file '" + dir.path("in/b2b/scenario.yaml") + "' the batch ran is gone"),
+            std::string::npos)
+      << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("id=\"portfolio-warnings\""), std::string::npos);
+  EXPECT_NE(html.find("has changed since the batch ran it"), std::string::npos);
+  EXPECT_NE(html.find("the batch ran is gone"), std::string::npos);
+  // Every scenario's rows are still in the table; only broadband (unchanged) has its sections.
+  const std::string table = decisions_of(html);
+  for (const char* name : {"body_shop_owner", "dedicated_onboarding_manager", "right_first_time_install"})
+    EXPECT_NE(table.find(std::string("<b>") + name + "</b>"), std::string::npos) << name;
+  EXPECT_NE(html.find("id=\"s1-no-section\""), std::string::npos) << "b2b (the batch's first, by path) is gone";
+  EXPECT_NE(html.find("id=\"s2-chart-touchpoints\""), std::string::npos) << "broadband is unchanged";
+  EXPECT_NE(html.find("id=\"s3-no-section\""), std::string::npos) << "car repair has changed";
+  EXPECT_EQ(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+}
+
+TEST(CliReport, ABatchPageFindsTheScenariosFromTheResultsFilesFolder) {
+  test::ScratchDir dir;
+  namespace fs = std::filesystem;
+  fs::create_directories(dir.path("in"));
+  fs::copy(std::string(CXSIM_SOURCE_DIR) + "/scenarios/car_repair", dir.path("in/car"), fs::copy_options::recursive);
+  // The batch names its scenario relative to the folder it ran in, the results file's; the page is
+  // made from another folder.
+  ASSERT_EQ(std::system(("cd " + dir.path("") + " && " + CXSIM_BINARY +
+                         " batch in --customers 2000 --out r.csv >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  ASSERT_NE(read_all(dir.path("r.csv")).find("\nin/car/scenario.yaml,"), std::string::npos) << "recorded relative";
+  const std::string page = dir.path("pages/p.html");
+  fs::create_directories(dir.path("pages"));
+  const Result r = cxsim("report --batch " + dir.path("r.csv") + " --threads 2 --out " + page);
+  ASSERT_EQ(r.code, 0) << r.err;
+  EXPECT_EQ(r.err.find("warning"), std::string::npos) << r.err;
+  const std::string html = read_all(page);
+  EXPECT_NE(html.find("id=\"s1-chart-touchpoints\""), std::string::npos);
+  EXPECT_NE(html.find("<code>cxsim batch ../in/car/scenario.yaml --customers 2000 --out ../r.csv</code>"),
+            std::string::npos);
 }
 
 }  // namespace

@@ -10,7 +10,9 @@ at 800, 1,280 and 1,920 pixels wide,
   page as a whole does not scroll sideways; '+' zooms it, a drag moves it, 'fit' restores it;
 - no console messages, no network requests, a screenshot that is not blank;
 - the portfolio page of all four (`cxsim report A.yaml B.yaml ...`) likewise, section by
-  section, with a decision table of every scenario's every redesign;
+  section, with a decision table of every scenario's every redesign in each section's order;
+- the page of a batch of all four (`cxsim report --batch RESULTS`) likewise, its reproduce lines
+  naming the results file and the batch (scenarios and settings) relative to the page;
 - no "-0" anywhere in the text or the drawn labels, a currency on every money figure, and a
   reproduce line with no absolute path;
 - printed (print media on A4's width): every label still drawn, no chart wider than the paper,
@@ -93,6 +95,7 @@ return {
   resources: performance.getEntriesByType('resource').map(function (e) { return e.name; }),
   sections: sections,
   portfolio: whole ? whole.textContent : null,
+  batch: (function () { var c = document.querySelectorAll('#portfolio-reproduce code'); return c.length > 1 ? c[1].textContent : null; })(),
   decisions: cells('#table-decisions tbody tr td b')
 };
 """
@@ -121,6 +124,25 @@ def check_reproduce(at, command, page, scenario_files):
     check(words[:2] == ["cxsim", "report"] and not any(os.path.isabs(w) for w in named) and " /" not in command
           and resolved == [os.path.realpath(f) for f in scenario_files] and words[-2:] == ["--out", os.path.basename(page)],
           f"{at}: the reproduce line names the files relative to the page: {command}")
+
+
+def check_batch_reproduce(at, command, batch, page, scenario_files, results):
+    """The page of a batch names the results file, and the batch behind it names its scenarios,
+    both relative to the page's folder, with the batch's settings."""
+    folder = os.path.dirname(page)
+    words = command.split()
+    check(len(words) >= 6 and words[:3] == ["cxsim", "report", "--batch"] and not os.path.isabs(words[3])
+          and os.path.realpath(os.path.join(folder, words[3])) == os.path.realpath(results)
+          and words[-2:] == ["--out", os.path.basename(page)],
+          f"{at}: the reproduce line names the results file relative to the page: {command}")
+    words = batch.split()
+    named = [w for w in words[2:] if not w.startswith("--")][:len(scenario_files)]
+    resolved = [os.path.realpath(os.path.join(folder, w)) for w in named]
+    out = words[words.index("--out") + 1] if "--out" in words else ""
+    check(words[:2] == ["cxsim", "batch"] and not any(os.path.isabs(w) for w in named) and " /" not in batch
+          and resolved == [os.path.realpath(f) for f in scenario_files]
+          and os.path.realpath(os.path.join(folder, out)) == os.path.realpath(results),
+          f"{at}: the batch line names the scenarios and the results relative to the page: {batch}")
 
 
 def check_section(at, sec, charts, page, scenario_file):
@@ -214,7 +236,7 @@ def check_zoom(driver, at):
           f"{at}: 'fit' brings the map back to the page's width")
 
 
-def check_page(driver, page, name, width, scenario_files):
+def check_page(driver, page, name, width, scenario_files, results=None):
     driver.set_window_size(width, 1200)
     driver.get("file://" + page)
     charts = driver.execute_script(READ_CHARTS)
@@ -224,9 +246,17 @@ def check_page(driver, page, name, width, scenario_files):
     for sec, scenario_file in zip(p["sections"], scenario_files):
         check_section(at, sec, charts, page, scenario_file)
     if p["portfolio"] is not None:
-        check_reproduce(at, p["portfolio"], page, scenario_files)
+        if results:
+            check(p["batch"] is not None, f"{at}: the page of a batch names the batch behind its table")
+            check_batch_reproduce(at, p["portfolio"], p["batch"] or "", page, scenario_files, results)
+        else:
+            check_reproduce(at, p["portfolio"], page, scenario_files)
         total = sum(len(s["data"]["comparison"]["variants"]) for s in p["sections"] if s["data"]["comparison"])
         check(len(p["decisions"]) == total, f"{at}: the decision table has every scenario's every redesign ({total})")
+        # Each journey's redesigns in the decision table in the order of its own section, best first
+        # (from a batch: the order of the file's figures against that of the sections walked again).
+        order = [n for s in p["sections"] for n in s["redesigns"]]
+        check(p["decisions"] == order, f"{at}: the decision table lists each journey's redesigns in its section's order")
     check(p["scrollWidth"] <= p["innerWidth"], f"{at}: the page does not scroll sideways ({p['scrollWidth']} > {p['innerWidth']})")
     bad = NEGATIVE_ZERO.findall(p["text"])
     check(not bad, f"{at}: no '-0' in the page's text {bad[:3]}")
@@ -312,6 +342,19 @@ def main():
         check(r.returncode == 0, f"cxsim report (portfolio) exits 0: {r.stderr.strip()[-300:]}")
         if r.returncode == 0:
             pages.append(("portfolio", page, [s for _, s in scenarios]))
+        # The page of a batch of all four (`cxsim report --batch RESULTS`), with the assumptions drawn.
+        results = os.path.join(d, "results.csv")
+        r = subprocess.run([cxsim, "batch"] + [s for _, s in scenarios] + ["--customers", "20000", "--assumptions",
+                                                                            "--threads", "2", "--out", results],
+                           capture_output=True, text=True, timeout=900)
+        check(r.returncode == 0, f"cxsim batch exits 0: {r.stderr.strip()[-300:]}")
+        page = os.path.join(d, "out", "batch.html")
+        r = subprocess.run([cxsim, "report", "--batch", results, "--threads", "2", "--out", page],
+                           capture_output=True, text=True, timeout=900)
+        check(r.returncode == 0 and "warning" not in r.stderr,
+              f"cxsim report --batch exits 0 with no warning: {r.stderr.strip()[-300:]}")
+        if r.returncode == 0:
+            pages.append(("batch", page, [s for _, s in scenarios], results))
         hospital = [p for p in pages if p[0] == "hospital"]
         if hospital:
             data = json.loads(re.search(r'<script type="application/json" id="cxsim-data"[^>]*>(.*?)</script>',
@@ -320,9 +363,9 @@ def main():
                   "the hospital journey has 16+ touchpoints and 12 redesigns")
         driver = driver_for(os.path.join(d, "profile"))
         try:
-            for name, page, files in pages:
+            for name, page, files, *results in pages:
                 for width in [800, 1280, 1920]:
-                    check_page(driver, page, name, width, files)
+                    check_page(driver, page, name, width, files, *results)
                 check_print(driver, page, name, files)
         finally:
             driver.quit()

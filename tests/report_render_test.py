@@ -2,10 +2,15 @@
 """`cxsim report` as people see it: the page is well formed, holds every section and every
 touchpoint, its numbers are those of `cxsim run --format json` with the same seed, and headless
 Chromium (network disabled) renders it with no console errors, the journey map and every chart
-drawn with a size, and a screenshot that is not blank.
+drawn with a size, and a screenshot that is not blank. Then the page of a batch (`cxsim report
+--batch RESULTS`): its decision table holds the results file's figures row by row, its reproduce
+lines name the results file and the batch, and it renders cleanly, also when a scenario file the
+batch ran is gone.
 
 Usage: report_render_test.py CXSIM_BINARY SOURCE_DIR
 """
+import csv
+import html
 import html.parser
 import json
 import os
@@ -160,6 +165,126 @@ def main():
         if os.path.exists(shot):
             inked, size = png_not_blank(shot)
             check(inked > 0.02, f"the screenshot ({size}) is not blank: {inked:.3f} of its filtered bytes are ink")
+
+        check_batch_page(cxsim, source, d, flags)
+
+
+def cells(row_html):
+    return [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row_html, re.S)]
+
+
+def pp(x):
+    """A change in percentage points as the page writes it (report_format.hpp's fixed_text)."""
+    text = "%.2f" % (100 * x)
+    if re.fullmatch(r"-?0\.00", text):
+        return "0.00"
+    return text if text.startswith("-") else "+" + text
+
+
+def check_batch_page(cxsim, source, d, flags):
+    """`cxsim report --batch RESULTS`: the portfolio page of a batch's results file, whose decision
+    table holds exactly the file's figures, rendered in Chromium like the others."""
+    files = [os.path.join(source, "scenarios", n, "scenario.yaml") for n in ["broadband", "car_repair"]]
+    results = os.path.join(d, "results.csv")
+    r = run([cxsim, "batch"] + files + ["--customers", "20000", "--threads", "2", "--out", results])
+    check(r.returncode == 0, "cxsim batch exits 0: " + r.stderr.strip()[-300:])
+    page = os.path.join(d, "batch.html")
+    r = run([cxsim, "report", "--batch", results, "--threads", "2", "--out", page])
+    check(r.returncode == 0, "cxsim report --batch exits 0: " + r.stderr.strip()[-300:])
+    if r.returncode != 0:
+        return
+    check("warning" not in r.stderr, "no warning: the sections walked again are the batch's figures " + r.stderr[-300:])
+    text = open(page, encoding="utf-8").read()
+    parser = WellFormed()
+    parser.feed(text)
+    parser.close()
+    check(not parser.problems and not parser.stack, "the batch page's HTML is well formed " + str(parser.problems[:3]))
+    for section in ["portfolio-summary", "decisions", "table-decisions", "decisions-source", "portfolio-reproduce",
+                    "cxsim-batch", "s1-headline", "s1-redesigns", "s1-chart-forest", "s2-chart-touchpoints",
+                    "s2-reproduce"]:
+        check(section in parser.ids, f"the batch page has #{section}")
+    check(not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the batch page fetches nothing from the network")
+    # Every redesign row of the file is a row of the decision table, with the file's figures.
+    with open(results, newline="") as f:
+        rows = [row for row in csv.DictReader(f) if row["variant"] != "baseline"]
+    table = re.search(r'<table id="table-decisions">(.*?)</table>', text, re.S).group(1)
+    shown = {}
+    for tr in re.findall(r"<tr class=\"(?:first|more)\">(.*?)</tr>", table, re.S):
+        c = cells(tr)
+        if c and c[0] in ("Broadband switch-over", "Car repair after an accident"):
+            c = c[1:]
+        name = re.search(r"<b>([^<]*)</b>", tr).group(1)
+        shown[name] = c
+    check(len(shown) == len(rows) == 5, f"the table has the file's {len(rows)} redesigns: {sorted(shown)}")
+    for row in rows:
+        c = shown.get(row["variant"])
+        if c is None:
+            check(False, f"{row['variant']} is in the decision table")
+            continue
+        change = [pp(float(row["difference_vs_baseline"])),
+                  pp(float(row["difference_ci95_low"])) + " to " + pp(float(row["difference_ci95_high"]))]
+        check(c[2:4] == change, f"{row['variant']}: the change and its interval are the file's {change} (shown {c[2:4]})")
+        if row["net_benefit_per_year"]:
+            money = "{:,.0f} {}".format(float(row["net_benefit_per_year"]), row["currency"]).replace("-0 ", "0 ")
+            check(c[5] == money + " a year", f"{row['variant']}: the net benefit is the file's {money} (shown {c[5]})")
+    embedded = json.loads(re.search(r'<script type="application/json" id="cxsim-batch">(.*?)</script>', text, re.S).group(1))
+    check(len(embedded["rows"]) == len(rows) + 2, "the page embeds every row of the file")
+    reproduce = re.search(r'<footer id="portfolio-reproduce">(.*?)</footer>', text, re.S).group(1)
+    check("<code>cxsim report --batch results.csv --out batch.html</code>" in reproduce,
+          "the reproduce line names the results file: " + reproduce[:300])
+    check("--customers 20000 --out results.csv</code>" in reproduce and "<code>cxsim batch " in reproduce,
+          "the reproduce line names the batch command and its settings")
+    url = "file://" + page
+    dom = run(flags + ["--dump-dom", url])
+    check(dom.returncode == 0, "Chromium renders the batch page")
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    check(not console, "the batch page: no console messages: " + " | ".join(console[:3]))
+    m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
+    check(m is not None, "the batch page's own render check ran")
+    if m:
+        rendered = json.loads(html.unescape(m.group(1)))
+        check(rendered["errors"] == [], "the batch page: no script errors: " + str(rendered["errors"]))
+        charts = {c["id"]: c for c in rendered["charts"]}
+        for p in ["s1-", "s2-"]:
+            for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest"]:
+                ok = p + c in charts and charts[p + c]["drawn"] and charts[p + c]["width"] > 50 and charts[p + c]["height"] > 50
+                check(ok, f"the batch page: {p}{c} is drawn with a size {charts.get(p + c)}")
+        undrawn = [c["id"] for c in rendered["charts"] if not c["drawn"]]
+        check(not undrawn, f"the batch page: every chart is drawn {undrawn}")
+
+    # A scenario file removed since the batch: the page says so, keeps its rows in the table, and
+    # still renders cleanly without its sections.
+    moved = os.path.join(d, "moved")
+    shutil.copytree(os.path.join(source, "scenarios", "car_repair"), moved)
+    results = os.path.join(d, "gone.csv")
+    r = run([cxsim, "batch", files[0], os.path.join(moved, "scenario.yaml"), "--customers", "20000", "--threads", "2",
+             "--out", results])
+    check(r.returncode == 0, "cxsim batch exits 0: " + r.stderr.strip()[-300:])
+    shutil.rmtree(moved)
+    page = os.path.join(d, "gone.html")
+    r = run([cxsim, "report", "--batch", results, "--threads", "2", "--out", page])
+    check(r.returncode == 0 and "the batch ran is gone" in r.stderr,
+          "cxsim report --batch exits 0 and says which scenario file is gone: " + r.stderr.strip()[-300:])
+    if r.returncode != 0:
+        return
+    text = open(page, encoding="utf-8").read()
+    parser = WellFormed()
+    parser.feed(text)
+    parser.close()
+    check(not parser.problems and not parser.stack, "the page with a journey gone is well formed " + str(parser.problems[:3]))
+    for section in ["portfolio-warnings", "s1-chart-forest", "s2-no-section"]:
+        check(section in parser.ids, f"the page with a journey gone has #{section}")
+    check("s2-chart-touchpoints" not in parser.ids, "the journey gone has no sections")
+    table = re.search(r'<table id="table-decisions">(.*?)</table>', text, re.S).group(1)
+    check("<b>body_shop_owner</b>" in table and "<b>warranty_case_handler</b>" in table,
+          "the journey gone keeps its rows in the decision table")
+    dom = run(flags + ["--dump-dom", "file://" + page])
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    check(dom.returncode == 0 and not console, "the page with a journey gone renders with no console messages " + " | ".join(console[:3]))
+    m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
+    rendered = json.loads(html.unescape(m.group(1))) if m else {"errors": ["no render check"], "charts": []}
+    check(rendered["errors"] == [] and rendered["charts"] and all(c["drawn"] for c in rendered["charts"]),
+          f"the page with a journey gone: no script errors, every chart drawn {rendered['errors']}")
 
 
 if __name__ == "__main__":
