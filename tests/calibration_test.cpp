@@ -812,6 +812,37 @@ TEST(CliCalibrate, RefusesToWriteOverItsInputs) {
   EXPECT_EQ(s.str(), before);
 }
 
+TEST(CliCalibrate, AStartCutOffByItsEvaluationLimitIsSaidNotToHaveConverged) {
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 50000, 9);
+  const auto fit = [&](const std::string& limit) {
+    return test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                       " --fit '*.reliability' --starts 1 --format json" + limit + " --out " + dir.path("f.yaml"));
+  };
+  const auto cut = fit(" --max-evaluations 3");
+  ASSERT_EQ(cut.code, 0) << cut.err;
+  const auto j = nlohmann::json::parse(cut.out);
+  EXPECT_EQ(j["starts"][0]["status"], "stopped: evaluation limit") << j["starts"].dump();
+  EXPECT_LE(j["starts"][0]["evaluations"].get<int>(), 4) << j["starts"].dump();  // NLopt may take one more
+  EXPECT_NE(cut.err.find("stopped at its limit of 3 evaluations before converging"), std::string::npos) << cut.err;
+  const auto full = fit("");
+  ASSERT_EQ(full.code, 0) << full.err;
+  EXPECT_EQ(full.err.find("before converging"), std::string::npos) << full.err;
+}
+
+TEST(CliCalibrate, MaxEvaluationsOutOfRangeIsAUsageError) {
+  test::ScratchDir dir;
+  const std::string observed = dir.write("observed.yaml", "customers: 10\n");
+  for (const std::string bad : {"0", "100001", "many"}) {
+    const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --observed " + observed +
+                               " --fit install.reliability --max-evaluations " + bad + " --out " + dir.path("f.yaml"));
+    EXPECT_EQ(r.code, 2) << bad;
+    EXPECT_NE(r.err.find("--max-evaluations"), std::string::npos) << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir.path("f.yaml")));
+  }
+}
+
 TEST(CliCalibrate, AnUnknownParameterIsAUsageError) {
   test::ScratchDir dir;
   const std::string observed = dir.write("observed.yaml", "customers: 10\n");
