@@ -22,6 +22,7 @@
 #include "analysis/calibration_study.hpp"
 #include "analysis/compare_study.hpp"
 #include "analysis/run_study.hpp"
+#include "analysis/sensitivity_study.hpp"
 #include "analysis/threads.hpp"
 #include "app/processes.hpp"
 #include "app/progress.hpp"
@@ -772,23 +773,14 @@ int run_sensitivity(const SensitivityOptions& o) {
   print_warnings(loaded.warnings);
   const auto out = open_output(o.output.out, loaded.scenario.inputs);
   warn_if_large_for_exact(loaded.model.journey);
-  SensitivityReport report;
-  report.scenario = loaded.scenario.name;
-  report.variant = loaded.model.variant;
-  report.journey = &loaded.model.journey;
-  report.population = &loaded.model.population;
-  report.economics = loaded.scenario.economics;
-  report.result = with_threads(
-      threads, [&](int) { return analyse_sensitivity(loaded.model.journey, loaded.model.population, settings); });
-  emit(out, format_sensitivity(report, format));
-  int failed = 0;
-  for (const auto& p : report.result.parameters)
-    if (p.error) {
-      std::cerr << "cxsim: warning: the change of " << p.attribute_name()
-                << " could not be solved: " << one_line(*p.error) << '\n';
-      failed = 1;
-    }
-  return failed;
+  SensitivityRequest request;
+  request.settings = settings;
+  request.threads = threads;
+  const SensitivityStudy study =
+      sensitivity_study(std::make_shared<const ScenarioModel>(std::move(loaded.model)), loaded.scenario, request);
+  emit(out, format_sensitivity(study.report, format));
+  for (const auto& w : study.warnings) std::cerr << "cxsim: warning: " << w << '\n';
+  return study.warnings.empty() ? 0 : 1;
 }
 
 int run_sweep(const SweepOptions& o) {

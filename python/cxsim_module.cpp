@@ -24,6 +24,7 @@
 #include "io/diagnostics.hpp"
 #include "io/report.hpp"
 #include "io/scenario.hpp"
+#include "analysis/sensitivity_study.hpp"
 #include "io/sensitivity_report.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/sensitivity.hpp"
@@ -218,25 +219,15 @@ Answer sensitivity(const PyScenario& s, const std::optional<std::string>& varian
   if (!(step >= 1e-9 && step <= limits::max_sensitivity))
     throw UsageError("step must be between 1e-9 and " + std::to_string(limits::max_sensitivity));
   if (threads > max_threads) throw UsageError("threads must be at most " + std::to_string(max_threads));
-  const auto model = s.model(variant, std::nullopt);
-  SensitivitySettings settings;
-  settings.step = step;
-  settings.top = top;
-  SensitivityReport report;
-  report.scenario = s.source().name;
-  report.variant = model->variant;
-  report.journey = &model->journey;
-  report.population = &model->population;
-  report.economics = s.source().economics;
-  report.result = cancellable([&](tbb::task_group_context* cancel) {
-    return with_threads(
-        threads, [&](int) { return analyse_sensitivity(model->journey, model->population, settings); }, cancel);
+  SensitivityRequest request;
+  request.settings.step = step;
+  request.settings.top = top;
+  request.threads = threads;
+  const SensitivityStudy study = cancellable([&](tbb::task_group_context* cancel) {
+    request.cancel = cancel;
+    return sensitivity_study(s.model(variant, std::nullopt), s.source(), request);
   });
-  std::vector<std::string> warnings;
-  for (const auto& p : report.result.parameters)
-    if (p.error)
-      warnings.push_back(std::string("the change of ") + p.attribute_name() + " could not be solved: " + *p.error);
-  return {format_sensitivity(report, Format::json), warnings};
+  return {format_sensitivity(study.report, Format::json), study.warnings};
 }
 
 // A calibration as Python holds it: the study (its report, FITTED.yaml's text) and the warnings.

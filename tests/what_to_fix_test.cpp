@@ -7,7 +7,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "analysis/sensitivity_study.hpp"
 #include "cli_support.hpp"
+#include "io/diagnostics.hpp"
+#include "io/scenario.hpp"
 #include "random_journeys.hpp"
 #include "sim/exact_solver.hpp"
 #include "sim/sensitivity.hpp"
@@ -286,6 +289,40 @@ TEST(Sweep, BadScenarioSweepsAreReportedWithTheirLine) {
   check("{touchpoint: a, attribute: value, to: 1.5}", "'to'");
   check("{touchpoint: a, attribute: value, steps: 1}", "'steps'");
   check("{segment: all, attribute: reliability}", "unknown segment parameter 'reliability'");
+}
+
+// The study both front doors call (the command and Python): the engine's analysis of the chosen
+// arm, named as the scenario names it, the same bits as analyse_sensitivity itself.
+TEST(SensitivityStudy, IsTheEnginesAnalysisOfTheChosenRedesignUnderItsNames) {
+  LoadedScenario loaded = load_scenario(test::scenario("broadband"), "one_and_done_support");
+  const SensitivityResult direct = analyse_sensitivity(loaded.model.journey, loaded.model.population, {});
+  SensitivityRequest request;
+  request.threads = 1;
+  const SensitivityStudy study =
+      sensitivity_study(std::make_shared<const ScenarioModel>(loaded.model), loaded.scenario, request);
+  EXPECT_EQ(study.report.scenario, loaded.scenario.name);
+  EXPECT_EQ(study.report.variant, "one_and_done_support");
+  EXPECT_EQ(study.report.journey, &study.model->journey);
+  ASSERT_EQ(study.report.result.parameters.size(), direct.parameters.size());
+  for (std::size_t i = 0; i < direct.parameters.size(); ++i) {
+    const auto &a = study.report.result.parameters[i], &b = direct.parameters[i];
+    EXPECT_EQ(a.attribute_name(), b.attribute_name());
+    ASSERT_EQ(a.derivative.has_value(), b.derivative.has_value()) << a.attribute_name();
+    if (a.derivative) {
+      EXPECT_TRUE(test::same_bits(*a.derivative, *b.derivative)) << a.attribute_name();
+    }
+  }
+  EXPECT_TRUE(study.warnings.empty());
+}
+
+TEST(SensitivityStudy, AStepOutsideItsRangeIsAUsageError) {
+  LoadedScenario loaded = load_scenario(test::scenario("broadband"), "");
+  const auto model = std::make_shared<const ScenarioModel>(loaded.model);
+  for (const double step : {0.0, 1e-10, -0.1, 1e9}) {
+    SensitivityRequest request;
+    request.settings.step = step;
+    EXPECT_THROW(sensitivity_study(model, loaded.scenario, request), UsageError) << step;
+  }
 }
 
 }  // namespace
