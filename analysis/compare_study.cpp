@@ -10,15 +10,7 @@
 
 namespace cxsim {
 
-namespace {
-
-std::string name_list(const std::vector<std::string>& names) {
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return list;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 std::string no_variant_message(const Scenario& sc, const std::string& name) {
   std::vector<std::string> known;

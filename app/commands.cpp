@@ -23,6 +23,7 @@
 #include "analysis/compare_study.hpp"
 #include "analysis/run_study.hpp"
 #include "analysis/sensitivity_study.hpp"
+#include "analysis/sweep_study.hpp"
 #include "analysis/threads.hpp"
 #include "app/processes.hpp"
 #include "app/progress.hpp"
@@ -89,12 +90,6 @@ std::uint64_t threads_option(const std::optional<std::string>& text) {
   if (threads > max_threads)
     throw UsageError("--threads must be at most " + std::to_string(max_threads) + " (0 uses every core)");
   return threads;
-}
-
-std::string name_list(const std::vector<std::string>& names) {
-  std::string list;
-  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-  return list;
 }
 
 Format format_option(const std::string& f) {
@@ -687,53 +682,6 @@ double real_option(const std::optional<std::string>& text, const std::string& na
   return *v;
 }
 
-// The number named by touchpoint (or segment) and attribute, in the model; UsageError if unknown.
-ParameterRef number_named(const std::string& touchpoint, const std::string& segment, const std::string& attribute,
-                          const ScenarioModel& m) {
-  ParameterRef r;
-  if (!touchpoint.empty()) {
-    const auto k = m.journey.find(touchpoint);
-    if (!k) {
-      std::vector<std::string> ids;
-      for (const auto& t : m.journey.touchpoints()) ids.push_back(t.id);
-      const auto best = closest_name(touchpoint, ids);
-      throw UsageError("--touchpoint '" + one_line(touchpoint) + "' is not in the journey" +
-                       (best ? " (did you mean '" + *best + "'?)" : std::string()));
-    }
-    if (m.journey.is_terminal(*k))
-      throw UsageError("--touchpoint '" + touchpoint +
-                       "' is an ending: customers do not visit it, so its attributes do nothing");
-    const auto a = touchpoint_attribute_named(attribute);
-    if (!a)
-      throw UsageError("--attribute '" + one_line(attribute) + "' is not a touchpoint attribute; use one of: " +
-                       name_list({touchpoint_attribute_names.begin(), touchpoint_attribute_names.end()}));
-    r.touchpoint = *k;
-    r.attribute = *a;
-    return r;
-  }
-  std::vector<std::string> names;
-  for (const auto& s : m.population.segments()) names.push_back(s.name);
-  const auto it = std::find(names.begin(), names.end(), segment);
-  if (it == names.end()) {
-    const auto best = closest_name(segment, names);
-    throw UsageError("--segment '" + one_line(segment) + "' is not a segment of the scenario" +
-                     (best ? " (did you mean '" + *best + "'?)" : "") + "; it has: " + name_list(names));
-  }
-  const auto p = segment_parameter_named(attribute);
-  if (!p)
-    throw UsageError("--attribute '" + one_line(attribute) + "' is not a segment parameter; use one of: " +
-                     name_list({segment_parameter_names.begin(), segment_parameter_names.end()}));
-  r.segment = static_cast<std::size_t>(it - names.begin());
-  r.parameter = *p;
-  return r;
-}
-
-// A curve to draw: the number and its values.
-struct CurveRequest {
-  ParameterRef number;
-  std::vector<double> values;
-};
-
 // The curve of the command line, or else every curve of the scenario's `sweeps`.
 std::vector<CurveRequest> curve_requests(const SweepOptions& o, const LoadedScenario& loaded) {
   const ScenarioModel& m = loaded.model;
@@ -745,9 +693,7 @@ std::vector<CurveRequest> curve_requests(const SweepOptions& o, const LoadedScen
     if (loaded.scenario.sweeps.empty())
       throw UsageError(
           "sweep needs --touchpoint ID or --segment NAME with --attribute, or a 'sweeps' list in the scenario");
-    for (const auto& s : loaded.scenario.sweeps)
-      out.push_back({number_named(s.touchpoint, s.segment, s.attribute, m), sweep_values(s.from, s.to, s.steps)});
-    return out;
+    return scenario_curves(loaded.scenario, m);
   }
   if (!o.touchpoint.empty() && !o.segment.empty()) throw UsageError("sweep takes --touchpoint or --segment, not both");
   if (o.attribute.empty()) throw UsageError("sweep needs --attribute");
@@ -785,71 +731,27 @@ int run_sensitivity(const SensitivityOptions& o) {
 
 int run_sweep(const SweepOptions& o) {
   const Format format = format_option(o.output.format);
-  const std::uint64_t threads = threads_option(o.threads);
+  SweepRequest request;
+  request.threads = threads_option(o.threads);
   LoadedScenario loaded = load_scenario(o.scenario, o.variant);
   print_warnings(loaded.warnings);
-  const ScenarioModel& m = loaded.model;
-  const std::vector<CurveRequest> requests = curve_requests(o, loaded);
-  SweepSettings settings;
-  SweepReport report;
+  request.curves = curve_requests(o, loaded);
   if (o.customers) {
     MonteCarloSettings mc;
     mc.customers = customers_option(o.customers, loaded.scenario.simulation.customers);
     mc.walk.seed = count_option(o.seed, "--seed", loaded.scenario.simulation.seed, 0);
     mc.walk.max_steps = max_steps_option(o.max_steps, loaded.scenario.simulation.max_steps);
-    report.seed = mc.walk.seed;
-    settings.monte_carlo = mc;
+    request.monte_carlo = mc;
   } else if (o.seed || o.max_steps) {
     throw UsageError("--seed and --max-steps are for the Monte Carlo estimates; add --customers N to get them");
   }
   const auto out = open_output(o.output.out, loaded.scenario.inputs);
-  warn_if_large_for_exact(m.journey);
-  report.scenario = loaded.scenario.name;
-  report.variant = m.variant;
-  report.journey = &m.journey;
-  report.population = &m.population;
-  with_threads(threads, [&](int) {
-    for (const auto& request : requests) {
-      settings.values = request.values;
-      report.curves.push_back(SweepCurve{request.number, request.number.value(m.journey, m.population),
-                                         sweep(m.journey, m.population, request.number, settings)});
-    }
-    return 0;
-  });
-  emit(out, format_sweep(report, format));
-  // As in `run`: customers stopped by max_steps count as unfinished, not as defections, so the
-  // estimates are biased low. Said once per curve, at its worst point, with the exact rate there.
-  if (settings.monte_carlo)
-    for (const auto& c : report.curves) {
-      const SweepPoint* worst = nullptr;
-      std::uint64_t most = 0;
-      for (const auto& p : c.points)
-        if (p.monte_carlo && p.monte_carlo->endings[static_cast<int>(Ending::unfinished)] > most) {
-          most = p.monte_carlo->endings[static_cast<int>(Ending::unfinished)];
-          worst = &p;
-        }
-      if (!worst || most * 1000 <= worst->monte_carlo->customers) continue;
-      std::cerr
-          << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(worst->value) << ", "
-          << formatted("%llu customers (%.3f%%)", static_cast<unsigned long long>(most),
-                       100.0 * static_cast<double>(most) / static_cast<double>(worst->monte_carlo->customers))
-          << " were still walking after " << settings.monte_carlo->walk.max_steps
-          << " visits (max_steps) and count as unfinished, not as defections, so the Monte Carlo defection rates of "
-             "this curve are biased low";
-      if (worst->exact)
-        std::cerr << formatted("; the exact defection rate there, which has no step limit, is %.3f%%",
-                               100.0 * worst->exact->defection_rate());
-      std::cerr << '\n';
-    }
-  int failed = 0;
-  for (const auto& c : report.curves)
-    for (const auto& p : c.points)
-      if (p.exact_error) {
-        std::cerr << "cxsim: warning: at " << c.number.attribute_name() << " = " << shortest_text(p.value)
-                  << " the exact solver failed: " << one_line(*p.exact_error) << '\n';
-        failed = 1;
-      }
-  return failed;
+  warn_if_large_for_exact(loaded.model.journey);
+  const SweepStudy study =
+      sweep_study(std::make_shared<const ScenarioModel>(std::move(loaded.model)), loaded.scenario, request);
+  emit(out, format_sweep(study.report, format));
+  for (const auto& w : study.warnings) std::cerr << "cxsim: warning: " << w << '\n';
+  return study.exact_failures > 0 ? 1 : 0;
 }
 
 namespace {
@@ -892,19 +794,7 @@ namespace {
 
 // The response curves the scenario's `sweeps` ask for (exact), as `cxsim sweep --format json`.
 nlohmann::ordered_json scenario_sweeps(const Scenario& sc, const ScenarioModel& model) {
-  SweepReport r;
-  r.scenario = sc.name;
-  r.variant = model.variant;
-  r.journey = &model.journey;
-  r.population = &model.population;
-  for (const auto& s : sc.sweeps) {
-    SweepSettings settings;
-    settings.values = sweep_values(s.from, s.to, s.steps);
-    const ParameterRef number = number_named(s.touchpoint, s.segment, s.attribute, model);
-    r.curves.push_back(SweepCurve{number, number.value(model.journey, model.population),
-                                  sweep(model.journey, model.population, number, settings)});
-  }
-  return to_json(r);
+  return to_json(sweep_curves(sc.name, model, scenario_curves(sc, model), {}));
 }
 
 // One scenario's page. `loaded_hook` sees the scenario once it is read and checked, before the
@@ -1042,15 +932,7 @@ HtmlReportInput report_page(const ReportOptions& o, const std::string& scenario_
         const auto top = std::find_if(s.result.parameters.begin(), s.result.parameters.end(),
                                       [](const SensitivityParameter& p) { return p.delta_step.has_value(); });
         if (top != s.result.parameters.end()) {
-          SweepSettings curve;
-          curve.values = sweep_values(0.0, 1.0, 21);
-          SweepReport r;
-          r.scenario = sc.name;
-          r.variant = model.variant;
-          r.journey = &model.journey;
-          r.population = &model.population;
-          r.curves.push_back(SweepCurve{*top, top->current, sweep(model.journey, model.population, *top, curve)});
-          page.response = to_json(r);
+          page.response = to_json(sweep_curves(sc.name, model, {{*top, sweep_values(0.0, 1.0, 21)}}, {}));
         }
         if (!sc.sweeps.empty()) {
           try {

@@ -185,4 +185,10 @@ std::string unknown_name_message(const std::string& what, const std::string& nam
   return unknown_name(what, name, known) + "; expected one of: " + list;
 }
 
+std::string name_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
 }  // namespace cxsim

@@ -22,6 +22,9 @@ std::string unknown_name(const std::string& what, const std::string& name, const
 std::string unknown_name_message(const std::string& what, const std::string& name,
                                  const std::vector<std::string>& known);
 
+// "a, b, c": names for a sentence.
+std::string name_list(const std::vector<std::string>& names);
+
 // What is wrong with a name, an id or a text cell, if anything: not valid UTF-8, or a control
 // character (names and ids are one line of visible text; `multiline` text may hold newlines and
 // tabs). Reads as the end of a sentence: "'field' " + *problem.
