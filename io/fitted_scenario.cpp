@@ -98,32 +98,31 @@ void transitions(YAML::Emitter& out, const Scenario& sc) {
   out << YAML::EndSeq;
 }
 
+// Every segment key of the table, the sensitivities as hazards (the fit moved them; odds as
+// written would no longer say the same).
 void segments(YAML::Emitter& out, const Population& fitted) {
   out << YAML::BeginSeq;
   for (const auto& s : fitted.segments()) {
     out << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value;
-    text(out, s.name);
-    out << YAML::Key << "share" << YAML::Value;
-    number(out, s.share);
-    out << YAML::Key << "value_expectation" << YAML::Value;
-    number(out, s.value_expectation);
-    out << YAML::Key << "sensitivity" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    out << YAML::Key << "reliability" << YAML::Value;
-    number(out, s.reliability_sensitivity);
-    out << YAML::Key << "relevance" << YAML::Value;
-    number(out, s.relevance_sensitivity);
-    out << YAML::Key << "value" << YAML::Value;
-    number(out, s.value_sensitivity);
-    if (s.effort_sensitivity > 0.0) {  // a v1.2 segment stays as it was written
-      out << YAML::Key << "effort" << YAML::Value;
-      number(out, s.effort_sensitivity);
+    for (std::size_t bit = 0; bit < segment_field_count; ++bit) {
+      const SegmentFieldRow& f = segment_field_table[bit];
+      if (bit == seg_walk_away) continue;
+      out << YAML::Key << f.key << YAML::Value;
+      if (f.text) {
+        text(out, s.*f.text);
+      } else if (f.number) {
+        number(out, s.*f.number);
+      } else if (bit == seg_sensitivity) {
+        out << YAML::Flow << YAML::BeginMap;
+        for (std::size_t k = 0; k < sensitivity_count; ++k) {
+          const SegmentFieldRow& h = sensitivity_field(k);
+          if (!h.written_when_zero && !(s.*h.number > 0.0)) continue;
+          out << YAML::Key << h.key << YAML::Value;
+          number(out, s.*h.number);
+        }
+        out << YAML::EndMap;
+      }
     }
-    out << YAML::EndMap;
-    out << YAML::Key << "silent_churn" << YAML::Value;
-    number(out, s.silent_churn);
-    out << YAML::Key << "heterogeneity" << YAML::Value;
-    number(out, s.heterogeneity);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

@@ -137,6 +137,9 @@ struct SegmentFieldRow {
   const char* odds_key = nullptr;
   double odds_unit = 1.0;
   const char* per_unit = "";
+  // A fitted scenario writes it even when it is 0 (the effort sensitivity came with model v1.3: a
+  // segment written without it stays so).
+  bool written_when_zero = true;
 };
 
 inline constexpr std::array<SegmentFieldRow, 11> segment_field_table{{
@@ -154,7 +157,7 @@ inline constexpr std::array<SegmentFieldRow, 11> segment_field_table{{
     {"sensitivity", "value", FieldKind::amount, limits::max_sensitivity, false, nullptr, &Segment::value_sensitivity,
      "value_gap", 0.1, " per unit of value gap"},
     {"sensitivity", "effort", FieldKind::amount, limits::max_sensitivity, false, nullptr, &Segment::effort_sensitivity,
-     "effort_hour", 1.0, " per hour"},
+     "effort_hour", 1.0, " per hour", false},
 }};
 
 // "share", "sensitivity.value": a segment value's name in messages and `what-if`.
