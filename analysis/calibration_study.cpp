@@ -171,7 +171,7 @@ HeadlineStudy headline_study(const Scenario& scenario, const ScenarioModel& mode
   for (const auto& v : scenario.variants)
     for (const auto& s : v.segments)
       for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
-        if (s.given.test(segment_field_count + i)) {
+        if (s.given.test(sensitivity_bit(i))) {
           study.unscaled_variants.push_back(v.name);
           i = sensitivity_keys.size();
         }

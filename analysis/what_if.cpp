@@ -32,24 +32,22 @@ void require_range(const std::string& name, double value, double lo, double hi) 
 // Sets one touchpoint number (row or patch), after checking its range.
 void set_touchpoint_number(TouchpointSource& tp, const std::string& name, const std::string& field, double value) {
   Touchpoint& t = tp.touchpoint;
-  const auto set = [&](double& member, int bit, double hi) {
-    require_range(name, value, 0.0, hi);
-    member = value;
-    tp.given.set(static_cast<std::size_t>(bit));
-  };
-  if (field == "reliability") return set(t.reliability, tp_reliability, 1.0);
-  if (field == "relevance") return set(t.relevance, tp_relevance, 1.0);
-  if (field == "value") return set(t.value, tp_value, 1.0);
-  if (field == "trust") return set(t.trust, tp_trust, 1.0);
-  if (field == "recovery") return set(t.recovery, tp_recovery, 1.0);
-  if (field == "effort_minutes" || field == "cost") {
-    require_range(name, value, 0.0, limits::max_effort_or_cost);
-    (field == "cost" ? t.cost : t.effort_minutes) = value;
-    tp.given.set(field == "cost" ? tp_cost : tp_effort_minutes);
-    return;
+  std::vector<std::string> known;
+  for (std::size_t bit = 0; bit < touchpoint_field_table.size(); ++bit) {
+    const TouchpointFieldRow& f = touchpoint_field_table[bit];
+    if (!f.number && !f.optional) continue;
+    if (field == f.key) {
+      require_range(name, value, 0.0, f.max);
+      if (f.number)
+        t.*f.number = value;
+      else
+        t.*f.optional = value;
+      tp.given.set(bit);
+      return;
+    }
+    known.push_back(f.key);
   }
-  unknown(name, "touchpoint attribute", field,
-          {"reliability", "relevance", "value", "trust", "recovery", "effort_minutes", "cost"});
+  unknown(name, "touchpoint attribute", field, known);
 }
 
 std::vector<std::string> touchpoint_ids(const Scenario& sc, const VariantSource* added) {
@@ -68,42 +66,47 @@ void change_touchpoint(Scenario& sc, const std::string& name, const std::string&
   unknown(name, "touchpoint", id, touchpoint_ids(sc, nullptr));
 }
 
-// Sets one segment number (the segment or a patch of it), after checking its range.
+// Sets one segment number (the segment or a patch of it), after checking its range. (A share is
+// set by the caller, which rebalances the others.)
 void set_segment_number(SegmentSource& src, const std::string& name, const std::string& field, double value) {
   Segment& s = src.segment;
-  const auto set = [&](double& member, int bit, double hi) {
-    require_range(name, value, 0.0, hi);
-    member = value;
-    src.given.set(static_cast<std::size_t>(bit));
-  };
-  if (field == "value_expectation") return set(s.value_expectation, seg_value_expectation, 1.0);
-  if (field == "silent_churn") return set(s.silent_churn, seg_silent_churn, limits::max_silent_churn);
-  if (field == "heterogeneity") return set(s.heterogeneity, seg_heterogeneity, limits::max_heterogeneity);
-  for (std::size_t i = 0; i < sensitivity_keys.size(); ++i) {
-    const std::size_t bit = segment_field_count + i;
-    if (field == std::string("sensitivity.") + sensitivity_keys[i]) {
-      require_range(name, value, 0.0, limits::max_sensitivity);
-      sensitivity_of(s, i) = value;
+  std::vector<std::string> fields;
+  for (std::size_t bit = 0; bit < segment_field_count; ++bit) {
+    const SegmentFieldRow& f = segment_field_table[bit];
+    if (!f.number) continue;
+    if (bit != seg_share && field == f.key) {
+      require_range(name, value, 0.0, f.max);
+      s.*f.number = value;
+      src.given.set(bit);
+      return;
+    }
+    fields.push_back(f.key);
+  }
+  for (std::size_t i = 0; i < sensitivity_count; ++i) {
+    const SegmentFieldRow& f = sensitivity_field(i);
+    const std::size_t bit = sensitivity_bit(i);
+    if (field == segment_field_name(f)) {
+      require_range(name, value, 0.0, f.max);
+      s.*f.number = value;
       src.walk_away[i].reset();
       src.given.set(bit);
       return;
     }
-    if (field == std::string("walk_away.") + walk_away_keys[i]) {
+    if (field == std::string("walk_away.") + f.odds_key) {
       // The odds of walking away at one unit of this friction: a hazard of -ln(1 - p) per unit.
       if (!(value >= 0.0 && value < 1.0))
         throw UsageError("change '" + one_line(name) + "' = " + shortest_text(value) +
                          ": walk-away odds must be at least 0 and below 1");
-      const double hazard = -std::log1p(-value) / walk_away_units[i];
-      require_range(name + " (as a sensitivity)", hazard, 0.0, limits::max_sensitivity);
-      sensitivity_of(s, i) = hazard;
+      const double hazard = -std::log1p(-value) / f.odds_unit;
+      require_range(name + " (as a sensitivity)", hazard, 0.0, f.max);
+      s.*f.number = hazard;
       src.walk_away[i] = value;
       src.given.set(bit);
       return;
     }
   }
-  std::vector<std::string> fields{"share", "value_expectation", "silent_churn", "heterogeneity"};
-  for (const char* k : sensitivity_keys) fields.push_back(std::string("sensitivity.") + k);
-  for (const char* k : walk_away_keys) fields.push_back(std::string("walk_away.") + k);
+  for (std::size_t i = 0; i < sensitivity_count; ++i) fields.push_back(segment_field_name(sensitivity_field(i)));
+  for (std::size_t i = 0; i < sensitivity_count; ++i) fields.push_back(std::string("walk_away.") + walk_away_keys[i]);
   unknown(name, "segment parameter", field, fields);
 }
 

@@ -17,7 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   p.touchpoint.id = "a";
   p.given.set(cxsim::tp_id);
   p.touchpoint.reliability = 0.5;
-  p.given.set(cxsim::tp_reliability);
+  p.given.set(cxsim::touchpoint_field("reliability"));
   v.touchpoints.push_back(p);
   try {
     const std::string out = cxsim::with_variant_added(text, "fuzz.yaml", v);

@@ -62,29 +62,6 @@ struct Input {
   std::size_t dimension = 0;  // its column of the Latin hypercube (shared within a group)
 };
 
-// A touchpoint attribute's field in a patch (which `given` bit).
-int touchpoint_field(TouchpointAttribute a) {
-  switch (a) {
-    case TouchpointAttribute::reliability: return tp_reliability;
-    case TouchpointAttribute::relevance: return tp_relevance;
-    case TouchpointAttribute::value: return tp_value;
-    case TouchpointAttribute::trust: return tp_trust;
-    case TouchpointAttribute::recovery: break;
-  }
-  return tp_recovery;
-}
-std::size_t segment_given_bit(SegmentParameter p) {
-  switch (p) {
-    case SegmentParameter::value_expectation: return seg_value_expectation;
-    case SegmentParameter::reliability_sensitivity: return segment_field_count + 0;
-    case SegmentParameter::relevance_sensitivity: return segment_field_count + 1;
-    case SegmentParameter::value_sensitivity: return segment_field_count + 2;
-    case SegmentParameter::effort_sensitivity: return segment_field_count + 3;
-    case SegmentParameter::silent_churn: break;
-  }
-  return seg_silent_churn;
-}
-
 std::vector<std::string> split_plus(const std::string& s) {
   std::vector<std::string> out;
   std::size_t start = 0;
@@ -251,7 +228,7 @@ class Resolver {
         const std::string& id = m.journey.touchpoint(*f.ref.touchpoint).id;
         if (own) {
           const TouchpointSource* p = patch_of(own, id);
-          if (!p || !p->given.test(static_cast<std::size_t>(touchpoint_field(f.ref.attribute))))
+          if (!p || !p->given.test(touchpoint_field(f.ref.attribute)))
             fail("variant '" + scope + "' does not patch " + id + "." + f.ref.attribute_name() +
                  "; put the range on the scenario's own number instead");
         }
@@ -272,7 +249,7 @@ class Resolver {
         const std::string& seg = m.population.segment(*f.ref.segment).name;
         if (own) {
           const SegmentSource* p = segment_patch_of(own, seg);
-          if (!p || !p->given.test(segment_given_bit(f.ref.parameter)))
+          if (!p || !p->given.test(segment_field(f.ref.parameter)))
             fail("variant '" + scope + "' does not patch segment '" + seg + "''s " + f.ref.attribute_name() +
                  "; put the range on the scenario's own number instead");
         }
@@ -297,11 +274,11 @@ class Resolver {
   // A baseline number a redesign sets itself stays the redesign's.
   bool patched_touchpoint(std::size_t a, const std::string& id, TouchpointAttribute attr) const {
     const TouchpointSource* p = patch_of(sources_[a], id);
-    return p && p->given.test(static_cast<std::size_t>(touchpoint_field(attr)));
+    return p && p->given.test(touchpoint_field(attr));
   }
   bool patched_segment(std::size_t a, const std::string& seg, SegmentParameter q) const {
     const SegmentSource* p = segment_patch_of(sources_[a], seg);
-    return p && p->given.test(segment_given_bit(q));
+    return p && p->given.test(segment_field(q));
   }
   std::size_t first_arm_of(const std::string& scope) const {
     for (std::size_t a = 0; a < arms_.size(); ++a)

@@ -5,24 +5,30 @@
 
 #include "io/diagnostics.hpp"
 #include "io/names.hpp"
+#include "io/scenario_fields.hpp"
 #include "sim/exact_gradient.hpp"
 
 namespace cxsim {
 
 namespace {
 
-// Segment parameters by the path of their key in the scenario file.
+// Segment parameters by the path of their key in the scenario file (io/scenario_fields.hpp), in
+// the order of SegmentParameter.
 struct SegmentKey {
-  const char* path;
+  std::string path;
   SegmentParameter parameter;
 };
-constexpr std::array<SegmentKey, 6> segment_keys{
-    {{"value_expectation", SegmentParameter::value_expectation},
-     {"sensitivity.reliability", SegmentParameter::reliability_sensitivity},
-     {"sensitivity.relevance", SegmentParameter::relevance_sensitivity},
-     {"sensitivity.value", SegmentParameter::value_sensitivity},
-     {"sensitivity.effort", SegmentParameter::effort_sensitivity},
-     {"silent_churn", SegmentParameter::silent_churn}}};
+const std::vector<SegmentKey>& segment_keys() {
+  static const std::vector<SegmentKey> keys = [] {
+    std::vector<SegmentKey> out;
+    for (int q = 0; q < segment_parameter_count; ++q) {
+      const auto p = static_cast<SegmentParameter>(q);
+      out.push_back({segment_field_name(segment_field_table[segment_field(p)]), p});
+    }
+    return out;
+  }();
+  return keys;
+}
 
 std::string list_of(const std::vector<std::string>& names) {
   std::string out;
@@ -54,10 +60,10 @@ class Resolver {
 
   void segment(const std::string& pattern, const std::string& rest) {
     std::vector<std::string> keys;
-    for (const auto& k : segment_keys) keys.emplace_back(k.path);
+    for (const auto& k : segment_keys()) keys.emplace_back(k.path);
     const SegmentKey* key = nullptr;
     std::string who;
-    for (const auto& k : segment_keys) {
+    for (const auto& k : segment_keys()) {
       const std::string suffix = std::string(".") + k.path;
       if (rest.size() > suffix.size() && rest.compare(rest.size() - suffix.size(), suffix.size(), suffix) == 0) {
         key = &k;

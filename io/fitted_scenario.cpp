@@ -55,28 +55,23 @@ void touchpoints(YAML::Emitter& out, const Scenario& sc, const Journey& fitted) 
     out << YAML::Flow << YAML::BeginMap;
     out << YAML::Key << "id" << YAML::Value;
     text(out, t.id);
-    for (int f = tp_name; f < static_cast<int>(touchpoint_fields.size()); ++f) {
-      // Fitted attributes are written whether the row gave them or not.
-      const bool attribute = f == tp_reliability || f == tp_relevance || f == tp_value || f == tp_trust;
-      if (!src.given[static_cast<std::size_t>(f)] && !attribute && !(f == tp_recovery && t.recovery > 0.0)) continue;
-      if ((f == tp_outcome && t.outcome == Outcome::none) || (f == tp_effort_minutes && !t.effort_minutes) ||
-          (f == tp_cost && !t.cost))
-        continue;
-      out << YAML::Key << touchpoint_fields[static_cast<std::size_t>(f)] << YAML::Value;
-      switch (f) {
-        case tp_name: text(out, t.name); break;
-        case tp_stage: text(out, t.stage); break;
-        case tp_channel: text(out, t.channel); break;
-        case tp_reliability: number(out, t.reliability); break;
-        case tp_relevance: number(out, t.relevance); break;
-        case tp_value: number(out, t.value); break;
-        case tp_trust: number(out, t.trust); break;
-        case tp_recovery: number(out, t.recovery); break;
-        case tp_outcome: out << to_string(t.outcome); break;
-        case tp_effort_minutes: number(out, *t.effort_minutes); break;
-        case tp_cost: number(out, *t.cost); break;
-        default: break;
-      }
+    for (std::size_t bit = 0; bit < touchpoint_field_table.size(); ++bit) {
+      const TouchpointFieldRow& f = touchpoint_field_table[bit];
+      if (bit == tp_id) continue;
+      // Fitted attributes are written whether the row gave them or not (an optional one, such as
+      // recovery, when it is not 0).
+      const bool always = f.number && (f.required || t.*f.number > 0.0);
+      if (!src.given[bit] && !always) continue;
+      if ((f.outcome && t.*f.outcome == Outcome::none) || (f.optional && !(t.*f.optional))) continue;
+      out << YAML::Key << f.key << YAML::Value;
+      if (f.text)
+        text(out, t.*f.text);
+      else if (f.number)
+        number(out, t.*f.number);
+      else if (f.optional)
+        number(out, *(t.*f.optional));
+      else if (f.outcome)
+        out << to_string(t.*f.outcome);
     }
     out << YAML::EndMap;
   }
@@ -103,32 +98,31 @@ void transitions(YAML::Emitter& out, const Scenario& sc) {
   out << YAML::EndSeq;
 }
 
+// Every segment key of the table, the sensitivities as hazards (the fit moved them; odds as
+// written would no longer say the same).
 void segments(YAML::Emitter& out, const Population& fitted) {
   out << YAML::BeginSeq;
   for (const auto& s : fitted.segments()) {
     out << YAML::BeginMap;
-    out << YAML::Key << "name" << YAML::Value;
-    text(out, s.name);
-    out << YAML::Key << "share" << YAML::Value;
-    number(out, s.share);
-    out << YAML::Key << "value_expectation" << YAML::Value;
-    number(out, s.value_expectation);
-    out << YAML::Key << "sensitivity" << YAML::Value << YAML::Flow << YAML::BeginMap;
-    out << YAML::Key << "reliability" << YAML::Value;
-    number(out, s.reliability_sensitivity);
-    out << YAML::Key << "relevance" << YAML::Value;
-    number(out, s.relevance_sensitivity);
-    out << YAML::Key << "value" << YAML::Value;
-    number(out, s.value_sensitivity);
-    if (s.effort_sensitivity > 0.0) {  // a v1.2 segment stays as it was written
-      out << YAML::Key << "effort" << YAML::Value;
-      number(out, s.effort_sensitivity);
+    for (std::size_t bit = 0; bit < segment_field_count; ++bit) {
+      const SegmentFieldRow& f = segment_field_table[bit];
+      if (bit == seg_walk_away) continue;
+      out << YAML::Key << f.key << YAML::Value;
+      if (f.text) {
+        text(out, s.*f.text);
+      } else if (f.number) {
+        number(out, s.*f.number);
+      } else if (bit == seg_sensitivity) {
+        out << YAML::Flow << YAML::BeginMap;
+        for (std::size_t k = 0; k < sensitivity_count; ++k) {
+          const SegmentFieldRow& h = sensitivity_field(k);
+          if (!h.written_when_zero && !(s.*h.number > 0.0)) continue;
+          out << YAML::Key << h.key << YAML::Value;
+          number(out, s.*h.number);
+        }
+        out << YAML::EndMap;
+      }
     }
-    out << YAML::EndMap;
-    out << YAML::Key << "silent_churn" << YAML::Value;
-    number(out, s.silent_churn);
-    out << YAML::Key << "heterogeneity" << YAML::Value;
-    number(out, s.heterogeneity);
     out << YAML::EndMap;
   }
   out << YAML::EndSeq;

@@ -15,6 +15,7 @@
 #include "io/csv_escape.hpp"
 #include "io/names.hpp"
 #include "io/number.hpp"
+#include "io/scenario_fields.hpp"
 
 namespace cxsim {
 
@@ -399,13 +400,30 @@ std::string transitions_table(PathCounts& pc, const JourneyIds& ids, const PathI
 }
 
 // Step 3: touchpoints.csv: neutral friction, reliability as observed where failures were recorded.
+// Its columns, as rows of the touchpoint table (io/scenario_fields.hpp), in the order each line
+// below writes them.
+constexpr std::array<std::size_t, 7> imported_columns{tp_id,
+                                                      touchpoint_field(TouchpointAttribute::reliability),
+                                                      touchpoint_field(TouchpointAttribute::relevance),
+                                                      touchpoint_field(TouchpointAttribute::value),
+                                                      touchpoint_field(TouchpointAttribute::trust),
+                                                      touchpoint_field(TouchpointAttribute::recovery),
+                                                      touchpoint_field("outcome")};
+static_assert([] {
+  for (const std::size_t c : imported_columns)
+    if (c >= touchpoint_field_table.size()) return false;
+  return true;
+}());
+
 std::string touchpoints_table(const PathCounts& pc, const JourneyIds& ids, const std::array<bool, 4>& ended,
                               ImportedPaths& out) {
   const Counts& counts = pc.counts;
   const std::string& start_id = ids.start;
   const auto& ending_ids = ids.endings;
   std::ostringstream tps;
-  tps << "id,reliability,relevance,value,trust,recovery,outcome\n";
+  for (std::size_t c = 0; c < imported_columns.size(); ++c)
+    tps << (c ? "," : "") << touchpoint_field_table[imported_columns[c]].key;
+  tps << '\n';
   tps << csv_escape_verbatim(start_id) << ",1,1,1,0,0,\n";
   for (std::size_t k = 0; k < counts.touchpoints.size(); ++k) {
     const double r =

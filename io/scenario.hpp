@@ -11,39 +11,20 @@
 #include <vector>
 
 #include "io/diagnostics.hpp"
+#include "io/scenario_fields.hpp"
 #include "models/segment.hpp"
 #include "sim/journey.hpp"
 #include "sim/population.hpp"
 
 namespace cxsim {
 
-// Touchpoint fields: CSV header names and YAML keys, in this order.
-inline constexpr std::array<const char*, 12> touchpoint_fields{"id",          "name",      "stage",          "channel",
-                                                               "reliability", "relevance", "value",          "trust",
-                                                               "recovery",    "outcome",   "effort_minutes", "cost"};
-enum TouchpointField : int {
-  tp_id,
-  tp_name,
-  tp_stage,
-  tp_channel,
-  tp_reliability,
-  tp_relevance,
-  tp_value,
-  tp_trust,
-  tp_recovery,
-  tp_outcome,
-  tp_effort_minutes,
-  tp_cost
-};
-inline constexpr std::array<int, 5> required_touchpoint_fields{tp_id, tp_reliability, tp_relevance, tp_value, tp_trust};
-
 inline constexpr std::array<const char*, 5> transition_fields{"from", "to", "probability", "when", "segment"};
 
 // The fields a row or a patch gave, with their values and places.
 struct TouchpointSource {
   Touchpoint touchpoint;
-  std::bitset<touchpoint_fields.size()> given;
-  SourceLocation where;  // the row (CSV) or map (YAML)
+  std::bitset<touchpoint_field_table.size()> given;  // by row of touchpoint_field_table
+  SourceLocation where;                              // the row (CSV) or map (YAML)
 };
 
 struct TransitionSource {
@@ -68,43 +49,13 @@ struct TransitionSource {
   }
 };
 
-// A segment's keys in the scenario file, in this order (YAML keys; `sensitivity` and `walk_away`
-// are maps of the four sensitivities, as hazards or as walk-away odds).
-inline constexpr std::array<const char*, 7> segment_fields{
-    "name", "share", "value_expectation", "sensitivity", "walk_away", "silent_churn", "heterogeneity"};
-enum SegmentField : int {
-  seg_name,
-  seg_share,
-  seg_value_expectation,
-  seg_sensitivity,
-  seg_walk_away,
-  seg_silent_churn,
-  seg_heterogeneity,
-  segment_field_count
-};
-// The four sensitivities (hazards a, b, c, d), under `sensitivity`, and the walk-away odds that
-// state them the way a designer would, under `walk_away`, in the same order.
-inline constexpr std::array<const char*, 4> sensitivity_keys{"reliability", "relevance", "value", "effort"};
-inline constexpr std::array<const char*, 4> walk_away_keys{"failed", "repeated", "value_gap", "effort_hour"};
-// The friction of one walk-away odd: a value gap of 0.1; everything else one unit (a failed visit,
-// one repeat, one hour).
-inline constexpr std::array<double, 4> walk_away_units{1.0, 1.0, 0.1, 1.0};
-inline double& sensitivity_of(Segment& s, std::size_t which) {
-  return which == 0   ? s.reliability_sensitivity
-         : which == 1 ? s.relevance_sensitivity
-         : which == 2 ? s.value_sensitivity
-                      : s.effort_sensitivity;
-}
-inline double sensitivity_of(const Segment& s, std::size_t which) {
-  return sensitivity_of(const_cast<Segment&>(s), which);
-}
-
 struct SegmentSource {
   Segment segment;
-  // Which keys were given (SegmentField), then which of the four sensitivities (in either form).
-  std::bitset<segment_field_count + sensitivity_keys.size()> given;
+  // Which rows of segment_field_table were given: keys, then the four sensitivities (in either
+  // form).
+  std::bitset<segment_field_table.size()> given;
   // The walk-away odds as written, for `check` to show the hazards derived from them.
-  std::array<std::optional<double>, 4> walk_away;
+  std::array<std::optional<double>, sensitivity_count> walk_away;
   bool share_valid = false;  // given and read without error
   SourceLocation where;
 };

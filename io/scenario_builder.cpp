@@ -31,31 +31,17 @@ std::string where_text(const SourceLocation& w) {
   return s;
 }
 
+// Copies the fields a patch gave (all but the id that names it).
 void apply_touchpoint_patch(Touchpoint& t, const TouchpointSource& patch) {
-  const Touchpoint& p = patch.touchpoint;
-  auto given = [&](int f) { return patch.given.test(static_cast<std::size_t>(f)); };
-  if (given(tp_name)) t.name = p.name;
-  if (given(tp_stage)) t.stage = p.stage;
-  if (given(tp_channel)) t.channel = p.channel;
-  if (given(tp_reliability)) t.reliability = p.reliability;
-  if (given(tp_relevance)) t.relevance = p.relevance;
-  if (given(tp_value)) t.value = p.value;
-  if (given(tp_trust)) t.trust = p.trust;
-  if (given(tp_recovery)) t.recovery = p.recovery;
-  if (given(tp_outcome)) t.outcome = p.outcome;
-  if (given(tp_effort_minutes)) t.effort_minutes = p.effort_minutes;
-  if (given(tp_cost)) t.cost = p.cost;
+  for (std::size_t f = 0; f < touchpoint_field_table.size(); ++f)
+    if (f != tp_id && patch.given.test(f)) copy_touchpoint_field(t, patch.touchpoint, touchpoint_field_table[f]);
 }
 
+// Copies the values a patch gave (the sensitivities whichever way they were written).
 void apply_segment_patch(Segment& s, const SegmentSource& patch) {
-  const Segment& p = patch.segment;
-  auto given = [&](int f) { return patch.given.test(static_cast<std::size_t>(f)); };
-  if (given(seg_share)) s.share = p.share;
-  if (given(seg_value_expectation)) s.value_expectation = p.value_expectation;
-  if (given(seg_silent_churn)) s.silent_churn = p.silent_churn;
-  if (given(seg_heterogeneity)) s.heterogeneity = p.heterogeneity;
-  for (std::size_t i = 0; i < sensitivity_keys.size(); ++i)
-    if (given(segment_field_count + static_cast<int>(i))) sensitivity_of(s, i) = sensitivity_of(p, i);
+  for (std::size_t f = 0; f < segment_field_table.size(); ++f)
+    if (const auto member = segment_field_table[f].number; member && patch.given.test(f))
+      s.*member = patch.segment.*member;
 }
 
 // " (did you mean 'install'?)" for a mistyped name, or nothing. Only the first few misses look
@@ -123,12 +109,12 @@ std::optional<ScenarioModel> build_model(const Scenario& sc, const VariantSource
         continue;
       }
       bool complete = true;
-      for (int f : required_touchpoint_fields)
-        if (!patch.given.test(static_cast<std::size_t>(f))) {
+      for (std::size_t f = 0; f < touchpoint_field_table.size(); ++f)
+        if (touchpoint_field_table[f].required && !patch.given.test(f)) {
           diag.error(patch.where, prefix + "'" + patch.touchpoint.id + "' is not a touchpoint of the journey" +
                                       touchpoint_hint(patch.touchpoint.id) +
                                       ", so this adds it, and a new touchpoint needs the field '" +
-                                      touchpoint_fields[f] + "'");
+                                      touchpoint_field_table[f].key + "'");
           complete = false;
         }
       if (!complete) continue;

@@ -195,86 +195,56 @@ class Loader {
 
   // ---- touchpoints ----
   // Sets one field from a cell; returns false on a bad value.
-  bool set_touchpoint_field(TouchpointSource& tp, int field, const Cell& c) {
-    const std::string name = touchpoint_fields[field];
+  bool set_touchpoint_field(TouchpointSource& tp, std::size_t field, const Cell& c) {
+    const TouchpointFieldRow& f = touchpoint_field_table[field];
+    const std::string name = f.key;
     Touchpoint& t = tp.touchpoint;
-    switch (field) {
-      case tp_id: {
-        auto v = text(c, name, true);
+    switch (f.kind) {
+      case FieldKind::id:
+      case FieldKind::text: {
+        auto v = text(c, name, f.kind == FieldKind::id);
         if (!v) return false;
-        t.id = *v;
+        t.*f.text = *v;
         break;
       }
-      case tp_name:
-      case tp_stage:
-      case tp_channel: {
-        auto v = text(c, name, false);
-        if (!v) return false;
-        (field == tp_name ? t.name : field == tp_stage ? t.stage : t.channel) = *v;
-        break;
-      }
-      case tp_reliability:
-      case tp_relevance:
-      case tp_value:
-      case tp_trust: {
-        auto v = real(c, name, 0.0, 1.0);
-        if (!v) return false;
-        (field == tp_reliability ? t.reliability
-         : field == tp_relevance ? t.relevance
-         : field == tp_value     ? t.value
-                                 : t.trust) = *v;
-        break;
-      }
-      case tp_recovery: {
-        if (c.empty) {
-          t.recovery = 0.0;
-          break;
+      case FieldKind::probability:
+      case FieldKind::amount: {
+        std::optional<double> v;
+        if (!c.empty || f.required) {  // an empty optional value is the default
+          v = real(c, name, 0.0, f.max);
+          if (!v) return false;
         }
-        auto v = real(c, name, 0.0, 1.0);
-        if (!v) return false;
-        t.recovery = *v;
+        if (f.optional)
+          t.*f.optional = v;
+        else
+          t.*f.number = v.value_or(Touchpoint{}.*f.number);
         break;
       }
-      case tp_outcome: {
+      case FieldKind::outcome: {
         auto v = text(c, name, false);
         if (!v) return false;
         if (v->empty())
-          t.outcome = Outcome::none;
+          t.*f.outcome = Outcome::none;
         else if (*v == "retained")
-          t.outcome = Outcome::retained;
+          t.*f.outcome = Outcome::retained;
         else if (*v == "defected")
-          t.outcome = Outcome::defected;
+          t.*f.outcome = Outcome::defected;
         else {
-          diag_.error(c.where, "'outcome' is '" + *v + "'; expected 'retained', 'defected' or empty");
+          diag_.error(c.where, "'" + name + "' is '" + *v + "'; expected 'retained', 'defected' or empty");
           return false;
         }
         break;
       }
-      case tp_effort_minutes:
-      case tp_cost: {
-        std::optional<double> value;
-        if (!c.empty) {
-          value = real(c, name, 0.0, limits::max_effort_or_cost);
-          if (!value) return false;
-        }
-        (field == tp_cost ? t.cost : t.effort_minutes) = value;
-        break;
-      }
+      case FieldKind::group: break;
     }
-    tp.given.set(static_cast<std::size_t>(field));
+    tp.given.set(field);
     return true;
   }
 
   void require_touchpoint_fields(const TouchpointSource& tp, const std::string& what) {
-    for (int f : required_touchpoint_fields)
-      if (!tp.given.test(static_cast<std::size_t>(f)))
-        diag_.error(tp.where, what + " is missing the required field '" + std::string(touchpoint_fields[f]) + "'");
-  }
-
-  static int touchpoint_field_index(const std::string& key) {
-    for (std::size_t i = 0; i < touchpoint_fields.size(); ++i)
-      if (key == touchpoint_fields[i]) return static_cast<int>(i);
-    return -1;
+    for (std::size_t f = 0; f < touchpoint_field_table.size(); ++f)
+      if (touchpoint_field_table[f].required && !tp.given.test(f))
+        diag_.error(tp.where, what + " is missing the required field '" + touchpoint_field_table[f].key + "'");
   }
 
   // A YAML map of touchpoint fields (inline list item or variant patch). Tracks `id` too.
@@ -282,8 +252,8 @@ class Loader {
     TouchpointSource tp;
     tp.where = n.where;
     for (const auto& [k, v] : n.entries) {
-      const int f = touchpoint_field_index(k.value);
-      if (f < 0 || (f == tp_id && !id_allowed)) {
+      const std::size_t f = touchpoint_field(k.value);
+      if (f == touchpoint_field_table.size() || (f == tp_id && !id_allowed)) {
         diag_.error(k.where, (f == tp_id ? std::string("a patch names its touchpoint by its key; "
                                                        "remove 'id'")
                                          : unknown_among("touchpoint field", k.value, touchpoint_fields)) +
@@ -306,8 +276,8 @@ class Loader {
           path, touchpoint_fields, diag_, n.where,
           [&](const std::vector<bool>& present, std::size_t most_rows, std::size_t header_line) {
             out.reserve(most_rows);
-            for (std::size_t f : required_touchpoint_fields)
-              if (!present[f])
+            for (std::size_t f = 0; f < touchpoint_field_table.size(); ++f)
+              if (touchpoint_field_table[f].required && !present[f])
                 diag_.error({path, header_line, 0},
                             "the header has no column '" + std::string(touchpoint_fields[f]) + "', which is required");
             header_ok = present[tp_id];
@@ -318,11 +288,8 @@ class Loader {
             for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
               if (!row.cells[f]) continue;
               const Cell c = cell_of(row.cells[f], {tp.where.file, row.line, row.columns[f]});
-              if (c.empty && f != tp_id &&
-                  std::find(required_touchpoint_fields.begin(), required_touchpoint_fields.end(),
-                            static_cast<int>(f)) == required_touchpoint_fields.end())
-                continue;  // an empty optional cell: the default
-              set_touchpoint_field(tp, static_cast<int>(f), c);
+              if (c.empty && !touchpoint_field_table[f].required) continue;  // an empty optional cell: the default
+              set_touchpoint_field(tp, f, c);
               tp.given.set(f);  // a bad value was reported; do not also report it missing
             }
             out.push_back(std::move(tp));
@@ -347,7 +314,7 @@ class Loader {
       }
       auto tp = touchpoint_from_map(item, "a touchpoint", true);
       for (const auto& [k, v] : item.entries)  // a bad value was reported; not also "missing"
-        if (const int f = touchpoint_field_index(k.value); f >= 0) tp.given.set(static_cast<std::size_t>(f));
+        if (const std::size_t f = touchpoint_field(k.value); f < touchpoint_field_table.size()) tp.given.set(f);
       require_touchpoint_fields(tp, "this touchpoint");
       out.push_back(std::move(tp));
     }
@@ -474,7 +441,8 @@ class Loader {
   // ---- segments ----
   // One map of the four sensitivities, as hazards (`sensitivity`) or as walk-away odds
   // (`walk_away`). A sensitivity given in both forms is an error at the second.
-  void sensitivities(const YamlNode& v, bool odds, SegmentSource& s, std::array<SourceLocation, 4>& first_where) {
+  void sensitivities(const YamlNode& v, bool odds, SegmentSource& s,
+                     std::array<SourceLocation, sensitivity_count>& first_where) {
     const auto& keys = odds ? walk_away_keys : sensitivity_keys;
     const std::string map = odds ? "walk_away" : "sensitivity";
     if (!is_map(v, "'" + map + "'")) return;
@@ -485,20 +453,20 @@ class Loader {
         continue;
       }
       const auto which = static_cast<std::size_t>(si - keys.begin());
+      const SegmentFieldRow& f = sensitivity_field(which);
       const std::string field = map + "." + sk.value;
-      const std::size_t bit = segment_field_count + which;
+      const std::size_t bit = sensitivity_bit(which);
       if (s.given.test(bit)) {
-        const std::string other = odds ? std::string("sensitivity.") + sensitivity_keys[which]
-                                       : std::string("walk_away.") + walk_away_keys[which];
-        diag_.error(sk.where, "the " + std::string(sensitivity_keys[which]) + " sensitivity is given twice: as '" +
-                                  field + "' here and as '" + other + "' at line " +
-                                  std::to_string(first_where[which].line) + "; give one of them");
+        const std::string other = odds ? segment_field_name(f) : std::string("walk_away.") + f.odds_key;
+        diag_.error(sk.where, "the " + std::string(f.key) + " sensitivity is given twice: as '" + field +
+                                  "' here and as '" + other + "' at line " + std::to_string(first_where[which].line) +
+                                  "; give one of them");
         continue;
       }
       if (!odds) {
-        const auto x = real(cell_of(sv), field, 0.0, limits::max_sensitivity);
+        const auto x = real(cell_of(sv), field, 0.0, f.max);
         if (!x) continue;
-        sensitivity_of(s.segment, which) = *x;
+        s.segment.*f.number = *x;
       } else {
         const auto p = real(cell_of(sv), field, 0.0, 1.0);
         if (!p) continue;
@@ -509,16 +477,13 @@ class Loader {
           continue;
         }
         // p = 1 - exp(-hazard x unit) for an average customer (m = 1) feeling this friction alone.
-        const double hazard = -std::log1p(-*p) / walk_away_units[which];
-        if (hazard > limits::max_sensitivity) {
-          diag_.error(sv.where, "'" + field + "' is " + cell_of(sv).text + ", a hazard of " + fmt(hazard) +
-                                    (which == 2   ? " per unit of value gap"
-                                     : which == 3 ? " per hour"
-                                                  : "") +
-                                    "; the largest cxsim supports is " + fmt(limits::max_sensitivity));
+        const double hazard = -std::log1p(-*p) / f.odds_unit;
+        if (hazard > f.max) {
+          diag_.error(sv.where, "'" + field + "' is " + cell_of(sv).text + ", a hazard of " + fmt(hazard) + f.per_unit +
+                                    "; the largest cxsim supports is " + fmt(f.max));
           continue;
         }
-        sensitivity_of(s.segment, which) = hazard;
+        s.segment.*f.number = hazard;
         s.walk_away[which] = *p;
       }
       s.given.set(bit);
@@ -530,47 +495,41 @@ class Loader {
     SegmentSource s;
     s.where = n.where;
     s.segment.value_expectation = 0.0;
-    std::array<SourceLocation, 4> sensitivity_where{};
+    std::array<SourceLocation, sensitivity_count> sensitivity_where{};
     for (const auto& [k, v] : n.entries) {
       const auto it = std::find_if(segment_fields.begin(), segment_fields.end(),
                                    [&key = k.value](const char* f) { return key == f; });
-      if (it == segment_fields.end() || (patch && it == segment_fields.begin())) {
-        diag_.error(k.where, patch && it == segment_fields.begin()
+      const auto bit = static_cast<std::size_t>(it - segment_fields.begin());
+      if (it == segment_fields.end() || (patch && bit == seg_name)) {
+        diag_.error(k.where, it != segment_fields.end()
                                  ? "a segment patch names its segment by its key; remove 'name'"
                                  : unknown_among("segment key", k.value, segment_fields) + " (in " + what + ")");
         continue;
       }
-      const auto f = static_cast<int>(it - segment_fields.begin());
-      s.given.set(static_cast<std::size_t>(f));
+      const SegmentFieldRow& f = segment_field_table[bit];
+      s.given.set(bit);
       const Cell c = cell_of(v);
-      Segment& seg = s.segment;
-      switch (f) {
-        case seg_name:
-          if (auto t = text(c, "name", true)) seg.name = *t;
+      switch (f.kind) {
+        case FieldKind::id:
+        case FieldKind::text:
+          if (auto t = text(c, f.key, f.required)) s.segment.*f.text = *t;
           break;
-        case seg_share:
-          if (auto x = real(c, "share", 0.0, 1.0)) {
-            seg.share = *x;
-            s.share_valid = true;
+        case FieldKind::probability:
+        case FieldKind::amount:
+          if (auto x = real(c, f.key, 0.0, f.max)) {
+            s.segment.*f.number = *x;
+            if (bit == seg_share) s.share_valid = true;
           }
           break;
-        case seg_value_expectation:
-          if (auto x = real(c, "value_expectation", 0.0, 1.0)) seg.value_expectation = *x;
-          break;
-        case seg_sensitivity:
-        case seg_walk_away: sensitivities(v, f == seg_walk_away, s, sensitivity_where); break;
-        case seg_silent_churn:
-          if (auto x = real(c, "silent_churn", 0.0, limits::max_silent_churn)) seg.silent_churn = *x;
-          break;
-        case seg_heterogeneity:
-          if (auto x = real(c, "heterogeneity", 0.0, limits::max_heterogeneity)) seg.heterogeneity = *x;
-          break;
+        case FieldKind::group: sensitivities(v, bit == seg_walk_away, s, sensitivity_where); break;
+        case FieldKind::outcome: break;
       }
     }
     if (!patch) {
-      for (int f : {seg_name, seg_share, seg_value_expectation, seg_silent_churn})
-        if (!s.given.test(static_cast<std::size_t>(f)))
-          diag_.error(n.where, what + " is missing the required key '" + std::string(segment_fields[f]) + "'");
+      for (std::size_t bit = 0; bit < segment_field_count; ++bit)
+        if (segment_field_table[bit].required && !s.given.test(bit))
+          diag_.error(n.where,
+                      what + " is missing the required key '" + std::string(segment_field_table[bit].key) + "'");
       if (!s.given.test(seg_sensitivity) && !s.given.test(seg_walk_away))
         diag_.error(n.where, what +
                                  " is missing its sensitivities: give 'sensitivity' (hazards) or "

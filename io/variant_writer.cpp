@@ -24,29 +24,18 @@ std::string quoted(const std::string& s) {
 std::string touchpoint_patch(const TouchpointSource& p) {
   const Touchpoint& t = p.touchpoint;
   std::vector<std::string> fields;
-  for (std::size_t f = 0; f < touchpoint_fields.size(); ++f) {
-    if (f == tp_id || !p.given.test(f)) continue;
-    const std::string key = touchpoint_fields[f];
-    switch (static_cast<int>(f)) {
-      case tp_name: fields.push_back(key + ": " + quoted(t.name)); break;
-      case tp_stage: fields.push_back(key + ": " + quoted(t.stage)); break;
-      case tp_channel: fields.push_back(key + ": " + quoted(t.channel)); break;
-      case tp_reliability: fields.push_back(key + ": " + shortest_text(t.reliability)); break;
-      case tp_relevance: fields.push_back(key + ": " + shortest_text(t.relevance)); break;
-      case tp_value: fields.push_back(key + ": " + shortest_text(t.value)); break;
-      case tp_trust: fields.push_back(key + ": " + shortest_text(t.trust)); break;
-      case tp_recovery: fields.push_back(key + ": " + shortest_text(t.recovery)); break;
-      case tp_outcome:
-        fields.push_back(key + ": " + (t.outcome == Outcome::none ? std::string("~") : to_string(t.outcome)));
-        break;
-      case tp_effort_minutes:
-        if (t.effort_minutes) fields.push_back(key + ": " + shortest_text(*t.effort_minutes));
-        break;
-      case tp_cost:
-        if (t.cost) fields.push_back(key + ": " + shortest_text(*t.cost));
-        break;
-      default: break;
-    }
+  for (std::size_t bit = 0; bit < touchpoint_field_table.size(); ++bit) {
+    const TouchpointFieldRow& f = touchpoint_field_table[bit];
+    if (bit == tp_id || !p.given.test(bit)) continue;
+    const std::string key = f.key;
+    if (f.text)
+      fields.push_back(key + ": " + quoted(t.*f.text));
+    else if (f.number)
+      fields.push_back(key + ": " + shortest_text(t.*f.number));
+    else if (f.optional) {
+      if (t.*f.optional) fields.push_back(key + ": " + shortest_text(*(t.*f.optional)));
+    } else if (f.outcome)
+      fields.push_back(key + ": " + (t.*f.outcome == Outcome::none ? std::string("~") : to_string(t.*f.outcome)));
   }
   std::string out = "{";
   for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i];
@@ -56,21 +45,27 @@ std::string touchpoint_patch(const TouchpointSource& p) {
 std::string segment_patch(const SegmentSource& p) {
   const Segment& s = p.segment;
   std::vector<std::string> fields;
-  if (p.given.test(seg_share)) fields.push_back("share: " + shortest_text(s.share));
-  if (p.given.test(seg_value_expectation)) fields.push_back("value_expectation: " + shortest_text(s.value_expectation));
+  // The keys in the table's order; the sensitivities in the `sensitivity` map (hazards) or the
+  // `walk_away` map (odds), as the patch gave them.
   std::string hazards, odds;
-  for (std::size_t k = 0; k < sensitivity_keys.size(); ++k) {
-    if (!p.given.test(segment_field_count + k)) continue;
+  for (std::size_t k = 0; k < sensitivity_count; ++k) {
+    if (!p.given.test(sensitivity_bit(k))) continue;
     if (p.walk_away[k])
       odds += (odds.empty() ? "" : ", ") + std::string(walk_away_keys[k]) + ": " + shortest_text(*p.walk_away[k]);
     else
       hazards +=
           (hazards.empty() ? "" : ", ") + std::string(sensitivity_keys[k]) + ": " + shortest_text(sensitivity_of(s, k));
   }
-  if (!hazards.empty()) fields.push_back("sensitivity: {" + hazards + "}");
-  if (!odds.empty()) fields.push_back("walk_away: {" + odds + "}");
-  if (p.given.test(seg_silent_churn)) fields.push_back("silent_churn: " + shortest_text(s.silent_churn));
-  if (p.given.test(seg_heterogeneity)) fields.push_back("heterogeneity: " + shortest_text(s.heterogeneity));
+  for (std::size_t bit = 0; bit < segment_field_count; ++bit) {
+    const SegmentFieldRow& f = segment_field_table[bit];
+    if (bit == seg_sensitivity) {
+      if (!hazards.empty()) fields.push_back("sensitivity: {" + hazards + "}");
+    } else if (bit == seg_walk_away) {
+      if (!odds.empty()) fields.push_back("walk_away: {" + odds + "}");
+    } else if (f.number && p.given.test(bit)) {
+      fields.push_back(std::string(f.key) + ": " + shortest_text(s.*f.number));
+    }
+  }
   std::string out = "{";
   for (std::size_t i = 0; i < fields.size(); ++i) out += (i ? ", " : "") + fields[i];
   return out + "}";

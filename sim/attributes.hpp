@@ -16,10 +16,6 @@
 namespace cxsim {
 
 enum class TouchpointAttribute : int { reliability, relevance, value, trust, recovery };
-inline constexpr int touchpoint_attribute_count = 5;
-inline constexpr std::array<const char*, touchpoint_attribute_count> touchpoint_attribute_names{
-    "reliability", "relevance", "value", "trust", "recovery"};
-
 enum class SegmentParameter : int {
   value_expectation,
   reliability_sensitivity,
@@ -28,51 +24,82 @@ enum class SegmentParameter : int {
   effort_sensitivity,
   silent_churn
 };
-inline constexpr int segment_parameter_count = 6;
-inline constexpr std::array<const char*, segment_parameter_count> segment_parameter_names{
-    "value_expectation", "reliability_sensitivity", "relevance_sensitivity",
-    "value_sensitivity", "effort_sensitivity",      "silent_churn"};
+
+// One row per number, in the order of the enums above: its name, the member that holds it and
+// the top of its range (every one starts at 0). io/scenario_fields.hpp points its rows at the
+// same members (and checks it at compile time), so the scenario keys and these names cannot drift.
+struct TouchpointAttributeField {
+  const char* name;
+  double Touchpoint::*member;
+  double max;
+};
+struct SegmentParameterField {
+  const char* name;
+  double Segment::*member;
+  double max;
+};
+// Every touchpoint attribute lies in [0, 1], and more is better. Segment parameters lie in
+// [0, max], and less is better for the company: a lower expectation, lower sensitivities, less
+// silent churn.
+inline constexpr std::array<TouchpointAttributeField, 5> touchpoint_attributes{{
+    {"reliability", &Touchpoint::reliability, 1.0},
+    {"relevance", &Touchpoint::relevance, 1.0},
+    {"value", &Touchpoint::value, 1.0},
+    {"trust", &Touchpoint::trust, 1.0},
+    {"recovery", &Touchpoint::recovery, 1.0},
+}};
+inline constexpr std::array<SegmentParameterField, 6> segment_parameters{{
+    {"value_expectation", &Segment::value_expectation, 1.0},
+    {"reliability_sensitivity", &Segment::reliability_sensitivity, limits::max_sensitivity},
+    {"relevance_sensitivity", &Segment::relevance_sensitivity, limits::max_sensitivity},
+    {"value_sensitivity", &Segment::value_sensitivity, limits::max_sensitivity},
+    {"effort_sensitivity", &Segment::effort_sensitivity, limits::max_sensitivity},
+    {"silent_churn", &Segment::silent_churn, limits::max_silent_churn},
+}};
+inline constexpr int touchpoint_attribute_count = static_cast<int>(touchpoint_attributes.size());
+inline constexpr int segment_parameter_count = static_cast<int>(segment_parameters.size());
+static_assert(touchpoint_attribute_count == static_cast<int>(TouchpointAttribute::recovery) + 1);
+static_assert(segment_parameter_count == static_cast<int>(SegmentParameter::silent_churn) + 1);
+
+template <std::size_t N, class Row>
+constexpr std::array<const char*, N> attribute_names_of(const std::array<Row, N>& rows) {
+  std::array<const char*, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = rows[i].name;
+  return out;
+}
+inline constexpr auto touchpoint_attribute_names = attribute_names_of(touchpoint_attributes);
+inline constexpr auto segment_parameter_names = attribute_names_of(segment_parameters);
+
+constexpr const TouchpointAttributeField& attribute_field(TouchpointAttribute a) {
+  return touchpoint_attributes[static_cast<std::size_t>(a)];
+}
+constexpr const SegmentParameterField& parameter_field(SegmentParameter p) {
+  return segment_parameters[static_cast<std::size_t>(p)];
+}
 
 inline double& attribute_of(Touchpoint& t, TouchpointAttribute a) {
-  switch (a) {
-    case TouchpointAttribute::reliability: return t.reliability;
-    case TouchpointAttribute::relevance: return t.relevance;
-    case TouchpointAttribute::value: return t.value;
-    case TouchpointAttribute::trust: return t.trust;
-    case TouchpointAttribute::recovery: break;
-  }
-  return t.recovery;
+  return t.*attribute_field(a).member;
 }
 inline double attribute_of(const Touchpoint& t, TouchpointAttribute a) {
-  return attribute_of(const_cast<Touchpoint&>(t), a);
+  return t.*attribute_field(a).member;
 }
 
 inline double& parameter_of(Segment& s, SegmentParameter p) {
-  switch (p) {
-    case SegmentParameter::value_expectation: return s.value_expectation;
-    case SegmentParameter::reliability_sensitivity: return s.reliability_sensitivity;
-    case SegmentParameter::relevance_sensitivity: return s.relevance_sensitivity;
-    case SegmentParameter::value_sensitivity: return s.value_sensitivity;
-    case SegmentParameter::effort_sensitivity: return s.effort_sensitivity;
-    case SegmentParameter::silent_churn: break;
-  }
-  return s.silent_churn;
+  return s.*parameter_field(p).member;
 }
 inline double parameter_of(const Segment& s, SegmentParameter p) {
-  return parameter_of(const_cast<Segment&>(s), p);
+  return s.*parameter_field(p).member;
 }
 
-// Every touchpoint attribute lies in [0, 1], and more is better.
 inline constexpr double touchpoint_attribute_max = 1.0;
+static_assert([] {
+  for (const auto& a : touchpoint_attributes)
+    if (a.max != touchpoint_attribute_max) return false;
+  return true;
+}());
 
-// Segment parameters lie in [0, max], and less is better for the company: a lower expectation,
-// lower sensitivities, less silent churn.
 inline double segment_parameter_max(SegmentParameter p) {
-  switch (p) {
-    case SegmentParameter::value_expectation: return 1.0;
-    case SegmentParameter::silent_churn: return limits::max_silent_churn;
-    default: return limits::max_sensitivity;
-  }
+  return parameter_field(p).max;
 }
 
 inline std::optional<TouchpointAttribute> touchpoint_attribute_named(std::string_view name) {

@@ -20,7 +20,7 @@ VariantSource small_variant() {
   p.touchpoint.id = "a";
   p.given.set(tp_id);
   p.touchpoint.reliability = 0.9;
-  p.given.set(tp_reliability);
+  p.given.set(touchpoint_field("reliability"));
   v.touchpoints.push_back(p);
   return v;
 }
@@ -136,11 +136,11 @@ TEST(VariantWriter, WhatItWritesReadsBackAsTheSamePatches) {
   p.touchpoint.id = "odd: id";
   p.given.set(tp_id);
   p.touchpoint.name = "A name, with \"quotes\" and ünïcode";
-  p.given.set(tp_name);
+  p.given.set(touchpoint_field("name"));
   p.touchpoint.trust = 0.1 + 0.2;  // 0.30000000000000004: written so that it reads back exactly
-  p.given.set(tp_trust);
+  p.given.set(touchpoint_field("trust"));
   p.touchpoint.cost = 12.25;
-  p.given.set(tp_cost);
+  p.given.set(touchpoint_field("cost"));
   v.touchpoints.push_back(p);
   TransitionReplacement r;
   r.from = "a";
@@ -163,11 +163,11 @@ TEST(VariantWriter, WhatItWritesReadsBackAsTheSamePatches) {
   s.segment.name = "s";
   s.given.set(seg_name);
   s.segment.silent_churn = 0.07;
-  s.given.set(seg_silent_churn);
+  s.given.set(segment_field("silent_churn"));
   s.segment.relevance_sensitivity = 0.9;
-  s.given.set(segment_field_count + 1);
+  s.given.set(sensitivity_bit(1));
   s.walk_away[0] = 0.25;
-  s.given.set(segment_field_count + 0);
+  s.given.set(sensitivity_bit(0));
   v.segments.push_back(s);
 
   test::ScratchDir dir;
