@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "analysis/sensitivity_study.hpp"
+#include "analysis/sweep_study.hpp"
 #include "cli_support.hpp"
 #include "io/diagnostics.hpp"
 #include "io/scenario.hpp"
@@ -322,6 +323,52 @@ TEST(SensitivityStudy, AStepOutsideItsRangeIsAUsageError) {
     SensitivityRequest request;
     request.settings.step = step;
     EXPECT_THROW(sensitivity_study(model, loaded.scenario, request), UsageError) << step;
+  }
+}
+
+// The study `cxsim sweep` and the report call: the scenario's own sweeps, curve by curve as the
+// engine sweeps them, under the scenario's names, the same bits on one thread and on two.
+TEST(SweepStudy, DrawsTheScenariosSweepsAsTheEngineSweepsThem) {
+  LoadedScenario loaded = load_scenario(test::scenario("broadband"), "");
+  ASSERT_FALSE(loaded.scenario.sweeps.empty());
+  const auto model = std::make_shared<const ScenarioModel>(loaded.model);
+  SweepRequest request;
+  request.curves = scenario_curves(loaded.scenario, *model);
+  ASSERT_EQ(request.curves.size(), loaded.scenario.sweeps.size());
+  request.threads = 1;
+  const SweepStudy one = sweep_study(model, loaded.scenario, request);
+  request.threads = 2;
+  const SweepStudy two = sweep_study(model, loaded.scenario, request);
+  EXPECT_EQ(one.report.scenario, loaded.scenario.name);
+  EXPECT_EQ(one.exact_failures, 0);
+  EXPECT_TRUE(one.warnings.empty());
+  ASSERT_EQ(one.report.curves.size(), request.curves.size());
+  for (std::size_t c = 0; c < request.curves.size(); ++c) {
+    SweepSettings settings;
+    settings.values = request.curves[c].values;
+    const auto direct = sweep(model->journey, model->population, request.curves[c].number, settings);
+    const auto& points = one.report.curves[c].points;
+    ASSERT_EQ(points.size(), direct.size());
+    for (std::size_t i = 0; i < direct.size(); ++i) {
+      ASSERT_TRUE(points[i].exact && direct[i].exact && two.report.curves[c].points[i].exact);
+      EXPECT_TRUE(test::same_bits(points[i].exact->defection_rate(), direct[i].exact->defection_rate()));
+      EXPECT_TRUE(
+          test::same_bits(points[i].exact->defection_rate(), two.report.curves[c].points[i].exact->defection_rate()));
+    }
+  }
+}
+
+TEST(SweepStudy, AnUnknownNameInTheScenariosSweepsIsAUsageErrorWithTheClosestName) {
+  LoadedScenario loaded = load_scenario(test::scenario("broadband"), "");
+  ASSERT_FALSE(loaded.scenario.sweeps.empty());
+  Scenario changed = loaded.scenario;
+  changed.sweeps.front().touchpoint = "instal";
+  changed.sweeps.front().segment.clear();
+  try {
+    scenario_curves(changed, loaded.model);
+    ADD_FAILURE() << "no error";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'install'"), std::string::npos) << e.what();
   }
 }
 
