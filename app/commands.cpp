@@ -1164,29 +1164,19 @@ bool same_figure(double section, double batch) {
   return std::fabs(section - batch) <= 1e-12 + 1e-9 * std::fabs(batch);
 }
 
-int run_report_batch(const ReportOptions& o) {
-  using json = nlohmann::ordered_json;
-  namespace fs = std::filesystem;
-  const std::string& path = *o.batch;
-  if (!o.scenarios.empty())
-    throw UsageError(
-        "--batch makes the page of a batch's results; name no scenario files with it (the page's "
-        "journeys are those the batch ran)");
-  if (o.segment || !o.variants.empty())
-    throw UsageError(
-        "--segment and --variant are for the report of one scenario; a batch's page shows every redesign of each "
-        "scenario");
-  if (o.seed)
-    throw UsageError(
-        "--seed does not go with --batch: each journey's sections use the seed the batch recorded for it, "
-        "so they show the batch's figures");
-  const std::uint64_t customers_override = o.customers ? customers_option(o.customers, 0) : 0;
-
-  // ---- the results file, checked whole before anything is run or written ----
-  const BatchFormat format = batch_format_of(path);
-  const BatchFile file = read_batch_file(path, format, true);
+// A batch's results file checked whole before anything is run or written: a cxsim batch, cut
+// nowhere, each scenario once with its baseline first, one batch's settings, and not a lone shard
+// (InputError or UsageError if not). What a page needs to say of it besides its rows.
+struct BatchShape {
   std::size_t rows = 0;
-  for (const auto& g : file.groups) rows += g.rows.size();
+  std::uint64_t shard_count = 0;
+  std::vector<std::string> warnings;  // for the page; each also said on standard error
+};
+
+BatchShape check_batch_file(const std::string& path, BatchFormat format, const BatchFile& file) {
+  namespace fs = std::filesystem;
+  BatchShape shape;
+  for (const auto& g : file.groups) shape.rows += g.rows.size();
   const std::size_t first_row_line = format == BatchFormat::csv ? 2 : 1;
   if (file.no_whole_line) {
     std::error_code ec;
@@ -1196,7 +1186,7 @@ int run_report_batch(const ReportOptions& o) {
                                          "any result; it holds nothing to report");
   }
   if (file.partial_last_line)
-    throw InputError({path, first_row_line + rows, 0},
+    throw InputError({path, first_row_line + shape.rows, 0},
                      "the file ends part-way through this line (a batch stopped while writing it, or the file was "
                      "cut short); finish the batch first (the same `cxsim batch` command with --resume), then make "
                      "its page");
@@ -1204,7 +1194,6 @@ int run_report_batch(const ReportOptions& o) {
     throw UsageError("'" + path + "' holds the header of a cxsim batch but no rows: there is nothing to report");
   std::map<std::string, std::size_t> seen;  // scenario file -> its first line
   std::set<std::uint64_t> shard_indices;
-  std::uint64_t shard_count = 0;
   for (const auto& g : file.groups) {
     const std::size_t line = g.row_lines.front();
     const BatchGroup& first = file.groups.front();
@@ -1234,29 +1223,57 @@ int run_report_batch(const ReportOptions& o) {
     const auto i = parse_count(g.shard.substr(0, slash == std::string::npos ? 0 : slash), why);
     const auto n = parse_count(slash == std::string::npos ? "" : g.shard.substr(slash + 1), why);
     if (!i || !n || *i < 1 || *i > *n) throw InputError({path, line, 0}, "the shard '" + g.shard + "' is not I/N");
-    if (shard_count && *n != shard_count)
+    if (shape.shard_count && *n != shape.shard_count)
       throw InputError({path, line, 0}, "this row is of shard " + g.shard + " but line " +
                                             std::to_string(first.row_lines.front()) + " of shard " + first.shard +
                                             ": parts of different batches");
-    shard_count = *n;
+    shape.shard_count = *n;
     shard_indices.insert(*i);
   }
-  if (shard_count > 1 && shard_indices.size() == 1)
+  if (shape.shard_count > 1 && shard_indices.size() == 1)
     throw UsageError("'" + path + "' holds only shard " + file.groups.front().shard +
                      " of a batch; merge every shard first (cxsim batch --merge OUT PARTS...), then make the page of "
                      "the merged file");
-  std::vector<std::string> warnings;
-  if (shard_indices.size() < shard_count) {
+  if (shard_indices.size() < shape.shard_count) {
     std::string missing;
-    for (std::uint64_t i = 1; i <= shard_count; ++i)
+    for (std::uint64_t i = 1; i <= shape.shard_count; ++i)
       if (!shard_indices.count(i))
-        missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(shard_count);
-    warnings.push_back("The batch was run in " + std::to_string(shard_count) +
-                       " shards, and this file holds no row of " + missing +
-                       ": either every scenario of those shards failed, or the file is not a whole merge (cxsim "
-                       "batch --merge refuses missing shards). Journeys may be missing from this page.");
-    std::cerr << "cxsim: report: warning: " << warnings.back() << '\n';
+        missing += (missing.empty() ? "" : ", ") + std::to_string(i) + "/" + std::to_string(shape.shard_count);
+    shape.warnings.push_back("The batch was run in " + std::to_string(shape.shard_count) +
+                             " shards, and this file holds no row of " + missing +
+                             ": either every scenario of those shards failed, or the file is not a whole merge (cxsim "
+                             "batch --merge refuses missing shards). Journeys may be missing from this page.");
+    std::cerr << "cxsim: report: warning: " << shape.warnings.back() << '\n';
   }
+
+  return shape;
+}
+
+int run_report_batch(const ReportOptions& o) {
+  using json = nlohmann::ordered_json;
+  namespace fs = std::filesystem;
+  const std::string& path = *o.batch;
+  if (!o.scenarios.empty())
+    throw UsageError(
+        "--batch makes the page of a batch's results; name no scenario files with it (the page's "
+        "journeys are those the batch ran)");
+  if (o.segment || !o.variants.empty())
+    throw UsageError(
+        "--segment and --variant are for the report of one scenario; a batch's page shows every redesign of each "
+        "scenario");
+  if (o.seed)
+    throw UsageError(
+        "--seed does not go with --batch: each journey's sections use the seed the batch recorded for it, "
+        "so they show the batch's figures");
+  const std::uint64_t customers_override = o.customers ? customers_option(o.customers, 0) : 0;
+
+  // ---- the results file, checked whole before anything is run or written ----
+  const BatchFormat format = batch_format_of(path);
+  const BatchFile file = read_batch_file(path, format, true);
+  BatchShape shape = check_batch_file(path, format, file);
+  const std::size_t rows = shape.rows;
+  const std::uint64_t shard_count = shape.shard_count;
+  std::vector<std::string> warnings = std::move(shape.warnings);
 
   // ---- the scenarios the batch ran, found again ----
   const std::string options = file.groups.front().options;
