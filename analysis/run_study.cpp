@@ -12,11 +12,11 @@
 
 namespace cxsim {
 
-namespace {
-
 double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+
+namespace {
 
 std::string percent(double share) {
   char buf[64];

@@ -4,6 +4,7 @@
 // no printing. The result owns the model its report points into, so it can outlive the scenario.
 #include <atomic>
 #include <memory>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,5 +50,8 @@ std::optional<std::string> unfinished_warning(const Tally& tally, std::uint64_t 
 Report monte_carlo_report(const std::string& scenario, const ScenarioModel& model, const MonteCarloRun& run,
                           const WalkSettings& walk, int threads, double seconds);
 Report exact_report(const std::string& scenario, const ScenarioModel& model, const ExactSolution& solution);
+
+// Wall-clock seconds since `t0`, as a study's elapsed_seconds.
+double seconds_since(std::chrono::steady_clock::time_point t0);
 
 }  // namespace cxsim

@@ -17,11 +17,15 @@
 
 #include "analysis/calibration_study.hpp"
 #include "analysis/compare_study.hpp"
+#include "analysis/report_study.hpp"
 #include "analysis/run_study.hpp"
 #include "analysis/threads.hpp"
+#include "analysis/validation_study.hpp"
 #include "analysis/what_if.hpp"
 #include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
+#include "io/html_report.hpp"
+#include "io/output_file.hpp"
 #include "io/report.hpp"
 #include "io/scenario.hpp"
 #include "analysis/sensitivity_study.hpp"
@@ -170,6 +174,19 @@ Answer exact(const PyScenario& s, const std::optional<std::string>& variant,
   return {format_report(r.report, Format::json), warnings};
 }
 
+// `cxsim validate --format json`: the engines checked against each other, figure by figure.
+Answer validate(const PyScenario& s, const std::optional<std::string>& variant, std::optional<std::uint64_t> customers,
+                std::optional<std::uint64_t> seed, std::uint64_t threads) {
+  const WalkRequest request = walk_request(customers, seed, std::nullopt, std::nullopt, threads);
+  const auto model = s.model(variant, std::nullopt);
+  const Validation v = cancellable([&](tbb::task_group_context* cancel) {
+    WalkRequest mine = request;
+    mine.cancel = cancel;
+    return validation_study(s.source(), *model, mine);
+  });
+  return {format_validation(v, Format::json), {}};
+}
+
 Answer compare(const PyScenario& s, const std::vector<std::string>& variants, std::optional<std::uint64_t> customers,
                std::optional<std::uint64_t> seed, std::optional<double> precision,
                std::optional<std::uint64_t> max_steps, std::uint64_t threads, const std::string& adjust,
@@ -254,16 +271,17 @@ struct PyCalibration {
   }
 };
 
-void refuse_changed(const PyScenario& s) {
+// `does` what the study does with the file: "calibrate fits", "report shows".
+void refuse_changed(const PyScenario& s, const std::string& does) {
   if (s.changed())
-    throw UsageError("calibrate fits the scenario as its file '" + s.source().path +
+    throw UsageError(does + " the scenario as its file '" + s.source().path +
                      "' has it, and this one was changed by with_changes; save the changes to a file and load that");
 }
 
 PyCalibration calibrate_counts(const PyScenario& s, const std::string& observed, const std::string& holdout,
                                const std::vector<std::string>& fit, std::uint64_t starts, std::uint64_t seed,
                                std::uint64_t max_evaluations, std::uint64_t threads, bool accept_poor_fit) {
-  refuse_changed(s);
+  refuse_changed(s, "calibrate fits");
   if (starts < 1 || starts > 64) throw UsageError("starts must be between 1 and 64, not " + std::to_string(starts));
   if (max_evaluations < 1 || max_evaluations > 100'000)
     throw UsageError("max_evaluations must be between 1 and 100,000, not " + std::to_string(max_evaluations));
@@ -292,7 +310,7 @@ PyCalibration calibrate_counts(const PyScenario& s, const std::string& observed,
 }
 
 PyCalibration calibrate_headline(const PyScenario& s, double defection_rate) {
-  refuse_changed(s);
+  refuse_changed(s, "calibrate fits");
   check_headline_target(defection_rate, "defection_rate");
   const auto model = s.model(std::nullopt, std::nullopt);
   PyCalibration out;
@@ -306,6 +324,45 @@ PyCalibration calibrate_headline(const PyScenario& s, double defection_rate) {
   for (const auto& v : out.headline->unscaled_variants)
     out.warnings.push_back("variant '" + v + "' sets sensitivities of its own; they were not scaled");
   return out;
+}
+
+// `cxsim report SCENARIO --out PATH`: the same page, written whole or not at all, never over the
+// scenario's own files. Returns the warnings the command prints (progress lines are left out).
+std::vector<std::string> report(const PyScenario& s, const std::string& out, const std::vector<std::string>& variants,
+                                const std::optional<std::string>& segment, std::optional<std::uint64_t> customers,
+                                std::optional<std::uint64_t> seed, std::uint64_t threads) {
+  refuse_changed(s, "report shows");
+  check_walk_request(walk_request(customers, seed, std::nullopt, std::nullopt, threads));
+  std::vector<std::string> warnings;
+  std::unique_ptr<OutputFile> file;
+  const std::string page = cancellable([&](tbb::task_group_context* cancel) {
+    ReportRequest request;
+    request.scenario_file = s.source().path;
+    request.variants = variants;
+    request.segment = segment;
+    request.customers = customers;
+    request.seed = seed;
+    request.threads = threads;
+    request.out = out;
+    request.cancel = cancel;
+    request.on_loaded = [&](const Scenario& sc) { file = std::make_unique<OutputFile>(out, sc.inputs); };
+    const Say keep_warnings = [&](const std::string& line) {
+      if (line.find("warning: ") != std::string::npos) warnings.push_back(line);
+    };
+    return html_report(report_study(request, keep_warnings));
+  });
+  py::gil_scoped_release release;
+  file->stream() << page;
+  file->commit();
+  return warnings;
+}
+
+// The scenario files `cxsim batch` finds under `paths`, and the files it skips with the reason.
+std::pair<std::vector<std::string>, std::vector<std::string>> scenario_files(const std::vector<std::string>& paths) {
+  const ScenarioSearch search = find_scenario_files(paths);
+  std::vector<std::string> files;
+  for (const auto& f : search.files) files.push_back(f.path);
+  return {files, search.skipped};
 }
 
 // The error a Python caller sees for bad input: cxsim.InputError (a ValueError) carrying the
@@ -431,6 +488,11 @@ PYBIND11_MODULE(_cxsim, m) {
   m.def("calibrate_headline", &calibrate_headline, py::arg("scenario"), py::arg("defection_rate"));
   m.def("run", &run, py::arg("scenario"), py::arg("variant"), py::arg("segment"), py::arg("customers"), py::arg("seed"),
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"));
+  m.def("report", &report, py::arg("scenario"), py::arg("out"), py::arg("variants"), py::arg("segment"),
+        py::arg("customers"), py::arg("seed"), py::arg("threads"));
+  m.def("validate", &validate, py::arg("scenario"), py::arg("variant"), py::arg("customers"), py::arg("seed"),
+        py::arg("threads"));
+  m.def("scenario_files", &scenario_files, py::arg("paths"));
   m.def("exact", &exact, py::arg("scenario"), py::arg("variant"), py::arg("segment"));
   m.def("compare", &compare, py::arg("scenario"), py::arg("variants"), py::arg("customers"), py::arg("seed"),
         py::arg("precision"), py::arg("max_steps"), py::arg("threads"), py::arg("adjust"), py::arg("assumptions"));

@@ -7,6 +7,7 @@
     s.compare().redesigns                      # every redesign against the baseline, paired
     s.with_changes({"install.reliability": 0.95}).exact().defection_rate
     s.calibrate("observed.yaml", fit=["install.reliability"]).save("fitted.yaml")
+    s.report("broadband.html")                 # the page of `cxsim report`
 
 Every figure is computed by the same code as the `cxsim` command and equals its JSON output
 (`to_dict()`), bit for bit, for the same scenario, seed and options. Tables are tidy pandas
@@ -21,7 +22,6 @@ and stop on Ctrl-C (KeyboardInterrupt) within a fraction of a second.
 
 from __future__ import annotations
 
-import glob as _glob
 import json as _json
 import os as _os
 import warnings as _warnings
@@ -40,6 +40,7 @@ __all__ = [
     "Portfolio",
     "Sensitivity",
     "Calibration",
+    "Validation",
     "InputError",
     "UsageError",
     "SolverError",
@@ -352,6 +353,38 @@ class Sensitivity(_FromJson):
         return f"<cxsim.Sensitivity {self._data.get('scenario')!r} {self._data.get('variant')}>"
 
 
+class Validation(_FromJson):
+    """The Monte Carlo engine against the exact solver, figure by figure (`Scenario.validate`,
+    as `cxsim validate`): each figure's z-score, the difference in standard errors."""
+
+    @property
+    def agrees(self) -> bool:
+        """True when no figure is more than 5 standard errors from the exact value."""
+        return self._data["agrees"]
+
+    @property
+    def max_abs_z(self) -> float:
+        return self._data["max_abs_z"]
+
+    @property
+    def figures(self):
+        """One row per figure: monte_carlo, exact, standard_error, z, and whether it agrees."""
+        d = self._data
+        rows = [dict(scenario=d["scenario"], variant=d["variant"], customers=d["customers"], seed=d["seed"],
+                     figure=f["figure"], monte_carlo=f["monte_carlo"], exact=f["exact"],
+                     standard_error=f["standard_error"], z=f["z"], agrees=abs(f["z"]) <= 5.0)
+                for f in d["figures"]]
+        columns = ["scenario", "variant", "customers", "seed", "figure", "monte_carlo", "exact", "standard_error",
+                   "z", "agrees"]
+        return _pandas().DataFrame(rows, columns=columns)
+
+    def __repr__(self) -> str:
+        d = self._data
+        verdict = "agree" if d["agrees"] else "DISAGREE"
+        return (f"<cxsim.Validation {d['scenario']!r} {d['variant']}: the engines {verdict}, "
+                f"{len(d['figures'])} figures, largest |z| {d['max_abs_z']:.2f}>")
+
+
 class Calibration(_FromJson):
     """A scenario fitted to observed counts (`Scenario.calibrate`), as `cxsim calibrate`: the
     fitted values with their intervals, observed against expected, and the fitted scenario, which
@@ -601,6 +634,30 @@ class Scenario:
         _warn(native.warnings)
         return result
 
+    def validate(self, variant: Optional[str] = None, customers: Optional[int] = None, seed: Optional[int] = None,
+                 threads: int = 0) -> Validation:
+        """Walk the journey by Monte Carlo and solve it exactly, and compare every figure, as
+        `cxsim validate` (at least 1,000 customers)."""
+        text, warnings = _cxsim.validate(self._native, variant, _count("customers", customers, 1), _count("seed", seed),
+                                         _count("threads", threads) or 0)
+        _warn(warnings)
+        return Validation(_json.loads(text), warnings)
+
+    def report(self, path, variants: Optional[Sequence[str]] = None, segment: Optional[str] = None,
+               customers: Optional[int] = None, seed: Optional[int] = None, threads: int = 0) -> str:
+        """Write the HTML page of `cxsim report` to `path` (the same page: one offline file with
+        the journey map, the decision on the first screen, every redesign and the assumptions).
+        Written whole or not at all, never over the scenario's own files. `segment` makes the
+        persona view. Returns the path."""
+        if isinstance(variants, str):
+            variants = [variants]
+        path = _os.fspath(path)
+        warnings = _cxsim.report(self._native, path, list(variants or []), segment,
+                                 _count("customers", customers, 1), _count("seed", seed),
+                                 _count("threads", threads) or 0)
+        _warn(warnings)
+        return path
+
     def with_changes(self, changes: Mapping[str, float]) -> "Scenario":
         """A what-if without editing files: a new scenario with these numbers changed, e.g.
         {"install.reliability": 0.95, "segment:value_seekers.silent_churn": 0.5,
@@ -633,24 +690,13 @@ def compare_files(scenarios: Sequence, customers: Optional[int] = None, seed: Op
 
 
 def _scenario_files(paths) -> list:
+    """The scenario files `cxsim batch` finds: files as given, folders searched for *.yaml and
+    *.yml whose top level has a `journey` (others are skipped with a warning, as the CLI does)."""
     if isinstance(paths, (str, bytes, _os.PathLike)):
         paths = [paths]
-    files = []
-    for p in paths:
-        p = _os.fspath(p)
-        if _os.path.isdir(p):
-            found = sorted(_glob.glob(_os.path.join(p, "**", "*.yaml"), recursive=True)
-                           + _glob.glob(_os.path.join(p, "**", "*.yml"), recursive=True))
-            files.extend(found)
-        else:
-            files.append(p)
-    seen, unique = set(), []
-    for f in files:
-        key = _os.path.realpath(f)
-        if key not in seen:
-            seen.add(key)
-            unique.append(f)
-    return unique
+    files, skipped = _cxsim.scenario_files([_os.fspath(p) for p in paths])
+    _warn(f"skipped {s}" for s in skipped)
+    return files
 
 
 def batch(paths, customers: Optional[int] = None, seed: Optional[int] = None, threads: int = 0,

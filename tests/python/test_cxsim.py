@@ -83,6 +83,19 @@ class SameFiguresAsTheCommand(unittest.TestCase):
         want = cli_json("compare", a, b, "--customers", "10000", "--seed", "2")
         self.assertEqual(strip(got), strip(want))
 
+    def test_validate_equals_cli_json(self):
+        got = cxsim.load(BROADBAND).validate(customers=20000, seed=4, threads=2)
+        want = subprocess.run([CLI, "validate", BROADBAND, "--customers", "20000", "--seed", "4", "--format", "json"],
+                              capture_output=True, text=True)
+        self.assertEqual(got.to_dict(), json.loads(want.stdout))
+        self.assertEqual(want.returncode, 0 if got.agrees else 1)
+        self.assertEqual(len(got.figures), len(got.to_dict()["figures"]))
+        self.assertEqual(list(got.figures["agrees"]), [abs(z) <= 5.0 for z in got.figures["z"]])
+
+    def test_validate_refuses_too_few_customers(self):
+        with self.assertRaisesRegex(cxsim.UsageError, "at least 1000"):
+            cxsim.load(BROADBAND).validate(customers=999)
+
     def test_sensitivity_equals_cli_json(self):
         got = cxsim.load(BROADBAND).sensitivity(top=5).to_dict()
         self.assertEqual(strip(got), strip(cli_json("sensitivity", BROADBAND, "--top", "5")))
@@ -509,6 +522,70 @@ class Portfolio(unittest.TestCase):
         p = cxsim.batch(folder, customers=2000, errors="skip")
         self.assertEqual(len(p.files), 1)
         self.assertEqual(list(p.failed), [os.path.join(folder, "bad", "scenario.yaml")])
+
+    def test_batch_finds_the_files_the_command_finds_and_skips_yaml_that_is_no_scenario(self):
+        folder = tempfile.mkdtemp(prefix="cxsim-py-")
+        shutil.copytree(os.path.join(SCENARIOS, "broadband"), os.path.join(folder, "good"))
+        with open(os.path.join(folder, "observed.yaml"), "w") as f:
+            f.write("counts:\n  customers: 100\n")
+        with self.assertWarnsRegex(RuntimeWarning, "observed.yaml"):
+            p = cxsim.batch(folder, customers=2000, seed=1)
+        self.assertEqual(p.files, [os.path.join(folder, "good", "scenario.yaml")])
+        out = os.path.join(folder, "results.csv")
+        subprocess.run([CLI, "batch", folder, "--customers", "2000", "--seed", "1", "--out", out], check=True,
+                       capture_output=True)
+        with open(out) as f:
+            self.assertEqual(sorted({r["scenario_file"] for r in csv.DictReader(f)}), p.files)
+
+
+def page_data(path):
+    """The figures a report page embeds (its JSON), without the date it was made."""
+    with open(path) as f:
+        html = f.read()
+    m = re.search(r'<script type="application/json" id="cxsim-data"[^>]*>(.*?)</script>', html, re.S)
+    data = json.loads(m.group(1))
+
+    def undated(d):
+        if isinstance(d, dict):
+            return {k: undated(v) for k, v in d.items() if k not in VOLATILE | {"date"}}
+        if isinstance(d, list):
+            return [undated(v) for v in d]
+        return d
+    return undated(data)
+
+
+class Report(unittest.TestCase):
+    def test_report_writes_the_page_the_command_writes(self):
+        folder = tempfile.mkdtemp(prefix="cxsim-py-")
+        mine, theirs = os.path.join(folder, "python.html"), os.path.join(folder, "cli.html")
+        s = cxsim.load(BROADBAND)
+        self.assertEqual(s.report(mine, customers=20000, seed=5, threads=2), mine)
+        subprocess.run([CLI, "report", BROADBAND, "--customers", "20000", "--seed", "5", "--out", theirs], check=True,
+                       capture_output=True)
+        got, want = page_data(mine), page_data(theirs)
+        # The reproduce line names the page's own file.
+        self.assertEqual(got["reproduce"].pop("command").replace("python.html", "cli.html"),
+                         want["reproduce"].pop("command"))
+        self.assertEqual(got, want)
+
+    def test_report_of_a_changed_scenario_is_refused_and_writes_nothing(self):
+        folder = tempfile.mkdtemp(prefix="cxsim-py-")
+        page = os.path.join(folder, "page.html")
+        changed = cxsim.load(BROADBAND).with_changes({"install.reliability": 0.99})
+        with self.assertRaisesRegex(cxsim.UsageError, "with_changes"):
+            changed.report(page, customers=2000)
+        self.assertFalse(os.path.exists(page))
+
+    def test_report_never_overwrites_the_scenario(self):
+        folder = tempfile.mkdtemp(prefix="cxsim-py-")
+        shutil.copytree(os.path.join(SCENARIOS, "broadband"), os.path.join(folder, "b"))
+        scenario = os.path.join(folder, "b", "scenario.yaml")
+        with open(scenario) as f:
+            before = f.read()
+        with self.assertRaises(cxsim.UsageError):
+            cxsim.load(scenario).report(scenario, customers=2000)
+        with open(scenario) as f:
+            self.assertEqual(f.read(), before)
 
 
 if __name__ == "__main__":
