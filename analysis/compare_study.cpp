@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "analysis/compare_arms.hpp"
 #include "analysis/threads.hpp"
 #include "io/assumptions.hpp"
 #include "io/diagnostics.hpp"

@@ -15,6 +15,7 @@
 #include "analysis/run_study.hpp"
 #include "analysis/sweep_study.hpp"
 #include "analysis/threads.hpp"
+#include "analysis/compare_arms.hpp"
 #include "io/comparison.hpp"
 #include "io/diagnostics.hpp"
 #include "io/file_digest.hpp"

@@ -96,13 +96,6 @@ struct PairComparison {
 // The words every money figure is stated in: "per year", and with a horizon the NPV's basis.
 std::string money_basis(const Economics& e);
 
-// A whole scenario file as an arm: its costs and description from its top-level `redesign` block.
-ComparisonArm whole_file_arm(std::string name, const Scenario& sc, ScenarioModel model);
-// Whole files as arms: the baseline's file prices every arm; a redesign file with economics of its
-// own that differ is a warning, and costs with no economics in the baseline's file make every
-// money figure unavailable with the reason (never silently dropped).
-void whole_file_economics(ComparisonInput& in, const std::vector<const Scenario*>& files);
-
 // The verdicts every command gives: money by its 95% interval ("pays" only when the whole interval
 // is above zero), defections by the adjusted p-value at 5% ("better", "worse", "not
 // distinguishable"). `cxsim report --batch` applies them to a results file's figures.
@@ -154,10 +147,6 @@ struct ComparisonResult {
   int threads = 1;
   double elapsed_seconds = 0.0;
 };
-
-// Runs the comparison: every arm on the same customers in one pass, the exact solver on every
-// arm, then the paired statistics (on the calling task arena's threads).
-ComparisonResult compare_arms(const ComparisonInput& input);
 
 nlohmann::ordered_json to_json(const ComparisonResult& r);
 std::string format_comparison(const ComparisonResult& r, Format f);

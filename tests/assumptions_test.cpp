@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "analysis/compare_arms.hpp"
 #include "cli_support.hpp"
 #include "io/assumptions.hpp"
 #include "test_support.hpp"

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "analysis/compare_arms.hpp"
 #include "io/comparison.hpp"
 #include "io/scenario.hpp"
 #include "sim/engine_agreement.hpp"

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "analysis/compare_arms.hpp"
 #include "io/comparison.hpp"
 #include "random_journeys.hpp"
 #include "test_support.hpp"

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli_support.hpp"
+#include "analysis/compare_arms.hpp"
 #include "io/comparison.hpp"
 #include "io/money.hpp"
 #include "sim/exact_solver.hpp"
