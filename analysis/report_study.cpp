@@ -75,90 +75,185 @@ nlohmann::ordered_json scenario_sweeps(const Scenario& sc, const ScenarioModel& 
 
 }  // namespace
 
+namespace {
+
+// What every step of one scenario's page works from.
+struct PageInputs {
+  const Scenario& sc;
+  const ScenarioModel& model;
+  const std::optional<Economics>& economics;  // a persona's: its own customers per year
+  const MonteCarloSettings& settings;
+  const std::vector<std::string>& segment_names;
+  const Say& say;
+};
+
+std::optional<std::string> persona_note(const ScenarioModel& model, const std::optional<Economics>& economics) {
+  if (model.segment.empty()) return std::nullopt;
+  return "Persona view: only the customers of segment '" + model.segment +
+         "' walk, and every figure is per customer of that segment" +
+         (economics ? "; money counts its customers only (" + formatted("%.0f", economics->customers_per_year) +
+                          " a year), while each redesign's cost is its whole cost"
+                    : std::string()) +
+         ".";
+}
+
+// The redesigns asked for (every variant when none is named), each once.
+std::vector<const VariantSource*> chosen_variants(const Scenario& sc, const ReportRequest& o) {
+  std::vector<const VariantSource*> variants;
+  std::set<std::string> seen;
+  for (const auto& name : o.variants) {
+    const VariantSource* v = sc.variant(name);
+    if (!v) throw UsageError("scenario '" + o.scenario_file + "' " + no_variant_message(sc, name));
+    if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
+    variants.push_back(v);
+  }
+  if (o.variants.empty())
+    for (const auto& v : sc.variants) variants.push_back(&v);
+  return variants;
+}
+
+// The baseline against the redesigns on common random numbers, with the scenario's assumptions
+// drawn (not in a persona view: they price every customer).
+ComparisonStudy compare_redesigns(const PageInputs& p, const ReportRequest& o,
+                                  const std::vector<const VariantSource*>& variants, int threads,
+                                  HtmlReportInput& page) {
+  p.say("cxsim: report: simulating " + std::to_string(p.settings.customers) + " customers through the baseline and " +
+        std::to_string(variants.size()) + " redesign" + (variants.size() == 1 ? "" : "s"));
+  auto in = std::make_shared<ComparisonInput>();
+  in->arms.push_back(ComparisonArm{"baseline", p.sc.name, p.model, std::nullopt, std::nullopt});
+  for (const auto* v : variants) {
+    in->arms.push_back(variant_arm(p.sc, *v));
+    if (o.segment) keep_only_segment(in->arms.back().model, *o.segment);
+  }
+  in->economics = p.economics;
+  in->settings.walk = p.settings.walk;
+  in->settings.customers = p.settings.customers;
+  ComparisonStudy study{in, compare_arms(*in)};
+  study.result.threads = threads;
+  if (p.sc.assumptions && p.economics) {
+    if (o.segment)
+      page.notes.push_back("The scenario's assumptions are not drawn in a persona view: they price every customer.");
+    else if (o.assumptions)
+      add_assumptions(study, p.sc, *o.assumptions, static_cast<std::uint64_t>(threads));
+  }
+  return study;
+}
+
+// The baseline alone, when there are no redesigns: walked, and solved where the solver can.
+std::optional<ExactSolution> walk_and_solve_baseline(const PageInputs& p, int threads, Report& mc,
+                                                     HtmlReportInput& page) {
+  p.say("cxsim: report: simulating " + std::to_string(p.settings.customers) + " customers");
+  const auto t0 = std::chrono::steady_clock::now();
+  const MonteCarloRun run = run_monte_carlo(p.model.journey, p.model.population, p.settings);
+  mc = monte_carlo_report(p.sc.name, p.model, run, p.settings.walk, threads, seconds_since(t0));
+  mc.unfinished_warning = unfinished_warning(run.tally, p.settings.walk.max_steps, p.model);
+  if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
+  if (p.model.journey.size() > limits::exact_solver_touchpoints) {
+    page.notes.push_back(
+        "No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the exact solver "
+        "is meant for (" +
+        std::to_string(limits::exact_solver_touchpoints) + ").");
+    return std::nullopt;
+  }
+  try {
+    return solve_exact(p.model.journey, p.model.population);
+  } catch (const SolverError& e) {
+    page.notes.push_back(std::string("No exact figures: ") + e.what());
+    return std::nullopt;
+  }
+}
+
+// What to fix first, the top pick's response curve and the scenario's own sweeps.
+void add_what_to_fix(const PageInputs& p, HtmlReportInput& page) {
+  p.say("cxsim: report: what to fix first");
+  try {
+    SensitivityReport s;
+    s.scenario = p.sc.name;
+    s.variant = p.model.variant;
+    s.journey = &p.model.journey;
+    s.population = &p.model.population;
+    s.economics = p.economics;
+    s.result = analyse_sensitivity(p.model.journey, p.model.population, {0.05, 10});
+    page.sensitivity = to_json(s);
+    const auto top = std::find_if(s.result.parameters.begin(), s.result.parameters.end(),
+                                  [](const SensitivityParameter& x) { return x.delta_step.has_value(); });
+    if (top != s.result.parameters.end())
+      page.response = to_json(sweep_curves(p.sc.name, p.model, {{*top, sweep_values(0.0, 1.0, 21)}}, {}));
+    if (!p.sc.sweeps.empty()) {
+      try {
+        page.sweeps = scenario_sweeps(p.sc, p.model);
+      } catch (const UsageError& e) {  // a sweep of a segment the persona view left out
+        page.notes.push_back(std::string("No response curves of the scenario's sweeps: ") + e.what());
+      }
+    }
+  } catch (const SolverError& e) {
+    page.notes.push_back(std::string("No what-to-fix-first: ") + e.what());
+  }
+}
+
+// The two engines checked against each other on the page's own customers.
+nlohmann::ordered_json engine_check(const PageInputs& p, const ExactSolution& exact) {
+  p.say("cxsim: report: checking the Monte Carlo engine against the exact solver");
+  const Agreement a =
+      compare_engines(p.model.journey, p.model.population, p.settings.walk, p.settings.customers, exact);
+  const FigureCheck* worst = a.worst();
+  return {{"agrees", a.agrees()},
+          {"figures", a.checks.size()},
+          {"max_abs_z", a.max_abs_z()},
+          {"worst", worst ? worst->figure : std::string()}};
+}
+
+// The best redesign (rank 1, as the table ranks them) drawn against the baseline.
+void add_best_redesign_map(const PageInputs& p, const ComparisonStudy& study, const ExactSolution& exact,
+                           HtmlReportInput& page) {
+  const ComparisonResult& r = study.result;
+  if (r.ranking.empty()) return;
+  const std::size_t best = r.ranking.front() + 1;  // arm 0 is the baseline
+  if (best >= r.exact.size() || !r.exact[best]) return;
+  const MapBaseline against{&p.model.journey, &exact.figures};
+  std::vector<std::string> ignored;
+  page.redesign_map_svg = journey_map_svg(study.input->arms[best].model.journey, r.arm_names[best], p.segment_names,
+                                          r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
+  page.redesign_map_name = r.arm_names[best];
+}
+
+}  // namespace
+
 HtmlReportInput report_study(const ReportRequest& o, const Say& say) {
-  const std::string& scenario_path = o.scenario_file;
   using json = nlohmann::ordered_json;
-  const std::uint64_t threads = o.threads;
-  LoadedScenario loaded = load_scenario(scenario_path, "");
+  LoadedScenario loaded = load_scenario(o.scenario_file, "");
   for (const auto& w : loaded.warnings) say(w.to_string());
   if (o.segment) keep_only_segment(loaded.model, *o.segment);
   const Scenario& sc = loaded.scenario;
   const ScenarioModel& model = loaded.model;
-  // A persona's money: its own customers per year (the segment's share of them).
   std::optional<Economics> economics = sc.economics;
   if (economics) economics->customers_per_year *= model.segment_share;
-  std::vector<std::string> persona_notes;
-  if (o.segment)
-    persona_notes.push_back("Persona view: only the customers of segment '" + model.segment +
-                            "' walk, and every figure is per customer of that segment" +
-                            (economics ? "; money counts its customers only (" +
-                                             formatted("%.0f", economics->customers_per_year) +
-                                             " a year), while each redesign's cost is its whole cost"
-                                       : std::string()) +
-                            ".");
-  std::vector<const VariantSource*> variants;
-  {
-    std::set<std::string> seen;
-    for (const auto& name : o.variants) {
-      const VariantSource* v = sc.variant(name);
-      if (!v) {
-        throw UsageError("scenario '" + scenario_path + "' " + no_variant_message(sc, name));
-      }
-      if (!seen.insert(name).second) throw UsageError("--variant '" + name + "' is named twice");
-      variants.push_back(v);
-    }
-    if (o.variants.empty())
-      for (const auto& v : sc.variants) variants.push_back(&v);
-  }
+  const std::vector<const VariantSource*> variants = chosen_variants(sc, o);
   if (o.on_loaded) o.on_loaded(sc);
 
   MonteCarloSettings settings;
   settings.walk.seed = o.seed.value_or(sc.simulation.seed);
   settings.walk.max_steps = sc.simulation.max_steps;
   settings.customers = o.customers.value_or(sc.simulation.customers);
+  std::vector<std::string> segment_names;
+  for (const auto& seg : model.population.segments()) segment_names.push_back(seg.name);
+  const PageInputs p{sc, model, economics, settings, segment_names, say};
 
   HtmlReportInput page;
   page.scenario = sc.name;
   page.variant = model.variant + (model.segment.empty() ? "" : " — segment " + model.segment + " only");
-  page.notes = persona_notes;
-  std::vector<std::string> segment_names;
-  for (const auto& seg : model.population.segments()) segment_names.push_back(seg.name);
-
+  if (const auto note = persona_note(model, economics)) page.notes.push_back(*note);
   with_threads(
-      threads,
+      o.threads,
       [&](int n) {
         // Each arm is walked once and solved once: with redesigns, the comparison's baseline arm is
         // the run (the same customers a run alone would walk, so the same figures) and its exact
         // solution the exact figures.
         std::optional<ComparisonStudy> study;
-        if (!variants.empty()) {
-          say("cxsim: report: simulating " + std::to_string(settings.customers) +
-              " customers through the baseline and " + std::to_string(variants.size()) + " redesign" +
-              (variants.size() == 1 ? "" : "s"));
-          auto in = std::make_shared<ComparisonInput>();
-          in->arms.push_back(ComparisonArm{"baseline", sc.name, model, std::nullopt, std::nullopt});
-          for (const auto* v : variants) {
-            in->arms.push_back(variant_arm(sc, *v));
-            if (o.segment) keep_only_segment(in->arms.back().model, *o.segment);
-          }
-          in->economics = economics;
-          in->settings.walk = settings.walk;
-          in->settings.customers = settings.customers;
-          study.emplace(ComparisonStudy{in, compare_arms(*in)});
-          study->result.threads = n;
-          // The scenario's own assumptions block: how sure the decision is over its guessed numbers.
-          if (sc.assumptions && economics) {
-            if (o.segment)
-              page.notes.push_back(
-                  "The scenario's assumptions are not drawn in a persona view: they price every customer.");
-            else if (o.assumptions)
-              add_assumptions(*study, sc, *o.assumptions, static_cast<std::uint64_t>(n));
-          }
-        }
-
         Report mc;
         std::optional<ExactSolution> exact;
-        if (study) {
+        if (!variants.empty()) {
+          study.emplace(compare_redesigns(p, o, variants, n, page));
           mc = study->result.reports.front();
           mc.threads = n;
           mc.elapsed_seconds = study->result.elapsed_seconds;
@@ -168,85 +263,21 @@ HtmlReportInput report_study(const ReportRequest& o, const Say& say) {
                 "No exact figures, what-to-fix-first or validation for the baseline (see the notes on the "
                 "redesigns for why).");
         } else {
-          say("cxsim: report: simulating " + std::to_string(settings.customers) + " customers");
-          const auto t0 = std::chrono::steady_clock::now();
-          const MonteCarloRun run = run_monte_carlo(model.journey, model.population, settings);
-          mc = monte_carlo_report(sc.name, model, run, settings.walk, n, seconds_since(t0));
-          mc.unfinished_warning = unfinished_warning(run.tally, settings.walk.max_steps, model);
-          if (mc.unfinished_warning) page.notes.push_back(*mc.unfinished_warning);
-          if (model.journey.size() > limits::exact_solver_touchpoints) {
-            page.notes.push_back(
-                "No exact figures, what-to-fix-first or validation: the journey has more touchpoints than the "
-                "exact solver is meant for (" +
-                std::to_string(limits::exact_solver_touchpoints) + ").");
-          } else {
-            try {
-              exact = solve_exact(model.journey, model.population);
-            } catch (const SolverError& e) {
-              page.notes.push_back(std::string("No exact figures: ") + e.what());
-            }
-          }
+          exact = walk_and_solve_baseline(p, n, mc, page);
         }
         page.run = to_json(mc);
         page.journey_svg = journey_map_svg(model.journey, sc.name, segment_names, exact ? exact->figures : mc.figures,
                                            page.notes, page.map_legend);
-
         if (exact) {
           page.exact = to_json(exact_report(sc.name, model, *exact));
           page.personas = persona_losses(model);
-
-          say("cxsim: report: what to fix first");
-          try {
-            SensitivityReport s;
-            s.scenario = sc.name;
-            s.variant = model.variant;
-            s.journey = &model.journey;
-            s.population = &model.population;
-            s.economics = economics;
-            s.result = analyse_sensitivity(model.journey, model.population, {0.05, 10});
-            page.sensitivity = to_json(s);
-            const auto top = std::find_if(s.result.parameters.begin(), s.result.parameters.end(),
-                                          [](const SensitivityParameter& p) { return p.delta_step.has_value(); });
-            if (top != s.result.parameters.end()) {
-              page.response = to_json(sweep_curves(sc.name, model, {{*top, sweep_values(0.0, 1.0, 21)}}, {}));
-            }
-            if (!sc.sweeps.empty()) {
-              try {
-                page.sweeps = scenario_sweeps(sc, model);
-              } catch (const UsageError& e) {  // a sweep of a segment the persona view left out
-                page.notes.push_back(std::string("No response curves of the scenario's sweeps: ") + e.what());
-              }
-            }
-          } catch (const SolverError& e) {
-            page.notes.push_back(std::string("No what-to-fix-first: ") + e.what());
-          }
-
-          say("cxsim: report: checking the Monte Carlo engine against the exact solver");
-          const Agreement a =
-              compare_engines(model.journey, model.population, settings.walk, settings.customers, *exact);
-          const FigureCheck* worst = a.worst();
-          page.validation = json{{"agrees", a.agrees()},
-                                 {"figures", a.checks.size()},
-                                 {"max_abs_z", a.max_abs_z()},
-                                 {"worst", worst ? worst->figure : std::string()}};
+          add_what_to_fix(p, page);
+          page.validation = engine_check(p, *exact);
         }
-
         if (study) {
           for (const auto& w : study->result.warnings) page.notes.push_back(w);
           page.comparison = to_json(study->result);
-          // The best redesign (rank 1, as the table ranks them) on the map, against the baseline.
-          const ComparisonResult& r = study->result;
-          if (exact && !r.ranking.empty()) {
-            const std::size_t best = r.ranking.front() + 1;  // arm 0 is the baseline
-            if (best < r.exact.size() && r.exact[best]) {
-              const MapBaseline against{&model.journey, &exact->figures};
-              std::vector<std::string> ignored;
-              page.redesign_map_svg =
-                  journey_map_svg(study->input->arms[best].model.journey, r.arm_names[best], segment_names,
-                                  r.exact[best]->figures, ignored, page.redesign_map_legend, &against);
-              page.redesign_map_name = r.arm_names[best];
-            }
-          }
+          if (exact) add_best_redesign_map(p, *study, *exact, page);
         } else {
           page.notes.push_back("No redesigns: the scenario has no variants.");
         }
@@ -258,15 +289,14 @@ HtmlReportInput report_study(const ReportRequest& o, const Say& say) {
                           {"value_per_customer", economics->value_per_customer},
                           {"currency", economics->currency}};
   page.context = report_context(sc, model, variants, economics);
-  page.reproduce =
-      json{{"scenario_file", relative_to_output(scenario_path, o.out)},
-           {"sha256", sha256_of_files(sc.inputs)},
-           {"seed", settings.walk.seed},
-           {"customers", settings.customers},
-           {"version", "cxsim " CXSIM_VERSION},
-           {"date", utc_now()},
-           {"command",
-            reproduce_command({scenario_path, o.out, settings.walk.seed, settings.customers, o.segment, o.variants})}};
+  page.reproduce = json{{"scenario_file", relative_to_output(o.scenario_file, o.out)},
+                        {"sha256", sha256_of_files(sc.inputs)},
+                        {"seed", settings.walk.seed},
+                        {"customers", settings.customers},
+                        {"version", "cxsim " CXSIM_VERSION},
+                        {"date", utc_now()},
+                        {"command", reproduce_command({o.scenario_file, o.out, settings.walk.seed, settings.customers,
+                                                       o.segment, o.variants})}};
   return page;
 }
 
