@@ -160,60 +160,90 @@ JourneyGraph usable_graph(const Journey& journey, std::size_t segment) {
   return usable_graph(journey, segment, rows_by_group(journey));
 }
 
-std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<std::string>& segment_names) {
-  std::vector<JourneyProblem> out;
-  const RowGroups rows = rows_by_group(j);
-  const bool guard = any_trust(j);
-  const bool per_segment = j.has_segment_routes();
-  const std::size_t segments = per_segment ? j.segments() : 1;
-  auto id = [&](std::size_t k) { return "'" + j.touchpoint(k).id + "'"; };
-  auto segment_name = [&](std::size_t s) {
-    return s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s);
-  };
+namespace {
 
-  // Which touchpoints each segment's customers can reach, and which of those can finish. Segments
-  // with no rows of their own walk the same graph: one search for all of them (class 0), and one
-  // for each segment with rows of its own, so the checks cost (1 + such segments) x the journey.
-  std::vector<std::uint8_t> has_rows(segments, 0);
+// Which touchpoints each segment's customers can reach, and which of those can finish. Segments
+// with no rows of their own walk the same graph: one search for all of them (class 0), and one
+// for each segment with rows of its own, so the checks cost (1 + such segments) x the journey.
+struct Reach {
+  std::size_t segments = 1;
+  std::vector<std::size_t> class_of;                    // by segment
+  std::vector<std::size_t> first_of;                    // first segment of each class (`segments`: none)
+  std::vector<std::vector<bool>> reachable, finishing;  // by class, by touchpoint
+  std::vector<std::size_t> terminals;
+  std::vector<std::size_t> class_order;  // classes in the order of their first segment
+
+  bool reaches(std::size_t s, std::size_t k) const { return reachable[class_of[s]][k]; }
+  bool anyone_reaches(std::size_t k) const {
+    for (const auto& r : reachable)
+      if (r[k]) return true;
+    return false;
+  }
+};
+
+Reach reach_of(const Journey& j, const RowGroups& rows) {
+  Reach r;
+  const bool per_segment = j.has_segment_routes();
+  r.segments = per_segment ? j.segments() : 1;
+  std::vector<std::uint8_t> has_rows(r.segments, 0);
   for (const auto& t : j.transitions())
     if (per_segment && t.segment != every_segment) has_rows[static_cast<std::size_t>(t.segment)] = 1;
-  std::vector<std::size_t> class_of(segments, 0), first_of(1, segments);  // first segment of each class
-  for (std::size_t s = 0; s < segments; ++s) {
+  r.class_of.assign(r.segments, 0);
+  r.first_of.assign(1, r.segments);
+  for (std::size_t s = 0; s < r.segments; ++s) {
     if (has_rows[s]) {
-      class_of[s] = first_of.size();
-      first_of.push_back(s);
-    } else if (first_of[0] == segments) {
-      first_of[0] = s;
+      r.class_of[s] = r.first_of.size();
+      r.first_of.push_back(s);
+    } else if (r.first_of[0] == r.segments) {
+      r.first_of[0] = s;
     }
   }
-  const std::size_t classes = first_of.size();
-  std::vector<std::vector<bool>> reachable(classes), finishing(classes);
-  std::vector<std::size_t> terminals;
+  const std::size_t classes = r.first_of.size();
+  r.reachable.resize(classes);
+  r.finishing.resize(classes);
   for (std::size_t k = 0; k < j.size(); ++k)
-    if (j.is_terminal(k)) terminals.push_back(k);
+    if (j.is_terminal(k)) r.terminals.push_back(k);
   for (std::size_t c = 0; c < classes; ++c) {
-    if (first_of[c] == segments) {  // every segment has rows of its own somewhere
-      reachable[c].assign(j.size(), false);
-      finishing[c].assign(j.size(), true);
+    if (r.first_of[c] == r.segments) {  // every segment has rows of its own somewhere
+      r.reachable[c].assign(j.size(), false);
+      r.finishing[c].assign(j.size(), true);
       continue;
     }
-    const JourneyGraph g = usable_graph(j, first_of[c], rows);
-    reachable[c] = reached_from(g, {j.start()});
-    finishing[c] = reached_from(boost::make_reverse_graph(g), terminals);
+    const JourneyGraph g = usable_graph(j, r.first_of[c], rows);
+    r.reachable[c] = reached_from(g, {j.start()});
+    r.finishing[c] = reached_from(boost::make_reverse_graph(g), r.terminals);
   }
-  const auto reaches = [&](std::size_t s, std::size_t k) { return static_cast<bool>(reachable[class_of[s]][k]); };
-  // Classes in the order of their first segment: problems are told for the first segment they hit.
-  std::vector<std::size_t> class_order(classes);
-  for (std::size_t c = 0; c < classes; ++c) class_order[c] = c;
-  std::sort(class_order.begin(), class_order.end(),
-            [&](std::size_t a, std::size_t b) { return first_of[a] < first_of[b]; });
+  // Problems are told for the first segment they hit.
+  r.class_order.resize(classes);
+  for (std::size_t c = 0; c < classes; ++c) r.class_order[c] = c;
+  std::sort(r.class_order.begin(), r.class_order.end(),
+            [&](std::size_t a, std::size_t b) { return r.first_of[a] < r.first_of[b]; });
+  return r;
+}
 
-  if (j.size() > 0 && j.is_terminal(j.start()))
-    out.push_back({true, j.start(), std::nullopt,
-                   "the start " + id(j.start()) +
-                       " has no outgoing transitions, so every journey would end before its first visit"});
+// What the checks share: the journey, its rows by group, who reaches what, and the words.
+struct Checker {
+  const Journey& j;
+  const std::vector<std::string>& segment_names;
+  const RowGroups rows;
+  const Reach reach;
+  const bool guard;  // some touchpoint has trust: a failure can be averted
+  std::vector<JourneyProblem> out;
 
-  for (std::size_t k = 0; k < j.size(); ++k) {
+  Checker(const Journey& journey, const std::vector<std::string>& names)
+      : j(journey),
+        segment_names(names),
+        rows(rows_by_group(journey)),
+        reach(reach_of(journey, rows)),
+        guard(any_trust(journey)) {}
+
+  std::string id(std::size_t k) const { return "'" + j.touchpoint(k).id + "'"; }
+  std::string segment_name(std::size_t s) const {
+    return s < segment_names.size() ? segment_names[s] : "segment " + std::to_string(s);
+  }
+
+  // A touchpoint's outcome agrees with whether the journey ends there.
+  void outcome_of(std::size_t k) {
     const auto& t = j.touchpoint(k);
     if (j.is_terminal(k)) {
       if (t.outcome == Outcome::none)
@@ -221,28 +251,32 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
                        "touchpoint " + id(k) +
                            " has no outgoing transitions, so the journey ends there, "
                            "but it has no outcome; set outcome to 'retained' or 'defected', or add transitions"});
-      continue;
+      return;
     }
     if (t.outcome != Outcome::none)
       out.push_back({true, k, std::nullopt,
                      "touchpoint " + id(k) + " has outgoing transitions but outcome '" + to_string(t.outcome) +
                          "'; only touchpoints that end the journey (no transitions) take an outcome"});
+  }
 
-    // Each group of rows out of k is checked once, for the segments that use it: group 0 by
-    // every segment without rows of its own out of k, group 1 + s by segment s alone.
-    const std::vector<std::size_t> own_groups = per_segment ? rows.segment_groups(k) : std::vector<std::size_t>{};
+  // Each group of rows out of k is checked once, for the segments that use it: group 0 by every
+  // segment without rows of its own out of k, group 1 + s by segment s alone.
+  void rows_out_of(std::size_t k) {
+    const std::vector<std::size_t> own_groups =
+        j.has_segment_routes() ? rows.segment_groups(k) : std::vector<std::size_t>{};
     std::vector<std::size_t> groups{0};
     groups.insert(groups.end(), own_groups.begin(), own_groups.end());
+    const bool shared_used = own_groups.size() < reach.segments;  // some segment has no rows of its own here
     for (const std::size_t g : groups) {
       const SetIndex sets = rows.at(k, g);
-      const bool shared_used = own_groups.size() < segments;  // some segment has no rows of its own here
       bool reached = false;
       if (g > 0) {
-        reached = reaches(g - 1, k);
+        reached = reach.reaches(g - 1, k);
       } else if (shared_used) {
-        reached = first_of[0] != segments && reachable[0][k];
-        for (std::size_t c = 1; c < classes && !reached; ++c)
-          reached = reachable[c][k] && !std::binary_search(own_groups.begin(), own_groups.end(), first_of[c] + 1);
+        reached = reach.first_of[0] != reach.segments && reach.reachable[0][k];
+        for (std::size_t c = 1; c < reach.first_of.size() && !reached; ++c)
+          reached =
+              reach.reachable[c][k] && !std::binary_search(own_groups.begin(), own_groups.end(), reach.first_of[c] + 1);
       }
       const std::string whose = g == 0 ? "" : " for segment '" + segment_name(g - 1) + "'";
       if (g == 0 && !shared_used) {
@@ -257,8 +291,8 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
       if (sets.empty()) {
         // Customers of a segment with no rows of their own, and no rows for everyone.
         if (reached)
-          for (std::size_t s = 0; s < segments; ++s)
-            if (reaches(s, k) && !std::binary_search(own_groups.begin(), own_groups.end(), s + 1))
+          for (std::size_t s = 0; s < reach.segments; ++s)
+            if (reach.reaches(s, k) && !std::binary_search(own_groups.begin(), own_groups.end(), s + 1))
               out.push_back({true, k, std::nullopt,
                              "customers of segment '" + segment_name(s) + "' reach " + id(k) +
                                  " but no transition out of it applies to them; add rows for segment '" +
@@ -268,87 +302,96 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
       // Unreached touchpoints keep their checks (a typo there is still a typo), except rows of
       // a segment that never gets there.
       if (g > 0 && !reached) continue;
-      const UsableSets u = usable(j, k, sets, guard);
-      const std::array<bool, 3> use{u.ok, u.fail, u.any};
-      for (int w = 0; w < 3; ++w) {
-        const auto& set = sets.of[w];
-        if (set.empty()) continue;
-        const std::string name = to_string(static_cast<When>(w));
-        if (!use[w]) {
-          const std::string why = w == static_cast<int>(When::fail) ? "its reliability is 1"
-                                  : w == static_cast<int>(When::ok)
-                                      ? "its reliability is 0 and no touchpoint has trust to avert a failure"
-                                      : "both 'ok' and 'fail' transitions are given";
-          out.push_back({false, k, set.front(),
-                         "the '" + name + "' transitions out of " + id(k) + whose + " can never be taken: " + why});
-          continue;
-        }
-        double sum = 0.0;
-        for (auto i : set) {
-          sum += j.transitions()[i].probability;
-          // A loop so likely that customers practically never leave it.
-          const double p = j.transitions()[i].probability;
-          if (j.transitions()[i].to == k && p > 1.0 - 1e-6 && p < 1.0)
-            out.push_back({false, k, i,
-                           "customers who take this loop stay at " + id(k) + " for about " + fmt(1.0 / (1.0 - p)) +
-                               " visits on average (probability " + fmt(p, 17) +
-                               "); the Monte Carlo engine stops them at max_steps and the exact "
-                               "solver may not be able to solve it"});
-        }
-        if (std::fabs(sum - 1.0) > sum_tolerance)
-          out.push_back({true, k, set.front(),
-                         "the '" + name + "' transitions out of " + id(k) + whose + " have probabilities summing to " +
-                             fmt(sum) + "; they must sum to 1 (within 1e-6)"});
-      }
-      const bool can_fail = j.reliability()[k] < 1.0;
-      const bool can_succeed = j.reliability()[k] > 0.0 || guard;
-      const bool no_any = sets.of[static_cast<int>(When::any)].empty();
-      if (can_fail && sets.of[static_cast<int>(When::fail)].empty() && no_any)
-        out.push_back({true, k, std::nullopt,
-                       "a failed visit to " + id(k) + whose + " (reliability " + fmt(j.reliability()[k]) +
-                           ") has nowhere to go; add 'fail' or 'any' transitions"});
-      if (can_succeed && sets.of[static_cast<int>(When::ok)].empty() && no_any)
-        out.push_back({true, k, std::nullopt,
-                       "a successful visit to " + id(k) + whose + " has nowhere to go; add 'ok' or 'any' transitions"});
+      row_sets(k, sets, whose);
     }
+  }
+
+  // One group's 'ok', 'fail' and 'any' sets out of k: each usable, each summing to 1, and a way
+  // on after a visit that fails and one that works.
+  void row_sets(std::size_t k, const SetIndex& sets, const std::string& whose) {
+    const UsableSets u = usable(j, k, sets, guard);
+    const std::array<bool, 3> use{u.ok, u.fail, u.any};
+    for (int w = 0; w < 3; ++w) {
+      const auto& set = sets.of[w];
+      if (set.empty()) continue;
+      const std::string name = to_string(static_cast<When>(w));
+      if (!use[w]) {
+        const std::string why = w == static_cast<int>(When::fail) ? "its reliability is 1"
+                                : w == static_cast<int>(When::ok)
+                                    ? "its reliability is 0 and no touchpoint has trust to avert a failure"
+                                    : "both 'ok' and 'fail' transitions are given";
+        out.push_back({false, k, set.front(),
+                       "the '" + name + "' transitions out of " + id(k) + whose + " can never be taken: " + why});
+        continue;
+      }
+      double sum = 0.0;
+      for (auto i : set) {
+        sum += j.transitions()[i].probability;
+        // A loop so likely that customers practically never leave it.
+        const double p = j.transitions()[i].probability;
+        if (j.transitions()[i].to == k && p > 1.0 - 1e-6 && p < 1.0)
+          out.push_back({false, k, i,
+                         "customers who take this loop stay at " + id(k) + " for about " + fmt(1.0 / (1.0 - p)) +
+                             " visits on average (probability " + fmt(p, 17) +
+                             "); the Monte Carlo engine stops them at max_steps and the exact "
+                             "solver may not be able to solve it"});
+      }
+      if (std::fabs(sum - 1.0) > sum_tolerance)
+        out.push_back({true, k, set.front(),
+                       "the '" + name + "' transitions out of " + id(k) + whose + " have probabilities summing to " +
+                           fmt(sum) + "; they must sum to 1 (within 1e-6)"});
+    }
+    const bool can_fail = j.reliability()[k] < 1.0;
+    const bool can_succeed = j.reliability()[k] > 0.0 || guard;
+    const bool no_any = sets.of[static_cast<int>(When::any)].empty();
+    if (can_fail && sets.of[static_cast<int>(When::fail)].empty() && no_any)
+      out.push_back({true, k, std::nullopt,
+                     "a failed visit to " + id(k) + whose + " (reliability " + fmt(j.reliability()[k]) +
+                         ") has nowhere to go; add 'fail' or 'any' transitions"});
+    if (can_succeed && sets.of[static_cast<int>(When::ok)].empty() && no_any)
+      out.push_back({true, k, std::nullopt,
+                     "a successful visit to " + id(k) + whose + " has nowhere to go; add 'ok' or 'any' transitions"});
   }
 
   // Distinct ids must key distinct random streams.
-  std::map<std::uint64_t, std::size_t> keys;
-  for (std::size_t k = 0; k < j.size(); ++k) {
-    auto [it, fresh] = keys.emplace(j.keys()[k], k);
-    if (!fresh)
-      out.push_back({true, k, std::nullopt,
-                     "touchpoint ids " + id(it->second) + " and " + id(k) +
-                         " share a random-stream key (a 64-bit hash collision); rename one"});
+  void stream_keys() {
+    std::map<std::uint64_t, std::size_t> keys;
+    for (std::size_t k = 0; k < j.size(); ++k) {
+      auto [it, fresh] = keys.emplace(j.keys()[k], k);
+      if (!fresh)
+        out.push_back({true, k, std::nullopt,
+                       "touchpoint ids " + id(it->second) + " and " + id(k) +
+                           " share a random-stream key (a 64-bit hash collision); rename one"});
+    }
   }
 
-  for (std::size_t k = 0; k < j.size(); ++k) {
-    bool reached = false;
-    for (std::size_t c = 0; c < classes && !reached; ++c) reached = reachable[c][k];
-    if (!reached) {
+  // Every touchpoint reached from the start, and every one reached able to finish.
+  void reach_and_finish(std::size_t k) {
+    if (!reach.anyone_reaches(k)) {
       out.push_back(
           {false, k, std::nullopt, "touchpoint " + id(k) + " cannot be reached from the start " + id(j.start())});
-      continue;
+      return;
     }
-    for (const std::size_t c : class_order)
-      if (reachable[c][k] && !finishing[c][k]) {
-        out.push_back({true, k, std::nullopt,
-                       "customers" + (per_segment ? " of segment '" + segment_name(first_of[c]) + "'" : std::string()) +
-                           " who reach " + id(k) +
-                           " can never finish the journey: no touchpoint that ends it can be reached from there"});
-        break;
+    for (const std::size_t c : reach.class_order)
+      if (reach.reachable[c][k] && !reach.finishing[c][k]) {
+        out.push_back(
+            {true, k, std::nullopt,
+             "customers" +
+                 (j.has_segment_routes() ? " of segment '" + segment_name(reach.first_of[c]) + "'" : std::string()) +
+                 " who reach " + id(k) +
+                 " can never finish the journey: no touchpoint that ends it can be reached from there"});
+        return;
       }
   }
 
   // A journey in which nobody can end well is almost always a typo (an outcome swapped, an arrow
   // to the wrong ending): run as it is, it would report that every customer is lost.
-  if (j.size() > 0 && !j.is_terminal(j.start())) {
+  void someone_can_end_well() {
     std::vector<std::size_t> stranded;  // segments that can reach no retained ending
-    for (std::size_t s = 0; s < segments; ++s) {
+    for (std::size_t s = 0; s < reach.segments; ++s) {
       const auto ends = [&](Outcome o) {
-        return std::any_of(terminals.begin(), terminals.end(),
-                           [&](std::size_t k) { return reaches(s, k) && j.outcomes()[k] == o; });
+        return std::any_of(reach.terminals.begin(), reach.terminals.end(),
+                           [&](std::size_t k) { return reach.reaches(s, k) && j.outcomes()[k] == o; });
       };
       // (a segment that reaches no ending at all has been told so above)
       if (ends(Outcome::defected) && !ends(Outcome::retained)) stranded.push_back(s);
@@ -356,7 +399,7 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
     const std::string fix =
         ": every ending they can reach is 'defected', so every one of them would count as lost; "
         "give the ending where the journey goes well the outcome 'retained'";
-    if (!stranded.empty() && stranded.size() == segments)
+    if (!stranded.empty() && stranded.size() == reach.segments)
       out.push_back({true, j.start(), std::nullopt,
                      "no customer can reach a retained ending from the start " + id(j.start()) + fix});
     else
@@ -365,7 +408,24 @@ std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<st
                        "customers of segment '" + segment_name(s) + "' can reach no retained ending from the start " +
                            id(j.start()) + fix});
   }
-  return out;
+};
+
+}  // namespace
+
+std::vector<JourneyProblem> check_journey(const Journey& j, const std::vector<std::string>& segment_names) {
+  Checker check(j, segment_names);
+  if (j.size() > 0 && j.is_terminal(j.start()))
+    check.out.push_back({true, j.start(), std::nullopt,
+                         "the start " + check.id(j.start()) +
+                             " has no outgoing transitions, so every journey would end before its first visit"});
+  for (std::size_t k = 0; k < j.size(); ++k) {
+    check.outcome_of(k);
+    if (!j.is_terminal(k)) check.rows_out_of(k);
+  }
+  check.stream_keys();
+  for (std::size_t k = 0; k < j.size(); ++k) check.reach_and_finish(k);
+  if (j.size() > 0 && !j.is_terminal(j.start())) check.someone_can_end_well();
+  return std::move(check.out);
 }
 
 }  // namespace cxsim
