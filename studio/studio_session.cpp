@@ -23,6 +23,7 @@
 #include "io/money.hpp"
 #include "io/names.hpp"
 #include "io/report.hpp"
+#include "io/scenario_fields.hpp"
 #include "io/variant_writer.hpp"
 #include "models/limits.hpp"
 
@@ -163,20 +164,22 @@ ordered_json segment_json(const SegmentSource& s) {
 ordered_json journey_json(const ScenarioModel& m) {
   const Journey& j = m.journey;
   ordered_json tps = ordered_json::array(), trs = ordered_json::array();
-  for (const Touchpoint& t : j.touchpoints())
-    tps.push_back(
-        {{"id", t.id},
-         {"name", t.name},
-         {"stage", t.stage},
-         {"channel", t.channel},
-         {"reliability", t.reliability},
-         {"relevance", t.relevance},
-         {"value", t.value},
-         {"trust", t.trust},
-         {"recovery", t.recovery},
-         {"effort_minutes", t.effort_minutes ? ordered_json(*t.effort_minutes) : ordered_json(nullptr)},
-         {"cost", t.cost ? ordered_json(*t.cost) : ordered_json(nullptr)},
-         {"outcome", t.outcome == Outcome::none ? ordered_json(nullptr) : ordered_json(to_string(t.outcome))}});
+  // Every field of the scenario's table (io/scenario_fields.hpp), in its order: a new field
+  // reaches the page without an edit here.
+  for (const Touchpoint& t : j.touchpoints()) {
+    ordered_json tp = ordered_json::object();
+    for (const TouchpointFieldRow& f : touchpoint_field_table) {
+      if (f.text)
+        tp[f.key] = t.*f.text;
+      else if (f.number)
+        tp[f.key] = t.*f.number;
+      else if (f.optional)
+        tp[f.key] = t.*f.optional ? ordered_json(*(t.*f.optional)) : ordered_json(nullptr);
+      else if (f.outcome)
+        tp[f.key] = t.*f.outcome == Outcome::none ? ordered_json(nullptr) : ordered_json(to_string(t.*f.outcome));
+    }
+    tps.push_back(std::move(tp));
+  }
   for (const Transition& t : j.transitions())
     trs.push_back({{"from", j.touchpoint(t.from).id},
                    {"to", j.touchpoint(t.to).id},
