@@ -15,8 +15,12 @@ namespace cxsim {
 
 namespace {
 
-// Graphviz's messages, swallowed: whether it had trouble is read from agerrors() instead.
-int swallow(char*) {
+// Graphviz's messages, kept from the terminal: whether it had trouble is read from agerrors(), and
+// the words go where the caller asked (its warnings, e.g. that it drew arrows straight through
+// touchpoints that touch, are what a test reads).
+std::string* heard = nullptr;
+int swallow(char* message) {
+  if (heard && message) *heard += message;
   return 0;
 }
 
@@ -64,12 +68,20 @@ void labels_beside_edges(Agraph_t* g) {
 
 }  // namespace
 
-std::string render_dot(const std::string& dot, const std::string& format, bool* troubled, bool beside_edges) {
+std::string render_dot(const std::string& dot, const std::string& format, bool* troubled, bool beside_edges,
+                       const std::string& layout, std::string* messages) {
   // Graphviz keeps global state: one layout at a time.
   static std::mutex graphviz;
   const std::lock_guard<std::mutex> lock(graphviz);
   agseterrf(swallow);
   agreseterrors();
+  if (messages) messages->clear();
+  struct Listening {
+    explicit Listening(std::string* to) { heard = to; }
+    ~Listening() { heard = nullptr; }
+    Listening(const Listening&) = delete;
+    Listening& operator=(const Listening&) = delete;
+  } const listening(messages);
   const QuietStderr quiet;
   // One context for the life of the process: Graphviz 2.42's text layout (the pango plugin)
   // keeps a pointer to the last font name it measured, which the context owns, so a context
@@ -79,7 +91,7 @@ std::string render_dot(const std::string& dot, const std::string& format, bool* 
   const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
   if (!g) throw std::runtime_error("Graphviz could not read the journey graph");
   if (beside_edges) labels_beside_edges(g.get());
-  if (gvLayout(gvc, g.get(), "dot") != 0) throw std::runtime_error("Graphviz could not lay out the journey");
+  if (gvLayout(gvc, g.get(), layout.c_str()) != 0) throw std::runtime_error("Graphviz could not lay out the journey");
   char* data = nullptr;
   unsigned int length = 0;
   const int rendered = gvRenderData(gvc, g.get(), format.c_str(), &data, &length);
@@ -91,8 +103,8 @@ std::string render_dot(const std::string& dot, const std::string& format, bool* 
   return file;
 }
 
-std::string dot_to_svg(const std::string& dot, bool* troubled) {
-  const std::string svg = render_dot(dot, "svg", troubled);
+std::string dot_to_svg(const std::string& dot, bool* troubled, const std::string& layout, std::string* messages) {
+  const std::string svg = render_dot(dot, "svg", troubled, false, layout, messages);
   const auto start = svg.find("<svg");
   return start == std::string::npos ? svg : svg.substr(start);
 }

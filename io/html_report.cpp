@@ -465,8 +465,8 @@ void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std:
 
   // ---- the map ----
   o << "<section id=\"" << P
-    << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order; "
-       "touchpoints coloured by the customers lost there. "
+    << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order, "
+       "channels as bands from top to bottom; touchpoints coloured by the customers lost there. "
     << (exact ? "Exact expected figures." : "Simulated figures.")
     << " Hover over a touchpoint for its figures; zoom in to read a large map, then drag to move around.</p>\n"
     << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "

@@ -3,9 +3,13 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <deque>
-#include <optional>
 #include <map>
+#include <optional>
+#include <set>
 #include <sstream>
 
 #include "io/dot_text.hpp"
@@ -55,6 +59,66 @@ std::string wrapped(const std::string& text, std::size_t width) {
 
 std::string human_name(const Touchpoint& t) {
   return t.name.empty() ? t.id : t.name;
+}
+
+// The size in points of an HTML-like label of `base`-point text as Graphviz draws it: lines at
+// <br/>, smaller text inside <font point-size="...">, wider in <b>. Widths are DejaVu Sans's
+// (what "Helvetica" finds on Debian, and wider than Helvetica), so an estimate is never short.
+struct LabelSize {
+  double w = 0, h = 0;
+};
+
+double char_width(unsigned char c) {
+  if (c >= 0x80) return 0.84;  // ·, →, accented letters: a wide guess
+  if (std::strchr("il'|j", c)) return 0.28;
+  if (std::strchr(" .,:;!", c)) return 0.32;
+  if (std::strchr("tfr()-/I[]", c)) return 0.41;
+  if (std::strchr("mM%W", c)) return 0.98;
+  if (c >= 'A' && c <= 'Z') return 0.74;
+  return 0.64;
+}
+
+LabelSize label_size(const std::string& html, double base) {
+  LabelSize total;
+  double size = base, line_w = 0, line_size = base;
+  bool bold = false;
+  const auto end_line = [&] {
+    total.w = std::max(total.w, line_w);
+    total.h += 1.25 * line_size;
+    line_w = 0;
+    line_size = size;
+  };
+  for (std::size_t i = 0; i < html.size(); ++i) {
+    const char c = html[i];
+    if (c == '<') {
+      const std::size_t close = html.find('>', i);
+      const std::string tag = html.substr(i + 1, close - i - 1);
+      if (tag == "br/")
+        end_line();
+      else if (tag == "b")
+        bold = true;
+      else if (tag == "/b")
+        bold = false;
+      else if (tag == "/font")
+        size = base;
+      else if (tag.rfind("font point-size=\"", 0) == 0)
+        size = std::atof(tag.c_str() + 17);
+      i = close == std::string::npos ? html.size() : close;
+      continue;
+    }
+    if ((static_cast<unsigned char>(c) & 0xC0) == 0x80) continue;  // inside a UTF-8 character
+    line_size = std::max(line_size, size);
+    line_w += size * (bold ? 1.1 : 1.0) * (c == '&' ? 0.8 : char_width(static_cast<unsigned char>(c)));
+    if (c == '&') i = std::min(html.find(';', i), html.size() - 1);  // an entity is one character
+  }
+  end_line();
+  return total;
+}
+
+// A touchpoint's box around its label (the node's margin, 0.06 by 0.03 inches, and the border).
+LabelSize box_size(const std::string& html, double base) {
+  const LabelSize text = label_size(html, base);
+  return {text.w + 2 * 0.06 * 72 + 10, text.h + 2 * 0.03 * 72 + 6};
 }
 
 double most_lost_of(const Journey& journey, const Figures& heat) {
@@ -111,6 +175,7 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     (tr.when == When::fail ? next_on_failure : next)[tr.from].push_back(tr.to);
   std::vector<std::size_t> order;
   std::vector<bool> seen(n, false);
+  std::vector<std::size_t> steps(n, 0);  // arrows from the start along the walk
   const auto walk = [&](std::deque<std::size_t> queue, bool failures) {
     while (!queue.empty()) {
       const std::size_t k = queue.front();
@@ -121,6 +186,7 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
         for (const std::size_t m : (*arrows)[k])
           if (!seen[m]) {
             seen[m] = true;
+            steps[m] = steps[k] + 1;
             if (failures) order.push_back(m);
             queue.push_back(m);
           }
@@ -144,25 +210,53 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
   }
   const long last_column = static_cast<long>(stages.size()) - 1;
 
-  out << "digraph journey {\n  newrank=true;\n  rankdir=LR;\n  nodesep=0.12;\n  ranksep=0.25;\n  pad=0.1;\n"
-      << "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", margin=\"0.06,0.03\"];\n"
-      << "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6, color=\"#555555\"];\n";
+  // Lanes: the touchpoints' channels, in the order the walk first meets them; touchpoints without
+  // a channel share a last lane ("other").
+  std::vector<std::string> lanes;
+  std::map<std::string, std::size_t> lane_of_channel;
+  bool channelless = false;
+  for (const std::size_t k : order) {
+    const Touchpoint& t = journey.touchpoint(k);
+    if (journey.is_terminal(k)) continue;
+    if (t.channel.empty())
+      channelless = true;
+    else if (lane_of_channel.emplace(t.channel, lanes.size()).second)
+      lanes.push_back(t.channel);
+  }
+  if (channelless || lanes.empty()) lanes.emplace_back();
+  std::vector<std::size_t> lane(n, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const Touchpoint& t = journey.touchpoint(k);
+    if (!journey.is_terminal(k)) lane[k] = t.channel.empty() ? lanes.size() - 1 : lane_of_channel.at(t.channel);
+  }
+  // Where a touchpoint is drawn: its stage's column, or a column of its own after them when it
+  // has no stage; a cell (column by lane) lists its touchpoints in journey order. A journey
+  // without any stage has columns by steps from the start instead (one column of every
+  // touchpoint would be a map many pages tall).
+  std::vector<std::string> headers;
+  for (std::size_t i = 0; i < stages.size(); ++i) headers.push_back(std::to_string(i + 1) + ". " + stages[i]);
+  std::vector<std::size_t> place(n, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (journey.is_terminal(k)) continue;
+    if (stages.empty()) {
+      place[k] = steps[k];
+      while (headers.size() <= steps[k]) headers.push_back("step " + std::to_string(headers.size() + 1));
+      continue;
+    }
+    if (column[k] < 0 && headers.size() == stages.size()) headers.emplace_back("no stage");
+    place[k] = column[k] >= 0 ? static_cast<std::size_t>(column[k]) : stages.size();
+  }
+  std::vector<std::vector<std::vector<std::size_t>>> cell(headers.size(),
+                                                          std::vector<std::vector<std::size_t>>(lanes.size()));
+  for (const std::size_t k : order)
+    if (!journey.is_terminal(k)) cell[place[k]][lane[k]].push_back(k);
 
-  auto node = [&](std::size_t k) {
+  auto label_of = [&](std::size_t k) {
     const Touchpoint& t = journey.touchpoint(k);
     const TouchpointFigures& f = heat.touchpoints[k];
-    std::ostringstream a;
-    a << dot_node_name(k) << " [id=" << dot_quote("tp-" + t.id);
-    if (journey.is_terminal(k)) {
-      const bool kept = t.outcome == Outcome::retained;
-      a << ", fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"") << ", shape=box, style=\"filled\", label=<<b>"
-        << wrapped(human_name(t), 22) << "</b><br/><font point-size=\"9\">" << xml(to_string(t.outcome)) << ": "
-        << percent_text(f[fig_visits], 1) << " of customers end here</font>>, tooltip="
-        << dot_quote(t.id + ": reached by " + dot_number(f[fig_visits]) + " per customer", true) << "];\n";
-      return a.str();
-    }
-    const int c = heat_class(f.defections(), most_lost);
-    const char* ink = heat_needs_light_text(c) ? "white" : "#1d232b";
+    if (journey.is_terminal(k))
+      return "<b>" + wrapped(human_name(t), 22) + "</b><br/><font point-size=\"9\">" + xml(to_string(t.outcome)) +
+             ": " + percent_text(f[fig_visits], 1) + " of customers end here</font>";
     // On a difference map, what the redesign changed reads "(was ...)".
     const auto b = against ? against->journey->find(t.id) : std::nullopt;
     const Touchpoint* before = b ? &against->journey->touchpoint(*b) : nullptr;
@@ -187,19 +281,9 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     } else if (f.defections() > 0) {
       lost += " · " + std::string(cause_names[static_cast<std::size_t>(f.main_cause())]);
     }
-    const char* fill = heat_colours[static_cast<std::size_t>(c)];
-    if (against) {
-      const int d = change_class(lost_change(journey, heat, *against, k), most_change);
-      fill = change_colours[static_cast<std::size_t>(d)];
-      ink = d == 0 || d == 6 ? "white" : "#1d232b";
-    }
-    a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<<b>" << wrapped(human_name(t), 22)
-      << "</b><br/><font point-size=\"9\">"
-      << (t.channel.empty() ? std::string() : "<i>" + wrapped(t.channel, 26) + "</i><br/>") << words << "<br/>"
-      << xml(lost) << "</font>>, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
-    if (k == journey.start()) a << ", penwidth=2.5";
-    a << "];\n";
-    return a.str();
+    return "<b>" + wrapped(human_name(t), 22) + "</b><br/><font point-size=\"9\">" +
+           (t.channel.empty() ? std::string() : "<i>" + wrapped(t.channel, 26) + "</i><br/>") + words + "<br/>" +
+           xml(lost) + "</font>";
   };
 
   auto edge_label = [&](const Transition& tr) {
@@ -227,84 +311,247 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
     return arrows_in[tr.to] >= 3 && column[tr.to] >= 0 && column[tr.to] != column[tr.from] &&
            column[tr.to] != column[tr.from] + 1;
   };
-
-  std::vector<std::vector<std::size_t>> in_column(stages.size());
-  for (const std::size_t k : order)
-    if (column[k] >= 0) in_column[static_cast<std::size_t>(column[k])].push_back(k);
+  const auto flow_of = [&](std::size_t e) { return e < heat.transitions.size() ? heat.transitions[e] : 0.0; };
   std::vector<std::vector<std::size_t>> stubs_of(n);
-  for (std::size_t e = 0; e < journey.transitions().size(); ++e)
-    if (stub(journey.transitions()[e])) stubs_of[journey.transitions()[e].from].push_back(e);
-
-  for (std::size_t i = 0; i < stages.size(); ++i) {
-    out << "  subgraph cluster_" << i << " {\n    label=" << dot_quote(std::to_string(i + 1) + ". " + stages[i])
-        << ";\n    labeljust=l;\n    fontname=\"Helvetica-Bold\";\n    fontsize=12;\n    style=rounded;\n    "
-           "color=\"#aaaaaa\";\n";
-    std::string same;
-    for (const std::size_t k : in_column[i]) {
-      out << "    " << node(k);
-      same += " " + dot_node_name(k) + ";";
-      for (const std::size_t e : stubs_of[k]) {
-        const Transition& tr = journey.transitions()[e];
-        const double flow = e < heat.transitions.size() ? heat.transitions[e] : 0.0;
-        out << "    stub" << e << " [shape=plaintext, style=\"\", fontsize=9, fontcolor=\""
-            << (journey.is_terminal(tr.to)
-                    ? (journey.touchpoint(tr.to).outcome == Outcome::retained ? "#1a7f37" : "#b10026")
-                : tr.when == When::fail ? "#c0392b"
-                                        : "#555555")
-            << "\", label="
-            << "<" << wrapped("→ " + human_name(journey.touchpoint(tr.to)) + " " + percent_text(flow, 1), 24)
-            << ">, tooltip="
-            << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": " +
-                             edge_label(tr) + (edge_label(tr).empty() ? "" : ", ") + "taken by " +
-                             percent_text(flow, 1) + " of customers",
-                         true)
-            << "];\n";
-        same += " stub" + std::to_string(e) + ";";
-      }
-    }
-    out << "    { rank=same;" << same << " }\n  }\n";
-  }
-  // Touchpoints without a stage: where the layout puts them.
-  for (const std::size_t k : order)
-    if (!journey.is_terminal(k) && column[k] < 0) out << "  " << node(k);
-  // The endings: the last column.
-  std::string endings;
-  out << "  subgraph cluster_endings {\n    label=\"how journeys end\";\n    labeljust=l;\n    "
-         "fontname=\"Helvetica-Bold\";\n"
-      << "    fontsize=12;\n    style=rounded;\n    color=\"#aaaaaa\";\n";
-  for (const std::size_t k : order)
-    if (journey.is_terminal(k)) {
-      out << "    " << node(k);
-      endings += " " + dot_node_name(k) + ";";
-    }
-  if (!endings.empty() && !stages.empty()) out << "    { rank=max;" << endings << " }\n";
-  out << "  }\n";
-
-  // Stages in journey order, left to right: a chain of invisible arrows, and arrows that go back
-  // to an earlier column (or stay in one) take no part in the ranking.
-  for (std::size_t i = 0; i + 1 < stages.size(); ++i)
-    out << "  " << dot_node_name(in_column[i].front()) << " -> " << dot_node_name(in_column[i + 1].front())
-        << " [style=invis, weight=8];\n";
+  std::vector<std::string> stub_label(journey.transitions().size());
   for (std::size_t e = 0; e < journey.transitions().size(); ++e) {
     const Transition& tr = journey.transitions()[e];
-    const double flow = e < heat.transitions.size() ? heat.transitions[e] : 0.0;
+    if (!stub(tr)) continue;
+    stubs_of[tr.from].push_back(e);
+    stub_label[e] = wrapped("→ " + human_name(journey.touchpoint(tr.to)) + " " + percent_text(flow_of(e), 1), 24);
+  }
+
+  // The positions, computed here (Graphviz's layouts of lanes took minutes): y grows downwards
+  // until written. Every size is an estimate a little larger than Graphviz draws.
+  std::vector<std::string> label(n);
+  std::vector<LabelSize> size(n);
+  for (std::size_t k = 0; k < n; ++k) {
+    label[k] = label_of(k);
+    size[k] = box_size(label[k], 11);
+  }
+  std::vector<LabelSize> stub_size(stub_label.size());
+  for (std::size_t e = 0; e < stub_label.size(); ++e)
+    if (!stub_label[e].empty()) stub_size[e] = box_size(stub_label[e], 9);
+  constexpr double pad = 10, sub_gap = 16, column_gap = 40, stub_gap = 8, header_h = 34;
+  const bool lanes_drawn = lanes.size() > 1;
+  std::vector<std::string> lane_label(lanes.size());
+  double strip = 0;
+  if (lanes_drawn)
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      lane_label[l] = "<b>" + wrapped(lanes[l].empty() ? "other" : lanes[l], 14) + "</b>";
+      strip = std::max(strip, label_size(lane_label[l], 11).w + 2 * pad);
+    }
+  // x: columns of sub-columns as wide as their widest touchpoint (or stub). Without lanes a
+  // stage's touchpoints stand one under another instead (side by side, a large stage would
+  // stretch the map to many times the page's width).
+  std::vector<double> x(n, 0), y(n, 0), node_w(n, 0), node_h(n, 0);
+  std::vector<std::pair<double, double>> column_span(headers.size());
+  const auto sub_column = [&](std::size_t c, std::size_t s) {
+    std::vector<std::size_t> members;
+    for (const auto& here : cell[c])
+      if (!lanes_drawn)
+        members.insert(members.end(), here.begin(), here.end());
+      else if (s < here.size())
+        members.push_back(here[s]);
+    return members;
+  };
+  double at_x = strip + pad;
+  for (std::size_t c = 0; c < headers.size(); ++c) {
+    std::size_t subs = 0;
+    for (const auto& here : cell[c]) subs = std::max(subs, lanes_drawn ? here.size() : std::size_t{1});
+    column_span[c].first = at_x;
+    for (std::size_t s = 0; s < subs; ++s) {
+      double box = 0, wide = 0;
+      for (const std::size_t k : sub_column(c, s)) {
+        box = std::max(box, size[k].w);
+        wide = std::max(box, wide);
+        for (const std::size_t e : stubs_of[k]) wide = std::max(wide, stub_size[e].w);
+      }
+      for (const std::size_t k : sub_column(c, s)) {
+        x[k] = at_x + wide / 2;
+        node_w[k] = box;
+      }
+      at_x += wide + (s + 1 < subs ? sub_gap : 0.0);
+    }
+    // A stage header needs its width too.
+    at_x = std::max(at_x, column_span[c].first + label_size("<b>" + xml(headers[c]) + "</b>", 12).w + pad);
+    column_span[c].second = at_x;
+    at_x += column_gap;
+  }
+  const auto stubs_height = [&](std::size_t k) {
+    double stack = 0;
+    for (const std::size_t e : stubs_of[k]) stack += stub_gap + stub_size[e].h;
+    return stack;
+  };
+  // y: lanes as tall as their tallest touchpoint with its stubs below it; a lane's touchpoints
+  // share one line. Without lanes, each column a stack in journey order.
+  std::vector<std::pair<double, double>> lane_span(lanes.size());
+  double at_y = header_h;
+  if (!lanes_drawn) {
+    double bottom = at_y + pad;
+    for (std::size_t c = 0; c < headers.size(); ++c) {
+      double below = at_y + pad;
+      for (const std::size_t k : cell[c][0]) {
+        y[k] = below + size[k].h / 2;
+        node_h[k] = size[k].h;
+        below += size[k].h + stubs_height(k) + 2 * pad;
+      }
+      bottom = std::max(bottom, below);
+    }
+    lane_span[0] = {at_y, bottom - pad};
+    at_y = bottom - pad;
+  } else {
+    for (std::size_t l = 0; l < lanes.size(); ++l) {
+      double box = label_size(lane_label[l], 11).h, below = 0;
+      for (std::size_t c = 0; c < headers.size(); ++c)
+        for (const std::size_t k : cell[c][l]) {
+          box = std::max(box, size[k].h);
+          below = std::max(below, stubs_height(k));
+        }
+      lane_span[l] = {at_y, at_y + pad + box + below + pad};
+      for (std::size_t c = 0; c < headers.size(); ++c)
+        for (const std::size_t k : cell[c][l]) {
+          y[k] = at_y + pad + box / 2;
+          node_h[k] = box;
+        }
+      at_y = lane_span[l].second;
+    }
+  }
+  // The endings: a last column, one under another.
+  // Twice the gap before it: the arrows into the endings converge there.
+  const double lanes_right = at_x - column_gap / 2, endings_left = at_x + column_gap;
+  double endings_w = label_size("<b>how journeys end</b>", 12).w;
+  for (std::size_t k = 0; k < n; ++k)
+    if (journey.is_terminal(k)) endings_w = std::max(endings_w, size[k].w);
+  double ending_y = header_h + pad;
+  for (const std::size_t k : order)
+    if (journey.is_terminal(k)) {
+      x[k] = endings_left + pad + endings_w / 2;
+      y[k] = ending_y + size[k].h / 2;
+      node_w[k] = endings_w;
+      node_h[k] = size[k].h;
+      ending_y += size[k].h + 2 * pad;
+    }
+  const double height = std::max(at_y, ending_y);
+  // Graphviz's y grows upwards.
+  const auto point = [&](double px, double py) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.1f,%.1f", px, height - py);
+    return std::string(text);
+  };
+  const auto inches = [](double points) { return dot_number(points / 72.0, "%.3f"); };
+
+  out << "digraph journey {\n  splines=true;\n  outputorder=edgesfirst;\n  pad=0.1;\n  fontname=\"Helvetica\";\n"
+      << "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", margin=\"0.06,0.03\"];\n"
+      << "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6, color=\"#555555\"];\n";
+
+  auto node = [&](std::size_t k) {
+    const Touchpoint& t = journey.touchpoint(k);
+    const TouchpointFigures& f = heat.touchpoints[k];
+    std::ostringstream a;
+    a << dot_node_name(k) << " [id=" << dot_quote("tp-" + t.id) << ", pos=\"" << point(x[k], y[k])
+      << "!\", width=" << inches(node_w[k]) << ", height=" << inches(node_h[k]);
+    if (journey.is_terminal(k)) {
+      const bool kept = t.outcome == Outcome::retained;
+      a << ", fillcolor=" << (kept ? "\"#d9f2d9\"" : "\"#f8d0d0\"") << ", shape=box, style=\"filled\", label=<"
+        << label[k]
+        << ">, tooltip=" << dot_quote(t.id + ": reached by " + dot_number(f[fig_visits]) + " per customer", true)
+        << "];\n";
+      return a.str();
+    }
+    const int c = heat_class(f.defections(), most_lost);
+    const char* ink = heat_needs_light_text(c) ? "white" : "#1d232b";
+    const char* fill = heat_colours[static_cast<std::size_t>(c)];
+    if (against) {
+      const int d = change_class(lost_change(journey, heat, *against, k), most_change);
+      fill = change_colours[static_cast<std::size_t>(d)];
+      ink = d == 0 || d == 6 ? "white" : "#1d232b";
+    }
+    a << ", fillcolor=\"" << fill << "\", fontcolor=\"" << ink << "\", label=<" << label[k]
+      << ">, tooltip=" << dot_quote(touchpoint_tooltip(t, f), true);
+    if (k == journey.start()) a << ", penwidth=2.5";
+    a << "];\n";
+    return a.str();
+  };
+  auto stub_node = [&](std::size_t e, double sx, double sy) {
+    const Transition& tr = journey.transitions()[e];
+    std::ostringstream a;
+    a << "stub" << e << " [shape=plaintext, style=\"\", fontsize=9, pos=\"" << point(sx, sy)
+      << "!\", width=" << inches(stub_size[e].w) << ", height=" << inches(stub_size[e].h) << ", fontcolor=\""
+      << (journey.is_terminal(tr.to) ? (journey.touchpoint(tr.to).outcome == Outcome::retained ? "#1a7f37" : "#b10026")
+          : tr.when == When::fail    ? "#c0392b"
+                                     : "#555555")
+      << "\", label=<" << stub_label[e] << ">, tooltip="
+      << dot_quote(journey.touchpoint(tr.from).id + " -> " + journey.touchpoint(tr.to).id + ": " + edge_label(tr) +
+                       (edge_label(tr).empty() ? "" : ", ") + "taken by " + percent_text(flow_of(e), 1) +
+                       " of customers",
+                   true)
+      << "];\n";
+    return a.str();
+  };
+
+  // The stage headers over their columns, and the lanes' names: cluster labels, not nodes, so
+  // that the arrows' router has fewer boxes to go around (a fifth of its time at the map limit).
+  const auto header = [&](const std::string& name, const std::string& id, double left, double right,
+                          const std::string& text, const std::string& tooltip) {
+    out << "  subgraph cluster_" << name << " {\n    id=" << dot_quote(id) << ";\n    bb=\""
+        << point(left, header_h - 5) << "," << point(right, 5)
+        << "\";\n    style=\"rounded,filled\";\n    fillcolor=\"#e8edf3\";\n    color=\"#c5ced9\";\n    "
+           "fontname=\"Helvetica-Bold\";\n    fontsize=12;\n    label="
+        << dot_quote(text) << ";\n    tooltip=" << dot_quote(tooltip, true) << ";\n  }\n";
+  };
+  for (std::size_t c = 0; c < headers.size(); ++c)
+    header("stage" + std::to_string(c), "stage-" + std::to_string(c + 1), column_span[c].first, column_span[c].second,
+           headers[c],
+           c < stages.size() ? "stage " + stages[c]
+           : stages.empty()  ? "touchpoints " + std::to_string(c) + " arrows from the start"
+                             : "touchpoints without a stage");
+  header("endings", "stage-endings", endings_left + pad, endings_left + pad + endings_w, "how journeys end",
+         "where customers end");
+  // The lanes: bands across the stages' columns, each named at its top left.
+  for (std::size_t l = 0; l < lanes.size(); ++l) {
+    const auto [top, bottom] = lane_span[l];
+    if (lanes_drawn)
+      out << "  subgraph cluster_lane" << l << " {\n    id=" << dot_quote("lane-" + std::to_string(l + 1))
+          << ";\n    bb=\"" << point(0, bottom) << "," << point(lanes_right, top)
+          << "\";\n    style=filled;\n    fillcolor=\"" << (l % 2 == 0 ? "#f4f6f9" : "#ffffff")
+          << "\";\n    color=\"#dde3ea\";\n    fontcolor=\"#3b4654\";\n    fontsize=11;\n    labeljust=l;\n    "
+             "labelloc=t;\n    label=<"
+          << lane_label[l] << ">;\n    tooltip="
+          << dot_quote(lanes[l].empty() ? "touchpoints without a channel" : "channel " + lanes[l], true) << ";\n";
+    for (std::size_t c = 0; c < headers.size(); ++c)
+      for (const std::size_t k : cell[c][l]) {
+        out << "    " << node(k);
+        double below = y[k] + node_h[k] / 2;
+        for (const std::size_t e : stubs_of[k]) {
+          below += stub_gap + stub_size[e].h / 2;
+          out << "    " << stub_node(e, x[k], below);
+          below += stub_size[e].h / 2;
+        }
+      }
+    if (lanes_drawn) out << "  }\n";
+  }
+  // The endings: the last column.
+  for (const std::size_t k : order)
+    if (journey.is_terminal(k)) out << "    " << node(k);
+
+  for (std::size_t e = 0; e < journey.transitions().size(); ++e) {
+    const Transition& tr = journey.transitions()[e];
+    const double flow = flow_of(e);
     const bool is_stub = stub(tr);
     out << "  " << dot_node_name(tr.from) << " -> " << (is_stub ? "stub" + std::to_string(e) : dot_node_name(tr.to))
         << " [";
-    // An arrow within one column gets no label: Graphviz 2.42 corrupts its memory laying out
-    // labels of arrows between nodes of one rank (flat_edges); its words go in the tooltip.
+    // An arrow within one column gets no label: there is no room for one between its touchpoints;
+    // its words go in the tooltip.
     const bool flat = tr.from != tr.to && column[tr.from] >= 0 && column[tr.from] == column[tr.to];
     // On the map an arrow says only its share when it is not the only way on (its colour says
     // after what); the tooltip has it all.
-    const std::string label = is_stub || flat || tr.probability >= 1.0 ? "" : percent_text(tr.probability, 0);
-    if (!label.empty()) out << "label=" << dot_quote(label) << ", ";
+    const std::string text = is_stub || flat || tr.probability >= 1.0 ? "" : percent_text(tr.probability, 0);
+    if (!text.empty()) out << "label=" << dot_quote(text) << ", ";
     out << "arrowhead=normal";
     if (tr.segment != every_segment) out << ", style=dashed";
     if (tr.when == When::fail) out << ", color=\"#c0392b\", fontcolor=\"#c0392b\"";
     if (tr.when == When::ok) out << ", color=\"#2e7d32\", fontcolor=\"#2e7d32\"";
-    const bool backwards =
-        !journey.is_terminal(tr.to) && column[tr.from] >= 0 && column[tr.to] >= 0 && column[tr.to] <= column[tr.from];
-    if (backwards && !is_stub) out << ", constraint=false";
     if (is_stub)
       out << ", arrowsize=0.4, penwidth=0.8";
     else
@@ -329,7 +576,23 @@ std::string journey_map_legend(const Journey& journey, const Figures& heat) {
       << ";color:" << (heat_needs_light_text(static_cast<int>(c)) ? "white" : "#1d232b") << "\">" << fixed_text(lo, 1)
       << "+</span>";
   }
-  o << "</div>\n<p class=\"note legend-words\"><b>reliable</b>: the share of visits that work (reliability); "
+  // What the columns and bands are, as the map draws them (write_journey_map).
+  std::set<std::string> channels, stages;
+  for (std::size_t k = 0; k < journey.size(); ++k)
+    if (!journey.is_terminal(k)) {
+      channels.insert(journey.touchpoint(k).channel);
+      stages.insert(journey.touchpoint(k).stage);
+    }
+  stages.erase("");
+  o << "</div>\n<p class=\"note legend-words\">"
+    << (stages.empty() ? "Columns are steps from the start, left to right"
+                       : "Columns are the journey's stages, left to right in journey order")
+    << (channels.size() > 1
+            ? "; each band across them is a channel, top to bottom in the order the journey first uses it "
+              "(touchpoints without a channel in the band <b>other</b>), and a column's touchpoints in one channel "
+              "stand side by side in journey order. "
+            : ". ")
+    << "<b>reliable</b>: the share of visits that work (reliability); "
        "<b>relevant</b>: the share of later visits where the customer need not repeat themselves (relevance); "
        "<b>value</b>: what the visit is worth to the customer, 0 to 1, against what their segment expects; "
        "<b>trust</b>: the chance a visit that works protects the customer from the next failure; "
@@ -386,7 +649,8 @@ std::string journey_map_svg(const Journey& j, const std::string& title, const st
     return "<p class=\"note\">No map: the journey is too large to draw (see the notes).</p>";
   }
   bool troubled = false;
-  std::string svg = dot_to_svg(dot.str(), &troubled);
+  // The touchpoint map carries its positions: Graphviz only routes its arrows.
+  std::string svg = dot_to_svg(dot.str(), &troubled, what.empty() ? "nop2" : "dot");
   if (!what.empty()) notes.push_back(what);
   if (troubled) notes.push_back("Graphviz reported problems laying out the map: some arrows may be missing from it.");
   return svg;

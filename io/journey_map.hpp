@@ -1,11 +1,15 @@
 #pragma once
 // The journey map of `cxsim report`, drawn as designers draw journey maps: stages as columns in
-// journey order (the order a breadth-first walk from the start meets them), touchpoints by their
-// human names with their attributes in words, coloured by the customers lost there; the endings
-// in a last column with the share of customers who reach each; and an arrow into an ending where
-// customers are lost from any column but the last, or into a touchpoint many columns share (a
-// complaints team), drawn as a short stub beside its touchpoint ("→ Gave up 2.0%") rather than
-// across the page. Rendered by Graphviz (io/graphviz_svg.hpp).
+// journey order (the order a breadth-first walk from the start meets them) and channels as lanes
+// (bands across the columns, top to bottom in the order the walk first meets each channel; the
+// touchpoints without a channel in a last lane, "other"; no bands when there is one lane). A stage
+// with several touchpoints in one lane puts them side by side, in journey order. Touchpoints by
+// their human names with their attributes in words, coloured by the customers lost there; the
+// endings in a last column with the share of customers who reach each; and an arrow into an ending
+// where customers are lost from any column but the last, or into a touchpoint many columns share
+// (a complaints team), drawn as a short stub under its touchpoint ("→ Gave up 2.0%") rather than
+// across the page. cxsim computes every position itself (Graphviz's own layouts took minutes
+// with lanes); Graphviz only routes the arrows around the boxes ("nop2", io/graphviz_svg.hpp).
 #include <ostream>
 #include <string>
 #include <vector>
