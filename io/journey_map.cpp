@@ -441,7 +441,8 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
   };
   const auto inches = [](double points) { return dot_number(points / 72.0, "%.3f"); };
 
-  out << "digraph journey {\n  splines=true;\n  outputorder=edgesfirst;\n  pad=0.1;\n  fontname=\"Helvetica\";\n"
+  out << "digraph journey {\n  splines=" << (map_arrows_routed(journey) ? "true" : "line")
+      << ";\n  outputorder=edgesfirst;\n  pad=0.1;\n  fontname=\"Helvetica\";\n"
       << "  node [fontname=\"Helvetica\", fontsize=11, shape=box, style=\"rounded,filled\", margin=\"0.06,0.03\"];\n"
       << "  edge [fontname=\"Helvetica\", fontsize=9, arrowsize=0.6, color=\"#555555\"];\n";
 
@@ -566,6 +567,11 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
   out << "}\n";
 }
 
+bool map_arrows_routed(const Journey& journey) {
+  return journey.size() <= limits::map_routed_touchpoints &&
+         journey.transitions().size() <= limits::map_routed_transitions;
+}
+
 std::string journey_map_legend(const Journey& journey, const Figures& heat) {
   const double most_lost = most_lost_of(journey, heat);
   std::ostringstream o;
@@ -600,7 +606,11 @@ std::string journey_map_legend(const Journey& journey, const Figures& heat) {
        "<b>lost</b>: customers lost at the touchpoint per 1,000 who start, with the main cause. "
        "Green arrows are taken after a visit that worked, red ones after a failure, dashed ones by one segment only; "
        "an arrow's width is the flow of customers along it. <b>→ ending N%</b>: the share of all customers who go "
-       "from that touchpoint to that ending. The thick border marks where the journey starts.</p>\n";
+       "from that touchpoint to that ending. The thick border marks where the journey starts."
+    << (map_arrows_routed(journey) ? ""
+                                   : " On a map this large the arrows are drawn straight, passing under the boxes "
+                                     "(curving each around the boxes would take Graphviz too long).")
+    << "</p>\n";
   return o.str();
 }
 

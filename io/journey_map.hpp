@@ -36,6 +36,10 @@ void write_journey_map(std::ostream& out, const Journey& journey, const std::vec
 // per 1,000 who start.
 std::string journey_difference_legend(const Journey& journey, const Figures& heat, const MapBaseline& against);
 
+// Whether the map's arrows are curves routed around the boxes (journeys up to
+// limits::map_routed_touchpoints and map_routed_transitions), or straight lines under them.
+bool map_arrows_routed(const Journey& journey);
+
 // The map's legend, as HTML for the page: the colour classes (customers lost per 1,000) and what
 // the words on a touchpoint mean.
 std::string journey_map_legend(const Journey& journey, const Figures& heat);

@@ -44,5 +44,11 @@ inline constexpr std::size_t exact_solver_touchpoints = 20'000;
 // crashed it). A journey beyond either size is drawn by stage; a stage map beyond them, not at all.
 inline constexpr std::size_t map_touchpoints = 150;
 inline constexpr std::size_t map_transitions = 450;
+// Up to this size the map's arrows are curves routed around the boxes; Graphviz's router grows
+// about with the square of the boxes (0.04 s for broadband, 0.5 s at 30 touchpoints, 17 s at 150),
+// and the studio redraws the map at every change. A larger map draws its arrows straight, under
+// the boxes (0.06 s at 150 touchpoints).
+inline constexpr std::size_t map_routed_touchpoints = 30;
+inline constexpr std::size_t map_routed_transitions = 120;
 
 }  // namespace cxsim::limits

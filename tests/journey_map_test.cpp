@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "io/dot_writer.hpp"
 #include "io/graphviz_svg.hpp"
 #include "io/scenario.hpp"
+#include "models/limits.hpp"
 #include "sim/exact_solver.hpp"
 
 namespace cxsim {
@@ -248,6 +250,49 @@ TEST(JourneyMap, WithoutChannelsThereAreNoLanesAndAStagesTouchpointsStandInAColu
   EXPECT_LT(x_of(s, "a"), x_of(s, "c"));
   EXPECT_LT(x_of(s, "c"), x_of(s, "x"));
   EXPECT_EQ(journey_map_legend(s.journey, s.heat).find("band"), std::string::npos) << "nor does the legend";
+}
+
+// A chain of n touchpoints, each in its own stage and one of three channels, ending retained.
+Journey chain_journey(std::size_t n) {
+  std::vector<Touchpoint> tps;
+  std::vector<Transition> arrows;
+  for (std::size_t k = 0; k < n; ++k) {
+    Touchpoint t;
+    t.id = "t" + std::to_string(k);
+    t.stage = "stage " + std::to_string(k);
+    t.channel = std::array<const char*, 3>{"web", "phone", "store"}[k % 3];
+    t.reliability = 1.0;
+    t.relevance = 1.0;
+    t.value = 0.5;
+    tps.push_back(t);
+    arrows.push_back({k, k + 1, 1.0, When::any});
+  }
+  Touchpoint end;
+  end.id = "done";
+  end.outcome = Outcome::retained;
+  tps.push_back(end);
+  return Journey(std::move(tps), std::move(arrows), 0);
+}
+
+TEST(JourneyMap, ArrowsAreRoutedAroundBoxesUpToTheLimitAndStraightBeyondAsTheLegendSays) {
+  for (const std::size_t n : {limits::map_routed_touchpoints - 1, limits::map_routed_touchpoints + 5}) {
+    const Journey j = chain_journey(n);
+    const bool routed = j.size() <= limits::map_routed_touchpoints;
+    Figures f;
+    f.touchpoints.resize(j.size());
+    f.transitions.assign(j.transitions().size(), 1.0);
+    std::ostringstream dot;
+    write_journey_map(dot, j, {}, f);
+    EXPECT_NE(dot.str().find(routed ? "splines=true;" : "splines=line;"), std::string::npos) << n;
+    EXPECT_EQ(map_arrows_routed(j), routed) << n;
+    EXPECT_EQ(journey_map_legend(j, f).find("drawn straight") == std::string::npos, routed) << n;
+    bool troubled = true;
+    std::string said = "not called";
+    const std::string svg = dot_to_svg(dot.str(), &troubled, "nop2", &said);
+    EXPECT_FALSE(troubled) << n;
+    EXPECT_EQ(said, "") << n;
+    EXPECT_NE(svg.find("id=\"tp&#45;t" + std::to_string(n - 1) + "\""), std::string::npos) << n;
+  }
 }
 
 // A redesign against its baseline: green where it loses fewer customers, red where more, and what
