@@ -691,6 +691,10 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
   const HeadlineFit& fit = study.fit;
   if (format == Format::json) {
     std::cout << study.to_json(o.out).dump(2) << '\n';
+  } else if (format == Format::csv) {
+    // The one fitted number: the factor on every sensitivity, unbounded above, with no interval.
+    std::cout << calibration_csv_header() << csv_escape(study.scenario) << ",sensitivity factor,1,"
+              << table_number(fit.factor) << ",,,,0,,false\n";
   } else {
     std::cout << formatted(
                      "Every sensitivity of every segment times %.6g: defection rate %.4f%% -> %.4f%% (target %.4f%%; "
@@ -706,9 +710,7 @@ int run_headline_fit(const CalibrateOptions& o, Format format) {
 
 // The options wired into a CalibrationRequest; the fit itself is analysis/calibration_study.
 int run_calibrate(const CalibrateOptions& o) {
-  Format format = format_option(o.format);
-  if (format == Format::csv)
-    throw UsageError("--format must be table or json for calibrate (the report is not one table)");
+  const Format format = format_option(o.format);
   const std::uint64_t threads = threads_option(o.threads);
   if (o.out.empty()) throw UsageError("calibrate needs --out FITTED.yaml, the file to write the fitted scenario to");
   if (o.defection_rate) {

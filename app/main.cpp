@@ -248,7 +248,8 @@ void add_commands(CLI::App& app, std::vector<Command>& commands) {
                       "likelihood evaluations per start, 1 to 100,000 (default 400; hundreds of parameters may need "
                       "more)");
         add_threads(c, o.threads);
-        c->add_option("--format", o.format, "the report on standard output: table (default) or json");
+        c->add_option("--format", o.format,
+                      "the report on standard output: table (default), json, or csv (the fitted numbers, a row each)");
         c->add_option("--out", o.out, "FITTED.yaml: the scenario with the fitted values")->required();
         c->add_flag("--accept-poor-fit", o.accept_poor_fit,
                     "write the fit even when its deviance is more than 10 times its degrees of freedom (p < 0.001)");

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
+#include "io/csv_escape.hpp"
 #include "io/number.hpp"
 #include "io/text_table.hpp"
 
@@ -111,8 +112,24 @@ json to_json(const CalibrationReport& r) {
   return out;
 }
 
+std::string calibration_csv_header() {
+  return "scenario,parameter,start,fitted,se,ci95_low,ci95_high,lower,upper,at_bound\n";
+}
+
 std::string format_calibration(const CalibrationReport& r, Format f) {
   if (f == Format::json) return to_json(r).dump(2) + "\n";
+  if (f == Format::csv) {
+    // The fitted numbers only, one row each: the fit's counts are a table of other rows (JSON).
+    std::string out = calibration_csv_header();
+    const auto cell = [](const std::optional<double>& x) { return x ? table_number(*x) : std::string(); };
+    for (const auto& p : r.result->parameters)
+      out += csv_escape(r.scenario) + ',' + csv_escape(p.parameter.name) + ',' + table_number(p.start) + ',' +
+             table_number(p.fitted) + ',' + cell(p.se) + ',' +
+             cell(p.ci95 ? std::optional((*p.ci95)[0]) : std::nullopt) + ',' +
+             cell(p.ci95 ? std::optional((*p.ci95)[1]) : std::nullopt) + ',' + table_number(p.lower) + ',' +
+             table_number(p.upper) + ',' + (p.at_bound ? "true" : "false") + '\n';
+    return out;
+  }
   const CalibrationResult& c = *r.result;
   std::ostringstream o;
   o << "calibration: " << r.scenario << " to " << r.observed << "\n\n";

@@ -17,7 +17,9 @@ struct CalibrationReport {
 };
 
 nlohmann::ordered_json to_json(const CalibrationReport& r);
-// Table or JSON (CSV is refused by the command: the report is not one table).
+// Table, JSON, or CSV: the fitted numbers, one row each, with the columns of
+// calibration_csv_header (the goodness of fit is in the table and the JSON).
 std::string format_calibration(const CalibrationReport& r, Format f);
+std::string calibration_csv_header();
 
 }  // namespace cxsim

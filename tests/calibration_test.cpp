@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <tbb/task_arena.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -716,6 +717,58 @@ TEST(CliCalibrate, WritesAFittedScenarioThatLoadsAndGivesTheFittedFigures) {
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first.rfind("# Fitted by cxsim calibrate", 0), 0u) << first;
+}
+
+TEST(CliCalibrate, CsvIsTheFittedNumbersOneRowEachAsTheJsonGivesThem) {
+  test::ScratchDir dir;
+  const LoadedScenario m = load_scenario(test::scenario("broadband"), "");
+  const std::string observed = observed_for(dir.path(""), m, 50000, 9);
+  const std::string fit = " --observed " + observed + " --fit install.reliability --fit 'segment:*.silent_churn'";
+  const auto json = test::cxsim("calibrate " + test::scenario("broadband") + fit + " --format json --starts 1 --out " +
+                                dir.path("a.yaml"));
+  const auto csv = test::cxsim("calibrate " + test::scenario("broadband") + fit + " --format csv --starts 1 --out " +
+                               dir.path("b.yaml"));
+  ASSERT_EQ(json.code, 0) << json.err;
+  ASSERT_EQ(csv.code, 0) << csv.err;
+  const auto j = nlohmann::json::parse(json.out);
+  std::istringstream lines(csv.out);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "scenario,parameter,start,fitted,se,ci95_low,ci95_high,lower,upper,at_bound");
+  std::size_t row = 0;
+  while (std::getline(lines, line)) {
+    ASSERT_LT(row, j["parameters"].size()) << line;
+    const auto& p = j["parameters"][row++];
+    std::vector<std::string> cells;
+    std::stringstream ss(line);
+    for (std::string c; std::getline(ss, c, ',');) cells.push_back(c);
+    if (line.back() == ',') cells.push_back("");
+    ASSERT_EQ(cells.size(), 10u) << line;
+    EXPECT_EQ(cells[0], m.scenario.name);
+    EXPECT_EQ(cells[1], p["name"].get<std::string>());
+    // CSV numbers carry 15 significant digits, as in every table of cxsim.
+    const auto same = [](const std::string& cell, double x) { EXPECT_NEAR(std::stod(cell), x, 1e-14 * std::fabs(x)); };
+    same(cells[3], p["fitted"].get<double>());
+    if (p["ci95"].is_array()) {
+      same(cells[5], p["ci95"][0].get<double>());
+      same(cells[6], p["ci95"][1].get<double>());
+    } else {
+      EXPECT_EQ(cells[5], "");
+    }
+    EXPECT_EQ(cells[9], p["at_bound"].get<bool>() ? "true" : "false");
+  }
+  EXPECT_EQ(row, j["parameters"].size());
+}
+
+TEST(CliCalibrate, CsvOfAHeadlineFitIsItsOneFactor) {
+  test::ScratchDir dir;
+  const auto r = test::cxsim("calibrate " + test::scenario("broadband") + " --defection-rate 0.3 --format csv --out " +
+                             dir.path("f.yaml"));
+  ASSERT_EQ(r.code, 0) << r.err;
+  const std::string header = "scenario,parameter,start,fitted,se,ci95_low,ci95_high,lower,upper,at_bound\n";
+  ASSERT_EQ(r.out.rfind(header, 0), 0u) << r.out;
+  EXPECT_NE(r.out.find(",sensitivity factor,1,"), std::string::npos) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 2) << r.out;
 }
 
 TEST(CliCalibrate, ItsScratchFileCannotBeRedirectedBySomeoneElsesSymlink) {
