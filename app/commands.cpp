@@ -22,6 +22,7 @@
 #include "analysis/calibration_study.hpp"
 #include "analysis/batch_study.hpp"
 #include "analysis/compare_study.hpp"
+#include "analysis/import_study.hpp"
 #include "analysis/report_study.hpp"
 #include "analysis/run_study.hpp"
 #include "analysis/sensitivity_study.hpp"
@@ -541,76 +542,21 @@ int run_report(const ReportOptions& o) {
 
 int run_import_paths(const ImportPathsOptions& o) {
   if (o.out.empty()) throw UsageError("import-paths needs --out DIR, the folder for scenario.yaml and its tables");
-  PathImportSettings settings;
-  settings.min_count = count_option(o.min_count, "--min-count", settings.min_count, 1);
-  settings.left_to_friction = o.left_to_friction;
-  namespace fs = std::filesystem;
-  const fs::path dir = fs::path(o.out).lexically_normal();
-  std::error_code ec;
-  if (fs::exists(dir, ec) && !fs::is_directory(dir, ec)) throw UsageError("--out '" + o.out + "' is not a folder");
-  for (const char* f :
-       {"scenario.yaml", "touchpoints.csv", "transitions.csv", "observed.yaml", "observed_touchpoints.csv"})
-    if (fs::exists(fs::symlink_status(dir / f, ec)))
-      throw UsageError("'" + (dir / f).string() +
-                       "' already exists; import into a new folder so nothing is overwritten");
-  Diagnostics diag;
-  const ImportedPaths imported = import_paths(o.paths, settings, diag);
-  if (diag.has_errors()) throw InputError(diag.sorted());
-  // All three files or none: written and checked in a private folder beside DIR, then moved in.
-  fs::path parent = dir.has_parent_path() ? dir.parent_path() : fs::path(".");
-  if (dir.filename().empty() || dir.filename() == "." || dir.filename() == "..") parent = dir;
-  if (!fs::is_directory(parent, ec))
-    throw UsageError("cannot import into '" + o.out + "': folder '" + parent.string() + "' does not exist");
-  StagingFolder staged(parent.string(), dir.filename().empty() || parent == dir ? "import" : dir.filename().string());
-  staged.write("touchpoints.csv", imported.touchpoints_csv);
-  staged.write("transitions.csv", imported.transitions_csv);
-  const std::string yaml = staged.write("scenario.yaml", imported.scenario_yaml);
-  std::string observed;
-  if (!imported.observed_yaml.empty()) {
-    staged.write("observed_touchpoints.csv", imported.observed_csv);
-    observed = staged.write("observed.yaml", imported.observed_yaml);
-  }
-  // The written scenario (and counts) must load: anything else is a bug here, not in the data.
-  const CheckedScenario check = check_scenario(yaml);
-  if (check.diagnostics.has_errors()) {
-    for (const auto& d : check.diagnostics.sorted()) std::cerr << d.to_string() << '\n';
-    throw std::runtime_error("the imported scenario does not load; please report this with the paths file");
-  }
-  if (!observed.empty()) {
-    const ScenarioModel m = checked_model(check.scenario, nullptr);
-    Diagnostics counts;
-    load_observed(observed, m.journey, m.population, counts);
-    if (counts.has_errors()) {
-      for (const auto& d : counts.sorted()) std::cerr << d.to_string() << '\n';
-      throw std::runtime_error("the observed counts of the import do not load; please report this with the paths file");
-    }
-  }
-  staged.move_into(dir.string());
+  ImportRequest request;
+  request.paths_file = o.paths;
+  request.out = o.out;
+  request.settings.min_count = count_option(o.min_count, "--min-count", request.settings.min_count, 1);
+  request.settings.left_to_friction = o.left_to_friction;
+  const ImportStudy study = import_study(request);
+  const ImportedPaths& imported = study.imported;
   std::cout << "imported " << imported.customers << " customers, " << imported.visits << " visits, "
             << imported.touchpoints << " touchpoints, " << imported.transitions << " transitions into "
-            << (dir / "scenario.yaml").string() << '\n';
-  if (!observed.empty())
-    std::cout << "the same paths as observed counts, for calibrate: " << (dir / "observed.yaml").string() << '\n';
+            << study.scenario_file << '\n';
+  if (study.observed_file)
+    std::cout << "the same paths as observed counts, for calibrate: " << *study.observed_file << '\n';
   for (const auto& f : imported.fallbacks) std::cout << "  " << f << '\n';
-  if (o.left_to_friction) {
-    const std::uint64_t left = imported.endings[1] + imported.endings[2];
-    if (left > 0)
-      std::cerr << "cxsim: note: " << left << " customers abandoned or churned silently in the paths; that is left to "
-                << "friction, which is neutral until fitted: calibrate the journey to "
-                << (dir / "observed.yaml").string() << " before reading defection figures off it.\n";
-  } else if (const std::uint64_t churned = imported.endings[1]; churned > 0) {
-    // Silent churn is a defection in the model, but the imported journey has no friction yet to
-    // produce it: these customers end at a retained ending, and every figure says so.
-    const auto share = [&](std::uint64_t n) {
-      return formatted("%.1f%%", 100.0 * static_cast<double>(n) / static_cast<double>(imported.customers));
-    };
-    std::cerr << "cxsim: warning: " << churned << " customers (" << share(churned)
-              << ") churned silently in the paths, but the imported journey ends them at 'ended_churned', a retained "
-                 "ending: its defection rate is "
-              << share(imported.endings[2] + imported.endings[3]) << " where the paths show "
-              << share(churned + imported.endings[2] + imported.endings[3])
-              << ". Fit silent churn with `cxsim calibrate` before reading defection figures off this journey.\n";
-  }
+  for (const auto& n : study.notes) std::cerr << "cxsim: note: " << n << '\n';
+  print_study_warnings(study.warnings);
   return 0;
 }
 
