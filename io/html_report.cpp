@@ -365,484 +365,554 @@ std::string page_title(const HtmlReportInput& in) {
 }
 
 // One scenario's sections; every id starts with `P` (empty on a page of one scenario).
-void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std::string& P) {
-  const json& run = in.run;
-  // The figures the page shows: exact when the journey could be solved, else the estimates.
-  const json& fig = in.exact ? *in.exact : run;
-  const bool exact = in.exact.has_value();
-  const std::string currency = in.economics ? in.economics->value("currency", "") : "";
-  const auto money = [&](double v) { return money_text(v, currency); };
-  const json& context = in.context;
-  std::map<std::string, std::string> name_of;  // touchpoint id -> human name
-  for (const auto& t : run["touchpoints"]) name_of[t["id"].get<std::string>()] = text_of(t, "name");
-  std::map<std::string, const json*> redesign_of;
-  if (context.contains("redesigns"))
-    for (const auto& r : context["redesigns"]) redesign_of[r["name"].get<std::string>()] = &r;
-
-  const std::string title = page_title(in);
-
-  // ---- the first screen: the answers ----
-  const double mc_rate = num(run, "defection_rate");
-  const double rate = exact ? num(*in.exact, "defection_rate") : mc_rate;
-  o << "<header>\n<h1>" << escape(title) << "</h1>\n";
-  if (!text_of(context, "description").empty())
-    o << "<p class=\"description\">" << escape(text_of(context, "description")) << "</p>\n";
-  o << "<p class=\"sub\">Customer journey friction report: " << grouped_text(num(run, "customers"))
-    << " simulated customers, seed " << escape(std::to_string(run.value("seed", std::uint64_t{0}))) << ", "
-    << escape(in.reproduce.value("date", "")) << "</p>\n</header>\n";
-  o << "<section id=\"" << P << "headline\">\n<div class=\"cards\">\n";
-  o << "<div class=\"card\" id=\"" << P
-    << "card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"" << P << "headline-rate\">"
-    << pct(rate) << "</div><div class=\"what\">";
-  if (exact)
-    o << "exact expected rate; the simulation of " << grouped_text(num(run, "customers"))
-      << " customers, the check, gives " << pct(mc_rate) << " (95% interval "
-      << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
-  else
-    o << "simulated, " << grouped_text(num(run, "customers")) << " customers (95% interval "
-      << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
-  o << "</div></div>\n";
-  if (in.economics) {
-    const double customers = num(*in.economics, "customers_per_year"), each = num(*in.economics, "value_per_customer");
-    o << "<div class=\"card\" id=\"" << P
-      << "card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"" << P
-      << "headline-value\">" << money(rate * customers * each)
-      << "</div><div class=\"what\">lost to defection each year: " << grouped_text(customers) << " customers a year, "
-      << money(each) << " each</div></div>\n";
+// One scenario's sections, in page order (`P` prefixes every id: a portfolio has many). What
+// one section works out that a later one shows (the losses ranked, the response curve's
+// touchpoint) is kept here.
+class ScenarioSections {
+ public:
+  ScenarioSections(std::ostringstream& out, const HtmlReportInput& input, const std::string& prefix)
+      : o(out),
+        in(input),
+        P(prefix),
+        run(in.run),
+        fig(in.exact ? *in.exact : run),
+        exact(in.exact.has_value()),
+        currency(in.economics ? in.economics->value("currency", "") : ""),
+        context(in.context),
+        title(page_title(in)),
+        mc_rate(num(run, "defection_rate")),
+        rate(exact ? num(*in.exact, "defection_rate") : mc_rate) {
+    for (const auto& t : run["touchpoints"]) name_of[t["id"].get<std::string>()] = text_of(t, "name");
+    if (context.contains("redesigns"))
+      for (const auto& r : context["redesigns"]) redesign_of[r["name"].get<std::string>()] = &r;
   }
-  std::vector<const json*> ranked;
-  json ranked_ids = json::array();
-  for (const auto& t : fig["touchpoints"])
-    if (num(t, "defections") > 0.0) ranked.push_back(&t);
-  std::stable_sort(ranked.begin(), ranked.end(),
-                   [](const json* a, const json* b) { return num(*a, "defections") > num(*b, "defections"); });
-  if (!ranked.empty()) {
-    const json& t = *ranked.front();
-    const std::string cause = main_cause(t);
+
+  // The first screen: the answers.
+  void headline() {
+    o << "<header>\n<h1>" << escape(title) << "</h1>\n";
+    if (!text_of(context, "description").empty())
+      o << "<p class=\"description\">" << escape(text_of(context, "description")) << "</p>\n";
+    o << "<p class=\"sub\">Customer journey friction report: " << grouped_text(num(run, "customers"))
+      << " simulated customers, seed " << escape(std::to_string(run.value("seed", std::uint64_t{0}))) << ", "
+      << escape(in.reproduce.value("date", "")) << "</p>\n</header>\n";
+    o << "<section id=\"" << P << "headline\">\n<div class=\"cards\">\n";
     o << "<div class=\"card\" id=\"" << P
-      << "card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
-         "id=\""
-      << P << "headline-where\">" << escape(text_of(t, "name").empty() ? text_of(t, "id") : text_of(t, "name"))
-      << "</div><div class=\"what\">" << per_1000(num(t, "defections")) << " of every 1,000 customers are lost here"
-      << (cause.empty() ? "" : ", mostly through " + std::string(cause_words(cause)) + " (" + cause + ")")
-      << "</div></div>\n";
-  }
-  if (in.comparison && !(*in.comparison)["variants"].empty()) {
-    const json* best = nullptr;
-    for (const auto& v : (*in.comparison)["variants"])
-      if (!best || v["rank"].get<int>() < (*best)["rank"].get<int>()) best = &v;
-    const json& v = *best;
-    const std::string name = v["name"].get<std::string>();
-    o << "<div class=\"card\" id=\"" << P << "card-best\"><div class=\"label\">Best redesign</div>";
-    if (v.contains("economics")) {
-      const json& e = v["economics"];
-      const std::string verdict = e.value("verdict", "");
-      const bool npv = e["npv"].is_number();
-      const char* what = npv ? "npv" : "net_benefit_per_year";
-      const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
-      o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
-        << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
-        << "</span>: " << (npv ? "net present value " : "net benefit ") << money(num(e, what)) << (npv ? "" : " a year")
-        << " (95% interval " << money(ci[0].get<double>()) << " to " << money(ci[1].get<double>())
-        << ", simulation noise only";
-      const char* exact_key = npv ? "npv_exact" : "net_benefit_per_year_exact";
-      if (e[exact_key].is_number()) o << "; exact " << money(e[exact_key].get<double>());
-      o << "). "
-        << (verdict == "pays"           ? "Sure at this precision: the whole interval is above zero."
-            : verdict == "does not pay" ? "No redesign pays: even the best loses money over the whole interval."
-                                        : "Not sure: the interval spans zero; more customers would tell.")
+      << "card-rate\"><div class=\"label\">Customers who defect</div><div class=\"big\" id=\"" << P
+      << "headline-rate\">" << pct(rate) << "</div><div class=\"what\">";
+    if (exact)
+      o << "exact expected rate; the simulation of " << grouped_text(num(run, "customers"))
+        << " customers, the check, gives " << pct(mc_rate) << " (95% interval "
+        << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
+    else
+      o << "simulated, " << grouped_text(num(run, "customers")) << " customers (95% interval "
+        << pct(run["defection_ci95"][0].get<double>()) << " to " << pct(run["defection_ci95"][1].get<double>()) << ")";
+    o << "</div></div>\n";
+    if (in.economics) {
+      const double customers = num(*in.economics, "customers_per_year"),
+                   each = num(*in.economics, "value_per_customer");
+      o << "<div class=\"card\" id=\"" << P
+        << "card-value\"><div class=\"label\">Value at stake per year</div><div class=\"big\" id=\"" << P
+        << "headline-value\">" << money(rate * customers * each)
+        << "</div><div class=\"what\">lost to defection each year: " << grouped_text(customers) << " customers a year, "
+        << money(each) << " each</div></div>\n";
+    }
+    // (ranked: a member, shown again where customers are lost)
+    for (const auto& t : fig["touchpoints"])
+      if (num(t, "defections") > 0.0) ranked.push_back(&t);
+    std::stable_sort(ranked.begin(), ranked.end(),
+                     [](const json* a, const json* b) { return num(*a, "defections") > num(*b, "defections"); });
+    if (!ranked.empty()) {
+      const json& t = *ranked.front();
+      const std::string cause = main_cause(t);
+      o << "<div class=\"card\" id=\"" << P
+        << "card-where\"><div class=\"label\">Where most customers are lost</div><div class=\"big words\" "
+           "id=\""
+        << P << "headline-where\">" << escape(text_of(t, "name").empty() ? text_of(t, "id") : text_of(t, "name"))
+        << "</div><div class=\"what\">" << per_1000(num(t, "defections")) << " of every 1,000 customers are lost here"
+        << (cause.empty() ? "" : ", mostly through " + std::string(cause_words(cause)) + " (" + cause + ")")
         << "</div></div>\n";
-    } else {
-      const std::string verdict = v.value("verdict", "");
-      o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
-        << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
-        << "</span>: changes the defection rate by " << pp(num(v, "difference")) << " points (95% interval "
-        << pp(v["difference_ci95"][0].get<double>()) << " to " << pp(v["difference_ci95"][1].get<double>())
-        << "). No economics in the scenario, so no money verdict.</div></div>\n";
     }
-  }
-  o << "</div>\n</section>\n";
-
-  // ---- the map ----
-  o << "<section id=\"" << P
-    << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order, "
-       "channels as bands from top to bottom; touchpoints coloured by the customers lost there. "
-    << (exact ? "Exact expected figures." : "Simulated figures.")
-    << " Hover over a touchpoint for its figures; zoom in to read a large map, then drag to move around.</p>\n"
-    << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
-       "type=\"button\" "
-       "data-zoom=\"fit\">fit</button><button type=\"button\" data-zoom=\"in\">+</button></div><div class=\"map-view\">"
-    << in.journey_svg << "</div>" << in.map_legend << "</div>\n</section>\n";
-
-  // ---- where customers are lost ----
-  o << "<section id=\"" << P
-    << "where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
-       "touchpoint and one cause: where the customer gave up, the visit that sent them to a defection ending, or the "
-       "last straw before they left silently. Customers per 1,000 who start the journey; "
-    << (exact ? "exact expected figures (the simulation's estimates are in the data embedded in the page)."
-              : "simulated.")
-    << "</p>\n<div class=\"charts\">\n"
-    << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"" << P
-    << "chart-touchpoints\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-stages\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-channels\"></canvas></div></figure>\n"
-    << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-segments\"></canvas></div></figure>\n</div>\n";
-  o << "<div class=\"table-wrap\"><table id=\"" << P
-    << "table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
-       "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th>";
-  for (const char* cause : cause_names) o << "<th>" << cause << "</th>";
-  o << "</tr></thead><tbody>\n";
-  for (const json* t : ranked) {
-    ranked_ids.push_back((*t)["id"]);
-    const json& c = (*t)["defections_by_cause"];
-    o << "<tr><td class=\"text\">" << named(text_of(*t, "name"), text_of(*t, "id")) << "</td><td class=\"text\">"
-      << escape(text_of(*t, "stage")) << "</td><td class=\"text\">" << escape(text_of(*t, "channel")) << "</td><td>"
-      << per_1000(num(*t, "defections")) << "</td><td>" << per_1000(num(*t, "abandoned")) << "</td><td>"
-      << per_1000(num(*t, "routed")) << "</td><td>" << per_1000(num(*t, "silent")) << "</td>";
-    for (const char* cause : cause_names) o << "<td>" << per_1000(num(c, cause)) << "</td>";
-    o << "</tr>\n";
-  }
-  o << "</tbody></table></div>\n</section>\n";
-
-  // ---- who is lost where: one persona at a time ----
-  if (in.personas && !in.personas->empty()) {
-    o << "<section id=\"" << P
-      << "personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
-         "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, "
-         "per "
-         "1,000 customers of that segment, with the main cause.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P
-      << "table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
-         "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the "
-         "segment)</th></tr></thead><tbody>\n";
-    for (const json& p : *in.personas) {
-      std::string where;
-      for (const json& w : p["where"]) {
-        const std::string name = w.value("name", "");
-        where += (where.empty() ? "" : "; ") + escape(name.empty() ? w["id"].get<std::string>() : name) + " " +
-                 fixed_text(num(w, "lost_per_1000"), 1) + " (" + escape(w["cause"].get<std::string>()) + ")";
+    if (in.comparison && !(*in.comparison)["variants"].empty()) {
+      const json* best = nullptr;
+      for (const auto& v : (*in.comparison)["variants"])
+        if (!best || v["rank"].get<int>() < (*best)["rank"].get<int>()) best = &v;
+      const json& v = *best;
+      const std::string name = v["name"].get<std::string>();
+      o << "<div class=\"card\" id=\"" << P << "card-best\"><div class=\"label\">Best redesign</div>";
+      if (v.contains("economics")) {
+        const json& e = v["economics"];
+        const std::string verdict = e.value("verdict", "");
+        const bool npv = e["npv"].is_number();
+        const char* what = npv ? "npv" : "net_benefit_per_year";
+        const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
+        o << "<div class=\"big words" << (verdict == "pays" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
+          << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
+          << "</span>: " << (npv ? "net present value " : "net benefit ") << money(num(e, what))
+          << (npv ? "" : " a year") << " (95% interval " << money(ci[0].get<double>()) << " to "
+          << money(ci[1].get<double>()) << ", simulation noise only";
+        const char* exact_key = npv ? "npv_exact" : "net_benefit_per_year_exact";
+        if (e[exact_key].is_number()) o << "; exact " << money(e[exact_key].get<double>());
+        o << "). "
+          << (verdict == "pays"           ? "Sure at this precision: the whole interval is above zero."
+              : verdict == "does not pay" ? "No redesign pays: even the best loses money over the whole interval."
+                                          : "Not sure: the interval spans zero; more customers would tell.")
+          << "</div></div>\n";
+      } else {
+        const std::string verdict = v.value("verdict", "");
+        o << "<div class=\"big words" << (verdict == "better" ? " good" : "") << "\" id=\"" << P << "headline-best\">"
+          << escape(name) << "</div><div class=\"what\"><span id=\"" << P << "headline-verdict\">" << escape(verdict)
+          << "</span>: changes the defection rate by " << pp(num(v, "difference")) << " points (95% interval "
+          << pp(v["difference_ci95"][0].get<double>()) << " to " << pp(v["difference_ci95"][1].get<double>())
+          << "). No economics in the scenario, so no money verdict.</div></div>\n";
       }
-      o << "<tr><td class=\"text\">" << escape(p["name"].get<std::string>()) << "</td><td>" << pct(num(p, "share"))
-        << "</td><td>" << pct(num(p, "defection_rate")) << "</td><td class=\"text\">" << (where.empty() ? "-" : where)
-        << "</td></tr>\n";
+    }
+    o << "</div>\n</section>\n";
+  }
+
+  // The map.
+  void journey_map() {
+    o << "<section id=\"" << P
+      << "journey-map\">\n<h2>The journey</h2>\n<p class=\"note\">Stages from left to right in journey order, "
+         "channels as bands from top to bottom; touchpoints coloured by the customers lost there. "
+      << (exact ? "Exact expected figures." : "Simulated figures.")
+      << " Hover over a touchpoint for its figures; zoom in to read a large map, then drag to move around.</p>\n"
+      << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
+         "type=\"button\" "
+         "data-zoom=\"fit\">fit</button><button type=\"button\" data-zoom=\"in\">+</button></div><div "
+         "class=\"map-view\">"
+      << in.journey_svg << "</div>" << in.map_legend << "</div>\n</section>\n";
+  }
+
+  // Where customers are lost.
+  void where_lost() {
+    o << "<section id=\"" << P
+      << "where-lost\">\n<h2>Where customers are lost</h2>\n<p class=\"note\">Every defection is blamed on one "
+         "touchpoint and one cause: where the customer gave up, the visit that sent them to a defection ending, or the "
+         "last straw before they left silently. Customers per 1,000 who start the journey; "
+      << (exact ? "exact expected figures (the simulation's estimates are in the data embedded in the page)."
+                : "simulated.")
+      << "</p>\n<div class=\"charts\">\n"
+      << "<figure class=\"full\"><div class=\"chart\"><canvas id=\"" << P
+      << "chart-touchpoints\"></canvas></div></figure>\n"
+      << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-stages\"></canvas></div></figure>\n"
+      << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-channels\"></canvas></div></figure>\n"
+      << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-segments\"></canvas></div></figure>\n</div>\n";
+    o << "<div class=\"table-wrap\"><table id=\"" << P
+      << "table-lost\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">stage</th><th "
+         "class=\"text\">channel</th><th>lost</th><th>abandoned</th><th>routed</th><th>silent</th>";
+    for (const char* cause : cause_names) o << "<th>" << cause << "</th>";
+    o << "</tr></thead><tbody>\n";
+    for (const json* t : ranked) {
+      ranked_ids.push_back((*t)["id"]);
+      const json& c = (*t)["defections_by_cause"];
+      o << "<tr><td class=\"text\">" << named(text_of(*t, "name"), text_of(*t, "id")) << "</td><td class=\"text\">"
+        << escape(text_of(*t, "stage")) << "</td><td class=\"text\">" << escape(text_of(*t, "channel")) << "</td><td>"
+        << per_1000(num(*t, "defections")) << "</td><td>" << per_1000(num(*t, "abandoned")) << "</td><td>"
+        << per_1000(num(*t, "routed")) << "</td><td>" << per_1000(num(*t, "silent")) << "</td>";
+      for (const char* cause : cause_names) o << "<td>" << per_1000(num(c, cause)) << "</td>";
+      o << "</tr>\n";
     }
     o << "</tbody></table></div>\n</section>\n";
   }
 
-  // ---- redesigns: the chart and the table in one order, best first ----
-  if (in.comparison) {
-    const json& c = *in.comparison;
-    const bool value = in.economics.has_value();
-    const bool npv = value && c.contains("economics") && c["economics"].value("ranked_by", "") == "npv";
-    o << "<section id=\"" << P
-      << "redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
-         "the same "
-      << grouped_text(num(c, "customers"))
-      << " customers as the baseline (paired on common random numbers), "
-         "so the differences are measured precisely. Intervals are 95% and cover simulation noise only, not the "
-         "assumptions; the exact difference is shown beside each. Best first"
-      << (c.contains("assumptions") && c["assumptions"].is_object()
-              ? std::string(", by the mean ") + (npv ? "net present value" : "net benefit per year") +
-                    " over your assumptions (next section)."
-          : value ? (npv ? ", by net present value." : ", by net benefit per year.")
-                  : ", by the change of the defection rate.")
-      << (value ? " Green: the redesign pays (its whole interval is above zero)." : "") << "</p>\n"
-      << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-forest\"></canvas></div></figure>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P
-      << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
-      << (npv ? "<th>one-off cost</th>" : "")
-      << "<th>defection rate</th><th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>kept per "
-         "1,000</th>";
-    if (value)
-      o << "<th>" << (npv ? "net present value" : "net benefit per year")
-        << "</th><th>95% interval</th><th class=\"text\">money</th>";
-    o << "<th class=\"text\">defections</th></tr></thead><tbody>\n";
-    std::vector<const json*> vs;
-    for (const auto& v : c["variants"]) vs.push_back(&v);
-    std::stable_sort(vs.begin(), vs.end(), [](const json* a, const json* b) { return (*a)["rank"] < (*b)["rank"]; });
-    for (const json* v : vs) {
-      const std::string name = (*v)["name"].get<std::string>();
-      const json* described = redesign_of.count(name) ? redesign_of[name] : nullptr;
-      const std::string description = described ? text_of(*described, "description") : "";
-      const auto cost = [&](const char* key) {
-        return described && (*described)[key].is_number() ? money((*described)[key].get<double>())
-                                                          : std::string("none given");
-      };
-      const std::string verdict = (*v).value("verdict", "");
-      o << "<tr><td class=\"text\"><b>" << escape(name) << "</b>"
-        << (description.empty() ? "" : "<span class=\"desc\">" + escape(description) + "</span>") << "</td><td>"
-        << cost("cost_per_year") << "</td>" << (npv ? "<td>" + cost("one_off_cost") + "</td>" : "") << "<td>"
-        << pct(num((*v)["result"], "defection_rate")) << "</td><td>" << pp(num(*v, "difference")) << "</td><td>"
-        << pp((*v)["difference_ci95"][0].get<double>()) << " to " << pp((*v)["difference_ci95"][1].get<double>())
-        << "</td><td>" << ((*v)["exact_difference"].is_number() ? pp((*v)["exact_difference"].get<double>()) : "-")
-        << "</td><td>" << fixed_text(num(*v, "customers_kept_per_1000"), 1) << "</td>";
-      // With money on the page, green is for a redesign that pays, whatever it does to defections.
-      std::string money_verdict;
-      if (value) {
-        if ((*v).contains("economics") && (*v)["economics"].is_object()) {
-          const json& e = (*v)["economics"];
-          money_verdict = e.value("verdict", "");
-          const char* key = npv ? "npv" : "net_benefit_per_year";
-          const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
-          o << "<td>" << money(num(e, key)) << "</td><td>" << money(ci[0].get<double>()) << " to "
-            << money(ci[1].get<double>()) << "</td><td class=\"text verdict-"
-            << (money_verdict == "pays"           ? "better"
-                : money_verdict == "does not pay" ? "worse"
-                                                  : "none")
-            << "\">" << escape(money_verdict) << "</td>";
-        } else {
-          o << "<td>-</td><td>-</td><td>-</td>";
-        }
-      }
-      const bool green = verdict == "better" && (!value || money_verdict == "pays");
-      o << "<td class=\"text verdict-"
-        << (green                ? "better"
-            : verdict == "worse" ? "worse"
-                                 : "none")
-        << "\">" << escape(verdict) << "</td></tr>\n";
-    }
-    o << "</tbody></table></div>\n</section>\n";
-
-    // ---- how sure, over the ranges the scenario puts on its guesses ----
-    if (c.contains("assumptions") && c["assumptions"].is_object()) {
-      const json& a = c["assumptions"];
-      std::string inputs;
-      for (const auto& i : a["inputs"]) inputs += (inputs.empty() ? "" : ", ") + escape(i.get<std::string>());
+  // Who is lost where: one persona at a time.
+  void personas() {
+    if (in.personas && !in.personas->empty()) {
       o << "<section id=\"" << P
-        << "uncertainty\">\n<h2>How sure: over your assumptions</h2>\n<p class=\"note\">The "
-           "scenario puts ranges on "
-        << a["inputs"].size() << " numbers it can only guess (" << inputs
-        << "). Every "
-           "redesign was solved exactly for "
-        << grouped_text(num(a, "draws")) << " draws of them ("
-        << escape(a.value("sampling", std::string("latin hypercube"))) << ", seed " << a["seed"].dump()
-        << "). The ranges below run from the 5th to the 95th percentile of those draws: they cover your "
-           "assumptions, not simulation noise.</p>\n"
+        << "personas\">\n<h2>Who is lost where, by segment</h2>\n<p class=\"note\">Each segment's own "
+           "customers walked alone (exact figures): its defection rate, and the three touchpoints where it loses most, "
+           "per "
+           "1,000 customers of that segment, with the main cause.</p>\n"
         << "<div class=\"table-wrap\"><table id=\"" << P
-        << "table-uncertainty\"><thead><tr><th class=\"text\">redesign</th>"
-           "<th>net benefit per year, mean</th><th>5% to 95%</th><th>chance it pays</th><th>chance it is best</th>"
-           "<th>change (pp), mean</th></tr></thead><tbody>\n";
+        << "table-personas\"><thead><tr><th class=\"text\">segment</th><th>share of customers</th><th>"
+           "defection rate</th><th class=\"text\">where they are lost (per 1,000 of the "
+           "segment)</th></tr></thead><tbody>\n";
+      for (const json& p : *in.personas) {
+        std::string where;
+        for (const json& w : p["where"]) {
+          const std::string name = w.value("name", "");
+          where += (where.empty() ? "" : "; ") + escape(name.empty() ? w["id"].get<std::string>() : name) + " " +
+                   fixed_text(num(w, "lost_per_1000"), 1) + " (" + escape(w["cause"].get<std::string>()) + ")";
+        }
+        o << "<tr><td class=\"text\">" << escape(p["name"].get<std::string>()) << "</td><td>" << pct(num(p, "share"))
+          << "</td><td>" << pct(num(p, "defection_rate")) << "</td><td class=\"text\">" << (where.empty() ? "-" : where)
+          << "</td></tr>\n";
+      }
+      o << "</tbody></table></div>\n</section>\n";
+    }
+  }
+
+  // Redesigns: the chart and the table in one order, best first.
+  void redesigns() {
+    if (in.comparison) {
+      const json& c = *in.comparison;
+      const bool value = in.economics.has_value();
+      const bool npv = value && c.contains("economics") && c["economics"].value("ranked_by", "") == "npv";
+      o << "<section id=\"" << P
+        << "redesigns\">\n<h2>The redesigns against the baseline</h2>\n<p class=\"note\">Each redesign walked "
+           "the same "
+        << grouped_text(num(c, "customers"))
+        << " customers as the baseline (paired on common random numbers), "
+           "so the differences are measured precisely. Intervals are 95% and cover simulation noise only, not the "
+           "assumptions; the exact difference is shown beside each. Best first"
+        << (c.contains("assumptions") && c["assumptions"].is_object()
+                ? std::string(", by the mean ") + (npv ? "net present value" : "net benefit per year") +
+                      " over your assumptions (next section)."
+            : value ? (npv ? ", by net present value." : ", by net benefit per year.")
+                    : ", by the change of the defection rate.")
+        << (value ? " Green: the redesign pays (its whole interval is above zero)." : "") << "</p>\n"
+        << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-forest\"></canvas></div></figure>\n"
+        << "<div class=\"table-wrap\"><table id=\"" << P
+        << "table-redesigns\"><thead><tr><th class=\"text\">redesign</th><th>cost per year</th>"
+        << (npv ? "<th>one-off cost</th>" : "")
+        << "<th>defection rate</th><th>change (pp)</th><th>95% interval (pp)</th><th>exact change (pp)</th><th>kept "
+           "per "
+           "1,000</th>";
+      if (value)
+        o << "<th>" << (npv ? "net present value" : "net benefit per year")
+          << "</th><th>95% interval</th><th class=\"text\">money</th>";
+      o << "<th class=\"text\">defections</th></tr></thead><tbody>\n";
+      std::vector<const json*> vs;
+      for (const auto& v : c["variants"]) vs.push_back(&v);
+      std::stable_sort(vs.begin(), vs.end(), [](const json* a, const json* b) { return (*a)["rank"] < (*b)["rank"]; });
       for (const json* v : vs) {
-        if (!(*v).contains("assumptions") || !(*v)["assumptions"].is_object()) continue;
-        const json& u = (*v)["assumptions"];
-        const json& nb = u["net_benefit_per_year"];
-        o << "<tr><td class=\"text\"><b>" << escape((*v)["name"].get<std::string>()) << "</b></td><td>"
-          << money(num(nb, "mean")) << "</td><td>" << money(num(nb, "p5")) << " to " << money(num(nb, "p95"))
-          << "</td><td>" << pct(num(u, "p_pays")) << "</td><td>" << pct(num(u, "p_best")) << "</td><td>"
-          << pp(num(u["defection_change"], "mean")) << "</td></tr>\n";
+        const std::string name = (*v)["name"].get<std::string>();
+        const json* described = redesign_of.count(name) ? redesign_of[name] : nullptr;
+        const std::string description = described ? text_of(*described, "description") : "";
+        const auto cost = [&](const char* key) {
+          return described && (*described)[key].is_number() ? money((*described)[key].get<double>())
+                                                            : std::string("none given");
+        };
+        const std::string verdict = (*v).value("verdict", "");
+        o << "<tr><td class=\"text\"><b>" << escape(name) << "</b>"
+          << (description.empty() ? "" : "<span class=\"desc\">" + escape(description) + "</span>") << "</td><td>"
+          << cost("cost_per_year") << "</td>" << (npv ? "<td>" + cost("one_off_cost") + "</td>" : "") << "<td>"
+          << pct(num((*v)["result"], "defection_rate")) << "</td><td>" << pp(num(*v, "difference")) << "</td><td>"
+          << pp((*v)["difference_ci95"][0].get<double>()) << " to " << pp((*v)["difference_ci95"][1].get<double>())
+          << "</td><td>" << ((*v)["exact_difference"].is_number() ? pp((*v)["exact_difference"].get<double>()) : "-")
+          << "</td><td>" << fixed_text(num(*v, "customers_kept_per_1000"), 1) << "</td>";
+        // With money on the page, green is for a redesign that pays, whatever it does to defections.
+        std::string money_verdict;
+        if (value) {
+          if ((*v).contains("economics") && (*v)["economics"].is_object()) {
+            const json& e = (*v)["economics"];
+            money_verdict = e.value("verdict", "");
+            const char* key = npv ? "npv" : "net_benefit_per_year";
+            const json& ci = e[npv ? "npv_ci95" : "net_benefit_per_year_ci95"];
+            o << "<td>" << money(num(e, key)) << "</td><td>" << money(ci[0].get<double>()) << " to "
+              << money(ci[1].get<double>()) << "</td><td class=\"text verdict-"
+              << (money_verdict == "pays"           ? "better"
+                  : money_verdict == "does not pay" ? "worse"
+                                                    : "none")
+              << "\">" << escape(money_verdict) << "</td>";
+          } else {
+            o << "<td>-</td><td>-</td><td>-</td>";
+          }
+        }
+        const bool green = verdict == "better" && (!value || money_verdict == "pays");
+        o << "<td class=\"text verdict-"
+          << (green                ? "better"
+              : verdict == "worse" ? "worse"
+                                   : "none")
+          << "\">" << escape(verdict) << "</td></tr>\n";
       }
-      o << "</tbody></table></div>\n<p>Doing nothing is best in " << pct(num(a, "p_best_nothing"))
-        << " of the draws. Knowing every guessed number exactly would be worth " << money(num(a, "evpi_per_year"))
-        << " a year (the expected value of perfect information): what it could be worth to firm them up.</p>\n";
-      if (a.contains("tornado") && !a["tornado"].empty()) {
-        o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-tornado\"></canvas></div></figure>\n"
+      o << "</tbody></table></div>\n</section>\n";
+
+      // ---- how sure, over the ranges the scenario puts on its guesses ----
+      if (c.contains("assumptions") && c["assumptions"].is_object()) {
+        const json& a = c["assumptions"];
+        std::string inputs;
+        for (const auto& i : a["inputs"]) inputs += (inputs.empty() ? "" : ", ") + escape(i.get<std::string>());
+        o << "<section id=\"" << P
+          << "uncertainty\">\n<h2>How sure: over your assumptions</h2>\n<p class=\"note\">The "
+             "scenario puts ranges on "
+          << a["inputs"].size() << " numbers it can only guess (" << inputs
+          << "). Every "
+             "redesign was solved exactly for "
+          << grouped_text(num(a, "draws")) << " draws of them ("
+          << escape(a.value("sampling", std::string("latin hypercube"))) << ", seed " << a["seed"].dump()
+          << "). The ranges below run from the 5th to the 95th percentile of those draws: they cover your "
+             "assumptions, not simulation noise.</p>\n"
           << "<div class=\"table-wrap\"><table id=\"" << P
-          << "table-tornado\"><thead><tr><th class=\"text\">assumption</th>"
-             "<th>net benefit at its low end</th><th>at its high end</th></tr></thead><tbody>\n";
-        for (const auto& t : a["tornado"])
-          o << "<tr><td class=\"text\">" << escape(t["input"].get<std::string>()) << "</td><td>"
-            << money(num(t, "net_benefit_at_low")) << "</td><td>" << money(num(t, "net_benefit_at_high"))
-            << "</td></tr>\n";
-        o << "</tbody></table></div>\n";
+          << "table-uncertainty\"><thead><tr><th class=\"text\">redesign</th>"
+             "<th>net benefit per year, mean</th><th>5% to 95%</th><th>chance it pays</th><th>chance it is best</th>"
+             "<th>change (pp), mean</th></tr></thead><tbody>\n";
+        for (const json* v : vs) {
+          if (!(*v).contains("assumptions") || !(*v)["assumptions"].is_object()) continue;
+          const json& u = (*v)["assumptions"];
+          const json& nb = u["net_benefit_per_year"];
+          o << "<tr><td class=\"text\"><b>" << escape((*v)["name"].get<std::string>()) << "</b></td><td>"
+            << money(num(nb, "mean")) << "</td><td>" << money(num(nb, "p5")) << " to " << money(num(nb, "p95"))
+            << "</td><td>" << pct(num(u, "p_pays")) << "</td><td>" << pct(num(u, "p_best")) << "</td><td>"
+            << pp(num(u["defection_change"], "mean")) << "</td></tr>\n";
+        }
+        o << "</tbody></table></div>\n<p>Doing nothing is best in " << pct(num(a, "p_best_nothing"))
+          << " of the draws. Knowing every guessed number exactly would be worth " << money(num(a, "evpi_per_year"))
+          << " a year (the expected value of perfect information): what it could be worth to firm them up.</p>\n";
+        if (a.contains("tornado") && !a["tornado"].empty()) {
+          o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-tornado\"></canvas></div></figure>\n"
+            << "<div class=\"table-wrap\"><table id=\"" << P
+            << "table-tornado\"><thead><tr><th class=\"text\">assumption</th>"
+               "<th>net benefit at its low end</th><th>at its high end</th></tr></thead><tbody>\n";
+          for (const auto& t : a["tornado"])
+            o << "<tr><td class=\"text\">" << escape(t["input"].get<std::string>()) << "</td><td>"
+              << money(num(t, "net_benefit_at_low")) << "</td><td>" << money(num(t, "net_benefit_at_high"))
+              << "</td></tr>\n";
+          o << "</tbody></table></div>\n";
+        }
+        o << "</section>\n";
       }
+    }
+  }
+
+  // The best redesign on the map, against the baseline.
+  void best_redesign_map() {
+    if (!in.redesign_map_svg.empty()) {
+      o << "<section id=\"" << P
+        << "redesign-map\">\n<h2>The best redesign on the map: " << escape(in.redesign_map_name)
+        << "</h2>\n<p class=\"note\">The journey as this redesign makes it, each touchpoint coloured by the change in "
+           "customers lost there against the baseline (green: fewer, red: more); what the redesign changes reads "
+           "\"(was ...)\". Exact expected figures.</p>\n"
+        << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
+           "type=\"button\" data-zoom=\"fit\">fit</button><button type=\"button\" "
+           "data-zoom=\"in\">+</button></div><div "
+           "class=\"map-view\">"
+        << in.redesign_map_svg << "</div>" << in.redesign_map_legend << "</div>\n</section>\n";
+    }
+  }
+
+  // What to fix first.
+  void what_to_fix() {
+    if (in.sensitivity) {
+      const json& s = *in.sensitivity;
+      o << "<section id=\"" << P
+        << "what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
+        << fixed_text(s["step"].get<double>(), 2)
+        << " better on its own, exactly re-solved, ranked by customers kept. "
+           "\"If perfect\" sets the attribute to 1.</p>\n"
+        << "<div class=\"table-wrap\"><table id=\"" << P
+        << "table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
+           "<th>tried</th><th>kept per 1,000</th><th>kept if perfect</th>";
+      const bool value = in.economics.has_value();
+      if (value) o << "<th>value kept per year</th>";
+      o << "</tr></thead><tbody>\n";
+      bool first = true;
+      for (const auto& p : s["parameters"]) {
+        if (!p["delta_defection_step"].is_number()) continue;
+        const std::string id = text_of(p, "touchpoint");
+        if (first) response_name = name_of.count(id) && !name_of[id].empty() ? name_of[id] : id;
+        first = false;
+        o << "<tr><td class=\"text\">" << named(name_of.count(id) ? name_of[id] : "", id) << "</td><td class=\"text\">"
+          << escape(text_of(p, "attribute")) << "</td><td>" << attribute_text(num(p, "current")) << "</td><td>"
+          << attribute_text(num(p, "improved")) << "</td><td>" << fixed_text(num(p, "customers_kept_per_1000"), 1)
+          << "</td><td>" << fixed_text(-1000 * num(p, "delta_if_perfect"), 1) << "</td>";
+        if (value) o << "<td>" << money(num(p, "value_kept_per_year")) << "</td>";
+        o << "</tr>\n";
+      }
+      o << "</tbody></table></div>\n";
+      if (in.response)
+        o << "<figure><div class=\"chart\"><canvas id=\"" << P
+          << "chart-response\"></canvas></div><figcaption>How the defection rate "
+             "responds as the top pick moves from 0 to 1 (exact, one solve per point).</figcaption></figure>\n";
       o << "</section>\n";
     }
   }
 
-  // ---- the best redesign on the map, against the baseline ----
-  if (!in.redesign_map_svg.empty()) {
-    o << "<section id=\"" << P << "redesign-map\">\n<h2>The best redesign on the map: " << escape(in.redesign_map_name)
-      << "</h2>\n<p class=\"note\">The journey as this redesign makes it, each touchpoint coloured by the change in "
-         "customers lost there against the baseline (green: fewer, red: more); what the redesign changes reads "
-         "\"(was ...)\". Exact expected figures.</p>\n"
-      << "<div class=\"map\"><div class=\"map-tools\"><button type=\"button\" data-zoom=\"out\">−</button><button "
-         "type=\"button\" data-zoom=\"fit\">fit</button><button type=\"button\" data-zoom=\"in\">+</button></div><div "
-         "class=\"map-view\">"
-      << in.redesign_map_svg << "</div>" << in.redesign_map_legend << "</div>\n</section>\n";
+  // The scenario's own response curves.
+  void response_curves() {
+    if (in.sweeps && !(*in.sweeps)["sweeps"].empty()) {
+      o << "<section id=\"" << P
+        << "sweeps\">\n<h2>The response curves the scenario asks for</h2>\n<p class=\"note\">Each "
+           "curve of the scenario's <code>sweeps</code>: the exact defection rate as one number moves over its range, "
+           "everything else as it is; the dot is today.</p>\n<div class=\"charts\">\n";
+      for (std::size_t i = 0; i < (*in.sweeps)["sweeps"].size(); ++i)
+        o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-sweep-" << i
+          << "\"></canvas></div></figure>\n";
+      o << "</div>\n</section>\n";
+    }
   }
 
-  // ---- what to fix first ----
-  std::string response_name;
-  if (in.sensitivity) {
-    const json& s = *in.sensitivity;
-    o << "<section id=\"" << P
-      << "what-to-fix\">\n<h2>What to fix first</h2>\n<p class=\"note\">Each touchpoint attribute tried "
-      << fixed_text(s["step"].get<double>(), 2)
-      << " better on its own, exactly re-solved, ranked by customers kept. "
-         "\"If perfect\" sets the attribute to 1.</p>\n"
-      << "<div class=\"table-wrap\"><table id=\"" << P
-      << "table-fix\"><thead><tr><th class=\"text\">touchpoint</th><th class=\"text\">attribute</th><th>now</th>"
-         "<th>tried</th><th>kept per 1,000</th><th>kept if perfect</th>";
-    const bool value = in.economics.has_value();
-    if (value) o << "<th>value kept per year</th>";
-    o << "</tr></thead><tbody>\n";
-    bool first = true;
-    for (const auto& p : s["parameters"]) {
-      if (!p["delta_defection_step"].is_number()) continue;
-      const std::string id = text_of(p, "touchpoint");
-      if (first) response_name = name_of.count(id) && !name_of[id].empty() ? name_of[id] : id;
-      first = false;
-      o << "<tr><td class=\"text\">" << named(name_of.count(id) ? name_of[id] : "", id) << "</td><td class=\"text\">"
-        << escape(text_of(p, "attribute")) << "</td><td>" << attribute_text(num(p, "current")) << "</td><td>"
-        << attribute_text(num(p, "improved")) << "</td><td>" << fixed_text(num(p, "customers_kept_per_1000"), 1)
-        << "</td><td>" << fixed_text(-1000 * num(p, "delta_if_perfect"), 1) << "</td>";
-      if (value) o << "<td>" << money(num(p, "value_kept_per_year")) << "</td>";
-      o << "</tr>\n";
+  // What the figures rest on.
+  void assumptions() {
+    o << "<section id=\"" << P << "assumptions\">\n<h2>What the figures rest on</h2>\n";
+    if (context.contains("segments") && !context["segments"].empty()) {
+      o << "<p class=\"note\">The customers, segment by segment"
+        << (context.value("default_segments", false) ? " (the scenario names none: the model's default segment)" : "")
+        << ". Walk-away odds are for a customer of average sensitivity; customers differ around them by the spread "
+           "shown.</p>\n<div class=\"table-wrap\"><table id=\""
+        << P
+        << "table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
+           "<th>walk away after a failed visit</th><th>after repeating themselves</th><th>per 0.1 of value short</th>"
+           "<th>per hour of effort</th><th>silent churn</th><th>spread between customers</th></tr></thead><tbody>\n";
+      for (const auto& s : context["segments"]) {
+        const json& w = s["walk_away"];
+        o << "<tr><td class=\"text\">" << escape(text_of(s, "name")) << "</td><td>" << percent_text(num(s, "share"), 0)
+          << "</td><td>" << fixed_text(num(s, "value_expectation"), 2) << "</td><td>"
+          << percent_text(num(w, "failed"), 1) << "</td><td>" << percent_text(num(w, "repeated"), 1) << "</td><td>"
+          << percent_text(num(w, "value_gap"), 1) << "</td><td>" << percent_text(num(w, "effort_hour"), 1)
+          << "</td><td>" << fixed_text(num(s, "silent_churn"), 2) << "</td><td>"
+          << fixed_text(num(s, "heterogeneity"), 2) << "</td></tr>\n";
+      }
+      o << "</tbody></table></div>\n<ul id=\"" << P << "segments-in-words\">\n";
+      for (const auto& s : context["segments"]) {
+        const json& w = s["walk_away"];
+        o << "<li><b>" << escape(text_of(s, "name")) << "</b> are " << percent_text(num(s, "share"), 0)
+          << " of customers. They expect a value of " << fixed_text(num(s, "value_expectation"), 2) << " out of 1. "
+          << percent_text(num(w, "failed"), 1) << " of them walk away after a visit that fails, "
+          << percent_text(num(w, "repeated"), 1) << " after having to repeat themselves, "
+          << percent_text(num(w, "value_gap"), 1) << " for every 0.1 of value short of what they expect, and "
+          << percent_text(num(w, "effort_hour"), 1)
+          << " per hour of effort. Those who reach a good ending with friction "
+             "behind them may still leave quietly (silent churn "
+          << fixed_text(num(s, "silent_churn"), 2) << " per unit of friction carried).</li>\n";
+      }
+      o << "</ul>\n";
     }
-    o << "</tbody></table></div>\n";
-    if (in.response)
-      o << "<figure><div class=\"chart\"><canvas id=\"" << P
-        << "chart-response\"></canvas></div><figcaption>How the defection rate "
-           "responds as the top pick moves from 0 to 1 (exact, one solve per point).</figcaption></figure>\n";
+    if (in.sensitivity) {
+      // How much the answer moves with each number that describes the customers (not fixes: these
+      // are assumptions, usually not measured), largest first.
+      std::vector<const json*> rests;
+      for (const auto& p : (*in.sensitivity)["parameters"])
+        if (p["segment"].is_string() && p["derivative"].is_number()) rests.push_back(&p);
+      std::stable_sort(rests.begin(), rests.end(), [](const json* a, const json* b) {
+        return std::fabs(num(*a, "derivative")) > std::fabs(num(*b, "derivative"));
+      });
+      if (!rests.empty()) {
+        o << "<p class=\"note\">How the defection rate moves with each number that describes the customers: these are "
+             "assumptions, not fixes, and a large change says the answer rests on that number (a good place to spend "
+             "effort "
+             "on data; <code>cxsim sweep</code> shows its whole effect). Exact derivatives.</p>\n<div "
+             "class=\"table-wrap\">"
+             "<table id=\""
+          << P
+          << "table-rests-on\"><thead><tr><th class=\"text\">segment</th><th class=\"text\">number</th>"
+             "<th>now</th><th>change of the defection rate per +0.1 (pp)</th></tr></thead><tbody>\n";
+        for (const json* p : rests)
+          o << "<tr><td class=\"text\">" << escape(text_of(*p, "segment")) << "</td><td class=\"text\">"
+            << escape(text_of(*p, "attribute")) << "</td><td>" << attribute_text(num(*p, "current")) << "</td><td>"
+            << fixed_text(0.1 * 100.0 * num(*p, "derivative"), 2, true) << "</td></tr>\n";
+        o << "</tbody></table></div>\n";
+      }
+    }
+    if (context.contains("economics") && context["economics"].is_object()) {
+      const json& e = context["economics"];
+      o << "<div class=\"table-wrap\"><table id=\"" << P
+        << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
+        << "<tr><td class=\"text\">customers entering the journey per year</td><td>"
+        << grouped_text(num(e, "customers_per_year"))
+        << "</td></tr>\n<tr><td class=\"text\">value of one customer lost</td><td>"
+        << money(num(e, "value_per_customer")) << "</td></tr>\n<tr><td class=\"text\">currency</td><td>"
+        << (currency.empty() ? "not given" : escape(currency)) << "</td></tr>\n";
+      if (e["horizon_years"].is_number())
+        o << "<tr><td class=\"text\">horizon of the net present value</td><td>"
+          << e["horizon_years"].get<std::uint64_t>()
+          << " years</td></tr>\n<tr><td class=\"text\">discount rate</td><td>"
+          << percent_text(num(e, "discount_rate"), 1) << " a year</td></tr>\n";
+      o << "</tbody></table></div>\n";
+    } else {
+      o << "<p class=\"note\">No economics in the scenario: no money figures.</p>\n";
+    }
     o << "</section>\n";
   }
 
-  // ---- the scenario's own response curves ----
-  if (in.sweeps && !(*in.sweeps)["sweeps"].empty()) {
-    o << "<section id=\"" << P
-      << "sweeps\">\n<h2>The response curves the scenario asks for</h2>\n<p class=\"note\">Each "
-         "curve of the scenario's <code>sweeps</code>: the exact defection rate as one number moves over its range, "
-         "everything else as it is; the dot is today.</p>\n<div class=\"charts\">\n";
-    for (std::size_t i = 0; i < (*in.sweeps)["sweeps"].size(); ++i)
-      o << "<figure><div class=\"chart\"><canvas id=\"" << P << "chart-sweep-" << i << "\"></canvas></div></figure>\n";
-    o << "</div>\n</section>\n";
-  }
-
-  // ---- what the figures rest on ----
-  o << "<section id=\"" << P << "assumptions\">\n<h2>What the figures rest on</h2>\n";
-  if (context.contains("segments") && !context["segments"].empty()) {
-    o << "<p class=\"note\">The customers, segment by segment"
-      << (context.value("default_segments", false) ? " (the scenario names none: the model's default segment)" : "")
-      << ". Walk-away odds are for a customer of average sensitivity; customers differ around them by the spread "
-         "shown.</p>\n<div class=\"table-wrap\"><table id=\""
-      << P
-      << "table-segments\"><thead><tr><th class=\"text\">segment</th><th>share</th><th>expects value</th>"
-         "<th>walk away after a failed visit</th><th>after repeating themselves</th><th>per 0.1 of value short</th>"
-         "<th>per hour of effort</th><th>silent churn</th><th>spread between customers</th></tr></thead><tbody>\n";
-    for (const auto& s : context["segments"]) {
-      const json& w = s["walk_away"];
-      o << "<tr><td class=\"text\">" << escape(text_of(s, "name")) << "</td><td>" << percent_text(num(s, "share"), 0)
-        << "</td><td>" << fixed_text(num(s, "value_expectation"), 2) << "</td><td>" << percent_text(num(w, "failed"), 1)
-        << "</td><td>" << percent_text(num(w, "repeated"), 1) << "</td><td>" << percent_text(num(w, "value_gap"), 1)
-        << "</td><td>" << percent_text(num(w, "effort_hour"), 1) << "</td><td>" << fixed_text(num(s, "silent_churn"), 2)
-        << "</td><td>" << fixed_text(num(s, "heterogeneity"), 2) << "</td></tr>\n";
-    }
-    o << "</tbody></table></div>\n<ul id=\"" << P << "segments-in-words\">\n";
-    for (const auto& s : context["segments"]) {
-      const json& w = s["walk_away"];
-      o << "<li><b>" << escape(text_of(s, "name")) << "</b> are " << percent_text(num(s, "share"), 0)
-        << " of customers. They expect a value of " << fixed_text(num(s, "value_expectation"), 2) << " out of 1. "
-        << percent_text(num(w, "failed"), 1) << " of them walk away after a visit that fails, "
-        << percent_text(num(w, "repeated"), 1) << " after having to repeat themselves, "
-        << percent_text(num(w, "value_gap"), 1) << " for every 0.1 of value short of what they expect, and "
-        << percent_text(num(w, "effort_hour"), 1)
-        << " per hour of effort. Those who reach a good ending with friction "
-           "behind them may still leave quietly (silent churn "
-        << fixed_text(num(s, "silent_churn"), 2) << " per unit of friction carried).</li>\n";
-    }
-    o << "</ul>\n";
-  }
-  if (in.sensitivity) {
-    // How much the answer moves with each number that describes the customers (not fixes: these
-    // are assumptions, usually not measured), largest first.
-    std::vector<const json*> rests;
-    for (const auto& p : (*in.sensitivity)["parameters"])
-      if (p["segment"].is_string() && p["derivative"].is_number()) rests.push_back(&p);
-    std::stable_sort(rests.begin(), rests.end(), [](const json* a, const json* b) {
-      return std::fabs(num(*a, "derivative")) > std::fabs(num(*b, "derivative"));
-    });
-    if (!rests.empty()) {
-      o << "<p class=\"note\">How the defection rate moves with each number that describes the customers: these are "
-           "assumptions, not fixes, and a large change says the answer rests on that number (a good place to spend "
-           "effort "
-           "on data; <code>cxsim sweep</code> shows its whole effect). Exact derivatives.</p>\n<div "
-           "class=\"table-wrap\">"
-           "<table id=\""
-        << P
-        << "table-rests-on\"><thead><tr><th class=\"text\">segment</th><th class=\"text\">number</th>"
-           "<th>now</th><th>change of the defection rate per +0.1 (pp)</th></tr></thead><tbody>\n";
-      for (const json* p : rests)
-        o << "<tr><td class=\"text\">" << escape(text_of(*p, "segment")) << "</td><td class=\"text\">"
-          << escape(text_of(*p, "attribute")) << "</td><td>" << attribute_text(num(*p, "current")) << "</td><td>"
-          << fixed_text(0.1 * 100.0 * num(*p, "derivative"), 2, true) << "</td></tr>\n";
-      o << "</tbody></table></div>\n";
-    }
-  }
-  if (context.contains("economics") && context["economics"].is_object()) {
-    const json& e = context["economics"];
+  // Exact beside the estimate.
+  void exact_beside_estimate() {
+    o << "<section id=\"" << P << "exact\">\n<h2>Estimates and exact figures</h2>\n";
     o << "<div class=\"table-wrap\"><table id=\"" << P
-      << "table-economics\"><thead><tr><th class=\"text\">economics input</th><th>value</th></tr></thead><tbody>\n"
-      << "<tr><td class=\"text\">customers entering the journey per year</td><td>"
-      << grouped_text(num(e, "customers_per_year"))
-      << "</td></tr>\n<tr><td class=\"text\">value of one customer lost</td><td>" << money(num(e, "value_per_customer"))
-      << "</td></tr>\n<tr><td class=\"text\">currency</td><td>" << (currency.empty() ? "not given" : escape(currency))
-      << "</td></tr>\n";
-    if (e["horizon_years"].is_number())
-      o << "<tr><td class=\"text\">horizon of the net present value</td><td>" << e["horizon_years"].get<std::uint64_t>()
-        << " years</td></tr>\n<tr><td class=\"text\">discount rate</td><td>" << percent_text(num(e, "discount_rate"), 1)
-        << " a year</td></tr>\n";
+      << "table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>"
+      << (exact ? "<th>exact</th>" : "") << "</tr></thead><tbody>\n";
+    const auto row = [&](const std::string& what, const std::string& a, const std::string& b) {
+      o << "<tr><td class=\"text\">" << what << "</td><td>" << a << "</td>" << (exact ? "<td>" + b + "</td>" : "")
+        << "</tr>\n";
+    };
+    row("defection rate", pct(mc_rate), exact ? pct(rate) : "");
+    for (const auto& [name, share] : run["outcomes"].items())
+      row(escape(name), pct(share.get<double>()), exact ? pct(num((*in.exact)["outcomes"], name.c_str())) : "");
     o << "</tbody></table></div>\n";
-  } else {
-    o << "<p class=\"note\">No economics in the scenario: no money figures.</p>\n";
-  }
-  o << "</section>\n";
+    if (in.validation) {
+      const json& v = *in.validation;
+      o << "<p id=\"" << P << "validation\">"
+        << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>"
+                                    : "<strong>The two engines disagree</strong>")
+        << ": " << grouped_text(v["figures"].get<double>()) << " figures compared, the largest difference is "
+        << fixed_text(v["max_abs_z"].get<double>(), 2) << " standard errors (" << escape(v["worst"].get<std::string>())
+        << "); they agree when no figure is more than 5 apart.</p>\n";
+    }
+    o << "</section>\n";
 
-  // ---- exact beside the estimate ----
-  o << "<section id=\"" << P << "exact\">\n<h2>Estimates and exact figures</h2>\n";
-  o << "<div class=\"table-wrap\"><table id=\"" << P
-    << "table-exact\"><thead><tr><th class=\"text\">outcome</th><th>Monte Carlo</th>" << (exact ? "<th>exact</th>" : "")
-    << "</tr></thead><tbody>\n";
-  const auto row = [&](const std::string& what, const std::string& a, const std::string& b) {
-    o << "<tr><td class=\"text\">" << what << "</td><td>" << a << "</td>" << (exact ? "<td>" + b + "</td>" : "")
-      << "</tr>\n";
-  };
-  row("defection rate", pct(mc_rate), exact ? pct(rate) : "");
-  for (const auto& [name, share] : run["outcomes"].items())
-    row(escape(name), pct(share.get<double>()), exact ? pct(num((*in.exact)["outcomes"], name.c_str())) : "");
-  o << "</tbody></table></div>\n";
-  if (in.validation) {
-    const json& v = *in.validation;
-    o << "<p id=\"" << P << "validation\">"
-      << (v["agrees"].get<bool>() ? "<strong>The two engines agree</strong>"
-                                  : "<strong>The two engines disagree</strong>")
-      << ": " << grouped_text(v["figures"].get<double>()) << " figures compared, the largest difference is "
-      << fixed_text(v["max_abs_z"].get<double>(), 2) << " standard errors (" << escape(v["worst"].get<std::string>())
-      << "); they agree when no figure is more than 5 apart.</p>\n";
-  }
-  o << "</section>\n";
-
-  if (!in.notes.empty()) {
-    o << "<section id=\"" << P << "notes\">\n<h2>Notes</h2>\n<ul>\n";
-    for (const auto& n : in.notes) o << "<li>" << escape(n) << "</li>\n";
-    o << "</ul>\n</section>\n";
+    if (!in.notes.empty()) {
+      o << "<section id=\"" << P << "notes\">\n<h2>Notes</h2>\n<ul>\n";
+      for (const auto& n : in.notes) o << "<li>" << escape(n) << "</li>\n";
+      o << "</ul>\n</section>\n";
+    }
   }
 
-  // ---- reproduce ----
-  const json& r = in.reproduce;
-  o << "<footer id=\"" << P << "reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on "
-    << escape(r.value("date", "")) << ". Scenario <code>" << escape(r.value("scenario_file", ""))
-    << "</code>, SHA-256 <code>" << escape(r.value("sha256", "")) << "</code>; seed "
-    << escape(std::to_string(r.value("seed", std::uint64_t{0}))) << ", " << grouped_text(num(r, "customers"))
-    << " customers.<br>To reproduce, in the folder of this page: <code>" << escape(r.value("command", ""))
-    << "</code></p>\n</footer>\n";
+  // Reproduce.
+  void reproduce() {
+    const json& r = in.reproduce;
+    o << "<footer id=\"" << P << "reproduce\">\n<p>Made by " << escape(r.value("version", "")) << " on "
+      << escape(r.value("date", "")) << ". Scenario <code>" << escape(r.value("scenario_file", ""))
+      << "</code>, SHA-256 <code>" << escape(r.value("sha256", "")) << "</code>; seed "
+      << escape(std::to_string(r.value("seed", std::uint64_t{0}))) << ", " << grouped_text(num(r, "customers"))
+      << " customers.<br>To reproduce, in the folder of this page: <code>" << escape(r.value("command", ""))
+      << "</code></p>\n</footer>\n";
+  }
 
-  json data;
-  data["run"] = run;
-  data["figures"] = fig;
-  data["figures_are"] = exact ? "exact" : "simulated";
-  data["ranked"] = ranked_ids;
-  data["exact_defection_rate"] = exact ? json(rate) : json(nullptr);
-  data["comparison"] = in.comparison ? *in.comparison : json(nullptr);
-  data["sensitivity"] = in.sensitivity ? *in.sensitivity : json(nullptr);
-  data["response"] = in.response ? *in.response : json(nullptr);
-  data["response_name"] = response_name;
-  data["sweeps"] = in.sweeps ? *in.sweeps : json(nullptr);
-  data["exact"] = in.exact ? *in.exact : json(nullptr);
-  data["validation"] = in.validation ? *in.validation : json(nullptr);
-  data["context"] = context;
-  data["reproduce"] = in.reproduce;
-  o << "<script type=\"application/json\" id=\"" << P << "cxsim-data\" class=\"cxsim-data\" data-prefix=\"" << P
-    << "\">" << script_json(data) << "</script>\n";
+  // The figures behind the charts, for the page's script.
+  void data() {
+    json data;
+    data["run"] = run;
+    data["figures"] = fig;
+    data["figures_are"] = exact ? "exact" : "simulated";
+    data["ranked"] = ranked_ids;
+    data["exact_defection_rate"] = exact ? json(rate) : json(nullptr);
+    data["comparison"] = in.comparison ? *in.comparison : json(nullptr);
+    data["sensitivity"] = in.sensitivity ? *in.sensitivity : json(nullptr);
+    data["response"] = in.response ? *in.response : json(nullptr);
+    data["response_name"] = response_name;
+    data["sweeps"] = in.sweeps ? *in.sweeps : json(nullptr);
+    data["exact"] = in.exact ? *in.exact : json(nullptr);
+    data["validation"] = in.validation ? *in.validation : json(nullptr);
+    data["context"] = context;
+    data["reproduce"] = in.reproduce;
+    o << "<script type=\"application/json\" id=\"" << P << "cxsim-data\" class=\"cxsim-data\" data-prefix=\"" << P
+      << "\">" << script_json(data) << "</script>\n";
+  }
+
+ private:
+  std::string money(double v) const { return money_text(v, currency); }
+
+  std::ostringstream& o;
+  const HtmlReportInput& in;
+  const std::string& P;
+  const json& run;
+  const json& fig;  // the figures the page shows: exact when the journey could be solved, else the estimates
+  const bool exact;
+  const std::string currency;
+  const json& context;
+  const std::string title;
+  const double mc_rate, rate;
+  std::map<std::string, std::string> name_of;      // touchpoint id -> human name
+  std::map<std::string, const json*> redesign_of;  // redesign name -> its context
+  std::vector<const json*> ranked;                 // touchpoints by customers lost, most first
+  json ranked_ids = json::array();
+  std::string response_name;  // the touchpoint of the top pick's response curve
+};
+
+void write_scenario(std::ostringstream& o, const HtmlReportInput& in, const std::string& P) {
+  ScenarioSections page(o, in, P);
+  page.headline();
+  page.journey_map();
+  page.where_lost();
+  page.personas();
+  page.redesigns();
+  page.best_redesign_map();
+  page.what_to_fix();
+  page.response_curves();
+  page.assumptions();
+  page.exact_beside_estimate();
+  page.reproduce();
+  page.data();
 }
 
 void write_head(std::ostringstream& o, const std::string& title, const std::string& version) {
