@@ -6,10 +6,15 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <string>
+#include <unordered_map>
+#include <vector>
 
 namespace cxsim {
 
@@ -66,6 +71,77 @@ void labels_beside_edges(Agraph_t* g) {
   if (moved) agsafeset(g, forcelabels, yes, none);
 }
 
+// Graphviz's own IDs for named objects are the addresses of their interned names, and it lists a
+// graph's subgraphs (the map's stage and lane clusters) in the order of their IDs: once the heap
+// had been used (the second map of a report, a portfolio), that order followed the allocator, and
+// two runs of one report wrote its SVG in different orders. Here a name's ID follows the order
+// the names are first read: the same graph gives the same bytes. (Even IDs are named objects,
+// odd ones anonymous, as in Graphviz's own discipline, whose print tells them apart that way.)
+struct NameIds {
+  std::vector<std::string> names;  // ID 2 (i + 1) is names[i]
+  std::unordered_map<std::string, IDTYPE> ids;
+  IDTYPE next_anonymous = 1;
+};
+
+void* ids_open(Agraph_t*, Agdisc_t*) {
+  return new NameIds;
+}
+long ids_map(void* state, int, char* name, IDTYPE* id, int create) {
+  auto& s = *static_cast<NameIds*>(state);
+  if (!name) {
+    *id = s.next_anonymous;
+    s.next_anonymous += 2;
+    return 1;
+  }
+  if (const auto it = s.ids.find(name); it != s.ids.end()) {
+    *id = it->second;
+    return 1;
+  }
+  if (!create) return 0;
+  s.names.emplace_back(name);
+  *id = 2 * static_cast<IDTYPE>(s.names.size());
+  s.ids.emplace(name, *id);
+  return 1;
+}
+long ids_alloc(void*, int, IDTYPE) {
+  return 0;  // as in Graphviz's own: no ID chosen by the caller
+}
+void ids_free(void*, int, IDTYPE) {}
+char* ids_print(void* state, int, IDTYPE id) {
+  auto& s = *static_cast<NameIds*>(state);
+  if (id == 0 || id % 2 != 0 || id / 2 > s.names.size()) return nullptr;
+  return s.names[id / 2 - 1].data();
+}
+void ids_close(void* state) {
+  delete static_cast<NameIds*>(state);
+}
+void ids_register(void*, int, void*) {}
+
+Agiddisc_t name_ids{ids_open, ids_map, ids_alloc, ids_free, ids_print, ids_close, ids_register};
+
+// The DOT text, handed to Graphviz's reader a line at a time as its own agmemread does.
+struct DotText {
+  const std::string* text;
+  std::size_t at = 0;
+};
+int read_dot(void* chan, char* buf, int bufsize) {
+  auto& r = *static_cast<DotText*>(chan);
+  if (bufsize <= 0 || r.at >= r.text->size()) return 0;
+  const std::size_t end = r.text->find('\n', r.at);
+  const std::size_t line = (end == std::string::npos ? r.text->size() : end + 1) - r.at;
+  const std::size_t n = std::min(line, static_cast<std::size_t>(bufsize));
+  std::memcpy(buf, r.text->data() + r.at, n);
+  r.at += n;
+  return static_cast<int>(n);
+}
+
+Agraph_t* read_graph(const std::string& dot) {
+  static Agiodisc_t io{read_dot, AgIoDisc.putstr, AgIoDisc.flush};
+  static Agdisc_t disc{&AgMemDisc, &name_ids, &io};
+  DotText text{&dot};
+  return agread(&text, &disc);
+}
+
 }  // namespace
 
 std::string render_dot(const std::string& dot, const std::string& format, bool* troubled, bool beside_edges,
@@ -88,7 +164,7 @@ std::string render_dot(const std::string& dot, const std::string& format, bool* 
   // freed after one layout left the next layout reading freed memory (valgrind, on a portfolio).
   static GVC_t* const gvc = gvContext();
   if (!gvc) throw std::runtime_error("Graphviz could not start");
-  const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(agmemread(dot.c_str()), agclose);
+  const std::unique_ptr<Agraph_t, int (*)(Agraph_t*)> g(read_graph(dot), agclose);
   if (!g) throw std::runtime_error("Graphviz could not read the journey graph");
   if (beside_edges) labels_beside_edges(g.get());
   if (gvLayout(gvc, g.get(), layout.c_str()) != 0) throw std::runtime_error("Graphviz could not lay out the journey");

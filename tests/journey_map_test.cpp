@@ -295,6 +295,33 @@ TEST(JourneyMap, ArrowsAreRoutedAroundBoxesUpToTheLimitAndStraightBeyondAsTheLeg
   }
 }
 
+// The clusters' names in the order the SVG draws them.
+std::vector<std::string> cluster_order(const std::string& svg) {
+  std::vector<std::string> names;
+  for (std::size_t at = svg.find("<title>cluster_"); at != std::string::npos; at = svg.find("<title>cluster_", at + 1))
+    names.push_back(svg.substr(at + 7, svg.find('<', at + 7) - at - 7));
+  return names;
+}
+
+TEST(JourneyMap, TheSameMapIsTheSameBytesAfterOtherMapsAndItsClustersComeInTheOrderWritten) {
+  const Map first = load_map("broadband"), again = load_map("b2b_onboarding");
+  const std::string before = dot_to_svg(again.dot, nullptr, "nop2");
+  // Graphviz's default IDs were the addresses of names: after other graphs had used the heap, the
+  // clusters of the same map came out in another order.
+  std::vector<std::string> churn;
+  for (int i = 0; i < 3; ++i) {
+    dot_to_svg(first.dot, nullptr, "nop2");
+    for (int k = 0; k < 1000; ++k) churn.push_back(std::string(40 + k % 200, 'x'));
+    EXPECT_EQ(dot_to_svg(again.dot, nullptr, "nop2"), before) << "round " << i;
+  }
+  std::vector<std::string> written;
+  for (std::size_t at = again.dot.find("subgraph cluster_"); at != std::string::npos;
+       at = again.dot.find("subgraph cluster_", at + 1))
+    written.push_back(again.dot.substr(at + 9, again.dot.find_first_of(" {", at + 9) - at - 9));
+  ASSERT_GT(written.size(), 3u);
+  EXPECT_EQ(cluster_order(before), written);
+}
+
 // A redesign against its baseline: green where it loses fewer customers, red where more, and what
 // it changed reads "(was ...)".
 struct DifferenceMap {
