@@ -9,12 +9,12 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
 #include <unordered_map>
-#include <vector>
 
 namespace cxsim {
 
@@ -78,7 +78,9 @@ void labels_beside_edges(Agraph_t* g) {
 // the names are first read: the same graph gives the same bytes. (Even IDs are named objects,
 // odd ones anonymous, as in Graphviz's own discipline, whose print tells them apart that way.)
 struct NameIds {
-  std::vector<std::string> names;  // ID 2 (i + 1) is names[i]
+  // ID 2 (i + 1) is names[i]. A deque never moves its strings, so the text Graphviz was handed
+  // for a name stays where it is while more names come.
+  std::deque<std::string> names;
   std::unordered_map<std::string, IDTYPE> ids;
   IDTYPE next_anonymous = 1;
 };
