@@ -365,6 +365,13 @@ std::string page_title(const HtmlReportInput& in) {
 }
 
 // One scenario's sections; every id starts with `P` (empty on a page of one scenario).
+// A redesign's verdict on defections as a table cell: green only for one that is better and, when
+// it has money, pays (a redesign that keeps customers but loses money is not shown as good).
+std::string verdict_cell(const std::string& verdict, bool pays_or_no_money) {
+  const char* tone = verdict == "better" && pays_or_no_money ? "better" : verdict == "worse" ? "worse" : "none";
+  return "<td class=\"text verdict-" + std::string(tone) + "\">" + escape(verdict) + "</td>";
+}
+
 // One scenario's sections, in page order (`P` prefixes every id: a portfolio has many). What
 // one section works out that a later one shows (the losses ranked, the response curve's
 // touchpoint) is kept here.
@@ -609,12 +616,7 @@ class ScenarioSections {
             o << "<td>-</td><td>-</td><td>-</td>";
           }
         }
-        const bool green = verdict == "better" && (!value || money_verdict == "pays");
-        o << "<td class=\"text verdict-"
-          << (green                ? "better"
-              : verdict == "worse" ? "worse"
-                                   : "none")
-          << "\">" << escape(verdict) << "</td></tr>\n";
+        o << verdict_cell(verdict, !value || money_verdict == "pays") << "</tr>\n";
       }
       o << "</tbody></table></div>\n</section>\n";
 
@@ -1086,12 +1088,7 @@ std::string html_portfolio(const PortfolioInput& in) {
       } else {
         o << "<td>-</td><td>-</td><td class=\"text\">no economics</td>";
       }
-      const bool green = verdict == "better" && (!v->contains("economics") || money_verdict == "pays");
-      o << "<td class=\"text verdict-"
-        << (green                ? "better"
-            : verdict == "worse" ? "worse"
-                                 : "none")
-        << "\">" << escape(verdict) << "</td></tr>\n";
+      o << verdict_cell(verdict, !v->contains("economics") || money_verdict == "pays") << "</tr>\n";
     }
   }
   o << "</tbody></table></div>\n</section>\n";
