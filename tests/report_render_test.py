@@ -142,20 +142,12 @@ def main():
                  "--user-data-dir=" + os.path.join(d, "profile"), "--window-size=1200,4400",
                  "--virtual-time-budget=10000", "--enable-logging=stderr", "--v=0"]
         url = "file://" + page
-        dom = run(flags + ["--dump-dom", url])
-        check(dom.returncode == 0, "Chromium renders the page")
-        console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
-        check(not console, "no console messages: " + " | ".join(console[:3]))
-        m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
-        check(m is not None, "the page's own render check ran")
-        if m:
-            rendered = json.loads(html.unescape(m.group(1)))
-            check(rendered["errors"] == [], "no script errors: " + str(rendered["errors"]))
+        rendered = rendered_in_chromium(flags, page, "the page")
+        if rendered:
             charts = {c["id"]: c for c in rendered["charts"]}
             for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest", "chart-response",
                       "chart-sweep-0", "chart-sweep-1"]:
-                ok = c in charts and charts[c]["drawn"] and charts[c]["width"] > 50 and charts[c]["height"] > 50
-                check(ok, f"{c} is drawn with a size {charts.get(c)}")
+                check(drawn(charts, c), f"{c} is drawn with a size {charts.get(c)}")
             mp = rendered["map"]
             check(mp is not None and mp["width"] > 100 and mp["height"] > 100 and mp["nodes"] >= len(mc["touchpoints"]),
                   f"the journey map is drawn with every touchpoint {mp}")
@@ -167,6 +159,28 @@ def main():
             check(inked > 0.02, f"the screenshot ({size}) is not blank: {inked:.3f} of its filtered bytes are ink")
 
         check_batch_page(cxsim, source, d, flags)
+
+
+def rendered_in_chromium(flags, page, what):
+    """The page opened in Chromium: it renders, logs nothing to the console and its own render
+    check ran without script errors (each checked, named by `what`). Returns that check's report
+    (charts and map), or None when it did not run."""
+    dom = run(flags + ["--dump-dom", "file://" + page])
+    check(dom.returncode == 0, f"Chromium renders {what}")
+    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
+    check(not console, f"{what}: no console messages: " + " | ".join(console[:3]))
+    m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
+    check(m is not None, f"{what}: the page's own render check ran")
+    if m is None:
+        return None
+    rendered = json.loads(html.unescape(m.group(1)))
+    check(rendered["errors"] == [], f"{what}: no script errors: " + str(rendered["errors"]))
+    return rendered
+
+
+def drawn(charts, chart_id):
+    c = charts.get(chart_id)
+    return c is not None and c["drawn"] and c["width"] > 50 and c["height"] > 50
 
 
 def cells(row_html):
@@ -234,21 +248,12 @@ def check_batch_page(cxsim, source, d, flags):
           "the reproduce line names the results file: " + reproduce[:300])
     check("--customers 20000 --out results.csv</code>" in reproduce and "<code>cxsim batch " in reproduce,
           "the reproduce line names the batch command and its settings")
-    url = "file://" + page
-    dom = run(flags + ["--dump-dom", url])
-    check(dom.returncode == 0, "Chromium renders the batch page")
-    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
-    check(not console, "the batch page: no console messages: " + " | ".join(console[:3]))
-    m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
-    check(m is not None, "the batch page's own render check ran")
-    if m:
-        rendered = json.loads(html.unescape(m.group(1)))
-        check(rendered["errors"] == [], "the batch page: no script errors: " + str(rendered["errors"]))
+    rendered = rendered_in_chromium(flags, page, "the batch page")
+    if rendered:
         charts = {c["id"]: c for c in rendered["charts"]}
         for p in ["s1-", "s2-"]:
             for c in ["chart-touchpoints", "chart-stages", "chart-channels", "chart-segments", "chart-forest"]:
-                ok = p + c in charts and charts[p + c]["drawn"] and charts[p + c]["width"] > 50 and charts[p + c]["height"] > 50
-                check(ok, f"the batch page: {p}{c} is drawn with a size {charts.get(p + c)}")
+                check(drawn(charts, p + c), f"the batch page: {p}{c} is drawn with a size {charts.get(p + c)}")
         undrawn = [c["id"] for c in rendered["charts"] if not c["drawn"]]
         check(not undrawn, f"the batch page: every chart is drawn {undrawn}")
 
@@ -278,13 +283,9 @@ def check_batch_page(cxsim, source, d, flags):
     table = re.search(r'<table id="table-decisions">(.*?)</table>', text, re.S).group(1)
     check("<b>body_shop_owner</b>" in table and "<b>warranty_case_handler</b>" in table,
           "the journey gone keeps its rows in the decision table")
-    dom = run(flags + ["--dump-dom", "file://" + page])
-    console = [line for line in dom.stderr.splitlines() if "CONSOLE" in line]
-    check(dom.returncode == 0 and not console, "the page with a journey gone renders with no console messages " + " | ".join(console[:3]))
-    m = re.search(r'data-render-check="([^"]*)"', dom.stdout)
-    rendered = json.loads(html.unescape(m.group(1))) if m else {"errors": ["no render check"], "charts": []}
-    check(rendered["errors"] == [] and rendered["charts"] and all(c["drawn"] for c in rendered["charts"]),
-          f"the page with a journey gone: no script errors, every chart drawn {rendered['errors']}")
+    rendered = rendered_in_chromium(flags, page, "the page with a journey gone") or {"charts": []}
+    check(rendered["charts"] and all(c["drawn"] for c in rendered["charts"]),
+          "the page with a journey gone: every chart drawn")
 
 
 if __name__ == "__main__":
